@@ -1,0 +1,165 @@
+"""Bilingual dictionaries: MUSE files, train/test splits, seed dictionaries, statistics.
+
+A dictionary is a list of ``(source, target)`` word pairs in file order (source words in
+frequency order for MUSE files). A source word may have several translations.
+
+MUSE files have one ``src tgt`` pair a line, separated by a space in most files and by a TAB
+in some (en-ja, en-ca): both are accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from ._io import atomic_write, open_binary
+from .errors import InputFormatError, XprojError
+
+Pairs = list  # list[tuple[str, str]]
+
+
+class NoOverlapError(XprojError, ValueError):
+    """No dictionary pair has both words in the vector vocabularies."""
+
+
+def read_dictionary(path, *, lowercase=False, errors="raise") -> Pairs:
+    """Read a MUSE-style dictionary file (``src tgt`` a line, space or TAB separated).
+
+    Blank lines are ignored; duplicate pairs keep their first occurrence. A line without
+    exactly two fields raises :class:`~xproj.errors.InputFormatError` naming the line
+    (``errors="skip"`` skips it).
+    """
+    path = Path(path)
+    pairs, seen = [], set()
+    with open_binary(path) as f:
+        for lineno, raw in enumerate(f, 1):
+            try:
+                line = raw.decode("utf-8").strip()
+            except UnicodeDecodeError as exc:
+                if errors == "skip":
+                    continue
+                raise InputFormatError(path, f"not valid UTF-8 ({exc.reason})", line=lineno) from None
+            if not line:
+                continue
+            parts = line.split()
+            if len(parts) != 2:
+                if errors == "skip":
+                    continue
+                raise InputFormatError(
+                    path, f"expected 'source target' (2 fields), found {len(parts)}: {line[:60]!r}",
+                    line=lineno)
+            if lowercase:
+                parts = [p.lower() for p in parts]
+            pair = (parts[0], parts[1])
+            if pair not in seen:
+                seen.add(pair)
+                pairs.append(pair)
+    if not pairs:
+        raise InputFormatError(path, "the dictionary has no pairs")
+    return pairs
+
+
+def write_dictionary(pairs: Iterable[tuple[str, str]], path, sep=" ") -> Path:
+    """Write pairs one a line (atomic)."""
+    path = Path(path)
+    with atomic_write(path, "w") as f:
+        for s, t in pairs:
+            f.write(f"{s}{sep}{t}\n")
+    return path
+
+
+def split_by_source(pairs: Sequence[tuple[str, str]], n_train=5000, n_test=1500):
+    """Split like MUSE: the first ``n_train`` unique source words (file order) with all their
+    pairs for training, the next ``n_test`` unique source words for testing."""
+    order = list(dict.fromkeys(s for s, _ in pairs))
+    train_src = set(order[:n_train])
+    test_src = set(order[n_train:n_train + n_test])
+    train = [p for p in pairs if p[0] in train_src]
+    test = [p for p in pairs if p[0] in test_src]
+    return train, test
+
+
+def group_by_source(pairs) -> dict[str, list[str]]:
+    """``{source: [targets...]}`` in file order."""
+    out: dict[str, list[str]] = {}
+    for s, t in pairs:
+        out.setdefault(s, []).append(t)
+    return out
+
+
+@dataclass
+class DictionaryStats:
+    pairs: int
+    sources: int
+    targets: int
+    mean_translations: float
+    max_translations: int
+    identical_pairs: int
+    covered_pairs: int | None = None
+    covered_sources: int | None = None
+
+    def as_dict(self):
+        return dict(self.__dict__)
+
+
+def dictionary_stats(pairs, src_vocab=None, tgt_vocab=None) -> DictionaryStats:
+    """Counts of pairs, unique words, translations per source, identical pairs and (given
+    vocabularies) pairs and source words covered by the vectors."""
+    by_src = group_by_source(pairs)
+    counts = [len(v) for v in by_src.values()] or [0]
+    st = DictionaryStats(
+        pairs=len(pairs),
+        sources=len(by_src),
+        targets=len({t for _, t in pairs}),
+        mean_translations=float(np.mean(counts)),
+        max_translations=int(max(counts)),
+        identical_pairs=sum(s == t for s, t in pairs),
+    )
+    if src_vocab is not None and tgt_vocab is not None:
+        cov = [(s, t) for s, t in pairs if s in src_vocab and t in tgt_vocab]
+        st.covered_pairs = len(cov)
+        st.covered_sources = len({s for s, _ in cov})
+    return st
+
+
+def to_indices(pairs, src_vectors, tgt_vectors, *, name="dictionary"):
+    """Row indices ``(src_rows, tgt_rows)`` of the pairs whose two words have vectors.
+
+    Raises :class:`NoOverlapError` (naming ``name``, e.g. the file) when none do.
+    """
+    si, ti = src_vectors.index, tgt_vectors.index
+    rows = [(si[s], ti[t]) for s, t in pairs if s in si and t in ti]
+    if not rows:
+        example = ", ".join(f"{s}-{t}" for s, t in list(pairs)[:3])
+        raise NoOverlapError(
+            f"{name}: none of its {len(pairs)} pairs (e.g. {example}) has both words in the "
+            f"vectors ({len(src_vectors)} source words, {len(tgt_vectors)} target words); "
+            "check the languages, the direction and lowercasing")
+    a = np.array(rows, dtype=np.int64)
+    return a[:, 0], a[:, 1]
+
+
+# -- seed dictionaries without a file --------------------------------------------------------
+
+_NUMERAL = re.compile(r"^[0-9]+([.,][0-9]+)*$")
+
+
+def identical_strings(src_words: Iterable[str], tgt_words: Iterable[str], *, limit=None,
+                      min_length=1) -> Pairs:
+    """Pairs of identical strings present in both vocabularies (Artetxe et al.'s
+    "identical" seed), in source order; ``limit`` keeps the first N."""
+    tgt = set(tgt_words)
+    out = [(w, w) for w in src_words if w in tgt and len(w) >= min_length]
+    return out[:limit] if limit else out
+
+
+def numerals(src_words: Iterable[str], tgt_words: Iterable[str]) -> Pairs:
+    """Pairs of identical numerals (``1990``, ``3,5``) present in both vocabularies
+    (VecMap's ``--init_numerals``)."""
+    tgt = {w for w in tgt_words if _NUMERAL.match(w)}
+    return [(w, w) for w in src_words if _NUMERAL.match(w) and w in tgt]

@@ -1,0 +1,91 @@
+"""Evaluation: bilingual lexicon induction (BLI) and, for the sentiment task, classification
+metrics with bootstrap intervals.
+
+BLI follows MUSE's conventions: a query (source word) counts as correct at k when any of its
+gold translations is among its k retrieved targets. Two accuracies are reported and labelled:
+``p@k`` over the *covered* queries (source word and at least one gold translation have
+vectors; MUSE's figure) and ``p@k_all`` over *all* queries of the dictionary (missing words
+counted wrong).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .dictionaries import group_by_source
+from .retrieval import as_unit, retrieve
+
+
+def bli_scores(mapped_src, tgt, pairs, *, methods=("nn", "csls"), ks=(1, 5, 10), csls_k=10,
+               sources=None):
+    """Precision at k of translating the dictionary's source words into the target space.
+
+    Parameters
+    ----------
+    mapped_src : WordVectors
+        Source vectors already mapped into the target space.
+    tgt : WordVectors
+        Target vectors (all of them are candidates).
+    pairs : list of (src, tgt)
+        Test dictionary.
+    methods : sequence of "nn", "csls"
+    ks : sequence of int
+    csls_k : int
+        CSLS neighbourhood.
+    sources : array, optional
+        Mapped source space for the CSLS hubness term (default: all of ``mapped_src``).
+
+    Returns
+    -------
+    dict
+        ``queries`` (unique source words), ``covered``, ``coverage``, and per method
+        ``{"p@1": ..., "p@1_all": ..., ...}``.
+    """
+    gold = group_by_source(pairs)
+    tindex = tgt.index
+    q_rows, q_gold = [], []
+    for s, ts in gold.items():
+        row = mapped_src.index.get(s)
+        g = {tindex[t] for t in ts if t in tindex}
+        if row is not None and g:
+            q_rows.append(row)
+            q_gold.append(g)
+    n_all, n_cov = len(gold), len(q_rows)
+    out = {"queries": n_all, "covered": n_cov, "coverage": n_cov / n_all if n_all else 0.0}
+    if n_cov == 0:
+        for m in methods:
+            out[m] = {f"p@{k}": 0.0 for k in ks} | {f"p@{k}_all": 0.0 for k in ks}
+        return out
+    S_all = as_unit(sources if sources is not None else mapped_src.vectors)
+    Q = S_all[np.array(q_rows)]
+    T = as_unit(tgt.vectors)
+    kmax = max(ks)
+    for m in methods:
+        idx, _ = retrieve(Q, T, kmax, method=m, k=csls_k, sources=S_all)
+        first_hit = np.full(n_cov, kmax + 1)
+        for i, (row, g) in enumerate(zip(idx, q_gold)):
+            for rank, j in enumerate(row):
+                if int(j) in g:
+                    first_hit[i] = rank + 1
+                    break
+        res = {}
+        for k in ks:
+            hits = int((first_hit <= k).sum())
+            res[f"p@{k}"] = hits / n_cov
+            res[f"p@{k}_all"] = hits / n_all
+        out[m] = res
+    return out
+
+
+def format_bli(res, title="") -> str:
+    """A small text table of :func:`bli_scores` output."""
+    ks = sorted({int(k.split("@")[1]) for m in ("nn", "csls") if m in res for k in res[m]
+                 if not k.endswith("_all")})
+    lines = [title] if title else []
+    lines.append(f"queries {res['queries']}, covered {res['covered']} ({res['coverage']:.1%})")
+    lines.append("method  " + "  ".join(f"P@{k} (covered)  P@{k} (all)" for k in ks))
+    for m in ("nn", "csls"):
+        if m in res:
+            lines.append(f"{m:<7} " + "  ".join(
+                f"{res[m][f'p@{k}']:>14.4f}  {res[m][f'p@{k}_all']:>10.4f}" for k in ks))
+    return "\n".join(lines)

@@ -1,0 +1,174 @@
+"""Text- and token-level normalisation helpers shared by every language.
+
+These are plain functions on strings so that they can be tested on their own and reused by
+:class:`xproj.lang.lookup.VocabularyLookup`. Everything here is stdlib-only (``re`` and
+``unicodedata``) so that ``import xproj.lang`` stays cheap.
+
+Examples
+--------
+>>> clean_text("a\\x00b\\ud800c")
+'a bc'
+>>> strip_accents("Café niño")
+'Cafe nino'
+>>> squeeze_repeats("sooooo goooood!!!!", 2)
+'soo good!!!!'
+>>> is_punct("..."), is_punct("<3")
+(True, False)
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = [
+    "PLACEHOLDERS",
+    "clean_text",
+    "strip_accents",
+    "squeeze_repeats",
+    "replace_placeholders",
+    "is_punct",
+    "is_number",
+]
+
+#: Placeholder token emitted for each kind of replaced span.
+PLACEHOLDERS = {"url": "<url>", "email": "<email>", "user": "<user>", "num": "<num>"}
+
+# Sentinels substituted into the raw text before tokenisation. They are plain ASCII letters so
+# that every tokenizer (spaCy's rules, jieba's regex for Latin runs, Sudachi's ALPHA class)
+# keeps each one as a single token; the token pass maps them back to the ``<...>`` forms, which
+# spaCy would otherwise split into "<", "url", ">".
+SENTINELS = {"url": "xxurlxx", "email": "xxemailxx", "user": "xxuserxx"}
+SENTINEL_TO_PLACEHOLDER = {v: PLACEHOLDERS[k] for k, v in SENTINELS.items()}
+
+# C0/C1 control characters except tab/newline/CR (which are whitespace the tokenizers handle),
+# zero-width space, BOM, and lone UTF-16 surrogates (e.g. from badly decoded JSON): surrogates
+# cannot even be encoded as UTF-8, so they would crash any later write.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2028\u2029\ufeff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"]+", re.IGNORECASE)
+_USER = re.compile(r"(?<![\w@])@\w+")
+# Letters only: squeezing digits would turn "1000" into "100".
+_REPEAT = re.compile(r"([^\W\d_])\1{2,}")
+_NUMBER = re.compile(r"^[+\-±]?(?:\d+(?:[.,:/]\d+)*|\d*[.,]\d+)(?:%|st|nd|rd|th|º|ª)?$")
+
+# Combining Diacritical Marks block only: removing every nonspacing mark would also remove
+# the Japanese (han)dakuten (U+3099/U+309A) and Devanagari vowel signs, changing words.
+_COMBINING = re.compile("[\u0300-\u036f]")
+
+
+def clean_text(text: str) -> str:
+    """Replace control characters by spaces and drop lone surrogates.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+        The text without characters that break tokenizers or UTF-8 encoding. Control
+        characters become spaces (so "a\\x00b" stays two words); surrogates are removed.
+
+    Examples
+    --------
+    >>> clean_text("ok\\x07ok\\udc80")
+    'ok ok'
+    """
+    if text.isascii() and text.isprintable():  # fast path for the common case
+        return text
+    text = _CONTROL.sub(" ", text)
+    return _SURROGATE.sub("", text)
+
+
+def strip_accents(word: str) -> str:
+    """Remove Latin combining accents (é -> e, ñ -> n, ç -> c).
+
+    Only the Combining Diacritical Marks block (U+0300-U+036F) is removed, so Japanese kana
+    (が), Arabic and Indic scripts are left unchanged.
+
+    Examples
+    --------
+    >>> strip_accents("habitación")
+    'habitacion'
+    >>> strip_accents("がっこう")
+    'がっこう'
+    """
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFD", word)
+    stripped = _COMBINING.sub("", decomposed)
+    return unicodedata.normalize("NFC", stripped)
+
+
+def squeeze_repeats(text: str, max_repeat: int = 2) -> str:
+    """Shorten runs of the same letter to at most `max_repeat` characters.
+
+    Examples
+    --------
+    >>> squeeze_repeats("Goooood hotel, 1000 stars", 2)
+    'Good hotel, 1000 stars'
+    """
+    if max_repeat < 1:
+        raise ValueError(f"max_repeat must be >= 1, got {max_repeat}")
+    if max_repeat == 2:
+        return _REPEAT.sub(r"\1\1", text)
+    pattern = re.compile(r"([^\W\d_])\1{%d,}" % max_repeat)
+    return pattern.sub(lambda m: m.group(1) * max_repeat, text)
+
+
+def replace_placeholders(text: str, kinds) -> str:
+    """Replace e-mails, URLs and @user mentions by tokenizer-safe sentinels.
+
+    Parameters
+    ----------
+    text : str
+    kinds : collection of str
+        Any of ``"email"``, ``"url"``, ``"user"`` (``"num"`` is handled per token).
+
+    Returns
+    -------
+    str
+        Text with each span replaced by a sentinel surrounded by spaces (see ``SENTINELS``).
+
+    Examples
+    --------
+    >>> replace_placeholders("mail me@x.org or see www.x.org", {"email", "url"}).split()
+    ['mail', 'xxemailxx', 'or', 'see', 'xxurlxx']
+    """
+    # e-mails first: the URL and user patterns would otherwise eat parts of them.
+    if "email" in kinds and "@" in text:
+        text = _EMAIL.sub(" xxemailxx ", text)
+    if "url" in kinds and ("/" in text or "ww" in text or "WW" in text):
+        text = _URL.sub(" xxurlxx ", text)
+    if "user" in kinds and "@" in text:
+        text = _USER.sub(" xxuserxx ", text)
+    return text
+
+
+def is_punct(token: str) -> bool:
+    """True when every character is Unicode punctuation (categories P*).
+
+    Symbols (currency, emoji, "+") are *not* punctuation: emoji carry sentiment.
+
+    Examples
+    --------
+    >>> [is_punct(t) for t in ["!?", "、", "€", "🙂", "n't"]]
+    [True, True, False, False, False]
+    """
+    if not token:
+        return False
+    return all(unicodedata.category(ch)[0] == "P" for ch in token)
+
+
+def is_number(token: str) -> bool:
+    """True for numerals such as ``42``, ``3,5``, ``1.000.000``, ``50%``, ``2nd``, ``１２``.
+
+    Examples
+    --------
+    >>> [is_number(t) for t in ["42", "3,5", "-1.5%", "2nd", "covid19", "٣"]]
+    [True, True, True, True, False, True]
+    """
+    return bool(_NUMBER.match(token))

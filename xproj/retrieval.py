@@ -1,0 +1,197 @@
+"""Batched nearest-neighbour retrieval over cosine similarity: NN, CSLS and top-k.
+
+Nothing here builds a vocabulary x vocabulary matrix: similarities are computed a batch of
+rows at a time into a preallocated buffer and reduced at once (top-k indices, or the mean of
+the k largest values).
+
+CSLS (Conneau et al., 2018) for a mapped source vector ``x`` and a target vector ``z``::
+
+    CSLS(x, z) = 2 cos(x, z) - r_Z(x) - r_X(z)
+
+where ``r_Z(x)`` is the mean cosine of ``x`` to its ``k`` nearest targets and ``r_X(z)`` the
+mean cosine of ``z`` to its ``k`` nearest (mapped) sources. ``r_X`` over a large source space
+is the expensive part (targets x sources); :func:`csls_topk` computes it exactly only for the
+targets that can still enter some query's top-n, using a cheap lower bound for the others.
+
+All inputs are expected unit-normalised (see :func:`xproj.vectors.unit_length`) so that dot
+products are cosines; :func:`as_unit` does that for you.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+DEFAULT_BATCH = 2048
+
+
+def as_unit(M) -> np.ndarray:
+    """float32 copy of ``M`` with unit rows (zero rows stay zero)."""
+    M = np.array(M, dtype=np.float32, copy=True)
+    n = np.linalg.norm(M, axis=1, keepdims=True)
+    n[n == 0] = 1
+    M /= n
+    return M
+
+
+def _batches(n, batch):
+    for start in range(0, n, batch):
+        yield start, min(start + batch, n)
+
+
+def _check(Q, T):
+    Q = np.asarray(Q, dtype=np.float32)
+    T = np.asarray(T, dtype=np.float32)
+    if Q.ndim != 2 or T.ndim != 2 or Q.shape[1] != T.shape[1]:
+        from .errors import ShapeError
+
+        raise ShapeError(f"query matrix {Q.shape} and target matrix {T.shape} do not share a dimension")
+    return Q, T
+
+
+def _topk_rows(S, k):
+    """Indices and values of the k largest entries of each row of S, sorted descending."""
+    k = min(k, S.shape[1])
+    if k == S.shape[1]:
+        idx = np.argsort(-S, axis=1)
+    else:
+        part = np.argpartition(-S, k - 1, axis=1)[:, :k]
+        vals = np.take_along_axis(S, part, axis=1)
+        order = np.argsort(-vals, axis=1, kind="stable")
+        idx = np.take_along_axis(part, order, axis=1)
+    return idx, np.take_along_axis(S, idx, axis=1)
+
+
+def topk_mean(A, B, k=10, *, batch=DEFAULT_BATCH) -> np.ndarray:
+    """For each row of ``A``, the mean of its ``k`` largest dot products with the rows of ``B``.
+
+    This is CSLS's neighbourhood term (``r``), computed in batches of ``A``'s rows.
+    """
+    A, B = _check(A, B)
+    k = min(k, B.shape[0])
+    out = np.empty(A.shape[0], dtype=np.float32)
+    buf = np.empty((min(batch, max(A.shape[0], 1)), B.shape[0]), dtype=np.float32)
+    BT = B.T
+    for i, j in _batches(A.shape[0], batch):
+        S = buf[: j - i]
+        np.matmul(A[i:j], BT, out=S)
+        if k == B.shape[0]:
+            out[i:j] = S.mean(axis=1)
+        else:
+            # partition puts the k largest at the end of each row
+            part = np.partition(S, S.shape[1] - k, axis=1)[:, S.shape[1] - k:]
+            out[i:j] = part.mean(axis=1)
+    return out
+
+
+def nn_topk(Q, T, topn=1, *, batch=DEFAULT_BATCH):
+    """Nearest neighbours by cosine (dot product of unit rows).
+
+    Returns
+    -------
+    indices : ndarray of shape (n_queries, topn), best first
+    scores : ndarray of shape (n_queries, topn)
+    """
+    Q, T = _check(Q, T)
+    topn = min(topn, T.shape[0])
+    idx = np.empty((Q.shape[0], topn), dtype=np.int64)
+    val = np.empty((Q.shape[0], topn), dtype=np.float32)
+    buf = np.empty((min(batch, max(Q.shape[0], 1)), T.shape[0]), dtype=np.float32)
+    for i, j in _batches(Q.shape[0], batch):
+        S = buf[: j - i]
+        np.matmul(Q[i:j], T.T, out=S)
+        idx[i:j], val[i:j] = _topk_rows(S, topn)
+    return idx, val
+
+
+def csls_topk(
+    Q,
+    T,
+    topn=1,
+    *,
+    k=10,
+    sources=None,
+    r_targets=None,
+    batch=256,
+    lower_bound_size=4096,
+):
+    """CSLS retrieval of the ``topn`` best targets for each query, exact.
+
+    Parameters
+    ----------
+    Q : array (n_queries, d)
+        Mapped, unit-normalised source vectors to translate.
+    T : array (n_targets, d)
+        Unit-normalised target vectors.
+    topn : int
+    k : int
+        Neighbourhood size (10 in MUSE).
+    sources : array (n_sources, d), optional
+        The whole mapped source space, over which each target's hubness ``r_X(z)`` is taken.
+        Defaults to ``Q`` (as when both sides are the same word lists, e.g. refinement).
+    r_targets : array (n_targets,), optional
+        Precomputed ``r_X`` for all targets (then nothing is pruned).
+    batch : int
+        Queries per batch.
+    lower_bound_size : int
+        Sources used for the cheap lower bound of ``r_X`` (the first rows: the most frequent
+        words). The result does not depend on it; the time does.
+
+    Returns
+    -------
+    indices, scores : ndarrays of shape (n_queries, topn); scores are full CSLS values.
+    """
+    Q, T = _check(Q, T)
+    S_all = Q if sources is None else _check(sources, T)[0]
+    n_t = T.shape[0]
+    topn = min(topn, n_t)
+    r_q = topk_mean(Q, T, k)  # r_Z(x): mean similarity of each query to its k nearest targets
+
+    if r_targets is not None:
+        r_t = np.asarray(r_targets, dtype=np.float32)
+        known = np.ones(n_t, dtype=bool)
+    elif S_all.shape[0] * n_t <= 4096 * 4096 or S_all.shape[0] <= max(lower_bound_size, k):
+        # Small enough: compute r_X(z) for every target directly.
+        r_t = topk_mean(T, S_all, k)
+        known = np.ones(n_t, dtype=bool)
+    else:
+        # Lower bound of r_X(z): the k largest similarities among a subset of sources are no
+        # larger than the k largest among all of them. Exact values come later, on demand.
+        sub = S_all[:lower_bound_size]
+        if sources is not None:
+            sub = np.vstack([sub, Q[: lower_bound_size]])
+        r_t = topk_mean(T, sub, k)
+        known = np.zeros(n_t, dtype=bool)
+
+    def make_exact(cols):
+        cols = cols[~known[cols]]
+        if cols.size:
+            r_t[cols] = topk_mean(T[cols], S_all, k)
+            known[cols] = True
+
+    idx = np.empty((Q.shape[0], topn), dtype=np.int64)
+    val = np.empty((Q.shape[0], topn), dtype=np.float32)
+    buf = np.empty((min(batch, max(Q.shape[0], 1)), n_t), dtype=np.float32)
+    for i, j in _batches(Q.shape[0], batch):
+        S = buf[: j - i]
+        np.matmul(Q[i:j], T.T, out=S)
+        S *= 2
+        while True:
+            # score with the current r_t: exact where known, an upper bound elsewhere
+            scores = S - r_t
+            cand, cand_scores = _topk_rows(scores, topn)
+            unknown = ~known[cand]
+            if not unknown.any():
+                break
+            make_exact(np.unique(cand[unknown]))
+        idx[i:j] = cand
+        val[i:j] = cand_scores - r_q[i:j, None]
+    return idx, val
+
+
+def retrieve(Q, T, topn=1, *, method="csls", k=10, sources=None, batch=None):
+    """Top-``topn`` targets per query by ``method`` ("nn" or "csls"); see :func:`csls_topk`."""
+    if method == "nn":
+        return nn_topk(Q, T, topn, batch=batch or DEFAULT_BATCH)
+    if method == "csls":
+        return csls_topk(Q, T, topn, k=k, sources=sources, batch=batch or 256)
+    raise ValueError(f"unknown retrieval method {method!r}; choose 'nn' or 'csls'")
