@@ -182,13 +182,6 @@ class Resource:
             return tuple(url for _, url in self.files)
         return (self.url,) if self.url else ()
 
-    @property
-    def full_filename(self) -> str:
-        """Cached name of the whole published file (same as ``filename`` unless ``top``)."""
-        if self.top is None:
-            return self.filename
-        return lookup(self.name.split("@", 1)[0]).filename
-
     def with_top(self, top: int | None) -> "Resource":
         """The same resource restricted to its ``top`` most frequent words."""
         if top is None:
@@ -298,7 +291,8 @@ def _cc(lang: str, binary: bool) -> Resource:
         format=f"{ext}.gz",
         lang=lang,
         licence=LICENCE_FASTTEXT,
-        filename=f"vectors/{name}",
+        # .bin models are cached decompressed: fastText cannot load a .bin.gz
+        filename=f"vectors/{name[:-3]}" if binary else f"vectors/{name}",
         dim=300,
         description=(
             f"fastText Common Crawl + Wikipedia {'model with subwords' if binary else 'vectors'}, "

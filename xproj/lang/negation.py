@@ -12,7 +12,7 @@ words. Arabic entries are in the normalised form produced by :mod:`xproj.lang.ar
 
 Examples
 --------
->>> mark_negation(["not", "good", ",", "nice"], [0, 2, 1, 0])
+>>> mark_negation(["not", "good", ",", "nice"], [2, 0, 1, 0])
 ['not', 'NEG_good', ',', 'nice']
 """
 

@@ -48,7 +48,14 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2028\u2029\uf
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"]+", re.IGNORECASE)
+# ASCII URL characters only, so that a URL glued to Chinese/Japanese text ("见http://x.cn酒店")
+# stops at the first CJK character; no \b before the scheme for the same reason (CJK is \w).
+# The last character may not be sentence punctuation ("see www.x.com.").
+_URL = re.compile(
+    r"(?:(?<![A-Za-z0-9])(?:https?|ftp)://|(?<![A-Za-z0-9.])www\.)"
+    r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*[A-Za-z0-9/#=_\-~%&+]",
+    re.IGNORECASE,
+)
 _USER = re.compile(r"(?<![\w@])@\w+")
 # Letters only: squeezing digits would turn "1000" into "100".
 _REPEAT = re.compile(r"([^\W\d_])\1{2,}")
@@ -148,19 +155,24 @@ def replace_placeholders(text: str, kinds) -> str:
     return text
 
 
-def is_punct(token: str) -> bool:
-    """True when every character is Unicode punctuation (categories P*).
+# Punctuation (P*), plus stray accents: modifier symbols (Sk: ´ ` ¨ ^) and combining marks
+# (M*). NFKC turns "´" into space + U+0301, which would otherwise survive as a token.
+_PUNCT_CATEGORIES = frozenset(["Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sk", "Mn", "Me"])
 
-    Symbols (currency, emoji, "+") are *not* punctuation: emoji carry sentiment.
+
+def is_punct(token: str) -> bool:
+    """True when every character is punctuation (Unicode P*) or a stray accent (Sk, Mn, Me).
+
+    Other symbols (currency, emoji, "+") are *not* punctuation: emoji carry sentiment.
 
     Examples
     --------
-    >>> [is_punct(t) for t in ["!?", "、", "€", "🙂", "n't"]]
-    [True, True, False, False, False]
+    >>> [is_punct(t) for t in ["!?", "、", "´", "€", "🙂", "n't"]]
+    [True, True, True, False, False, False]
     """
     if not token:
         return False
-    return all(unicodedata.category(ch)[0] == "P" for ch in token)
+    return all(unicodedata.category(ch) in _PUNCT_CATEGORIES for ch in token)
 
 
 def is_number(token: str) -> bool:

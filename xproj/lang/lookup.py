@@ -1,0 +1,234 @@
+"""Vocabulary-aware token lookup with a fallback chain, and OOV statistics.
+
+The document featuriser needs, for each token, the row of its vector. Tokenizer output and
+vector vocabularies rarely agree exactly (case, inflection, accents), so
+:class:`VocabularyLookup` tries, in order:
+
+1. the token as is;
+2. its lower-case form;
+3. its lemma (spaCy lookup table of the language, when spacy-lookups-data has one;
+   skipped silently otherwise, e.g. for Basque, Chinese, Japanese, Arabic);
+4. its accent-stripped form (lower case, then lemma);
+5. for negation-marked tokens (``NEG_good``), the same chain on the unmarked word.
+
+Results are cached per token string, so a corpus costs one dict lookup per token after its
+vocabulary has been seen.
+
+Examples
+--------
+>>> vocab = {"the": 0, "room": 1, "habitacion": 2}
+>>> lk = VocabularyLookup(vocab, "en")
+>>> lk.find("Rooms"), lk.find("zzz")
+(1, -1)
+>>> lk.rows(["The", "rooms"]).tolist()
+[0, 1]
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+from ..errors import ResourceNotFoundError
+from .normalize import strip_accents
+
+__all__ = ["VocabularyLookup", "oov_rate"]
+
+# Which step of the chain found a token (index into the counts of oov_report()).
+_STEPS = ("exact", "lower", "lemma", "accents", "negated")
+
+
+def _as_index(vocab) -> Mapping[str, int]:
+    index = getattr(vocab, "index", None)
+    if isinstance(index, Mapping):  # WordVectors and friends
+        return index
+    if isinstance(vocab, Mapping):
+        return vocab
+    if isinstance(vocab, (set, frozenset)):
+        # Sets have no order: sort so that rows are at least reproducible.
+        return {w: i for i, w in enumerate(sorted(vocab))}
+    if isinstance(vocab, Iterable) and not isinstance(vocab, (str, bytes)):
+        index = {}
+        for i, w in enumerate(vocab):
+            index.setdefault(w, i)  # first occurrence wins, as in frequency-sorted files
+        return index
+    raise TypeError(
+        "vocab must have an .index mapping (e.g. WordVectors), be a mapping word -> row, "
+        f"or an iterable of words; got {type(vocab).__name__}"
+    )
+
+
+class VocabularyLookup:
+    """Find the vector row of tokens, trying normalised variants when the exact form is absent.
+
+    Parameters
+    ----------
+    vocab : WordVectors, mapping or iterable of str
+        Anything with a ``.index`` dict word -> row (xproj's ``WordVectors``), a mapping
+        word -> row, or a sequence/set of words (row = position; sets are sorted first).
+    lang : str, optional
+        ISO 639-1 code, used for the lemma step. ``None`` or a language without a lemma
+        table skips that step.
+    lemmatize : bool, default True
+        Try lemmas (needs spacy-lookups-data; silently skipped when absent, see
+        :attr:`has_lemmas`).
+    strip_accents : bool, default True
+        Try accent-stripped forms.
+    negation_prefix : str or None, default "NEG_"
+        Tokens starting with it that are not in the vocabulary are looked up without it.
+
+    Attributes
+    ----------
+    has_lemmas : bool
+        Whether a lemma table is in use.
+
+    Examples
+    --------
+    >>> lk = VocabularyLookup(["hotel", "limpio", "habitacion"], "es")
+    >>> [lk.find(t) for t in ["Hoteles", "limpias", "habitación", "NEG_limpio"]]
+    [0, 1, 2, 1]
+    """
+
+    def __init__(self, vocab, lang: str | None = None, *, lemmatize: bool = True,
+                 strip_accents: bool = True, negation_prefix: str | None = "NEG_"):
+        self.index = _as_index(vocab)
+        self.lang = lang
+        self.strip_accents = strip_accents
+        self.negation_prefix = negation_prefix or None
+        self._lemmas = None
+        if lemmatize and lang:
+            from .base import load_lemma_table  # noqa: PLC0415  (imports spaCy lazily)
+
+            try:
+                self._lemmas = load_lemma_table(lang)
+            except (ImportError, ResourceNotFoundError):
+                self._lemmas = None  # documented: the lemma step is skipped
+        self._cache: dict[str, tuple[int, int]] = {}
+
+    @property
+    def has_lemmas(self) -> bool:
+        return self._lemmas is not None
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def __contains__(self, token) -> bool:
+        return self.find(token) >= 0
+
+    def _search(self, token: str) -> tuple[int, int]:
+        """(row, step) or (-1, -1): the uncached fallback chain."""
+        index = self.index
+        row = index.get(token)
+        if row is not None:
+            return row, 0
+        low = token.lower()
+        if low != token and (row := index.get(low)) is not None:
+            return row, 1
+        lemma = None
+        if self._lemmas is not None:
+            lemma = self._lemmas.get(low)
+            if lemma and lemma != low and (row := index.get(lemma)) is not None:
+                return row, 2
+        if self.strip_accents:
+            for form in (low, lemma):
+                if form:
+                    bare = strip_accents(form)
+                    if bare != form and (row := index.get(bare)) is not None:
+                        return row, 3
+        prefix = self.negation_prefix
+        if prefix and token.startswith(prefix) and len(token) > len(prefix):
+            row, _ = self._search(token[len(prefix):])
+            if row >= 0:
+                return row, 4
+        return -1, -1
+
+    def _lookup(self, token: str) -> tuple[int, int]:
+        hit = self._cache.get(token)
+        if hit is None:
+            if not isinstance(token, str):
+                raise TypeError(f"tokens must be str, got {type(token).__name__}")
+            hit = self._cache[token] = self._search(token)
+        return hit
+
+    def find(self, token: str) -> int:
+        """Row of `token` (via the fallback chain) or -1 when out of vocabulary."""
+        return int(self._lookup(token)[0])
+
+    def rows(self, tokens) -> "np.ndarray":
+        """Rows of a token sequence as an int64 array (-1 for OOV tokens).
+
+        Examples
+        --------
+        >>> VocabularyLookup({"good": 3}).rows(["Good", "bad"]).tolist()
+        [3, -1]
+        """
+        if isinstance(tokens, str):
+            raise TypeError("rows() expects a sequence of tokens, not a str")
+        import numpy as np  # noqa: PLC0415  (keeps `import xproj.lang` cheap)
+
+        lookup = self._lookup
+        return np.fromiter((lookup(t)[0] for t in tokens), dtype=np.int64)
+
+    def oov_report(self, docs, top: int = 20) -> dict:
+        """Out-of-vocabulary statistics over tokenised documents.
+
+        Parameters
+        ----------
+        docs : iterable of sequences of str
+            Token lists, e.g. the output of ``Preprocessor.pipe``.
+        top : int, default 20
+            How many of the most frequent OOV tokens to list.
+
+        Returns
+        -------
+        dict
+            ``n_tokens``, ``n_types``, ``oov_tokens``, ``oov_types``, ``token_oov_rate``,
+            ``type_oov_rate`` (0.0 when there are no tokens), ``top_oov`` (list of
+            ``(token, count)``, most frequent first) and ``found_by`` (how many tokens each
+            step of the fallback chain resolved: exact, lower, lemma, accents, negated).
+
+        Examples
+        --------
+        >>> r = VocabularyLookup({"good": 0}).oov_report([["good", "bad"], ["bad"]])
+        >>> r["token_oov_rate"], r["type_oov_rate"], r["top_oov"]
+        (0.6666666666666666, 0.5, [('bad', 2)])
+        """
+        counts: Counter = Counter()
+        for i, doc in enumerate(docs):
+            if isinstance(doc, str):
+                raise TypeError(
+                    f"docs[{i}] is a str: oov_report() expects token lists (run a "
+                    "preprocessor first)"
+                )
+            counts.update(doc)
+        found_by = dict.fromkeys(_STEPS, 0)
+        oov = Counter()
+        for tok, n in counts.items():
+            row, step = self._lookup(tok)
+            if row < 0:
+                oov[tok] = n
+            else:
+                found_by[_STEPS[step]] += n
+        n_tokens, n_types = sum(counts.values()), len(counts)
+        oov_tokens, oov_types = sum(oov.values()), len(oov)
+        return {
+            "n_tokens": n_tokens,
+            "n_types": n_types,
+            "oov_tokens": oov_tokens,
+            "oov_types": oov_types,
+            "token_oov_rate": oov_tokens / n_tokens if n_tokens else 0.0,
+            "type_oov_rate": oov_types / n_types if n_types else 0.0,
+            "top_oov": oov.most_common(top),
+            "found_by": found_by,
+        }
+
+
+def oov_rate(docs, vocab, lang: str | None = None) -> float:
+    """Token out-of-vocabulary rate of tokenised `docs` against `vocab` (fallbacks included).
+
+    Examples
+    --------
+    >>> oov_rate([["good", "hotel"], ["bad"]], {"good", "hotel"})
+    0.3333333333333333
+    """
+    return VocabularyLookup(vocab, lang).oov_report(docs, top=0)["token_oov_rate"]

@@ -1,0 +1,270 @@
+"""Train fastText word vectors on your own corpus: ``xproj train-vectors``.
+
+For languages or domains without good published vectors, or when the published ones cannot be
+downloaded. The corpus goes through the same preprocessing as the documents to classify
+(:func:`xproj.lang.get_preprocessor`), so that the vectors' vocabulary matches the tokens the
+classifier will look up.
+
+Outputs, beside each other:
+
+* ``<prefix>.bin`` -- the fastText model (vectors for unseen words from character n-grams);
+* ``<prefix>.vec`` -- text vectors, words in fastText's frequency order, header ``count dim``
+  (read by :func:`xproj.vectors.load_vectors`, whose cache is warmed here).
+
+Reproducibility: fastText trains with lock-free parallel SGD (Hogwild), so with ``threads > 1``
+two runs give different vectors even with the same ``seed``. Only ``threads=1`` with a fixed
+``seed`` repeats exactly (and is slower).
+
+Examples
+--------
+>>> from xproj.train_vectors import train_vectors                          # doctest: +SKIP
+>>> train_vectors("es", ["reviews.txt.xz"], "vectors/es.100d", dim=100)   # doctest: +SKIP
+PosixPath('vectors/es.100d.vec')
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from ._io import open_text
+from .errors import InputFormatError, XprojError
+
+__all__ = ["train_vectors", "write_training_file", "configure_parser", "run_from_args"]
+
+MODELS = ("skipgram", "cbow")
+_BATCH = 2000  # lines per preprocessing batch
+
+
+def write_training_file(lang, corpus_paths, out, *, preprocess=True, max_lines=None, n_jobs=1) -> int:
+    """Write the corpora as one training file: one line per input line, tokens space-joined.
+
+    Parameters
+    ----------
+    lang : str
+        Language code for :func:`xproj.lang.get_preprocessor`.
+    corpus_paths : sequence of str or Path
+        UTF-8 text files, plain, ``.gz``, ``.xz`` or ``.bz2``.
+    out : binary file object
+        Where the training text goes.
+    preprocess : bool
+        Tokenise and normalise with the language's preprocessor; when False, lines are only
+        split on whitespace (for corpora that are already tokenised).
+    max_lines : int, optional
+        Read at most this many lines from each corpus.
+    n_jobs : int
+        Processes for preprocessing.
+
+    Returns
+    -------
+    int
+        Number of tokens written.
+    """
+    pre = _preprocessor(lang) if preprocess else None
+    tokens = 0
+    for path in corpus_paths:
+        with open_text(path, errors="replace") as f:
+            batch = []
+            for i, line in enumerate(f):
+                if max_lines is not None and i >= max_lines:
+                    break
+                batch.append(line.strip())
+                if len(batch) >= _BATCH:
+                    tokens += _write_batch(batch, pre, out, n_jobs)
+                    batch = []
+            tokens += _write_batch(batch, pre, out, n_jobs)
+    return tokens
+
+
+def _preprocessor(lang):
+    from .lang import get_preprocessor
+
+    return get_preprocessor(lang)
+
+
+def _write_batch(lines, pre, out, n_jobs) -> int:
+    if not lines:
+        return 0
+    docs = pre.pipe(lines, batch_size=len(lines), n_jobs=n_jobs) if pre else [l.split() for l in lines]
+    n = 0
+    for toks in docs:
+        if toks:
+            # fastText splits on whitespace: a token must not contain any
+            out.write((" ".join(t.replace(" ", "_") for t in toks) + "\n").encode("utf-8"))
+            n += len(toks)
+    return n
+
+
+def train_vectors(
+    lang,
+    corpus_paths,
+    out_prefix,
+    *,
+    model: str = "skipgram",
+    dim: int = 100,
+    epochs: int = 5,
+    min_count: int = 5,
+    threads: int = 2,
+    minn: int = 3,
+    maxn: int = 6,
+    seed: int | None = None,
+    preprocess: bool = True,
+    max_lines: int | None = None,
+    lr: float = 0.05,
+    ws: int = 5,
+    warm_cache: bool = True,
+) -> Path:
+    """Train fastText vectors on ``corpus_paths``; write ``<prefix>.bin`` and ``<prefix>.vec``.
+
+    Parameters
+    ----------
+    lang : str
+        Language code; picks the preprocessor (:func:`xproj.lang.get_preprocessor`).
+    corpus_paths : str, Path or sequence of them
+        Raw text, one document or paragraph a line; plain, ``.gz``, ``.xz`` or ``.bz2``.
+    out_prefix : str or Path
+        Output path without extension; parent directories are created.
+    model : {"skipgram", "cbow"}
+    dim, epochs, min_count, minn, maxn, lr, ws
+        fastText's ``dim``, ``epoch``, ``minCount``, ``minn``, ``maxn``, ``lr``, ``ws``.
+        ``minn=maxn=0`` trains without subwords.
+    threads : int
+        Training threads. With more than one, results vary from run to run (Hogwild SGD).
+    seed : int, optional
+        fastText's random seed; makes single-thread runs repeatable.
+    preprocess : bool
+        Run the language preprocessor over the corpus (default), or only split on spaces.
+    max_lines : int, optional
+        Use at most this many lines of each corpus.
+    warm_cache : bool
+        Load the ``.vec`` once with :func:`xproj.vectors.load_vectors`, so that the first
+        experiment reading it finds the memory-mappable cache ready.
+
+    Returns
+    -------
+    Path
+        The ``.vec`` file (the ``.bin`` is beside it).
+
+    Raises
+    ------
+    ResourceNotFoundError
+        A corpus file is missing.
+    InputFormatError
+        The corpus holds no tokens, or none occurs ``min_count`` times.
+    """
+    if model not in MODELS:
+        raise XprojError(f"model must be one of {', '.join(MODELS)}, got {model!r}")
+    if isinstance(corpus_paths, (str, os.PathLike)):
+        corpus_paths = [corpus_paths]
+    corpus_paths = [Path(p) for p in corpus_paths]
+    prefix = Path(out_prefix)
+    prefix.parent.mkdir(parents=True, exist_ok=True)
+    bin_path, vec_path = _with_suffix(prefix, ".bin"), _with_suffix(prefix, ".vec")
+
+    # The training text is temporary: it can be as large as the corpus and is not needed after.
+    with tempfile.TemporaryDirectory(prefix=".xproj-train-", dir=prefix.parent) as tmp:
+        train_file = Path(tmp) / "train.txt"
+        with open(train_file, "wb") as out:
+            n_tokens = write_training_file(
+                lang, corpus_paths, out, preprocess=preprocess, max_lines=max_lines
+            )
+        if n_tokens == 0:
+            raise InputFormatError(corpus_paths[0], "no tokens to train on (empty corpus?)")
+        options = dict(
+            input=str(train_file), model=model, dim=int(dim), epoch=int(epochs),
+            minCount=int(min_count), thread=max(1, int(threads)), minn=int(minn),
+            maxn=int(maxn), lr=float(lr), ws=int(ws), verbose=0,
+        )
+        try:
+            ft = _train(options, seed)
+        except (RuntimeError, ValueError) as exc:  # e.g. "Empty vocabulary. Try a smaller -minCount value."
+            hint = ""
+            if "NaN" in str(exc) and int(maxn) == 0:
+                # seen with fasttext-numpy2-wheel 0.9.x: training without subwords diverges
+                hint = " (training without subwords, maxn=0, fails with this binding: use maxn>0)"
+            raise InputFormatError(corpus_paths[0], f"fastText could not train: {exc}{hint}") from None
+        tmp_bin = Path(tmp) / "model.bin"
+        ft.save_model(str(tmp_bin))
+        os.replace(tmp_bin, bin_path)  # same directory, so the rename is atomic
+    _write_vec(ft, vec_path, lang)
+    if warm_cache:
+        from .vectors import load_vectors
+
+        load_vectors(vec_path, lang=lang)
+    return vec_path
+
+
+def _train(options: dict, seed: int | None):
+    """``fasttext.train_unsupervised(**options)`` with ``seed`` set.
+
+    The binding's ``train_unsupervised`` does not take ``seed`` as an argument, but it fills
+    unset arguments from ``unsupervised_default``, which has it (fastText's own default is 0):
+    set it there for the duration of the call.
+    """
+    import fasttext
+    from fasttext import FastText as _ft
+
+    defaults = getattr(_ft, "unsupervised_default", None)
+    if seed is None:
+        return fasttext.train_unsupervised(**options)
+    if not isinstance(defaults, dict) or "seed" not in defaults:
+        raise XprojError("this fasttext binding cannot set a seed; leave seed=None (fastText uses 0)")
+    saved = defaults["seed"]
+    defaults["seed"] = int(seed)
+    try:
+        return fasttext.train_unsupervised(**options)
+    finally:
+        defaults["seed"] = saved
+
+
+def _with_suffix(prefix: Path, suffix: str) -> Path:
+    # not Path.with_suffix: "es.100d" must become "es.100d.vec", not "es.vec"
+    return prefix.with_name(prefix.name + suffix)
+
+
+def _write_vec(ft, path: Path, lang) -> Path:
+    """Write every word of the model, in fastText's frequency order, as a ``.vec`` file."""
+    import numpy as np
+
+    from .vectors import WordVectors, write_vec
+
+    words = ft.get_words()  # most frequent first, as in fastText's own .vec output
+    matrix = np.stack([ft.get_word_vector(w) for w in words]).astype(np.float32)
+    return write_vec(WordVectors(words, matrix, lang=lang), path)
+
+
+# --- command line ----------------------------------------------------------------------------
+
+
+def configure_parser(parser) -> None:
+    """Options of ``xproj train-vectors``."""
+    parser.add_argument("--lang", required=True, help="language code (selects the preprocessor)")
+    parser.add_argument("--corpus", nargs="+", required=True, metavar="FILE",
+                        help="raw text files, one document a line (.gz/.xz/.bz2 ok)")
+    parser.add_argument("--out", required=True, metavar="PREFIX",
+                        help="output prefix: writes PREFIX.bin and PREFIX.vec")
+    parser.add_argument("--model", choices=MODELS, default="skipgram")
+    parser.add_argument("--dim", type=int, default=100)
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--min-count", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=2,
+                        help="more than 1 is faster but not repeatable")
+    parser.add_argument("--minn", type=int, default=3, help="shortest character n-gram (0: none)")
+    parser.add_argument("--maxn", type=int, default=6, help="longest character n-gram (0: none)")
+    parser.add_argument("--seed", type=int, default=None, help="random seed (repeatable with --threads 1)")
+    parser.add_argument("--max-lines", type=int, default=None, help="read at most N lines of each corpus")
+    parser.add_argument("--no-preprocess", action="store_true",
+                        help="corpus is already tokenised: only split on whitespace")
+
+
+def run_from_args(args) -> int:
+    """Run ``xproj train-vectors``; print the paths written."""
+    vec = train_vectors(
+        args.lang, args.corpus, args.out, model=args.model, dim=args.dim, epochs=args.epochs,
+        min_count=args.min_count, threads=args.threads, minn=args.minn, maxn=args.maxn,
+        seed=args.seed, preprocess=not args.no_preprocess, max_lines=args.max_lines,
+    )
+    print(_with_suffix(vec.with_suffix(""), ".bin"))
+    print(vec)
+    return 0
