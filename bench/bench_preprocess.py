@@ -88,8 +88,11 @@ def best_time(fn, repeat: int) -> float:
 def peers(lang: str, texts: list[str], repeat: int) -> dict[str, float]:
     out = {"str.split": len(texts) / best_time(lambda: [t.split() for t in texts], repeat)}
     if lang == "zh":
+        import logging
+
         import jieba
 
+        jieba.setLogLevel(logging.WARNING)
         lcut = jieba.lcut
         out["jieba.lcut"] = len(texts) / best_time(lambda: [lcut(t) for t in texts], repeat)
     else:

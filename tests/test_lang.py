@@ -380,3 +380,21 @@ def test_normalize_helpers():
     assert squeeze_repeats("cooool!!!!", 2) == "cool!!!!"
     assert is_punct("¡¿") and not is_punct("€") and not is_punct("")
     assert is_number("1.000,50") and is_number("١٢") and not is_number("x1")
+
+
+def test_worker_packing_roundtrip_and_fallback():
+    from xproj.lang.base import _pipe_chunk, _unpack
+
+    class Split(Preprocessor):
+        lang = "xs"
+
+        def _tokenize_batch(self, texts, batch_size):
+            return [t.split(" ") for t in texts]
+
+    pre = Split(lowercase=False, max_repeat=None, unicode_form=None)
+    texts = ["a b", "", "c", "!!"]
+    packed = _pipe_chunk(pre, texts, 2)
+    assert isinstance(packed, str) and _unpack(packed) == pre.pipe(texts)
+    # a token holding a separator is sent as lists, not mis-split
+    pre._cache["x"] = ("x\x1fy", 0)
+    assert _pipe_chunk(pre, ["x", "a"], 2) == [["x\x1fy"], ["a"]]

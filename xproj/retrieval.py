@@ -61,7 +61,9 @@ def _topk_rows(S, k):
     sample = min(m, max(64 * k, 1024))
     if n == 0 or sample >= m // 4:
         return _topk_rows_partition(S, k)
-    th = np.partition(S[:, :sample], sample - k, axis=1)[:, sample - k]
+    # A strided sample: the first columns (most frequent words) are not representative.
+    sub = S[:, :: m // sample][:, :sample]
+    th = np.partition(sub, sample - k, axis=1)[:, sample - k]
     mask = S >= th[:, None]
     if np.count_nonzero(mask) > 64 * k * n + 4 * m:  # many ties (e.g. zero rows): fall back
         return _topk_rows_partition(S, k)
@@ -134,8 +136,9 @@ def csls_topk(
     k=10,
     sources=None,
     r_targets=None,
+    queries_in_sources=None,
     batch=256,
-    lower_bound_size=4096,
+    lower_bound_size=16,
     direct_limit=25_000 * 25_000,
 ):
     """CSLS retrieval of the ``topn`` best targets for each query, exact.
@@ -152,13 +155,17 @@ def csls_topk(
     sources : array (n_sources, d), optional
         The whole mapped source space, over which each target's hubness ``r_X(z)`` is taken.
         Defaults to ``Q`` (as when both sides are the same word lists, e.g. refinement).
+    queries_in_sources : bool, optional
+        Whether every query is also a row of ``sources`` (true in lexicon induction, where
+        queries are source words). Then the queries tighten the lower bound of ``r_X`` for
+        the targets near them, which are the ones that matter. Default: ``sources is None``.
     r_targets : array (n_targets,), optional
         Precomputed ``r_X`` for all targets (then nothing is pruned).
     batch : int
         Queries per batch.
     lower_bound_size : int
-        Sources used for the cheap lower bound of ``r_X`` (the first rows: the most frequent
-        words). The result does not depend on it; the time does.
+        Number of source clusters for the cheap lower bound of ``r_X`` (see
+        :func:`_lower_bound_r`). The result does not depend on it; the time does.
     direct_limit : int
         When ``n_sources * n_targets`` is at most this, ``r_X`` is computed for every target
         (cheaper than pruning for small spaces).
@@ -183,10 +190,7 @@ def csls_topk(
     else:
         # Lower bound of r_X(z): the k largest similarities among a subset of sources are no
         # larger than the k largest among all of them. Exact values come later, on demand.
-        sub = S_all[:lower_bound_size]
-        if sources is not None:
-            sub = np.vstack([sub, Q[: lower_bound_size]])
-        r_t = topk_mean(T, sub, k)
+        r_t = _lower_bound_r(T, S_all, k, lower_bound_size)
         known = np.zeros(n_t, dtype=bool)
 
     def make_exact(cols):
@@ -209,8 +213,9 @@ def csls_topk(
             cand, cand_scores = _topk_rows(scores, topn)
             if known[cand].all():
                 break
-            # Widen the net so that one round usually settles the batch.
-            wide, _ = _topk_rows(scores, min(n_t, 4 * topn + 16))
+            # A slightly wider net than top-n saves rounds; each exact r_X costs a pass over
+            # all sources, so not much wider.
+            wide, _ = _topk_rows(scores, min(n_t, topn + 4))
             cols = np.unique(wide[~known[wide]])
             make_exact(cols)
             scores[:, cols] = S[:, cols] - r_t[cols]
@@ -219,10 +224,46 @@ def csls_topk(
     return idx, val
 
 
-def retrieve(Q, T, topn=1, *, method="csls", k=10, sources=None, batch=None):
+def _lower_bound_r(T, S, k, n_clusters, seed=0):
+    """A lower bound of ``topk_mean(T, S, k)`` for every target, at a small fraction of its cost.
+
+    The mean of the k largest similarities over any subset of sources is no larger than over
+    all sources. The subset that makes the bound tight is the target's own neighbourhood, so
+    sources are clustered (spherical k-means on a sample, a few Lloyd rounds) and each target
+    is compared with the sources of its nearest cluster only (an inverted-file search). Any
+    clustering gives a valid bound; a good one gives a tight bound.
+    """
+    n_s = S.shape[0]
+    c = int(max(1, min(n_clusters, n_s // max(4 * k, 64))))
+    rng = np.random.default_rng(seed)
+    sample = S[rng.choice(n_s, size=min(n_s, 64 * c), replace=False)]
+    C = sample[rng.choice(sample.shape[0], size=c, replace=False)].copy()
+    for _ in range(8):
+        assign = np.argmax(sample @ C.T, axis=1)
+        for j in range(c):
+            members = sample[assign == j]
+            if len(members):
+                v = members.sum(axis=0)
+                C[j] = v / (np.linalg.norm(v) or 1)
+    s_assign = np.concatenate([np.argmax(S[i:j] @ C.T, axis=1) for i, j in _batches(n_s, 16384)])
+    t_assign = np.concatenate([np.argmax(T[i:j] @ C.T, axis=1) for i, j in _batches(T.shape[0], 16384)])
+    out = np.empty(T.shape[0], dtype=np.float32)
+    fill = S[: max(k, 64)]  # so that every cluster has at least k sources to average
+    for j in range(c):
+        t_rows = np.flatnonzero(t_assign == j)
+        if t_rows.size == 0:
+            continue
+        members = np.flatnonzero(s_assign == j)
+        sub = np.vstack([S[members], fill]) if members.size < k else S[members]
+        out[t_rows] = topk_mean(T[t_rows], sub, k)
+    return out
+
+
+def retrieve(Q, T, topn=1, *, method="csls", k=10, sources=None, queries_in_sources=None, batch=None):
     """Top-``topn`` targets per query by ``method`` ("nn" or "csls"); see :func:`csls_topk`."""
     if method == "nn":
         return nn_topk(Q, T, topn, batch=batch or DEFAULT_BATCH)
     if method == "csls":
-        return csls_topk(Q, T, topn, k=k, sources=sources, batch=batch or 256)
+        return csls_topk(Q, T, topn, k=k, sources=sources, queries_in_sources=queries_in_sources,
+                         batch=batch or 256)
     raise ValueError(f"unknown retrieval method {method!r}; choose 'nn' or 'csls'")

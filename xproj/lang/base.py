@@ -353,7 +353,10 @@ class Preprocessor:
         results = Parallel(n_jobs=n_workers, backend="loky")(
             delayed(_pipe_chunk)(self, chunk, batch_size) for chunk in chunks
         )
-        return [doc for part in results for doc in part]
+        out: list[list[str]] = []
+        for part in results:
+            out.extend(_unpack(part) if isinstance(part, str) else part)
+        return out
 
     def __getstate__(self):
         # Send options only: workers rebuild resources via the per-process caches.
@@ -438,9 +441,28 @@ class Preprocessor:
         return out
 
 
-def _pipe_chunk(pre: Preprocessor, texts: list[str], batch_size: int) -> list[list[str]]:
-    """Worker entry point (module level so that it pickles)."""
-    return pre._pipe_serial(texts, batch_size)
+# Separators for shipping a chunk's tokens back from a worker as one string: pickling one
+# big str is several times faster than pickling tens of thousands of small lists, and these
+# two control characters cannot occur in tokens (clean_text replaces them).
+_DOC_SEP, _TOK_SEP = "\x1e", "\x1f"
+
+
+def _pipe_chunk(pre: Preprocessor, texts: list[str], batch_size: int):
+    """Worker entry point (module level so that it pickles): packed tokens of `texts`."""
+    docs = pre._pipe_serial(texts, batch_size)
+    packed = _DOC_SEP.join(_TOK_SEP.join(doc) for doc in docs)
+    # Safety net: a custom tokenizer or option could still emit a separator; then (and for
+    # an empty chunk) send the lists themselves rather than risk a wrong split.
+    n_tok_seps = sum(len(doc) - 1 for doc in docs if doc)
+    if (not docs or packed.count(_DOC_SEP) != len(docs) - 1
+            or packed.count(_TOK_SEP) != n_tok_seps
+            or any(doc == [""] for doc in docs)):
+        return docs
+    return packed
+
+
+def _unpack(packed: str) -> list[list[str]]:
+    return [doc.split(_TOK_SEP) if doc else [] for doc in packed.split(_DOC_SEP)]
 
 
 def _effective_jobs(n_jobs) -> int:
