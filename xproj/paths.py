@@ -26,3 +26,12 @@ def cache_dir() -> Path:
     if env:
         return Path(env).expanduser()
     return data_dir() / "cache"
+
+
+def shared_dir() -> Path:
+    """The shared real-data folder of a development checkout: ``$XPROJ_SHARED`` or
+    ``../shared`` beside the repository. It may not exist (users have their own data)."""
+    env = os.environ.get("XPROJ_SHARED")
+    if env:
+        return Path(env).expanduser()
+    return Path(__file__).resolve().parents[2] / "shared"

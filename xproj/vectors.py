@@ -394,7 +394,7 @@ def _parse_block(rests: list[str], dim: int):
             flat = np.fromstring(joined, dtype=np.float32, sep=" ")
         except (ValueError, DeprecationWarning):
             return None
-    if flat.size != len(rests) * dim:
+    if flat.size != len(rests) * dim or not np.isfinite(flat).all():
         return None
     values = flat.reshape(len(rests), dim)
     # A line with one value too few next to one with one too many would keep the total

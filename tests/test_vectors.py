@@ -1,0 +1,195 @@
+import gzip
+import lzma
+import os
+import time
+
+import numpy as np
+import pytest
+
+from xproj.errors import InputFormatError, ResourceNotFoundError, ShapeError
+from xproj.vectors import (
+    WordVectors,
+    center,
+    load_vectors,
+    normalize,
+    read_vec,
+    unit_length,
+    write_vec,
+)
+
+
+def write(path, text, mode="w"):
+    if isinstance(text, str):
+        text = text.encode("utf-8")
+    opener = {".gz": gzip.open, ".xz": lzma.open}.get(path.suffix, open)
+    with opener(path, "wb") as f:
+        f.write(text)
+    return path
+
+
+VEC = "3 2\nthe 0.1 0.2\nHotel 1.0 -1.0\nhotel 2.0 2.0\n"
+
+
+@pytest.mark.parametrize("suffix", [".vec", ".vec.gz", ".vec.xz"])
+def test_read_plain_and_compressed(tmp_path, suffix):
+    wv = read_vec(write(tmp_path / ("v" + suffix), VEC))
+    assert wv.words == ["the", "Hotel", "hotel"]
+    assert wv.vectors.dtype == np.float32
+    np.testing.assert_allclose(wv["Hotel"], [1.0, -1.0])
+    assert wv.dim == 2 and len(wv) == 3
+
+
+def test_without_header_and_crlf(tmp_path):
+    wv = read_vec(write(tmp_path / "v.vec", "a 1 2 3\r\nb 4 5 6\r\n"))
+    assert wv.words == ["a", "b"]
+    np.testing.assert_allclose(wv.vectors, [[1, 2, 3], [4, 5, 6]])
+
+
+def test_limit_vocabulary_and_lowercase_first_wins(tmp_path):
+    p = write(tmp_path / "v.vec", VEC)
+    assert read_vec(p, limit=2).words == ["the", "Hotel"]
+    low = read_vec(p, lowercase=True)
+    assert low.words == ["the", "hotel"]
+    np.testing.assert_allclose(low["hotel"], [1.0, -1.0])  # the first occurrence (Hotel) wins
+    assert low.stats["duplicates"] == 1
+    assert read_vec(p, vocabulary={"hotel"}).words == ["hotel"]
+    assert read_vec(p, vocabulary={"hotel"}, lowercase=True)["hotel"][0] == 1.0
+
+
+def test_trailing_space_lines(tmp_path):
+    wv = read_vec(write(tmp_path / "v.vec", "2 2\na 1 2 \nb 3 4 \n"))
+    np.testing.assert_allclose(wv.vectors, [[1, 2], [3, 4]])
+
+
+@pytest.mark.parametrize(
+    "body, line, problem",
+    [
+        ("2 2\na 1 2\nb 1 2 3\n", 3, "has 3 values, expected 2"),
+        ("2 2\na 1 2\nb 1 x\n", 3, "'x' is not a number"),
+        ("2 3\na 1 2\nb 1 2\n", 2, "header says 3"),
+        ("3 2\na 1 2\nb 1 2\n", None, "header says 3 words but the file has 2"),
+        ("2 2\na 1 2\nb\n", 3, "no vector values"),
+        ("2 2\na 1 2\nb nan 1\n", 3, "non-finite"),
+    ],
+)
+def test_malformed_lines_name_file_and_line(tmp_path, body, line, problem):
+    p = write(tmp_path / "bad.vec", body)
+    with pytest.raises(InputFormatError) as e:
+        read_vec(p)
+    msg = str(e.value)
+    assert "bad.vec" in msg and problem in msg
+    assert e.value.line == line
+
+
+def test_skip_mode_counts_bad_lines(tmp_path):
+    p = write(tmp_path / "bad.vec", b"a 1 2\nb 1 x\n\xff\xfe 1 2\nc 3 4\n")
+    wv = read_vec(p, errors="skip")
+    assert wv.words == ["a", "c"] and wv.stats["skipped"] == 2
+
+
+def test_non_utf8_raises_with_line(tmp_path):
+    p = write(tmp_path / "bad.vec", b"2 2\na 1 2\n\xff\xfe 1 2\n")
+    with pytest.raises(InputFormatError, match=r"line 3: not valid UTF-8"):
+        read_vec(p)
+
+
+def test_empty_and_missing_files(tmp_path):
+    with pytest.raises(InputFormatError, match="empty file"):
+        read_vec(write(tmp_path / "e.vec", ""))
+    with pytest.raises(ResourceNotFoundError, match="nope.vec"):
+        load_vectors(tmp_path / "nope.vec")
+
+
+def test_duplicates_keep_first(tmp_path):
+    wv = read_vec(write(tmp_path / "d.vec", "a 1 1\nb 2 2\na 3 3\n"))
+    assert wv.words == ["a", "b"] and wv["a"][0] == 1 and wv.stats["duplicates"] == 1
+
+
+def test_write_read_roundtrip(tmp_path):
+    rng = np.random.default_rng(0)
+    wv = WordVectors([f"w{i}" for i in range(50)], rng.standard_normal((50, 7)))
+    for name in ("r.vec", "r.vec.gz", "r.vec.xz"):
+        back = read_vec(write_vec(wv, tmp_path / name))
+        assert back.words == wv.words
+        np.testing.assert_allclose(back.vectors, wv.vectors, atol=5.1e-5)
+
+
+def test_cache_memory_maps_and_invalidates(tmp_path):
+    p = write(tmp_path / "v.vec", VEC)
+    cdir = tmp_path / "cache"
+    first = load_vectors(p, cache_dir=cdir)
+    assert isinstance(first.vectors, np.memmap)
+    files = sorted(os.listdir(cdir))
+    assert len(files) == 3 and not any(f.endswith(".tmp") for f in files)
+    again = load_vectors(p, cache_dir=cdir)
+    assert isinstance(again.vectors, np.memmap) and again.words == first.words
+    # Other options: another entry, same source.
+    assert load_vectors(p, cache_dir=cdir, limit=2).words == ["the", "Hotel"]
+    assert len(os.listdir(cdir)) == 6
+    # A changed source file invalidates its entries.
+    time.sleep(0.01)
+    write(p, "2 2\nnew 5 5\nwords 6 6\n")
+    os.utime(p, ns=(time.time_ns(), time.time_ns() + 10**9))
+    changed = load_vectors(p, cache_dir=cdir)
+    assert changed.words == ["new", "words"]
+    assert sum(f.endswith(".json") for f in os.listdir(cdir)) == 1  # stale entries removed
+
+
+def test_damaged_cache_entry_is_rebuilt(tmp_path):
+    p = write(tmp_path / "v.vec", VEC)
+    cdir = tmp_path / "cache"
+    load_vectors(p, cache_dir=cdir)
+    npy = next(cdir.glob("*.npy"))
+    npy.write_bytes(b"garbage")
+    assert load_vectors(p, cache_dir=cdir).words == ["the", "Hotel", "hotel"]
+
+
+def test_failed_read_leaves_no_cache_files(tmp_path):
+    p = write(tmp_path / "bad.vec", "2 2\na 1 2\nb 1\n")
+    cdir = tmp_path / "cache"
+    with pytest.raises(InputFormatError):
+        load_vectors(p, cache_dir=cdir)
+    assert not cdir.exists() or os.listdir(cdir) == []
+
+
+def test_default_cache_dir_follows_env(tmp_path, monkeypatch):
+    monkeypatch.setenv("XPROJ_DATA", str(tmp_path / "data"))
+    load_vectors(write(tmp_path / "v.vec", VEC))
+    assert any((tmp_path / "data" / "cache").glob("v.vec.*.npy"))
+
+
+def test_normalisation_steps():
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((100, 5)) * 3 + 2
+    U = unit_length(X)
+    np.testing.assert_allclose(np.linalg.norm(U, axis=1), 1, rtol=1e-5)
+    np.testing.assert_allclose(center(X).mean(axis=0), 0, atol=1e-5)
+    V = normalize(X, "unit,center,unit")
+    np.testing.assert_allclose(np.linalg.norm(V, axis=1), 1, rtol=1e-5)
+    assert abs(V.mean(axis=0)).max() < 0.2
+    wv = WordVectors([str(i) for i in range(100)], X)
+    assert isinstance(normalize(wv, "unit"), WordVectors)
+    np.testing.assert_allclose(wv.vectors, X.astype(np.float32))  # inputs untouched
+    with pytest.raises(ValueError, match="unknown normalisation"):
+        normalize(X, "unit,whiten")
+    assert unit_length(np.zeros((2, 3))).sum() == 0  # zero rows stay zero, no NaN
+
+
+def test_wordvectors_shape_and_duplicates():
+    with pytest.raises(ShapeError):
+        WordVectors(["a", "b"], np.zeros((3, 2)))
+    with pytest.raises(ValueError, match="duplicate"):
+        WordVectors(["a", "a"], np.zeros((2, 2)))
+    wv = WordVectors(["a", "b", "c"], np.eye(3))
+    assert wv.rows(["c", "zz", "a"]).tolist() == [2, -1, 0]
+    assert wv.head(2).words == ["a", "b"]
+    assert wv.subset(["c", "a", "q"]).words == ["a", "c"]
+    with pytest.raises(KeyError, match="not in the vocabulary"):
+        wv["zz"]
+
+
+def test_save_load_prefix(tmp_path):
+    wv = WordVectors(["a", "b"], np.eye(2))
+    wv.save(tmp_path / "kv")
+    back = WordVectors.load(tmp_path / "kv")
+    assert back.words == ["a", "b"] and isinstance(back.vectors, np.memmap)
