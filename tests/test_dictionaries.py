@@ -1,0 +1,74 @@
+import numpy as np
+import pytest
+
+from conftest import shared_file
+from xproj.dictionaries import (
+    NoOverlapError,
+    dictionary_stats,
+    group_by_source,
+    identical_strings,
+    numerals,
+    read_dictionary,
+    split_by_source,
+    to_indices,
+    write_dictionary,
+)
+from xproj.errors import InputFormatError
+from xproj.vectors import WordVectors
+
+
+def test_space_and_tab_separated(tmp_path):
+    p = tmp_path / "d.txt"
+    p.write_text("the el\nthe la\ncat\tgato\n\nthe el\n", encoding="utf-8")
+    assert read_dictionary(p) == [("the", "el"), ("the", "la"), ("cat", "gato")]
+
+
+def test_bad_line_is_named(tmp_path):
+    p = tmp_path / "d.txt"
+    p.write_text("a b\nonlyone\n", encoding="utf-8")
+    with pytest.raises(InputFormatError, match=r"d.txt, line 2: expected 'source target'"):
+        read_dictionary(p)
+    assert read_dictionary(p, errors="skip") == [("a", "b")]
+    (tmp_path / "e.txt").write_text("", encoding="utf-8")
+    with pytest.raises(InputFormatError, match="no pairs"):
+        read_dictionary(tmp_path / "e.txt")
+
+
+def test_split_by_unique_source_in_file_order():
+    pairs = [("a", "1"), ("a", "2"), ("b", "3"), ("c", "4"), ("c", "5"), ("d", "6")]
+    train, test = split_by_source(pairs, 2, 1)
+    assert train == pairs[:3] and test == [("c", "4"), ("c", "5")]
+    assert group_by_source(pairs)["c"] == ["4", "5"]
+
+
+def test_stats_and_overlap_error(tmp_path):
+    pairs = [("a", "x"), ("a", "y"), ("b", "b")]
+    st = dictionary_stats(pairs, {"a"}, {"x"})
+    assert (st.pairs, st.sources, st.max_translations, st.identical_pairs, st.covered_pairs) == (3, 2, 2, 1, 1)
+    src = WordVectors(["q"], np.eye(1))
+    with pytest.raises(NoOverlapError, match="none of its 3 pairs"):
+        to_indices(pairs, src, src, name="mydict.txt")
+    write_dictionary(pairs, tmp_path / "o.txt")
+    assert read_dictionary(tmp_path / "o.txt") == pairs
+
+
+def test_identical_and_numeral_seeds():
+    src = ["the", "hotel", "1990", "3,5", "taxi"]
+    tgt = ["el", "hotel", "1990", "3,5", "taxi"]
+    assert identical_strings(src, tgt) == [("hotel", "hotel"), ("1990", "1990"), ("3,5", "3,5"), ("taxi", "taxi")]
+    assert numerals(src, tgt) == [("1990", "1990"), ("3,5", "3,5")]
+
+
+@pytest.mark.data
+def test_real_muse_dictionaries():
+    full = read_dictionary(shared_file("data", "muse", "en-es.txt"))
+    assert len(full) == 112580
+    train = read_dictionary(shared_file("data", "muse", "en-es.0-5000.txt"))
+    test = read_dictionary(shared_file("data", "muse", "en-es.5000-6500.derived.txt"))
+    assert len({s for s, _ in train}) == 5000 and len({s for s, _ in test}) == 1500
+    assert len(test) == 2975
+    # The shared splits are the MUSE prefix splits of the full file.
+    tr, te = split_by_source(full, 5000, 1500)
+    assert te == test
+    ja = read_dictionary(shared_file("data", "muse", "en-ja.0-5000.txt"))  # TAB-separated
+    assert all(len(p) == 2 for p in ja) and len(ja) > 1000

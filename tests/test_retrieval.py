@@ -1,0 +1,80 @@
+import numpy as np
+import pytest
+
+from xproj.errors import ShapeError
+from xproj.retrieval import _topk_rows, _topk_rows_partition, as_unit, csls_topk, nn_topk, topk_mean
+
+
+def brute_csls(Q, T, S, k):
+    """The CSLS formula computed on full matrices."""
+    sim_qt = Q @ T.T
+    r_q = np.sort(sim_qt, axis=1)[:, -k:].mean(axis=1)
+    r_t = np.sort(T @ S.T, axis=1)[:, -k:].mean(axis=1)
+    return 2 * sim_qt - r_q[:, None] - r_t[None, :]
+
+
+@pytest.fixture(scope="module")
+def spaces():
+    rng = np.random.default_rng(0)
+    S = as_unit(rng.standard_normal((3000, 16)))
+    T = as_unit(rng.standard_normal((2500, 16)) + 0.3)  # an off-centre cloud: hubs exist
+    return S, T
+
+
+def test_nn_matches_brute_force(spaces):
+    S, T = spaces
+    Q = S[:200]
+    idx, val = nn_topk(Q, T, 5, batch=64)
+    full = Q @ T.T
+    ref = np.argsort(-full, axis=1)[:, :5]
+    assert (idx == ref).all()
+    np.testing.assert_allclose(val, np.take_along_axis(full, ref, 1), rtol=1e-5)
+
+
+def test_topk_mean_matches_brute_force(spaces):
+    S, T = spaces
+    ref = np.sort(T @ S.T, axis=1)[:, -10:].mean(axis=1)
+    np.testing.assert_allclose(topk_mean(T, S, 10, batch=333), ref, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("direct_limit", [10**12, 0])  # direct r for all targets, and pruned
+def test_csls_matches_brute_force(spaces, direct_limit):
+    S, T = spaces
+    Q = S[100:400]
+    ref = brute_csls(Q, T, S, 10)
+    ref_idx = np.argsort(-ref, axis=1, kind="stable")[:, :3]
+    idx, val = csls_topk(Q, T, 3, sources=S, queries_in_sources=True, batch=50,
+                         direct_limit=direct_limit, lower_bound_size=8)
+    assert (idx == ref_idx).mean() > 0.999  # float32 ties aside
+    np.testing.assert_allclose(val, np.take_along_axis(ref, idx, 1), atol=1e-5)
+
+
+def test_csls_pruned_without_query_membership(spaces):
+    S, T = spaces
+    rng = np.random.default_rng(3)
+    Q = as_unit(rng.standard_normal((50, 16)))  # queries that are not source rows
+    ref = brute_csls(Q, T, S, 10)
+    idx, _ = csls_topk(Q, T, 1, sources=S, direct_limit=0)
+    assert (idx[:, 0] == ref.argmax(axis=1)).all()
+
+
+def test_csls_differs_from_nn_on_hubs(spaces):
+    S, T = spaces
+    nn_idx, _ = nn_topk(S[:500], T, 1)
+    cs_idx, _ = csls_topk(S[:500], T, 1, sources=S)
+    # NN concentrates on a few hub targets; CSLS spreads the answers out.
+    assert len(np.unique(cs_idx)) > len(np.unique(nn_idx))
+
+
+def test_topk_selection_equals_partition():
+    rng = np.random.default_rng(2)
+    S = rng.standard_normal((300, 20000)).astype(np.float32)
+    a, b = _topk_rows(S, 7), _topk_rows_partition(S, 7)
+    assert (a[0] == b[0]).all()
+    Z = np.zeros((4, 20000), dtype=np.float32)  # all ties: falls back, still k per row
+    assert _topk_rows(Z, 3)[0].shape == (4, 3)
+
+
+def test_shape_errors():
+    with pytest.raises(ShapeError):
+        nn_topk(np.zeros((2, 3)), np.zeros((4, 5)))
