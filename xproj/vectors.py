@@ -91,6 +91,15 @@ class WordVectors:
             raise KeyError(f"{word!r} is not in the vocabulary ({len(self)} words)")
         return self.vectors[row]
 
+    def __deepcopy__(self, memo):
+        # Read-only by convention and possibly gigabytes: copies share (sklearn.clone too).
+        return self
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["vectors"] = np.asarray(self.vectors)  # a memmap pickles as a plain array
+        return state
+
     def __repr__(self):
         return f"WordVectors(n_words={len(self)}, dim={self.dim}, lang={self.lang!r})"
 

@@ -237,13 +237,15 @@ def make_bilingual_world(
 
 
 def make_documents(world: BilingualWorld, n_docs: int = 1000, *, side: str = "src",
-                   length: tuple[int, int] = (8, 30), polar_rate: float = 0.25,
-                   label_noise: float = 0.05, positive_rate: float = 0.5, seed: int = 0):
+                   length: tuple[int, int] = (8, 30), polar_rate: float = 0.3,
+                   polar_purity: float = 0.9, label_noise: float = 0.02,
+                   positive_rate: float = 0.5, seed: int = 0):
     """Labelled documents (lists of tokens) in one language of the world.
 
     Each document draws its label (1 positive, 0 negative; ``positive_rate``), then a length,
-    then words: with probability ``polar_rate`` a polar word (of the document's polarity 80%
-    of the time), otherwise a Zipf-frequent neutral word. ``label_noise`` flips labels.
+    then words: with probability ``polar_rate`` a polar word (of the document's polarity with
+    probability ``polar_purity``), otherwise a Zipf-frequent neutral word. ``label_noise``
+    flips labels.
 
     Returns
     -------
@@ -269,7 +271,7 @@ def make_documents(world: BilingualWorld, n_docs: int = 1000, *, side: str = "sr
         toks = []
         for u in kinds:
             if u < polar_rate:
-                same = rng.random() < 0.8
+                same = rng.random() < polar_purity
                 use_pos = (y == 1) == same
                 arr, p = (pos, pw) if use_pos else (neg, nw)
                 toks.append(words[arr[rng.choice(len(arr), p=p)]])

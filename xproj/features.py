@@ -1,0 +1,335 @@
+"""Document features: scikit-learn transformers from tokens to one vector per document.
+
+:class:`AlignedSpace` holds every language's vectors in one shared space (already mapped and
+normalised). :class:`DocumentEmbedder` turns token lists of one language into document
+vectors by a weighted mean of word vectors:
+
+- ``"mean"``: plain average;
+- ``"tfidf"``: each distinct word weighted by ``tf * idf``; IDF is learnt from the documents
+  given to ``fit`` for the fitted language, and from the documents themselves for any other
+  language (transductive: unlabelled target text only);
+- ``"sif"``: smooth inverse frequency, ``a / (a + p(w))`` (Arora et al., 2017), with ``p(w)``
+  estimated from the word's frequency rank in its vector file (published vector files are
+  sorted by frequency; a Zipf law turns rank into probability), so that any language gets
+  weights without a corpus; combine with :class:`PrincipalComponentRemover`.
+
+Out-of-vocabulary policy: a token is looked up as is, then lower-cased, lemmatised and
+accent-stripped (:class:`xproj.lang.VocabularyLookup`); tokens still not found are ignored.
+A document with no known token gets the zero vector. OOV rates are kept in ``oov_``.
+
+The numeric transformers :class:`MeanCenterer` and :class:`PrincipalComponentRemover` work
+on any matrix and pass scikit-learn's estimator checks.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+try:  # scikit-learn >= 1.6
+    from sklearn.utils.validation import validate_data
+except ImportError:  # pragma: no cover - older scikit-learn
+    def validate_data(est, X, reset=True, **kw):
+        return est._validate_data(X, reset=reset, **kw)
+
+from .errors import ShapeError, UnknownLanguageError
+from .vectors import WordVectors
+
+POOLINGS = ("mean", "tfidf", "sif")
+
+
+class AlignedSpace:
+    """Vectors of several languages in one space: ``{lang: WordVectors}``.
+
+    Build it from already-mapped vectors, or with :meth:`from_mappings`. Shared, never
+    copied: ``copy.deepcopy`` (and so ``sklearn.clone``) returns the same object, since the
+    matrices can be gigabytes and are treated as read-only.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from xproj.vectors import WordVectors
+    >>> space = AlignedSpace({"en": WordVectors(["good"], np.ones((1, 2)))})
+    >>> space.languages
+    ['en']
+    """
+
+    def __init__(self, spaces: dict):
+        if not spaces:
+            raise ValueError("an AlignedSpace needs at least one language")
+        dims = {lang: wv.dim for lang, wv in spaces.items()}
+        if len(set(dims.values())) != 1:
+            raise ShapeError(f"languages have different dimensions: {dims}")
+        self.spaces = dict(spaces)
+        self._lookups = {}
+        self._sif_prob = {}
+
+    @classmethod
+    def from_mappings(cls, pivot_lang: str, pivot: WordVectors, others: dict):
+        """``others``: ``{lang: (WordVectors, Mapping onto the pivot)}``. The pivot is
+        normalised the way the mappings expect; every other language is mapped."""
+        spaces = {}
+        norm = None
+        for lang, (wv, mapping) in others.items():
+            spaces[lang] = mapping.transform(wv)
+            if norm is not None and mapping.normalization != norm:
+                raise ValueError("all mappings onto one pivot must share a normalisation")
+            norm = mapping.normalization
+        from .vectors import normalize
+
+        spaces[pivot_lang] = normalize(pivot, norm or "")
+        return cls(spaces)
+
+    @property
+    def languages(self):
+        return sorted(self.spaces)
+
+    @property
+    def dim(self):
+        return next(iter(self.spaces.values())).dim
+
+    def __getitem__(self, lang) -> WordVectors:
+        try:
+            return self.spaces[lang]
+        except KeyError:
+            raise UnknownLanguageError(
+                f"no vectors for language {lang!r} in this space; it has {self.languages}") from None
+
+    def __contains__(self, lang):
+        return lang in self.spaces
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __getstate__(self):
+        return {"spaces": self.spaces}
+
+    def __setstate__(self, state):
+        self.__init__(state["spaces"])
+
+    def lookup(self, lang):
+        """The (cached) :class:`~xproj.lang.VocabularyLookup` of a language."""
+        if lang not in self._lookups:
+            from .lang.lookup import VocabularyLookup
+
+            self._lookups[lang] = VocabularyLookup(self[lang], _lemma_lang(lang))
+        return self._lookups[lang]
+
+    def sif_probability(self, lang) -> np.ndarray:
+        """Zipf estimate of each word's probability from its rank in the vector file."""
+        if lang not in self._sif_prob:
+            n = len(self[lang])
+            p = 1.0 / (np.arange(n, dtype=np.float64) + 2.7)
+            self._sif_prob[lang] = (p / p.sum()).astype(np.float32)
+        return self._sif_prob[lang]
+
+
+def _lemma_lang(lang):
+    from .lang.base import lemma_table_languages
+
+    try:
+        return lang if lang in lemma_table_languages() else None
+    except Exception:  # spacy-lookups-data missing: no lemma step
+        return None
+
+
+def _as_space(space):
+    if isinstance(space, AlignedSpace):
+        return space
+    if isinstance(space, WordVectors):
+        return AlignedSpace({space.lang or "xx": space})
+    if isinstance(space, dict):
+        return AlignedSpace(space)
+    raise TypeError(f"space must be an AlignedSpace, a WordVectors or a dict lang -> WordVectors, got {type(space).__name__}")
+
+
+def _check_docs(X):
+    if isinstance(X, (str, bytes)) or not hasattr(X, "__len__"):
+        raise TypeError("X must be a list of documents, each a list of tokens")
+    for i, doc in enumerate(X):
+        if isinstance(doc, str) or not hasattr(doc, "__iter__"):
+            raise TypeError(f"X[{i}] must be a list of tokens (got {type(doc).__name__}); "
+                            "tokenise texts with xproj.lang.get_preprocessor(lang).pipe(texts)")
+    return X
+
+
+def docs_to_rows(docs, lookup):
+    """CSR count matrix (documents x vocabulary rows) and OOV counts."""
+    indptr = [0]
+    indices = []
+    n_tok = n_oov = 0
+    find = lookup.find
+    for doc in docs:
+        for tok in doc:
+            r = find(tok)
+            n_tok += 1
+            if r >= 0:
+                indices.append(r)
+            else:
+                n_oov += 1
+        indptr.append(len(indices))
+    return np.asarray(indptr, dtype=np.int64), np.asarray(indices, dtype=np.int64), n_tok, n_oov
+
+
+class DocumentEmbedder(TransformerMixin, BaseEstimator):
+    """Token lists of one language -> document vectors in the shared space.
+
+    Parameters
+    ----------
+    space : AlignedSpace, WordVectors or dict
+        The aligned vectors.
+    lang : str
+        Language of the documents given to ``fit`` and ``transform`` (change it with
+        ``set_params(lang=...)`` or use :meth:`transform_lang`).
+    pooling : {"mean", "tfidf", "sif"}
+    sif_a : float
+        SIF smoothing constant ``a``.
+    normalize : bool
+        Scale each document vector to unit length (after pooling).
+
+    Attributes
+    ----------
+    idf_ : dict lang -> ndarray
+        IDF over vocabulary rows, per language (``"tfidf"`` only).
+    oov_ : dict lang -> dict
+        Token counts and OOV rates of the last documents seen per language.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from xproj.vectors import WordVectors
+    >>> wv = WordVectors(["good", "bad"], np.array([[1., 0.], [0., 1.]]), lang="en")
+    >>> DocumentEmbedder(wv, lang="en").fit_transform([["good", "good", "bad"]]).round(3)
+    array([[0.894, 0.447]], dtype=float32)
+    """
+
+    def __init__(self, space=None, *, lang="en", pooling="mean", sif_a=1e-3, normalize=True):
+        self.space = space
+        self.lang = lang
+        self.pooling = pooling
+        self.sif_a = sif_a
+        self.normalize = normalize
+
+    def fit(self, X, y=None):
+        if self.pooling not in POOLINGS:
+            raise ValueError(f"pooling must be one of {POOLINGS}, got {self.pooling!r}")
+        space = _as_space(self.space)
+        X = _check_docs(X)
+        self.space_ = space
+        self.idf_ = {}
+        self.oov_ = {}
+        self.n_features_out_ = space.dim
+        if self.pooling == "tfidf":
+            indptr, indices, _, _ = docs_to_rows(X, space.lookup(self.lang))
+            self.idf_[self.lang] = _idf(indptr, indices, len(space[self.lang]))
+        self.fitted_lang_ = self.lang
+        return self
+
+    def transform(self, X):
+        return self.transform_lang(X, self.lang)
+
+    def transform_lang(self, X, lang):
+        """Embed documents of ``lang`` (any language of the space)."""
+        check_is_fitted(self, "space_")
+        X = _check_docs(X)
+        space = self.space_
+        wv = space[lang]
+        indptr, indices, n_tok, n_oov = docs_to_rows(X, space.lookup(lang))
+        self.oov_[lang] = {"tokens": n_tok, "oov_tokens": n_oov,
+                           "oov_rate": n_oov / n_tok if n_tok else 0.0,
+                           "empty_docs": int(np.sum(np.diff(indptr) == 0))}
+        data = np.ones(len(indices), dtype=np.float32)
+        C = sp.csr_matrix((data, indices, indptr), shape=(len(X), len(wv)))
+        C.sum_duplicates()
+        if self.pooling == "tfidf":
+            idf = self.idf_.get(lang)
+            if idf is None:  # a language not seen in fit: IDF from these documents
+                idf = _idf(indptr, indices, len(wv))
+            C = C.multiply(idf[None, :]).tocsr()
+        elif self.pooling == "sif":
+            p = space.sif_probability(lang)
+            C = C.multiply((self.sif_a / (self.sif_a + p))[None, :]).tocsr()
+        weight = np.asarray(C.sum(axis=1)).ravel()
+        weight[weight == 0] = 1
+        out = np.asarray(C @ np.asarray(wv.vectors), dtype=np.float32)
+        out /= weight[:, None]
+        if self.normalize:
+            n = np.linalg.norm(out, axis=1, keepdims=True)
+            n[n == 0] = 1
+            out /= n
+        return out
+
+    def get_feature_names_out(self, input_features=None):
+        check_is_fitted(self, "space_")
+        return np.array([f"dim{i}" for i in range(self.n_features_out_)], dtype=object)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.requires_fit = True
+        return tags
+
+
+def _idf(indptr, indices, n_vocab):
+    n_docs = len(indptr) - 1
+    doc_of = np.repeat(np.arange(n_docs), np.diff(indptr))
+    pairs = np.unique(doc_of * n_vocab + indices) if len(indices) else np.array([], dtype=np.int64)
+    df = np.bincount(pairs % n_vocab, minlength=n_vocab) if len(pairs) else np.zeros(n_vocab)
+    return np.log((1 + n_docs) / (1 + df)).astype(np.float32) + 1.0  # scikit-learn's smooth idf
+
+
+class MeanCenterer(TransformerMixin, BaseEstimator):
+    """Subtract the mean row learnt in ``fit`` (per-language centering: fit one per language).
+
+    Examples
+    --------
+    >>> MeanCenterer().fit_transform(np.array([[1., 2.], [3., 4.]]))
+    array([[-1., -1.],
+           [ 1.,  1.]])
+    """
+
+    def fit(self, X, y=None):
+        X = validate_data(self, X, dtype=[np.float64, np.float32])
+        self.mean_ = X.mean(axis=0)
+        return self
+
+    def transform(self, X):
+        check_is_fitted(self, "mean_")
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        return X - self.mean_.astype(X.dtype)
+
+
+class PrincipalComponentRemover(TransformerMixin, BaseEstimator):
+    """Remove the projection on the first ``n_components`` principal directions (SIF's
+    common-component removal), learnt in ``fit`` from uncentred data as in Arora et al.
+
+    Parameters
+    ----------
+    n_components : int
+    """
+
+    def __init__(self, n_components=1):
+        self.n_components = n_components
+
+    def fit(self, X, y=None):
+        X = validate_data(self, X, dtype=[np.float64, np.float32])
+        if not isinstance(self.n_components, (int, np.integer)) or self.n_components < 0:
+            raise ValueError(f"n_components must be a non-negative int, got {self.n_components!r}")
+        k = min(self.n_components, min(X.shape))
+        if k == 0:
+            self.components_ = np.zeros((0, X.shape[1]))
+            return self
+        _, _, Vt = np.linalg.svd(np.asarray(X, dtype=np.float64), full_matrices=False)
+        self.components_ = Vt[:k]
+        return self
+
+    def transform(self, X):
+        check_is_fitted(self, "components_")
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        U = self.components_.astype(X.dtype)
+        return X - (X @ U.T) @ U
