@@ -186,7 +186,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n-words", type=int, default=200_000)
     ap.add_argument("--dim", type=int, default=300)
-    ap.add_argument("--noise", type=float, default=2.0,
+    ap.add_argument("--noise", type=float, default=3.0,
                     help="per-dimension noise of the target words (1 = as large as the signal)")
     ap.add_argument("--queries", type=int, default=1500)
     ap.add_argument("--reference", choices=("extrapolate", "full"), default="extrapolate")

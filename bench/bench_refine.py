@@ -98,7 +98,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n-words", type=int, default=200_000)
     ap.add_argument("--dim", type=int, default=300)
-    ap.add_argument("--noise", type=float, default=2.0)
+    ap.add_argument("--noise", type=float, default=3.0)
     ap.add_argument("--seed-pairs", type=int, default=500)
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--refine-vocab", type=int, default=15_000)

@@ -181,6 +181,7 @@ def fit_mapping(
     normalization: str = "unit,center,unit",
     refine: int = 0,
     refine_vocab: int = 10000,
+    keep_seed: bool = False,
     csls_k: int = 10,
     eval_pairs=None,
     callback: Callable[[int, dict], None] | None = None,
@@ -201,6 +202,12 @@ def fit_mapping(
         MUSE-style refinement rounds: induce a dictionary from mutual CSLS nearest
         neighbours among the ``refine_vocab`` most frequent words of each side, re-solve
         Procrustes. 0 = supervised Procrustes only.
+    refine_vocab : int
+        K: the most frequent words of each side among which pairs are induced (MUSE: 10,000
+        supervised, 15,000 unsupervised).
+    keep_seed : bool
+        Add the seed pairs to each induced dictionary (helps when the seed is large and the
+        vectors noisy; MUSE replaces the seed).
     eval_pairs : list of pairs, optional
         A test dictionary: BLI P@1 (NN and CSLS) is logged after every round and kept in
         ``mapping.metadata["history"]``.
@@ -242,6 +249,9 @@ def fit_mapping(
         if len(ri) == 0:
             log.warning("refinement round %d induced no pairs; stopping", r)
             break
+        if keep_seed:
+            both = np.unique(np.stack([np.concatenate([ri, s_idx]), np.concatenate([rj, t_idx])]), axis=1)
+            ri, rj = both[0], both[1]
         W = procrustes(Xn[ri], Zn[rj])
         record(r, len(ri))
 
@@ -253,6 +263,7 @@ def fit_mapping(
         "seed_pairs_covered": int(len(s_idx)),
         "refine_rounds": refine,
         "refine_vocab": refine_vocab,
+        "keep_seed": keep_seed,
         "csls_k": csls_k,
         "history": history,
     }

@@ -1,0 +1,255 @@
+"""Run configuration: a TOML file (stdlib ``tomllib``) or a named preset, with ``--set``
+overrides, validated against one table of options (:data:`OPTIONS`), which also feeds
+``--help``.
+
+Examples
+--------
+>>> cfg = load_config("synthetic", overrides=["features.pooling=sif", "seed=3"])
+>>> cfg["features"]["pooling"], cfg["seed"]
+('sif', 3)
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import tomllib
+from importlib import resources as ilr
+from pathlib import Path
+
+from .errors import ConfigError
+
+# dotted key -> (default, type, help). Lists are typed by their elements' type.
+OPTIONS: dict[str, tuple] = {
+    "name": ("synthetic-demo", str, "run name; outputs go to <output.dir>/<name>/"),
+    "seed": (0, int, "seed of every random step (world, splits, bootstrap, estimators)"),
+    "description": ("", str, "free text shown at the top of the report"),
+    # data
+    "data.dataset": ("synthetic", str, "synthetic | opener | chnsenticorp | webis-cls-10 | marc | table"),
+    "data.root": ("", str, "dataset location: a folder, a file or a registry spec; '' = the "
+                  "shared data folder if present, else the download cache"),
+    "data.source_lang": ("en", str, "language the classifier is trained on"),
+    "data.target_langs": (["es"], list, "languages it is applied to"),
+    "data.task": ("binary", str, "binary | 4class (OpeNER) | 5class (MARC)"),
+    "data.max_docs": (0, int, "keep at most this many documents per split (0 = all)"),
+    "data.dev_fraction": (0.2, float, "share of the source training set held out for model "
+                          "selection when the corpus has no dev split"),
+    # the synthetic world
+    "synthetic.n_words": (5000, int, "words per language"),
+    "synthetic.dim": (50, int, "vector dimension"),
+    "synthetic.noise": (0.6, float, "noise of the target language's vectors around the rotation"),
+    "synthetic.n_train_docs": (2000, int, "labelled source documents"),
+    "synthetic.n_test_docs": (1000, int, "documents per test set"),
+    "synthetic.positive_rate": (0.7, float, "share of positive documents (imbalance, as in reviews)"),
+    # vectors
+    "vectors.paths": ({}, dict, "lang -> vector file (.vec/.vec.gz/.vec.xz/.bin) or registry spec "
+                      "(e.g. aligned:es@200000); '{shared}' expands to the shared data folder"),
+    "vectors.limit": (200000, int, "read at most this many words of each file (0 = all)"),
+    "vectors.lowercase": (True, bool, "lowercase the vocabulary (first occurrence wins)"),
+    # alignment
+    "alignment.method": ("procrustes", str, "procrustes (learn a mapping) | none (vectors are already aligned)"),
+    "alignment.dictionary": ({}, dict, "lang -> seed dictionary source->target: path, registry "
+                             "spec (dict:en-es@train), 'identical' or 'numerals'"),
+    "alignment.test_dictionary": ({}, dict, "lang -> test dictionary for lexicon induction (optional)"),
+    "alignment.normalization": ("unit,center,unit", str, "steps applied to both spaces before mapping"),
+    "alignment.refine": (0, int, "MUSE-style refinement rounds"),
+    "alignment.refine_vocab": (10000, int, "most frequent words used to induce refinement dictionaries"),
+    "alignment.keep_seed": (True, bool, "refinement adds the seed dictionary to induced pairs"),
+    # preprocessing
+    "preprocess.lemmatize": (False, bool, "replace tokens by lemmas (spaCy lookup tables)"),
+    "preprocess.negation": (False, bool, "mark tokens in negation scope (NEG_ prefix)"),
+    "preprocess.remove_stopwords": (False, bool, "drop stop words"),
+    "preprocess.strip_accents": (False, bool, "strip accents"),
+    # features
+    "features.pooling": ("mean", str, "mean | tfidf | sif"),
+    "features.center": ("language", str, "language (each language's mean removed) | source | none"),
+    "features.remove_pc": (0, int, "common principal components removed (1 = SIF)"),
+    # model
+    "model.estimator": ("logreg", str, "logreg | linear_svm"),
+    "model.C": ([0.01, 0.1, 1.0, 10.0], list, "regularisation grid; the best on the source dev split is used"),
+    "model.class_weight": ("balanced", str, "balanced | none"),
+    # evaluation
+    "evaluation.baselines": (["majority", "unaligned", "word-by-word", "translate-test", "in-language"], list,
+                             "baselines computed in the same run (those without resources are skipped)"),
+    "evaluation.bootstrap": (1000, int, "bootstrap resamples for 95% intervals (0 = none)"),
+    "evaluation.few_shot": (0, int, "k > 0 adds k labelled target documents (a separate few-shot row)"),
+    # output
+    "output.dir": ("runs", str, "parent folder of run outputs"),
+    "output.plots": (True, bool, "write PNG plots"),
+    "output.save_model": (True, bool, "save the fitted model and mapping"),
+}
+
+SECTIONS = sorted({k.split(".")[0] for k in OPTIONS if "." in k})
+
+
+def defaults() -> dict:
+    cfg: dict = {}
+    for key, (default, _, _) in OPTIONS.items():
+        _put(cfg, key, copy.deepcopy(default))
+    return cfg
+
+
+def _put(cfg, key, value):
+    parts = key.split(".")
+    d = cfg
+    for p in parts[:-1]:
+        d = d.setdefault(p, {})
+    d[parts[-1]] = value
+
+
+def _flatten(d, prefix=""):
+    for k, v in d.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict) and key not in OPTIONS:
+            yield from _flatten(v, key + ".")
+        else:
+            yield key, v
+
+
+def presets() -> list[str]:
+    """Names of the presets shipped with the package."""
+    return sorted(p.name[:-5] for p in ilr.files("xproj.configs").iterdir() if p.name.endswith(".toml"))
+
+
+def _read_toml(path_or_preset) -> tuple[dict, str]:
+    p = Path(str(path_or_preset))
+    if p.suffix == ".toml" or p.exists():
+        if not p.exists():
+            raise ConfigError(f"{p}: no such config file")
+        text, where = p.read_text(encoding="utf-8"), str(p)
+    else:
+        name = str(path_or_preset)
+        res = ilr.files("xproj.configs").joinpath(name + ".toml")
+        if not res.is_file():
+            raise ConfigError(f"unknown preset {name!r}; presets: {', '.join(presets())} (or give a .toml path)")
+        text, where = res.read_text(encoding="utf-8"), f"preset {name}"
+    try:
+        return tomllib.loads(text), where
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: not valid TOML ({exc})") from None
+
+
+def _coerce(key, value, where):
+    default, typ, _ = OPTIONS[key]
+    if typ is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if typ is list:
+        if not isinstance(value, list):
+            raise ConfigError(f"{where}: {key} must be a list, got {type(value).__name__} {value!r}")
+        elem = type(default[0]) if default else None
+        if elem is float:
+            value = [float(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in value]
+        if elem and not all(isinstance(v, elem) for v in value):
+            raise ConfigError(f"{where}: {key} must be a list of {elem.__name__}, got {value!r}")
+        return value
+    if typ is dict:
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise ConfigError(f"{where}: {key} must be a table of strings (lang = \"...\"), got {value!r}")
+        return value
+    if typ is int and isinstance(value, bool) or not isinstance(value, typ):
+        raise ConfigError(f"{where}: {key} must be {typ.__name__}, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _parse_override(item: str):
+    if "=" not in item:
+        raise ConfigError(f"--set {item!r}: expected key=value")
+    key, raw = item.split("=", 1)
+    key = key.strip()
+    try:  # TOML syntax for the value: numbers, booleans, lists, quoted strings
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw  # a bare string
+    return key, value
+
+
+def load_config(path_or_preset="synthetic", overrides=(), *, seed=None) -> dict:
+    """Defaults, then the preset/file, then ``overrides`` (``"key=value"``), validated.
+
+    Unknown keys and wrong types raise :class:`~xproj.errors.ConfigError`.
+    """
+    cfg = defaults()
+    data, where = _read_toml(path_or_preset)
+    items = [(k, v, where) for k, v in _flatten(data)]
+    for item in overrides:
+        k, v = _parse_override(item)
+        parent = k.rsplit(".", 1)[0]
+        if "." in k and parent in OPTIONS and OPTIONS[parent][1] is dict:
+            k, v = parent, {k.rsplit(".", 1)[1]: v if isinstance(v, str) else str(v)}  # --set vectors.paths.es=...
+        items.append((k, v, "--set"))
+    for key, value, src in items:
+        if key not in OPTIONS:
+            close = difflib.get_close_matches(key, list(OPTIONS), n=1)
+            hint = f"; did you mean {close[0]}?" if close else f"; sections: {', '.join(SECTIONS)}"
+            raise ConfigError(f"{src}: unknown option {key!r}{hint} (xproj run --help lists them all)")
+        value = _coerce(key, value, src)
+        if OPTIONS[key][1] is dict:  # tables merge: a preset adds languages, --set one more
+            value = {**_get(cfg, key), **value}
+        _put(cfg, key, value)
+    if seed is not None:
+        cfg["seed"] = int(seed)
+    _check_values(cfg)
+    return cfg
+
+
+def _get(cfg, key):
+    d = cfg
+    for p in key.split("."):
+        d = d[p]
+    return d
+
+
+_CHOICES = {
+    "data.dataset": ("synthetic", "opener", "chnsenticorp", "webis-cls-10", "marc", "table"),
+    "data.task": ("binary", "4class", "5class"),
+    "alignment.method": ("procrustes", "none"),
+    "features.pooling": ("mean", "tfidf", "sif"),
+    "features.center": ("language", "source", "none"),
+    "model.estimator": ("logreg", "linear_svm"),
+    "model.class_weight": ("balanced", "none"),
+}
+
+
+def _check_values(cfg):
+    for key, choices in _CHOICES.items():
+        v = _get(cfg, key)
+        if v not in choices:
+            raise ConfigError(f"{key} = {v!r} is not one of {', '.join(choices)}")
+    if not cfg["data"]["target_langs"]:
+        raise ConfigError("data.target_langs is empty: name at least one target language")
+    if any(c <= 0 for c in cfg["model"]["C"]):
+        raise ConfigError("model.C values must be positive")
+
+
+def options_help() -> str:
+    """Every option, its default and meaning (for ``--help``)."""
+    lines = []
+    for key, (default, typ, help_) in OPTIONS.items():
+        lines.append(f"  {key} = {to_toml_value(default)}\n      {help_}")
+    return "\n".join(lines)
+
+
+def to_toml_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(v, list):
+        return "[" + ", ".join(to_toml_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k} = {to_toml_value(x)}" for k, x in v.items()) + "}"
+    raise TypeError(f"cannot write {type(v).__name__} to TOML")
+
+
+def to_toml(cfg: dict) -> str:
+    """Serialise a resolved config (readable back by :func:`load_config`)."""
+    top = [f"{k} = {to_toml_value(v)}" for k, v in cfg.items() if not isinstance(v, dict)]
+    out = top + [""]
+    for sec, body in cfg.items():
+        if isinstance(body, dict):
+            out.append(f"[{sec}]")
+            out += [f"{k} = {to_toml_value(v)}" for k, v in body.items()]
+            out.append("")
+    return "\n".join(out)

@@ -1,0 +1,142 @@
+"""``report.md`` and PNG plots of a run (matplotlib, headless)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ._io import atomic_write
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")  # no screen on servers and CI
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _save(fig, path):
+    path = Path(path)
+    with atomic_write(path, "wb") as f:
+        fig.savefig(f, format="png", dpi=110, bbox_inches="tight")
+    _plt().close(fig)
+    return path.name
+
+
+def plot_confusion(y_true, y_pred, label_names, path, *, title=""):
+    """Confusion matrix heat map with counts and row percentages."""
+    from .evaluation import confusion
+
+    plt = _plt()
+    C = confusion(y_true, y_pred, len(label_names))
+    rows = C.sum(axis=1, keepdims=True)
+    share = np.divide(C, rows, out=np.zeros_like(C, dtype=float), where=rows > 0)
+    fig, ax = plt.subplots(figsize=(1.6 + 1.1 * len(label_names), 1.2 + 1.0 * len(label_names)))
+    ax.imshow(share, cmap="Blues", vmin=0, vmax=1)
+    for i in range(C.shape[0]):
+        for j in range(C.shape[1]):
+            ax.text(j, i, f"{C[i, j]}\n{share[i, j]:.0%}", ha="center", va="center",
+                    color="white" if share[i, j] > 0.6 else "black", fontsize=9)
+    ax.set_xticks(range(len(label_names)), label_names, rotation=30, ha="right")
+    ax.set_yticks(range(len(label_names)), label_names)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    ax.set_title(title or "confusion matrix")
+    return _save(fig, path)
+
+
+def plot_pca_pairs(space, src, tgt, pairs, path, *, n_pairs=40, seed=0):
+    """Both languages' aligned vectors for a few dozen translation pairs, projected on the
+    first two principal components of those points, each pair joined by a line."""
+    plt = _plt()
+    S, T = space[src], space[tgt]
+    ok = [(s, t) for s, t in dict(pairs).items() if s in S and t in T]
+    if not ok:
+        return None
+    rng = np.random.default_rng(seed)
+    pick = [ok[i] for i in sorted(rng.choice(len(ok), size=min(n_pairs, len(ok)), replace=False))]
+    A = np.array([S[s] for s, _ in pick])
+    B = np.array([T[t] for _, t in pick])
+    both = np.vstack([A, B]).astype(np.float64)
+    both -= both.mean(axis=0)
+    _, _, Vt = np.linalg.svd(both, full_matrices=False)
+    P = both @ Vt[:2].T
+    Pa, Pb = P[: len(pick)], P[len(pick):]
+    fig, ax = plt.subplots(figsize=(8, 7))
+    for (s, t), a, b in zip(pick, Pa, Pb):
+        ax.plot([a[0], b[0]], [a[1], b[1]], color="0.8", lw=0.8, zorder=1)
+        ax.annotate(s, a, fontsize=7, color="tab:blue")
+        ax.annotate(t, b, fontsize=7, color="tab:red")
+    ax.scatter(Pa[:, 0], Pa[:, 1], s=12, color="tab:blue", label=src, zorder=2)
+    ax.scatter(Pb[:, 0], Pb[:, 1], s=12, color="tab:red", label=tgt, zorder=2)
+    ax.legend()
+    ax.set_title(f"{len(pick)} translation pairs in the aligned space (PCA)")
+    return _save(fig, path)
+
+
+def _ci(r, key):
+    ci = r.get(key + "_ci")
+    return f"{r[key]:.3f} [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else f"{r[key]:.3f}"
+
+
+def results_table(rows) -> str:
+    """Markdown table: method, macro-F1 [95% CI], accuracy [95% CI], n."""
+    out = ["| method | macro-F1 [95% CI] | accuracy [95% CI] | n |", "|---|---|---|---|"]
+    for name, r in rows.items():
+        out.append(f"| {name} | {_ci(r, 'macro_f1')} | {_ci(r, 'accuracy')} | {r['n']} |")
+    return "\n".join(out)
+
+
+def write_report(path, cfg, metrics, plots):
+    """Write ``report.md``: data, lexicon induction, results with baselines, per-class
+    scores, confusion matrix and plots."""
+    lines = [f"# {cfg['name']}", ""]
+    if cfg.get("description"):
+        lines += [cfg["description"], ""]
+    if metrics.get("synthetic"):
+        lines += ["> This is the **synthetic demo**: a seeded synthetic bilingual world, not real data. "
+                  "Run a real preset (`xproj run opener-en-es`) for real figures.", ""]
+    names = metrics["label_names"]
+    lines += ["## Data", "", "| split | " + " | ".join(names) + " | total |", "|---|" + "---|" * (len(names) + 1)]
+    for split, counts in metrics["data"].items():
+        lines.append(f"| {split} | " + " | ".join(str(counts[n]) for n in names) + f" | {sum(counts.values())} |")
+    lines.append("")
+    if metrics["bli"]:
+        lines += ["## Bilingual lexicon induction", "",
+                  "Precision at k over covered queries (source word and a gold translation have vectors); "
+                  "'all' counts uncovered queries as wrong.", "",
+                  "| pair | method | P@1 | P@5 | P@10 | P@1 (all) | covered / queries |", "|---|---|---|---|---|---|---|"]
+        for tgt, r in metrics["bli"].items():
+            for m in ("nn", "csls"):
+                s = r[m]
+                lines.append(f"| {metrics['source_lang']}-{tgt} | {m.upper()} | {s['p@1']:.3f} | {s['p@5']:.3f} | "
+                             f"{s['p@10']:.3f} | {s['p@1_all']:.3f} | {r['covered']} / {r['queries']} |")
+        lines.append("")
+    lines += ["## Results", "",
+              "Trained on the source language only; hyper-parameters chosen on the source dev split "
+              "(zero-shot), except rows marked few-shot or in-language.", ""]
+    for tgt, rows in metrics["results"].items():
+        lines += [f"### {metrics['source_lang']} -> {tgt}", "", results_table(rows), ""]
+        main = rows.get("xproj (aligned)")
+        if main:
+            lines += ["Per class (xproj, aligned):", "", "| class | precision | recall | F1 | support |",
+                      "|---|---|---|---|---|"]
+            for n, s in main["per_class"].items():
+                lines.append(f"| {n} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |")
+            lines += ["", "Confusion matrix (rows true, columns predicted):", "",
+                      "| | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+            for n, row in zip(names, main["confusion"]):
+                lines.append(f"| {n} | " + " | ".join(str(x) for x in row) + " |")
+            if main.get("oov_rate") is not None:
+                lines += ["", f"Target-language token OOV rate: {main['oov_rate']:.1%}; C chosen on source dev: {main.get('C')}."]
+            lines.append("")
+        for name in (f"confusion-{tgt}.png", f"pca-{tgt}.png"):
+            if plots.get(name):
+                lines += [f"![{name}]({name})", ""]
+    lines += ["## Reproduce", "", "The resolved configuration is in `config.toml`, package versions in "
+              "`versions.json`:", "", "```", "xproj run " + str(Path(path).parent / "config.toml"), "```", ""]
+    with atomic_write(path, "w") as f:
+        f.write("\n".join(lines))
