@@ -49,7 +49,8 @@ OPTIONS: dict[str, tuple] = {
     # alignment
     "alignment.method": ("procrustes", str, "procrustes (learn a mapping) | none (vectors are already aligned)"),
     "alignment.dictionary": ({}, dict, "lang -> seed dictionary source->target: path, registry "
-                             "spec (dict:en-es@train), 'identical' or 'numerals'"),
+                             "spec (dict:en-es@train), 'identical' or 'numerals', or a list of "
+                             "dictionaries whose pairs are pooled"),
     "alignment.test_dictionary": ({}, dict, "lang -> test dictionary for lexicon induction (optional)"),
     "alignment.normalization": ("unit,center,unit", str, "steps applied to both spaces before mapping"),
     "alignment.refine": (0, int, "MUSE-style refinement rounds"),
@@ -143,8 +144,12 @@ def _coerce(key, value, where):
             raise ConfigError(f"{where}: {key} must be a list of {elem.__name__}, got {value!r}")
         return value
     if typ is dict:
-        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            raise ConfigError(f"{where}: {key} must be a table of strings (lang = \"...\"), got {value!r}")
+        ok = isinstance(value, dict) and all(
+            isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v))
+            for v in value.values())
+        if not ok:
+            raise ConfigError(f"{where}: {key} must be a table of strings or lists of strings "
+                              f"(lang = \"...\"), got {value!r}")
         return value
     if typ is int and isinstance(value, bool) or not isinstance(value, typ):
         raise ConfigError(f"{where}: {key} must be {typ.__name__}, got {type(value).__name__} {value!r}")
@@ -175,7 +180,7 @@ def load_config(path_or_preset="synthetic", overrides=(), *, seed=None) -> dict:
         k, v = _parse_override(item)
         parent = k.rsplit(".", 1)[0]
         if "." in k and parent in OPTIONS and OPTIONS[parent][1] is dict:
-            k, v = parent, {k.rsplit(".", 1)[1]: v if isinstance(v, str) else str(v)}  # --set vectors.paths.es=...
+            k, v = parent, {k.rsplit(".", 1)[1]: v if isinstance(v, (str, list)) else str(v)}  # --set vectors.paths.es=...
         items.append((k, v, "--set"))
     for key, value, src in items:
         if key not in OPTIONS:

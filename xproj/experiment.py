@@ -254,7 +254,10 @@ class Experiment:
         value = table[tgt]
         if value in ("identical", "numerals"):
             return value
-        return read_dictionary(resolve_path(value, f"{key}.{tgt}"))
+        pairs = []
+        for v in [value] if isinstance(value, str) else value:
+            pairs += read_dictionary(resolve_path(v, f"{key}.{tgt}"))
+        return list(dict.fromkeys(pairs))  # pooled, first occurrence order, no duplicates
 
     # 5-6. features, model selection, training ---------------------------------------------
     def _estimator(self, C):
