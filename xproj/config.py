@@ -65,10 +65,12 @@ OPTIONS: dict[str, tuple] = {
     "features.pooling": ("mean", str, "mean | tfidf | sif"),
     "features.center": ("language", str, "language (each language's mean removed) | source | none"),
     "features.remove_pc": (0, int, "common principal components removed (1 = SIF)"),
+    "features.scale": ("language", str, "standardise by the source's spread (source), each language's own (language), or none"),
     # model
     "model.estimator": ("logreg", str, "logreg | linear_svm"),
     "model.C": ([0.01, 0.1, 1.0, 10.0], list, "regularisation grid; the best on the source dev split is used"),
-    "model.class_weight": ("balanced", str, "balanced | none"),
+    "model.class_weight": (["none", "balanced"], list, "class weighting grid (none | balanced); "
+                           "chosen with C on the source dev split"),
     # evaluation
     "evaluation.baselines": (["majority", "unaligned", "word-by-word", "translate-test", "in-language"], list,
                              "baselines computed in the same run (those without resources are skipped)"),
@@ -210,8 +212,8 @@ _CHOICES = {
     "alignment.method": ("procrustes", "none"),
     "features.pooling": ("mean", "tfidf", "sif"),
     "features.center": ("language", "source", "none"),
+    "features.scale": ("source", "language", "none"),
     "model.estimator": ("logreg", "linear_svm"),
-    "model.class_weight": ("balanced", "none"),
 }
 
 
@@ -224,6 +226,9 @@ def _check_values(cfg):
         raise ConfigError("data.target_langs is empty: name at least one target language")
     if any(c <= 0 for c in cfg["model"]["C"]):
         raise ConfigError("model.C values must be positive")
+    bad = [w for w in cfg["model"]["class_weight"] if w not in ("none", "balanced")]
+    if bad or not cfg["model"]["class_weight"]:
+        raise ConfigError(f"model.class_weight values must be 'none' or 'balanced', got {cfg['model']['class_weight']!r}")
 
 
 def options_help() -> str:

@@ -260,38 +260,41 @@ class Experiment:
         return list(dict.fromkeys(pairs))  # pooled, first occurrence order, no duplicates
 
     # 5-6. features, model selection, training ---------------------------------------------
-    def _estimator(self, C):
+    def _estimator(self, C, class_weight):
         from .model import make_estimator
 
         m = self.cfg["model"]
-        return make_estimator(m["estimator"], C=C, class_weight=None if m["class_weight"] == "none" else "balanced",
+        return make_estimator(m["estimator"], C=C, class_weight=None if class_weight == "none" else "balanced",
                               seed=self.seed)
 
-    def _classifier(self, space, C, lang):
+    def _classifier(self, space, params, lang):
         from .model import CrossLingualClassifier
 
         f = self.cfg["features"]
         return CrossLingualClassifier(space, source_lang=lang, pooling=f["pooling"], center=f["center"],
-                                      remove_pc=f["remove_pc"], estimator=self._estimator(C))
+                                      remove_pc=f["remove_pc"], scale=f["scale"],
+                                      estimator=self._estimator(*params))
 
     def select_and_fit(self, space, corpus, lang, *, extra=None):
-        """Choose C on ``lang``'s dev split (macro-F1), refit on train. Zero-shot honesty:
-        only the training language's own dev split is looked at."""
+        """Choose C and class weighting on ``lang``'s dev split (macro-F1), refit on train.
+        Zero-shot honesty: only the training language's own dev split is looked at."""
         from sklearn.metrics import f1_score
 
         Xtr, ytr = corpus.get(lang, "train")
         dev = corpus.get(lang, "dev")
-        grid = self.cfg["model"]["C"]
+        m = self.cfg["model"]
+        grid = [(C, w) for w in m["class_weight"] for C in m["C"]]
         scores = {}
         if dev is not None and len(grid) > 1:
-            for C in grid:
-                clf = self._classifier(space, C, lang).fit(Xtr, ytr, extra=extra)
-                scores[C] = f1_score(dev[1], clf.predict(dev[0], lang=lang), average="macro")
-            best = max(grid, key=lambda c: (scores[c], -abs(np.log10(c))))
+            for params in grid:
+                clf = self._classifier(space, params, lang).fit(Xtr, ytr, extra=extra)
+                scores[params] = f1_score(dev[1], clf.predict(dev[0], lang=lang), average="macro")
+            # ties: the earlier grid entry (config order), then milder regularisation changes
+            best = max(grid, key=lambda p: (round(scores[p], 6), -grid.index(p)))
         else:
             best = grid[0]
         clf = self._classifier(space, best, lang).fit(Xtr, ytr, extra=extra)
-        return clf, best, scores
+        return clf, best, {f"C={c},class_weight={w}": s for (c, w), s in scores.items()}
 
     # 7. evaluation -------------------------------------------------------------------------
     def evaluate(self, corpus, vectors, spaces):
@@ -314,7 +317,9 @@ class Experiment:
             clf, C, dev_scores = self.select_and_fit(space, corpus, self.src)
             self.models[tgt] = clf
             pred = clf.predict(Xte, lang=tgt)
-            rows["xproj (aligned)"] = score(yte, pred) | {"C": C, "dev_macro_f1": dev_scores.get(C)}
+            rows["xproj (aligned)"] = score(yte, pred) | {
+                "C": C[0], "class_weight": C[1],
+                "dev_macro_f1": dev_scores.get(f"C={C[0]},class_weight={C[1]}")}
             self.predictions = getattr(self, "predictions", {})
             self.predictions[tgt] = (yte, pred)
             oov = clf.embedder_.oov_.get(tgt, {})

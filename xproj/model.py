@@ -25,15 +25,15 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
-from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from . import __version__
 from .errors import InputFormatError, ResourceNotFoundError
-from .features import DocumentEmbedder, MeanCenterer, PrincipalComponentRemover, _as_space
+from .features import DocumentEmbedder, PrincipalComponentRemover, _as_space
 
 CENTERING = ("none", "source", "language")
+SCALING = ("none", "source", "language")
 
 
 def make_estimator(name="logreg", *, C=1.0, class_weight="balanced", seed=0):
@@ -63,8 +63,11 @@ class CrossLingualClassifier(ClassifierMixin, BaseEstimator):
         ``min_center_docs`` of them). ``"source"`` removes the source mean everywhere.
     remove_pc : int
         Common principal components to remove (1 with ``pooling="sif"`` is SIF).
-    scale : bool
-        Standardise features (fitted on the source).
+    scale : {"source", "language", "none"} or bool
+        Standardise features: by the source documents' standard deviations (``"source"`` or
+        True), by each language's own (``"language"``: long or out-of-domain target documents
+        have a smaller spread than the training sentences, which otherwise pushes every
+        prediction to one class), or not at all.
     estimator : scikit-learn classifier, optional
         Default: logistic regression with balanced class weights.
     preprocess : dict or None
@@ -76,7 +79,8 @@ class CrossLingualClassifier(ClassifierMixin, BaseEstimator):
     ----------
     classes_ : ndarray
     embedder_ : DocumentEmbedder
-    centerers_ : dict lang -> MeanCenterer
+    lang_stats_ : dict lang -> {"mean", "std", "n"}
+        Per-language statistics of document vectors (source, few-shot and adapted languages).
     estimator_ : fitted estimator
     """
 
@@ -106,19 +110,43 @@ class CrossLingualClassifier(ClassifierMixin, BaseEstimator):
     def _embed(self, X, lang):
         return self.embedder_.transform_lang(self._tokens(X, lang), lang)
 
-    def _post(self, E, lang, centerer=None):
+    def _scale_mode(self):
+        mode = {True: "source", False: "none"}.get(self.scale, self.scale)
+        if mode not in SCALING:
+            raise ValueError(f"scale must be one of {SCALING} (or True/False), got {self.scale!r}")
+        return mode
+
+    def _stats(self, E):
+        """Mean and (after centering and PC removal) standard deviation of one language's
+        document vectors."""
+        mean = E.mean(axis=0)
+        Z = E - mean
+        if self.remove_pc and hasattr(self, "pc_"):
+            Z = self.pc_.transform(Z)
+        std = Z.std(axis=0)
+        std[std == 0] = 1
+        return {"mean": mean, "std": std, "n": len(E)}
+
+    def _lang_stats(self, E, lang):
+        st = self.lang_stats_.get(lang)
+        if st is None:
+            if len(E) >= self.min_center_docs:
+                st = self._stats(E)  # transductive: the unlabelled documents at hand
+            else:
+                st = self.lang_stats_[self.fitted_lang_]
+        return st
+
+    def _post(self, E, lang):
+        src = self.lang_stats_[self.fitted_lang_]
+        need_own = self.center == "language" or self._scale_mode() == "language"
+        own = self._lang_stats(E, lang) if need_own else src
         if self.center != "none":
-            c = centerer or self.centerers_.get(lang)
-            if c is None:
-                if self.center == "language" and len(E) >= self.min_center_docs:
-                    c = MeanCenterer().fit(E)  # transductive: the unlabelled documents at hand
-                else:
-                    c = self.centerers_[self.source_lang]
-            E = c.transform(E)
+            E = E - (own if self.center == "language" else src)["mean"]
         if self.remove_pc:
             E = self.pc_.transform(E)
-        if self.scale:
-            E = self.scaler_.transform(E)
+        mode = self._scale_mode()
+        if mode != "none":
+            E = E / (own if mode == "language" else src)["std"]
         return E
 
     # -- scikit-learn API ----------------------------------------------------------------
@@ -127,10 +155,11 @@ class CrossLingualClassifier(ClassifierMixin, BaseEstimator):
 
         ``extra``: optional list of ``(X_k, y_k, lang_k)`` labelled documents of other
         languages added to the training set (few-shot mode); each language is centred with
-        its own mean when ``center="language"``.
+        its own statistics when ``center="language"``.
         """
         if self.center not in CENTERING:
             raise ValueError(f"center must be one of {CENTERING}, got {self.center!r}")
+        self._scale_mode()
         lang = lang or self.source_lang
         space = _as_space(self.space)
         y = np.asarray(y)
@@ -138,41 +167,30 @@ class CrossLingualClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"{len(X)} documents but {len(y)} labels")
         if len(np.unique(y)) < 2:
             raise ValueError("training labels have a single class; need at least two")
-        self.embedder_ = DocumentEmbedder(space, lang=lang, pooling=self.pooling).fit(self._tokens(X, lang))
-        E = self.embedder_.transform_lang(self._tokens(X, lang), lang)
-        self.centerers_ = {lang: MeanCenterer().fit(E)}
+        tokens = self._tokens(X, lang)
+        self.embedder_ = DocumentEmbedder(space, lang=lang, pooling=self.pooling).fit(tokens)
+        self.fitted_lang_ = lang
+        E = self.embedder_.transform_lang(tokens, lang)
+        if self.remove_pc:
+            self.pc_ = PrincipalComponentRemover(self.remove_pc).fit(
+                E - E.mean(axis=0) if self.center != "none" else E)
+        self.lang_stats_ = {lang: self._stats(E)}
         blocks, labels = [(E, lang)], [y]
         for Xk, yk, lk in extra or []:
             Ek = self._embed(Xk, lk)
-            if self.center == "language" and lk not in self.centerers_:
-                self.centerers_[lk] = MeanCenterer().fit(Ek)
             blocks.append((Ek, lk))
             labels.append(np.asarray(yk))
-        cen = []
-        for Eb, lb in blocks:
-            if self.center == "none":
-                cen.append(Eb)
-            else:
-                c = self.centerers_.get(lb) if self.center == "language" else self.centerers_[lang]
-                cen.append(c.transform(Eb))
-        Z = np.vstack(cen)
+        Z = np.vstack([self._post(Eb, lb) for Eb, lb in blocks])
         yy = np.concatenate(labels)
-        if self.remove_pc:
-            self.pc_ = PrincipalComponentRemover(self.remove_pc).fit(Z)
-            Z = self.pc_.transform(Z)
-        if self.scale:
-            self.scaler_ = StandardScaler().fit(Z)
-            Z = self.scaler_.transform(Z)
         est = self.estimator if self.estimator is not None else make_estimator()
         self.estimator_ = clone(est).fit(Z, yy)
         self.classes_ = self.estimator_.classes_
-        self.fitted_lang_ = lang
         return self
 
     def adapt(self, X_unlabelled, lang):
         """Learn a target language's mean from unlabelled documents (for ``center="language"``)."""
         check_is_fitted(self, "estimator_")
-        self.centerers_[lang] = MeanCenterer().fit(self._embed(X_unlabelled, lang))
+        self.lang_stats_[lang] = self._stats(self._embed(X_unlabelled, lang))
         return self
 
     def transform(self, X, lang=None):

@@ -131,7 +131,8 @@ def write_report(path, cfg, metrics, plots):
             for n, row in zip(names, main["confusion"]):
                 lines.append(f"| {n} | " + " | ".join(str(x) for x in row) + " |")
             if main.get("oov_rate") is not None:
-                lines += ["", f"Target-language token OOV rate: {main['oov_rate']:.1%}; C chosen on source dev: {main.get('C')}."]
+                lines += ["", f"Target-language token OOV rate: {main['oov_rate']:.1%}; chosen on the source dev split: "
+                          f"C={main.get('C')}, class_weight={main.get('class_weight')}."]
             lines.append("")
         for name in (f"confusion-{tgt}.png", f"pca-{tgt}.png"):
             if plots.get(name):
