@@ -413,8 +413,8 @@ class Experiment:
             results = self.evaluate(corpus, vectors, spaces)
         with self._stage("report"):
             metrics = self.write_outputs(corpus, spaces, results)
-        self.echo(format_results(results))
-        self.echo(f"outputs: {self.out}/ (report.md, metrics.json, plots, model)")
+        print(format_results(results))  # even with --quiet: the results are the point
+        print(f"outputs: {self.out}/ (report.md, metrics.json, plots, model)")
         return metrics
 
 
