@@ -179,6 +179,7 @@ class Experiment:
         p = self.cfg["preprocess"]
         opts = dict(lemmatize=p["lemmatize"], negation=p["negation"],
                     remove_stopwords=p["remove_stopwords"], strip_accents=p["strip_accents"])
+        self.pre_opts = opts
         self.preprocessors = {}
         for (lang, split), (texts, labels) in _progress(list(corpus.raw.items()), desc="tokenise"):
             pre = self.preprocessors.get(lang) or get_preprocessor(lang, **opts)
@@ -273,6 +274,7 @@ class Experiment:
         f = self.cfg["features"]
         return CrossLingualClassifier(space, source_lang=lang, pooling=f["pooling"], center=f["center"],
                                       remove_pc=f["remove_pc"], scale=f["scale"],
+                                      preprocess=getattr(self, "pre_opts", None),
                                       estimator=self._estimator(*params))
 
     def select_and_fit(self, space, corpus, lang, *, extra=None):
