@@ -15,7 +15,7 @@ Measured, in the same process and on the same arrays:
   ``np.partition``; ``scores = 2*sim - r_src - r_tgt``; ``argmax``. NN: ``argmax(Q @ T.T)``.
 
 The reference's ``r_tgt`` pass is ``n_targets x n_sources`` (4e10 similarities at 200k): about
-10-15 minutes on 2 cores. By default (``--reference extrapolate``) it is timed on an evenly
+6 minutes on 2 cores. By default (``--reference extrapolate``) it is timed on an evenly
 spread ``--ref-fraction`` of the target batches and extrapolated (every batch costs the same),
 and the exact P@1 agreement is checked on a smaller world (``--check-words``) with the full
 reference, both in the same run. ``--reference full`` runs the whole reference at full size.
@@ -23,7 +23,7 @@ reference, both in the same run. ``--reference full`` runs the whole reference a
 Usage::
 
     python bench/bench_csls.py                     # 200k words, extrapolated reference + 30k check
-    python bench/bench_csls.py --reference full    # exact reference at 200k (~15 min)
+    python bench/bench_csls.py --reference full    # exact reference at 200k (~6 min more)
     python bench/bench_csls.py --quick             # 50k words, full reference
 """
 

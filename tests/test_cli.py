@@ -1,0 +1,93 @@
+"""The command line end to end on a small synthetic world, in a temporary directory."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from xproj.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL = ["--set", "synthetic.n_words=2000", "--set", "synthetic.dim=30", "--set", "synthetic.n_train_docs=800",
+         "--set", "synthetic.n_test_docs=400", "--set", "evaluation.bootstrap=200", "--set", "model.C=[0.1, 1.0]"]
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run") / "demo"
+    assert main(["run", "synthetic", "--out", str(out), "--quiet", *SMALL]) == 0
+    return out
+
+
+def test_run_writes_outputs(demo_run):
+    for name in ["metrics.json", "report.md", "config.toml", "versions.json", "confusion-es.png", "pca-es.png",
+                 "model-es.joblib", "mapping-en-es.npy", "mapping-en-es.json"]:
+        assert (demo_run / name).exists(), name
+    metrics = json.loads((demo_run / "metrics.json").read_text())
+    rows = metrics["results"]["es"]
+    assert rows["xproj (aligned)"]["accuracy"] >= 0.85
+    assert rows["xproj (aligned)"]["macro_f1"] > rows["unaligned vectors"]["macro_f1"] + 0.15
+    assert rows["majority class"]["macro_f1"] < 0.5
+    lo, hi = rows["xproj (aligned)"]["macro_f1_ci"]
+    assert lo <= rows["xproj (aligned)"]["macro_f1"] <= hi
+    assert metrics["bli"]["es"]["csls"]["p@1"] > 0.9
+    report = (demo_run / "report.md").read_text()
+    assert "synthetic demo" in report and "| xproj (aligned) |" in report
+    assert (demo_run / "versions.json").read_text().count("numpy")
+
+
+def test_rerun_from_resolved_config_is_identical(demo_run, tmp_path):
+    out = tmp_path / "again"
+    assert main(["run", str(demo_run / "config.toml"), "--out", str(out), "--quiet"]) == 0
+    a = json.loads((demo_run / "metrics.json").read_text())["results"]
+    b = json.loads((out / "metrics.json").read_text())["results"]
+    assert a == b
+
+
+def test_predict_keeps_every_row(demo_run, tmp_path):
+    import csv
+
+    src = tmp_path / "in.csv"
+    words = "trudueda razi nunue mazo cuegado"
+    lines = ["id,text"] + [f'{i},"{words}"' for i in range(30)] + ["99,broken,row", '100,"ok ' + words + '"']
+    src.write_bytes(("\n".join(lines) + "\n").encode() + b'101,"\xff bad bytes"\n')
+    out = tmp_path / "out.csv"
+    assert main(["predict", "--model", str(demo_run / "model-es.joblib"), "--input", str(src),
+                 "--lang", "es", "--output", str(out), "--chunk-size", "7"]) == 0
+    rows = list(csv.DictReader(out.open()))
+    assert len(rows) == 33 and [r["row"] for r in rows] == [str(i) for i in range(1, 34)]
+    bad = {r["row"]: r["error"] for r in rows if r["error"]}
+    assert bad == {"31": "3 fields, the header has 2", "33": "not valid UTF-8"}
+    assert all(r["label"] in ("negative", "positive") for r in rows if not r["error"])
+    jl = tmp_path / "in.jsonl"
+    jl.write_text('{"text": "razi mazo"}\n{oops\n{"body": "x"}\n', encoding="utf-8")
+    assert main(["predict", "--model", str(demo_run / "model-es.joblib"), "--input", str(jl),
+                 "--lang", "es", "--output", str(tmp_path / "o2.csv")]) == 0
+    rows = list(csv.DictReader((tmp_path / "o2.csv").open()))
+    assert [bool(r["error"]) for r in rows] == [False, True, True]
+
+
+def test_exit_codes(tmp_path, capsys):
+    assert main(["run", "synthetic", "--set", "features.poling=sif"]) == 2
+    assert "configuration error" in capsys.readouterr().err
+    assert main(["predict", "--model", str(tmp_path / "none.joblib"), "--input", str(tmp_path / "x.csv"),
+                 "--lang", "es"]) == 1
+    assert main([]) == 2
+
+
+def test_run_pipeline_script_help():
+    out = subprocess.run([sys.executable, str(ROOT / "run_pipeline.py"), "--help"], capture_output=True,
+                         text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 0
+    assert "features.pooling" in out.stdout and "Presets:" in out.stdout
+
+
+def test_real_preset_reports_missing_vectors(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("XPROJ_SHARED", str(tmp_path / "no-shared"))
+    monkeypatch.setenv("XPROJ_OFFLINE", "1")
+    code = main(["run", "opener-en-es", "--out", str(tmp_path / "o")])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "no-shared" in err

@@ -1,0 +1,62 @@
+import pytest
+
+from xproj.config import OPTIONS, load_config, options_help, presets, to_toml
+from xproj.errors import ConfigError
+
+
+def test_presets_load():
+    names = presets()
+    assert {"synthetic", "opener-en-es", "opener-en-es-plain", "opener-en-es-4class"} <= set(names)
+    for name in names:
+        cfg = load_config(name)
+        assert cfg["name"] and cfg["data"]["target_langs"]
+
+
+def test_overrides_types_and_tables():
+    cfg = load_config("synthetic", ["features.pooling=sif", "model.C=[1, 2]", "seed=5",
+                                    "vectors.paths.fr=/x/fr.vec", "output.plots=false"])
+    assert cfg["features"]["pooling"] == "sif" and cfg["model"]["C"] == [1.0, 2.0]
+    assert cfg["seed"] == 5 and cfg["vectors"]["paths"] == {"fr": "/x/fr.vec"}
+    assert cfg["output"]["plots"] is False
+    assert load_config("synthetic", seed=9)["seed"] == 9
+
+
+@pytest.mark.parametrize("override, message", [
+    ("features.poling=sif", "unknown option 'features.poling'; did you mean features.pooling"),
+    ("seed=abc", "seed must be int"),
+    ("model.C=1", "model.C must be a list"),
+    ("features.pooling=max", "features.pooling = 'max' is not one of"),
+    ("model.C=[0, 1]", "must be positive"),
+    ("data.target_langs=[]", "target_langs is empty"),
+    ("nonsense", "expected key=value"),
+])
+def test_bad_overrides(override, message):
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("(", r"\(")):
+        load_config("synthetic", [override])
+
+
+def test_bad_files(tmp_path):
+    with pytest.raises(ConfigError, match="unknown preset 'nope'"):
+        load_config("nope")
+    with pytest.raises(ConfigError, match="no such config file"):
+        load_config(str(tmp_path / "missing.toml"))
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[data\nx=1", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(str(bad))
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text("[features]\npooling = 3\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"wrong.toml: features.pooling must be str"):
+        load_config(str(wrong))
+
+
+def test_resolved_config_round_trips(tmp_path):
+    cfg = load_config("opener-en-es", ["features.pooling=tfidf"])
+    p = tmp_path / "resolved.toml"
+    p.write_text(to_toml(cfg), encoding="utf-8")
+    assert load_config(str(p)) == cfg
+
+
+def test_help_lists_every_option():
+    text = options_help()
+    assert all(key in text for key in OPTIONS)
