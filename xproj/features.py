@@ -23,7 +23,7 @@ on any matrix and pass scikit-learn's estimator checks.
 
 from __future__ import annotations
 
-from collections import Counter
+from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
@@ -112,11 +112,12 @@ class AlignedSpace:
         self.__init__(state["spaces"])
 
     def lookup(self, lang):
-        """The (cached) :class:`~xproj.lang.VocabularyLookup` of a language."""
+        """token -> row mapping of a language (-1 for OOV), backed by its
+        :class:`~xproj.lang.VocabularyLookup` (token, lowercase, lemma, accent-stripped)."""
         if lang not in self._lookups:
             from .lang.lookup import VocabularyLookup
 
-            self._lookups[lang] = VocabularyLookup(self[lang], _lemma_lang(lang))
+            self._lookups[lang] = _RowCache(VocabularyLookup(self[lang], _lemma_lang(lang)))
         return self._lookups[lang]
 
     def sif_probability(self, lang) -> np.ndarray:
@@ -157,22 +158,32 @@ def _check_docs(X):
     return X
 
 
-def docs_to_rows(docs, lookup):
-    """CSR count matrix (documents x vocabulary rows) and OOV counts."""
-    indptr = [0]
-    indices = []
-    n_tok = n_oov = 0
-    find = lookup.find
-    for doc in docs:
-        for tok in doc:
-            r = find(tok)
-            n_tok += 1
-            if r >= 0:
-                indices.append(r)
-            else:
-                n_oov += 1
-        indptr.append(len(indices))
-    return np.asarray(indptr, dtype=np.int64), np.asarray(indices, dtype=np.int64), n_tok, n_oov
+class _RowCache(dict):
+    """token -> vector row (-1 when out of vocabulary); misses go through the lookup's
+    fallback chain once. Indexing it from C (``map(cache.__getitem__, tokens)``) keeps the
+    per-token cost of featurisation to one dict access."""
+
+    def __init__(self, lookup):
+        super().__init__()
+        self.find = lookup.find
+
+    def __missing__(self, token):
+        row = self[token] = self.find(token)
+        return row
+
+
+def docs_to_rows(docs, cache):
+    """CSR structure (``indptr``, ``indices``: vocabulary rows) of tokenised documents, and
+    the token and OOV counts. ``cache`` maps token -> row (-1 for OOV), see ``_RowCache``."""
+    lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+    flat = list(chain.from_iterable(docs))
+    rows = np.fromiter(map(cache.__getitem__, flat), dtype=np.int64, count=len(flat))
+    keep = rows >= 0
+    kept_before = np.zeros(len(flat) + 1, dtype=np.int64)
+    np.cumsum(keep, out=kept_before[1:])
+    bounds = np.zeros(len(docs) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=bounds[1:])
+    return kept_before[bounds], rows[keep], len(flat), int(len(flat) - keep.sum())
 
 
 class DocumentEmbedder(TransformerMixin, BaseEstimator):
