@@ -30,7 +30,7 @@ from . import __version__
 from ._io import atomic_save_npy, atomic_write
 from .dictionaries import identical_strings, numerals, read_dictionary, to_indices
 from .errors import InputFormatError, ResourceNotFoundError, ShapeError
-from .retrieval import csls_topk, nn_topk
+from .retrieval import csls_topk, nn_topk, topk_mean
 from .vectors import WordVectors, normalize
 
 log = logging.getLogger(__name__)
@@ -161,8 +161,11 @@ def induce_dictionary(X_mapped, Z_tgt, *, method="csls", k=10, mode="mutual"):
     (MUSE's ``S2T&T2S``), ``"forward"`` / ``"union"`` as named.
     """
     if method == "csls":
-        fwd, _ = csls_topk(X_mapped, Z_tgt, 1, k=k)
-        bwd, _ = csls_topk(Z_tgt, X_mapped, 1, k=k)
+        # Each side's neighbourhood term once, shared by both directions.
+        r_x = topk_mean(X_mapped, Z_tgt, k)
+        r_z = topk_mean(Z_tgt, X_mapped, k)
+        fwd, _ = csls_topk(X_mapped, Z_tgt, 1, k=k, r_queries=r_x, r_targets=r_z)
+        bwd, _ = csls_topk(Z_tgt, X_mapped, 1, k=k, r_queries=r_z, r_targets=r_x)
     else:
         fwd, _ = nn_topk(X_mapped, Z_tgt, 1)
         bwd, _ = nn_topk(Z_tgt, X_mapped, 1)

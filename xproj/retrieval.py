@@ -58,14 +58,19 @@ def _topk_rows(S, k):
     """
     n, m = S.shape
     k = min(k, m)
-    sample = min(m, max(64 * k, 1024))
+    if k == 1 and n:
+        idx = np.argmax(S, axis=1)[:, None]
+        return idx, np.take_along_axis(S, idx, axis=1)
+    # About 32 k survivors per row expected: the sample grows with the row width.
+    sample = min(m, max(64 * k, 1024, m // 32))
     if n == 0 or sample >= m // 4:
         return _topk_rows_partition(S, k)
     # A strided sample: the first columns (most frequent words) are not representative.
     sub = S[:, :: m // sample][:, :sample]
     th = np.partition(sub, sample - k, axis=1)[:, sample - k]
     mask = S >= th[:, None]
-    if np.count_nonzero(mask) > 64 * k * n + 4 * m:  # many ties (e.g. zero rows): fall back
+    expected = k * m // sample
+    if np.count_nonzero(mask) > 8 * expected * n + 4 * m:  # many ties (e.g. zero rows): fall back
         return _topk_rows_partition(S, k)
     rows, cols = np.nonzero(mask)
     vals = S[rows, cols]
@@ -135,11 +140,14 @@ def csls_topk(
     *,
     k=10,
     sources=None,
-    r_targets=None,
     queries_in_sources=None,
-    batch=256,
-    lower_bound_size=16,
+    r_targets=None,
+    r_queries=None,
+    batch=None,
+    n_clusters=64,
     direct_limit=25_000 * 25_000,
+    memory=512 * 2**20,
+    seed=0,
 ):
     """CSLS retrieval of the ``topn`` best targets for each query, exact.
 
@@ -156,19 +164,28 @@ def csls_topk(
         The whole mapped source space, over which each target's hubness ``r_X(z)`` is taken.
         Defaults to ``Q`` (as when both sides are the same word lists, e.g. refinement).
     queries_in_sources : bool, optional
-        Whether every query is also a row of ``sources`` (true in lexicon induction, where
-        queries are source words). Then the queries tighten the lower bound of ``r_X`` for
-        the targets near them, which are the ones that matter. Default: ``sources is None``.
-    r_targets : array (n_targets,), optional
-        Precomputed ``r_X`` for all targets (then nothing is pruned).
-    batch : int
-        Queries per batch.
-    lower_bound_size : int
-        Number of source clusters for the cheap lower bound of ``r_X`` (see
-        :func:`_lower_bound_r`). The result does not depend on it; the time does.
+        Accepted for compatibility; the bounds below hold either way.
+    r_targets, r_queries : arrays, optional
+        Precomputed ``r_X`` of every target / ``r_Z`` of every query (then not recomputed).
+    batch : int, optional
+        Queries per batch (default: as many as fit in ``memory`` bytes of similarities).
+    n_clusters : int
+        Source clusters of the inverted-file lower bound (see Notes). The result does not
+        depend on it; the time does.
     direct_limit : int
         When ``n_sources * n_targets`` is at most this, ``r_X`` is computed for every target
         (cheaper than pruning for small spaces).
+
+    Notes
+    -----
+    ``r_X`` over all targets costs ``n_targets x n_sources`` similarities: 40 billion at
+    200,000 words, minutes on a CPU. It is only needed exactly for targets that can enter a
+    top-n. Every target starts with a cheap lower bound (the mean of its k best similarities
+    among a sample of sources; any subset gives a bound no larger than the true value), so
+    ``2 cos - r`` is an upper bound of its score. Targets that reach a query's top-n on
+    upper bounds are refined to a tighter bound (the sources of their own cluster: an
+    inverted file) and then computed exactly, until every query's top-n is exact; nothing
+    outside can beat it. The result equals the full computation.
 
     Returns
     -------
@@ -176,87 +193,139 @@ def csls_topk(
     """
     Q, T = _check(Q, T)
     S_all = Q if sources is None else _check(sources, T)[0]
-    n_t = T.shape[0]
+    n_t, n_s = T.shape[0], S_all.shape[0]
     topn = min(topn, n_t)
-    r_q = topk_mean(Q, T, k)  # r_Z(x): mean similarity of each query to its k nearest targets
+    # r_Z(x): mean similarity of each query to its k nearest targets
+    r_q = topk_mean(Q, T, k) if r_queries is None else np.asarray(r_queries, dtype=np.float32)
 
+    # level of each target's r: 0 = sample bound, 1 = cluster bound, 2 = exact
     if r_targets is not None:
         r_t = np.asarray(r_targets, dtype=np.float32)
-        known = np.ones(n_t, dtype=bool)
-    elif S_all.shape[0] * n_t <= direct_limit or S_all.shape[0] <= max(lower_bound_size, k):
-        # Small enough: compute r_X(z) for every target directly.
+        level = np.full(n_t, 2, dtype=np.int8)
+    elif n_s * n_t <= direct_limit or n_s <= max(64 * k, 1024):
         r_t = topk_mean(T, S_all, k)
-        known = np.ones(n_t, dtype=bool)
+        level = np.full(n_t, 2, dtype=np.int8)
     else:
-        # Lower bound of r_X(z): the k largest similarities among a subset of sources are no
-        # larger than the k largest among all of them. Exact values come later, on demand.
-        r_t = _lower_bound_r(T, S_all, k, lower_bound_size)
-        known = np.zeros(n_t, dtype=bool)
+        rng = np.random.default_rng(seed)
+        sample = S_all[np.sort(rng.choice(n_s, size=max(64 * k, 1024), replace=False))]
+        r_t = topk_mean(T, sample, k)
+        level = np.zeros(n_t, dtype=np.int8)
+    ivf = None
 
-    def make_exact(cols):
-        cols = cols[~known[cols]]
-        if cols.size:
-            r_t[cols] = topk_mean(T[cols], S_all, k)
-            known[cols] = True
+    def upgrade(cols):
+        nonlocal ivf
+        if np.count_nonzero(level == 2) + cols.size > n_t // 3:
+            # Pruning no longer pays (spaces where hubness is everywhere): finish directly.
+            rest = np.flatnonzero(level < 2)
+            r_t[rest] = topk_mean(T[rest], S_all, k)
+            level[rest] = 2
+            return True
+        to_exact = cols[level[cols] == 1]
+        to_cluster = cols[level[cols] == 0]
+        if to_exact.size:
+            r_t[to_exact] = topk_mean(T[to_exact], S_all, k)
+            level[to_exact] = 2
+        if to_cluster.size:
+            if ivf is None:
+                ivf = _InvertedFile(S_all, n_clusters, k, seed)
+            r_t[to_cluster] = np.maximum(r_t[to_cluster], ivf.topk_mean(T[to_cluster], k))
+            level[to_cluster] = 1
+        return False
 
-    idx = np.empty((Q.shape[0], topn), dtype=np.int64)
-    val = np.empty((Q.shape[0], topn), dtype=np.float32)
-    buf = np.empty((min(batch, max(Q.shape[0], 1)), n_t), dtype=np.float32)
-    for i, j in _batches(Q.shape[0], batch):
+    n_q = Q.shape[0]
+    if batch is None:
+        batch = max(1, min(n_q, memory // (4 * max(n_t, 1))))
+    idx = np.empty((n_q, topn), dtype=np.int64)
+    val = np.empty((n_q, topn), dtype=np.float32)
+    buf = np.empty((min(batch, max(n_q, 1)), n_t), dtype=np.float32)
+    for i, j in _batches(n_q, batch):
         S = buf[: j - i]
         np.matmul(Q[i:j], T.T, out=S)
         S *= 2
-        # Scores with the current r_t: exact where known, an upper bound elsewhere. The top-n
-        # is final once all of its members are exact, since no other target can beat them.
+        # Scores with the current r_t: exact at level 2, upper bounds elsewhere. The top-n is
+        # final once all of its members are exact, since no other target can beat them.
         scores = S - r_t
-        while True:
+        if level.min() == 2:
             cand, cand_scores = _topk_rows(scores, topn)
-            if known[cand].all():
-                break
-            # A slightly wider net than top-n saves rounds; each exact r_X costs a pass over
-            # all sources, so not much wider.
-            wide, _ = _topk_rows(scores, min(n_t, topn + 4))
-            cols = np.unique(wide[~known[wide]])
-            make_exact(cols)
-            scores[:, cols] = S[:, cols] - r_t[cols]
+        else:
+            cand, cand_scores = _refine_topn(S, scores, r_t, level, topn, upgrade)
         idx[i:j] = cand
         val[i:j] = cand_scores - r_q[i:j, None]
     return idx, val
 
 
-def _lower_bound_r(T, S, k, n_clusters, seed=0):
-    """A lower bound of ``topk_mean(T, S, k)`` for every target, at a small fraction of its cost.
+def _refine_topn(S, scores, r_t, level, topn, upgrade):
+    """Top-n by exact CSLS (``S`` holds ``2 cos``; ``scores = S - r_t`` on current bounds).
 
-    The mean of the k largest similarities over any subset of sources is no larger than over
-    all sources. The subset that makes the bound tight is the target's own neighbourhood, so
-    sources are clustered (spherical k-means on a sample, a few Lloyd rounds) and each target
-    is compared with the sources of its nearest cluster only (an inverted-file search). Any
-    clustering gives a valid bound; a good one gives a tight bound.
+    Work happens on a shortlist of ``M`` columns per query, the best by upper bound: once
+    the shortlist's top-n are exact and no worse than the shortlist's last upper bound
+    (which bounds every column outside it), they are the answer. Rows where that fails
+    (rare) redo the search on full rows.
     """
-    n_s = S.shape[0]
-    c = int(max(1, min(n_clusters, n_s // max(4 * k, 64))))
-    rng = np.random.default_rng(seed)
-    sample = S[rng.choice(n_s, size=min(n_s, 64 * c), replace=False)]
-    C = sample[rng.choice(sample.shape[0], size=c, replace=False)].copy()
-    for _ in range(8):
-        assign = np.argmax(sample @ C.T, axis=1)
-        for j in range(c):
-            members = sample[assign == j]
-            if len(members):
-                v = members.sum(axis=0)
-                C[j] = v / (np.linalg.norm(v) or 1)
-    s_assign = np.concatenate([np.argmax(S[i:j] @ C.T, axis=1) for i, j in _batches(n_s, 16384)])
-    t_assign = np.concatenate([np.argmax(T[i:j] @ C.T, axis=1) for i, j in _batches(T.shape[0], 16384)])
-    out = np.empty(T.shape[0], dtype=np.float32)
-    fill = S[: max(k, 64)]  # so that every cluster has at least k sources to average
-    for j in range(c):
-        t_rows = np.flatnonzero(t_assign == j)
-        if t_rows.size == 0:
-            continue
-        members = np.flatnonzero(s_assign == j)
-        sub = np.vstack([S[members], fill]) if members.size < k else S[members]
-        out[t_rows] = topk_mean(T[t_rows], sub, k)
-    return out
+    n_t = S.shape[1]
+    M = min(n_t, 4 * topn + 28)
+    short, ub = _topk_rows(scores, M)
+    outside = ub[:, -1] if M < n_t else np.full(len(S), -np.inf, dtype=np.float32)
+    S_short = np.take_along_axis(S, short, axis=1)
+    while True:
+        cur = S_short - r_t[short]
+        order = np.argsort(-cur, axis=1, kind="stable")[:, :topn]
+        cand = np.take_along_axis(short, order, axis=1)
+        pending = level[cand] < 2
+        if not pending.any():
+            break
+        upgrade(np.unique(cand[pending]))
+    cand_scores = np.take_along_axis(cur, order, axis=1)
+    redo = np.flatnonzero(cand_scores[:, -1] < outside)
+    for row in redo:  # a column outside the shortlist might still win: full row search
+        sc = S[row:row + 1] - r_t
+        while True:
+            c, v = _topk_rows(sc, topn)
+            if (level[c] == 2).all():
+                break
+            if upgrade(np.unique(c[level[c] < 2])):
+                np.subtract(S[row:row + 1], r_t, out=sc)
+            else:
+                sc = S[row:row + 1] - r_t
+        cand[row], cand_scores[row] = c[0], v[0]
+    return cand, cand_scores
+
+
+class _InvertedFile:
+    """Sources grouped by their nearest of ``n_clusters`` centroids (spherical k-means on a
+    sample, a few Lloyd rounds). For a target, the mean of its k best similarities among the
+    sources of its own cluster is a lower bound of ``r_X`` (a subset), and a tight one, since
+    a word's nearest neighbours mostly share its cluster. Any clustering keeps it a bound."""
+
+    def __init__(self, S, n_clusters, k, seed=0):
+        n_s = S.shape[0]
+        c = int(max(1, min(n_clusters, n_s // max(4 * k, 64))))
+        rng = np.random.default_rng(seed)
+        sample = S[rng.choice(n_s, size=min(n_s, 64 * c), replace=False)]
+        C = sample[rng.choice(sample.shape[0], size=c, replace=False)].copy()
+        for _ in range(8):
+            assign = np.argmax(sample @ C.T, axis=1)
+            for j in range(c):
+                members = sample[assign == j]
+                if len(members):
+                    v = members.sum(axis=0)
+                    C[j] = v / (np.linalg.norm(v) or 1)
+        self.C = C
+        s_assign = np.concatenate([np.argmax(S[i:j] @ C.T, axis=1) for i, j in _batches(n_s, 16384)])
+        self.S = S
+        self.members = [np.flatnonzero(s_assign == j) for j in range(c)]
+        self.fill = np.arange(min(n_s, max(k, 64)))  # so that every cluster has >= k sources
+
+    def topk_mean(self, T, k):
+        out = np.empty(T.shape[0], dtype=np.float32)
+        t_assign = np.argmax(T @ self.C.T, axis=1)
+        for j in np.unique(t_assign):
+            rows = np.flatnonzero(t_assign == j)
+            m = self.members[j]
+            if m.size < k:
+                m = np.union1d(m, self.fill)
+            out[rows] = topk_mean(T[rows], self.S[m], k)
+        return out
 
 
 def retrieve(Q, T, topn=1, *, method="csls", k=10, sources=None, queries_in_sources=None, batch=None):
@@ -265,5 +334,5 @@ def retrieve(Q, T, topn=1, *, method="csls", k=10, sources=None, queries_in_sour
         return nn_topk(Q, T, topn, batch=batch or DEFAULT_BATCH)
     if method == "csls":
         return csls_topk(Q, T, topn, k=k, sources=sources, queries_in_sources=queries_in_sources,
-                         batch=batch or 256)
+                         batch=batch)
     raise ValueError(f"unknown retrieval method {method!r}; choose 'nn' or 'csls'")
