@@ -32,7 +32,7 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 # -- small utilities -----------------------------------------------------------------------
 
 def _progress(iterable=None, **kw):
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # the plain bar: no ipywidgets needed in notebooks
 
     quiet = bool(os.environ.get("CI")) or not sys.stderr.isatty()
     return tqdm(iterable, disable=quiet, **kw)
@@ -416,7 +416,9 @@ class Experiment:
         with self._stage("report"):
             metrics = self.write_outputs(corpus, spaces, results)
         print(format_results(results))  # even with --quiet: the results are the point
-        print(f"outputs: {self.out}/ (report.md, metrics.json, plots, model)")
+        wrote = ["report.md", "metrics.json"] + (["plots"] if self.cfg["output"]["plots"] else []) + (
+            ["model"] if self.cfg["output"]["save_model"] else [])
+        print(f"outputs: {self.out}/ ({', '.join(wrote)})")
         return metrics
 
 

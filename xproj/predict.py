@@ -133,7 +133,7 @@ def predict_file(model_path, input_path, output_path, *, lang, text_column="text
     cols = ["row", "label", "probability"] + ([f"p_{n}" for n in names] if has_proba else []) + ["error"]
     pbar = None
     if progress:
-        from tqdm.auto import tqdm
+        from tqdm import tqdm
 
         pbar = tqdm(unit="rows", desc="predict")
     with atomic_write(output_path, "w") as f:

@@ -35,7 +35,7 @@ from .errors import InputFormatError, ResourceNotFoundError, ShapeError, XprojEr
 log = logging.getLogger(__name__)
 
 CACHE_FORMAT = 1
-_BLOCK_LINES = 8192
+_BLOCK_LINES = 2048  # text held per block stays small next to the matrix (bench/bench_load.py)
 
 
 class WordVectors:
