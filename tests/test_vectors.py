@@ -193,3 +193,19 @@ def test_save_load_prefix(tmp_path):
     wv.save(tmp_path / "kv")
     back = WordVectors.load(tmp_path / "kv")
     assert back.words == ["a", "b"] and isinstance(back.vectors, np.memmap)
+
+
+def test_from_spacy_pipeline_vectors():
+    spacy = pytest.importorskip("spacy")
+    from xproj.vectors import from_spacy
+
+    nlp = spacy.blank("es")
+    nlp.vocab.set_vector("hotel", np.array([1.0, 0.0, 2.0], dtype=np.float32))
+    nlp.vocab.set_vector("playa", np.array([0.0, 3.0, 0.0], dtype=np.float32))
+    wv = from_spacy(nlp)
+    assert set(wv.words) == {"hotel", "playa"} and wv.lang == "es" and wv.dim == 3
+    np.testing.assert_allclose(wv["playa"], [0, 3, 0])
+    with pytest.raises(InputFormatError, match="no word vectors"):
+        from_spacy(spacy.blank("en"))
+    with pytest.raises(ResourceNotFoundError, match="not installed"):
+        from_spacy("xx_no_such_pipeline")

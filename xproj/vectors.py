@@ -558,7 +558,7 @@ def from_spacy(nlp_or_name, *, limit=None, lang=None) -> WordVectors:
     strings = nlp.vocab.strings
     table = np.asarray(vocab_vectors.data)
     words, rows, seen = [], [], set()
-    for key, row in vocab_vectors.items():
+    for key, row in sorted(vocab_vectors.key2row.items(), key=lambda kv: kv[1]):  # table order
         w = strings[key]
         if w in seen:
             continue
