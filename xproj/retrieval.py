@@ -212,7 +212,8 @@ def csls_topk(
         level = np.zeros(n_t, dtype=np.int8)
     ivf = None
 
-    def upgrade(cols):
+    def upgrade(cols, exact_only=False):
+        """Tighten the bounds of ``cols`` one level; True when everything became exact."""
         nonlocal ivf
         if np.count_nonzero(level == 2) + cols.size > n_t // 3:
             # Pruning no longer pays (spaces where hubness is everywhere): finish directly.
@@ -267,15 +268,30 @@ def _refine_topn(S, scores, r_t, level, topn, upgrade):
     short, ub = _topk_rows(scores, M)
     outside = ub[:, -1] if M < n_t else np.full(len(S), -np.inf, dtype=np.float32)
     S_short = np.take_along_axis(S, short, axis=1)
-    while True:
-        cur = S_short - r_t[short]
+    # Cluster bounds for the whole shortlist at once (cheap), then exact values for the
+    # leaders, a few per row and round.
+    first = np.unique(short[level[short] == 0])
+    if first.size:
+        upgrade(first)
+    n = len(S)
+    cand = np.empty((n, topn), dtype=np.int64)
+    cand_scores = np.empty((n, topn), dtype=np.float32)
+    active = np.arange(n)
+    while active.size:
+        sh = short[active]
+        cur = S_short[active] - r_t[sh]
         order = np.argsort(-cur, axis=1, kind="stable")[:, :topn]
-        cand = np.take_along_axis(short, order, axis=1)
-        pending = level[cand] < 2
-        if not pending.any():
-            break
-        upgrade(np.unique(cand[pending]))
-    cand_scores = np.take_along_axis(cur, order, axis=1)
+        top = np.take_along_axis(sh, order, axis=1)
+        settled = (level[top] == 2).all(axis=1)
+        done = active[settled]
+        cand[done] = top[settled]
+        cand_scores[done] = np.take_along_axis(cur[settled], order[settled], axis=1)
+        active = active[~settled]
+        if active.size:
+            # Rows still open: tighten their current leaders (rows finish independently, so
+            # late rounds only touch the few rows whose answer is still uncertain).
+            left = top[~settled]
+            upgrade(np.unique(left[level[left] < 2]))
     redo = np.flatnonzero(cand_scores[:, -1] < outside)
     for row in redo:  # a column outside the shortlist might still win: full row search
         sc = S[row:row + 1] - r_t
