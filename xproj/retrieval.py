@@ -145,7 +145,7 @@ def csls_topk(
     r_queries=None,
     batch=None,
     n_clusters=64,
-    direct_limit=25_000 * 25_000,
+    direct_limit=40_000 * 40_000,
     memory=512 * 2**20,
     seed=0,
 ):
