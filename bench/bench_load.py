@@ -248,7 +248,7 @@ def main(argv=None):
         shutil.rmtree(tmp, ignore_errors=True)
 
     print()
-    print(f"| limit | loader | time (s) | speed-up vs gensim | peak extra RSS (MiB) | peak / float32 matrix | matrix (MiB) | memmap |")
+    print("| limit | loader | time (s) | speed-up vs gensim | peak extra RSS (MiB) | peak / float32 matrix | matrix (MiB) | memmap |")
     print("|---:|---|---:|---:|---:|---:|---:|---|")
     for limit, kind, t, sp, pk, ratio, mat, mm in rows:
         print(f"| {limit:,} | {kind} | {t:.3f} | {sp:.2f}x | {pk:.0f} | {ratio:.2f} | {mat:.0f} | {mm} |")

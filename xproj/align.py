@@ -21,7 +21,7 @@ import logging
 import platform
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping as MappingT, Sequence
+from typing import Callable, Mapping as MappingT
 
 import numpy as np
 from scipy.linalg import orthogonal_procrustes

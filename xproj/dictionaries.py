@@ -10,7 +10,6 @@ in some (en-ja, en-ca): both are accepted.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence

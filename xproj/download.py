@@ -340,7 +340,7 @@ def _missing(resource: Resource, dest: Path, reason: str) -> ResourceNotFoundErr
                 f"  (or put the whole file at {whole}: the top {resource.top} words are cut from it)"
             )
         if resource.format == "bin.gz":
-            lines.append(f"  (that is the file at the URL, decompressed with gunzip)")
+            lines.append("  (that is the file at the URL, decompressed with gunzip)")
     return ResourceNotFoundError("\n".join(lines))
 
 

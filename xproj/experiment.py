@@ -21,7 +21,7 @@ import numpy as np
 
 from . import __version__
 from ._io import atomic_write
-from .config import OPTIONS, load_config, options_help, presets, to_toml
+from .config import load_config, options_help, presets, to_toml
 from .errors import ConfigError, ResourceNotFoundError, XprojError
 
 log = logging.getLogger(__name__)
@@ -246,7 +246,6 @@ class Experiment:
         return spaces
 
     def _dictionary(self, table, tgt, key):
-        from .align import seed_pairs  # noqa: F401  (identical / numerals handled in fit_mapping)
         from .dictionaries import read_dictionary
 
         if tgt not in table:

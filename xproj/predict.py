@@ -23,7 +23,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 
 from ._io import atomic_write, open_binary
 from .errors import ConfigError, ResourceNotFoundError

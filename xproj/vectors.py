@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import warnings
 from itertools import islice
 from pathlib import Path

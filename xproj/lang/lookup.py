@@ -154,7 +154,7 @@ class VocabularyLookup:
         """Row of `token` (via the fallback chain) or -1 when out of vocabulary."""
         return int(self._lookup(token)[0])
 
-    def rows(self, tokens) -> "np.ndarray":
+    def rows(self, tokens):
         """Rows of a token sequence as an int64 array (-1 for OOV tokens).
 
         Examples
