@@ -287,7 +287,7 @@ class Experiment:
         grid = [(C, w) for w in m["class_weight"] for C in m["C"]]
         scores = {}
         if dev is not None and len(grid) > 1:
-            for params in grid:
+            for params in _progress(grid, desc=f"model selection ({lang} dev)", leave=False):
                 clf = self._classifier(space, params, lang).fit(Xtr, ytr, extra=extra)
                 scores[params] = f1_score(dev[1], clf.predict(dev[0], lang=lang), average="macro")
             # ties: the earlier grid entry (config order), then milder regularisation changes
