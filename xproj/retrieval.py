@@ -195,8 +195,9 @@ def csls_topk(
     S_all = Q if sources is None else _check(sources, T)[0]
     n_t, n_s = T.shape[0], S_all.shape[0]
     topn = min(topn, n_t)
-    # r_Z(x): mean similarity of each query to its k nearest targets
-    r_q = topk_mean(Q, T, k) if r_queries is None else np.asarray(r_queries, dtype=np.float32)
+    # r_Z(x): mean similarity of each query to its k nearest targets (from the batches below
+    # unless given: the query x target similarities are computed there anyway)
+    r_q = np.empty(Q.shape[0], dtype=np.float32) if r_queries is None else np.asarray(r_queries, dtype=np.float32)
 
     # level of each target's r: 0 = sample bound, 1 = cluster bound, 2 = exact
     if r_targets is not None:
@@ -242,6 +243,8 @@ def csls_topk(
     for i, j in _batches(n_q, batch):
         S = buf[: j - i]
         np.matmul(Q[i:j], T.T, out=S)
+        if r_queries is None:
+            r_q[i:j] = _topk_rows(S, min(k, n_t))[1].mean(axis=1)
         S *= 2
         # Scores with the current r_t: exact at level 2, upper bounds elsewhere. The top-n is
         # final once all of its members are exact, since no other target can beat them.
@@ -289,21 +292,26 @@ def _refine_topn(S, scores, r_t, level, topn, upgrade):
         active = active[~settled]
         if active.size:
             # Rows still open: tighten their current leaders (rows finish independently, so
-            # late rounds only touch the few rows whose answer is still uncertain).
+            # late rounds only touch the few rows whose answer is still uncertain). Each exact
+            # value streams the whole source matrix, as do 64 at once: when few rows are
+            # open, take their next candidates too, so that a pass serves many columns.
+            width = min(M, topn + max(0, -(-64 // active.size) - 1))
+            full = np.argsort(-cur[~settled], axis=1, kind="stable")[:, :width]
+            left = np.take_along_axis(sh[~settled], full, axis=1)
+            upgrade(np.unique(left[level[left] < 2]))
+    # Rows whose exact top-n is below the shortlist's last upper bound: a column outside the
+    # shortlist might still win. Search their full rows, together, so that each pass over the
+    # sources serves all of them.
+    active = np.flatnonzero(cand_scores[:, -1] < outside)
+    while active.size:
+        sc = S[active] - r_t
+        top, vals = _topk_rows(sc, topn)
+        settled = (level[top] == 2).all(axis=1)
+        cand[active[settled]], cand_scores[active[settled]] = top[settled], vals[settled]
+        active = active[~settled]
+        if active.size:
             left = top[~settled]
             upgrade(np.unique(left[level[left] < 2]))
-    redo = np.flatnonzero(cand_scores[:, -1] < outside)
-    for row in redo:  # a column outside the shortlist might still win: full row search
-        sc = S[row:row + 1] - r_t
-        while True:
-            c, v = _topk_rows(sc, topn)
-            if (level[c] == 2).all():
-                break
-            if upgrade(np.unique(c[level[c] < 2])):
-                np.subtract(S[row:row + 1], r_t, out=sc)
-            else:
-                sc = S[row:row + 1] - r_t
-        cand[row], cand_scores[row] = c[0], v[0]
     return cand, cand_scores
 
 
