@@ -85,6 +85,7 @@ class Experiment:
         self.tgts = list(cfg["data"]["target_langs"])
         self.timings = {}
         self.world = None
+        self.predictions = {}  # target lang -> (gold, predicted) of the main method
 
     def _stage(self, name):
         exp = self
@@ -315,19 +316,17 @@ class Experiment:
             Xte, yte = test
             rows = {}
             space = spaces[tgt]
-            clf, C, dev_scores = self.select_and_fit(space, corpus, self.src)
+            clf, (C, weight), dev_scores = self.select_and_fit(space, corpus, self.src)
             self.models[tgt] = clf
             pred = clf.predict(Xte, lang=tgt)
             rows["xproj (aligned)"] = score(yte, pred) | {
-                "C": C[0], "class_weight": C[1],
-                "dev_macro_f1": dev_scores.get(f"C={C[0]},class_weight={C[1]}")}
-            self.predictions = getattr(self, "predictions", {})
+                "C": C, "class_weight": weight, "dev_macro_f1": dev_scores.get(f"C={C},class_weight={weight}")}
             self.predictions[tgt] = (yte, pred)
             oov = clf.embedder_.oov_.get(tgt, {})
             rows["xproj (aligned)"]["oov_rate"] = oov.get("oov_rate")
             src_test = corpus.get(self.src, "test")
             if src_test is not None:
-                rows["source test (in-language, en)"] = score(src_test[1], clf.predict(src_test[0], lang=self.src))
+                rows[f"source test (in-language, {self.src})"] = score(src_test[1], clf.predict(src_test[0], lang=self.src))
             bl = ev["baselines"]
             if "majority" in bl:
                 ytr = corpus.get(self.src, "train")[1]

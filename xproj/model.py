@@ -85,7 +85,7 @@ class CrossLingualClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, space=None, *, source_lang="en", pooling="mean", center="language",
-                 remove_pc=0, scale=True, estimator=None, preprocess=None, min_center_docs=20):
+                 remove_pc=0, scale="language", estimator=None, preprocess=None, min_center_docs=20):
         self.space = space
         self.source_lang = source_lang
         self.pooling = pooling
