@@ -217,7 +217,7 @@ class Experiment:
         from .vectors import normalize
 
         a = self.cfg["alignment"]
-        self.mappings, self.bli, self.dictionaries = {}, {}, {}
+        self.mappings, self.bli, self.dictionaries, self.test_dictionaries = {}, {}, {}, {}
         spaces = {}
         for tgt in self.tgts:
             src_wv, tgt_wv = vectors[self.src], vectors[tgt]
@@ -232,6 +232,8 @@ class Experiment:
                 test = (read_dictionary(resolve_path(a["test_dictionary"][tgt], "alignment.test_dictionary"))
                         if tgt in a["test_dictionary"] else None)
             self.dictionaries[tgt] = seed
+            if test is not None:
+                self.test_dictionaries[tgt] = test
             mapping = fit_mapping(src_wv, tgt_wv, seed, normalization=a["normalization"],
                                   refine=a["refine"], refine_vocab=a["refine_vocab"],
                                   keep_seed=a["keep_seed"], eval_pairs=test if a["refine"] else None,
@@ -383,9 +385,8 @@ class Experiment:
                 y, p = self.predictions[tgt]
                 plots[f"confusion-{tgt}.png"] = plot_confusion(y, p, corpus.label_names, self.out / f"confusion-{tgt}.png",
                                                                title=f"{self.src} -> {tgt}")
-                pairs = self.dictionaries.get(tgt)
-                if self.world is not None:
-                    pairs = self.world.test_pairs
+                # held-out pairs when there are some: they show what the mapping generalises to
+                pairs = self.test_dictionaries.get(tgt) or self.dictionaries.get(tgt)
                 if isinstance(pairs, list) and pairs:
                     plots[f"pca-{tgt}.png"] = plot_pca_pairs(spaces[tgt], self.src, tgt, pairs,
                                                              self.out / f"pca-{tgt}.png", seed=self.seed)

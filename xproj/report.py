@@ -73,7 +73,7 @@ def plot_pca_pairs(space, src, tgt, pairs, path, *, n_pairs=40, seed=0):
     ax.scatter(Pa[:, 0], Pa[:, 1], s=12, color="tab:blue", label=src, zorder=2)
     ax.scatter(Pb[:, 0], Pb[:, 1], s=12, color="tab:red", label=tgt, zorder=2)
     ax.legend()
-    ax.set_title(f"{len(pick)} translation pairs in the aligned space (PCA)")
+    ax.set_title(f"{len(pick)} translation pairs in the aligned space (PCA of these points)")
     return _save(fig, path)
 
 
