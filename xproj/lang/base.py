@@ -350,7 +350,9 @@ class Preprocessor:
         n_chunks = n_workers * 4
         size = -(-len(texts) // n_chunks)
         chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
-        results = Parallel(n_jobs=n_workers, backend="loky")(
+        # No backend named here: processes (loky) by default, or whatever the caller set with
+        # joblib.parallel_config(backend=...), e.g. "dask" on a cluster (the `cluster` extra).
+        results = Parallel(n_jobs=n_workers)(
             delayed(_pipe_chunk)(self, chunk, batch_size) for chunk in chunks
         )
         out: list[list[str]] = []
