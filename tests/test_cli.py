@@ -91,3 +91,80 @@ def test_real_preset_reports_missing_vectors(tmp_path, monkeypatch, capsys):
     assert code == 1
     err = capsys.readouterr().err
     assert "no-shared" in err
+
+
+def test_run_on_files_table_dataset(tmp_path):
+    """The real-data path without shared data: vector files, a dictionary file, CSV tables
+    (one file per language: the source one is split into train/dev/test, the target one is
+    all test), all named in a TOML config."""
+    import csv
+
+    from xproj.datasets.synthetic import make_bilingual_world, make_documents
+    from xproj.dictionaries import write_dictionary
+    from xproj.vectors import write_vec
+
+    world = make_bilingual_world(n_words=1500, dim=20, noise=0.3, seed=3)
+    write_vec(world.src, tmp_path / "en.vec.gz")
+    write_vec(world.tgt, tmp_path / "es.vec")
+    write_dictionary(world.train_pairs, tmp_path / "en-es.train.txt", sep="\t")
+    write_dictionary(world.test_pairs, tmp_path / "en-es.test.txt")
+    for lang, side, n in (("en", "src", 800), ("es", "tgt", 300)):
+        docs, y = make_documents(world, n, side=side, seed=len(lang) + n)
+        with open(tmp_path / f"reviews_{lang}.csv", "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(["review", "stars"])
+            w.writerows([" ".join(d), ["neg", "pos"][int(label)]] for d, label in zip(docs, y))
+    cfg = tmp_path / "run.toml"
+    cfg.write_text(f'''
+name = "files"
+[data]
+dataset = "table"
+root = "{tmp_path}/reviews_{{lang}}.csv"
+text_column = "review"
+label_column = "stars"
+target_langs = ["es"]
+[vectors.paths]
+en = "{tmp_path}/en.vec.gz"
+es = "{tmp_path}/es.vec"
+[alignment.dictionary]
+es = "{tmp_path}/en-es.train.txt"
+[alignment.test_dictionary]
+es = "{tmp_path}/en-es.test.txt"
+[evaluation]
+bootstrap = 100
+baselines = ["majority", "unaligned", "word-by-word"]
+[output]
+plots = false
+''', encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", str(cfg), "--out", str(out), "--quiet"]) == 0
+    m = json.loads((out / "metrics.json").read_text())
+    assert m["label_names"] == ["neg", "pos"]
+    assert m["data"]["es/test"]["neg"] + m["data"]["es/test"]["pos"] == 300
+    assert set(m["data"]) == {"en/train", "en/dev", "en/test", "es/test"}
+    rows = m["results"]["es"]
+    assert rows["xproj (aligned)"]["accuracy"] > 0.8
+    assert rows["xproj (aligned)"]["accuracy"] > rows["unaligned vectors"]["accuracy"] + 0.1
+    assert m["bli"]["es"]["csls"]["p@1"] > 0.9
+    # a missing vector file is one clear error naming it
+    bad = cfg.read_text().replace(f"{tmp_path}/es.vec", f"{tmp_path}/missing.vec")
+    cfg.write_text(bad, encoding="utf-8")
+    assert main(["run", str(cfg), "--out", str(tmp_path / "o2"), "--quiet"]) == 1
+
+
+@pytest.mark.data
+@pytest.mark.slow  # about 90 s: vectors parsed from .xz, refinement, every baseline
+def test_opener_preset_end_to_end(tmp_path):
+    from conftest import shared_file
+
+    shared_file("vectors", "es.100d.top50k.vec.xz")
+    shared_file("data", "opener", "es", "test", "pos.txt")
+    assert main(["run", "opener-en-es", "--out", str(tmp_path / "o"), "--quiet",
+                 "--set", "evaluation.bootstrap=100", "--set", "output.plots=false"]) == 0
+    m = json.loads((tmp_path / "o" / "metrics.json").read_text())
+    assert m["data"]["en/train"] == {"negative": 330, "positive": 880}
+    assert m["data"]["es/test"] == {"negative": 52, "positive": 244}
+    rows = m["results"]["es"]
+    # figures when written: 0.779 xproj, 0.517 unaligned, 0.452 majority (macro-F1)
+    assert rows["xproj (aligned)"]["macro_f1"] > 0.72
+    assert rows["xproj (aligned)"]["macro_f1"] > rows["unaligned vectors"]["macro_f1"] + 0.15

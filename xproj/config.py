@@ -27,11 +27,19 @@ OPTIONS: dict[str, tuple] = {
     # data
     "data.dataset": ("synthetic", str, "synthetic | opener | chnsenticorp | webis-cls-10 | marc | table"),
     "data.root": ("", str, "dataset location: a folder, a file or a registry spec; '' = the "
-                  "shared data folder if present, else the download cache"),
+                  "shared data folder if present, else the download cache. Table datasets: a "
+                  "file path where {lang} and {split} are replaced (no {split}: one file per "
+                  "language, split here into train/dev/test)"),
     "data.source_lang": ("en", str, "language the classifier is trained on"),
     "data.target_langs": (["es"], list, "languages it is applied to"),
     "data.task": ("binary", str, "binary | 4class (OpeNER) | 5class (MARC)"),
     "data.max_docs": (0, int, "keep at most this many documents per split (0 = all)"),
+    "data.target_dataset": ("", str, "dataset of the target languages when it differs from the "
+                            "source's (e.g. chnsenticorp or table); '' = data.dataset"),
+    "data.target_root": ("", str, "location of the target dataset ('' = data.root)"),
+    "data.domain": ("books", str, "Webis-CLS-10 product domain: books | dvd | music"),
+    "data.text_column": ("text", str, "table datasets: column (or JSON field) of the text"),
+    "data.label_column": ("label", str, "table datasets: column of the label"),
     "data.dev_fraction": (0.2, float, "share of the source training set held out for model "
                           "selection when the corpus has no dev split"),
     # the synthetic world
@@ -208,6 +216,8 @@ def _get(cfg, key):
 
 _CHOICES = {
     "data.dataset": ("synthetic", "opener", "chnsenticorp", "webis-cls-10", "marc", "table"),
+    "data.target_dataset": ("", "opener", "chnsenticorp", "webis-cls-10", "marc", "table"),
+    "data.domain": ("books", "dvd", "music"),
     "data.task": ("binary", "4class", "5class"),
     "alignment.method": ("procrustes", "none"),
     "features.pooling": ("mean", "tfidf", "sif"),

@@ -105,37 +105,104 @@ class Experiment:
         cfg = self.cfg
         if cfg["data"]["dataset"] == "synthetic":
             return self._synthetic_data()
-        from .datasets.loaders import load_dataset
-
-        name = cfg["data"]["dataset"]
-        root = expand(cfg["data"]["root"]) if cfg["data"]["root"] else None
-        if root is None:
-            from .paths import shared_dir
-
-            guess = shared_dir() / "data" / name
-            root = str(guess) if guess.exists() else f"{name}:"
+        d = cfg["data"]
         corpus = None
         for lang in [self.src] + self.tgts:
+            is_src = lang == self.src
+            name = d["dataset"] if is_src or not d["target_dataset"] else d["target_dataset"]
+            root = d["root"] if is_src or not d["target_root"] else d["target_root"]
             for split in ("train", "dev", "test"):
-                try:
-                    ds = load_dataset(name, root, lang, split, task=cfg["data"]["task"])
-                except ResourceNotFoundError:
-                    if lang == self.src and split == "train" or lang != self.src and split == "test":
-                        raise
+                ds = self._load_split(name, root, lang, split)
+                if ds is None:
                     continue
                 if corpus is None:
                     corpus = Corpus(list(ds.label_names))
-                texts, labels = self._cap(ds.texts, ds.labels)
-                corpus.raw[(lang, split)] = (texts, labels)
-            if lang != self.src and "translate-test" in cfg["evaluation"]["baselines"]:
+                elif list(ds.label_names) != corpus.label_names:
+                    raise ConfigError(f"{name} ({lang}) has classes {ds.label_names} but the source data "
+                                      f"has {corpus.label_names}: choose datasets and data.task that agree")
+                corpus.raw[(lang, split)] = self._cap(ds.texts, ds.labels)
+            if is_src and (lang, "train") not in corpus.raw:
+                raise ResourceNotFoundError(f"no training data for the source language {lang!r} in {name}")
+            if not is_src and (lang, "test") not in corpus.raw:
+                raise ResourceNotFoundError(f"no test data for target language {lang!r} in {name}")
+            if not is_src and name == "opener" and "translate-test" in cfg["evaluation"]["baselines"]:
+                from .datasets.loaders import load_dataset
+
                 try:
-                    ds = load_dataset(name + "-translated", root, lang, "test", task=cfg["data"]["task"])
+                    ds = load_dataset("opener-translated", self._root(name, root), lang, "test", task=d["task"])
                     corpus.extra[("translate-test", lang)] = self._cap(ds.texts, ds.labels)
                 except (XprojError, ValueError, KeyError):
-                    pass
+                    pass  # no machine-translated test set: the baseline is skipped
         if (self.src, "dev") not in corpus.raw:
             self._hold_out_dev(corpus)
         return corpus
+
+    def _root(self, name, root):
+        if root:
+            return expand(root)
+        from .paths import shared_dir
+
+        guess = shared_dir() / "data" / name
+        return str(guess) if guess.exists() else f"{name}:"
+
+    def _load_split(self, name, root, lang, split):
+        """One split of one language, or None when the corpus has no such split. Corpora
+        with a single file per language (ChnSentiCorp, tables without {split}) are split
+        here: 70/10/20 for a source language, all of it as test for a target."""
+        from .datasets.loaders import load_dataset
+
+        d = self.cfg["data"]
+        task = {"5class": "5-class"}.get(d["task"], d["task"])
+        root = self._root(name, root)
+        try:
+            if name == "opener":
+                return load_dataset(name, root, lang, split, task=task)
+            if name == "marc":
+                return load_dataset(name, root, lang, split, task=task)
+            if name == "webis-cls-10":
+                return None if split == "dev" else load_dataset(name, root, lang, d["domain"], split)
+        except ResourceNotFoundError:
+            if split == "dev":
+                return None
+            raise
+        # one file per language (or per split for tables with {split})
+        if name == "table" and "{split}" in root:
+            path = root.replace("{lang}", lang).replace("{split}", split)
+            if not Path(path).exists():
+                if split == "dev":
+                    return None
+                raise ResourceNotFoundError(f"data.root: {path} does not exist")
+            return load_dataset("table", path, text_column=d["text_column"], label_column=d["label_column"],
+                                lang=lang, split=split)
+        whole = self._whole_file(name, root, lang)
+        return self._split_whole(whole, lang, split)
+
+    def _whole_file(self, name, root, lang):
+        from .datasets.loaders import load_dataset
+
+        cache = self.__dict__.setdefault("_files", {})
+        if lang not in cache:
+            if name == "chnsenticorp":
+                p = Path(root)
+                path = p / "ChnSentiCorp_htl_all.csv" if p.is_dir() else p
+                cache[lang] = load_dataset("chnsenticorp", path)
+            elif name == "table":
+                path = root.replace("{lang}", lang)
+                cache[lang] = load_dataset("table", path, text_column=self.cfg["data"]["text_column"],
+                                           label_column=self.cfg["data"]["label_column"], lang=lang)
+            else:
+                raise ConfigError(f"dataset {name!r} is not supported by runs")
+        return cache[lang]
+
+    def _split_whole(self, ds, lang, split):
+        from sklearn.model_selection import train_test_split
+
+        if lang != self.src:
+            return ds.subset(np.arange(len(ds))) if split == "test" else None
+        idx = np.arange(len(ds))
+        rest, test = train_test_split(idx, test_size=0.2, random_state=self.seed, stratify=ds.labels)
+        train, dev = train_test_split(rest, test_size=0.125, random_state=self.seed, stratify=ds.labels[rest])
+        return ds.subset({"train": train, "dev": dev, "test": test}[split])
 
     def _cap(self, texts, labels):
         n = self.cfg["data"]["max_docs"]
