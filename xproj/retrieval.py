@@ -25,12 +25,14 @@ DEFAULT_BATCH = 2048
 
 
 def as_unit(M) -> np.ndarray:
-    """float32 copy of ``M`` with unit rows (zero rows stay zero)."""
-    M = np.array(M, dtype=np.float32, copy=True)
+    """``M`` as float32 with unit rows (zero rows stay zero). Rows already of unit length
+    (mapped, normalised spaces) are returned without a copy; the input is never modified."""
+    M = np.asarray(M, dtype=np.float32)
     n = np.linalg.norm(M, axis=1, keepdims=True)
+    if np.all(np.abs(n - 1) < 1e-4):
+        return M
     n[n == 0] = 1
-    M /= n
-    return M
+    return M / n
 
 
 def _batches(n, batch):
