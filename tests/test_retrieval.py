@@ -43,7 +43,7 @@ def test_csls_matches_brute_force(spaces, direct_limit):
     Q = S[100:400]
     ref = brute_csls(Q, T, S, 10)
     ref_idx = np.argsort(-ref, axis=1, kind="stable")[:, :3]
-    idx, val = csls_topk(Q, T, 3, sources=S, queries_in_sources=True, batch=50,
+    idx, val = csls_topk(Q, T, 3, sources=S, batch=50,
                          direct_limit=direct_limit, n_clusters=8)
     assert (idx == ref_idx).mean() > 0.999  # float32 ties aside
     np.testing.assert_allclose(val, np.take_along_axis(ref, idx, 1), atol=1e-5)

@@ -96,8 +96,7 @@ class Mapping:
     # -- persistence ---------------------------------------------------------------------
     def save(self, path) -> Path:
         """Save as ``<path>.npy`` (the matrix) and ``<path>.json`` (metadata), atomically."""
-        path = Path(path)
-        base = path.parent / (path.name[:-5] if path.name.endswith(".json") else path.name)
+        base = _mapping_base(path)
         atomic_save_npy(base.parent / (base.name + ".npy"), self.W_)
         meta = {
             "format": "xproj-mapping/1",
@@ -114,9 +113,7 @@ class Mapping:
 
     @classmethod
     def load(cls, path) -> "Mapping":
-        path = Path(path)
-        base = path.parent / (path.name[:-5] if path.name.endswith((".json")) else
-                              path.name[:-4] if path.name.endswith(".npy") else path.name)
+        base = _mapping_base(path)
         npy, js = base.parent / (base.name + ".npy"), base.parent / (base.name + ".json")
         for p in (npy, js):
             if not p.exists():
@@ -130,6 +127,15 @@ class Mapping:
             raise InputFormatError(npy, f"expected a square {meta.get('dim')}-d matrix, found shape {W.shape}")
         return cls(W.astype(np.float32), meta.get("normalization", ""), meta.get("src_lang"),
                    meta.get("tgt_lang"), meta.get("metadata", {}))
+
+
+def _mapping_base(path) -> Path:
+    """``map``, ``map.npy`` and ``map.json`` all name the mapping saved as ``map.{npy,json}``."""
+    path = Path(path)
+    for suffix in (".json", ".npy"):
+        if path.name.endswith(suffix):
+            return path.with_name(path.name[: -len(suffix)])
+    return path
 
 
 def _json_default(o):

@@ -61,8 +61,7 @@ def bli_scores(mapped_src, tgt, pairs, *, methods=("nn", "csls"), ks=(1, 5, 10),
     T = as_unit(tgt.vectors)
     kmax = max(ks)
     for m in methods:
-        idx, _ = retrieve(Q, T, kmax, method=m, k=csls_k, sources=S_all,
-                          queries_in_sources=sources is None)
+        idx, _ = retrieve(Q, T, kmax, method=m, k=csls_k, sources=S_all)
         first_hit = np.full(n_cov, kmax + 1)
         for i, (row, g) in enumerate(zip(idx, q_gold)):
             for rank, j in enumerate(row):

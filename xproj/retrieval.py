@@ -142,7 +142,6 @@ def csls_topk(
     *,
     k=10,
     sources=None,
-    queries_in_sources=None,
     r_targets=None,
     r_queries=None,
     batch=None,
@@ -165,8 +164,6 @@ def csls_topk(
     sources : array (n_sources, d), optional
         The whole mapped source space, over which each target's hubness ``r_X(z)`` is taken.
         Defaults to ``Q`` (as when both sides are the same word lists, e.g. refinement).
-    queries_in_sources : bool, optional
-        Accepted for compatibility; the bounds below hold either way.
     r_targets, r_queries : arrays, optional
         Precomputed ``r_X`` of every target / ``r_Z`` of every query (then not recomputed).
     batch : int, optional
@@ -354,11 +351,10 @@ class _InvertedFile:
         return out
 
 
-def retrieve(Q, T, topn=1, *, method="csls", k=10, sources=None, queries_in_sources=None, batch=None):
+def retrieve(Q, T, topn=1, *, method="csls", k=10, sources=None, batch=None):
     """Top-``topn`` targets per query by ``method`` ("nn" or "csls"); see :func:`csls_topk`."""
     if method == "nn":
         return nn_topk(Q, T, topn, batch=batch or DEFAULT_BATCH)
     if method == "csls":
-        return csls_topk(Q, T, topn, k=k, sources=sources, queries_in_sources=queries_in_sources,
-                         batch=batch)
+        return csls_topk(Q, T, topn, k=k, sources=sources, batch=batch)
     raise ValueError(f"unknown retrieval method {method!r}; choose 'nn' or 'csls'")

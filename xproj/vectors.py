@@ -647,11 +647,7 @@ def load_vectors(
     oov = _FastTextOOV(path) if is_bin else None
     if marker.exists():
         try:
-            wv = WordVectors.load(prefix, lang=lang)
-            wv.source = str(path)
-            wv._oov = oov
-            wv.stats = json.loads(marker.read_text()).get("stats", {})
-            return wv
+            return _open_cached(prefix, path, lang, oov)
         except (XprojError, ValueError, OSError) as exc:  # a damaged entry: rebuild it
             log.warning("cache entry %s unusable (%s); rebuilding", prefix, exc)
     wv = read()
@@ -664,9 +660,15 @@ def load_vectors(
     except OSError as exc:  # a read-only cache directory must not break loading
         log.warning("could not write the vector cache in %s: %s", cdir, exc)
         return wv
-    mapped = WordVectors.load(prefix, lang=lang)
-    mapped.source, mapped._oov, mapped.stats = str(path), wv._oov, getattr(wv, "stats", {})
-    return mapped
+    return _open_cached(prefix, path, lang, oov)
+
+
+def _open_cached(prefix: Path, path: Path, lang, oov) -> WordVectors:
+    """A cache entry, memory-mapped, labelled with its source file and read statistics."""
+    wv = WordVectors.load(prefix, lang=lang)
+    wv.source, wv._oov = str(path), oov
+    wv.stats = json.loads(_sibling(prefix, ".json").read_text()).get("stats", {})
+    return wv
 
 
 def _remove_stale(cdir: Path, name: str, keep: str):
