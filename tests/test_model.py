@@ -51,6 +51,7 @@ def test_probabilities_svm_and_few_shot(setup):
     few = CrossLingualClassifier(aligned, source_lang="src").fit(
         X, y, extra=[(Xt[:20], yt[:20], "tgt")])
     assert few.score(Xt[20:], yt[20:], lang="tgt") > 0.8
+    assert few.adaptation("tgt") == "tgt: own statistics from 20 labelled training documents"
 
 
 def test_raw_texts_are_tokenised(setup):
@@ -84,3 +85,75 @@ def test_bad_training_input(setup):
         CrossLingualClassifier(aligned, source_lang="src").fit(X[:5], y[:4])
     with pytest.raises(ValueError, match="center"):
         CrossLingualClassifier(aligned, source_lang="src", center="median").fit(X, y)
+    clf = CrossLingualClassifier(aligned, source_lang="src").fit(X, y)
+    with pytest.raises(ValueError, match="training language"):
+        clf.adapt(X[:50], "src")
+
+
+def test_pipeline_steps_are_named_and_swappable(setup):
+    _, _, aligned, _, (X, y), (Xt, yt) = setup
+    clf = CrossLingualClassifier(aligned, source_lang="src", remove_pc=1,
+                                 estimator=LinearSVC(C=0.5)).fit(X, y)
+    assert list(clf.pipeline_.named_steps) == ["tokenize", "embed", "standardize", "remove_pc", "classify"]
+    assert type(clf.estimator_).__name__ == "RowwiseLinearSVC" and clf.estimator_.C == 0.5
+    assert "LanguageStandardizer" in repr(clf.pipeline_)
+    svm = CrossLingualClassifier(aligned, source_lang="src", estimator=LinearSVC(C=0.5)).fit(X, y)
+    assert svm.score(Xt, yt, lang="tgt") > 0.8
+
+
+@pytest.fixture(scope="module")
+def shifted(setup):
+    """A target language whose document vectors sit off the source's centre (a domain or
+    length shift): long target documents."""
+    world = setup[0]
+    U, _ = make_documents(world, 600, side="tgt", length=(60, 90), positive_rate=0.5, seed=21)
+    T, yT = make_documents(world, 400, side="tgt", length=(60, 90), positive_rate=0.5, seed=22)
+    return U, (T, yT)
+
+
+def test_adaptation_is_explicit_saved_and_reported(setup, shifted, tmp_path):
+    _, m, aligned, _, (X, y), _ = setup
+    U, (T, yT) = shifted
+    clf = CrossLingualClassifier(aligned, source_lang="src").fit(X, y)
+    assert clf.adaptation("tgt") == "tgt: no statistics of its own; uses those of src (1,500 documents)"
+    before = clf.predict_proba(T, lang="tgt")
+    clf.adapt(U, "tgt")
+    assert clf.adaptation("tgt") == "tgt: own statistics from 600 unlabelled documents"
+    after = clf.predict_proba(T, lang="tgt")
+    assert not np.array_equal(before, after)
+    assert clf.score(T, yT, lang="tgt") > 0.85
+    save_model(clf, tmp_path / "m.joblib", mapping=m)
+    again = load_model(tmp_path / "m.joblib")["model"]
+    assert again.adaptation("tgt") == clf.adaptation("tgt")
+    np.testing.assert_array_equal(again.predict_proba(T, lang="tgt"), after)
+    # the same through fit(unlabelled=...)
+    fitted = CrossLingualClassifier(aligned, source_lang="src").fit(X, y, unlabelled={"tgt": U})
+    np.testing.assert_array_equal(fitted.predict_proba(T, lang="tgt"), after)
+
+
+@pytest.mark.parametrize("params", [{}, {"pooling": "tfidf", "remove_pc": 2},
+                                    {"pooling": "sif", "center": "source", "scale": "source"}])
+def test_a_row_scores_the_same_in_any_batch(setup, shifted, params):
+    """Label and probability of a document are a function of the document and the model:
+    identical to the last bit whatever the order, chunk size and neighbouring rows."""
+    _, _, aligned, _, (X, y), (Xt, _) = setup
+    U, (T, _) = shifted
+    clf = CrossLingualClassifier(aligned, source_lang="src", **params).fit(X, y).adapt(U, "tgt")
+    docs = list(T) + list(Xt)
+    whole = clf.predict_proba(docs, lang="tgt")
+    chunked = np.vstack([clf.predict_proba(docs[i:i + 7], lang="tgt") for i in range(0, len(docs), 7)])
+    np.testing.assert_array_equal(whole, chunked)
+    order = np.random.default_rng(0).permutation(len(docs))
+    shuffled = clf.predict_proba([docs[i] for i in order], lang="tgt")
+    np.testing.assert_array_equal(whole[order], shuffled)
+    alone = np.vstack([clf.predict_proba([d], lang="tgt") for d in docs[:40]])
+    np.testing.assert_array_equal(whole[:40], alone)
+    np.testing.assert_array_equal(clf.predict(docs[:40], lang="tgt"), whole[:40].argmax(axis=1))
+
+
+def test_old_models_are_refused_with_a_clear_message(setup, tmp_path):
+    import joblib
+
+    joblib.dump({"model": object(), "mapping": None}, tmp_path / "old.joblib")
+    with pytest.raises(InputFormatError, match="older xproj"):
+        load_model(tmp_path / "old.joblib")

@@ -15,10 +15,15 @@ vectors by a weighted mean of word vectors:
 
 Out-of-vocabulary policy: a token is looked up as is, then lower-cased, lemmatised and
 accent-stripped (:class:`xproj.lang.VocabularyLookup`); tokens still not found are ignored.
-A document with no known token gets the zero vector. OOV rates are kept in ``oov_``.
+A document with no known token gets the zero vector; :meth:`DocumentEmbedder.coverage`
+counts known and unknown tokens of given documents.
 
-The numeric transformers :class:`MeanCenterer` and :class:`PrincipalComponentRemover` work
-on any matrix and pass scikit-learn's estimator checks.
+:class:`Tokenizer` turns raw texts into token lists with the language's preprocessor (token
+lists pass through), so a classifier's pipeline starts from text. Both transformers take the
+documents' language as ``lang`` (one code, or one per document), routed to them by
+scikit-learn's metadata routing inside :class:`xproj.model.CrossLingualClassifier`. A
+document's features depend on the document and the fitted state only: nothing is learnt at
+``transform`` time (the per-language statistics live in :mod:`xproj.standardize`).
 """
 
 from __future__ import annotations
@@ -30,13 +35,8 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-try:  # scikit-learn >= 1.6
-    from sklearn.utils.validation import validate_data
-except ImportError:  # pragma: no cover - older scikit-learn
-    def validate_data(est, X, reset=True, **kw):
-        return est._validate_data(X, reset=reset, **kw)
-
 from .errors import ShapeError, UnknownLanguageError
+from .standardize import PrincipalComponentRemover  # noqa: F401  (its old home)
 from .vectors import WordVectors
 
 POOLINGS = ("mean", "tfidf", "sif")
@@ -186,28 +186,99 @@ def docs_to_rows(docs, cache):
     return kept_before[bounds], rows[keep], len(flat), int(len(flat) - keep.sum())
 
 
+def _by_language(lang, n_docs, default):
+    """``[(code, row indices or None for all rows)]`` for one code or one code per document."""
+    if lang is None or isinstance(lang, str):
+        return [(lang or default, None)]
+    codes = np.asarray(lang, dtype=object).astype(str)
+    if len(codes) != n_docs:
+        raise ValueError(f"lang has {len(codes)} codes for {n_docs} documents")
+    return [(code, np.flatnonzero(codes == code)) for code in np.unique(codes)]
+
+
+class Tokenizer(TransformerMixin, BaseEstimator):
+    """Raw texts -> token lists with :func:`xproj.lang.get_preprocessor` (``lang`` routed
+    per call); documents that are already token lists pass through unchanged.
+
+    Parameters
+    ----------
+    preprocess : dict or None
+        Options for :func:`xproj.lang.get_preprocessor` (lemmatize, negation, ...).
+
+    Examples
+    --------
+    >>> Tokenizer().transform(["Un hotel muy bueno."], lang="es")
+    [['un', 'hotel', 'muy', 'bueno']]
+    """
+
+    __metadata_request__transform = {"lang": True}
+
+    def __init__(self, preprocess=None):
+        self.preprocess = preprocess
+
+    def fit(self, X, y=None):
+        return self
+
+    def fit_transform(self, X, y=None, lang="en"):
+        return self.transform(X, lang=lang)
+
+    def preprocessor(self, lang):
+        """The (cached) preprocessor of ``lang``."""
+        from .lang import get_preprocessor
+
+        cache = self.__dict__.setdefault("_preprocessors", {})
+        if lang not in cache:
+            cache[lang] = get_preprocessor(lang, **(self.preprocess or {}))
+        return cache[lang]
+
+    def transform(self, X, lang="en"):
+        if not len(X) or not isinstance(X[0], str):
+            return X
+        out = [None] * len(X)
+        for code, rows in _by_language(lang, len(X), "en"):
+            rows = range(len(X)) if rows is None else rows
+            for i, tokens in zip(rows, self.preprocessor(code).pipe([X[i] for i in rows])):
+                out[i] = tokens
+        return out
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_preprocessors", None)  # rebuilt on first use; spaCy objects are large
+        return state
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.requires_fit = False
+        return tags
+
+
 class DocumentEmbedder(TransformerMixin, BaseEstimator):
-    """Token lists of one language -> document vectors in the shared space.
+    """Token lists -> document vectors in the shared space.
 
     Parameters
     ----------
     space : AlignedSpace, WordVectors or dict
         The aligned vectors.
     lang : str
-        Language of the documents given to ``fit`` and ``transform`` (change it with
-        ``set_params(lang=...)`` or use :meth:`transform_lang`).
+        Language of the documents given to ``fit`` (its IDF is learnt there with
+        ``pooling="tfidf"``), and the default language of ``transform``.
     pooling : {"mean", "tfidf", "sif"}
     sif_a : float
         SIF smoothing constant ``a``.
-    normalize : bool
+    unit_length : bool
         Scale each document vector to unit length (after pooling).
+    normalize : bool, deprecated
+        The old name of ``unit_length``; removed in the next release.
 
     Attributes
     ----------
+    space_ : AlignedSpace
     idf_ : dict lang -> ndarray
-        IDF over vocabulary rows, per language (``"tfidf"`` only).
-    oov_ : dict lang -> dict
-        Token counts and OOV rates of the last documents seen per language.
+        IDF over vocabulary rows, per language (``"tfidf"`` only): the fit language's from the
+        training documents, others' from :meth:`fit_lang`. A language without one is weighted
+        by term frequency only (no statistic is ever taken from the documents being embedded).
 
     Examples
     --------
@@ -218,49 +289,79 @@ class DocumentEmbedder(TransformerMixin, BaseEstimator):
     array([[0.894, 0.447]], dtype=float32)
     """
 
-    def __init__(self, space=None, *, lang="en", pooling="mean", sif_a=1e-3, normalize=True):
+    __metadata_request__transform = {"lang": True}
+
+    def __init__(self, space=None, *, lang="en", pooling="mean", sif_a=1e-3, unit_length=True,
+                 normalize="deprecated"):
         self.space = space
         self.lang = lang
         self.pooling = pooling
         self.sif_a = sif_a
+        self.unit_length = unit_length
         self.normalize = normalize
 
     def fit(self, X, y=None):
         if self.pooling not in POOLINGS:
             raise ValueError(f"pooling must be one of {POOLINGS}, got {self.pooling!r}")
+        if self.normalize != "deprecated":
+            import warnings
+
+            warnings.warn("DocumentEmbedder(normalize=...) is deprecated; use unit_length=...",
+                          DeprecationWarning, stacklevel=2)
         space = _as_space(self.space)
         X = _check_docs(X)
         self.space_ = space
         self.idf_ = {}
-        self.oov_ = {}
         self.n_features_out_ = space.dim
-        if self.pooling == "tfidf":
-            indptr, indices, _, _ = docs_to_rows(X, space.lookup(self.lang))
-            self.idf_[self.lang] = _idf(indptr, indices, len(space[self.lang]))
         self.fitted_lang_ = self.lang
+        return self.fit_lang(X, self.lang)
+
+    def fit_lang(self, X, lang):
+        """Learn what pooling needs of another language (its IDF, for ``"tfidf"``) from
+        unlabelled documents of it."""
+        check_is_fitted(self, "space_")
+        if self.pooling == "tfidf":
+            indptr, indices, _, _ = docs_to_rows(_check_docs(X), self.space_.lookup(lang))
+            self.idf_[lang] = _idf(indptr, indices, len(self.space_[lang]))
         return self
 
-    def transform(self, X):
-        return self.transform_lang(X, self.lang)
-
-    def transform_lang(self, X, lang):
-        """Embed documents of ``lang`` (any language of the space)."""
+    def transform(self, X, lang=None):
+        """Embed documents; ``lang`` is one code or one code per document (default: the fit
+        language)."""
         check_is_fitted(self, "space_")
         X = _check_docs(X)
+        groups = _by_language(lang, len(X), self.lang)
+        if len(groups) == 1:
+            return self._embed(X, groups[0][0])
+        out = np.empty((len(X), self.n_features_out_), dtype=np.float32)
+        for code, rows in groups:
+            out[rows] = self._embed([X[i] for i in rows], code)
+        return out
+
+    def fit_transform(self, X, y=None, lang=None):
+        return self.fit(X, y).transform(X, lang=lang)
+
+    def transform_lang(self, X, lang):
+        """Embed documents of ``lang`` (same as ``transform(X, lang=lang)``)."""
+        return self.transform(X, lang=lang)
+
+    def coverage(self, X, lang=None) -> dict:
+        """Token counts of documents: ``tokens``, ``oov_tokens``, ``oov_rate`` and
+        ``empty_docs`` (documents with no word that has a vector)."""
+        check_is_fitted(self, "space_")
+        indptr, _, n_tok, n_oov = docs_to_rows(_check_docs(X), self.space_.lookup(lang or self.lang))
+        return {"tokens": n_tok, "oov_tokens": n_oov, "oov_rate": n_oov / n_tok if n_tok else 0.0,
+                "empty_docs": int(np.sum(np.diff(indptr) == 0))}
+
+    def _embed(self, X, lang):
         space = self.space_
         wv = space[lang]
-        indptr, indices, n_tok, n_oov = docs_to_rows(X, space.lookup(lang))
-        self.oov_[lang] = {"tokens": n_tok, "oov_tokens": n_oov,
-                           "oov_rate": n_oov / n_tok if n_tok else 0.0,
-                           "empty_docs": int(np.sum(np.diff(indptr) == 0))}
+        indptr, indices, _, _ = docs_to_rows(X, space.lookup(lang))
         data = np.ones(len(indices), dtype=np.float32)
         C = sp.csr_matrix((data, indices, indptr), shape=(len(X), len(wv)))
         C.sum_duplicates()
-        if self.pooling == "tfidf":
-            idf = self.idf_.get(lang)
-            if idf is None:  # a language not seen in fit: IDF from these documents
-                idf = _idf(indptr, indices, len(wv))
-            C = C.multiply(idf[None, :]).tocsr()
+        if self.pooling == "tfidf" and lang in self.idf_:
+            C = C.multiply(self.idf_[lang][None, :]).tocsr()
         elif self.pooling == "sif":
             p = space.sif_probability(lang)
             C = C.multiply((self.sif_a / (self.sif_a + p))[None, :]).tocsr()
@@ -268,7 +369,7 @@ class DocumentEmbedder(TransformerMixin, BaseEstimator):
         weight[weight == 0] = 1
         out = np.asarray(C @ np.asarray(wv.vectors), dtype=np.float32)
         out /= weight[:, None]
-        if self.normalize:
+        if self.unit_length if self.normalize == "deprecated" else self.normalize:
             n = np.linalg.norm(out, axis=1, keepdims=True)
             n[n == 0] = 1
             out /= n
@@ -292,55 +393,3 @@ def _idf(indptr, indices, n_vocab):
     pairs = np.unique(doc_of * n_vocab + indices) if len(indices) else np.array([], dtype=np.int64)
     df = np.bincount(pairs % n_vocab, minlength=n_vocab) if len(pairs) else np.zeros(n_vocab)
     return np.log((1 + n_docs) / (1 + df)).astype(np.float32) + 1.0  # scikit-learn's smooth idf
-
-
-class MeanCenterer(TransformerMixin, BaseEstimator):
-    """Subtract the mean row learnt in ``fit`` (per-language centering: fit one per language).
-
-    Examples
-    --------
-    >>> MeanCenterer().fit_transform(np.array([[1., 2.], [3., 4.]]))
-    array([[-1., -1.],
-           [ 1.,  1.]])
-    """
-
-    def fit(self, X, y=None):
-        X = validate_data(self, X, dtype=[np.float64, np.float32])
-        self.mean_ = X.mean(axis=0)
-        return self
-
-    def transform(self, X):
-        check_is_fitted(self, "mean_")
-        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
-        return X - self.mean_.astype(X.dtype)
-
-
-class PrincipalComponentRemover(TransformerMixin, BaseEstimator):
-    """Remove the projection on the first ``n_components`` principal directions (SIF's
-    common-component removal), learnt in ``fit`` from uncentred data as in Arora et al.
-
-    Parameters
-    ----------
-    n_components : int
-    """
-
-    def __init__(self, n_components=1):
-        self.n_components = n_components
-
-    def fit(self, X, y=None):
-        X = validate_data(self, X, dtype=[np.float64, np.float32])
-        if not isinstance(self.n_components, (int, np.integer)) or self.n_components < 0:
-            raise ValueError(f"n_components must be a non-negative int, got {self.n_components!r}")
-        k = min(self.n_components, min(X.shape))
-        if k == 0:
-            self.components_ = np.zeros((0, X.shape[1]))
-            return self
-        _, _, Vt = np.linalg.svd(np.asarray(X, dtype=np.float64), full_matrices=False)
-        self.components_ = Vt[:k]
-        return self
-
-    def transform(self, X):
-        check_is_fitted(self, "components_")
-        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
-        U = self.components_.astype(X.dtype)
-        return X - (X @ U.T) @ U

@@ -1,20 +1,5 @@
 """The cross-lingual classifier: fit on source-language documents, predict on any language of
-an aligned space; persistence with joblib together with the mapping and the config.
-
-Examples
---------
->>> from xproj.datasets.synthetic import make_bilingual_world, make_documents
->>> from xproj.align import fit_mapping
->>> from xproj.features import AlignedSpace
->>> world = make_bilingual_world(n_words=1500, dim=20, noise=0.1, seed=0)
->>> m = fit_mapping(world.tgt, world.src, [(t, s) for s, t in world.train_pairs])
->>> space = AlignedSpace.from_mappings("src", world.src, {"tgt": (world.tgt, m)})
->>> X, y = make_documents(world, 400, side="src", seed=1)
->>> clf = CrossLingualClassifier(space, source_lang="src").fit(X, y)
->>> Xt, yt = make_documents(world, 200, side="tgt", seed=2)
->>> clf.score(Xt, yt, lang="tgt") > 0.8
-True
-"""
+an aligned space; persistence with joblib together with the mapping and the config."""
 
 from __future__ import annotations
 
@@ -22,31 +7,97 @@ import json
 import platform
 from pathlib import Path
 
+from numbers import Integral
+
 import numpy as np
+import sklearn
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import __version__
 from .errors import InputFormatError, ResourceNotFoundError
-from .features import DocumentEmbedder, PrincipalComponentRemover, _as_space
+from .features import POOLINGS, DocumentEmbedder, Tokenizer, _as_space
+from .standardize import CENTERING, SCALING, LanguageStandardizer, PrincipalComponentRemover
 
-CENTERING = ("none", "source", "language")
-SCALING = ("none", "source", "language")
+class _RowwiseDecision:
+    """``decision_function`` computed one row at a time.
+
+    A matrix product through BLAS rounds a row differently depending on how many rows are
+    multiplied together (kernels and blocking change with the matrix shape: about 1e-7 in
+    float32), so a review's probability would depend on the size of its batch. One small
+    product per row (a stacked ``matmul``) gives every row the same arithmetic, whatever
+    its neighbours, at the speed of one matrix product.
+    """
+
+    def decision_function(self, X):
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        scores = np.matmul(X[:, None, :], self.coef_.T.astype(X.dtype))[:, 0, :] + self.intercept_
+        return scores.ravel() if scores.shape[1] == 1 else scores
+
+
+class RowwiseLogisticRegression(_RowwiseDecision, LogisticRegression):
+    """:class:`~sklearn.linear_model.LogisticRegression` whose scores of a row do not depend on
+    the other rows of the call, to the last bit."""
+
+
+class RowwiseLinearSVC(_RowwiseDecision, LinearSVC):
+    """:class:`~sklearn.svm.LinearSVC` whose scores of a row do not depend on the other rows of
+    the call, to the last bit."""
+
+
+#: Estimators by name (the config's ``model.estimator``): name -> factory(C, class_weight, seed).
+ESTIMATORS = {
+    "logreg": lambda C, class_weight, seed: RowwiseLogisticRegression(
+        C=C, class_weight=class_weight, max_iter=2000, random_state=seed),
+    "linear_svm": lambda C, class_weight, seed: RowwiseLinearSVC(
+        C=C, class_weight=class_weight, random_state=seed),
+}
+_ROWWISE = {LogisticRegression: RowwiseLogisticRegression, LinearSVC: RowwiseLinearSVC}
+
+
+def rowwise(estimator):
+    """The row-wise twin of a plain ``LogisticRegression`` or ``LinearSVC`` (same parameters);
+    any other estimator as it is (its scores may then differ in the last bits with the batch)."""
+    twin = _ROWWISE.get(type(estimator))
+    return twin(**estimator.get_params()) if twin else clone(estimator)
 
 
 def make_estimator(name="logreg", *, C=1.0, class_weight="balanced", seed=0):
-    """A scikit-learn classifier by name: ``"logreg"`` (default) or ``"linear_svm"``."""
-    if name == "logreg":
-        return LogisticRegression(C=C, class_weight=class_weight, max_iter=2000, random_state=seed)
-    if name == "linear_svm":
-        return LinearSVC(C=C, class_weight=class_weight, random_state=seed)
-    raise ValueError(f"unknown estimator {name!r}; choose 'logreg' or 'linear_svm'")
+    """A scikit-learn classifier by name, one of :data:`ESTIMATORS`."""
+    if name not in ESTIMATORS:
+        raise ValueError(f"unknown estimator {name!r}; choose one of {', '.join(ESTIMATORS)}")
+    return ESTIMATORS[name](C, class_weight, seed)
+
+
+def _routed(method):
+    """Call a pipeline method with ``lang`` routed to the steps that take it."""
+    def call(pipeline, *args, **kw):
+        with sklearn.config_context(enable_metadata_routing=True):
+            return getattr(pipeline, method)(*args, **kw)
+    return call
 
 
 class CrossLingualClassifier(ClassifierMixin, BaseEstimator):
     """Sentiment (or any) classifier over aligned document vectors.
+
+    The fitted model is a scikit-learn :class:`~sklearn.pipeline.Pipeline` of named steps,
+    ``pipeline_``: ``tokenize`` (:class:`~xproj.features.Tokenizer`) -> ``embed``
+    (:class:`~xproj.features.DocumentEmbedder`) -> ``standardize``
+    (:class:`~xproj.standardize.LanguageStandardizer`) -> ``remove_pc``
+    (:class:`~xproj.standardize.PrincipalComponentRemover` or ``"passthrough"``) ->
+    ``classify`` (the estimator). The documents' language travels with each call
+    (``predict(X, lang="es")``) to the steps that need it.
+
+    Every language's statistics are learnt from designated documents and saved: the source's
+    in :meth:`fit`; a target language's from unlabelled documents of it, given to
+    :meth:`adapt` or to ``fit(unlabelled=...)``. A language without statistics of its own uses
+    the source's (:meth:`adaptation` says which). So a document's label and probability are
+    a function of the document and the model only, never of the documents scored with it.
 
     Parameters
     ----------
@@ -57,169 +108,175 @@ class CrossLingualClassifier(ClassifierMixin, BaseEstimator):
     pooling : {"mean", "tfidf", "sif"}
         See :class:`~xproj.features.DocumentEmbedder`.
     center : {"language", "source", "none"}
-        ``"language"`` removes each language's own mean document vector (the source mean
-        from the training documents; a target language's from unlabelled documents given to
-        :meth:`adapt`, or else from the documents being predicted, when there are at least
-        ``min_center_docs`` of them). ``"source"`` removes the source mean everywhere.
+        See :class:`~xproj.standardize.LanguageStandardizer`.
+    scale : {"language", "source", "none"} or bool
+        See :class:`~xproj.standardize.LanguageStandardizer` (``"language"``: long or
+        out-of-domain target documents have a smaller spread than the training sentences,
+        which otherwise pushes every prediction to one class).
     remove_pc : int
-        Common principal components to remove (1 with ``pooling="sif"`` is SIF).
-    scale : {"source", "language", "none"} or bool
-        Standardise features: by the source documents' standard deviations (``"source"`` or
-        True), by each language's own (``"language"``: long or out-of-domain target documents
-        have a smaller spread than the training sentences, which otherwise pushes every
-        prediction to one class), or not at all.
+        Common principal components removed after standardisation (1 with ``pooling="sif"``
+        is SIF).
     estimator : scikit-learn classifier, optional
-        Default: logistic regression with balanced class weights.
+        Default: logistic regression with balanced class weights. A plain
+        ``LogisticRegression`` or ``LinearSVC`` is replaced by its row-wise twin
+        (:func:`rowwise`), so that scores are identical to the last bit in any batch.
     preprocess : dict or None
         Options for :func:`xproj.lang.get_preprocessor` used when documents are strings;
         documents given as token lists are used as they are.
-    min_center_docs : int
 
     Attributes
     ----------
+    pipeline_ : Pipeline
+        The fitted steps (print it to see them).
     classes_ : ndarray
-    embedder_ : DocumentEmbedder
-    lang_stats_ : dict lang -> {"mean", "std", "n"}
-        Per-language statistics of document vectors (source, few-shot and adapted languages).
-    estimator_ : fitted estimator
+    fitted_lang_ : str
+
+    Examples
+    --------
+    >>> from xproj.datasets.synthetic import make_bilingual_world, make_documents
+    >>> from xproj.align import fit_mapping
+    >>> from xproj.features import AlignedSpace
+    >>> world = make_bilingual_world(n_words=1500, dim=20, noise=0.1, seed=0)
+    >>> m = fit_mapping(world.tgt, world.src, [(t, s) for s, t in world.train_pairs])
+    >>> space = AlignedSpace.from_mappings("src", world.src, {"tgt": (world.tgt, m)})
+    >>> X, y = make_documents(world, 400, side="src", seed=1)
+    >>> U, _ = make_documents(world, 300, side="tgt", seed=3)      # unlabelled target text
+    >>> clf = CrossLingualClassifier(space, source_lang="src").fit(X, y).adapt(U, "tgt")
+    >>> clf.adaptation("tgt")
+    'tgt: own statistics from 300 unlabelled documents'
+    >>> Xt, yt = make_documents(world, 200, side="tgt", seed=2)
+    >>> clf.score(Xt, yt, lang="tgt") > 0.8
+    True
     """
 
+    _parameter_constraints = {
+        "space": "no_validation",
+        "source_lang": [str],
+        "pooling": [StrOptions(set(POOLINGS))],
+        "center": [StrOptions(set(CENTERING))],
+        "scale": [StrOptions(set(SCALING)), "boolean"],
+        "remove_pc": [Interval(Integral, 0, None, closed="left")],
+        "estimator": "no_validation",
+        "preprocess": [dict, None],
+    }
+
     def __init__(self, space=None, *, source_lang="en", pooling="mean", center="language",
-                 remove_pc=0, scale="language", estimator=None, preprocess=None, min_center_docs=20):
+                 scale="language", remove_pc=0, estimator=None, preprocess=None):
         self.space = space
         self.source_lang = source_lang
         self.pooling = pooling
         self.center = center
-        self.remove_pc = remove_pc
         self.scale = scale
+        self.remove_pc = remove_pc
         self.estimator = estimator
         self.preprocess = preprocess
-        self.min_center_docs = min_center_docs
 
-    # -- helpers ----------------------------------------------------------------------------
-    def _tokens(self, X, lang):
-        if len(X) and isinstance(X[0], str):
-            from .lang import get_preprocessor
+    def _make_pipeline(self, lang):
+        estimator = self.estimator if self.estimator is not None else make_estimator()
+        return Pipeline([
+            ("tokenize", Tokenizer(self.preprocess)),
+            ("embed", DocumentEmbedder(_as_space(self.space), lang=lang, pooling=self.pooling)),
+            ("standardize", LanguageStandardizer(center=self.center, scale=self.scale, source_lang=lang)),
+            ("remove_pc", PrincipalComponentRemover(self.remove_pc) if self.remove_pc else "passthrough"),
+            ("classify", rowwise(estimator)),
+        ])
 
-            cache = self.__dict__.setdefault("_preprocessors", {})
-            if lang not in cache:
-                cache[lang] = get_preprocessor(lang, **(self.preprocess or {}))
-            return cache[lang].pipe(list(X))
-        return X
+    @property
+    def embedder_(self) -> DocumentEmbedder:
+        return self.pipeline_.named_steps["embed"]
 
-    def _embed(self, X, lang):
-        return self.embedder_.transform_lang(self._tokens(X, lang), lang)
+    @property
+    def standardizer_(self) -> LanguageStandardizer:
+        return self.pipeline_.named_steps["standardize"]
 
-    def _scale_mode(self):
-        mode = {True: "source", False: "none"}.get(self.scale, self.scale)
-        if mode not in SCALING:
-            raise ValueError(f"scale must be one of {SCALING} (or True/False), got {self.scale!r}")
-        return mode
-
-    def _stats(self, E):
-        """Mean and (after centering and PC removal) standard deviation of one language's
-        document vectors."""
-        mean = E.mean(axis=0)
-        Z = E - mean
-        if self.remove_pc and hasattr(self, "pc_"):
-            Z = self.pc_.transform(Z)
-        std = Z.std(axis=0)
-        std[std == 0] = 1
-        return {"mean": mean, "std": std, "n": len(E)}
-
-    def _lang_stats(self, E, lang):
-        st = self.lang_stats_.get(lang)
-        if st is None:
-            if len(E) >= self.min_center_docs:
-                st = self._stats(E)  # transductive: the unlabelled documents at hand
-            else:
-                st = self.lang_stats_[self.fitted_lang_]
-        return st
-
-    def _post(self, E, lang):
-        src = self.lang_stats_[self.fitted_lang_]
-        need_own = self.center == "language" or self._scale_mode() == "language"
-        own = self._lang_stats(E, lang) if need_own else src
-        if self.center != "none":
-            E = E - (own if self.center == "language" else src)["mean"]
-        if self.remove_pc:
-            E = self.pc_.transform(E)
-        mode = self._scale_mode()
-        if mode != "none":
-            E = E / (own if mode == "language" else src)["std"]
-        return E
+    @property
+    def estimator_(self):
+        return self.pipeline_.named_steps["classify"]
 
     # -- scikit-learn API ----------------------------------------------------------------
-    def fit(self, X, y, *, lang=None, extra=None):
-        """Fit on documents of ``lang`` (default ``source_lang``).
+    def fit(self, X, y, *, lang=None, extra=None, unlabelled=None):
+        """Fit on labelled documents ``X`` of ``lang`` (default ``source_lang``).
 
-        ``extra``: optional list of ``(X_k, y_k, lang_k)`` labelled documents of other
-        languages added to the training set (few-shot mode); each language is centred with
-        its own statistics when ``center="language"``.
+        1. the tokenizer, embedder, the source statistics and the component remover are fit
+           on ``X``;
+        2. each language of ``unlabelled`` (``{lang: documents}``) gets its own statistics
+           (:meth:`adapt`);
+        3. ``extra``: optional ``(X_k, y_k, lang_k)`` labelled documents of other languages
+           joining the training set (few-shot mode); a language of ``extra`` absent from
+           ``unlabelled`` gets its statistics from those labelled documents;
+        4. the estimator is fit on every labelled document, standardised with its language's
+           statistics.
         """
-        if self.center not in CENTERING:
-            raise ValueError(f"center must be one of {CENTERING}, got {self.center!r}")
-        self._scale_mode()
+        self._validate_params()
         lang = lang or self.source_lang
-        space = _as_space(self.space)
         y = np.asarray(y)
         if len(X) != len(y):
             raise ValueError(f"{len(X)} documents but {len(y)} labels")
         if len(np.unique(y)) < 2:
             raise ValueError("training labels have a single class; need at least two")
-        tokens = self._tokens(X, lang)
-        self.embedder_ = DocumentEmbedder(space, lang=lang, pooling=self.pooling).fit(tokens)
+        self.pipeline_ = self._make_pipeline(lang)
         self.fitted_lang_ = lang
-        E = self.embedder_.transform_lang(tokens, lang)
-        if self.remove_pc:
-            self.pc_ = PrincipalComponentRemover(self.remove_pc).fit(
-                E - E.mean(axis=0) if self.center != "none" else E)
-        self.lang_stats_ = {lang: self._stats(E)}
-        blocks, labels = [(E, lang)], [y]
+        features = self.pipeline_[:-1]
+        tokens = features[0].transform(X, lang=lang)
+        _routed("fit")(features, tokens, lang=lang)
+        for other, docs in (unlabelled or {}).items():
+            self.adapt(docs, other)
+        docs, langs, labels = list(tokens), [lang] * len(tokens), [y]
         for Xk, yk, lk in extra or []:
-            Ek = self._embed(Xk, lk)
-            blocks.append((Ek, lk))
+            tk = features[0].transform(Xk, lang=lk)
+            if lk != lang and lk not in self.standardizer_.means_:
+                self.adapt(tk, lk, origin="labelled training documents")
+            docs += tk
+            langs += [lk] * len(tk)
             labels.append(np.asarray(yk))
-        Z = np.vstack([self._post(Eb, lb) for Eb, lb in blocks])
-        yy = np.concatenate(labels)
-        est = self.estimator if self.estimator is not None else make_estimator()
-        self.estimator_ = clone(est).fit(Z, yy)
+        Z = _routed("transform")(features, docs, lang=np.asarray(langs, dtype=object))
+        self.pipeline_[-1].fit(Z, np.concatenate(labels))
         self.classes_ = self.estimator_.classes_
         return self
 
-    def adapt(self, X_unlabelled, lang):
-        """Learn a target language's mean from unlabelled documents (for ``center="language"``)."""
-        check_is_fitted(self, "estimator_")
-        self.lang_stats_[lang] = self._stats(self._embed(X_unlabelled, lang))
+    def adapt(self, X_unlabelled, lang, *, origin="unlabelled documents"):
+        """Learn ``lang``'s statistics (and its IDF with ``pooling="tfidf"``) from all of
+        ``X_unlabelled`` at once; they are kept (and saved with the model) until replaced.
+
+        ``origin`` says what the documents were, for reports (e.g. ``"test texts
+        (transductive)"``).
+        """
+        check_is_fitted(self, "pipeline_")
+        if lang == self.fitted_lang_:
+            raise ValueError(f"{lang!r} is the training language: its statistics come from fit")
+        tokens = self.pipeline_[0].transform(X_unlabelled, lang=lang)
+        embedder = self.embedder_.fit_lang(tokens, lang)
+        self.standardizer_.fit_lang(embedder.transform(tokens, lang=lang), lang, origin=origin)
         return self
 
+    def adaptation(self, lang) -> str:
+        """One line: which statistics documents of ``lang`` are standardised with."""
+        check_is_fitted(self, "pipeline_")
+        return self.standardizer_.describe(lang)
+
     def transform(self, X, lang=None):
-        """The features the estimator sees (embedded, centred, scaled)."""
-        check_is_fitted(self, "estimator_")
-        lang = lang or self.source_lang
-        return self._post(self._embed(X, lang), lang)
+        """The features the estimator sees (embedded, standardised, components removed)."""
+        check_is_fitted(self, "pipeline_")
+        return _routed("transform")(self.pipeline_[:-1], X, lang=lang or self.fitted_lang_)
 
     def predict(self, X, lang=None):
-        return self.estimator_.predict(self.transform(X, lang))
+        check_is_fitted(self, "pipeline_")
+        return _routed("predict")(self.pipeline_, X, lang=lang or self.fitted_lang_)
 
     def predict_proba(self, X, lang=None):
-        check_is_fitted(self, "estimator_")
+        check_is_fitted(self, "pipeline_")
         if not hasattr(self.estimator_, "predict_proba"):
             raise AttributeError(f"{type(self.estimator_).__name__} has no predict_proba; use decision_function")
-        return self.estimator_.predict_proba(self.transform(X, lang))
+        return _routed("predict_proba")(self.pipeline_, X, lang=lang or self.fitted_lang_)
 
     def decision_function(self, X, lang=None):
-        return self.estimator_.decision_function(self.transform(X, lang))
+        check_is_fitted(self, "pipeline_")
+        return _routed("decision_function")(self.pipeline_, X, lang=lang or self.fitted_lang_)
 
     def score(self, X, y, sample_weight=None, lang=None):
         from sklearn.metrics import accuracy_score
 
         return accuracy_score(y, self.predict(X, lang), sample_weight=sample_weight)
-
-    def __getstate__(self):
-        state = dict(self.__dict__)
-        state.pop("_preprocessors", None)
-        return state
 
 
 # -- persistence ---------------------------------------------------------------------------
@@ -239,7 +296,7 @@ def save_model(model, path, *, mapping=None, config=None, label_names=None):
     with atomic_write(path, "wb") as f:
         joblib.dump({"model": model, "mapping": mapping, "label_names": label_names,
                      "config": config}, f, compress=3)
-    meta = {"format": "xproj-model/1", "label_names": label_names, "config": config,
+    meta = {"format": "xproj-model/2", "label_names": label_names, "config": config,
             "versions": package_versions()}
     with atomic_write(path.with_name(path.name + ".json"), "w") as f:
         json.dump(meta, f, indent=2, default=str)
@@ -260,6 +317,9 @@ def load_model(path):
         raise InputFormatError(path, f"not an xproj model file ({type(exc).__name__}: {exc})") from None
     if not isinstance(bundle, dict) or "model" not in bundle:
         raise InputFormatError(path, "not an xproj model file (no 'model' entry)")
+    if not hasattr(bundle["model"], "pipeline_"):
+        raise InputFormatError(path, "saved by an older xproj (statistics taken from each batch); "
+                               "re-run the experiment to save a model with explicit adaptation")
     return bundle
 
 
