@@ -1,20 +1,22 @@
 """Command-line entry point: ``xproj <command>`` and ``python run_pipeline.py``.
 
-Each subcommand lives in its own module, imported only when used, exposing
-``configure_parser(parser)`` and ``run_from_args(args) -> int`` (the exit code).
+``run`` is defined here; every other subcommand lives in its own module, imported only when
+used, exposing ``configure_parser(parser)`` and ``run_from_args(args) -> int`` (the exit code).
+Exit codes: 0 success, 1 a data or resource error, 2 a configuration (usage) error.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 
-from .errors import XprojError
+from .errors import ConfigError, XprojError
 
-# name -> (module, one-line help)
+# name -> (module, one-line help); module None: defined in this file
 COMMANDS = {
-    "run": ("xproj.experiment", "run a cross-lingual sentiment experiment from a TOML config"),
+    "run": (None, "run a cross-lingual sentiment experiment from a TOML config"),
     "predict": ("xproj.predict", "score a CSV/JSON-lines file with a saved model"),
     "download": ("xproj.download", "fetch real resources (vectors, dictionaries, datasets)"),
     "train-vectors": ("xproj.train_vectors", "train fastText vectors on your own corpus"),
@@ -23,18 +25,72 @@ COMMANDS = {
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
+# -- xproj run -----------------------------------------------------------------------------
+
+SYNTHETIC_BANNER = """\
+xproj synthetic demo: a seeded synthetic bilingual world (no downloads, no real data).
+  Real data: xproj run opener-en-es   (OpeNER en->es with ../shared or downloaded vectors)
+             xproj run my.toml --set vectors.paths.es=wiki.es.align.vec ...   (see --help)"""
+
+
+def configure_run_parser(p):
+    from .config import options_help, presets
+
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
+    p.description = ("Run a cross-lingual sentiment experiment: config -> stages -> outputs in runs/<name>/."
+                     "\n\nPresets: " + ", ".join(presets())
+                     + "\n\nOptions (set in a TOML file or with --set key=value):\n" + options_help())
+    p.add_argument("config", nargs="?", default="synthetic",
+                   help="a preset name or a .toml file (default: synthetic, the offline demo)")
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                   help="override one option, e.g. --set features.pooling=sif (repeatable)")
+    p.add_argument("--seed", type=int, default=None, help="seed of every random step")
+    p.add_argument("--out", default=None, help="output folder (default: <output.dir>/<name>)")
+    p.add_argument("--quiet", action="store_true", help="print only errors and the results")
+
+
+def run_command(args) -> int:
+    from .config import load_config
+    from .report import format_results
+    from .run import run_dir, run_experiment
+
+    try:
+        cfg = load_config(args.config, args.overrides, seed=args.seed)
+    except ConfigError as exc:
+        print(f"xproj run: configuration error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    echo = (lambda *a, **k: None) if args.quiet else print
+    if cfg["data"]["dataset"] == "synthetic":
+        print(SYNTHETIC_BANNER)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    metrics = run_experiment(cfg, out_dir=args.out, echo=echo)
+    print(format_results(metrics))  # even with --quiet: the results are the point
+    wrote = ["report.md", "metrics.json"] + (["plots"] if cfg["output"]["plots"] else []) + (
+        ["model"] if cfg["output"]["save_model"] else [])
+    print(f"outputs: {run_dir(cfg, args.out)}/ ({', '.join(wrote)})")
+    return EXIT_OK
+
+
+# -- dispatch ------------------------------------------------------------------------------
+
+def _command(name):
+    """``(configure_parser, run_from_args)`` of a subcommand."""
+    module = COMMANDS[name][0]
+    if module is None:
+        return configure_run_parser, run_command
+    mod = importlib.import_module(module)
+    return mod.configure_parser, mod.run_from_args
+
+
 def build_parser(argv=None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xproj", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    wanted = None
-    if argv:
-        wanted = next((a for a in argv if not a.startswith("-")), None)
-    for name, (module, help_) in COMMANDS.items():
+    wanted = next((a for a in argv if not a.startswith("-")), None) if argv else None
+    for name, (_, help_) in COMMANDS.items():
         p = sub.add_parser(name, help=help_, description=help_)
         # Importing every command costs time (spaCy, matplotlib): configure only the one asked for.
         if wanted is None or wanted == name:
-            importlib.import_module(module).configure_parser(p)
-        p.set_defaults(_module=module)
+            _command(name)[0](p)
     return parser
 
 
@@ -46,7 +102,10 @@ def main(argv=None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return importlib.import_module(args._module).run_from_args(args)
+        return _command(args.command)[1](args)
+    except ConfigError as exc:
+        print(f"xproj {args.command}: configuration error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except XprojError as exc:
         print(f"xproj {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -40,6 +40,8 @@ OPTIONS: dict[str, tuple] = {
     "data.domain": ("books", str, "Webis-CLS-10 product domain: books | dvd | music"),
     "data.text_column": ("text", str, "table datasets: column (or JSON field) of the text"),
     "data.label_column": ("label", str, "table datasets: column of the label"),
+    "data.unlabelled": ({}, dict, "lang -> file of unlabelled target texts (CSV/TSV/JSON lines, column "
+                         "data.text_column) to adapt that language's statistics on"),
     "data.dev_fraction": (0.2, float, "share of the source training set held out for model "
                           "selection when the corpus has no dev split"),
     # the synthetic world
@@ -74,6 +76,9 @@ OPTIONS: dict[str, tuple] = {
     "features.center": ("language", str, "language (each language's mean removed) | source | none"),
     "features.remove_pc": (0, int, "common principal components removed (1 = SIF)"),
     "features.scale": ("language", str, "standardise by the source's spread (source), each language's own (language), or none"),
+    "features.adapt": ("auto", str, "documents a target language's statistics are learnt from: auto "
+                       "(data.unlabelled, else the target training split without labels, else the test "
+                       "texts, transductive) | unlabelled | train | test | none (the source's statistics)"),
     # model
     "model.estimator": ("logreg", str, "logreg | linear_svm"),
     "model.C": ([0.01, 0.1, 1.0, 10.0], list, "regularisation grid; the best on the source dev split is used"),
@@ -214,24 +219,36 @@ def _get(cfg, key):
     return d
 
 
-_CHOICES = {
-    "data.dataset": ("synthetic", "opener", "chnsenticorp", "webis-cls-10", "marc", "table"),
-    "data.target_dataset": ("", "opener", "chnsenticorp", "webis-cls-10", "marc", "table"),
-    "data.domain": ("books", "dvd", "music"),
-    "data.task": ("binary", "4class", "5class"),
-    "alignment.method": ("procrustes", "none"),
-    "features.pooling": ("mean", "tfidf", "sif"),
-    "features.center": ("language", "source", "none"),
-    "features.scale": ("source", "language", "none"),
-    "model.estimator": ("logreg", "linear_svm"),
-}
+def choices() -> dict:
+    """Allowed values of the options that take one of a set, read from the code that
+    implements them (imported here, not at module import: the config loads fast)."""
+    from .features import POOLINGS
+    from .model import ESTIMATORS
+    from .run.baselines import BASELINES
+    from .run.train import ADAPTATION_SOURCES
+    from .standardize import CENTERING, SCALING
+
+    return {
+        "data.dataset": ("synthetic", "opener", "chnsenticorp", "webis-cls-10", "marc", "table"),
+        "data.target_dataset": ("", "opener", "chnsenticorp", "webis-cls-10", "marc", "table"),
+        "data.domain": ("books", "dvd", "music"),
+        "data.task": ("binary", "4class", "5class"),
+        "alignment.method": ("procrustes", "none"),
+        "features.pooling": POOLINGS,
+        "features.center": CENTERING,
+        "features.scale": SCALING,
+        "features.adapt": ADAPTATION_SOURCES,
+        "model.estimator": tuple(ESTIMATORS),
+        "evaluation.baselines": tuple(BASELINES),
+    }
 
 
 def _check_values(cfg):
-    for key, choices in _CHOICES.items():
+    for key, allowed in choices().items():
         v = _get(cfg, key)
-        if v not in choices:
-            raise ConfigError(f"{key} = {v!r} is not one of {', '.join(choices)}")
+        bad = [x for x in v if x not in allowed] if isinstance(v, list) else [v] if v not in allowed else []
+        if bad:
+            raise ConfigError(f"{key} = {bad[0]!r} is not one of {', '.join(map(repr, allowed))}")
     if not cfg["data"]["target_langs"]:
         raise ConfigError("data.target_langs is empty: name at least one target language")
     if any(c <= 0 for c in cfg["model"]["C"]):

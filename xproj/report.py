@@ -120,6 +120,12 @@ def write_report(path, cfg, metrics, plots):
               "(zero-shot), except rows marked few-shot or in-language.", ""]
     for tgt, rows in metrics["results"].items():
         lines += [f"### {metrics['source_lang']} -> {tgt}", "", results_table(rows), ""]
+        adaptation = metrics.get("adaptation", {}).get(tgt)
+        if adaptation:
+            transductive = rows.get("xproj (aligned)", {}).get("transductive")
+            lines += [f"Target statistics (centering and scaling): {adaptation}"
+                      + (" — transductive: the test texts themselves, without their labels." if transductive else ".")
+                      + " They are saved in the model; `xproj predict` uses them for every row.", ""]
         main = rows.get("xproj (aligned)")
         if main:
             lines += ["Per class (xproj, aligned):", "", "| class | precision | recall | F1 | support |",
@@ -141,3 +147,17 @@ def write_report(path, cfg, metrics, plots):
               "`versions.json`:", "", "```", "xproj run " + str(Path(path).parent / "config.toml"), "```", ""]
     with atomic_write(path, "w") as f:
         f.write("\n".join(lines))
+
+
+def format_results(metrics) -> str:
+    """The results tables of a run as plain text (printed at the end of ``xproj run``)."""
+    lines = []
+    for tgt, rows in metrics["results"].items():
+        lines.append(f"target {tgt}:  {'method':<34} {'macro-F1 [95% CI]':<24} accuracy")
+        for name, r in rows.items():
+            ci = r.get("macro_f1_ci")
+            ci_s = f"[{ci[0]:.3f}, {ci[1]:.3f}]" if ci else ""
+            lines.append(f"            {name:<34} {r['macro_f1']:.3f} {ci_s:<18} {r['accuracy']:.3f}")
+        if metrics.get("adaptation", {}).get(tgt):
+            lines.append(f"            adaptation: {metrics['adaptation'][tgt]}")
+    return "\n".join(lines)

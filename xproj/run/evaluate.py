@@ -1,0 +1,96 @@
+"""Stage 6 of a run: for one target language, the method and every baseline, side by side.
+
+:class:`Target` bundles what a row needs (the test split, the target's space, the main
+model, a scorer); :func:`evaluate_target` fits the main model, then fills the rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from ..errors import ResourceNotFoundError
+from .baselines import BASELINES
+from .train import Adaptation, Fitted, adaptation_documents, select_and_fit
+
+METHOD = "xproj (aligned)"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One target language of a run, as baselines see it."""
+
+    cfg: dict
+    lang: str
+    corpus: object        # tokenised Corpus
+    vectors: dict
+    target_space: object  # TargetSpace
+    adaptation: Adaptation | None
+    fitted: Fitted | None = None
+
+    @property
+    def source_lang(self):
+        return self.cfg["data"]["source_lang"]
+
+    @property
+    def X_test(self):
+        return self.corpus.get(self.lang, "test")[0]
+
+    @property
+    def y_test(self):
+        return self.corpus.get(self.lang, "test")[1]
+
+    def score(self, predicted, y=None):
+        from ..evaluation import classification_scores
+
+        ev = self.cfg["evaluation"]
+        return classification_scores(self.y_test if y is None else y, predicted, self.corpus.label_names,
+                                     n_boot=ev["bootstrap"], seed=self.cfg["seed"])
+
+    def select_and_fit(self, space, lang, *, extra=None, progress=None):
+        """Model selection on ``lang``'s dev split, adapted to this target like the method."""
+        return select_and_fit(self.cfg, space, self.corpus, lang, extra=extra,
+                              adaptation=self.adaptation, progress=progress)
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    """Rows of one target (``{row title: scores}``), the main model and its predictions."""
+
+    rows: dict
+    fitted: Fitted
+    y_test: np.ndarray
+    predicted: np.ndarray
+    adaptation: str
+
+
+def evaluate_target(cfg, corpus, vectors, target_space, tgt, progress=None) -> TargetResult:
+    if corpus.get(tgt, "test") is None:
+        raise ResourceNotFoundError(f"no test split for target language {tgt!r}")
+    t = Target(cfg, tgt, corpus, vectors, target_space, adaptation_documents(cfg, corpus, tgt))
+    fitted = t.select_and_fit(target_space.space, t.source_lang, progress=progress)
+    t = replace(t, fitted=fitted)
+    model = fitted.model
+    predicted = model.predict(t.X_test, lang=tgt)
+    adaptation = model.adaptation(tgt)
+    rows = {METHOD: t.score(predicted) | {
+        "C": fitted.C, "class_weight": fitted.class_weight, "dev_macro_f1": fitted.dev_macro_f1,
+        "oov_rate": model.embedder_.coverage(t.X_test, tgt)["oov_rate"], "adaptation": adaptation,
+        "transductive": bool(t.adaptation and t.adaptation.transductive)}}
+    src_test = corpus.get(t.source_lang, "test")
+    if src_test is not None:
+        rows[f"source test (in-language, {t.source_lang})"] = t.score(
+            model.predict(src_test[0], lang=t.source_lang), y=src_test[1])
+    for name in cfg["evaluation"]["baselines"]:
+        title, baseline = BASELINES[name]
+        row = baseline(t)
+        if row is not None:
+            rows[title] = row
+    k = cfg["evaluation"]["few_shot"]
+    if k and corpus.get(tgt, "train") is not None:
+        Xt, yt = corpus.get(tgt, "train")
+        idx = np.random.default_rng(cfg["seed"]).choice(len(Xt), size=min(k, len(Xt)), replace=False)
+        few = t.select_and_fit(target_space.space, t.source_lang, extra=[([Xt[i] for i in idx], yt[idx], tgt)])
+        rows[f"few-shot (+{len(idx)} labelled {tgt})"] = t.score(few.model.predict(t.X_test, lang=tgt))
+    return TargetResult(rows, fitted, t.y_test, predicted, adaptation)

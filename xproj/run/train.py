@@ -1,0 +1,103 @@
+"""Stage 5 of a run: which documents a target language is adapted on, and model selection.
+
+Hyper-parameters (C, class weighting) are chosen on the training language's own dev split
+only: zero-shot honesty, the target's labels are never looked at.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import ConfigError
+from .corpus import preprocess_options
+
+#: ``features.adapt``: where a target language's statistics come from.
+#: ``auto``: ``data.unlabelled`` if given, else the target's training split with its labels
+#: dropped, else its test texts (transductive, reported as such).
+ADAPTATION_SOURCES = ("auto", "unlabelled", "train", "test", "none")
+
+
+@dataclass(frozen=True)
+class Adaptation:
+    """Unlabelled documents of one target language and what they are."""
+
+    lang: str
+    documents: list
+    origin: str          # e.g. "unlabelled es training documents"
+    transductive: bool   # True when they are the test texts themselves
+
+
+def adaptation_documents(cfg, corpus, tgt) -> Adaptation | None:
+    """The documents ``tgt``'s statistics are learnt from under ``features.adapt``."""
+    mode = cfg["features"]["adapt"]
+    if mode == "none":
+        return None
+    candidates = {
+        "unlabelled": lambda: corpus.unlabelled.get(tgt),
+        "train": lambda: (corpus.get(tgt, "train") or (None,))[0],
+        "test": lambda: (corpus.get(tgt, "test") or (None,))[0],
+    }
+    origins = {"unlabelled": f"unlabelled {tgt} documents (data.unlabelled)",
+               "train": f"unlabelled {tgt} training documents (labels dropped)",
+               "test": f"{tgt} test texts (transductive: no labels used)"}
+    for source in (["unlabelled", "train", "test"] if mode == "auto" else [mode]):
+        docs = candidates[source]()
+        if docs is not None and len(docs) >= 2:
+            return Adaptation(tgt, list(docs), origins[source], source == "test")
+    if mode != "auto":
+        raise ConfigError(f"features.adapt = {mode!r} but {tgt!r} has no such documents")
+    return None
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """A fitted classifier and how its hyper-parameters were chosen."""
+
+    model: object
+    C: float
+    class_weight: str
+    dev_scores: dict = field(default_factory=dict)  # "C=...,class_weight=..." -> dev macro-F1
+
+    @property
+    def dev_macro_f1(self):
+        return self.dev_scores.get(f"C={self.C},class_weight={self.class_weight}")
+
+
+def make_classifier(cfg, space, lang, C, class_weight):
+    """A :class:`~xproj.model.CrossLingualClassifier` as configured."""
+    from ..model import CrossLingualClassifier, make_estimator
+
+    f, m = cfg["features"], cfg["model"]
+    estimator = make_estimator(m["estimator"], C=C, seed=cfg["seed"],
+                               class_weight=None if class_weight == "none" else "balanced")
+    return CrossLingualClassifier(space, source_lang=lang, pooling=f["pooling"], center=f["center"],
+                                  remove_pc=f["remove_pc"], scale=f["scale"],
+                                  preprocess=preprocess_options(cfg), estimator=estimator)
+
+
+def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, progress=None) -> Fitted:
+    """Choose C and class weighting on ``lang``'s dev split (macro-F1), refit on train.
+
+    ``adaptation``: unlabelled target documents whose statistics the model keeps;
+    ``extra``: labelled documents of other languages added to training (few-shot).
+    """
+    from sklearn.metrics import f1_score
+
+    Xtr, ytr = corpus.get(lang, "train")
+    dev = corpus.get(lang, "dev")
+    m = cfg["model"]
+    grid = [(C, w) for w in m["class_weight"] for C in m["C"]]
+    unlabelled = {adaptation.lang: adaptation.documents} if adaptation and adaptation.lang != lang else None
+
+    def fit(C, w):
+        return make_classifier(cfg, space, lang, C, w).fit(Xtr, ytr, extra=extra, unlabelled=unlabelled)
+
+    scores = {}
+    if dev is not None and len(grid) > 1:
+        for C, w in (progress(grid, desc=f"model selection ({lang} dev)", leave=False) if progress else grid):
+            scores[(C, w)] = f1_score(dev[1], fit(C, w).predict(dev[0], lang=lang), average="macro")
+        # ties: the earlier grid entry (config order)
+        best = max(grid, key=lambda p: (round(scores[p], 6), -grid.index(p)))
+    else:
+        best = grid[0]
+    return Fitted(fit(*best), best[0], best[1], {f"C={c},class_weight={w}": s for (c, w), s in scores.items()})
