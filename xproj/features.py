@@ -196,6 +196,14 @@ def _by_language(lang, n_docs, default):
     return [(code, np.flatnonzero(codes == code)) for code in np.unique(codes)]
 
 
+def _document_tags(tags, requires_fit):
+    """scikit-learn tags of a step whose input is documents, not a numeric matrix."""
+    tags.input_tags.two_d_array = False
+    tags.input_tags.string = True
+    tags.requires_fit = requires_fit
+    return tags
+
+
 class Tokenizer(TransformerMixin, BaseEstimator):
     """Raw texts -> token lists with :func:`xproj.lang.get_preprocessor` (``lang`` routed
     per call); documents that are already token lists pass through unchanged.
@@ -247,11 +255,7 @@ class Tokenizer(TransformerMixin, BaseEstimator):
         return state
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        tags.requires_fit = False
-        return tags
+        return _document_tags(super().__sklearn_tags__(), requires_fit=False)
 
 
 class DocumentEmbedder(TransformerMixin, BaseEstimator):
@@ -380,11 +384,7 @@ class DocumentEmbedder(TransformerMixin, BaseEstimator):
         return np.array([f"dim{i}" for i in range(self.n_features_out_)], dtype=object)
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        tags.requires_fit = True
-        return tags
+        return _document_tags(super().__sklearn_tags__(), requires_fit=True)
 
 
 def _idf(indptr, indices, n_vocab):
