@@ -29,6 +29,9 @@ def test_overrides_types_and_tables():
     ("model.C=[0, 1]", "must be positive"),
     ("data.target_langs=[]", "target_langs is empty"),
     ("nonsense", "expected key=value"),
+    ('evaluation.baselines=["majority", "magic"]', "evaluation.baselines = 'magic' is not one of"),
+    ("features.adapt=sometimes", "features.adapt = 'sometimes' is not one of"),
+    ("model.estimator=forest", "model.estimator = 'forest' is not one of"),
 ])
 def test_bad_overrides(override, message):
     with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("(", r"\(")):
@@ -60,3 +63,16 @@ def test_resolved_config_round_trips(tmp_path):
 def test_help_lists_every_option():
     text = options_help()
     assert all(key in text for key in OPTIONS)
+
+
+def test_allowed_values_come_from_the_code_that_implements_them():
+    from xproj.config import choices
+    from xproj.features import POOLINGS
+    from xproj.model import ESTIMATORS
+    from xproj.run.baselines import BASELINES
+    from xproj.standardize import CENTERING, SCALING
+
+    c = choices()
+    assert c["features.pooling"] is POOLINGS and c["features.center"] is CENTERING
+    assert c["features.scale"] is SCALING
+    assert set(c["model.estimator"]) == set(ESTIMATORS) and set(c["evaluation.baselines"]) == set(BASELINES)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import platform
+from dataclasses import dataclass
 from pathlib import Path
 
 from numbers import Integral
@@ -72,6 +73,15 @@ def make_estimator(name="logreg", *, C=1.0, class_weight="balanced", seed=0):
     if name not in ESTIMATORS:
         raise ValueError(f"unknown estimator {name!r}; choose one of {', '.join(ESTIMATORS)}")
     return ESTIMATORS[name](C, class_weight, seed)
+
+
+@dataclass(frozen=True)
+class Unlabelled:
+    """Unlabelled documents of one language for :meth:`CrossLingualClassifier.adapt`, and what
+    they are (shown in reports: e.g. ``"es test texts (transductive)"``)."""
+
+    documents: list
+    origin: str = "unlabelled documents"
 
 
 def _routed(method):
@@ -199,8 +209,8 @@ class CrossLingualClassifier(ClassifierMixin, BaseEstimator):
 
         1. the tokenizer, embedder, the source statistics and the component remover are fit
            on ``X``;
-        2. each language of ``unlabelled`` (``{lang: documents}``) gets its own statistics
-           (:meth:`adapt`);
+        2. each language of ``unlabelled`` (``{lang: documents or Unlabelled}``) gets its own
+           statistics (:meth:`adapt`);
         3. ``extra``: optional ``(X_k, y_k, lang_k)`` labelled documents of other languages
            joining the training set (few-shot mode); a language of ``extra`` absent from
            ``unlabelled`` gets its statistics from those labelled documents;
@@ -220,7 +230,8 @@ class CrossLingualClassifier(ClassifierMixin, BaseEstimator):
         tokens = features[0].transform(X, lang=lang)
         _routed("fit")(features, tokens, lang=lang)
         for other, docs in (unlabelled or {}).items():
-            self.adapt(docs, other)
+            docs = docs if isinstance(docs, Unlabelled) else Unlabelled(docs)
+            self.adapt(docs.documents, other, origin=docs.origin)
         docs, langs, labels = list(tokens), [lang] * len(tokens), [y]
         for Xk, yk, lk in extra or []:
             tk = features[0].transform(Xk, lang=lk)

@@ -37,9 +37,9 @@ def adaptation_documents(cfg, corpus, tgt) -> Adaptation | None:
         "train": lambda: (corpus.get(tgt, "train") or (None,))[0],
         "test": lambda: (corpus.get(tgt, "test") or (None,))[0],
     }
-    origins = {"unlabelled": f"unlabelled {tgt} documents (data.unlabelled)",
-               "train": f"unlabelled {tgt} training documents (labels dropped)",
-               "test": f"{tgt} test texts (transductive: no labels used)"}
+    origins = {"unlabelled": "unlabelled documents (data.unlabelled)",
+               "train": "training documents, labels dropped",
+               "test": "test texts, labels unused (transductive)"}
     for source in (["unlabelled", "train", "test"] if mode == "auto" else [mode]):
         docs = candidates[source]()
         if docs is not None and len(docs) >= 2:
@@ -87,7 +87,10 @@ def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, pro
     dev = corpus.get(lang, "dev")
     m = cfg["model"]
     grid = [(C, w) for w in m["class_weight"] for C in m["C"]]
-    unlabelled = {adaptation.lang: adaptation.documents} if adaptation and adaptation.lang != lang else None
+    from ..model import Unlabelled
+
+    unlabelled = ({adaptation.lang: Unlabelled(adaptation.documents, adaptation.origin)}
+                  if adaptation and adaptation.lang != lang else None)
 
     def fit(C, w):
         return make_classifier(cfg, space, lang, C, w).fit(Xtr, ytr, extra=extra, unlabelled=unlabelled)
