@@ -17,6 +17,8 @@ import tomllib
 from importlib import resources as ilr
 from pathlib import Path
 
+from .datasets import common as _tasks
+from .datasets import registry as _datasets
 from .errors import ConfigError
 
 # dotted key -> (default, type, help). Lists are typed by their elements' type.
@@ -215,10 +217,11 @@ def _get(cfg, key):
 
 
 _CHOICES = {
-    "data.dataset": ("synthetic", "opener", "chnsenticorp", "webis-cls-10", "marc", "table"),
-    "data.target_dataset": ("", "opener", "chnsenticorp", "webis-cls-10", "marc", "table"),
+    # datasets and tasks: from the dataset registry ("synthetic" is the built-in world)
+    "data.dataset": ("synthetic",) + _datasets.run_datasets(),
+    "data.target_dataset": ("",) + _datasets.run_datasets(),
     "data.domain": ("books", "dvd", "music"),
-    "data.task": ("binary", "4class", "5class"),
+    "data.task": _tasks.TASKS + tuple(_tasks.TASK_ALIASES),
     "alignment.method": ("procrustes", "none"),
     "features.pooling": ("mean", "tfidf", "sif"),
     "features.center": ("language", "source", "none"),
