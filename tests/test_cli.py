@@ -59,7 +59,7 @@ def test_predict_keeps_every_row(demo_run, tmp_path):
     rows = list(csv.DictReader(out.open()))
     assert len(rows) == 33 and [r["row"] for r in rows] == [str(i) for i in range(1, 34)]
     bad = {r["row"]: r["error"] for r in rows if r["error"]}
-    assert bad == {"31": "3 fields, the header has 2", "33": "not valid UTF-8"}
+    assert bad == {"31": "3 columns, expected 2 (id, text)", "33": "not valid UTF-8"}
     assert all(r["label"] in ("negative", "positive") for r in rows if not r["error"])
     jl = tmp_path / "in.jsonl"
     jl.write_text('{"text": "razi mazo"}\n{oops\n{"body": "x"}\n', encoding="utf-8")

@@ -18,6 +18,7 @@ from .errors import ConfigError, XprojError
 COMMANDS = {
     "run": (None, "run a cross-lingual sentiment experiment from a TOML config"),
     "predict": ("xproj.predict", "score a CSV/JSON-lines file with a saved model"),
+    "adapt": ("xproj.adapt", "learn a language's statistics from unlabelled texts; save the adapted model"),
     "download": ("xproj.download", "fetch real resources (vectors, dictionaries, datasets)"),
     "train-vectors": ("xproj.train_vectors", "train fastText vectors on your own corpus"),
 }

@@ -222,6 +222,8 @@ def _get(cfg, key):
 def choices() -> dict:
     """Allowed values of the options that take one of a set, read from the code that
     implements them (imported here, not at module import: the config loads fast)."""
+    from .datasets import common as _tasks
+    from .datasets import registry as _datasets
     from .features import POOLINGS
     from .model import ESTIMATORS
     from .run.baselines import BASELINES
@@ -229,10 +231,11 @@ def choices() -> dict:
     from .standardize import CENTERING, SCALING
 
     return {
-        "data.dataset": ("synthetic", "opener", "chnsenticorp", "webis-cls-10", "marc", "table"),
-        "data.target_dataset": ("", "opener", "chnsenticorp", "webis-cls-10", "marc", "table"),
+        # datasets and tasks: from the dataset registry ("synthetic" is the built-in world)
+        "data.dataset": ("synthetic",) + _datasets.run_datasets(),
+        "data.target_dataset": ("",) + _datasets.run_datasets(),
         "data.domain": ("books", "dvd", "music"),
-        "data.task": ("binary", "4class", "5class"),
+        "data.task": _tasks.TASKS + tuple(_tasks.TASK_ALIASES),
         "alignment.method": ("procrustes", "none"),
         "features.pooling": POOLINGS,
         "features.center": CENTERING,

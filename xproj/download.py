@@ -224,7 +224,8 @@ def fetch(
 
 
 def resolve(spec_or_path, *, offline: bool = False, data_dir=None, progress: bool = True) -> Path:
-    """Turn a config value into a local path: an existing path as is, a spec via :func:`fetch`.
+    """Turn a config value into a local path: an existing path as is, a spec via :func:`fetch`
+    (:func:`xproj.locate.locate`, which also expands ``{shared}`` and ``{data}``).
 
     Parameters
     ----------
@@ -244,20 +245,10 @@ def resolve(spec_or_path, *, offline: bool = False, data_dir=None, progress: boo
     """
     if isinstance(spec_or_path, Resource):
         return fetch(spec_or_path, offline=offline, data_dir=data_dir, progress=progress)
-    as_path = Path(os.fspath(spec_or_path)).expanduser()
-    if as_path.exists():
-        return as_path
-    text = os.fspath(spec_or_path)
-    from .resources import UnknownResourceError, parse_spec
+    # One resolver for every caller: this name stays for code written against it.
+    from .locate import locate
 
-    try:
-        parse_spec(text)
-    except UnknownResourceError:
-        raise ResourceNotFoundError(
-            f"{text}: no such file, and not a resource spec either "
-            "(e.g. 'aligned:es@50000', 'dict:en-es@train'; see 'xproj download list')"
-        ) from None
-    return fetch(text, offline=offline, data_dir=data_dir, progress=progress)
+    return locate(spec_or_path, "resource", offline=offline, data_dir=data_dir, progress=progress)
 
 
 # --- cache state -----------------------------------------------------------------------------

@@ -1,197 +1,184 @@
-"""Score a large CSV or JSON-lines file with a saved model, streaming in chunks.
+"""Score a large CSV, TSV or JSON-lines file with a saved model, streaming in chunks.
 
-Every input row gets exactly one output row, in order: the predicted label and its
-probability, or, for a row that cannot be read (bad JSON, a missing text field, wrong
-number of columns, bytes that are not UTF-8), an empty label and the reason in ``error``.
-Unreadable rows are also listed by number at the end. The output file is written to a
-temporary name and renamed when complete.
+Every input row gets exactly one output row, in order: the row number, the input's columns
+(all, or those of ``--keep-columns``), the predicted ``label``, its ``probability``, one
+``p_<class>`` column per class, and ``error``: for a row that cannot be read (bad JSON, a
+missing text field, wrong number of columns, bytes that are not UTF-8) the label is empty
+and ``error`` says why. Unreadable rows are also listed by number at the end.
+
+A row's label depends only on that row and on the model: the language's centering and
+scaling statistics are those saved with the model (see ``xproj adapt``), or, with
+``--adapt-on FILE``, learnt once from every text of FILE before scoring starts. Output
+ending in ``.parquet`` is written as Parquet (pyarrow); anything else as CSV; either way to
+a temporary name renamed when complete.
 
 Examples
 --------
 ::
 
     xproj predict --model runs/opener-en-es/model-es.joblib --lang es \\
-        --input reviews.csv --text-column review --output scored.csv --n-jobs 2
+        --input reviews.csv --text-column review --output scored.parquet \\
+        --adapt-on reviews.csv --keep-columns id,date --n-jobs 2
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import ConfigError
+from .scoring import Scorer, check_chunk_size, check_distinct, check_input, text_of
+from .tables import Table
+from .writers import open_output
 
-from ._io import atomic_write, open_binary
-from .errors import ConfigError, ResourceNotFoundError
-
-
-@dataclass
-class Row:
-    number: int  # 1-based data row number (header excluded)
-    text: str | None
-    error: str | None = None
+#: Columns predict adds after the input's (``p_<class>`` per class between probability and error).
+OWN_COLUMNS = ("row", "label", "probability", "error")
 
 
-def _has_surrogates(s: str) -> bool:
-    try:
-        s.encode("utf-8")
-        return False
-    except UnicodeEncodeError:
-        return True
+def _cell(value):
+    """An input value as text: strings as they are, other JSON values as JSON."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
 
 
-def iter_rows(path, *, fmt=None, text_column="text", delimiter=None):
-    """Yield :class:`Row` for each data row of a CSV/TSV or JSON-lines file, never skipping."""
-    path = Path(path)
-    fmt = fmt or infer_format(path)
-    stream = io.TextIOWrapper(open_binary(path), encoding="utf-8", errors="surrogateescape", newline="")
-    with stream:
-        if fmt == "jsonl":
-            for n, line in enumerate(stream, 1):
-                if _has_surrogates(line):
-                    yield Row(n, None, "not valid UTF-8")
-                    continue
-                if not line.strip():
-                    yield Row(n, None, "empty line")
-                    continue
-                try:
-                    rec = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    yield Row(n, None, f"invalid JSON ({exc.msg})")
-                    continue
-                if not isinstance(rec, dict) or text_column not in rec:
-                    yield Row(n, None, f"no field {text_column!r}")
-                    continue
-                text = rec[text_column]
-                yield Row(n, text, None) if isinstance(text, str) else Row(n, None, f"field {text_column!r} is not a string")
-            return
-        delim = delimiter or ("\t" if fmt == "tsv" else ",")
-        reader = csv.reader(stream, delimiter=delim)
-        try:
-            header = next(reader)
-        except StopIteration:
-            return
-        if isinstance(text_column, int) or str(text_column).isdigit():
-            col = int(text_column)
-        elif text_column in header:
-            col = header.index(text_column)
-        else:
-            raise ConfigError(f"{path}: no column {text_column!r} in the header {header}; use --text-column")
-        n = 0
-        while True:
-            try:
-                fields = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                n += 1
-                yield Row(n, None, f"unreadable CSV ({exc})")
-                continue
-            n += 1
-            if len(fields) != len(header):
-                yield Row(n, None, f"{len(fields)} fields, the header has {len(header)}")
-            elif _has_surrogates(fields[col]):
-                yield Row(n, None, "not valid UTF-8")
-            else:
-                yield Row(n, fields[col], None)
+def output_columns(input_columns, label_names, has_proba: bool):
+    """``(columns, kept)``: the output's (name, kind) list, and for each kept input column
+    its name in the input. A kept column whose name predict uses is renamed ``input_<name>``;
+    ``row`` is left out when the input has a column of that name."""
+    probs = [f"p_{n}" for n in label_names] if has_proba else []
+    ours = {"label", "probability", "error", *probs}
+    kept = list(input_columns)
+    cols = [] if "row" in kept else [("row", "int")]
+    cols += [(f"input_{c}" if c in ours else c, "str") for c in kept]
+    cols += [("label", "str"), ("probability", "float")] + [(p, "float") for p in probs] + [("error", "str")]
+    return cols, kept
 
 
-def infer_format(path) -> str:
-    name = Path(path).name.lower()
-    for suffix in (".gz", ".xz", ".bz2"):
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
-    if name.endswith((".jsonl", ".json", ".ndjson")):
-        return "jsonl"
-    if name.endswith(".tsv"):
-        return "tsv"
-    if name.endswith(".csv"):
-        return "csv"
-    raise ConfigError(f"{path}: cannot tell the format from the name; pass --format csv|tsv|jsonl")
+def _kept_columns(table: Table, keep):
+    if keep is not None:
+        wanted = [c.strip() for c in keep.split(",") if c.strip()]
+        if table.fmt != "jsonl" and table.header:
+            missing = [c for c in wanted if c not in table.columns()]
+            if missing:
+                raise ConfigError(f"--keep-columns: {table.path} has no column {', '.join(map(repr, missing))} "
+                                  f"(it has {', '.join(table.columns())})")
+        return wanted
+    return table.columns() or []
 
 
 def predict_file(model_path, input_path, output_path, *, lang, text_column="text", fmt=None,
-                 chunk_size=5000, n_jobs=1, progress=False):
-    """Score ``input_path`` into ``output_path`` (CSV). Returns a summary dict."""
-    from .model import load_model
+                 chunk_size=5000, n_jobs=1, keep_columns=None, adapt_on=None, progress=False):
+    """Score ``input_path`` into ``output_path`` (CSV, or Parquet for ``.parquet``).
 
-    bundle = load_model(model_path)
-    model = bundle["model"]
-    names = bundle.get("label_names") or [str(c) for c in model.classes_]
-    if lang not in model.embedder_.space_:
-        raise ConfigError(f"the model has no vectors for {lang!r}; it knows {model.embedder_.space_.languages}")
-    from .lang import get_preprocessor
+    Parameters
+    ----------
+    keep_columns : str, optional
+        Comma-separated input columns to keep (default: all of them).
+    adapt_on : str or Path, optional
+        A file (may be the input itself) whose readable texts give the language's statistics
+        before scoring (``model.adapt``, once).
 
-    pre = get_preprocessor(lang, **(model.preprocess or {}))
-    has_proba = hasattr(model.estimator_, "predict_proba")
-    n_in = n_bad = 0
-    bad_rows = []
-    cols = ["row", "label", "probability"] + ([f"p_{n}" for n in names] if has_proba else []) + ["error"]
+    Returns
+    -------
+    dict
+        ``rows_in``, ``rows_out``, ``unreadable``, ``unreadable_rows`` (first 1000 (row,
+        reason)), ``adaptation`` (one line), ``output``.
+    """
+    check_chunk_size(chunk_size)
+    table = Table(check_input(input_path), fmt=fmt)
+    check_distinct(output_path, input_path, "--output", "--input")
+    if table.fmt != "jsonl" and not str(text_column).isdigit() and text_column not in table.columns():
+        raise ConfigError(f"{input_path}: no column {text_column!r} in the header {table.columns()}; "
+                          "use --text-column")
+    adapt_table = None
+    if adapt_on is not None:
+        same = Path(adapt_on).resolve() == Path(input_path).resolve()
+        adapt_table = Table(check_input(adapt_on, "--adapt-on"), fmt=fmt if same else None)
+    kept = _kept_columns(table, keep_columns)
+    scorer = Scorer.open(model_path, lang)
+    if adapt_table is not None:
+        scorer.adapt(adapt_table, text_column, chunk_size=chunk_size, n_jobs=n_jobs)
+    has_proba = hasattr(scorer.model, "predict_proba") and hasattr(scorer.model.estimator_, "predict_proba")
+    columns, kept = output_columns(kept, scorer.label_names, has_proba)
+    with_row = "row" not in kept
+    n_in, bad_rows, n_bad = 0, [], 0
     pbar = None
     if progress:
         from tqdm import tqdm
 
         pbar = tqdm(unit="rows", desc="predict")
-    with atomic_write(output_path, "w") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(cols)
-        chunk: list[Row] = []
-
-        def flush():
-            nonlocal n_bad
-            good = [r for r in chunk if r.error is None]
-            probs = labels = None
-            if good:
-                tokens = pre.pipe([r.text for r in good], n_jobs=n_jobs)
-                if lang not in model.lang_stats_ and len(tokens) >= model.min_center_docs:
-                    # Per-language statistics from the first chunk, then fixed: every chunk
-                    # is scored the same way, whatever its size.
-                    model.adapt(tokens, lang)
-                if has_proba:
-                    probs = model.predict_proba(tokens, lang=lang)
-                    labels = model.classes_[probs.argmax(axis=1)]
-                else:
-                    labels = model.predict(tokens, lang=lang)
-            gi = 0
-            for r in chunk:
-                if r.error is not None:
-                    n_bad += 1
-                    if len(bad_rows) < 1000:
-                        bad_rows.append((r.number, r.error))
-                    w.writerow([r.number, "", "", *([""] * len(names) if has_proba else []), r.error])
-                    continue
-                lab = int(labels[gi])
-                if has_proba:
-                    p = probs[gi]
-                    w.writerow([r.number, names[lab], f"{p.max():.4f}", *(f"{x:.4f}" for x in p), ""])
-                else:
-                    w.writerow([r.number, names[lab], "", ""])
-                gi += 1
-            if pbar:
-                pbar.update(len(chunk))
-            chunk.clear()
-
-        for row in iter_rows(input_path, fmt=fmt, text_column=text_column):
-            n_in += 1
-            chunk.append(row)
-            if len(chunk) >= chunk_size:
-                flush()
-        flush()
+    with open_output(output_path, columns) as out:
+        chunk = []
+        for rec in _chunks_end(table):
+            if rec is not None:
+                n_in += 1
+                chunk.append(rec)
+            if chunk and (rec is None or len(chunk) >= chunk_size):
+                rows, errors = _score_chunk(scorer, chunk, text_column, kept, with_row, has_proba, n_jobs)
+                out.write(rows)
+                n_bad += len(errors)
+                bad_rows += errors[: max(0, 1000 - len(bad_rows))]
+                if pbar:
+                    pbar.update(len(chunk))
+                chunk = []
     if pbar:
         pbar.close()
     return {"rows_in": n_in, "rows_out": n_in, "unreadable": n_bad, "unreadable_rows": bad_rows,
-            "output": str(output_path)}
+            "adaptation": scorer.adaptation(), "output": str(output_path)}
+
+
+def _chunks_end(table):
+    yield from table
+    yield None  # flush the last chunk
+
+
+def _score_chunk(scorer, chunk, text_column, kept, with_row, has_proba, n_jobs):
+    texts, errors = [], []
+    for rec in chunk:
+        text, err = (None, rec.error) if rec.error is not None else text_of(rec.fields, text_column)
+        texts.append(text)
+        if err is not None:
+            errors.append((rec.row, err))
+    good = [t for t in texts if t is not None]
+    probs = labels = None
+    if good:
+        tokens = scorer.tokens(good, n_jobs)
+        if has_proba:
+            probs = scorer.model.predict_proba(tokens, lang=scorer.lang)
+            labels = probs.argmax(axis=1)
+        else:
+            labels = [list(scorer.model.classes_).index(c) for c in scorer.model.predict(tokens, lang=scorer.lang)]
+    n_probs = len(scorer.label_names) if has_proba else 0
+    rows, gi, err_of = [], 0, dict(errors)
+    for rec, text in zip(chunk, texts):
+        fields = rec.fields if isinstance(rec.fields, dict) else {}
+        row = ([rec.row] if with_row else []) + [_cell(fields.get(c)) for c in kept]
+        if text is None:
+            row += [None, None] + [None] * n_probs + [err_of[rec.row]]
+        else:
+            lab = int(labels[gi])
+            p = [float(x) for x in probs[gi]] if has_proba else []
+            row += [scorer.label_names[lab], p[lab] if p else None] + p + [None]
+            gi += 1
+        rows.append(row)
+    return rows, errors
 
 
 def configure_parser(p):
-    p.add_argument("--model", required=True, help="a model-<lang>.joblib written by xproj run")
+    p.add_argument("--model", required=True, help="a model-<lang>.joblib written by xproj run (or xproj adapt)")
     p.add_argument("--input", required=True, help="CSV/TSV (with a header) or JSON-lines file, optionally .gz/.xz")
     p.add_argument("--lang", required=True, help="language of the input texts (ISO 639-1)")
-    p.add_argument("--output", default=None, help="output CSV (default: <input>.predictions.csv)")
+    p.add_argument("--output", default=None,
+                   help="output file: .parquet for Parquet (needs pyarrow), else CSV "
+                        "(default: <input>.predictions.csv)")
     p.add_argument("--text-column", default="text", help="column or JSON field holding the text (default: text)")
+    p.add_argument("--keep-columns", default=None, metavar="A,B",
+                   help="input columns copied to the output (default: all)")
+    p.add_argument("--adapt-on", default=None, metavar="FILE",
+                   help="learn the language's statistics from every text of FILE (may be the input) "
+                        "before scoring; default: the statistics saved with the model")
     p.add_argument("--format", choices=["csv", "tsv", "jsonl"], default=None, help="default: from the file name")
     p.add_argument("--chunk-size", type=int, default=5000, help="rows scored at a time (default 5000)")
     p.add_argument("--n-jobs", type=int, default=1, help="tokenisation workers (joblib; default 1)")
@@ -200,15 +187,13 @@ def configure_parser(p):
 
 def run_from_args(args) -> int:
     inp = Path(args.input)
-    if not inp.exists():
-        raise ResourceNotFoundError(f"{inp}: no such input file")
-    if args.chunk_size < 1:
-        raise ConfigError("--chunk-size must be at least 1")
     out = Path(args.output) if args.output else inp.with_name(inp.name + ".predictions.csv")
     summary = predict_file(args.model, inp, out, lang=args.lang, text_column=args.text_column,
                            fmt=args.format, chunk_size=args.chunk_size, n_jobs=args.n_jobs,
+                           keep_columns=args.keep_columns, adapt_on=args.adapt_on,
                            progress=not args.quiet and sys.stderr.isatty())
-    print(f"{summary['rows_in']} rows in, {summary['rows_out']} rows out -> {out}")
+    print(f"{summary['rows_in']} rows in, {summary['rows_out']} rows out -> {out} "
+          f"(statistics: {summary['adaptation']})")
     if summary["unreadable"]:
         shown = ", ".join(f"{n} ({e})" for n, e in summary["unreadable_rows"][:20])
         more = " ..." if summary["unreadable"] > 20 else ""

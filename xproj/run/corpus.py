@@ -9,12 +9,10 @@ into tokens by its language's preprocessor. Unlabelled target texts for adaptati
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from pathlib import Path
-
 import numpy as np
 
 from ..errors import ConfigError, ResourceNotFoundError, XprojError
-from .resolve import expand, resolve_path
+from ..locate import locate
 
 
 @dataclass(frozen=True)
@@ -79,74 +77,17 @@ def build_corpus(cfg) -> Corpus:
     return Corpus(label_names, splits, extra, _unlabelled_texts(cfg))
 
 
-def _dataset_root(name, root):
-    if root:
-        return expand(root)
-    from ..paths import shared_dir
-
-    guess = shared_dir() / "data" / name
-    return str(guess) if guess.exists() else f"{name}:"
-
-
 def _load_split(cfg, name, root, lang, split, is_src):
-    """One split of one language, or None when the corpus has no such split. Corpora with a
-    single file per language (ChnSentiCorp, tables without {split}) are split here: 70/10/20
-    for the source language, all of it as test for a target."""
-    from ..datasets.loaders import load_dataset
+    from ..datasets.splits import load_split
 
     d = cfg["data"]
-    task = {"5class": "5-class"}.get(d["task"], d["task"])
-    root = _dataset_root(name, root)
-    try:
-        if name in ("opener", "marc"):
-            return load_dataset(name, root, lang, split, task=task)
-        if name == "webis-cls-10":
-            return None if split == "dev" else load_dataset(name, root, lang, d["domain"], split)
-    except ResourceNotFoundError:
-        if split == "dev":
-            return None
-        raise
-    if name == "table" and "{split}" in root:
-        path = root.replace("{lang}", lang).replace("{split}", split)
-        if not Path(path).exists():
-            if split == "dev":
-                return None
-            raise ResourceNotFoundError(f"data.root: {path} does not exist")
-        return load_dataset("table", path, text_column=d["text_column"], label_column=d["label_column"],
-                            lang=lang, split=split)
-    whole = _whole_file(cfg, name, root, lang)
-    if not is_src:
-        return whole if split == "test" else None
-    return whole.subset(_split_indices(whole.labels, cfg["seed"])[split])
-
-
-def _whole_file(cfg, name, root, lang):
-    from ..datasets.loaders import load_dataset
-
-    if name == "chnsenticorp":
-        p = Path(root)
-        return load_dataset("chnsenticorp", p / "ChnSentiCorp_htl_all.csv" if p.is_dir() else p)
-    if name == "table":
-        return load_dataset("table", root.replace("{lang}", lang), text_column=cfg["data"]["text_column"],
-                            label_column=cfg["data"]["label_column"], lang=lang)
-    raise ConfigError(f"dataset {name!r} is not supported by runs")
-
-
-def _split_indices(labels, seed) -> dict:
-    """70/10/20 train/dev/test, stratified and seeded."""
-    from sklearn.model_selection import train_test_split
-
-    idx = np.arange(len(labels))
-    rest, test = train_test_split(idx, test_size=0.2, random_state=seed, stratify=labels)
-    train, dev = train_test_split(rest, test_size=0.125, random_state=seed, stratify=labels[rest])
-    return {"train": train, "dev": dev, "test": test}
+    options = {"domain": d["domain"], "text_column": d["text_column"], "label_column": d["label_column"]}
+    return load_split(name, root, lang, split, task=d["task"], options=options, source=is_src, seed=cfg["seed"])
 
 
 def _translated_test(cfg, root, lang):
-    from ..datasets.loaders import load_dataset
-
     try:
-        return load_dataset("opener-translated", _dataset_root("opener", root), lang, "test", task=cfg["data"]["task"])
+        return _load_split(cfg, "opener-translated", root, lang, "test", False)
     except (XprojError, ValueError, KeyError):
         return None  # no machine-translated test set: the baseline is skipped
 
@@ -167,13 +108,19 @@ def _hold_out_dev(train, src, fraction, seed) -> dict:
 
 
 def _unlabelled_texts(cfg) -> dict:
-    """``data.unlabelled``: lang -> file of unlabelled target texts (column data.text_column)."""
-    from ..predict import iter_rows
+    """``data.unlabelled``: lang -> file of unlabelled target texts (column data.text_column);
+    unreadable rows and empty texts are skipped."""
+    from ..tables import Table
 
-    out = {}
+    column, out = cfg["data"]["text_column"], {}
     for lang, value in cfg["data"]["unlabelled"].items():
-        path = resolve_path(value, f"data.unlabelled.{lang}")
-        out[lang] = [r.text for r in iter_rows(path, text_column=cfg["data"]["text_column"]) if r.error is None]
+        path = locate(value, f"data.unlabelled.{lang}")
+        table = Table(path)
+        if column not in table.columns():
+            raise ConfigError(f"data.unlabelled.{lang}: {path} has no column {column!r} (data.text_column); "
+                              f"it has {table.columns()}")
+        texts = (rec.fields.get(column) for rec in table if rec.error is None)
+        out[lang] = [t for t in texts if isinstance(t, str) and t.strip()]
         if len(out[lang]) < 2:
             raise ResourceNotFoundError(f"data.unlabelled.{lang}: {path} has {len(out[lang])} readable texts; "
                                         "adaptation needs at least 2")

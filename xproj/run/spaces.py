@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import ConfigError
-from .resolve import resolve_path
+from ..locate import locate
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def load_run_vectors(cfg, world=None, echo=print) -> dict:
         if lang not in v["paths"]:
             raise ConfigError(f"vectors.paths has no file for {lang!r}: add "
                               f"--set vectors.paths.{lang}=FILE (or a spec such as aligned:{lang}@200000)")
-        path = resolve_path(v["paths"][lang], f"vectors.paths.{lang}")
+        path = locate(v["paths"][lang], f"vectors.paths.{lang}")
         out[lang] = load_vectors(path, limit=v["limit"] or None, lowercase=v["lowercase"], lang=lang)
         echo(f"  {lang}: {len(out[lang]):,} words x {out[lang].dim} from {path}")
     return out
@@ -69,7 +69,7 @@ def align_target(cfg, vectors, tgt, world=None, echo=print) -> TargetSpace:
         seed_pairs, test = world.train_pairs, world.test_pairs
     else:
         seed_pairs = seed_dictionary(a["dictionary"], src, tgt)
-        test = (read_dictionary(resolve_path(a["test_dictionary"][tgt], "alignment.test_dictionary"))
+        test = (read_dictionary(locate(a["test_dictionary"][tgt], "alignment.test_dictionary"))
                 if tgt in a["test_dictionary"] else None)
     mapping = fit_mapping(vectors[src], vectors[tgt], seed_pairs, normalization=a["normalization"],
                           refine=a["refine"], refine_vocab=a["refine_vocab"], keep_seed=a["keep_seed"],
@@ -97,5 +97,5 @@ def seed_dictionary(table, src, tgt):
         return value
     pairs = []
     for v in [value] if isinstance(value, str) else value:
-        pairs += read_dictionary(resolve_path(v, f"{key}.{tgt}"))
+        pairs += read_dictionary(locate(v, f"{key}.{tgt}"))
     return list(dict.fromkeys(pairs))

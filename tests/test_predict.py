@@ -1,0 +1,165 @@
+"""``xproj predict`` and ``xproj adapt`` on a small saved synthetic model: a row's label and
+probability depend on the row and the model only, never on its neighbours, the order, the
+chunk size or the number of workers; adaptation is explicit."""
+
+import csv
+import json
+import random
+
+import pytest
+
+from xproj.cli import main
+from xproj.datasets.synthetic import make_bilingual_world, make_documents
+
+WORLD = dict(n_words=1500, dim=20, noise=0.6, seed=0)
+SMALL = ["--set", f"synthetic.n_words={WORLD['n_words']}", "--set", f"synthetic.dim={WORLD['dim']}",
+         "--set", "synthetic.n_train_docs=400", "--set", "synthetic.n_test_docs=200", "--set", "evaluation.bootstrap=0",
+         "--set", "model.C=[1.0]", "--set", 'model.class_weight=["none"]', "--set", "output.plots=false",
+         "--set", 'evaluation.baselines=["majority"]']
+SCORES = ("label", "probability", "p_negative", "p_positive")
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run") / "small"
+    assert main(["run", "synthetic", "--out", str(out), "--quiet", *SMALL]) == 0
+    return out / "model-es.joblib"
+
+
+@pytest.fixture(scope="module")
+def world():
+    return make_bilingual_world(src_lang="en", tgt_lang="es", **WORLD)
+
+
+def docs(world, n, prefix, seed, **kw):
+    texts, _ = make_documents(world, n, side="tgt", seed=seed, **kw)
+    return [(f"{prefix}{i}", " ".join(t)) for i, t in enumerate(texts)]
+
+
+def write_csv(path, rows, header=("id", "text")):
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def predict(model, inp, out, *extra):
+    assert main(["predict", "--model", str(model), "--input", str(inp), "--lang", "es", "--output", str(out),
+                 "--quiet", *extra]) == 0
+    with open(out, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def by_id(rows):
+    return {r["id"]: tuple(r[c] for c in SCORES) for r in rows}
+
+
+def assert_same_scores(a, b):
+    """Label and every probability identical, to the last written digit (written with repr:
+    to the last bit)."""
+    assert a.keys() == b.keys()
+    assert a == b
+
+
+def test_scores_do_not_depend_on_neighbours_order_chunks_or_jobs(model, world, tmp_path):
+    mine, others = docs(world, 200, "a", seed=1), docs(world, 600, "b", seed=2, positive_rate=0.95)
+    alone = predict(model, write_csv(tmp_path / "alone.csv", mine), tmp_path / "o1.csv", "--chunk-size", "5000")
+    mixed = mine + others
+    random.Random(0).shuffle(mixed)
+    inside = predict(model, write_csv(tmp_path / "mixed.csv", mixed), tmp_path / "o2.csv",
+                     "--chunk-size", "7", "--n-jobs", "2")
+    reversed_ = predict(model, write_csv(tmp_path / "rev.csv", mine[::-1]), tmp_path / "o3.csv", "--chunk-size", "7")
+    a, b, c = by_id(alone), by_id(inside), by_id(reversed_)
+    assert len(a) == 200
+    assert_same_scores(a, {k: b[k] for k in a})
+    assert_same_scores(a, c)
+    assert {v[0] for v in a.values()} == {"negative", "positive"}
+    assert [r["row"] for r in inside] == [str(i) for i in range(1, 801)]
+
+
+def test_adapt_on_uses_the_whole_file_whatever_the_chunks(model, world, tmp_path, capsys):
+    # a shifted target: short, mostly positive documents
+    shifted = write_csv(tmp_path / "shifted.csv", docs(world, 300, "s", seed=3, positive_rate=0.95, length=(3, 6)))
+    plain = by_id(predict(model, shifted, tmp_path / "plain.csv"))
+    before = capsys.readouterr().out.split("statistics: ")[1]
+    big = by_id(predict(model, shifted, tmp_path / "a1.csv", "--adapt-on", str(shifted)))
+    line = capsys.readouterr().out
+    after = line.split("statistics: ")[1]
+    assert line.count("\n") == 1 and "300" in after and after != before
+    small = by_id(predict(model, shifted, tmp_path / "a2.csv", "--adapt-on", str(shifted), "--chunk-size", "7"))
+    assert_same_scores(big, small)
+    assert sum(big[k][1] != plain[k][1] for k in plain) > 250
+
+
+def test_adapt_then_predict_equals_predict_adapt_on(model, world, tmp_path, capsys):
+    unlabelled = write_csv(tmp_path / "u.csv", docs(world, 250, "u", seed=4, length=(3, 6)))
+    target = write_csv(tmp_path / "t.csv", docs(world, 100, "t", seed=5))
+    adapted = tmp_path / "adapted.joblib"
+    assert main(["adapt", "--model", str(model), "--lang", "es", "--input", str(unlabelled),
+                 "--out", str(adapted), "--chunk-size", "13"]) == 0
+    assert "250 documents" in capsys.readouterr().out
+    once = by_id(predict(adapted, target, tmp_path / "p1.csv"))
+    twice = by_id(predict(model, target, tmp_path / "p2.csv", "--adapt-on", str(unlabelled)))
+    assert once == twice
+    assert json.loads((tmp_path / "adapted.joblib.json").read_text())["label_names"] == ["negative", "positive"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--out", "{model}"], "--out .* is the --model file"),
+    (["--lang", "xx"], "no vectors for 'xx'; it knows en, es"),
+    (["--chunk-size", "0"], "--chunk-size must be at least 1"),
+    (["--input", "{tmp}/missing.csv"], "--input .*missing.csv: no such file"),
+])
+def test_adapt_refuses_bad_options(model, tmp_path, capsys, args, message):
+    write_csv(tmp_path / "u.csv", [("1", "x y")])
+    opts = {"--model": str(model), "--lang": "es", "--input": str(tmp_path / "u.csv"), "--out": str(tmp_path / "m.joblib")}
+    for k, v in zip(args[::2], args[1::2]):
+        opts[k] = v.format(model=model, tmp=tmp_path)
+    assert main(["adapt", *sum(opts.items(), ())]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and __import__("re").search(message, err), err
+    assert not (tmp_path / "m.joblib").exists()
+
+
+def test_output_equal_to_input_is_refused(model, tmp_path, capsys):
+    inp = write_csv(tmp_path / "in.csv", [("1", "x y")])
+    before = inp.read_bytes()
+    assert main(["predict", "--model", str(model), "--input", str(inp), "--lang", "es",
+                 "--output", str(tmp_path / "." / "in.csv")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is the --input file" in err
+    assert inp.read_bytes() == before
+
+
+def test_keep_columns_and_clashing_names(model, world, tmp_path):
+    rows = [(k, t, "gold", "2024") for k, t in docs(world, 5, "k", seed=6)]
+    inp = write_csv(tmp_path / "in.csv", rows, header=("id", "text", "label", "date"))
+    out = predict(model, inp, tmp_path / "all.csv")
+    assert list(out[0]) == ["row", "id", "text", "input_label", "date", *SCORES, "error"]
+    assert out[0]["input_label"] == "gold" and out[0]["label"] in ("negative", "positive")
+    out = predict(model, inp, tmp_path / "some.csv", "--keep-columns", "id,date")
+    assert list(out[0]) == ["row", "id", "date", *SCORES, "error"]
+    assert main(["predict", "--model", str(model), "--input", str(inp), "--lang", "es",
+                 "--output", str(tmp_path / "x.csv"), "--keep-columns", "id,nope"]) == 1
+    jl = tmp_path / "in.jsonl"
+    jl.write_text('{"id": 1, "text": "razi mazo", "meta": {"a": 1}}\n{"text": "razi", "row": 7}\n{oops\n',
+                  encoding="utf-8")
+    out = predict(model, jl, tmp_path / "jl.csv")
+    assert list(out[0]) == ["id", "text", "meta", "row", *SCORES, "error"]  # the input's 'row' is kept
+    assert out[0]["meta"] == '{"a": 1}' and out[1]["row"] == "7" and out[2]["error"].startswith("invalid JSON")
+
+
+def test_parquet_output(model, world, tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet")
+    inp = write_csv(tmp_path / "in.csv", docs(world, 40, "q", seed=7) + [("bad", "x", "extra")])
+    as_csv = by_id(predict(model, inp, tmp_path / "o.csv", "--chunk-size", "7"))
+    assert main(["predict", "--model", str(model), "--input", str(inp), "--lang", "es",
+                 "--output", str(tmp_path / "o.parquet"), "--chunk-size", "7", "--quiet"]) == 0
+    f = pq.ParquetFile(tmp_path / "o.parquet")
+    assert f.metadata.num_row_groups == 6 and f.metadata.num_rows == 41
+    table = f.read().to_pylist()
+    assert table[-1]["error"] == "3 columns, expected 2 (id, text)" and table[-1]["label"] is None
+    for r in table[:-1]:
+        assert (r["label"], repr(r["probability"])) == as_csv[r["id"]][:2]
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

@@ -1,0 +1,84 @@
+"""The one way to turn a configured location into a local path: a path (``{shared}`` and
+``{data}`` expanded) that exists, else a resource spec fetched through :mod:`xproj.download`.
+
+Examples
+--------
+>>> locate("{shared}/vectors/es.vec", "vectors.paths.es")   # doctest: +SKIP
+PosixPath('/work/shared/vectors/es.vec')
+>>> locate("aligned:es@200000", "vectors.paths.es")         # doctest: +SKIP
+PosixPath('/home/me/.cache/xproj/vectors/wiki.es.align.top200000.vec')
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .errors import ResourceNotFoundError
+
+__all__ = ["expand", "is_spec", "locate"]
+
+_SPEC_EXAMPLES = "'aligned:es@200000', 'dict:en-es@train', 'opener:es'; see 'xproj download list'"
+
+
+def expand(value) -> str:
+    """``value`` with ``{shared}`` (the shared data folder) and ``{data}`` (the download cache)
+    replaced; other braces (``{lang}``, ``{split}``) are left for the caller."""
+    from .paths import data_dir, shared_dir
+
+    text = os.fspath(value)
+    if "{shared}" in text:
+        text = text.replace("{shared}", str(shared_dir()))
+    if "{data}" in text:
+        text = text.replace("{data}", str(data_dir()))
+    return text
+
+
+def is_spec(value) -> bool:
+    """Whether ``value`` is shaped like a resource spec of a known source (``opener:es``,
+    ``marc``); whether that source has it is for :func:`xproj.resources.lookup` to say."""
+    from .resources import UnknownResourceError, parse_spec
+
+    if not isinstance(value, str):
+        return False
+    try:
+        parse_spec(value)
+    except UnknownResourceError:
+        return False
+    return True
+
+
+def locate(value, what: str, *, offline: bool = False, data_dir=None, progress: bool = True) -> Path:
+    """A local path for a configured file or folder.
+
+    Parameters
+    ----------
+    value : str or Path
+        A path (``~``, ``{shared}``, ``{data}`` expanded) or a resource spec.
+    what : str
+        The option or argument the value comes from, named in the error (``"data.root"``).
+    offline, data_dir, progress
+        For a spec, as in :func:`xproj.download.fetch`.
+
+    Returns
+    -------
+    Path
+        The existing path, or where the spec's resource is in the cache (fetched if needed).
+
+    Raises
+    ------
+    ResourceNotFoundError
+        Empty, or neither an existing path nor a spec; or a spec that cannot be fetched
+        (offline or unreachable: the message says where to put the file by hand).
+    """
+    text = expand(value).strip()
+    if not text:
+        raise ResourceNotFoundError(f"{what} is empty: give a path or a resource spec ({_SPEC_EXAMPLES})")
+    path = Path(text).expanduser()
+    if path.exists():
+        return path
+    if is_spec(text):
+        from .download import fetch
+
+        return fetch(text, offline=offline, data_dir=data_dir, progress=progress)
+    raise ResourceNotFoundError(f"{what}: {path}: no such file, and not a resource spec either (e.g. {_SPEC_EXAMPLES})")

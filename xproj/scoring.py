@@ -1,0 +1,124 @@
+"""What ``xproj predict`` and ``xproj adapt`` share: a saved model opened for one language,
+the texts of a table, and explicit adaptation to a language's unlabelled documents.
+
+A row's label depends only on the row and on the model's saved statistics: statistics are
+learnt from a whole file when asked (``adapt``), never from whichever rows happen to be
+scored together.
+
+Examples
+--------
+>>> scorer = Scorer.open("runs/demo/model-es.joblib", "es")         # doctest: +SKIP
+>>> scorer.adapt(Table("unlabelled.csv"), "text")                    # doctest: +SKIP
+2100
+>>> scorer.adaptation()                                              # doctest: +SKIP
+'es: own statistics from 2,100 unlabelled documents'
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .errors import ConfigError, ResourceNotFoundError
+
+__all__ = ["Scorer", "check_chunk_size", "check_distinct", "check_input", "text_of"]
+
+
+def check_chunk_size(n: int, option: str = "--chunk-size") -> int:
+    if n < 1:
+        raise ConfigError(f"{option} must be at least 1, got {n}")
+    return n
+
+
+def check_input(path, option: str = "--input") -> Path:
+    p = Path(path)
+    if not p.is_file():
+        raise ResourceNotFoundError(f"{option} {p}: no such file")
+    return p
+
+
+def check_distinct(out, source, out_option: str, source_option: str) -> Path:
+    """Refuse to write over a file being read (the same file after resolving links)."""
+    out = Path(out)
+    same = out.exists() and Path(source).exists() and os.path.samefile(out, source)
+    if same or out.resolve() == Path(source).resolve():
+        raise ConfigError(f"{out_option} {out} is the {source_option} file; choose another name")
+    return out
+
+
+def text_of(fields, text_column):
+    """``(text, None)`` or ``(None, problem)`` for one record's fields."""
+    if isinstance(fields, dict):
+        if text_column in fields:
+            value = fields[text_column]
+        elif str(text_column).isdigit() and int(text_column) < len(fields):
+            value = list(fields.values())[int(text_column)]
+        else:
+            return None, f"no field {text_column!r}"
+    elif isinstance(fields, list) and str(text_column).isdigit() and int(text_column) < len(fields):
+        value = fields[int(text_column)]
+    else:
+        return None, f"no field {text_column!r}"
+    if not isinstance(value, str):
+        return None, f"field {text_column!r} is not a string"
+    return value, None
+
+
+def model_languages(model) -> list:
+    return list(model.embedder_.space_.languages)
+
+
+class Scorer:
+    """A saved model with the preprocessor of one language.
+
+    Attributes
+    ----------
+    bundle : dict
+        What :func:`xproj.model.load_model` returned (model, mapping, config, label_names).
+    model, lang, label_names, preprocessor
+    """
+
+    def __init__(self, bundle: dict, lang: str):
+        from .lang import get_preprocessor
+
+        self.bundle = bundle
+        self.model = bundle["model"]
+        self.lang = lang
+        known = model_languages(self.model)
+        if lang not in known:
+            raise ConfigError(f"--lang {lang}: the model has no vectors for {lang!r}; it knows {', '.join(known)}")
+        self.label_names = bundle.get("label_names") or [str(c) for c in self.model.classes_]
+        self.preprocessor = get_preprocessor(lang, **(self.model.preprocess or {}))
+
+    @classmethod
+    def open(cls, model_path, lang: str) -> "Scorer":
+        from .model import load_model
+
+        return cls(load_model(model_path), lang)
+
+    def tokens(self, texts, n_jobs: int = 1) -> list:
+        return self.preprocessor.pipe(texts, n_jobs=n_jobs)
+
+    def adapt(self, table, text_column, *, chunk_size: int = 5000, n_jobs: int = 1) -> int:
+        """Learn the language's statistics from every readable text of ``table`` (one call of
+        ``model.adapt``); returns the number of documents."""
+        tokens, chunk = [], []
+        for rec in table:
+            text, _ = text_of(rec.fields, text_column) if rec.error is None else (None, rec.error)
+            if text is not None:
+                chunk.append(text)
+            if len(chunk) >= chunk_size:
+                tokens += self.tokens(chunk, n_jobs)
+                chunk = []
+        tokens += self.tokens(chunk, n_jobs) if chunk else []
+        if not tokens:
+            raise ConfigError(f"{table.path}: no readable texts in column {text_column!r} to adapt on")
+        try:
+            self.model.adapt(tokens, self.lang, origin=f"unlabelled documents of {Path(table.path).name}")
+        except ValueError as exc:  # e.g. the training language, whose statistics come from fit
+            raise ConfigError(f"--lang {self.lang}: cannot adapt: {exc}") from None
+        return len(tokens)
+
+    def adaptation(self) -> str:
+        """Which statistics the language uses, in one line."""
+        return self.model.adaptation(self.lang)
