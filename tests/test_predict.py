@@ -105,18 +105,18 @@ def test_adapt_then_predict_equals_predict_adapt_on(model, world, tmp_path, caps
     assert json.loads((tmp_path / "adapted.joblib.json").read_text())["label_names"] == ["negative", "positive"]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--out", "{model}"], "--out .* is the --model file"),
-    (["--lang", "xx"], "no vectors for 'xx'; it knows en, es"),
-    (["--chunk-size", "0"], "--chunk-size must be at least 1"),
-    (["--input", "{tmp}/missing.csv"], "--input .*missing.csv: no such file"),
+@pytest.mark.parametrize("args, message, code", [
+    (["--out", "{model}"], "--out .* is the --model file", 2),           # option errors: exit 2
+    (["--lang", "xx"], "no vectors for 'xx'; it knows en, es", 2),
+    (["--chunk-size", "0"], "--chunk-size must be at least 1", 2),
+    (["--input", "{tmp}/missing.csv"], "--input .*missing.csv: no such file", 1),  # data: exit 1
 ])
-def test_adapt_refuses_bad_options(model, tmp_path, capsys, args, message):
+def test_adapt_refuses_bad_options(model, tmp_path, capsys, args, message, code):
     write_csv(tmp_path / "u.csv", [("1", "x y")])
     opts = {"--model": str(model), "--lang": "es", "--input": str(tmp_path / "u.csv"), "--out": str(tmp_path / "m.joblib")}
     for k, v in zip(args[::2], args[1::2]):
         opts[k] = v.format(model=model, tmp=tmp_path)
-    assert main(["adapt", *sum(opts.items(), ())]) == 1
+    assert main(["adapt", *sum(opts.items(), ())]) == code
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and __import__("re").search(message, err), err
     assert not (tmp_path / "m.joblib").exists()
@@ -126,7 +126,7 @@ def test_output_equal_to_input_is_refused(model, tmp_path, capsys):
     inp = write_csv(tmp_path / "in.csv", [("1", "x y")])
     before = inp.read_bytes()
     assert main(["predict", "--model", str(model), "--input", str(inp), "--lang", "es",
-                 "--output", str(tmp_path / "." / "in.csv")]) == 1
+                 "--output", str(tmp_path / "." / "in.csv")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "is the --input file" in err
     assert inp.read_bytes() == before
@@ -141,7 +141,7 @@ def test_keep_columns_and_clashing_names(model, world, tmp_path):
     out = predict(model, inp, tmp_path / "some.csv", "--keep-columns", "id,date")
     assert list(out[0]) == ["row", "id", "date", *SCORES, "error"]
     assert main(["predict", "--model", str(model), "--input", str(inp), "--lang", "es",
-                 "--output", str(tmp_path / "x.csv"), "--keep-columns", "id,nope"]) == 1
+                 "--output", str(tmp_path / "x.csv"), "--keep-columns", "id,nope"]) == 2
     jl = tmp_path / "in.jsonl"
     jl.write_text('{"id": 1, "text": "razi mazo", "meta": {"a": 1}}\n{"text": "razi", "row": 7}\n{oops\n',
                   encoding="utf-8")
