@@ -51,7 +51,7 @@ def test_limit_vocabulary_and_lowercase_first_wins(tmp_path):
     low = read_vec(p, lowercase=True)
     assert low.words == ["the", "hotel"]
     np.testing.assert_allclose(low["hotel"], [1.0, -1.0])  # the first occurrence (Hotel) wins
-    assert low.stats["duplicates"] == 1
+    assert low.load_stats["duplicates"] == 1
     assert read_vec(p, vocabulary={"hotel"}).words == ["hotel"]
     assert read_vec(p, vocabulary={"hotel"}, lowercase=True)["hotel"][0] == 1.0
 
@@ -84,7 +84,7 @@ def test_malformed_lines_name_file_and_line(tmp_path, body, line, problem):
 def test_skip_mode_counts_bad_lines(tmp_path):
     p = write(tmp_path / "bad.vec", b"a 1 2\nb 1 x\n\xff\xfe 1 2\nc 3 4\n")
     wv = read_vec(p, errors="skip")
-    assert wv.words == ["a", "c"] and wv.stats["skipped"] == 2
+    assert wv.words == ["a", "c"] and wv.load_stats["skipped"] == 2
 
 
 def test_non_utf8_raises_with_line(tmp_path):
@@ -102,7 +102,7 @@ def test_empty_and_missing_files(tmp_path):
 
 def test_duplicates_keep_first(tmp_path):
     wv = read_vec(write(tmp_path / "d.vec", "a 1 1\nb 2 2\na 3 3\n"))
-    assert wv.words == ["a", "b"] and wv["a"][0] == 1 and wv.stats["duplicates"] == 1
+    assert wv.words == ["a", "b"] and wv["a"][0] == 1 and wv.load_stats["duplicates"] == 1
 
 
 def test_write_read_roundtrip(tmp_path):
