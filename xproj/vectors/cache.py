@@ -100,7 +100,7 @@ def load_vectors(
         wv.save(prefix)
         with atomic_write(marker, "w") as f:
             json.dump({"source": str(path.resolve()), "options": options, "n_words": len(wv),
-                       "dim": wv.dim, "stats": wv.load_stats or {}}, f, default=str)
+                       "dim": wv.dim, "stats": wv.load_stats}, f, default=str)
         _remove_stale(cdir, path.name, keep=key)
     except OSError as exc:  # a read-only cache directory must not break loading
         log.warning("could not write the vector cache in %s: %s", cdir, exc)
@@ -110,7 +110,7 @@ def load_vectors(
 
 def _open_cached(prefix: Path, path: Path, lang, oov) -> WordVectors:
     """A cache entry, memory-mapped, labelled with its source file and read statistics."""
-    stats = json.loads(sibling(prefix, ".json").read_text()).get("stats", {})
+    stats = json.loads(sibling(prefix, ".json").read_text()).get("stats")
     return WordVectors.load(prefix, lang=lang, source=str(path), oov=oov, load_stats=stats)
 
 

@@ -47,7 +47,8 @@ class WordVectors:
     load_stats : dict or None
         Set by the text reader (and kept through the cache): ``lines`` read, ``skipped``
         malformed lines, ``duplicates``, words ``filtered`` out by the vocabulary, and the
-        ``header`` (``[count, dim]`` or ``None``). ``None`` for vectors not read from a file.
+        ``header`` (``(count, dim)``, a list once through the cache's JSON, or ``None``).
+        ``None`` for vectors not read from a text file, and for copies (:meth:`with_vectors`).
     """
 
     def __init__(self, words: Sequence[str], vectors, *, lang=None, source=None, oov=None,
