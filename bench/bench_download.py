@@ -101,10 +101,10 @@ class Handler(BaseHTTPRequestHandler):
 def timed(label, fn, srv):
     srv.sent = 0
     t = time.perf_counter()
-    path = fn()
+    path, stats = fn()
     dt = time.perf_counter() - t
-    return {"label": label, "seconds": dt, "sent": srv.sent, "received": download.last_stats.bytes,
-            "requests": download.last_stats.requests, "path": path}
+    return {"label": label, "seconds": dt, "sent": srv.sent, "received": stats.bytes,
+            "requests": stats.requests, "path": path}
 
 
 def main(argv=None):
@@ -130,14 +130,15 @@ def main(argv=None):
         results = []
         os.environ["XPROJ_DATA"] = str(tmp / "a")
         results.append(timed(f"top {args.top}, Range", lambda: download.fetch(
-            f"aligned:es@{args.top}", progress=False), srv))
+            f"aligned:es@{args.top}", progress=False, return_stats=True), srv))
         srv.honour_range = False
         os.environ["XPROJ_DATA"] = str(tmp / "b")
         results.append(timed(f"top {args.top}, no Range", lambda: download.fetch(
-            f"aligned:es@{args.top}", progress=False), srv))
+            f"aligned:es@{args.top}", progress=False, return_stats=True), srv))
         srv.honour_range = True
         os.environ["XPROJ_DATA"] = str(tmp / "c")
-        results.append(timed("whole file", lambda: download.fetch("aligned:es", progress=False), srv))
+        results.append(timed("whole file", lambda: download.fetch("aligned:es", progress=False,
+                                                                    return_stats=True), srv))
         srv.shutdown()
 
         whole = results[-1]

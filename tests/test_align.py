@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from xproj.align import Mapping, align_to_pivot, fit_mapping, induce_dictionary, procrustes
+import xproj.align
+from xproj.align import VectorMapping, align_to_pivot, fit_mapping, induce_dictionary, procrustes
 from xproj.datasets.synthetic import make_bilingual_world
 from xproj.dictionaries import NoOverlapError
 from xproj.errors import InputFormatError, ResourceNotFoundError, ShapeError
@@ -53,17 +54,17 @@ def test_mapping_save_load(tmp_path):
     world = make_bilingual_world(n_words=800, dim=16, seed=4)
     m = fit_mapping(world.src, world.tgt, world.train_pairs, src_lang="en", tgt_lang="es")
     base = m.save(tmp_path / "map")
-    back = Mapping.load(tmp_path / "map.json")
+    back = VectorMapping.load(tmp_path / "map.json")
     np.testing.assert_array_equal(back.W_, m.W_)
     assert back.src_lang == "en" and back.normalization == m.normalization
     assert back.metadata["seed_pairs"] == len(world.train_pairs)
     inv = back.inverse()
     np.testing.assert_allclose(inv.W_ @ back.W_, np.eye(16), atol=1e-5)
     with pytest.raises(ResourceNotFoundError):
-        Mapping.load(tmp_path / "missing")
+        VectorMapping.load(tmp_path / "missing")
     np.save(str(base) + ".npy", np.zeros((3, 4)))
     with pytest.raises(InputFormatError, match="square"):
-        Mapping.load(base)
+        VectorMapping.load(base)
 
 
 def test_bad_inputs():
@@ -84,3 +85,25 @@ def test_identical_seed_and_pivot():
     assert res["csls"]["p@1"] > 0.9  # numerals alone bootstrap the alignment
     maps = align_to_pivot({"b": (world.tgt, [(t, s) for s, t in world.train_pairs])}, world.src)
     assert set(maps) == {"b"} and maps["b"].W_.shape == (30, 30)
+
+
+def test_old_mapping_name_warns_and_is_the_same_class():
+    with pytest.warns(DeprecationWarning, match="VectorMapping"):
+        from xproj.align import Mapping
+    assert Mapping is VectorMapping
+    with pytest.warns(DeprecationWarning):
+        assert xproj.align.Mapping is VectorMapping
+    with pytest.raises(AttributeError, match="no_such_name"):
+        xproj.align.no_such_name  # noqa: B018
+
+
+def test_seed_keyword_is_a_deprecated_alias_of_dictionary():
+    world = make_bilingual_world(n_words=800, dim=16, seed=6)
+    new = fit_mapping(world.src, world.tgt, dictionary=world.train_pairs)
+    with pytest.warns(DeprecationWarning, match="dictionary"):
+        old = fit_mapping(world.src, world.tgt, seed=world.train_pairs)
+    np.testing.assert_array_equal(old.W_, new.W_)
+    with pytest.raises(TypeError, match="both"):
+        fit_mapping(world.src, world.tgt, dictionary=world.train_pairs, seed=world.train_pairs)
+    with pytest.warns(DeprecationWarning), pytest.raises(TypeError, match="multiple values"):
+        fit_mapping(world.src, world.tgt, world.train_pairs, seed=world.train_pairs)

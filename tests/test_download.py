@@ -135,14 +135,14 @@ def expected_top(data: bytes, n: int) -> bytes:
 
 def test_top_n_by_range_requests_fetches_a_small_part(mirror, vec_bytes, tmp_path):
     mirror.files[ALIGNED_ES] = vec_bytes
-    path = fetch("aligned:es@1000", progress=False)
+    path, stats = fetch("aligned:es@1000", progress=False, return_stats=True)
     assert path == tmp_path / "data" / "vectors" / "wiki.es.align.top1000.vec"
     assert path.read_bytes() == expected_top(vec_bytes, 1000)
     assert all(rng and rng.startswith("bytes=") for _, rng in mirror.requests)
-    assert download.last_stats.ranged
+    assert stats.ranged and stats.requests == len(mirror.requests)
     # 1000 of 20000 lines: the transfer is a small fraction of the file
     assert mirror.sent < 0.12 * len(vec_bytes), (mirror.sent, len(vec_bytes))
-    assert download.last_stats.bytes == mirror.sent
+    assert stats.bytes == mirror.sent
 
 
 def test_top_n_reads_with_vectors_module(mirror, vec_bytes):
@@ -155,22 +155,22 @@ def test_top_n_reads_with_vectors_module(mirror, vec_bytes):
 def test_top_n_when_server_ignores_range(mirror, vec_bytes):
     mirror.mode = "norange"
     mirror.files[ALIGNED_ES] = vec_bytes
-    path = fetch("aligned:es@700", progress=False)
+    path, stats = fetch("aligned:es@700", progress=False, return_stats=True)
     assert path.read_bytes() == expected_top(vec_bytes, 700)
-    assert not download.last_stats.ranged
+    assert not stats.ranged
     assert len(mirror.requests) == 1
     # the client stopped reading after 700 lines instead of taking the whole file
-    assert download.last_stats.bytes < 0.2 * len(vec_bytes)
+    assert stats.bytes < 0.2 * len(vec_bytes)
 
 
 @pytest.mark.parametrize("mode", ["range", "norange"])
 def test_top_n_from_gz_source(mirror, vec_bytes, mode):
     mirror.mode = mode
     mirror.files[CC_XX] = gzip.compress(vec_bytes, compresslevel=6)
-    path = fetch("cc:eu@1500", progress=False)
+    path, stats = fetch("cc:eu@1500", progress=False, return_stats=True)
     assert path.name == "cc.eu.300.top1500.vec"
     assert path.read_bytes() == expected_top(vec_bytes, 1500)
-    assert download.last_stats.bytes < 0.3 * len(mirror.files[CC_XX])
+    assert stats.bytes < 0.3 * len(mirror.files[CC_XX])
 
 
 def test_top_n_larger_than_file_rewrites_header(mirror):
@@ -211,19 +211,24 @@ def test_whole_file_download(mirror):
     assert path.name == "en-es.txt" and path.read_bytes() == data
     assert not list(path.parent.glob("*.part"))
     # cached: no second request
-    fetch("dict:en-es", progress=False)
+    assert fetch("dict:en-es", progress=False, return_stats=True) == (path, download.TransferStats())
     assert len(mirror.requests) == 1
+
+
+def test_last_stats_global_is_gone_with_a_pointer():
+    with pytest.raises(AttributeError, match="return_stats=True"):
+        download.last_stats  # noqa: B018
 
 
 def test_interrupted_download_resumes_with_range(mirror):
     mirror.mode = "drop_once"
     mirror.files[DICT_EN_ES] = data = dictionary_bytes()
-    path = fetch("dict:en-es", progress=False)
+    path, stats = fetch("dict:en-es", progress=False, return_stats=True)
     assert path.read_bytes() == data
     (first, r1), (second, r2) = mirror.requests
     assert r1 is None
     assert r2 == f"bytes={len(data) // 2}-"  # continued where the first answer stopped
-    assert download.last_stats.resumed
+    assert stats.resumed and stats.requests == 2
 
 
 def test_leftover_part_file_is_resumed(mirror, tmp_path):

@@ -59,6 +59,7 @@ def test_bin_out_of_vocabulary_from_subwords(tiny_model, tmp_path):
     again = load_vectors(path, cache_dir=tmp_path / "c")  # from the cache: OOV still works
     assert isinstance(again.vectors, np.memmap)
     np.testing.assert_allclose(again["hotels"], v, atol=1e-6)
+    assert wv.load_stats is None and again.load_stats is None  # only the text reader counts lines
 
 
 def test_independent_reader_agrees(tiny_model):

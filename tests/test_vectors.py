@@ -1,6 +1,7 @@
 import gzip
 import lzma
 import os
+import pickle
 import time
 
 import numpy as np
@@ -51,7 +52,7 @@ def test_limit_vocabulary_and_lowercase_first_wins(tmp_path):
     low = read_vec(p, lowercase=True)
     assert low.words == ["the", "hotel"]
     np.testing.assert_allclose(low["hotel"], [1.0, -1.0])  # the first occurrence (Hotel) wins
-    assert low.stats["duplicates"] == 1
+    assert low.load_stats["duplicates"] == 1
     assert read_vec(p, vocabulary={"hotel"}).words == ["hotel"]
     assert read_vec(p, vocabulary={"hotel"}, lowercase=True)["hotel"][0] == 1.0
 
@@ -84,7 +85,7 @@ def test_malformed_lines_name_file_and_line(tmp_path, body, line, problem):
 def test_skip_mode_counts_bad_lines(tmp_path):
     p = write(tmp_path / "bad.vec", b"a 1 2\nb 1 x\n\xff\xfe 1 2\nc 3 4\n")
     wv = read_vec(p, errors="skip")
-    assert wv.words == ["a", "c"] and wv.stats["skipped"] == 2
+    assert wv.words == ["a", "c"] and wv.load_stats["skipped"] == 2
 
 
 def test_non_utf8_raises_with_line(tmp_path):
@@ -102,7 +103,7 @@ def test_empty_and_missing_files(tmp_path):
 
 def test_duplicates_keep_first(tmp_path):
     wv = read_vec(write(tmp_path / "d.vec", "a 1 1\nb 2 2\na 3 3\n"))
-    assert wv.words == ["a", "b"] and wv["a"][0] == 1 and wv.stats["duplicates"] == 1
+    assert wv.words == ["a", "b"] and wv["a"][0] == 1 and wv.load_stats["duplicates"] == 1
 
 
 def test_write_read_roundtrip(tmp_path):
@@ -209,3 +210,60 @@ def test_from_spacy_pipeline_vectors():
         from_spacy(spacy.blank("en"))
     with pytest.raises(ResourceNotFoundError, match="not installed"):
         from_spacy("xx_no_such_pipeline")
+
+
+# -- declared attributes: load_stats and oov --------------------------------------------------
+
+
+def test_load_stats_are_declared_and_survive_the_cache(tmp_path):
+    assert WordVectors(["a"], np.ones((1, 2))).load_stats is None  # not read from a file
+    p = write(tmp_path / "v.vec", VEC)
+    read = read_vec(p, lowercase=True, vocabulary={"hotel"})
+    assert read.load_stats == {"lines": 3, "skipped": 0, "duplicates": 1, "filtered": 1,
+                               "header": (3, 2)}
+    cdir = tmp_path / "cache"
+    first = load_vectors(p, cache_dir=cdir, lowercase=True, vocabulary={"hotel"})
+    again = load_vectors(p, cache_dir=cdir, lowercase=True, vocabulary={"hotel"})
+    for wv in (first, again):  # the entry keeps them (JSON: the header becomes a list)
+        assert wv.load_stats == {**read.load_stats, "header": [3, 2]}
+    assert load_vectors(p, cache=False).load_stats["lines"] == 3
+
+
+def test_stats_is_a_deprecated_alias_of_load_stats(tmp_path):
+    wv = read_vec(write(tmp_path / "v.vec", VEC))
+    with pytest.warns(DeprecationWarning, match="load_stats"):
+        assert wv.stats is wv.load_stats
+
+
+def test_oov_builder_is_a_declared_attribute():
+    wv = WordVectors(["a", "b"], np.eye(2), oov=lambda w: np.full(2, len(w), dtype=np.float32))
+    assert wv.has_subwords and wv.oov is not None
+    np.testing.assert_allclose(wv["abc"], [3, 3])
+    assert wv.with_vectors(2 * wv.vectors).oov is wv.oov  # same words: unseen words too
+    assert wv.head(1).oov is None  # other words: no builder
+    plain = WordVectors(["a"], np.ones((1, 2)))
+    assert plain.oov is None and not plain.has_subwords
+
+
+def test_pickles_keep_the_attributes_and_read_the_old_names():
+    wv = WordVectors(["a", "b"], np.eye(2), lang="es", load_stats={"lines": 2})
+    back = pickle.loads(pickle.dumps(wv))
+    assert back.words == wv.words and back.load_stats == {"lines": 2} and back.oov is None
+    # State written by xproj 0.1, whose WordVectors kept ``_oov`` and (from readers) ``stats``.
+    old_state = {k: v for k, v in wv.__getstate__().items() if k not in ("oov", "load_stats")}
+    old = WordVectors.__new__(WordVectors)
+    old.__setstate__({**old_state, "_oov": None, "stats": {"lines": 2}})
+    assert old.load_stats == {"lines": 2} and old.oov is None and old["b"][1] == 1
+    old.__setstate__({**old_state, "_oov": None})  # built in memory: had no stats at all
+    assert old.load_stats is None and not old.has_subwords
+
+
+def test_package_reexports_the_public_names():
+    import xproj.vectors as vectors
+    from xproj.vectors.fasttext_bin import FastTextOOV
+
+    for name in ("WordVectors", "read_vec", "write_vec", "read_fasttext_bin", "from_spacy",
+                 "load_vectors", "cache_key", "CACHE_FORMAT", "unit_length", "center",
+                 "normalize", "NORMALIZERS"):
+        assert name in vectors.__all__ and hasattr(vectors, name)
+    assert vectors._FastTextOOV is FastTextOOV  # the name pickled in models saved by xproj 0.1

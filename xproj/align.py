@@ -27,6 +27,7 @@ import numpy as np
 from scipy.linalg import orthogonal_procrustes
 
 from . import __version__
+from ._deprecate import renamed_attributes, renamed_keyword
 from ._io import atomic_save_npy, atomic_write
 from .dictionaries import identical_strings, numerals, read_dictionary, to_indices
 from .errors import InputFormatError, ResourceNotFoundError, ShapeError
@@ -52,7 +53,7 @@ def procrustes(X_src: np.ndarray, Z_tgt: np.ndarray) -> np.ndarray:
 
 
 @dataclass
-class Mapping:
+class VectorMapping:
     """A fitted linear map from a source space to a target space, and how it was made.
 
     Attributes
@@ -64,6 +65,11 @@ class Mapping:
     src_lang, tgt_lang : str or None
     metadata : dict
         Vectors' identity, dictionary sizes, refinement history, versions.
+
+    Notes
+    -----
+    Called ``Mapping`` up to xproj 0.1, a name that hid :class:`typing.Mapping`;
+    ``xproj.align.Mapping`` still works for one release, with a ``DeprecationWarning``.
     """
 
     W_: np.ndarray
@@ -88,9 +94,9 @@ class Mapping:
         """Map already-normalised source rows."""
         return np.asarray(X, dtype=np.float32) @ self.W_
 
-    def inverse(self) -> "Mapping":
+    def inverse(self) -> "VectorMapping":
         """The target -> source mapping (``W.T``, since ``W`` is orthogonal)."""
-        return Mapping(self.W_.T.copy(), self.normalization, self.tgt_lang, self.src_lang,
+        return VectorMapping(self.W_.T.copy(), self.normalization, self.tgt_lang, self.src_lang,
                        {**self.metadata, "inverted": not self.metadata.get("inverted", False)})
 
     # -- persistence ---------------------------------------------------------------------
@@ -112,7 +118,7 @@ class Mapping:
         return base
 
     @classmethod
-    def load(cls, path) -> "Mapping":
+    def load(cls, path) -> "VectorMapping":
         base = _mapping_base(path)
         npy, js = base.parent / (base.name + ".npy"), base.parent / (base.name + ".json")
         for p in (npy, js):
@@ -182,10 +188,11 @@ def induce_dictionary(X_mapped, Z_tgt, *, method="csls", k=10, mode="mutual"):
     return a[:, 0], a[:, 1]
 
 
+@renamed_keyword("seed", "dictionary")
 def fit_mapping(
     src: WordVectors,
     tgt: WordVectors,
-    seed,
+    dictionary,
     *,
     normalization: str = "unit,center,unit",
     refine: int = 0,
@@ -197,14 +204,15 @@ def fit_mapping(
     src_lang=None,
     tgt_lang=None,
     seed_name: str | None = None,
-) -> Mapping:
+) -> VectorMapping:
     """Learn an orthogonal mapping from ``src`` onto ``tgt``.
 
     Parameters
     ----------
     src, tgt : WordVectors
-    seed : list of (src_word, tgt_word), path, "identical" or "numerals"
-        The seed (training) dictionary.
+    dictionary : list of (src_word, tgt_word), path, "identical" or "numerals"
+        The seed (training) dictionary; see :func:`seed_pairs`. Called ``seed`` up to
+        xproj 0.1: ``seed=`` is still accepted for one release, with a ``DeprecationWarning``.
     normalization : str
         Applied to both spaces before solving.
     refine : int
@@ -215,22 +223,26 @@ def fit_mapping(
         K: the most frequent words of each side among which pairs are induced (MUSE: 10,000
         supervised, 15,000 unsupervised).
     keep_seed : bool
-        Add the seed pairs to each induced dictionary (helps when the seed is large and the
-        vectors noisy; MUSE replaces the seed).
+        Add the seed pairs (``dictionary``) to each induced dictionary (helps when the seed
+        dictionary is large and the vectors noisy; MUSE replaces it).
     eval_pairs : list of pairs, optional
         A test dictionary: BLI P@1 (NN and CSLS) is logged after every round and kept in
         ``mapping.metadata["history"]``.
     callback : callable(round, record), optional
+    src_lang, tgt_lang : str, optional
+        Recorded in the mapping; default the vectors' ``lang``.
+    seed_name : str, optional
+        How the seed dictionary is named in messages and metadata; default its path.
 
     Returns
     -------
-    Mapping
+    VectorMapping
     """
     if src.dim != tgt.dim:
         raise ShapeError(f"source vectors have dimension {src.dim} but target vectors {tgt.dim}; "
                          "both spaces must have the same dimension")
-    pairs = seed_pairs(seed, src, tgt)
-    name = seed_name or (str(seed) if isinstance(seed, (str, Path)) else "seed dictionary")
+    pairs = seed_pairs(dictionary, src, tgt)
+    name = seed_name or (str(dictionary) if isinstance(dictionary, (str, Path)) else "seed dictionary")
     s_idx, t_idx = to_indices(pairs, src, tgt, name=name)
     Xn = np.asarray(normalize(src, normalization).vectors)
     Zn = np.asarray(normalize(tgt, normalization).vectors)
@@ -276,11 +288,11 @@ def fit_mapping(
         "csls_k": csls_k,
         "history": history,
     }
-    return Mapping(W, normalization, src_lang or src.lang, tgt_lang or tgt.lang, meta)
+    return VectorMapping(W, normalization, src_lang or src.lang, tgt_lang or tgt.lang, meta)
 
 
 def align_to_pivot(spaces: MappingT[str, tuple[WordVectors, object]], pivot: WordVectors,
-                   **kwargs) -> dict[str, Mapping]:
+                   **kwargs) -> dict[str, VectorMapping]:
     """Map several languages onto one pivot space (English, usually).
 
     Parameters
@@ -289,5 +301,9 @@ def align_to_pivot(spaces: MappingT[str, tuple[WordVectors, object]], pivot: Wor
     pivot : WordVectors
     **kwargs : passed to :func:`fit_mapping`.
     """
-    return {lang: fit_mapping(wv, pivot, seed, src_lang=lang, tgt_lang=pivot.lang, **kwargs)
-            for lang, (wv, seed) in spaces.items()}
+    return {lang: fit_mapping(wv, pivot, dictionary, src_lang=lang, tgt_lang=pivot.lang, **kwargs)
+            for lang, (wv, dictionary) in spaces.items()}
+
+
+# Deprecated names, kept for one release.
+__getattr__ = renamed_attributes(__name__, Mapping=VectorMapping)

@@ -62,7 +62,6 @@ __all__ = [
     "cache_path",
     "fetch",
     "resolve",
-    "last_stats",
     "configure_parser",
     "run_from_args",
 ]
@@ -97,7 +96,20 @@ class _Interrupted(Exception):
 
 @dataclass
 class TransferStats:
-    """What the last :func:`fetch` transferred (for benchmarks and tests)."""
+    """What one :func:`fetch` transferred (``fetch(..., return_stats=True)``; for benchmarks
+    and tests).
+
+    Attributes
+    ----------
+    bytes : int
+        Bytes received from the network.
+    requests : int
+        HTTP requests made.
+    ranged : bool
+        The server answered a ``Range`` request with part of the file.
+    resumed : bool
+        A whole-file download continued a ``.part`` file.
+    """
 
     bytes: int = 0
     requests: int = 0
@@ -105,8 +117,11 @@ class TransferStats:
     resumed: bool = False
 
 
-#: Statistics of the most recent network transfer made by this module.
-last_stats = TransferStats()
+def __getattr__(name):
+    if name == "last_stats":  # a module global until xproj 0.1
+        raise AttributeError("xproj.download.last_stats was removed: "
+                             "fetch(..., return_stats=True) returns (path, TransferStats)")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --- URLs, cache paths, offline ----------------------------------------------------------
@@ -163,7 +178,8 @@ def fetch(
     progress: bool = True,
     retries: int = 3,
     timeout: float = TIMEOUT,
-) -> Path:
+    return_stats: bool = False,
+) -> Path | tuple[Path, TransferStats]:
     """Make sure a resource is in the data directory and return its local path.
 
     Parameters
@@ -183,11 +199,16 @@ def fetch(
         How many times a dropped connection is resumed before giving up.
     timeout : float
         Seconds to wait for the server before a connection counts as dropped.
+    return_stats : bool
+        Also return what was transferred.
 
     Returns
     -------
-    Path
+    path : Path
         The file (or, for datasets made of several files, the directory).
+    stats : TransferStats
+        Only with ``return_stats=True``: ``(path, stats)``; all zero when nothing was
+        downloaded.
 
     Raises
     ------
@@ -196,7 +217,14 @@ def fetch(
     ChecksumError
         The download does not match the registry's size or SHA-256 (nothing is left cached).
     """
-    resource = lookup(spec_or_resource)
+    stats = TransferStats()
+    path = _fetch(lookup(spec_or_resource), top, offline, data_dir, stats,
+                  progress=_progress_enabled(progress), retries=retries, timeout=timeout)
+    return (path, stats) if return_stats else path
+
+
+def _fetch(resource: Resource, top, offline, data_dir, stats: TransferStats, **opts) -> Path:
+    """:func:`fetch`, counting what is transferred in ``stats``."""
     if top is not None:
         resource = resource.with_top(top)
     dest = cache_path(resource, data_dir)
@@ -210,15 +238,12 @@ def fetch(
             return local
     if is_offline(offline):
         raise _missing(resource, dest, "xproj is offline (offline=True, --offline or XPROJ_OFFLINE=1)")
-    opts = dict(progress=_progress_enabled(progress), retries=retries, timeout=timeout)
-    global last_stats
-    last_stats = TransferStats()
     try:
         if resource.files:
-            return _fetch_files(resource, dest, **opts)
+            return _fetch_files(resource, dest, stats=stats, **opts)
         if resource.top is not None:
-            return _fetch_top(resource, dest, **opts)
-        return _fetch_whole(resource, dest, **opts)
+            return _fetch_top(resource, dest, stats=stats, **opts)
+        return _fetch_whole(resource, dest, stats=stats, **opts)
     except _NetworkDown as exc:
         raise _missing(resource, dest, str(exc)) from None
 
@@ -343,12 +368,12 @@ def _reason(url: str, exc: BaseException) -> str:
 # --- HTTP ------------------------------------------------------------------------------------
 
 
-def _open(url: str, timeout: float, start: int | None = None, end: int | None = None):
+def _open(url: str, timeout: float, stats: TransferStats, start: int | None = None, end: int | None = None):
     """GET ``url`` (optionally a byte range); HTTP errors other than 416 raise XprojError."""
     headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity"}
     if start is not None:
         headers["Range"] = f"bytes={start}-" + ("" if end is None else str(end))
-    last_stats.requests += 1
+    stats.requests += 1
     try:
         return urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=timeout)
     except urllib.error.HTTPError as exc:
@@ -483,7 +508,8 @@ class _Gunzip:
                 self.z = zlib.decompressobj(wbits=31)
 
 
-def _fetch_top(resource: Resource, dest: Path, *, progress: bool, retries: int, timeout: float) -> Path:
+def _fetch_top(resource: Resource, dest: Path, *, progress: bool, retries: int, timeout: float,
+               stats: TransferStats) -> Path:
     url = mirror_url(resource.url)
     gz = resource.format == "vec.gz"
     with atomic_write(dest, "wb") as out:
@@ -491,7 +517,7 @@ def _fetch_top(resource: Resource, dest: Path, *, progress: bool, retries: int, 
         feeder = _Gunzip(sink) if gz else sink
         with _progress_bar(progress, total=resource.top, unit="word", unit_scale=True,
                            desc=Path(dest).name) as bar:
-            _ranged_read(url, feeder, sink, resource, bar, retries=retries, timeout=timeout)
+            _ranged_read(url, feeder, sink, resource, bar, retries=retries, timeout=timeout, stats=stats)
         sink.finish()
     if sink.count < resource.top:  # the file has fewer words than asked for
         _rewrite_header(dest, sink.count, sink.dim)
@@ -513,14 +539,14 @@ def _first_range(resource: Resource) -> int:
     return max(_MIN_RANGE, min(estimate, _PROBE))
 
 
-def _ranged_read(url, feeder, sink, resource, bar, *, retries, timeout) -> None:
+def _ranged_read(url, feeder, sink, resource, bar, *, retries, timeout, stats) -> None:
     """Grow a byte range from 0 until ``sink`` holds its lines (or stream, if Range is ignored)."""
     start, size, failures = 0, _first_range(resource), 0
     total = None
     while not sink.done and (total is None or start < total):
         before = sink.count
         try:
-            got, total, ranged = _read_range(url, feeder, start, size, timeout)
+            got, total, ranged = _read_range(url, feeder, start, size, timeout, stats)
         except (_Interrupted, _NetworkDown) as exc:
             got, ranged = exc.args[1] if len(exc.args) > 1 else 0, True
             failures = 0 if got else failures + 1
@@ -533,7 +559,7 @@ def _ranged_read(url, feeder, sink, resource, bar, *, retries, timeout) -> None:
             time.sleep(min(0.2 * failures, 2.0))
             continue
         start += got
-        last_stats.ranged = last_stats.ranged or ranged
+        stats.ranged = stats.ranged or ranged
         bar.update(sink.count - before)
         if got == 0 or not ranged:
             break  # end of file, or the server streamed the whole file in one answer
@@ -549,14 +575,14 @@ def _next_range(sink, consumed: int, previous: int) -> int:
     return max(_MIN_RANGE, int(per_line * missing * 1.05) + 4096)
 
 
-def _read_range(url, feeder, start: int, size: int, timeout: float):
+def _read_range(url, feeder, start: int, size: int, timeout: float, stats: TransferStats):
     """Feed bytes ``start .. start+size-1`` of ``url`` to ``feeder``.
 
     Returns ``(bytes fed, total size or None, server honoured Range)``. A server that answers
     200 is read from the beginning (skipping what was already fed) until ``feeder`` is done.
     Raises :class:`_Interrupted` (with the bytes fed) when the connection drops.
     """
-    resp = _open(url, timeout, start, start + size - 1)
+    resp = _open(url, timeout, stats, start, start + size - 1)
     if getattr(resp, "code", None) == 416:
         _, total = _content_range(resp)
         resp.close()
@@ -566,14 +592,14 @@ def _read_range(url, feeder, start: int, size: int, timeout: float):
             first, total = _content_range(resp)
             if first is not None and first != start:
                 raise XprojError(f"{url}: asked for bytes from {start}, the server sent from {first}")
-            return _pump(resp, feeder, skip=0, timeout_url=url), total, True
+            return _pump(resp, feeder, stats, skip=0, timeout_url=url), total, True
         # 200: Range ignored. Skip what we already have, then stream until enough lines.
         length = resp.headers.get("Content-Length")
-        fed = _pump(resp, feeder, skip=start, timeout_url=url)
+        fed = _pump(resp, feeder, stats, skip=start, timeout_url=url)
         return fed, int(length) if length else None, False
 
 
-def _pump(resp, feeder, *, skip: int, timeout_url: str) -> int:
+def _pump(resp, feeder, stats: TransferStats, *, skip: int, timeout_url: str) -> int:
     """Copy ``resp`` into ``feeder`` (after discarding ``skip`` bytes) until done or EOF."""
     expected = resp.headers.get("Content-Length")
     expected = int(expected) if expected and expected.isdigit() else None
@@ -584,7 +610,7 @@ def _pump(resp, feeder, *, skip: int, timeout_url: str) -> int:
             if not block:
                 break
             read += len(block)
-            last_stats.bytes += len(block)
+            stats.bytes += len(block)
             if skip:
                 cut = min(skip, len(block))
                 skip -= cut
@@ -610,28 +636,31 @@ def _rewrite_header(path: Path, count: int, dim: int | None) -> None:
 # --- whole files ---------------------------------------------------------------------------
 
 
-def _fetch_whole(resource: Resource, dest: Path, *, progress: bool, retries: int, timeout: float) -> Path:
+def _fetch_whole(resource: Resource, dest: Path, *, progress: bool, retries: int, timeout: float,
+                 stats: TransferStats) -> Path:
     url = mirror_url(resource.url)
     if resource.format == "bin.gz":
         # fastText loads only uncompressed .bin: download the .gz, check it, then gunzip.
         gz = dest.with_name(dest.name + ".gz")
-        _download(url, gz, resource, progress=progress, retries=retries, timeout=timeout)
+        _download(url, gz, resource, progress=progress, retries=retries, timeout=timeout, stats=stats)
         _gunzip_file(gz, dest)
         gz.unlink()
         return dest
-    _download(url, dest, resource, progress=progress, retries=retries, timeout=timeout)
+    _download(url, dest, resource, progress=progress, retries=retries, timeout=timeout, stats=stats)
     return dest
 
 
-def _fetch_files(resource: Resource, dest: Path, *, progress: bool, retries: int, timeout: float) -> Path:
+def _fetch_files(resource: Resource, dest: Path, *, progress: bool, retries: int, timeout: float,
+                 stats: TransferStats) -> Path:
     for rel, url in resource.files:
         target = dest / rel
         if not target.is_file():
-            _download(mirror_url(url), target, None, progress=progress, retries=retries, timeout=timeout)
+            _download(mirror_url(url), target, None, progress=progress, retries=retries, timeout=timeout,
+                      stats=stats)
     return dest
 
 
-def _download(url: str, dest: Path, resource: Resource | None, *, progress, retries, timeout) -> None:
+def _download(url: str, dest: Path, resource: Resource | None, *, progress, retries, timeout, stats) -> None:
     """Download ``url`` to ``dest`` through ``dest.part``, resuming after dropped connections."""
     part = dest.with_name(dest.name + ".part")
     part.parent.mkdir(parents=True, exist_ok=True)
@@ -639,7 +668,7 @@ def _download(url: str, dest: Path, resource: Resource | None, *, progress, retr
     while True:
         had = part.stat().st_size if part.exists() else 0
         try:
-            _transfer(url, part, progress=progress, timeout=timeout)
+            _transfer(url, part, progress=progress, timeout=timeout, stats=stats)
             break
         except (_Interrupted, _NetworkDown) as exc:
             now = part.stat().st_size if part.exists() else 0
@@ -656,9 +685,9 @@ def _download(url: str, dest: Path, resource: Resource | None, *, progress, retr
     os.replace(part, dest)
 
 
-def _transfer(url: str, part: Path, *, progress: bool, timeout: float) -> None:
+def _transfer(url: str, part: Path, *, progress: bool, timeout: float, stats: TransferStats) -> None:
     have = part.stat().st_size if part.exists() else 0
-    resp = _open(url, timeout, have if have else None)
+    resp = _open(url, timeout, stats, have if have else None)
     if getattr(resp, "code", None) == 416:  # the .part already holds the whole file?
         _, total = _content_range(resp)
         resp.close()
@@ -666,7 +695,7 @@ def _transfer(url: str, part: Path, *, progress: bool, timeout: float) -> None:
             return
         part.unlink()
         have = 0
-        resp = _open(url, timeout)
+        resp = _open(url, timeout, stats)
     with resp:
         mode = "ab"
         if resp.status == 206:
@@ -674,7 +703,7 @@ def _transfer(url: str, part: Path, *, progress: bool, timeout: float) -> None:
             if first != have:  # not the range we asked for: start over from byte 0
                 part.unlink()
                 raise _Interrupted(f"server sent bytes from {first}, not {have}; restarting", 0)
-            last_stats.resumed = last_stats.resumed or have > 0
+            stats.resumed = stats.resumed or have > 0
         else:
             mode, have = "wb", 0  # 200: the server ignored Range; start over
             length = resp.headers.get("Content-Length")
@@ -683,12 +712,12 @@ def _transfer(url: str, part: Path, *, progress: bool, timeout: float) -> None:
             progress, total=total, initial=have, unit="B", unit_scale=True, unit_divisor=1024,
             desc=part.name[: -len(".part")],
         ) as bar:
-            got = _copy(resp, f, bar)
+            got = _copy(resp, f, bar, stats)
         if total is not None and have + got < total:
             raise _Interrupted(f"connection closed after {have + got} of {total} bytes")
 
 
-def _copy(resp, f, bar) -> int:
+def _copy(resp, f, bar, stats: TransferStats) -> int:
     got = 0
     try:
         while True:
@@ -697,7 +726,7 @@ def _copy(resp, f, bar) -> int:
                 return got
             f.write(block)
             got += len(block)
-            last_stats.bytes += len(block)
+            stats.bytes += len(block)
             bar.update(len(block))
     except _NETWORK_ERRORS as exc:
         f.flush()

@@ -1,0 +1,284 @@
+"""fastText/word2vec text files (``.vec``): reading and writing.
+
+A file is an optional ``count dim`` header, then one ``word v1 ... vdim`` line a word; plain,
+``.gz``, ``.xz`` or ``.bz2``. :func:`read_vec` reads blocks of lines and parses each block's
+numbers with one ``np.fromstring`` call; only a block holding a malformed line is parsed again
+line by line, to name the line.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from itertools import islice
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+from .._io import atomic_write, open_binary
+from ..errors import InputFormatError
+from .keyed import WordVectors
+from .rows import KeptRows, wanted_words
+
+log = logging.getLogger(__name__)
+
+_BLOCK_LINES = 2048  # text held per block stays small next to the matrix (bench/bench_load.py)
+_FIRST_CAPACITY = 65536  # rows allocated when no header gives the count
+
+
+def read_vec(
+    path,
+    *,
+    limit: int | None = None,
+    vocabulary: Iterable[str] | None = None,
+    lowercase: bool = False,
+    errors: str = "raise",
+    lang: str | None = None,
+) -> WordVectors:
+    """Read a fastText/word2vec text file (``.vec``; plain, ``.gz``, ``.xz`` or ``.bz2``).
+
+    Parameters
+    ----------
+    path : str or Path
+    limit : int, optional
+        Read only the first ``limit`` words of the file (the most frequent ones in published
+        files), before any vocabulary filter.
+    vocabulary : iterable of str, optional
+        Keep only these words (compared after lowercasing when ``lowercase``).
+    lowercase : bool
+        Lowercase words; when two words collide the first occurrence wins, as in MUSE.
+    errors : {"raise", "skip"}
+        What to do with a malformed line (wrong number of values, non-numbers, bad UTF-8):
+        raise :class:`~xproj.errors.InputFormatError` naming the file and line, or skip it
+        and log the count. Duplicate words always keep the first occurrence (counted).
+    lang : str, optional
+
+    Returns
+    -------
+    WordVectors
+        With :attr:`~WordVectors.load_stats`: lines read, skipped lines, duplicates, words
+        filtered out, header.
+    """
+    if errors not in ("raise", "skip"):
+        raise ValueError("errors must be 'raise' or 'skip'")
+    if limit is not None and limit <= 0:
+        raise ValueError(f"limit must be positive, got {limit}")
+    path = Path(path)
+    malformed = _Malformed(path, errors)
+    with open_binary(path) as f:
+        header, dim, first = _read_header(f, path)
+        kept = KeptRows(_capacity(header, limit), dim, lowercase, wanted_words(vocabulary, lowercase))
+        n_lines = 0  # data lines consumed (for limit and the header check)
+        for start, lines in _blocks(f, first, limit):
+            n_lines += len(lines)
+            nums, words, rests = _split_words(lines, start, malformed)
+            if not words:
+                continue
+            values = _parse_block(rests, dim)
+            if values is None:  # some line is malformed: find which, line by line
+                words, values = _parse_each(nums, words, rests, dim, header, malformed)
+            kept.add(words, values)
+    _check_line_count(path, header, limit, n_lines)
+    if not kept.words:
+        raise InputFormatError(path, "no word vectors could be read" + (
+            " (none of the requested vocabulary is in the file)" if kept.keep is not None else ""))
+    stats = {"lines": n_lines, "skipped": malformed.count, "duplicates": kept.duplicates,
+             "filtered": kept.filtered, "header": header}
+    if stats["skipped"]:
+        log.warning("%s: skipped %d malformed lines", path, stats["skipped"])
+    if stats["duplicates"]:
+        log.info("%s: %d duplicate words, kept the first occurrence", path, stats["duplicates"])
+    return WordVectors(kept.words, kept.matrix(), lang=lang, source=str(path), load_stats=stats)
+
+
+# -- the reader's steps ----------------------------------------------------------------------
+
+def _parse_header(line: bytes):
+    parts = line.split()
+    if len(parts) == 2 and all(p.isdigit() for p in parts):
+        return int(parts[0]), int(parts[1])
+    return None
+
+
+def _read_header(f, path: Path):
+    """Read line 1: ``(header or None, dim, [line 1] when it is already a vector else [])``."""
+    first = f.readline()
+    if not first:
+        raise InputFormatError(path, "empty file: expected a 'count dim' header or vectors")
+    header = _parse_header(first)
+    if header is None:  # GloVe style: the dimension is the number of values on line 1
+        dim = len(first.rstrip().split(b" ")) - 1
+        if dim <= 0:
+            raise InputFormatError(path, "no vector values after the word", line=1)
+        return None, dim, [first]
+    dim = header[1]
+    if dim <= 0:
+        raise InputFormatError(path, f"header gives dimension {dim}", line=1)
+    return header, dim, []
+
+
+def _capacity(header, limit: int | None) -> int:
+    """Rows to allocate first: the header's count (or a guess), at most ``limit``."""
+    capacity = header[0] if header is not None else _FIRST_CAPACITY
+    if limit is not None:
+        capacity = min(capacity, limit)
+    return max(capacity, 1)
+
+
+def _blocks(f, first: list[bytes], limit: int | None):
+    """``(number of the first line, raw lines)`` blocks of data lines, ``limit`` lines at most.
+
+    ``first`` is line 1 when it holds a vector (no header); the rest come from ``f``.
+    """
+    n_lines = len(first)  # limit >= 1, so line 1 always fits
+    if first:
+        yield 1, first
+    lineno = 2
+    while limit is None or n_lines < limit:
+        want = _BLOCK_LINES if limit is None else min(_BLOCK_LINES, limit - n_lines)
+        lines = list(islice(f, want))
+        if not lines:
+            return
+        yield lineno, lines
+        lineno += len(lines)
+        n_lines += len(lines)
+
+
+def _split_words(lines: list[bytes], start: int, malformed):
+    """Decode lines and split off the word: ``(line numbers, words, value strings)``."""
+    nums, words, rests = [], [], []
+    for num, raw in enumerate(lines, start):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            malformed(num, f"not valid UTF-8 ({exc.reason} at byte {exc.start})")
+            continue
+        text = text.rstrip("\r\n")
+        word, sep, rest = text.partition(" ")
+        if not sep or not word:
+            malformed(num, "no vector values after the word" if text.strip() else "empty line")
+            continue
+        nums.append(num)
+        words.append(word)
+        rests.append(rest)
+    return nums, words, rests
+
+
+def _parse_block(rests: list[str], dim: int):
+    """Parse many lines' values at once; None if any line is malformed."""
+    joined = " ".join(rests)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # np.fromstring warns (and stops) on a non-number
+        try:
+            flat = np.fromstring(joined, dtype=np.float32, sep=" ")
+        except (ValueError, DeprecationWarning):
+            return None
+    if flat.size != len(rests) * dim or not np.isfinite(flat).all():
+        return None
+    values = flat.reshape(len(rests), dim)
+    # A line with one value too few next to one with one too many would keep the total
+    # right: check each line's count cheaply by counting separators.
+    for rest in rests:
+        if len(rest.split()) != dim:
+            return None
+    return values
+
+
+def _parse_each(nums, words, rests, dim: int, header, malformed):
+    """Parse a block line by line, reporting the malformed lines: ``(words, values)``."""
+    good_words, good_rows = [], []
+    for num, word, rest in zip(nums, words, rests):
+        row, problem = _parse_line(rest, dim)
+        if problem:
+            if header is not None and problem.startswith("has ") and num == 2:
+                problem += f" but the header says {dim}"
+            malformed(num, problem)
+            continue
+        good_words.append(word)
+        good_rows.append(row)
+    return good_words, np.array(good_rows, dtype=np.float32).reshape(-1, dim)
+
+
+def _parse_line(rest: str, dim: int):
+    parts = rest.split()
+    if len(parts) != dim:
+        return None, f"has {len(parts)} values, expected {dim}"
+    try:
+        row = np.array([float(p) for p in parts], dtype=np.float32)
+    except ValueError:
+        bad = next(p for p in parts if not _is_float(p))
+        return None, f"value {bad!r} is not a number"
+    if not np.all(np.isfinite(row)):
+        return None, "has a non-finite value (nan or inf)"
+    return row, None
+
+
+def _is_float(s):
+    try:
+        float(s)
+        return True
+    except ValueError:
+        return False
+
+
+class _Malformed:
+    """What to do with a malformed line: raise, naming the file and line, or count it."""
+
+    def __init__(self, path: Path, errors: str):
+        self.path, self.skip, self.count = path, errors == "skip", 0
+
+    def __call__(self, line: int, problem: str):
+        if not self.skip:
+            raise InputFormatError(self.path, problem + " (pass errors='skip' to skip such lines)",
+                                   line=line)
+        self.count += 1
+
+
+def _check_line_count(path: Path, header, limit: int | None, n_lines: int):
+    """The file must hold as many vector lines as its header says (or ``limit`` of them)."""
+    if header is None:
+        return
+    n_expected = header[0]
+    if limit is None and n_lines != n_expected:
+        raise InputFormatError(
+            path, f"the header says {n_expected} words but the file has {n_lines} vector lines"
+        )
+    if limit is not None and n_lines < min(limit, n_expected):
+        raise InputFormatError(
+            path,
+            f"the header says {n_expected} words but the file ends after {n_lines} vector lines",
+        )
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+def write_vec(wv: WordVectors, path, *, precision: int = 4) -> Path:
+    """Write ``wv`` as a fastText text file with a ``count dim`` header, atomically.
+
+    ``.gz``/``.xz`` suffixes are compressed. Values are written with ``precision`` decimals
+    (4, like the published aligned files).
+    """
+    import gzip
+    import lzma
+
+    path = Path(path)
+    fmt = f"%.{precision}f"
+    with atomic_write(path, "wb") as raw:
+        if path.suffix == ".gz":
+            f = gzip.GzipFile(fileobj=raw, mode="wb")
+        elif path.suffix == ".xz":
+            f = lzma.LZMAFile(raw, mode="wb")
+        else:
+            f = raw
+        f.write(f"{len(wv)} {wv.dim}\n".encode())
+        for start in range(0, len(wv), _BLOCK_LINES):
+            stop = min(start + _BLOCK_LINES, len(wv))
+            block = np.asarray(wv.vectors[start:stop])
+            lines = []
+            for word, row in zip(wv.words[start:stop], block):
+                lines.append(word + " " + " ".join(fmt % v for v in row))
+            f.write(("\n".join(lines) + "\n").encode("utf-8"))
+        if f is not raw:
+            f.close()
+    return path
