@@ -70,7 +70,7 @@ class AlignedSpace:
 
     @classmethod
     def from_mappings(cls, pivot_lang: str, pivot: WordVectors, others: dict):
-        """``others``: ``{lang: (WordVectors, Mapping onto the pivot)}``. The pivot is
+        """``others``: ``{lang: (WordVectors, VectorMapping onto the pivot)}``. The pivot is
         normalised the way the mappings expect; every other language is mapped."""
         spaces = {}
         norm = None
