@@ -1,8 +1,9 @@
 """xproj: classical cross-lingual sentiment classification with aligned word vectors.
 
 Data flows one way: text -> tokens (:mod:`xproj.lang`) -> word vectors (:mod:`xproj.vectors`)
--> aligned vectors (:mod:`xproj.align`) -> document features (:mod:`xproj.features`) -> labels
-(:mod:`xproj.model`).
+-> aligned vectors (:mod:`xproj.align`) -> document features (:mod:`xproj.features`) ->
+per-language statistics (:mod:`xproj.standardize`) -> labels (:mod:`xproj.model`). Runs are the
+stages of :mod:`xproj.run`; the README's "How the code is laid out" has the map.
 """
 
 __version__ = "0.1.0"
