@@ -1,56 +1,12 @@
-"""Registry of the real resources xproj can fetch: word vectors, dictionaries, datasets.
-
-Every resource is named by a short *spec* string, so that a config, a notebook and a test
-all ask for the same thing in the same words:
-
-=========================  ===========================================================
-spec                       resource
-=========================  ===========================================================
-``aligned:es``             fastText aligned Wikipedia vectors (RCSLS), 44 languages
-``aligned:es@50000``       the same, only the 50,000 most frequent words
-``muse:fr``                MUSE aligned Wikipedia vectors (``wiki.multi``), 30 languages
-``wiki:de``                fastText Wikipedia vectors (not aligned), ~294 languages
-``cc:ja``                  fastText Common Crawl + Wikipedia vectors, text (``.vec.gz``)
-``cc-bin:ja``              the same as a fastText ``.bin`` model (subword information)
-``dict:en-es``             MUSE ground-truth dictionary, full
-``dict:en-es@train``       its training split (``0-5000``)
-``dict:en-es@test``        its test split (``5000-6500``)
-``opener:es``              OpeNER (en, es) / MultiBooked (ca, eu) sentences, BLSE layout
-``webis-cls-10``           Webis-CLS-10 cross-lingual Amazon reviews (Zenodo archive)
-``marc``                   Multilingual Amazon Reviews Corpus (user-supplied path)
-=========================  ===========================================================
-
-``@N`` (top N words) works with every text vector source; the published ``.vec`` files list
-words by decreasing frequency, so the first N lines are the N most frequent words and the
-downloader fetches only those bytes (see :mod:`xproj.download`).
-
-This module only describes resources (no network, no file system); :mod:`xproj.download`
-fetches them. Sizes and checksums are given where known; ``None`` means unknown, and the
-downloader then skips that check.
-"""
+"""What each source publishes: the language tables, and one builder per source turning a
+language (or pair) into its :class:`~xproj.resources.Resource` (URL, cache file, licence)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 
-from .errors import UnknownLanguageError, XprojError
-
-__all__ = [
-    "Resource",
-    "UnknownResourceError",
-    "FB_BASE_URL",
-    "ALIGNED_LANGS",
-    "MUSE_LANGS",
-    "CC_LANGS",
-    "DICT_PAIRS",
-    "OPENER_LANGS",
-    "SOURCES",
-    "lookup",
-    "parse_spec",
-    "list_resources",
-    "languages",
-]
+from ..errors import UnknownLanguageError
+from .record import Resource, UnknownResourceError
 
 #: Host of the fastText / MUSE files; ``XPROJ_MIRROR`` replaces it (see xproj.download).
 FB_BASE_URL = "https://dl.fbaipublicfiles.com"
@@ -113,101 +69,6 @@ ZENODO_WEBIS = "https://zenodo.org/records/3251672/files/cls-acl10-unprocessed.t
 
 LICENCE_FASTTEXT = "CC BY-SA 3.0"
 LICENCE_MUSE = "CC BY-NC 4.0"
-
-
-class UnknownResourceError(XprojError, KeyError):
-    """A spec string that names no resource in the registry."""
-
-    def __str__(self):  # KeyError quotes its message; show it plainly
-        return str(self.args[0]) if self.args else ""
-
-
-@dataclass(frozen=True)
-class Resource:
-    """One fetchable resource.
-
-    Attributes
-    ----------
-    name : str
-        Canonical spec, e.g. ``"aligned:es@50000"``.
-    kind : str
-        ``"vectors"``, ``"dictionary"`` or ``"dataset"``.
-    source : str
-        Registry source (``"aligned"``, ``"muse"``, ``"wiki"``, ``"cc"``, ``"cc-bin"``,
-        ``"dict"``, ``"opener"``, ``"webis-cls-10"``, ``"marc"``).
-    url : str or None
-        Where the (single) file is published; ``None`` for user-supplied resources.
-    format : str
-        ``"vec"``, ``"vec.gz"``, ``"bin.gz"``, ``"dict"``, ``"opener"``, ``"tar.gz"``, ``"user"``.
-    lang : str or None
-        Language code, or ``"src-tgt"`` for dictionaries.
-    licence : str
-        Licence as stated by the publisher.
-    filename : str
-        Path of the cached copy, relative to the data directory (``xproj.paths.data_dir()``).
-        For multi-file resources, the directory holding ``files``.
-    size : int or None
-        Size in bytes of the published file, when known.
-    sha256 : str or None
-        Hex digest of the published file, when known (verified after whole-file downloads).
-    top : int or None
-        Only the ``top`` most frequent words are wanted (text vectors only).
-    dim : int or None
-        Vector dimension, when known (used to estimate how many bytes ``top`` words take).
-    files : tuple of (str, str)
-        For multi-file resources: ``(path relative to filename, url)`` pairs.
-    description : str
-        One line for ``xproj download list`` and error messages.
-    """
-
-    name: str
-    kind: str
-    source: str
-    url: str | None
-    format: str
-    lang: str | None
-    licence: str
-    filename: str
-    size: int | None = None
-    sha256: str | None = None
-    top: int | None = None
-    dim: int | None = None
-    files: tuple = field(default=())
-    description: str = ""
-
-    @property
-    def urls(self) -> tuple:
-        """All URLs this resource is fetched from."""
-        if self.files:
-            return tuple(url for _, url in self.files)
-        return (self.url,) if self.url else ()
-
-    def with_top(self, top: int | None) -> "Resource":
-        """The same resource restricted to its ``top`` most frequent words."""
-        if top is None:
-            return self
-        if self.format not in ("vec", "vec.gz"):
-            raise XprojError(f"{self.name}: only text vectors (.vec) can be cut to the top N words")
-        if int(top) <= 0:
-            raise XprojError(f"{self.name}: top must be a positive number of words, got {top}")
-        top = int(top)
-        base = self.name.split("@", 1)[0]
-        stem = self.filename
-        for ext in (".vec.gz", ".vec"):
-            if stem.endswith(ext):
-                stem = stem[: -len(ext)]
-                break
-        # The top-N file is always written uncompressed: it is small and read often.
-        return replace(
-            self,
-            name=f"{base}@{top}",
-            top=top,
-            filename=f"{stem}.top{top}.vec",
-            size=None,
-            sha256=None,  # the checksum is of the whole published file
-            description=f"{self.description} (top {top} words)",
-        )
-
 
 # --- builders, one per source ---------------------------------------------------------------
 
@@ -304,7 +165,7 @@ def _cc(lang: str, binary: bool) -> Resource:
 _DICT_SPLITS = {"full": "", "train": ".0-5000", "test": ".5000-6500"}
 
 
-def _dict(pair: str, split: str | None) -> Resource:
+def build_dict(pair: str, split: str | None) -> Resource:
     pair = pair.strip().lower()
     split = (split or "full").lower()
     if split not in _DICT_SPLITS:
@@ -360,7 +221,7 @@ def _opener(lang: str) -> Resource:
     )
 
 
-def _webis() -> Resource:
+def build_webis() -> Resource:
     return Resource(
         name="webis-cls-10",
         kind="dataset",
@@ -391,7 +252,7 @@ JSON lines, one review a line with the keys review_id, product_id, reviewer_id, 
 review_body, review_title, language, product_category."""
 
 
-def _marc() -> Resource:
+def build_marc() -> Resource:
     return Resource(
         name="marc",
         kind="dataset",
@@ -417,105 +278,3 @@ SOURCES = {
     "webis-cls-10": (None, "Webis-CLS-10 cross-lingual Amazon reviews (Zenodo)"),
     "marc": (None, "Multilingual Amazon Reviews Corpus (user-supplied path)"),
 }
-
-_SPEC = re.compile(r"^(?P<source>[a-z0-9-]+)(?::(?P<arg>[^@\s]+))?(?:@(?P<opt>[^@\s]+))?$")
-
-
-def parse_spec(spec: str) -> tuple[str, str | None, str | None]:
-    """Split ``"source:arg@option"`` into its three parts (``arg``/``option`` may be None).
-
-    Raises
-    ------
-    UnknownResourceError
-        When ``spec`` is not of that shape or names no known source.
-    """
-    m = _SPEC.match(spec.strip().lower()) if isinstance(spec, str) else None
-    if not m or m.group("source") not in SOURCES:
-        raise UnknownResourceError(
-            f"{spec!r} is not a resource spec; expected one of: "
-            "aligned:XX[@N], muse:XX[@N], wiki:XX[@N], cc:XX[@N], cc-bin:XX, "
-            "dict:SRC-TGT[@train|@test], opener:XX, webis-cls-10, marc "
-            "(run 'xproj download list')"
-        )
-    return m.group("source"), m.group("arg"), m.group("opt")
-
-
-def lookup(spec: str) -> Resource:
-    """The :class:`Resource` a spec string names.
-
-    Parameters
-    ----------
-    spec : str
-        E.g. ``"aligned:es"``, ``"aligned:es@50000"``, ``"dict:en-es@test"``, ``"opener:eu"``.
-
-    Returns
-    -------
-    Resource
-
-    Raises
-    ------
-    UnknownResourceError
-        Malformed spec or unknown source.
-    UnknownLanguageError
-        The source has no file for that language; the message lists those that exist.
-    """
-    if isinstance(spec, Resource):
-        return spec
-    source, arg, opt = parse_spec(spec)
-    if source in ("webis-cls-10", "marc"):
-        if arg or opt:
-            raise UnknownResourceError(f"{spec!r}: {source} takes no language or option")
-        return _webis() if source == "webis-cls-10" else _marc()
-    if not arg:
-        raise UnknownResourceError(f"{spec!r}: {source} needs a language, e.g. {source}:es")
-    if source == "dict":
-        return _dict(arg, opt)
-    resource = SOURCES[source][0](arg)
-    if opt is not None:
-        if not opt.isdigit():
-            raise UnknownResourceError(
-                f"{spec!r}: expected '@N' with N a number of words, e.g. {source}:{arg}@50000"
-            )
-        resource = resource.with_top(int(opt))
-    return resource
-
-
-def languages(source: str) -> tuple:
-    """Language codes (or pairs, for ``dict``) published for ``source``; ``()`` if open-ended."""
-    return {
-        "aligned": ALIGNED_LANGS,
-        "muse": MUSE_LANGS,
-        "cc": CC_LANGS,
-        "cc-bin": CC_LANGS,
-        "dict": DICT_PAIRS,
-        "opener": OPENER_LANGS,
-    }.get(source, ())
-
-
-def list_resources() -> list[dict]:
-    """One row per source for ``xproj download list``: source, description, example, languages."""
-    examples = {
-        "aligned": "aligned:es@50000",
-        "muse": "muse:fr",
-        "wiki": "wiki:de",
-        "cc": "cc:ja@100000",
-        "cc-bin": "cc-bin:ja",
-        "dict": "dict:en-es@train",
-        "opener": "opener:es",
-        "webis-cls-10": "webis-cls-10",
-        "marc": "marc",
-    }
-    rows = []
-    for source, (_, help_) in SOURCES.items():
-        res = lookup(examples[source])
-        rows.append(
-            {
-                "source": source,
-                "description": help_,
-                "example": examples[source],
-                "url": res.url or (res.files[0][1] if res.files else "(user-supplied)"),
-                "licence": res.licence,
-                "languages": languages(source),
-            }
-        )
-    return rows
