@@ -50,7 +50,7 @@ Examples
 from .cache import cache_path
 from .cli import configure_parser, run_from_args
 from .fetching import fetch, is_offline, resolve
-from .http import TIMEOUT, USER_AGENT, TransferStats  # noqa: F401  (attributes since 0.1)
+from .transfer import TIMEOUT, USER_AGENT, TransferStats  # noqa: F401  (attributes since 0.1)
 from .mirror import BASE_URL, base_url, mirror_url  # noqa: F401  (BASE_URL: since 0.1)
 from .verify import ChecksumError
 

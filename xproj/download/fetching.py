@@ -10,7 +10,7 @@ from pathlib import Path
 from ..errors import ResourceNotFoundError
 from ..resources import MARC_LAYOUT, Resource, lookup
 from .cache import cache_path, is_complete
-from .http import TIMEOUT, NetworkDown, TransferStats
+from .transfer import TIMEOUT, NetworkDown, TransferStats
 from .mirror import mirror_url
 from .progress import progress_enabled
 from .top import derive_top_locally, fetch_top

@@ -12,7 +12,7 @@ from ..errors import XprojError
 from ..resources import Resource
 from .cache import top_candidates
 from .gunzip import Gunzip
-from .http import BLOCK, NETWORK_ERRORS, Interrupted, NetworkDown, TransferStats, content_range, open_url
+from .transfer import BLOCK, NETWORK_ERRORS, Interrupted, NetworkDown, TransferStats, content_range, open_url
 from .mirror import mirror_url
 from .progress import progress_bar
 from .toplines import TopLines, rewrite_header

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..resources import Resource
 from .gunzip import gunzip_file
-from .http import BLOCK, NETWORK_ERRORS, Interrupted, NetworkDown, TransferStats, content_range, open_url
+from .transfer import BLOCK, NETWORK_ERRORS, Interrupted, NetworkDown, TransferStats, content_range, open_url
 from .mirror import mirror_url
 from .progress import progress_bar
 from .verify import verify_download
