@@ -27,7 +27,7 @@ module                    job
 ========================  ==================================================================
 :mod:`.mirror`            published URLs rewritten to ``XPROJ_MIRROR``: :func:`mirror_url`
 :mod:`.progress`          tqdm progress bars on stderr, or none
-:mod:`.http`              one GET or byte range, ``Content-Range``, :class:`TransferStats`
+:mod:`.transfer`          one GET or byte range, ``Content-Range``, :class:`TransferStats`
 :mod:`.toplines`          the header and first N lines of a ``.vec`` byte stream
 :mod:`.gunzip`            gzip decompressed on the fly, or a whole downloaded ``.gz``
 :mod:`.verify`            size and SHA-256 checks: :class:`ChecksumError`
