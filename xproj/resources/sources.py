@@ -83,38 +83,25 @@ def _check_lang(source: str, lang: str, known) -> str:
     return lang
 
 
+def _wiki_vectors(source, lang, path, licence, what) -> Resource:
+    """A 300-d ``.vec`` of Wikipedia vectors published under ``{FB_BASE_URL}/{path}``."""
+    name = path.rsplit("/", 1)[-1]
+    return Resource(name=f"{source}:{lang}", kind="vectors", source=source, url=f"{FB_BASE_URL}/{path}",
+                    format="vec", lang=lang, licence=licence, filename=f"vectors/{name}", dim=300,
+                    description=f"{what}, {lang}, 300d")
+
+
 def _aligned(lang: str) -> Resource:
     lang = _check_lang("aligned", lang, ALIGNED_LANGS)
-    name = f"wiki.{lang}.align.vec"
-    return Resource(
-        name=f"aligned:{lang}",
-        kind="vectors",
-        source="aligned",
-        url=f"{FB_BASE_URL}/fasttext/vectors-aligned/{name}",
-        format="vec",
-        lang=lang,
-        licence=LICENCE_FASTTEXT,
-        filename=f"vectors/{name}",
-        dim=300,
-        description=f"fastText aligned Wikipedia vectors (RCSLS), {lang}, 300d",
-    )
+    return _wiki_vectors("aligned", lang, f"fasttext/vectors-aligned/wiki.{lang}.align.vec", LICENCE_FASTTEXT,
+                         "fastText aligned Wikipedia vectors (RCSLS)")
 
 
 def _muse(lang: str) -> Resource:
     lang = _check_lang("muse", lang, MUSE_LANGS)
-    name = f"wiki.multi.{lang}.vec"
-    return Resource(
-        name=f"muse:{lang}",
-        kind="vectors",
-        source="muse",
-        url=f"{FB_BASE_URL}/arrival/vectors/{name}",
-        format="vec",
-        lang=lang,
-        licence=f"{LICENCE_MUSE} (MUSE; from {LICENCE_FASTTEXT} fastText vectors)",
-        filename=f"vectors/{name}",
-        dim=300,
-        description=f"MUSE aligned Wikipedia vectors (wiki.multi), {lang}, 300d",
-    )
+    return _wiki_vectors("muse", lang, f"arrival/vectors/wiki.multi.{lang}.vec",
+                         f"{LICENCE_MUSE} (MUSE; from {LICENCE_FASTTEXT} fastText vectors)",
+                         "MUSE aligned Wikipedia vectors (wiki.multi)")
 
 
 def _wiki(lang: str) -> Resource:
@@ -124,19 +111,8 @@ def _wiki(lang: str) -> Resource:
             f"wiki: {lang!r} is not a Wikipedia language code (e.g. 'de', 'zh', 'simple'); "
             "see https://fasttext.cc/docs/en/pretrained-vectors.html"
         )
-    name = f"wiki.{lang}.vec"
-    return Resource(
-        name=f"wiki:{lang}",
-        kind="vectors",
-        source="wiki",
-        url=f"{FB_BASE_URL}/fasttext/vectors-wiki/{name}",
-        format="vec",
-        lang=lang,
-        licence=LICENCE_FASTTEXT,
-        filename=f"vectors/{name}",
-        dim=300,
-        description=f"fastText Wikipedia vectors (not aligned), {lang}, 300d",
-    )
+    return _wiki_vectors("wiki", lang, f"fasttext/vectors-wiki/wiki.{lang}.vec", LICENCE_FASTTEXT,
+                         "fastText Wikipedia vectors (not aligned)")
 
 
 def _cc(lang: str, binary: bool) -> Resource:
