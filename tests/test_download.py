@@ -2,15 +2,19 @@
 
 The server serves in-memory files under the real registry paths; ``XPROJ_MIRROR`` points the
 registry at it. Modes: honour ``Range`` (like the real CDN), ignore it (answer 200), or drop
-the connection halfway through the first answer for each file.
+the connection halfway through the first answer for each file. Like the CDN it sends ``ETag``
+and ``Last-Modified`` (unless ``validators`` is off) and answers a ``Range`` whose ``If-Range``
+no longer matches with the whole new file (200); ``swap`` replaces a file after its first answer.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import email.utils
 import gzip
 import hashlib
+import json
 import re
 import socket
 import threading
@@ -54,6 +58,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_error(404)
             return
         status, first, payload = 200, 0, body
+        etag, modified = validators(body)
+        if_range = self.headers.get("If-Range")
+        if if_range is not None and if_range not in (etag, modified):
+            rng = None  # the file changed since the client's first request: send all of it
         m = re.match(r"bytes=(\d+)-(\d*)$", rng or "")
         if m and srv.mode != "norange":
             first = int(m.group(1))
@@ -68,9 +76,14 @@ class _Handler(BaseHTTPRequestHandler):
             status, payload = 206, body[first : last + 1]
         self.send_response(status)
         self.send_header("Content-Length", str(len(payload)))
+        if srv.validators:
+            self.send_header("ETag", etag)
+            self.send_header("Last-Modified", modified)
         if status == 206:
             self.send_header("Content-Range", f"bytes {first}-{first + len(payload) - 1}/{len(body)}")
         self.end_headers()
+        if self.path in srv.swap:  # the next request sees the new version
+            srv.files[self.path] = srv.swap.pop(self.path)
         drop = srv.mode == "drop_once" and self.path not in srv.dropped
         if drop:
             srv.dropped.add(self.path)
@@ -90,6 +103,12 @@ class _Handler(BaseHTTPRequestHandler):
             pass  # the client stopped reading: expected when it has enough lines
 
 
+def validators(body: bytes) -> tuple[str, str]:
+    """The ``ETag`` and ``Last-Modified`` of a version of a file (both change with it)."""
+    digest = hashlib.sha1(body).hexdigest()
+    return f'"{digest[:16]}"', email.utils.formatdate(1e9 + int(digest[:6], 16), usegmt=True)
+
+
 def settled(srv, timeout=5.0):
     """The server once every handler has returned: the client can finish reading before the
     handler thread counts its last block in ``sent``."""
@@ -106,6 +125,7 @@ def server():
     srv = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     srv.daemon_threads = True
     srv.files, srv.requests, srv.sent, srv.mode, srv.dropped, srv.busy = {}, [], 0, "range", set(), 0
+    srv.validators, srv.swap = True, {}
     thread = threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     srv.url = f"http://127.0.0.1:{srv.server_address[1]}"
@@ -117,7 +137,7 @@ def server():
 @pytest.fixture(autouse=True)
 def _env(tmp_path, monkeypatch):
     monkeypatch.setenv("XPROJ_DATA", str(tmp_path / "data"))
-    for var in ("XPROJ_OFFLINE", "XPROJ_MIRROR", "CI", "XPROJ_MARC"):
+    for var in ("XPROJ_OFFLINE", "XPROJ_MIRROR", "CI", "XPROJ_MARC", "XPROJ_LOCK"):
         monkeypatch.delenv(var, raising=False)
 
 
