@@ -274,11 +274,14 @@ def test_leftover_part_file_is_resumed(mirror, tmp_path):
     part = tmp_path / "data" / "dictionaries" / "en-es.txt.part"
     part.parent.mkdir(parents=True)
     part.write_bytes(data[:1234])
+    # the version the .part holds, recorded when its transfer started (without it: restarted)
+    url = mirror.url + DICT_EN_ES
+    part.with_name(part.name + ".json").write_text(json.dumps({"url": url, "validator": validators(data)[0]}))
     path = fetch("dict:en-es", progress=False)
     assert path.read_bytes() == data
     assert mirror.requests == [(DICT_EN_ES, "bytes=1234-")]
     assert settled(mirror).sent == len(data) - 1234
-    assert not part.exists()
+    assert not part.exists() and not part.with_name(part.name + ".json").exists()
 
 
 def test_part_restarted_when_server_ignores_range(mirror, tmp_path):

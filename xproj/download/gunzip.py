@@ -7,6 +7,7 @@ import zlib
 from pathlib import Path
 
 from .._io import atomic_write
+from ..errors import InputFormatError
 
 
 class Gunzip:
@@ -28,8 +29,14 @@ class Gunzip:
                 self.z = zlib.decompressobj(wbits=31)
 
 
-def gunzip_file(src: Path, dest: Path) -> None:
+def gunzip_file(src: Path, dest: Path, url: str) -> None:
+    """Decompress ``src`` (downloaded from ``url``) to ``dest``; nothing is left at ``dest`` and
+    one :class:`~xproj.errors.InputFormatError` is raised when it is not a complete gzip file."""
     import gzip
 
-    with gzip.open(src, "rb") as f, atomic_write(dest, "wb") as out:
-        shutil.copyfileobj(f, out, 1 << 20)
+    try:
+        with gzip.open(src, "rb") as f, atomic_write(dest, "wb") as out:
+            shutil.copyfileobj(f, out, 1 << 20)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise InputFormatError(url, f"not a complete gzip file ({exc}); the download was deleted, "
+                                    "try again") from None

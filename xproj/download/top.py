@@ -1,5 +1,10 @@
 """Top N words of a ``.vec`` file: cut from a larger cached copy, or fetched over growing HTTP
 ``Range`` requests (streamed when the server ignores ``Range``; ``.gz`` decompressed on the fly).
+
+Every range after the first carries ``If-Range`` with the first answer's validator: a file that
+changes on the server meanwhile comes back whole (200) and the cut starts again from its first
+line, so the lines never come from two versions. The file written is recorded in a sidecar
+(:mod:`.sidecar`) so that later loads can check it.
 """
 
 from __future__ import annotations
@@ -12,13 +17,20 @@ from ..errors import XprojError
 from ..resources import Resource
 from .cache import top_candidates
 from .gunzip import Gunzip
-from .transfer import BLOCK, NETWORK_ERRORS, Interrupted, NetworkDown, TransferStats, content_range, open_url
+from .transfer import (BLOCK, NETWORK_ERRORS, Interrupted, NetworkDown, TransferStats, content_range, open_url,
+                       validator)
 from .mirror import mirror_url
 from .progress import progress_bar
+from .sidecar import record
 from .toplines import TopLines, rewrite_header
 
 _MIN_RANGE = 1 << 16
 _PROBE = 1 << 18  # first range at most 256 KiB: enough for the header and line statistics
+_ATTEMPTS = 3  # a file that changes this many times during one cut is not cut
+
+
+class Changed(Exception):
+    """The file changed on the server between two ranges (``If-Range`` answered 200)."""
 
 
 def derive_top_locally(resource: Resource, dest: Path, data_dir) -> Path | None:
@@ -34,6 +46,7 @@ def derive_top_locally(resource: Resource, dest: Path, data_dir) -> Path | None:
             sink.finish()
         if sink.count < resource.top:
             rewrite_header(dest, sink.count, sink.dim)
+        record(dest, source=str(source))
         return dest
     return None
 
@@ -41,17 +54,30 @@ def derive_top_locally(resource: Resource, dest: Path, data_dir) -> Path | None:
 def fetch_top(resource: Resource, dest: Path, *, progress: bool, retries: int, timeout: float,
               stats: TransferStats) -> Path:
     url = mirror_url(resource.url)
-    gz = resource.format == "vec.gz"
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            sink = _cut(url, resource, dest, progress=progress, retries=retries, timeout=timeout, stats=stats)
+            break
+        except Changed:
+            if attempt == _ATTEMPTS:
+                raise XprojError(f"{url}: the file changed on the server {attempt} times while its top "
+                                 f"{resource.top} words were fetched; nothing was cached, try again later") from None
+    if sink.count < resource.top:  # the file has fewer words than asked for
+        rewrite_header(dest, sink.count, sink.dim)
+    record(dest, source=url)
+    return dest
+
+
+def _cut(url: str, resource: Resource, dest: Path, *, progress, retries, timeout, stats) -> TopLines:
+    """One attempt at writing the top words of ``url`` to ``dest`` (nothing is left on failure)."""
     with atomic_write(dest, "wb") as out:
         sink = TopLines(out, resource.top, source=url)
-        feeder = Gunzip(sink) if gz else sink
+        feeder = Gunzip(sink) if resource.format == "vec.gz" else sink
         with progress_bar(progress, total=resource.top, unit="word", unit_scale=True,
                           desc=Path(dest).name) as bar:
             _ranged_read(url, feeder, sink, resource, bar, retries=retries, timeout=timeout, stats=stats)
         sink.finish()
-    if sink.count < resource.top:  # the file has fewer words than asked for
-        rewrite_header(dest, sink.count, sink.dim)
-    return dest
+    return sink
 
 
 def _first_range(resource: Resource) -> int:
@@ -72,11 +98,11 @@ def _first_range(resource: Resource) -> int:
 def _ranged_read(url, feeder, sink, resource, bar, *, retries, timeout, stats) -> None:
     """Grow a byte range from 0 until ``sink`` holds its lines (or stream, if Range is ignored)."""
     start, size, failures = 0, _first_range(resource), 0
-    total = None
+    total = version = None
     while not sink.done and (total is None or start < total):
         before = sink.count
         try:
-            got, total, ranged = _read_range(url, feeder, start, size, timeout, stats)
+            got, total, ranged, version = _read_range(url, feeder, start, size, timeout, stats, version)
         except (Interrupted, NetworkDown) as exc:
             got, ranged = exc.args[1] if len(exc.args) > 1 else 0, True
             failures = 0 if got else failures + 1
@@ -105,28 +131,33 @@ def _next_range(sink, consumed: int, previous: int) -> int:
     return max(_MIN_RANGE, int(per_line * missing * 1.05) + 4096)
 
 
-def _read_range(url, feeder, start: int, size: int, timeout: float, stats: TransferStats):
+def _read_range(url, feeder, start: int, size: int, timeout: float, stats: TransferStats,
+                version: str | None):
     """Feed bytes ``start .. start+size-1`` of ``url`` to ``feeder``.
 
-    Returns ``(bytes fed, total size or None, server honoured Range)``. A server that answers
-    200 is read from the beginning (skipping what was already fed) until ``feeder`` is done.
-    Raises :class:`Interrupted` (with the bytes fed) when the connection drops.
+    Returns ``(bytes fed, total size or None, server honoured Range, validator)``. A server
+    that answers 200 is read from the beginning (skipping what was already fed) until
+    ``feeder`` is done. Raises :class:`Interrupted` (with the bytes fed) when the connection
+    drops, and :class:`Changed` when ``version`` (the first answer's validator) is outdated.
     """
-    resp = open_url(url, timeout, stats, start, start + size - 1)
+    resp = open_url(url, timeout, stats, start, start + size - 1, if_range=version if start else None)
     if getattr(resp, "code", None) == 416:
         _, total = content_range(resp)
         resp.close()
-        return 0, total if total is not None else start, True
+        return 0, total if total is not None else start, True, version
     with resp:
         if resp.status == 206:
             first, total = content_range(resp)
             if first is not None and first != start:
                 raise XprojError(f"{url}: asked for bytes from {start}, the server sent from {first}")
-            return _pump(resp, feeder, stats, skip=0, timeout_url=url), total, True
+            fed = _pump(resp, feeder, stats, skip=0, timeout_url=url)
+            return fed, total, True, validator(resp) if start == 0 else version
+        if start and version:
+            raise Changed()  # 200 to If-Range: another version, whose start we do not have
         # 200: Range ignored. Skip what we already have, then stream until enough lines.
         length = resp.headers.get("Content-Length")
         fed = _pump(resp, feeder, stats, skip=start, timeout_url=url)
-        return fed, int(length) if length else None, False
+        return fed, int(length) if length else None, False, version
 
 
 def _pump(resp, feeder, stats: TransferStats, *, skip: int, timeout_url: str) -> int:

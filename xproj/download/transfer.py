@@ -64,11 +64,17 @@ def _reason(url: str, exc: BaseException) -> str:
 
 
 def open_url(url: str, timeout: float, stats: TransferStats, start: int | None = None,
-             end: int | None = None):
-    """GET ``url`` (optionally a byte range); HTTP errors other than 416 raise XprojError."""
+             end: int | None = None, if_range: str | None = None):
+    """GET ``url`` (optionally a byte range); HTTP errors other than 416 raise XprojError.
+
+    With ``if_range`` (a validator from :func:`validator`) the server sends the range only if
+    the file is still that version, else the whole new file with status 200.
+    """
     headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity"}
     if start is not None:
         headers["Range"] = f"bytes={start}-" + ("" if end is None else str(end))
+        if if_range:
+            headers["If-Range"] = if_range
     stats.requests += 1
     try:
         return urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=timeout)
@@ -92,3 +98,12 @@ def content_range(resp) -> tuple[int | None, int | None]:
     first = None if m.group(1) == "*" else int(m.group(1))
     total = None if m.group(2) == "*" else int(m.group(2))
     return first, total
+
+
+def validator(resp) -> str | None:
+    """What names this version of the file for ``If-Range``: a strong ``ETag``, else
+    ``Last-Modified`` (weak ETags may not be used there); ``None`` when the server sends neither."""
+    etag = resp.headers.get("ETag")
+    if etag and not etag.startswith("W/"):
+        return etag
+    return resp.headers.get("Last-Modified") or None

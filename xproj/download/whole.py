@@ -1,5 +1,11 @@
 """Whole files: downloaded to ``<name>.part``, resumed with ``Range: bytes=<size>-`` after a
-dropped connection, checked against the registry and renamed when complete."""
+dropped connection, checked against the registry and for their shape (:mod:`.shape`), and renamed
+when complete.
+
+A resumption carries ``If-Range`` with the validator recorded when the ``.part`` was started
+(:mod:`.resume`): a file changed on the server since comes back whole and replaces the
+``.part``, and a ``.part`` with no recorded validator is restarted from zero, never resumed.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,16 @@ import os
 import time
 from pathlib import Path
 
+from ..errors import XprojError
 from ..resources import Resource
 from .gunzip import gunzip_file
-from .transfer import BLOCK, NETWORK_ERRORS, Interrupted, NetworkDown, TransferStats, content_range, open_url
+from .transfer import (BLOCK, NETWORK_ERRORS, Interrupted, NetworkDown, TransferStats, content_range, open_url,
+                       validator)
 from .mirror import mirror_url
 from .progress import progress_bar
+from .resume import discard, forget, record_validator, recorded_validator
+from .shape import check_shape
+from .sidecar import record
 from .verify import verify_download
 
 
@@ -22,10 +33,15 @@ def fetch_whole(resource: Resource, dest: Path, *, progress: bool, retries: int,
         # fastText loads only uncompressed .bin: download the .gz, check it, then gunzip.
         gz = dest.with_name(dest.name + ".gz")
         _download(url, gz, resource, progress=progress, retries=retries, timeout=timeout, stats=stats)
-        gunzip_file(gz, dest)
+        try:
+            gunzip_file(gz, dest, url)  # decompressing to the end is the check of its shape
+        except XprojError:
+            gz.unlink()
+            raise
         gz.unlink()
-        return dest
-    _download(url, dest, resource, progress=progress, retries=retries, timeout=timeout, stats=stats)
+    else:
+        _download(url, dest, resource, progress=progress, retries=retries, timeout=timeout, stats=stats)
+    record(dest, source=url)
     return dest
 
 
@@ -60,19 +76,29 @@ def _download(url: str, dest: Path, resource: Resource | None, *, progress, retr
                     f"the partial file {part} is kept and the next attempt resumes from it"
                 ) from None
             time.sleep(min(0.2 * failures, 2.0))
-    verify_download(url, part, resource)
+    try:
+        verify_download(url, part, resource)
+        check_shape(part, resource.format if resource else "", url)
+    except XprojError:
+        discard(part)
+        raise
     os.replace(part, dest)
+    forget(part)
 
 
 def _transfer(url: str, part: Path, *, progress: bool, timeout: float, stats: TransferStats) -> None:
     have = part.stat().st_size if part.exists() else 0
-    resp = open_url(url, timeout, stats, have if have else None)
+    version = recorded_validator(part, url) if have else None
+    if have and version is None:  # nothing to check it against: it may be another version, or NULs
+        discard(part)
+        have = 0
+    resp = open_url(url, timeout, stats, have or None, if_range=version)
     if getattr(resp, "code", None) == 416:  # the .part already holds the whole file?
         _, total = content_range(resp)
         resp.close()
         if total == have:
             return
-        part.unlink()
+        discard(part)
         have = 0
         resp = open_url(url, timeout, stats)
     with resp:
@@ -80,11 +106,14 @@ def _transfer(url: str, part: Path, *, progress: bool, timeout: float, stats: Tr
         if resp.status == 206:
             first, total = content_range(resp)
             if first != have:  # not the range we asked for: start over from byte 0
-                part.unlink()
+                discard(part)
                 raise Interrupted(f"server sent bytes from {first}, not {have}; restarting", 0)
             stats.resumed = stats.resumed or have > 0
         else:
-            mode, have = "wb", 0  # 200: the server ignored Range; start over
+            # 200: a first request, a server that ignores Range, or (If-Range) a file that has
+            # changed since the .part was started; in every case the body is the whole file.
+            mode, have = "wb", 0
+            record_validator(part, url, validator(resp))
             length = resp.headers.get("Content-Length")
             total = int(length) if length and length.isdigit() else None
         with open(part, mode) as f, progress_bar(
