@@ -169,15 +169,17 @@ def test_lock_file_round_trip_and_mismatch(mirror, tmp_path, monkeypatch, capsys
     monkeypatch.setenv("XPROJ_LOCK", str(lock))
     assert fetch("dict:en-es", offline=True) == dict_path  # matches
     # the cached copy changes: one line naming the file, expected and actual
-    dict_path.write_bytes(dictionary_bytes(101))
+    changed = dictionary_bytes(100).replace(b"palabra7\n", b"vocablo7\n")
+    dict_path.write_bytes(changed)
     capsys.readouterr()
     assert cli.main(["download", "get", "dict:en-es", "--offline"]) == 1
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1
     assert "en-es.txt" in err and entries["dict:en-es"]["sha256"] in err
-    assert sha256(dictionary_bytes(101)) in err
-    # a fresh download that differs from the lock is deleted
+    assert sha256(changed) in err
+    # a fresh download that differs from the lock (the server's file changed) is deleted
     dict_path.unlink()
+    mirror.files[DICT_EN_ES] = changed
     with pytest.raises(ChecksumError, match="expected"):
         fetch("dict:en-es", progress=False)
     assert not dict_path.exists()

@@ -1,19 +1,22 @@
-"""The ``xproj download`` subcommand: vectors, dictionary, dataset, get, list."""
+"""The ``xproj download`` subcommand: vectors, dictionary, dataset, get, list, lock."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from .. import paths
 from ..errors import XprojError
 from ..resources import list_resources
 from .fetching import fetch
+from .lock import LOCK_ENV, LOCK_NAME, locked_entries, write_lock
 from .mirror import base_url
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
-    """Add ``xproj download`` subcommands: vectors, dictionary, dataset, get, list."""
+    """Add ``xproj download`` subcommands: vectors, dictionary, dataset, get, list, lock."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--offline", action="store_true",
                         help="do not use the network; fail with instructions if not cached")
@@ -41,7 +44,13 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     p = sub.add_parser("get", parents=[common], help="any resource by spec, e.g. aligned:es@50000")
     p.add_argument("spec")
 
-    sub.add_parser("list", help="print the registry of resources")
+    sub.add_parser("list", help="print the registry of resources and which are verified")
+
+    p = sub.add_parser("lock", help="write the URL, size and sha256 of every resource in the cache")
+    p.add_argument("--data-dir", default=None,
+                   help="cache directory (default: $XPROJ_DATA or the user cache dir)")
+    p.add_argument("--file", default=None,
+                   help=f"lock file to write (default: ${LOCK_ENV} or ./{LOCK_NAME}, which fetch checks)")
 
 
 def _spec_from_args(args) -> str:
@@ -60,14 +69,36 @@ def _spec_from_args(args) -> str:
 
 def _print_list(out=None) -> None:
     out = out or sys.stdout  # looked up at call time (tests capture sys.stdout)
+    lock, entries = locked_entries()
     for row in list_resources():
         print(f"{row['source']:<13} {row['description']}", file=out)
         print(f"{'':<13} e.g. {row['example']}   licence: {row['licence']}", file=out)
         print(f"{'':<13} {row['url']}", file=out)
         if row["languages"]:
             print(f"{'':<13} {len(row['languages'])}: {' '.join(row['languages'])}", file=out)
+        print(f"{'':<13} {_verification(row, entries)}", file=out)
         print(file=out)
     print(f"cache: {paths.data_dir()}   mirror: {base_url()}", file=out)
+    print(f"lock: {lock} ({len(entries)} resources)" if lock else
+          f"lock: none (${LOCK_ENV} or ./{LOCK_NAME}; 'xproj download lock' writes one)", file=out)
+
+
+def _verification(row: dict, entries: dict) -> str:
+    """Which of a source's resources are checked against a sha256, and which are not."""
+    if row["sha256"]:
+        return "verified: sha256 from the registry"
+    source = row["source"]
+    locked = sorted(name for name in entries if name == source or name.startswith(source + ":"))
+    if not locked:
+        return "unverified: no sha256 in the registry nor in a lock file"
+    return f"verified by the lock file: {' '.join(locked)}; any other: unverified"
+
+
+def _write_lock(args) -> int:
+    target = Path(args.file or os.environ.get(LOCK_ENV, "").strip() or LOCK_NAME).expanduser()
+    entries = write_lock(target, args.data_dir)
+    print(f"{target}: {len(entries)} resources locked" + (f" ({' '.join(entries)})" if entries else ""))
+    return 0
 
 
 def run_from_args(args) -> int:
@@ -75,6 +106,8 @@ def run_from_args(args) -> int:
     if getattr(args, "what", None) in (None, "list"):
         _print_list()
         return 0
+    if args.what == "lock":
+        return _write_lock(args)
     spec = _spec_from_args(args)
     path = fetch(spec, offline=args.offline, data_dir=args.data_dir, progress=not args.quiet)
     print(path)

@@ -10,9 +10,11 @@ from pathlib import Path
 from ..errors import ResourceNotFoundError
 from ..resources import MARC_LAYOUT, Resource, lookup
 from .cache import cache_path, is_complete
+from .lock import check_against_lock, is_locked
 from .transfer import TIMEOUT, NetworkDown, TransferStats
 from .mirror import mirror_url
 from .progress import progress_enabled
+from .sidecar import check_recorded
 from .top import derive_top_locally, fetch_top
 from .whole import fetch_files, fetch_whole
 
@@ -69,7 +71,11 @@ def fetch(
     ResourceNotFoundError
         Offline or unreachable and not cached; the message says where to put the file by hand.
     ChecksumError
-        The download does not match the registry's size or SHA-256 (nothing is left cached).
+        The file does not match the registry's size or SHA-256, the lock file's (``XPROJ_LOCK``
+        or ``./xproj.lock.json``), or, cached, the sidecar xproj wrote with it; a new download
+        that does not match is deleted.
+    InputFormatError
+        The download is truncated or malformed (nothing is left cached).
     """
     stats = TransferStats()
     path = _fetch(lookup(spec_or_resource), top, offline, data_dir, stats,
@@ -83,9 +89,20 @@ def _fetch(resource: Resource, top, offline, data_dir, stats: TransferStats, **o
         resource = resource.with_top(top)
     dest = cache_path(resource, data_dir)
     if is_complete(resource, dest):
+        if is_locked(resource):
+            check_against_lock(resource, dest, fresh=False)
+        else:
+            check_recorded(dest)
         return dest
     if resource.format == "user":
         return _user_supplied(resource, dest)
+    path = _make(resource, dest, offline, data_dir, stats, **opts)
+    check_against_lock(resource, path, fresh=True)
+    return path
+
+
+def _make(resource: Resource, dest: Path, offline, data_dir, stats: TransferStats, **opts) -> Path:
+    """Cut ``resource`` from a larger cached copy, or download it."""
     if resource.top is not None:
         local = derive_top_locally(resource, dest, data_dir)
         if local is not None:

@@ -34,6 +34,7 @@ module                    job
 :mod:`.record`            :class:`Resource` and :class:`UnknownResourceError`
 :mod:`.sources`           language tables and one builder per source: :data:`SOURCES`
 :mod:`.specs`             specs parsed and looked up: :func:`lookup`, :func:`list_resources`
+:mod:`.filenames`         a cached file's name back to its spec: :func:`spec_of_filename`
 ========================  ==================================================================
 """
 
@@ -55,6 +56,7 @@ from .sources import (  # noqa: F401  (the other constants: attributes since 0.1
     ZENODO_WEBIS,
 )
 from .specs import languages, list_resources, lookup, parse_spec
+from .filenames import spec_of_filename
 
 __all__ = [
     "Resource",
@@ -70,4 +72,5 @@ __all__ = [
     "parse_spec",
     "list_resources",
     "languages",
+    "spec_of_filename",
 ]

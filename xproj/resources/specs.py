@@ -92,7 +92,8 @@ def languages(source: str) -> tuple:
 
 
 def list_resources() -> list[dict]:
-    """One row per source for ``xproj download list``: source, description, example, languages."""
+    """One row per source for ``xproj download list``: source, description, example, url,
+    licence, languages and the example's ``sha256`` (``None`` when the registry has none)."""
     examples = {
         "aligned": "aligned:es@50000",
         "muse": "muse:fr",
@@ -115,6 +116,7 @@ def list_resources() -> list[dict]:
                 "url": res.url or (res.files[0][1] if res.files else "(user-supplied)"),
                 "licence": res.licence,
                 "languages": languages(source),
+                "sha256": res.sha256,  # None: the publisher gives no checksum
             }
         )
     return rows
