@@ -147,7 +147,8 @@ def test_top_n_records_size_and_sha256_and_later_loads_check_them(mirror, tmp_pa
     data[-3] = ord("7") if data[-3] != ord("7") else ord("8")  # same size, other content
     path.write_bytes(bytes(data))
     os.utime(path, ns=(1, 1))
-    with pytest.raises(ChecksumError, match=rf"{path.name}: sha256 {sha256(bytes(data))}, expected {record['sha256']}"):
+    problem = rf"{path.name}: sha256 {sha256(bytes(data))}, expected {record['sha256']}"
+    with pytest.raises(ChecksumError, match=problem):
         fetch("aligned:es@100", offline=True)
 
 

@@ -9,8 +9,18 @@
   sources are decompressed on the fly (``zlib``, ``wbits=31``) and read the same way.
 * **Whole files** go to ``<name>.part`` and are renamed when complete: an interrupted download
   resumes from the size of the ``.part`` file (``Range: bytes=<size>-``), also automatically
-  when the connection drops mid-transfer. The SHA-256 is checked where the registry knows it;
-  on a mismatch the download is deleted and :class:`ChecksumError` raised.
+  when the connection drops mid-transfer, but only with ``If-Range`` and the validator (ETag or
+  Last-Modified) recorded in ``<name>.part.json`` when the transfer started: a file changed on
+  the server comes back whole, and a ``.part`` with no record is restarted from zero. The
+  SHA-256 is checked where the registry knows it; on a mismatch the download is deleted and
+  :class:`ChecksumError` raised.
+* **Shape.** Nothing malformed enters the cache: every line of a top-N cut has the header's
+  dimension and there are as many as the header announces; a whole ``.vec`` is checked at its
+  ends and counted, a dictionary has two columns, a gzip file decompresses to its end. A failed
+  check deletes the download and raises one :class:`~xproj.errors.InputFormatError`.
+* **Checksums.** Files xproj writes (top-N cuts, whole downloads) get their size and SHA-256 in
+  ``<name>.sha256.json``, checked when they are used again. ``xproj download lock`` writes a
+  lock file of the cache; :func:`fetch` checks against ``$XPROJ_LOCK`` or ``./xproj.lock.json``.
 * **Offline.** With ``offline=True``, ``--offline`` or ``XPROJ_OFFLINE=1``, and whenever the
   network cannot be reached, a missing resource raises one :class:`ResourceNotFoundError`
   naming the resource, the URL and the exact path where the file can be put by hand.
@@ -31,7 +41,11 @@ module                    job
 :mod:`.toplines`          the header and first N lines of a ``.vec`` byte stream
 :mod:`.gunzip`            gzip decompressed on the fly, or a whole downloaded ``.gz``
 :mod:`.verify`            size and SHA-256 checks: :class:`ChecksumError`
+:mod:`.sidecar`           size and SHA-256 recorded beside the files xproj writes
+:mod:`.shape`             a whole download's shape (``.vec``, dictionary, gzip)
+:mod:`.resume`            the validator a ``.part`` was started with (``.part.json``)
 :mod:`.cache`             where a resource is cached (:func:`cache_path`), what is there
+:mod:`.lock`              lock files: written from the cache, checked by :func:`fetch`
 :mod:`.top`               top N words: cut from a cached copy, or over growing ranges
 :mod:`.whole`             whole files through ``.part``, resumed and retried
 :mod:`.fetching`          :func:`fetch`, :func:`resolve`, offline messages

@@ -36,8 +36,9 @@ def recorded(path: Path) -> dict | None:
         entry = json.loads(sidecar_path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    ok = isinstance(entry, dict) and isinstance(entry.get("size"), int) and isinstance(entry.get("sha256"), str)
-    return entry if ok else None
+    if not isinstance(entry, dict):
+        return None
+    return entry if isinstance(entry.get("size"), int) and isinstance(entry.get("sha256"), str) else None
 
 
 def size_and_sha256(path: Path) -> tuple[int, str]:

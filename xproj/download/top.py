@@ -17,8 +17,8 @@ from ..errors import XprojError
 from ..resources import Resource
 from .cache import top_candidates
 from .gunzip import Gunzip
-from .transfer import (BLOCK, NETWORK_ERRORS, Interrupted, NetworkDown, TransferStats, content_range, open_url,
-                       validator)
+from .transfer import (BLOCK, NETWORK_ERRORS, Interrupted, NetworkDown, TransferStats, content_range,
+                       open_url, validator)
 from .mirror import mirror_url
 from .progress import progress_bar
 from .sidecar import record
@@ -60,8 +60,9 @@ def fetch_top(resource: Resource, dest: Path, *, progress: bool, retries: int, t
             break
         except Changed:
             if attempt == _ATTEMPTS:
-                raise XprojError(f"{url}: the file changed on the server {attempt} times while its top "
-                                 f"{resource.top} words were fetched; nothing was cached, try again later") from None
+                raise XprojError(
+                    f"{url}: the file changed on the server {attempt} times while its top {resource.top} "
+                    "words were fetched; nothing was cached, try again later") from None
     if sink.count < resource.top:  # the file has fewer words than asked for
         rewrite_header(dest, sink.count, sink.dim)
     record(dest, source=url)

@@ -16,8 +16,8 @@ from pathlib import Path
 from ..errors import XprojError
 from ..resources import Resource
 from .gunzip import gunzip_file
-from .transfer import (BLOCK, NETWORK_ERRORS, Interrupted, NetworkDown, TransferStats, content_range, open_url,
-                       validator)
+from .transfer import (BLOCK, NETWORK_ERRORS, Interrupted, NetworkDown, TransferStats, content_range,
+                       open_url, validator)
 from .mirror import mirror_url
 from .progress import progress_bar
 from .resume import discard, forget, record_validator, recorded_validator
