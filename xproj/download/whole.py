@@ -73,7 +73,8 @@ def _download(url: str, dest: Path, resource: Resource | None, *, progress, retr
             if failures > retries:
                 raise NetworkDown(
                     f"the transfer from {url} kept failing ({exc.args[0]}); "
-                    f"the partial file {part} is kept and the next attempt resumes from it"
+                    f"the partial file {part} is kept and the next attempt resumes from it if the server "
+                    "still has the same version"
                 ) from None
             time.sleep(min(0.2 * failures, 2.0))
     try:
