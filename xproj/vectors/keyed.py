@@ -110,6 +110,11 @@ class WordVectors:
     def __repr__(self):
         return f"WordVectors(n_words={len(self)}, dim={self.dim}, lang={self.lang!r})"
 
+    def describe(self) -> str:
+        """How messages name these vectors: ``"es vectors (wiki.es.vec)"``."""
+        what = f"{self.lang} vectors" if self.lang else "vectors"
+        return f"{what} ({self.source})" if self.source else what
+
     @property
     def stats(self) -> dict | None:
         """Deprecated alias of :attr:`load_stats`."""
