@@ -93,18 +93,12 @@ def test_mislabelled_gzip_dictionary_gives_one_line(tmp_path):
         read_dictionary(p)
 
 
-def test_unreadable_dictionary_gives_one_line(tmp_path):
-    import os
-
+def test_unreadable_dictionary_gives_one_line(tmp_path, monkeypatch):
+    from test_vectors import deny_reading
     from xproj.errors import XprojError
 
-    if os.geteuid() == 0:
-        pytest.skip("chmod cannot hide a file from root")
     p = tmp_path / "locked.txt"
     p.write_text("a b\n", encoding="utf-8")
-    p.chmod(0)
-    try:
-        with pytest.raises(XprojError, match="locked.txt: permission denied"):
-            read_dictionary(p)
-    finally:
-        p.chmod(0o644)
+    deny_reading(p, monkeypatch)
+    with pytest.raises(XprojError, match="locked.txt: permission denied"):
+        read_dictionary(p)
