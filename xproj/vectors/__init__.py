@@ -15,6 +15,7 @@ module                    job
 :mod:`.fasttext_bin`      fastText ``.bin`` models: :func:`read_fasttext_bin`
 :mod:`.spacy_vectors`     a spaCy pipeline's vectors: :func:`from_spacy`
 :mod:`.cache`             :func:`load_vectors` through the memory-mapped cache
+:mod:`.cache_entry`       a cache entry's files, checksums and checks (``xproj cache``)
 :mod:`.normalize`         :func:`unit_length`, :func:`center`, :func:`normalize`
 ========================  ==================================================================
 

@@ -234,7 +234,7 @@ def _parse_each(nums, words, rests, dim: int, header, malformed):
         row, problem = _parse_line(rest, dim)
         if problem:
             if header is not None and problem.startswith("has ") and num == 2:
-                problem += f" but the header says {dim}"
+                problem = problem.replace(f", expected {dim}", f" but the header says {dim}")
             malformed(num, problem)
             continue
         good_words.append(word)
