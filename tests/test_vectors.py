@@ -326,6 +326,9 @@ def test_malformed_header_line_is_named_as_such(tmp_path, first):
 
 
 def test_skip_advice_names_the_config_key(tmp_path):
+    from xproj.vectors import ON_BAD_LINE
+
+    assert ON_BAD_LINE == {"error": "raise", "skip": "skip"}  # for config choices and the run
     with pytest.raises(InputFormatError, match=r'set vectors.on_bad_line = "skip" \(or errors="skip" in load_vectors\)'):
         read_vec(write(tmp_path / "bad.vec", "2 2\na 1 2\nb 1 x\n"))
 

@@ -34,7 +34,7 @@ from .fasttext_bin import FastTextOOV, read_fasttext_bin
 from .keyed import WordVectors
 from .normalize import NORMALIZERS, center, normalize, unit_length
 from .spacy_vectors import from_spacy
-from .text import read_vec, write_vec
+from .text import ON_BAD_LINE, read_vec, write_vec
 
 # Models saved by xproj 0.1 pickled the subword builder under this name.
 _FastTextOOV = FastTextOOV
@@ -52,4 +52,5 @@ __all__ = [
     "center",
     "normalize",
     "NORMALIZERS",
+    "ON_BAD_LINE",
 ]

@@ -32,7 +32,8 @@ _BLOCK_LINES = 2048  # text held per block stays small next to the matrix (bench
 _FIRST_CAPACITY = 65536  # rows allocated when no header gives the count
 # A row or two of zeros (padding, "</s>") is common; beyond this share the file is suspect.
 _ZERO_SHARE_WARNED = 0.1
-# How a reader in a run is told to skip bad lines (run option, then the API argument).
+# The run option vectors.on_bad_line -> the readers' ``errors``; and how a message advises it.
+ON_BAD_LINE = {"error": "raise", "skip": "skip"}
 SKIP_ADVICE = 'set vectors.on_bad_line = "skip" (or errors="skip" in load_vectors)'
 
 
