@@ -72,3 +72,33 @@ def test_real_muse_dictionaries():
     assert te == test
     ja = read_dictionary(shared_file("data", "muse", "en-ja.0-5000.txt"))  # TAB-separated
     assert all(len(p) == 2 for p in ja) and len(ja) > 1000
+
+
+# -- issue 9: every bad input gets one clear line ---------------------------------------------
+
+
+def test_byte_order_mark_keeps_the_first_pair(tmp_path):
+    p = tmp_path / "bom.txt"
+    p.write_bytes("\ufeffthe el\ncat gato\n".encode("utf-8"))
+    assert read_dictionary(p) == [("the", "el"), ("cat", "gato")]
+
+
+@pytest.mark.xfail(reason="needs the xproj._io.open_binary fix of branch io-predict", strict=False)
+def test_mislabelled_gzip_dictionary_gives_one_line(tmp_path):
+    from xproj.errors import XprojError
+
+    p = tmp_path / "d.txt.gz"
+    p.write_bytes(b"a b\n")
+    with pytest.raises(XprojError, match="d.txt.gz"):
+        read_dictionary(p)
+
+
+def test_unreadable_dictionary_gives_one_line(tmp_path, monkeypatch):
+    from test_vectors import deny_reading
+    from xproj.errors import XprojError
+
+    p = tmp_path / "locked.txt"
+    p.write_text("a b\n", encoding="utf-8")
+    deny_reading(p, monkeypatch)
+    with pytest.raises(XprojError, match="locked.txt: permission denied"):
+        read_dictionary(p)

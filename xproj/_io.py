@@ -10,7 +10,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import ResourceNotFoundError
+from .errors import ResourceNotFoundError, XprojError
 
 _OPENERS = {".gz": gzip.open, ".xz": lzma.open, ".lzma": lzma.open, ".bz2": bz2.open}
 
@@ -23,7 +23,10 @@ def open_binary(path):
     if path.is_dir():
         raise ResourceNotFoundError(f"{path}: is a directory, expected a file")
     opener = _OPENERS.get(path.suffix.lower(), open)
-    return opener(path, "rb")
+    try:
+        return opener(path, "rb")
+    except PermissionError:
+        raise XprojError(f"{path}: permission denied (the file is not readable)") from None
 
 
 def open_text(path, encoding="utf-8", errors="strict"):

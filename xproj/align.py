@@ -239,8 +239,8 @@ def fit_mapping(
     VectorMapping
     """
     if src.dim != tgt.dim:
-        raise ShapeError(f"source vectors have dimension {src.dim} but target vectors {tgt.dim}; "
-                         "both spaces must have the same dimension")
+        raise ShapeError(f"{src.describe()} have dimension {src.dim} but {tgt.describe()} have "
+                         f"{tgt.dim}; both spaces must have the same dimension")
     pairs = seed_pairs(dictionary, src, tgt)
     name = seed_name or (str(dictionary) if isinstance(dictionary, (str, Path)) else "seed dictionary")
     s_idx, t_idx = to_indices(pairs, src, tgt, name=name)

@@ -21,6 +21,7 @@ COMMANDS = {
     "adapt": ("xproj.adapt", "learn a language's statistics from unlabelled texts; save the adapted model"),
     "download": ("xproj.download", "fetch real resources (vectors, dictionaries, datasets)"),
     "train-vectors": ("xproj.train_vectors", "train fastText vectors on your own corpus"),
+    "cache": ("xproj.cache_cmd", "verify or clear the cache of loaded vectors"),
 }
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2

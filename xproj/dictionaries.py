@@ -29,7 +29,8 @@ class NoOverlapError(XprojError, ValueError):
 def read_dictionary(path, *, lowercase=False, errors="raise") -> Pairs:
     """Read a MUSE-style dictionary file (``src tgt`` a line, space or TAB separated).
 
-    Blank lines are ignored; duplicate pairs keep their first occurrence. A line without
+    Blank lines and a byte-order mark are ignored; duplicate pairs keep their first
+    occurrence. A line without
     exactly two fields raises :class:`~xproj.errors.InputFormatError` naming the line
     (``errors="skip"`` skips it).
     """
@@ -43,6 +44,8 @@ def read_dictionary(path, *, lowercase=False, errors="raise") -> Pairs:
                 if errors == "skip":
                     continue
                 raise InputFormatError(path, f"not valid UTF-8 ({exc.reason})", line=lineno) from None
+            if lineno == 1:  # a byte-order mark (Windows editors) would join the first word
+                line = line.removeprefix("\ufeff").strip()
             if not line:
                 continue
             parts = line.split()

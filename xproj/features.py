@@ -63,7 +63,8 @@ class AlignedSpace:
             raise ValueError("an AlignedSpace needs at least one language")
         dims = {lang: wv.dim for lang, wv in spaces.items()}
         if len(set(dims.values())) != 1:
-            raise ShapeError(f"languages have different dimensions: {dims}")
+            raise ShapeError("languages have different dimensions: " + ", ".join(
+                f"{wv.describe()} {wv.dim}-d" for wv in spaces.values()))
         self.spaces = dict(spaces)
         self._lookups = {}
         self._sif_prob = {}

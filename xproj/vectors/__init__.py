@@ -15,6 +15,7 @@ module                    job
 :mod:`.fasttext_bin`      fastText ``.bin`` models: :func:`read_fasttext_bin`
 :mod:`.spacy_vectors`     a spaCy pipeline's vectors: :func:`from_spacy`
 :mod:`.cache`             :func:`load_vectors` through the memory-mapped cache
+:mod:`.cache_entry`       a cache entry's files, checksums and checks (``xproj cache``)
 :mod:`.normalize`         :func:`unit_length`, :func:`center`, :func:`normalize`
 ========================  ==================================================================
 
@@ -33,7 +34,7 @@ from .fasttext_bin import FastTextOOV, read_fasttext_bin
 from .keyed import WordVectors
 from .normalize import NORMALIZERS, center, normalize, unit_length
 from .spacy_vectors import from_spacy
-from .text import read_vec, write_vec
+from .text import ON_BAD_LINE, read_vec, write_vec
 
 # Models saved by xproj 0.1 pickled the subword builder under this name.
 _FastTextOOV = FastTextOOV
@@ -51,4 +52,5 @@ __all__ = [
     "center",
     "normalize",
     "NORMALIZERS",
+    "ON_BAD_LINE",
 ]

@@ -2,11 +2,13 @@
 
 The first load of a file reads it (:func:`~xproj.vectors.read_vec` or
 :func:`~xproj.vectors.read_fasttext_bin`) and writes an entry keyed by the source file and the
-load options; later loads memory-map the entry's matrix.
+load options; later loads check the entry cheaply (:mod:`.cache_entry`) and memory-map its
+matrix. An entry that fails the check is removed and rebuilt from the source, with a warning.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -14,15 +16,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Iterable
 
-from .._io import atomic_write
 from ..errors import ResourceNotFoundError, XprojError
+from .cache_entry import entry_prefixes, open_entry, remove_entry, write_entry
 from .fasttext_bin import FastTextOOV, read_fasttext_bin
 from .keyed import WordVectors, sibling
-from .text import read_vec
+from .text import log_load_warnings, read_vec
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: the marker records the files' sizes, shape and checksums
 
 
 def cache_key(path, options: Mapping) -> str:
@@ -52,8 +54,11 @@ def load_vectors(
     The first load writes ``<key>.npy``, ``<key>.vocab.txt`` and ``<key>.json`` into
     ``cache_dir`` (default :func:`xproj.paths.cache_dir`); the key covers the file's path,
     size and modification time and the load options, so a changed file or other options
-    make a new entry. Later loads memory-map the matrix (read-only). All writes are atomic:
-    the ``.json`` marker is written last, so a half-written entry is never used.
+    make a new entry. Later loads check the entry's sizes, matrix header and vocabulary
+    checksum, then memory-map the matrix (read-only); an entry failing the check is removed
+    and rebuilt, with a warning (``xproj cache verify`` also hashes the matrices). All writes
+    are atomic: the ``.json`` marker is written last, so a half-written entry is never used.
+    The warnings of the first read (skipped lines, zero vectors...) are logged on every load.
 
     Parameters are those of :func:`~xproj.vectors.read_vec`; ``cache=False`` reads the file
     every time.
@@ -88,47 +93,40 @@ def load_vectors(
     cdir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     key = cache_key(path, options)
     prefix = cdir / key
-    marker = sibling(prefix, ".json")
     oov = FastTextOOV(path) if is_bin else None
-    if marker.exists():
+    if sibling(prefix, ".json").exists():
         try:
-            return _open_cached(prefix, path, lang, oov)
-        except (XprojError, ValueError, OSError) as exc:  # a damaged entry: rebuild it
-            log.warning("cache entry %s unusable (%s); rebuilding", prefix, exc)
+            wv = open_entry(prefix, lang=lang, source=str(path), oov=oov)
+            log_load_warnings(path, wv.load_stats)  # what the first read let through, again
+            return wv
+        except (XprojError, ValueError, OSError, EOFError) as exc:  # damaged: rebuild it
+            log.warning("%s: unusable cache entry (%s); removing it and rebuilding from %s",
+                        prefix, exc, path)
+            with contextlib.suppress(OSError):  # a read-only cache: the write below says so
+                remove_entry(prefix)
     wv = read()
     try:
-        wv.save(prefix)
-        with atomic_write(marker, "w") as f:
-            json.dump({"source": str(path.resolve()), "options": options, "n_words": len(wv),
-                       "dim": wv.dim, "stats": wv.load_stats}, f, default=str)
-        _remove_stale(cdir, path.name, keep=key)
+        write_entry(prefix, wv, {"source": str(path.resolve()), "options": options,
+                                 "n_words": len(wv), "dim": wv.dim, "stats": wv.load_stats})
+        _remove_stale(cdir, path.name, keep=prefix)
     except OSError as exc:  # a read-only cache directory must not break loading
         log.warning("could not write the vector cache in %s: %s", cdir, exc)
         return wv
-    return _open_cached(prefix, path, lang, oov)
+    return open_entry(prefix, lang=lang, source=str(path), oov=oov)
 
 
-def _open_cached(prefix: Path, path: Path, lang, oov) -> WordVectors:
-    """A cache entry, memory-mapped, labelled with its source file and read statistics."""
-    stats = json.loads(sibling(prefix, ".json").read_text()).get("stats")
-    return WordVectors.load(prefix, lang=lang, source=str(path), oov=oov, load_stats=stats)
-
-
-def _remove_stale(cdir: Path, name: str, keep: str):
+def _remove_stale(cdir: Path, name: str, keep: Path):
     """Drop cache entries of an older version of the same file (same name, other key, and
     whose recorded source path no longer matches size/mtime). Only entries for this file name."""
-    for marker in cdir.glob(f"{name}.*.json"):
-        key = marker.name[: -len(".json")]
-        if key == keep:
+    for prefix in entry_prefixes(cdir, name):
+        if prefix == keep:
             continue
         try:
-            meta = json.loads(marker.read_text())
+            meta = json.loads(sibling(prefix, ".json").read_text())
             src = Path(meta["source"])
-            if src.exists():
-                # Another entry of the same file with different options is still valid.
-                if cache_key(src, meta["options"]) == key:
-                    continue
-            for suffix in (".json", ".npy", ".vocab.txt"):
-                (cdir / (key + suffix)).unlink(missing_ok=True)
+            # Another entry of the same file with different options is still valid.
+            if src.exists() and cache_key(src, meta["options"]) == prefix.name:
+                continue
+            remove_entry(prefix)
         except (OSError, ValueError, KeyError):
             continue

@@ -46,8 +46,9 @@ class WordVectors:
         Builds vectors for unseen words; ``None`` when the model has no subwords.
     load_stats : dict or None
         Set by the text reader (and kept through the cache): ``lines`` read, ``skipped``
-        malformed lines, ``duplicates``, words ``filtered`` out by the vocabulary, and the
-        ``header`` (``(count, dim)``, a list once through the cache's JSON, or ``None``).
+        malformed lines, ``duplicates``, words ``filtered`` out by the vocabulary, the
+        ``header`` (``(count, dim)``, a list once through the cache's JSON, or ``None``), the
+        ``zero_vectors`` kept, and the ``warnings`` logged (again on every cached load).
         ``None`` for vectors not read from a text file, and for copies (:meth:`with_vectors`).
     """
 
@@ -109,6 +110,11 @@ class WordVectors:
 
     def __repr__(self):
         return f"WordVectors(n_words={len(self)}, dim={self.dim}, lang={self.lang!r})"
+
+    def describe(self) -> str:
+        """How messages name these vectors: ``"es vectors (wiki.es.vec)"``."""
+        what = f"{self.lang} vectors" if self.lang else "vectors"
+        return f"{what} ({self.source})" if self.source else what
 
     @property
     def stats(self) -> dict | None:

@@ -4,10 +4,15 @@ A file is an optional ``count dim`` header, then one ``word v1 ... vdim`` line a
 ``.gz``, ``.xz`` or ``.bz2``. :func:`read_vec` reads blocks of lines and parses each block's
 numbers with one ``np.fromstring`` call; only a block holding a malformed line is parsed again
 line by line, to name the line.
+
+What the reader meets and lets through (skipped lines, a header that disagrees with the body
+in skip mode, vectors that are all zeros) is kept in ``load_stats["warnings"]`` and logged by
+:func:`log_load_warnings`, on the first read and on every load from the cache.
 """
 
 from __future__ import annotations
 
+import codecs
 import logging
 import warnings
 from itertools import islice
@@ -25,6 +30,11 @@ log = logging.getLogger(__name__)
 
 _BLOCK_LINES = 2048  # text held per block stays small next to the matrix (bench/bench_load.py)
 _FIRST_CAPACITY = 65536  # rows allocated when no header gives the count
+# A row or two of zeros (padding, "</s>") is common; beyond this share the file is suspect.
+_ZERO_SHARE_WARNED = 0.1
+# The run option vectors.on_bad_line -> the readers' ``errors``; and how a message advises it.
+ON_BAD_LINE = {"error": "raise", "skip": "skip"}
+SKIP_ADVICE = 'set vectors.on_bad_line = "skip" (or errors="skip" in load_vectors)'
 
 
 def read_vec(
@@ -51,14 +61,17 @@ def read_vec(
     errors : {"raise", "skip"}
         What to do with a malformed line (wrong number of values, non-numbers, bad UTF-8):
         raise :class:`~xproj.errors.InputFormatError` naming the file and line, or skip it
-        and log the count. Duplicate words always keep the first occurrence (counted).
+        and log the count. A header whose word count disagrees with the body raises too, or
+        is logged in skip mode. A first line that is neither a header nor a vector line like
+        the second always raises: no dimension can be trusted. Duplicate words always keep
+        the first occurrence (counted).
     lang : str, optional
 
     Returns
     -------
     WordVectors
         With :attr:`~WordVectors.load_stats`: lines read, skipped lines, duplicates, words
-        filtered out, header.
+        filtered out, header, all-zero vectors kept, and the warnings logged.
     """
     if errors not in ("raise", "skip"):
         raise ValueError("errors must be 'raise' or 'skip'")
@@ -70,7 +83,7 @@ def read_vec(
         header, dim, first = _read_header(f, path)
         kept = KeptRows(_capacity(header, limit), dim, lowercase, wanted_words(vocabulary, lowercase))
         n_lines = 0  # data lines consumed (for limit and the header check)
-        for start, lines in _blocks(f, first, limit):
+        for start, lines in _blocks(f, first, 1 if header is None else 2, limit):
             n_lines += len(lines)
             nums, words, rests = _split_words(lines, start, malformed)
             if not words:
@@ -79,17 +92,29 @@ def read_vec(
             if values is None:  # some line is malformed: find which, line by line
                 words, values = _parse_each(nums, words, rests, dim, header, malformed)
             kept.add(words, values)
-    _check_line_count(path, header, limit, n_lines)
+    line_count = _line_count_problem(header, limit, n_lines)
+    if line_count:
+        malformed.whole_file(line_count)
     if not kept.words:
         raise InputFormatError(path, "no word vectors could be read" + (
             " (none of the requested vocabulary is in the file)" if kept.keep is not None else ""))
+    matrix = kept.matrix()
+    n_zero = int(np.count_nonzero(~matrix.any(axis=1)))
     stats = {"lines": n_lines, "skipped": malformed.count, "duplicates": kept.duplicates,
-             "filtered": kept.filtered, "header": header}
+             "filtered": kept.filtered, "header": header, "zero_vectors": n_zero,
+             "warnings": malformed.warnings + _zero_warning(n_zero, len(matrix))}
     if stats["skipped"]:
-        log.warning("%s: skipped %d malformed lines", path, stats["skipped"])
+        stats["warnings"].append(f"skipped {stats['skipped']} malformed lines")
+    log_load_warnings(path, stats)
     if stats["duplicates"]:
         log.info("%s: %d duplicate words, kept the first occurrence", path, stats["duplicates"])
-    return WordVectors(kept.words, kept.matrix(), lang=lang, source=str(path), load_stats=stats)
+    return WordVectors(kept.words, matrix, lang=lang, source=str(path), load_stats=stats)
+
+
+def log_load_warnings(path, stats: dict | None):
+    """Log what a read let through (``load_stats["warnings"]``), one line each, naming ``path``."""
+    for warning in (stats or {}).get("warnings") or ():
+        log.warning("%s: %s", path, warning)
 
 
 # -- the reader's steps ----------------------------------------------------------------------
@@ -102,20 +127,36 @@ def _parse_header(line: bytes):
 
 
 def _read_header(f, path: Path):
-    """Read line 1: ``(header or None, dim, [line 1] when it is already a vector else [])``."""
+    """Read the header: ``(header or None, dim, the data lines already read)``.
+
+    Without a header (GloVe style) the dimension is the number of values on line 1, which
+    must agree with line 2's: both are returned as data lines.
+    """
     first = f.readline()
     if not first:
         raise InputFormatError(path, "empty file: expected a 'count dim' header or vectors")
+    # A byte-order mark (Windows editors) would glue itself to the count or the first word;
+    # this is the one place the reader sees the start of the file.
+    first = first.removeprefix(codecs.BOM_UTF8)
     header = _parse_header(first)
-    if header is None:  # GloVe style: the dimension is the number of values on line 1
-        dim = len(first.rstrip().split(b" ")) - 1
-        if dim <= 0:
-            raise InputFormatError(path, "no vector values after the word", line=1)
-        return None, dim, [first]
-    dim = header[1]
-    if dim <= 0:
-        raise InputFormatError(path, f"header gives dimension {dim}", line=1)
-    return header, dim, []
+    if header is not None:
+        if header[1] <= 0:
+            raise InputFormatError(path, f"header gives dimension {header[1]}", line=1)
+        return header, header[1], []
+    dim, second = _n_values(first), f.readline()
+    n_second = _n_values(second) if second.strip() else dim
+    if dim <= 0 or n_second != dim:
+        shown = first.decode("utf-8", "replace").strip()[:60]
+        detail = (f"it has {dim} values after the first word, line 2 has {n_second}" if dim > 0
+                  else "no values after the first word")
+        raise InputFormatError(path, "first line is not a '<count> <dim>' header nor a vector "
+                               f"line ({detail}): {shown!r}", line=1)
+    return None, dim, [first, second] if second else [first]
+
+
+def _n_values(line: bytes) -> int:
+    """Values on a vector line: its fields but the word."""
+    return len(line.split()) - 1
 
 
 def _capacity(header, limit: int | None) -> int:
@@ -126,15 +167,17 @@ def _capacity(header, limit: int | None) -> int:
     return max(capacity, 1)
 
 
-def _blocks(f, first: list[bytes], limit: int | None):
+def _blocks(f, first: list[bytes], lineno: int, limit: int | None):
     """``(number of the first line, raw lines)`` blocks of data lines, ``limit`` lines at most.
 
-    ``first`` is line 1 when it holds a vector (no header); the rest come from ``f``.
+    ``first`` are the data lines the header check already read, from line ``lineno``; the
+    rest come from ``f``.
     """
-    n_lines = len(first)  # limit >= 1, so line 1 always fits
+    first = first[:limit]  # limit >= 1, so line 1 always fits
+    n_lines = len(first)
     if first:
-        yield 1, first
-    lineno = 2
+        yield lineno, first
+    lineno += n_lines
     while limit is None or n_lines < limit:
         want = _BLOCK_LINES if limit is None else min(_BLOCK_LINES, limit - n_lines)
         lines = list(islice(f, want))
@@ -192,7 +235,7 @@ def _parse_each(nums, words, rests, dim: int, header, malformed):
         row, problem = _parse_line(rest, dim)
         if problem:
             if header is not None and problem.startswith("has ") and num == 2:
-                problem += f" but the header says {dim}"
+                problem = problem.replace(f", expected {dim}", f" but the header says {dim}")
             malformed(num, problem)
             continue
         good_words.append(word)
@@ -223,32 +266,44 @@ def _is_float(s):
 
 
 class _Malformed:
-    """What to do with a malformed line: raise, naming the file and line, or count it."""
+    """What to do with a malformed line: raise, naming the file and line, or count it.
+
+    A problem of the whole file (:meth:`whole_file`) raises too, or becomes a warning.
+    """
 
     def __init__(self, path: Path, errors: str):
         self.path, self.skip, self.count = path, errors == "skip", 0
+        self.warnings: list[str] = []
 
     def __call__(self, line: int, problem: str):
         if not self.skip:
-            raise InputFormatError(self.path, problem + " (pass errors='skip' to skip such lines)",
+            raise InputFormatError(self.path, f"{problem}; to skip such lines, {SKIP_ADVICE}",
                                    line=line)
         self.count += 1
 
+    def whole_file(self, problem: str):
+        if not self.skip:
+            raise InputFormatError(self.path, f"{problem}; to use the lines there are, {SKIP_ADVICE}")
+        self.warnings.append(problem)
 
-def _check_line_count(path: Path, header, limit: int | None, n_lines: int):
-    """The file must hold as many vector lines as its header says (or ``limit`` of them)."""
+
+def _line_count_problem(header, limit: int | None, n_lines: int) -> str | None:
+    """How the body disagrees with the header's word count, as far as ``limit`` lets us see."""
     if header is None:
-        return
+        return None
     n_expected = header[0]
-    if limit is None and n_lines != n_expected:
-        raise InputFormatError(
-            path, f"the header says {n_expected} words but the file has {n_lines} vector lines"
-        )
-    if limit is not None and n_lines < min(limit, n_expected):
-        raise InputFormatError(
-            path,
-            f"the header says {n_expected} words but the file ends after {n_lines} vector lines",
-        )
+    if n_lines > n_expected:  # reading stopped at limit (> the count) or at the end
+        at_least = "at least " if limit is not None and n_lines == limit else ""
+        return f"header says {n_expected} words, the file has {at_least}{n_lines}"
+    if n_lines < n_expected and (limit is None or n_lines < limit):
+        return f"header says {n_expected} words, the file has {n_lines}"
+    return None
+
+
+def _zero_warning(n_zero: int, n_rows: int) -> list[str]:
+    if n_zero and n_zero >= _ZERO_SHARE_WARNED * n_rows:
+        return [f"{n_zero} of {n_rows} vectors are all zeros (a truncated or badly converted file?)"]
+    return []
 
 
 # -- writing ---------------------------------------------------------------------------------
