@@ -69,3 +69,29 @@ def test_missing_sudachi_gives_install_hint(monkeypatch):
             get_preprocessor("ja", split_mode="B")
     finally:
         ja_mod.japanese_nlp.cache_clear()
+
+
+# ------------------------------------------------------------------ Sudachi's input limit
+SUDACHI_MAX_BYTES = 49_149  # SudachiPy 0.6 refuses longer input ("Input is too long")
+
+
+def test_text_longer_than_sudachi_limit_gives_its_tokens(ja):
+    sentence = "部屋はとても綺麗でした。"
+    text = sentence * (200_000 // len(sentence.encode()))  # ~200 KB
+    assert len(text.encode()) > 4 * SUDACHI_MAX_BYTES
+    assert ja(text) == ja(sentence) * (200_000 // len(sentence.encode()))
+
+
+def test_long_sentence_without_boundaries_is_cut_between_characters(ja):
+    # one "sentence" of 1- and 3-byte characters: byte cuts must fall between characters
+    text = "aホテル" * 20_000  # 200 KB, no 。！？ or newline
+    tokens = ja(text)
+    assert tokens and "\ufffd" not in "".join(tokens)
+    assert set("".join(tokens)) == set("aホテル")
+
+
+def test_long_document_does_not_fail_its_batch(ja):
+    long = "良いホテルでした！" * 10_000
+    out = ja.pipe(["良い", long, "悪い"], batch_size=3)
+    assert out[0] == ["良い"] and out[2] == ["悪い"]
+    assert out[1] == ja("良いホテルでした！") * 10_000

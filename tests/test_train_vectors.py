@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from xproj import cli
-from xproj.errors import InputFormatError, ResourceNotFoundError
+from xproj.errors import ConfigError, InputFormatError, ResourceNotFoundError
 from xproj.train_vectors import train_vectors
 
 REPO = Path(__file__).resolve().parents[1]
@@ -149,3 +149,71 @@ def test_real_english_text_gives_sensible_neighbours(tmp_path):
     terrible = set(neighbours(words, matrix, "terrible"))
     assert terrible & {"horrible", "awful", "bad", "horribly", "awfully", "terribly", "dreadful",
                        "lame"}, terrible
+
+
+# ------------------------------------------------------------------ bad options, failed runs
+def run_cli(tmp_path, *options, corpus=None, out=None):
+    """``xproj train-vectors`` on a small generated corpus; returns the exit code."""
+    corpus = corpus or generated_corpus(tmp_path / "c.txt.xz", n=100)
+    return cli.main([
+        "train-vectors", "--lang", "en", "--corpus", str(corpus),
+        "--out", str(out or tmp_path / "out" / "v"), "--dim", "8", "--epochs", "1",
+        "--min-count", "1", "--threads", "1", "--no-preprocess", *options,
+    ])
+
+
+def one_error_line(capsys) -> str:
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    return err[0]
+
+
+@pytest.mark.parametrize("options, option", [
+    (["--dim", "0"], "--dim"), (["--dim", "-3"], "--dim"), (["--epochs", "0"], "--epochs"),
+    (["--min-count", "0"], "--min-count"), (["--threads", "0"], "--threads"),
+    (["--minn", "-1"], "--minn"), (["--minn", "5", "--maxn", "3"], "--minn"),
+    (["--max-lines", "0"], "--max-lines"),
+])
+def test_bad_option_exits_2_before_any_work(tmp_path, capsys, options, option):
+    assert run_cli(tmp_path, *options) == 2
+    assert option in one_error_line(capsys)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("kw, name", [
+    ({"dim": 0}, "dim"), ({"ws": 0}, "ws"), ({"lr": 0.0}, "lr"), ({"model": "glove"}, "model"),
+    ({"epochs": 1.5}, "epochs"),
+])
+def test_bad_argument_is_config_error(tmp_path, kw, name):
+    with pytest.raises(ConfigError, match=name):
+        train_vectors("en", generated_corpus(tmp_path / "c.txt.xz", n=10), tmp_path / "o" / "v",
+                      preprocess=False, **kw)
+    assert not (tmp_path / "o").exists()
+
+
+def test_output_folder_that_is_a_file_exits_2(tmp_path, capsys):
+    (tmp_path / "taken").write_text("a file")
+    assert run_cli(tmp_path, out=tmp_path / "taken" / "v") == 2
+    assert "--out" in one_error_line(capsys)
+
+
+def test_missing_or_empty_corpus_exits_1_before_any_work(tmp_path, capsys):
+    assert run_cli(tmp_path, corpus=tmp_path / "missing.txt") == 1
+    assert "missing.txt" in one_error_line(capsys)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    assert run_cli(tmp_path, corpus=tmp_path / "empty.txt") == 1
+    assert "empty.txt" in one_error_line(capsys)
+    assert not (tmp_path / "out").exists()
+
+
+def test_failure_after_training_leaves_no_outputs(tmp_path, capsys, monkeypatch):
+    import xproj.vectors
+
+    def disk_full(wv, path, **kw):
+        Path(path).write_bytes(b"12 8\nthe 0.1")  # half a file, then the disk is full
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(xproj.vectors, "write_vec", disk_full)
+    assert run_cli(tmp_path) == 1
+    assert "No space left" in one_error_line(capsys)
+    assert list((tmp_path / "out").iterdir()) == []  # no .bin, no .vec, no temporaries

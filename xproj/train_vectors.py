@@ -24,14 +24,17 @@ PosixPath('vectors/es.100d.vec')
 
 from __future__ import annotations
 
+import math
+import numbers
 import os
 import tempfile
 from pathlib import Path
 
 from ._io import open_text
-from .errors import InputFormatError, XprojError
+from .errors import ConfigError, InputFormatError, ResourceNotFoundError, XprojError
 
-__all__ = ["train_vectors", "write_training_file", "configure_parser", "run_from_args"]
+__all__ = ["train_vectors", "check_options", "write_training_file", "configure_parser",
+           "run_from_args"]
 
 MODELS = ("skipgram", "cbow")
 _BATCH = 2000  # lines per preprocessing batch
@@ -148,21 +151,33 @@ def train_vectors(
 
     Raises
     ------
+    ConfigError
+        An option is out of range (see :func:`check_options`) or `out_prefix` cannot be
+        written (its folder is a file); raised before any work.
     ResourceNotFoundError
-        A corpus file is missing.
+        A corpus file is missing (checked before any work).
     InputFormatError
-        The corpus holds no tokens, or none occurs ``min_count`` times.
+        A corpus file is empty, holds no tokens, or none occurs ``min_count`` times.
+    XprojError
+        The outputs cannot be written (disk full...). Outputs are written under temporary
+        names and renamed at the end, so a failed run leaves no ``.bin`` or ``.vec``.
     """
-    if model not in MODELS:
-        raise XprojError(f"model must be one of {', '.join(MODELS)}, got {model!r}")
+    check_options(model=model, dim=dim, epochs=epochs, min_count=min_count, threads=threads,
+                  minn=minn, maxn=maxn, seed=seed, max_lines=max_lines, lr=lr, ws=ws)
     if isinstance(corpus_paths, (str, os.PathLike)):
         corpus_paths = [corpus_paths]
     corpus_paths = [Path(p) for p in corpus_paths]
+    _check_corpus(corpus_paths)
     prefix = Path(out_prefix)
-    prefix.parent.mkdir(parents=True, exist_ok=True)
     bin_path, vec_path = _with_suffix(prefix, ".bin"), _with_suffix(prefix, ".vec")
+    _check_output(prefix, (bin_path, vec_path))
+    if preprocess:
+        _preprocessor(lang)  # an unknown language fails here, before any work
+    prefix.parent.mkdir(parents=True, exist_ok=True)
 
-    # The training text is temporary: it can be as large as the corpus and is not needed after.
+    # Everything is written in a temporary folder beside the outputs (the training text can be
+    # as large as the corpus) and the outputs are renamed into place only when both are
+    # complete: a failed run leaves neither a .bin nor a .vec.
     with tempfile.TemporaryDirectory(prefix=".xproj-train-", dir=prefix.parent) as tmp:
         train_file = Path(tmp) / "train.txt"
         with open(train_file, "wb") as out:
@@ -173,26 +188,121 @@ def train_vectors(
             raise InputFormatError(corpus_paths[0], "no tokens to train on (empty corpus?)")
         options = dict(
             input=str(train_file), model=model, dim=int(dim), epoch=int(epochs),
-            minCount=int(min_count), thread=max(1, int(threads)), minn=int(minn),
-            maxn=int(maxn), lr=float(lr), ws=int(ws), verbose=0,
+            minCount=int(min_count), thread=int(threads), minn=int(minn), maxn=int(maxn),
+            lr=float(lr), ws=int(ws), verbose=0,
         )
         try:
             ft = _train(options, seed)
-        except (RuntimeError, ValueError) as exc:  # e.g. "Empty vocabulary. Try a smaller -minCount value."
+        except (RuntimeError, ValueError, MemoryError) as exc:  # e.g. "Empty vocabulary. Try a smaller -minCount value."
             hint = ""
-            if "NaN" in str(exc) and int(maxn) == 0:
+            if "NaN" in str(exc) and maxn == 0:
                 # seen with fasttext-numpy2-wheel 0.9.x: training without subwords diverges
                 hint = " (training without subwords, maxn=0, fails with this binding: use maxn>0)"
-            raise InputFormatError(corpus_paths[0], f"fastText could not train: {exc}{hint}") from None
-        tmp_bin = Path(tmp) / "model.bin"
-        ft.save_model(str(tmp_bin))
-        os.replace(tmp_bin, bin_path)  # same directory, so the rename is atomic
-    _write_vec(ft, vec_path, lang)
+            raise InputFormatError(corpus_paths[0], f"fastText could not train: "
+                                   f"{exc or type(exc).__name__}{hint}") from None
+        tmp_bin, tmp_vec = Path(tmp) / "model.bin", Path(tmp) / "model.vec"
+        try:
+            ft.save_model(str(tmp_bin))
+            _write_vec(ft, tmp_vec, lang)
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise XprojError(f"{vec_path}: cannot write the vectors ({exc})") from None
+        _publish([(tmp_bin, bin_path), (tmp_vec, vec_path)])
     if warm_cache:
         from .vectors import load_vectors
 
-        load_vectors(vec_path, lang=lang)
+        try:
+            load_vectors(vec_path, lang=lang)
+        except Exception:  # the .vec cannot be read back: it is of no use, do not leave it
+            _remove(bin_path, vec_path)
+            raise
     return vec_path
+
+
+# --- validation, before any work ------------------------------------------------------------
+
+# Library argument -> command-line option, so that messages make sense to both callers.
+_OPTIONS = {"model": "--model", "dim": "--dim", "epochs": "--epochs", "min_count": "--min-count",
+            "threads": "--threads", "minn": "--minn", "maxn": "--maxn", "seed": "--seed",
+            "max_lines": "--max-lines", "out_prefix": "--out"}
+
+
+def _name(arg: str) -> str:
+    return f"{arg} ({_OPTIONS[arg]})" if arg in _OPTIONS else arg
+
+
+def _check_int(arg: str, value, minimum: int | None = None) -> None:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ConfigError(f"{_name(arg)}: must be an integer, got {value!r}")
+    if minimum is not None and value < minimum:
+        raise ConfigError(f"{_name(arg)}: must be at least {minimum}, got {value}")
+
+
+def check_options(*, model, dim, epochs, min_count, threads, minn, maxn, seed, max_lines, lr, ws) -> None:
+    """Raise :class:`~xproj.errors.ConfigError` for the first invalid training option.
+
+    ``dim``, ``epochs``, ``min_count``, ``threads``, ``ws`` and ``max_lines`` (unless None)
+    must be integers >= 1; ``minn`` and ``maxn`` integers >= 0 with ``minn <= maxn`` when
+    subwords are on (``maxn > 0``); ``lr`` a positive number; ``model`` one of :data:`MODELS`.
+    """
+    if model not in MODELS:
+        raise ConfigError(f"{_name('model')}: must be one of {', '.join(MODELS)}, got {model!r}")
+    for arg, value in (("dim", dim), ("epochs", epochs), ("min_count", min_count),
+                       ("threads", threads), ("ws", ws)):
+        _check_int(arg, value, 1)
+    _check_int("minn", minn, 0)
+    _check_int("maxn", maxn, 0)
+    if maxn > 0 and minn > maxn:
+        raise ConfigError(f"{_name('minn')}: must not exceed maxn ({maxn}), got {minn}")
+    if max_lines is not None:
+        _check_int("max_lines", max_lines, 1)
+    if seed is not None:
+        _check_int("seed", seed)
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not (math.isfinite(lr) and lr > 0):
+        raise ConfigError(f"lr: must be a positive number, got {lr!r}")
+
+
+def _check_corpus(paths: list[Path]) -> None:
+    if not paths:
+        raise ConfigError("corpus_paths (--corpus): no corpus file given")
+    for path in paths:
+        if not path.is_file():
+            what = "is a folder, expected a text file" if path.is_dir() else "no such corpus file"
+            raise ResourceNotFoundError(f"{path}: {what}")
+        if path.stat().st_size == 0:
+            raise InputFormatError(path, "empty corpus file: nothing to train on")
+
+
+def _check_output(prefix: Path, outputs) -> None:
+    folder = prefix.parent
+    while not folder.exists():  # the nearest folder that exists must be a writable folder
+        folder = folder.parent
+    if not folder.is_dir():
+        raise ConfigError(f"{_name('out_prefix')} {prefix}: {folder} is a file, not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ConfigError(f"{_name('out_prefix')} {prefix}: cannot write in {folder}")
+    for path in outputs:
+        if path.is_dir():
+            raise ConfigError(f"{_name('out_prefix')} {prefix}: {path} is a folder")
+
+
+# --- outputs --------------------------------------------------------------------------------
+
+
+def _publish(moves) -> None:
+    """Rename each finished temporary onto its output; on failure remove those already moved."""
+    done = []
+    try:
+        for src, dst in moves:
+            os.replace(src, dst)  # same folder, so each rename is atomic
+            done.append(dst)
+    except OSError as exc:
+        _remove(*done)
+        raise XprojError(f"{dst}: cannot write ({exc})") from None
+
+
+def _remove(*paths: Path) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
 
 
 def _train(options: dict, seed: int | None):

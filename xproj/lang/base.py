@@ -21,6 +21,7 @@ from collections.abc import Iterable
 
 from ..errors import ConfigError, ResourceNotFoundError
 from . import negation as _neg
+from .limits import tokenize_in_pieces
 from .normalize import (
     PLACEHOLDERS,
     SENTINEL_TO_PLACEHOLDER,
@@ -245,6 +246,18 @@ class Preprocessor:
         """Yield the raw token strings of each text, in order (one list per text)."""
         raise NotImplementedError
 
+    def _input_limits(self) -> tuple[int | None, int | None]:
+        """Longest text the tokenizer accepts: (UTF-8 bytes, characters), None for no limit.
+
+        Longer texts are tokenised in pieces (:mod:`xproj.lang.limits`) instead of failing.
+        """
+        return None, None
+
+    def _tokenize(self, texts: list[str], batch_size: int) -> Iterable[list[str]]:
+        max_bytes, max_chars = self._input_limits()
+        return tokenize_in_pieces(self._tokenize_batch, texts, batch_size,
+                                  max_bytes=max_bytes, max_chars=max_chars)
+
     def _lemma(self, word: str) -> str:
         """Lemma of a lower-case word (default: the word itself)."""
         return word
@@ -285,7 +298,7 @@ class Preprocessor:
         prepared = self._prepare(_check_text(text))
         if not prepared:
             return []
-        (tokens,) = self._tokenize_batch([prepared], 1)
+        (tokens,) = self._tokenize([prepared], 1)
         return self._finish(tokens)
 
     def pipe(self, texts, batch_size: int = 1000, n_jobs: int = 1) -> list[list[str]]:
@@ -340,7 +353,7 @@ class Preprocessor:
         finish = self._finish
         for start in range(0, len(texts), batch_size):
             prepared = [self._prepare(t) for t in texts[start : start + batch_size]]
-            out.extend(finish(toks) for toks in self._tokenize_batch(prepared, batch_size))
+            out.extend(finish(toks) for toks in self._tokenize(prepared, batch_size))
         return out
 
     def _pipe_parallel(self, texts, batch_size, n_workers) -> list[list[str]]:

@@ -26,6 +26,9 @@ from .base import Preprocessor
 __all__ = ["JapanesePreprocessor", "japanese_nlp"]
 
 _INSTALL_HINT = "Japanese needs SudachiPy and its dictionary: pip install 'xproj[ja]'"
+#: SudachiPy (0.6) raises "Input is too long" past this many UTF-8 bytes; longer texts are
+#: tokenised in pieces cut at sentence ends (see :mod:`xproj.lang.limits`).
+SUDACHI_MAX_BYTES = 49_149
 
 
 @functools.lru_cache(maxsize=None)
@@ -75,6 +78,9 @@ class JapanesePreprocessor(Preprocessor):
 
     def _transient_attrs(self):
         return ("_nlp",)
+
+    def _input_limits(self):
+        return SUDACHI_MAX_BYTES, None
 
     def _tokenize_batch(self, texts: list[str], batch_size: int) -> Iterable[list[str]]:
         tokenizer = self._nlp.tokenizer

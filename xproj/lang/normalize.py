@@ -42,10 +42,14 @@ SENTINELS = {"url": "xxurlxx", "email": "xxemailxx", "user": "xxuserxx"}
 SENTINEL_TO_PLACEHOLDER = {v: PLACEHOLDERS[k] for k, v in SENTINELS.items()}
 
 # C0/C1 control characters except tab/newline/CR (which are whitespace the tokenizers handle),
-# zero-width space, BOM, and lone UTF-16 surrogates (e.g. from badly decoded JSON): surrogates
-# cannot even be encoded as UTF-8, so they would crash any later write.
+# zero-width space, BOM: replaced by a space.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2028\u2029\ufeff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# Removed: lone UTF-16 surrogates (e.g. from badly decoded JSON), which cannot even be encoded
+# as UTF-8 and would crash any later write, and invisible format characters that would stick to
+# the word they touch and make it miss its vector: soft hyphen, word joiner, bidi marks,
+# embeddings, overrides and isolates ("ho\xadtel" is "hotel"). Zero-width (non-)joiners are
+# kept: they change the spelling of Persian, Indic and emoji sequences.
+_INVISIBLE = re.compile("[\ud800-\udfff\u00ad\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069]")
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # ASCII URL characters only, so that a URL glued to Chinese/Japanese text ("见http://x.cn酒店")
@@ -67,7 +71,7 @@ _COMBINING = re.compile("[\u0300-\u036f]")
 
 
 def clean_text(text: str) -> str:
-    """Replace control characters by spaces and drop lone surrogates.
+    """Replace control characters by spaces; drop lone surrogates and invisible format marks.
 
     Parameters
     ----------
@@ -77,7 +81,8 @@ def clean_text(text: str) -> str:
     -------
     str
         The text without characters that break tokenizers or UTF-8 encoding. Control
-        characters become spaces (so "a\\x00b" stays two words); surrogates are removed.
+        characters become spaces (so "a\\x00b" stays two words); surrogates, soft hyphens
+        and bidi marks are removed.
 
     Examples
     --------
@@ -87,7 +92,7 @@ def clean_text(text: str) -> str:
     if text.isascii() and text.isprintable():  # fast path for the common case
         return text
     text = _CONTROL.sub(" ", text)
-    return _SURROGATE.sub("", text)
+    return _INVISIBLE.sub("", text)
 
 
 def strip_accents(word: str) -> str:

@@ -2,8 +2,10 @@
 
 Used by the European languages (:mod:`xproj.lang.european`) and Arabic (:mod:`xproj.lang.ar`).
 Only ``nlp.tokenizer`` is run, never the pipeline: a blank pipeline has no components
-anyway, and calling the tokenizer directly skips ``Language.__call__`` overhead and its
-``max_length`` check (long documents are fine; use ``max_tokens`` to truncate).
+anyway, and calling the tokenizer directly skips ``Language.__call__`` overhead. Texts over
+``nlp.max_length`` characters are still tokenised in pieces (:mod:`xproj.lang.limits`), so
+that they never meet spaCy's limit whichever way the pipeline is called; long documents are
+fine (use ``max_tokens`` to truncate).
 """
 
 from __future__ import annotations
@@ -50,6 +52,9 @@ class SpacyPreprocessor(Preprocessor):
 
     def _transient_attrs(self):
         return ("_nlp", "_lemmas")
+
+    def _input_limits(self):
+        return None, self._nlp.max_length
 
     def _tokenize_batch(self, texts: list[str], batch_size: int) -> Iterable[list[str]]:
         tokenizer = self._nlp.tokenizer
