@@ -111,6 +111,9 @@ def main(argv=None) -> int:
     except XprojError as exc:
         print(f"xproj {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except ImportError as exc:  # an optional extra is missing; the message names what to install
+        print(f"xproj {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
