@@ -49,8 +49,11 @@ def test_rerun_from_resolved_config_is_identical(demo_run, tmp_path):
 def test_predict_keeps_every_row(demo_run, tmp_path):
     import csv
 
+    from xproj.model import load_model
+
     src = tmp_path / "in.csv"
-    words = "trudueda razi nunue mazo cuegado"
+    # words the model has vectors for (a text without any would not be scored)
+    words = " ".join(load_model(demo_run / "model-es.joblib")["model"].embedder_.space_["es"].words[100:105])
     lines = ["id,text"] + [f'{i},"{words}"' for i in range(30)] + ["99,broken,row", '100,"ok ' + words + '"']
     src.write_bytes(("\n".join(lines) + "\n").encode() + b'101,"\xff bad bytes"\n')
     out = tmp_path / "out.csv"
@@ -62,7 +65,7 @@ def test_predict_keeps_every_row(demo_run, tmp_path):
     assert bad == {"31": "3 columns, expected 2 (id, text)", "33": "not valid UTF-8"}
     assert all(r["label"] in ("negative", "positive") for r in rows if not r["error"])
     jl = tmp_path / "in.jsonl"
-    jl.write_text('{"text": "razi mazo"}\n{oops\n{"body": "x"}\n', encoding="utf-8")
+    jl.write_text(f'{{"text": "{words}"}}\n{{oops\n{{"body": "x"}}\n', encoding="utf-8")
     assert main(["predict", "--model", str(demo_run / "model-es.joblib"), "--input", str(jl),
                  "--lang", "es", "--output", str(tmp_path / "o2.csv")]) == 0
     rows = list(csv.DictReader((tmp_path / "o2.csv").open()))

@@ -83,7 +83,6 @@ def test_byte_order_mark_keeps_the_first_pair(tmp_path):
     assert read_dictionary(p) == [("the", "el"), ("cat", "gato")]
 
 
-@pytest.mark.xfail(reason="needs the xproj._io.open_binary fix of branch io-predict", strict=False)
 def test_mislabelled_gzip_dictionary_gives_one_line(tmp_path):
     from xproj.errors import XprojError
 
@@ -100,5 +99,5 @@ def test_unreadable_dictionary_gives_one_line(tmp_path, monkeypatch):
     p = tmp_path / "locked.txt"
     p.write_text("a b\n", encoding="utf-8")
     deny_reading(p, monkeypatch)
-    with pytest.raises(XprojError, match="locked.txt: permission denied"):
+    with pytest.raises(XprojError, match="locked.txt: cannot read it: permission denied"):
         read_dictionary(p)

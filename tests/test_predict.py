@@ -4,6 +4,7 @@ chunk size or the number of workers; adaptation is explicit."""
 
 import csv
 import json
+import os
 import random
 
 import pytest
@@ -109,6 +110,8 @@ def test_adapt_then_predict_equals_predict_adapt_on(model, world, tmp_path, caps
     (["--out", "{model}"], "--out .* is the --model file", 2),           # option errors: exit 2
     (["--lang", "xx"], "no vectors for 'xx'; it knows en, es", 2),
     (["--chunk-size", "0"], "--chunk-size must be at least 1", 2),
+    (["--out", "{tmp}"], "--out .*: is a directory", 2),
+    (["--text-column", "review"], "--text-column 'review': .* has no such column", 2),
     (["--input", "{tmp}/missing.csv"], "--input .*missing.csv: no such file", 1),  # data: exit 1
 ])
 def test_adapt_refuses_bad_options(model, tmp_path, capsys, args, message, code):
@@ -136,17 +139,17 @@ def test_keep_columns_and_clashing_names(model, world, tmp_path):
     rows = [(k, t, "gold", "2024") for k, t in docs(world, 5, "k", seed=6)]
     inp = write_csv(tmp_path / "in.csv", rows, header=("id", "text", "label", "date"))
     out = predict(model, inp, tmp_path / "all.csv")
-    assert list(out[0]) == ["row", "id", "text", "input_label", "date", *SCORES, "error"]
+    assert list(out[0]) == ["row", "id", "text", "input_label", "date", *SCORES, "coverage", "error"]
     assert out[0]["input_label"] == "gold" and out[0]["label"] in ("negative", "positive")
     out = predict(model, inp, tmp_path / "some.csv", "--keep-columns", "id,date")
-    assert list(out[0]) == ["row", "id", "date", *SCORES, "error"]
+    assert list(out[0]) == ["row", "id", "date", *SCORES, "coverage", "error"]
     assert main(["predict", "--model", str(model), "--input", str(inp), "--lang", "es",
                  "--output", str(tmp_path / "x.csv"), "--keep-columns", "id,nope"]) == 2
     jl = tmp_path / "in.jsonl"
     jl.write_text('{"id": 1, "text": "razi mazo", "meta": {"a": 1}}\n{"text": "razi", "row": 7}\n{oops\n',
                   encoding="utf-8")
     out = predict(model, jl, tmp_path / "jl.csv")
-    assert list(out[0]) == ["id", "text", "meta", "row", *SCORES, "error"]  # the input's 'row' is kept
+    assert list(out[0]) == ["id", "text", "meta", "row", *SCORES, "coverage", "error"]  # the input's 'row' is kept
     assert out[0]["meta"] == '{"a": 1}' and out[1]["row"] == "7" and out[2]["error"].startswith("invalid JSON")
 
 
@@ -163,3 +166,157 @@ def test_parquet_output(model, world, tmp_path):
     for r in table[:-1]:
         assert (r["label"], repr(r["probability"])) == as_csv[r["id"]][:2]
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+# -- bad input: one line, the documented exit code, nothing lost ------------------------------
+
+def run(capsys, model, inp, out, *extra):
+    """``(exit code, stdout, stderr)`` of one ``xproj predict``."""
+    code = main(["predict", "--model", str(model), "--input", str(inp), "--lang", "es", "--output", str(out),
+                 "--quiet", *extra])
+    cap = capsys.readouterr()
+    return code, cap.out, cap.err
+
+
+def read_rows(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.mark.parametrize("name, sep", [("q.csv", ","), ("q.tsv", "\t")])
+def test_a_stray_quote_costs_one_row(model, world, tmp_path, capsys, name, sep):
+    texts = [t for _, t in docs(world, 100, "z", seed=8)]
+    lines = [f"id{sep}text"] + [f'{i}{sep}{chr(34) if i == 11 else ""}{t}' for i, t in enumerate(texts, 1)]
+    inp = tmp_path / name
+    inp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = run(capsys, model, inp, tmp_path / "o.csv")
+    rows = read_rows(tmp_path / "o.csv")
+    assert code == 0 and len(rows) == 100 and out.startswith("100 rows in (101 lines read), 100 rows out")
+    assert [r["row"] for r in rows if r["error"]] == ["11"] and "quote" in rows[10]["error"]
+    assert rows[11]["id"] == "12" and rows[11]["label"] in ("negative", "positive")
+    assert "1 row not scored" in err and "11 (unclosed quote" in err
+
+
+def test_rows_over_several_lines_are_reported(model, tmp_path, capsys):
+    inp = tmp_path / "m.csv"
+    inp.write_text('id,text\n1,"razi\nmazo"\n2,razi\n', encoding="utf-8")
+    code, out, err = run(capsys, model, inp, tmp_path / "o.csv")
+    assert code == 0 and out.startswith("2 rows in (4 lines read)")
+    assert "1 row over several lines (quoted line breaks): row 1 (lines 2-3)" in err
+
+
+def test_output_equal_to_input_through_a_link_or_a_relative_path(model, tmp_path, capsys, monkeypatch):
+    inp = write_csv(tmp_path / "in.csv", [("1", "x y")])
+    before = inp.read_bytes()
+    (tmp_path / "link.csv").symlink_to(inp)
+    monkeypatch.chdir(tmp_path)
+    for out, extra in [(tmp_path / "link.csv", []), ("in.csv", []), ("../" + tmp_path.name + "/in.csv", []),
+                       (tmp_path / "a.csv", ["--adapt-on", "a.csv"])]:
+        write_csv(tmp_path / "a.csv", [("1", "x y")])
+        code, _, err = run(capsys, model, "in.csv", out, *extra)
+        assert code == 2 and err.count("\n") == 1 and "is the --" in err, (out, err)
+    assert inp.read_bytes() == before and (tmp_path / "link.csv").is_symlink()
+
+
+def test_texts_without_a_known_word_are_not_scored(model, world, tmp_path, capsys):
+    good = docs(world, 3, "g", seed=9)
+    inp = write_csv(tmp_path / "e.csv", good + [("empty", ""), ("blank", "  \t "), ("oov", "qqqx zzzy wwwv")])
+    code, _, err = run(capsys, model, inp, tmp_path / "o.csv")
+    rows = {r["id"]: r for r in read_rows(tmp_path / "o.csv")}
+    assert code == 0 and "3 rows not scored" in err
+    for k in ("empty", "blank", "oov"):
+        assert rows[k]["label"] == rows[k]["probability"] == rows[k]["p_positive"] == ""
+    assert rows["empty"]["error"] == rows["blank"]["error"] == "empty text"
+    assert rows["oov"]["error"] == "no word with a vector (0 of 3 tokens known)"
+    assert rows["oov"]["coverage"] == "0.0"
+    assert all(r["label"] and 0 < float(r["coverage"]) <= 1 and not r["error"] for k, r in rows.items() if k[0] == "g")
+    # the same rule in the API
+    from xproj.model import load_model
+
+    clf = load_model(model)["model"]
+    texts = [t for _, t in good] + ["", "  ", "qqqx zzzy wwwv"]
+    assert clf.scorable(texts, "es").tolist() == [True] * 3 + [False] * 3
+    cov = clf.coverage(texts, "es")
+    assert cov["known"][3:].tolist() == [0, 0, 0] and cov["tokens"][3:].tolist() == [0, 0, 3]
+    assert len(clf.predict(texts, "es")) == 6  # predict stays row for row
+
+
+def test_parquet_output_has_coverage(model, world, tmp_path, capsys):
+    pq = pytest.importorskip("pyarrow.parquet")
+    inp = write_csv(tmp_path / "e.csv", docs(world, 1, "a", seed=10) + [("b", "qqqx")])
+    assert run(capsys, model, inp, tmp_path / "o.parquet")[0] == 0
+    rows = pq.read_table(tmp_path / "o.parquet").to_pylist()
+    assert rows[0]["coverage"] > 0 and rows[1]["coverage"] == 0.0 and rows[1]["label"] is None
+
+
+def assert_one_line(code, err, expected_code, *words):
+    assert code == expected_code, err
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    for w in words:
+        assert w in err, (w, err)
+
+
+@pytest.mark.parametrize("content", [b"id,text\n1,razi\n", None])
+def test_damaged_compressed_input_is_one_line(model, tmp_path, capsys, content):
+    import gzip
+
+    inp = tmp_path / "in.csv.gz"
+    rows = "".join(f"{i},razi mazo {i * 7919}\n" for i in range(3000)).encode()
+    inp.write_bytes(content or gzip.compress(b"id,text\n" + rows)[:2000])  # not gzip / truncated
+    code, _, err = run(capsys, model, inp, tmp_path / "o.csv")
+    assert_one_line(code, err, 1, str(inp), "not a valid gzip file" if content else "truncated gzip file")
+    assert not any(p.name.startswith(("o.csv", ".o.csv")) for p in tmp_path.iterdir())
+
+
+def test_unreadable_input_is_one_line(model, tmp_path, capsys, monkeypatch):
+    from test_io import unreadable
+
+    inp = unreadable(write_csv(tmp_path / "in.csv", [("1", "razi")]), monkeypatch)
+    code, _, err = run(capsys, model, inp, tmp_path / "o.csv")
+    assert_one_line(code, err, 1, f"{inp}: cannot read it: permission denied")
+
+
+@pytest.mark.parametrize("where, problem", [("dir", "is a directory"), ("in_file", "is a file, not a folder"),
+                                            ("read_only", "permission denied")])
+def test_unwritable_output_is_refused_before_any_work(tmp_path, capsys, where, problem):
+    inp = write_csv(tmp_path / "in.csv", [("1", "razi")])
+    not_a_model = tmp_path / "m.joblib"  # loading it would fail: the output is checked first
+    not_a_model.write_text("not a model")
+    out = {"dir": tmp_path, "in_file": inp / "o.csv", "read_only": tmp_path / "ro" / "o.csv"}[where]
+    if where == "read_only":
+        out.parent.mkdir()
+        out.parent.chmod(0o555)
+        if os.access(out.parent, os.W_OK):
+            pytest.skip("running as root: a read-only folder is writable")
+    code, _, err = run(capsys, not_a_model, inp, out)
+    assert_one_line(code, err, 2, "--output", problem)
+
+
+def test_text_column_index_out_of_range(model, tmp_path, capsys):
+    inp = write_csv(tmp_path / "in.csv", [("1", "razi")])
+    code, _, err = run(capsys, model, inp, tmp_path / "o.csv", "--text-column", "5")
+    assert_one_line(code, err, 2, "--text-column 5", "2 columns")
+    assert not (tmp_path / "o.csv").exists()
+    assert run(capsys, model, inp, tmp_path / "o.csv", "--text-column", "1")[0] == 0
+
+
+def test_a_file_that_is_not_an_xproj_model(tmp_path, capsys):
+    import joblib
+
+    inp = write_csv(tmp_path / "in.csv", [("1", "razi")])
+    (tmp_path / "text.joblib").write_text("id,text\n1,a\n")
+    joblib.dump([1, 2, 3], tmp_path / "list.joblib")
+    for name in ("text.joblib", "list.joblib"):
+        code, _, err = run(capsys, tmp_path / name, inp, tmp_path / "o.csv")
+        assert_one_line(code, err, 1, name, "not an xproj model file")
+
+
+def test_a_file_in_the_wrong_format_stops_with_one_line(model, tmp_path, capsys):
+    inp = write_csv(tmp_path / "in.csv", [(str(i), f"razi {i}") for i in range(1000)])
+    code, _, err = run(capsys, model, inp, tmp_path / "o.csv", "--format", "jsonl")
+    assert_one_line(code, err, 1, str(inp), "as jsonl", "--format csv")
+    jl = tmp_path / "in.jsonl"
+    jl.write_text('{"text": "razi"}\n' * 5, encoding="utf-8")
+    code, _, err = run(capsys, model, jl, tmp_path / "o.csv", "--format", "csv")
+    assert_one_line(code, err, 2, "--format jsonl")
+    assert not (tmp_path / "o.csv").exists()

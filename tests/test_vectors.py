@@ -347,7 +347,6 @@ def test_dimension_mismatch_names_both_files_and_languages(tmp_path):
     assert all(s in str(e.value) for s in ("en.vec", "es.vec"))
 
 
-@pytest.mark.xfail(reason="needs the xproj._io.open_binary fix of branch io-predict", strict=False)
 @pytest.mark.parametrize("name, content", [
     ("notgzip.vec.gz", b"2 2\na 1 2\nb 3 4\n"),  # a plain file named .gz
     ("cut.vec.xz", lzma.compress(b"2 2\na 1 2\nb 3 4\n" * 50)[:40]),  # truncated
@@ -383,5 +382,5 @@ def test_unreadable_vector_file_gives_one_line(tmp_path, monkeypatch, name):
 
     p = write(tmp_path / name, VEC)
     deny_reading(p, monkeypatch)
-    with pytest.raises(XprojError, match=f"{name}: permission denied"):
+    with pytest.raises(XprojError, match=f"{name}: cannot read it: permission denied"):
         load_vectors(p)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .scoring import Scorer, check_chunk_size, check_distinct, check_input
+from .scoring import Scorer, check_chunk_size, check_distinct, check_input, check_output, check_text_column
 from .tables import Table
 
 
@@ -35,9 +35,11 @@ def adapt_file(model_path, input_path, out_path, *, lang, text_column="text", fm
     from .model import save_model
 
     check_chunk_size(chunk_size)
-    table = Table(check_input(input_path), fmt=fmt)
+    table = Table(check_input(input_path), fmt=fmt, format_option="--format")
     check_input(model_path, "--model")
     check_distinct(out_path, model_path, "--out", "--model")
+    check_output(out_path, "--out")
+    check_text_column(table, text_column)
     scorer = Scorer.open(model_path, lang)
     n = scorer.adapt(table, text_column, chunk_size=chunk_size, n_jobs=n_jobs)
     b = scorer.bundle

@@ -15,8 +15,10 @@ vectors by a weighted mean of word vectors:
 
 Out-of-vocabulary policy: a token is looked up as is, then lower-cased, lemmatised and
 accent-stripped (:class:`xproj.lang.VocabularyLookup`); tokens still not found are ignored.
-A document with no known token gets the zero vector; :meth:`DocumentEmbedder.coverage`
-counts known and unknown tokens of given documents.
+A document with no known token gets the zero vector (it cannot be scored: its label would be
+the classifier's label of the zero vector, the same for all such documents);
+:meth:`DocumentEmbedder.coverage` counts known and unknown tokens of given documents, in all
+or per document.
 
 :class:`Tokenizer` turns raw texts into token lists with the language's preprocessor (token
 lists pass through), so a classifier's pipeline starts from text. Both transformers take the
@@ -350,13 +352,31 @@ class DocumentEmbedder(TransformerMixin, BaseEstimator):
         """Embed documents of ``lang`` (same as ``transform(X, lang=lang)``)."""
         return self.transform(X, lang=lang)
 
-    def coverage(self, X, lang=None) -> dict:
+    def coverage(self, X, lang=None, *, per_document: bool = False) -> dict:
         """Token counts of documents: ``tokens``, ``oov_tokens``, ``oov_rate`` and
-        ``empty_docs`` (documents with no word that has a vector)."""
+        ``empty_docs`` (documents with no word that has a vector).
+
+        With ``per_document=True``, arrays with one value per document instead:
+        ``tokens``, ``known`` (tokens with a vector) and ``coverage`` (``known / tokens``,
+        0 for a document without tokens); ``lang`` may then be one code per document. A
+        document with ``known == 0`` is embedded as the zero vector: it cannot be scored.
+        """
         check_is_fitted(self, "space_")
-        indptr, _, n_tok, n_oov = docs_to_rows(_check_docs(X), self.space_.lookup(lang or self.lang))
+        X = _check_docs(X)
+        if per_document:
+            return self._coverage_per_document(X, lang)
+        indptr, _, n_tok, n_oov = docs_to_rows(X, self.space_.lookup(lang or self.lang))
         return {"tokens": n_tok, "oov_tokens": n_oov, "oov_rate": n_oov / n_tok if n_tok else 0.0,
                 "empty_docs": int(np.sum(np.diff(indptr) == 0))}
+
+    def _coverage_per_document(self, X, lang):
+        tokens = np.fromiter(map(len, X), dtype=np.int64, count=len(X))
+        known = np.zeros(len(X), dtype=np.int64)
+        for code, rows in _by_language(lang, len(X), self.lang):
+            docs = X if rows is None else [X[i] for i in rows]
+            known[slice(None) if rows is None else rows] = np.diff(docs_to_rows(docs, self.space_.lookup(code))[0])
+        coverage = np.divide(known, tokens, out=np.zeros(len(X)), where=tokens > 0)
+        return {"tokens": tokens, "known": known, "coverage": coverage}
 
     def _embed(self, X, lang):
         space = self.space_

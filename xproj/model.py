@@ -109,6 +109,9 @@ class CrossLingualClassifier(ClassifierMixin, BaseEstimator):
     the source's (:meth:`adaptation` says which). So a document's label and probability are
     a function of the document and the model only, never of the documents scored with it.
 
+    A document with no word that has a vector cannot be scored: :meth:`scorable` and
+    :meth:`coverage` say which (``predict`` still returns a label for it, row for row).
+
     Parameters
     ----------
     space : AlignedSpace
@@ -264,6 +267,25 @@ class CrossLingualClassifier(ClassifierMixin, BaseEstimator):
         """One line: which statistics documents of ``lang`` are standardised with."""
         check_is_fitted(self, "pipeline_")
         return self.standardizer_.describe(lang)
+
+    def coverage(self, X, lang=None) -> dict:
+        """Per document: ``tokens``, ``known`` (tokens with a vector) and ``coverage``
+        (``known / tokens``, 0 without tokens); see :meth:`DocumentEmbedder.coverage`."""
+        check_is_fitted(self, "pipeline_")
+        lang = self.fitted_lang_ if lang is None else lang
+        tokens = self.pipeline_[0].transform(X, lang=lang)
+        return self.embedder_.coverage(tokens, lang, per_document=True)
+
+    def scorable(self, X, lang=None) -> np.ndarray:
+        """Boolean mask: the documents with at least one word that has a vector.
+
+        The empty-document rule: a document without such a word (empty, blank, or every
+        token out of vocabulary) is embedded as the zero vector, so :meth:`predict` gives it
+        the label of the zero vector, the same for every such document. ``predict`` stays
+        row for row and still returns that label; report those documents as not scored
+        instead (``xproj predict`` leaves their label empty, the reason in ``error``).
+        """
+        return self.coverage(X, lang)["known"] > 0
 
     def transform(self, X, lang=None):
         """The features the estimator sees (embedded, standardised, components removed)."""

@@ -2,9 +2,17 @@
 
 Every input row gets exactly one output row, in order: the row number, the input's columns
 (all, or those of ``--keep-columns``), the predicted ``label``, its ``probability``, one
-``p_<class>`` column per class, and ``error``: for a row that cannot be read (bad JSON, a
-missing text field, wrong number of columns, bytes that are not UTF-8) the label is empty
-and ``error`` says why. Unreadable rows are also listed by number at the end.
+``p_<class>`` column per class, ``coverage`` (the share of the text's tokens that have a word
+vector) and ``error``. A row gets no label, and ``error`` says why, when it cannot be read
+(bad JSON, a missing text field, wrong number of columns, an unclosed quote, bytes that are
+not UTF-8) or cannot be scored: an empty text, or one with no word that has a vector (it
+would get the label of the zero vector, the same for all such texts). Rows without a label
+are also listed by number at the end, and rows continuing over several lines (quoted line
+breaks) are counted, so that a stray quote cannot silently swallow the rows after it.
+
+Options are checked before the model is loaded: the output must be writable and must not be
+the input (or ``--adapt-on``) file, the text column must exist; a file whose first rows
+mostly cannot be read in the format given stops at once (the format is wrong).
 
 A row's label depends only on that row and on the model: the language's centering and
 scaling statistics are those saved with the model (see ``xproj adapt``), or, with
@@ -28,12 +36,14 @@ import sys
 from pathlib import Path
 
 from .errors import ConfigError
-from .scoring import Scorer, check_chunk_size, check_distinct, check_input, text_of
+from .scoring import Scorer, check_chunk_size, check_distinct, check_input, check_output, check_text_column, text_of
 from .tables import Table
 from .writers import open_output
 
-#: Columns predict adds after the input's (``p_<class>`` per class between probability and error).
-OWN_COLUMNS = ("row", "label", "probability", "error")
+#: Columns predict adds after the input's (``p_<class>`` per class between probability and coverage).
+OWN_COLUMNS = ("row", "label", "probability", "coverage", "error")
+#: Rows without a label whose number and reason are kept for the summary.
+LISTED = 1000
 
 
 def _cell(value):
@@ -48,12 +58,12 @@ def output_columns(input_columns, label_names, has_proba: bool):
     its name in the input. A kept column whose name predict uses is renamed ``input_<name>``;
     ``row`` is left out when the input has a column of that name."""
     probs = [f"p_{n}" for n in label_names] if has_proba else []
-    ours = {"label", "probability", "error", *probs}
+    ours = {"label", "probability", "coverage", "error", *probs}
     kept = list(input_columns)
     cols = [] if "row" in kept else [("row", "int")]
     cols += [(f"input_{c}" if c in ours else c, "str") for c in kept]
-    cols += [("label", "str"), ("probability", "float")] + [(p, "float") for p in probs] + [("error", "str")]
-    return cols, kept
+    cols += [("label", "str"), ("probability", "float")] + [(p, "float") for p in probs]
+    return cols + [("coverage", "float"), ("error", "str")], kept
 
 
 def _kept_columns(table: Table, keep):
@@ -83,87 +93,99 @@ def predict_file(model_path, input_path, output_path, *, lang, text_column="text
     Returns
     -------
     dict
-        ``rows_in``, ``rows_out``, ``unreadable``, ``unreadable_rows`` (first 1000 (row,
-        reason)), ``adaptation`` (one line), ``output``.
+        ``rows_in``, ``rows_out``, ``lines`` (physical lines read, None for one JSON array),
+        ``multiline`` (rows over several lines: count and the first ``(row, line, end_line)``),
+        ``not_scored`` (rows without a label), ``not_scored_rows`` (the first 1000 ``(row,
+        reason)``), ``adaptation`` (one line), ``output``.
     """
     check_chunk_size(chunk_size)
-    table = Table(check_input(input_path), fmt=fmt)
+    table = Table(check_input(input_path), fmt=fmt, format_option="--format")
     check_distinct(output_path, input_path, "--output", "--input")
-    if table.fmt != "jsonl" and not str(text_column).isdigit() and text_column not in table.columns():
-        raise ConfigError(f"{input_path}: no column {text_column!r} in the header {table.columns()}; "
-                          "use --text-column")
+    check_output(output_path)
     adapt_table = None
     if adapt_on is not None:
+        check_distinct(output_path, adapt_on, "--output", "--adapt-on")
         same = Path(adapt_on).resolve() == Path(input_path).resolve()
-        adapt_table = Table(check_input(adapt_on, "--adapt-on"), fmt=fmt if same else None)
+        adapt_table = Table(check_input(adapt_on, "--adapt-on"), fmt=fmt if same else None, format_option="--format")
+    for t in filter(None, (table, adapt_table)):
+        check_text_column(t, text_column)
     kept = _kept_columns(table, keep_columns)
     scorer = Scorer.open(model_path, lang)
     if adapt_table is not None:
         scorer.adapt(adapt_table, text_column, chunk_size=chunk_size, n_jobs=n_jobs)
-    has_proba = hasattr(scorer.model, "predict_proba") and hasattr(scorer.model.estimator_, "predict_proba")
-    columns, kept = output_columns(kept, scorer.label_names, has_proba)
-    with_row = "row" not in kept
-    n_in, bad_rows, n_bad = 0, [], 0
+    columns, kept = output_columns(kept, scorer.label_names, scorer.has_proba)
+    tally = _Tally()
     pbar = None
     if progress:
         from tqdm import tqdm
 
         pbar = tqdm(unit="rows", desc="predict")
     with open_output(output_path, columns) as out:
-        chunk = []
-        for rec in _chunks_end(table):
-            if rec is not None:
-                n_in += 1
-                chunk.append(rec)
-            if chunk and (rec is None or len(chunk) >= chunk_size):
-                rows, errors = _score_chunk(scorer, chunk, text_column, kept, with_row, has_proba, n_jobs)
-                out.write(rows)
-                n_bad += len(errors)
-                bad_rows += errors[: max(0, 1000 - len(bad_rows))]
-                if pbar:
-                    pbar.update(len(chunk))
-                chunk = []
+        for chunk in _chunks(table, chunk_size):
+            out.write(_score_chunk(scorer, chunk, text_column, kept, "row" not in kept, n_jobs, tally))
+            if pbar:
+                pbar.update(len(chunk))
     if pbar:
         pbar.close()
-    return {"rows_in": n_in, "rows_out": n_in, "unreadable": n_bad, "unreadable_rows": bad_rows,
-            "adaptation": scorer.adaptation(), "output": str(output_path)}
+    return {**tally.summary(), "adaptation": scorer.adaptation(), "output": str(output_path)}
 
 
-def _chunks_end(table):
-    yield from table
-    yield None  # flush the last chunk
+class _Tally:
+    """What the summary says: rows, lines, rows over several lines, rows without a label."""
+
+    def __init__(self):
+        self.rows, self.lines, self.multiline, self.first_multiline = 0, 0, 0, None
+        self.not_scored, self.not_scored_rows = 0, []
+
+    def count(self, rec):
+        self.rows += 1
+        self.lines = None if rec.end_line is None or self.lines is None else rec.end_line
+        if rec.end_line is not None and rec.end_line > rec.line:
+            self.multiline += 1
+            self.first_multiline = self.first_multiline or (rec.row, rec.line, rec.end_line)
+
+    def unlabelled(self, row, reason):
+        self.not_scored += 1
+        if len(self.not_scored_rows) < LISTED:
+            self.not_scored_rows.append((row, reason))
+
+    def summary(self) -> dict:
+        return {"rows_in": self.rows, "rows_out": self.rows, "lines": self.lines,
+                "multiline": (self.multiline, self.first_multiline), "not_scored": self.not_scored,
+                "not_scored_rows": self.not_scored_rows}
 
 
-def _score_chunk(scorer, chunk, text_column, kept, with_row, has_proba, n_jobs):
-    texts, errors = [], []
+def _chunks(table, size):
+    chunk = []
+    for rec in table:
+        chunk.append(rec)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _score_chunk(scorer, chunk, text_column, kept, with_row, n_jobs, tally):
+    texts = []
     for rec in chunk:
-        text, err = (None, rec.error) if rec.error is not None else text_of(rec.fields, text_column)
-        texts.append(text)
-        if err is not None:
-            errors.append((rec.row, err))
-    good = [t for t in texts if t is not None]
-    probs = labels = None
-    if good:
-        tokens = scorer.tokens(good, n_jobs)
-        if has_proba:
-            probs = scorer.model.predict_proba(tokens, lang=scorer.lang)
-            labels = probs.argmax(axis=1)
-        else:
-            labels = [list(scorer.model.classes_).index(c) for c in scorer.model.predict(tokens, lang=scorer.lang)]
-    n_probs = len(scorer.label_names) if has_proba else 0
-    rows, gi, err_of = [], 0, dict(errors)
-    for rec, text in zip(chunk, texts):
+        tally.count(rec)
+        texts.append((None, rec.error) if rec.error is not None else text_of(rec.fields, text_column))
+    readable = [t for t, _ in texts if t is not None]
+    scores = iter(scorer.score(readable, n_jobs))
+    n_probs = len(scorer.label_names) if scorer.has_proba else 0
+    rows = []
+    for rec, (text, problem) in zip(chunk, texts):
+        label, probs, coverage = None, None, None
+        if text is not None:
+            label, probs, coverage, problem = next(scores)
+        if problem is not None:
+            tally.unlabelled(rec.row, problem)
         fields = rec.fields if isinstance(rec.fields, dict) else {}
         row = ([rec.row] if with_row else []) + [_cell(fields.get(c)) for c in kept]
-        if text is None:
-            row += [None, None] + [None] * n_probs + [err_of[rec.row]]
-        else:
-            lab = int(labels[gi])
-            p = [float(x) for x in probs[gi]] if has_proba else []
-            row += [scorer.label_names[lab], p[lab] if p else None] + p + [None]
-            gi += 1
-        rows.append(row)
-    return rows, errors
+        row += [None if label is None else scorer.label_names[label], None if label is None or not probs else probs[label]]
+        rows.append(row + (probs or [None] * n_probs) + [coverage, problem])
+    return rows
 
 
 def configure_parser(p):
@@ -192,11 +214,20 @@ def run_from_args(args) -> int:
                            fmt=args.format, chunk_size=args.chunk_size, n_jobs=args.n_jobs,
                            keep_columns=args.keep_columns, adapt_on=args.adapt_on,
                            progress=not args.quiet and sys.stderr.isatty())
-    print(f"{summary['rows_in']} rows in, {summary['rows_out']} rows out -> {out} "
+    lines = f" ({summary['lines']} lines read)" if summary["lines"] is not None else ""
+    print(f"{summary['rows_in']} rows in{lines}, {summary['rows_out']} rows out -> {out} "
           f"(statistics: {summary['adaptation']})")
-    if summary["unreadable"]:
-        shown = ", ".join(f"{n} ({e})" for n, e in summary["unreadable_rows"][:20])
-        more = " ..." if summary["unreadable"] > 20 else ""
-        print(f"{summary['unreadable']} unreadable rows (label left empty, reason in 'error'): {shown}{more}",
+    n, first = summary["multiline"]
+    if n:
+        print(f"{_rows(n)} over several lines (quoted line breaks): row {first[0]} (lines {first[1]}-{first[2]})"
+              f"{' ...' if n > 1 else ''}; if that is not expected, look for a stray quote", file=sys.stderr)
+    if summary["not_scored"]:
+        shown = ", ".join(f"{row} ({why})" for row, why in summary["not_scored_rows"][:20])
+        more = " ..." if summary["not_scored"] > 20 else ""
+        print(f"{_rows(summary['not_scored'])} not scored (label left empty, reason in 'error'): {shown}{more}",
               file=sys.stderr)
     return 0
+
+
+def _rows(n: int) -> str:
+    return f"{n} row" if n == 1 else f"{n} rows"

@@ -17,11 +17,15 @@ Examples
 from __future__ import annotations
 
 import os
+from itertools import islice
 from pathlib import Path
 
+from ._io import write_problem
 from .errors import ConfigError, ResourceNotFoundError
+from .tables import SNIFF_ROWS, table_columns
 
-__all__ = ["Scorer", "check_chunk_size", "check_distinct", "check_input", "text_of"]
+__all__ = ["Scorer", "check_chunk_size", "check_distinct", "check_input", "check_output", "check_text_column",
+           "text_of"]
 
 
 def check_chunk_size(n: int, option: str = "--chunk-size") -> int:
@@ -46,6 +50,38 @@ def check_distinct(out, source, out_option: str, source_option: str) -> Path:
     return out
 
 
+def check_output(path, option: str = "--output") -> Path:
+    """Refuse an output that cannot be written (a folder, inside a file, a read-only folder)
+    before any work starts."""
+    problem = write_problem(path)
+    if problem:
+        raise ConfigError(f"{option} {path}: {problem}")
+    return Path(path)
+
+
+def check_text_column(table, text_column, option: str = "--text-column"):
+    """Refuse a text column the table does not have (a name not in the header or in any of
+    the first JSON records, an index past the last column), before any work starts."""
+    is_index = str(text_column).isdigit()
+    if table.fmt == "jsonl":
+        fields = table_columns(islice(table, SNIFF_ROWS))
+        if fields and not is_index and text_column not in fields:
+            raise ConfigError(f"{option} {text_column!r}: none of the first {SNIFF_ROWS} records of {table.path} "
+                              f"has that field (they have: {', '.join(fields)})")
+        return
+    columns = table.columns()
+    if columns is None:  # no header: rows may differ; each one is checked when read
+        return
+    if is_index and int(text_column) >= len(columns):
+        raise ConfigError(f"{option} {text_column}: {table.path} has {len(columns)} columns "
+                          f"(indexes 0 to {len(columns) - 1})")
+    if not is_index and text_column not in columns:
+        looks = table.looks_like()
+        hint = f"; the file looks like {looks}: try --format {looks}" if looks != table.fmt else ""
+        raise ConfigError(f"{option} {text_column!r}: {table.path} has no such column "
+                          f"(its header: {', '.join(columns)}){hint}")
+
+
 def text_of(fields, text_column):
     """``(text, None)`` or ``(None, problem)`` for one record's fields."""
     if isinstance(fields, dict):
@@ -62,6 +98,14 @@ def text_of(fields, text_column):
     if not isinstance(value, str):
         return None, f"field {text_column!r} is not a string"
     return value, None
+
+
+def _unscorable(text: str, n_tokens: int) -> str:
+    if not text.strip():
+        return "empty text"
+    if not n_tokens:
+        return "no words in the text"
+    return f"no word with a vector (0 of {n_tokens} tokens known)"
 
 
 def model_languages(model) -> list:
@@ -96,8 +140,35 @@ class Scorer:
 
         return cls(load_model(model_path), lang)
 
+    @property
+    def has_proba(self) -> bool:
+        return hasattr(self.model, "predict_proba") and hasattr(self.model.estimator_, "predict_proba")
+
     def tokens(self, texts, n_jobs: int = 1) -> list:
         return self.preprocessor.pipe(texts, n_jobs=n_jobs)
+
+    def score(self, texts, n_jobs: int = 1) -> list:
+        """One ``(label, probabilities, coverage, problem)`` per text: the index of the label
+        in :attr:`label_names` (None when the text cannot be scored), the class probabilities
+        (None without ``predict_proba``), the share of tokens that have a vector, and why a
+        text is not scored: it has no word with a vector (the empty-document rule of
+        :meth:`xproj.model.CrossLingualClassifier.scorable`)."""
+        tokens = self.tokens(texts, n_jobs) if texts else []
+        if not tokens:
+            return []
+        cov = self.model.coverage(tokens, self.lang)
+        ok = [i for i, k in enumerate(cov["known"]) if k > 0]
+        scored = [tokens[i] for i in ok]
+        probs = labels = None
+        if scored and self.has_proba:
+            probs = self.model.predict_proba(scored, lang=self.lang)
+            labels = probs.argmax(axis=1)
+        elif scored:
+            labels = [list(self.model.classes_).index(c) for c in self.model.predict(scored, lang=self.lang)]
+        out = [(None, None, float(c), _unscorable(text, n)) for text, c, n in zip(texts, cov["coverage"], cov["tokens"])]
+        for j, i in enumerate(ok):
+            out[i] = (int(labels[j]), None if probs is None else [float(p) for p in probs[j]], out[i][2], None)
+        return out
 
     def adapt(self, table, text_column, *, chunk_size: int = 5000, n_jobs: int = 1) -> int:
         """Learn the language's statistics from every readable text of ``table`` (one call of

@@ -1,11 +1,12 @@
 """One reader of tabular text files: CSV, TSV and JSON lines, compressed or not.
 
 Every data row becomes one :class:`Record` carrying all of its columns, its 1-based row
-number (header and blank lines excluded), the line where it starts, and, for a row that
-cannot be read (invalid JSON, wrong number of fields, bytes not valid in the encoding), the
-problem in words instead of the fields. The reader never stops at a bad row: what to do with
-it (raise, skip, report) is the caller's choice. Used by the dataset loaders,
-``xproj predict`` and ``xproj adapt``.
+number (header and blank lines excluded), the lines where it starts and ends, and, for a row
+that cannot be read (invalid JSON, wrong number of fields, a malformed quote, bytes not valid
+in the encoding), the problem in words instead of the fields. The reader never stops at a bad
+row: what to do with it (raise, skip, report) is the caller's choice. A quote that is never
+closed costs its own row only: reading resumes on the next line. Used by the dataset
+loaders, ``xproj predict`` and ``xproj adapt``.
 
 Examples
 --------
@@ -18,12 +19,12 @@ Examples
 from __future__ import annotations
 
 import csv
-import io
 import json
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
-from ._io import open_binary
+from ._io import open_text
 from .errors import ConfigError, InputFormatError
 
 __all__ = ["FORMATS", "Record", "Table", "infer_format", "iter_records", "table_columns"]
@@ -33,6 +34,8 @@ FORMATS = ("csv", "tsv", "jsonl")
 _FORMAT_NAMES = {"csv": "csv", "tsv": "tsv", "tab": "tsv", "jsonl": "jsonl", "json": "jsonl",
                  "ndjson": "jsonl", "json-lines": "jsonl", "jsonlines": "jsonl"}
 _COMPRESSED = (".gz", ".xz", ".lzma", ".bz2")
+#: Rows read before deciding whether the file is in the format it is read in.
+SNIFF_ROWS = 100
 
 
 @dataclass(frozen=True)
@@ -50,12 +53,15 @@ class Record:
         header, JSON arrays); None when the row could not be read.
     error : str or None
         Why the row could not be read.
+    end_line : int or None
+        The line where the row ends (after ``line`` when a quoted field holds line breaks).
     """
 
     row: int
     line: int | None
     fields: dict | list | None
     error: str | None = None
+    end_line: int | None = None
 
 
 def strip_compression(name: str) -> str:
@@ -90,6 +96,9 @@ def infer_format(path, fmt=None) -> str:
     return f
 
 
+_BAD_BYTES = "not valid "  # how the error of a row with undecodable bytes starts
+
+
 def _bad_bytes(values, encoding: str) -> str | None:
     # Text decoded with errors="surrogateescape" keeps undecodable bytes as lone surrogates.
     for v in values:
@@ -97,8 +106,17 @@ def _bad_bytes(values, encoding: str) -> str | None:
             try:
                 v.encode("utf-8")
             except UnicodeEncodeError:
-                return f"not valid {'UTF-8' if encoding.lower().replace('_', '-') in ('utf-8', 'utf8') else encoding}"
+                return _BAD_BYTES + ('UTF-8' if encoding.lower().replace('_', '-') in ('utf-8', 'utf8') else encoding)
     return None
+
+
+def _without_bom(stream):
+    """The lines of ``stream``, a byte-order mark removed from the first (it is not text)."""
+    lines = iter(stream)
+    first = next(lines, None)
+    if first is not None:
+        yield first.removeprefix("\ufeff")
+        yield from lines
 
 
 def iter_records(stream, fmt: str, *, delimiter=None, header: bool = True, path=None, encoding="utf-8"):
@@ -120,8 +138,9 @@ def iter_records(stream, fmt: str, *, delimiter=None, header: bool = True, path=
     encoding : str
         Named in the per-row error of undecodable bytes.
     """
+    stream = _without_bom(stream)
     if fmt == "jsonl":
-        yield from _json_records(iter(stream), path, encoding)
+        yield from _json_records(stream, path, encoding)
     else:
         yield from _csv_records(stream, delimiter or ("\t" if fmt == "tsv" else ","), header, path, encoding)
 
@@ -164,12 +183,12 @@ def _json_records(lines, path, encoding):
         row += 1
         bad = _bad_bytes([line], encoding)
         if bad:
-            yield Record(row, n, None, bad)
+            yield Record(row, n, None, bad, n)
             continue
         try:
-            yield Record(row, n, json.loads(line))
+            yield Record(row, n, json.loads(line), None, n)
         except json.JSONDecodeError as exc:
-            yield Record(row, n, None, f"invalid JSON line ({exc.msg} at column {exc.colno})")
+            yield Record(row, n, None, f"invalid JSON line ({exc.msg} at column {exc.colno})", n)
 
 
 def _chain(first, rest):
@@ -184,20 +203,61 @@ def _array_records(arr, path):
         yield Record(i, None, rec)  # records of one array have no line of their own
 
 
+class _Lines:
+    """The physical lines of a stream, counted, those of the current record kept, and a way to
+    put lines back: after a malformed quote, reading resumes on the line after the row's first."""
+
+    def __init__(self, stream):
+        self._lines = iter(stream)
+        self._back = []
+        self.number = 0  # lines given so far
+        self.taken = []  # lines of the record being read
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        line = self._back.pop() if self._back else next(self._lines)
+        self.number += 1
+        self.taken.append(line)
+        return line
+
+    def start(self) -> int:
+        """The line where the record being read starts."""
+        return self.number - len(self.taken) + 1
+
+    def put_back_all_but_first(self):
+        rest = self.taken[1:]
+        self._back.extend(reversed(rest))
+        self.number -= len(rest)
+
+
+def _quote_problem(exc: csv.Error, lines: _Lines) -> str:
+    if len(lines.taken) > 1 or str(exc) == "unexpected end of data":
+        return ("unclosed quote: the quoted field that opens on this row never ends properly "
+                f"({exc}, line {lines.number}); row left out, reading resumes on the next line")
+    return f"malformed quoting ({exc})"
+
+
 def _csv_records(stream, delimiter, has_header, path, encoding):
-    reader = csv.reader(stream, delimiter=delimiter)
+    lines = _Lines(stream)
+    # strict: a quote closed in the middle of a field is an error, not more text; so a stray
+    # quote is found within the rows after it, not at the end of the file
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     header, row = None, 0
     while True:
-        start = reader.line_num + 1
+        lines.taken.clear()
         try:
             fields = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            if reader.line_num < start:  # the reader cannot move past this point
-                raise InputFormatError(path, f"unreadable CSV: {exc}", start) from None
+            start, problem = lines.start(), _quote_problem(exc, lines)
+            lines.put_back_all_but_first()
+            if has_header and header is None:
+                raise InputFormatError(path, f"unreadable header: {problem}", start) from None
             row += 1
-            yield Record(row, start, None, f"unreadable CSV row: {exc}")
+            yield Record(row, start, None, problem, start)
             continue
         if not fields or (len(fields) == 1 and not fields[0].strip()):
             continue
@@ -205,15 +265,19 @@ def _csv_records(stream, delimiter, has_header, path, encoding):
             header = [h.strip() for h in fields]
             continue
         row += 1
-        bad = _bad_bytes(fields, encoding)
-        if bad:
-            yield Record(row, start, None, bad)
-        elif header is None:
-            yield Record(row, start, fields)
-        elif len(fields) != len(header):
-            yield Record(row, start, None, f"{len(fields)} columns, expected {len(header)} ({', '.join(header)})")
-        else:
-            yield Record(row, start, dict(zip(header, fields)))
+        yield Record(row, lines.start(), *_csv_fields(fields, header, encoding), lines.number)
+
+
+def _csv_fields(fields, header, encoding):
+    """``(fields, error)`` of one CSV row."""
+    bad = _bad_bytes(fields, encoding)
+    if bad:
+        return None, bad
+    if header is None:
+        return fields, None
+    if len(fields) != len(header):
+        return None, f"{len(fields)} columns, expected {len(header)} ({', '.join(header)})"
+    return dict(zip(header, fields)), None
 
 
 class Table:
@@ -232,6 +296,15 @@ class Table:
         CSV/TSV: the first row names the columns.
     encoding : str
         Undecodable bytes make their row unreadable (``Record.error``), never the file.
+    format_option : str, optional
+        The option that sets the format (e.g. ``"--format"``), suggested when the file does
+        not look like ``fmt``.
+
+    Raises
+    ------
+    InputFormatError
+        While iterating, when more than half of the first :data:`SNIFF_ROWS` rows cannot be
+        read in the format (a CSV file read as JSON lines): the format is wrong, not the rows.
 
     Examples
     --------
@@ -239,21 +312,44 @@ class Table:
     ...     print(rec.row, rec.error or rec.fields["text"])
     """
 
-    def __init__(self, path, *, fmt=None, delimiter=None, header: bool = True, encoding: str = "utf-8"):
+    def __init__(self, path, *, fmt=None, delimiter=None, header: bool = True, encoding: str = "utf-8",
+                 format_option: str | None = None):
         self.path = Path(path)
         self.fmt = infer_format(self.path, fmt)
         self.delimiter = delimiter
         self.header = header
         self.encoding = encoding
+        self.format_option = format_option
 
     def _open(self):
-        return io.TextIOWrapper(open_binary(self.path), encoding=self.encoding, errors="surrogateescape",
-                                newline="")
+        return open_text(self.path, self.encoding, errors="surrogateescape", newline="")
 
     def __iter__(self):
         with self._open() as stream:
-            yield from iter_records(stream, self.fmt, delimiter=self.delimiter, header=self.header,
-                                    path=self.path, encoding=self.encoding)
+            records = iter_records(stream, self.fmt, delimiter=self.delimiter, header=self.header,
+                                   path=self.path, encoding=self.encoding)
+            head = list(islice(records, SNIFF_ROWS))
+            self._check_format(head)
+            yield from head
+            yield from records
+
+    def _check_format(self, head):
+        """Raise when most of the first rows are unreadable for a reason other than bytes."""
+        bad = [r for r in head if r.error is not None and not r.error.startswith(_BAD_BYTES)]
+        if len(bad) * 2 <= len(head):
+            return
+        looks = self.looks_like()
+        hint = (f"is it really {self.fmt}? check the delimiter and the header" if looks == self.fmt else
+                f"it looks like {looks}: " + (f"try {self.format_option} {looks}" if self.format_option
+                                              else f"read it as {looks}"))
+        raise InputFormatError(self.path, f"{len(bad)} of the first {len(head)} rows cannot be read as "
+                                          f"{self.fmt} (row {bad[0].row}: {bad[0].error}); {hint}")
+
+    def looks_like(self) -> str:
+        """The format the first non-blank line suggests: ``"jsonl"``, ``"tsv"`` or ``"csv"``."""
+        with self._open() as stream:
+            first = next((line for line in _without_bom(stream) if line.strip()), "").strip()
+        return "jsonl" if first.startswith(("{", "[")) else "tsv" if "\t" in first else "csv"
 
     def columns(self) -> list | None:
         """Names of the columns: the CSV/TSV header, or the top-level fields of the JSON
