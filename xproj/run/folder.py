@@ -15,7 +15,6 @@ import glob
 import os
 import re
 import shutil
-import tempfile
 import uuid
 from pathlib import Path
 
@@ -37,7 +36,9 @@ def is_run_folder(path) -> bool:
 def check_run_place(out, option) -> None:
     """Raise :class:`ConfigError` (naming ``option``) unless ``out`` can take a run folder:
     absent, an empty folder or an earlier run's folder, under folders (not files)."""
-    out = Path(out)
+    out = Path(os.path.abspath(out))
+    if out == Path.cwd() or out in Path.cwd().parents:
+        raise ConfigError(f"{option}: {out} is the current folder or holds it; name a folder of its own")
     blocker = next((p for p in [out, *out.parents] if p.exists() and not p.is_dir()), None)
     if blocker is not None:
         raise ConfigError(f"{option}: {blocker} is a file, expected a folder (a run writes a folder)")
@@ -51,11 +52,12 @@ def check_run_place(out, option) -> None:
 def staged_run_dir(out, option="output folder"):
     """Yield an empty temporary folder beside ``out``; when the block ends without error it
     replaces ``out`` whole, else it is removed and ``out`` is left as it was."""
-    out = Path(out)
+    out = Path(os.path.abspath(out))
     check_run_place(out, option)
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(out)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.{os.getpid()}.", suffix=".partial", dir=out.parent))
+    tmp = _sibling(out, "partial")
+    tmp.mkdir()  # not mkdtemp: the run folder gets the usual permissions (umask), not 0700
     try:
         yield tmp
         _swap_into_place(tmp, out, option)
@@ -64,10 +66,15 @@ def staged_run_dir(out, option="output folder"):
         raise
 
 
+def _sibling(out: Path, kind: str) -> Path:
+    """A unique hidden name beside ``out``: ``.<name>.<pid>.<random>.<kind>``."""
+    return out.parent / f".{out.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.{kind}"
+
+
 def _swap_into_place(new: Path, out: Path, option) -> None:
     for _ in range(_SWAP_ATTEMPTS):
         check_run_place(out, option)  # again: the place may have changed during the run
-        old = out.parent / f".{out.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.old"
+        old = _sibling(out, "old")
         with contextlib.suppress(FileNotFoundError):
             os.replace(out, old)
         try:
