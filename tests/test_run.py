@@ -6,8 +6,15 @@ import numpy as np
 import pytest
 
 from xproj.config import load_config
-from xproj.run import (adaptation_documents, align_targets, build_corpus, evaluate_target, load_run_vectors,
-                       run_experiment, tokenize)
+from xproj.run import (
+    adaptation_documents,
+    align_targets,
+    build_corpus,
+    evaluate_target,
+    load_run_vectors,
+    run_experiment,
+    tokenize,
+)
 
 SMALL = ["synthetic.n_words=1500", "synthetic.dim=30", "synthetic.n_train_docs=600", "synthetic.n_test_docs=300",
          "evaluation.bootstrap=50", "model.C=[1.0]", "model.class_weight=['balanced']"]
@@ -69,7 +76,10 @@ def test_no_adaptation_says_so_in_the_report(tmp_path):
 
 # -- run folders: one complete run each, swapped into place --------------------------------
 
-QUIET = lambda *a, **k: None  # noqa: E731
+def QUIET(*a, **k):
+    pass
+
+
 # run-folder mechanics, not accuracy: the smallest world the config allows
 FAST = ["synthetic.n_words=300", "synthetic.dim=10", "synthetic.n_train_docs=100", "synthetic.n_test_docs=40",
         "evaluation.bootstrap=0", "model.C=[1.0]", "model.class_weight=['none']", "evaluation.baselines=[]",
@@ -121,7 +131,8 @@ def test_stale_partial_folders_of_dead_runs_are_removed(tmp_path):
 
     from xproj.run.folder import staged_run_dir
 
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True)
     stale = tmp_path / f".demo.{int(dead.stdout)}.x1y2.partial"
     live = tmp_path / f".demo.{os.getpid()}.other.partial"  # a run of this process, still going
     for p in (stale, live):
@@ -138,7 +149,6 @@ def test_stale_partial_folders_of_dead_runs_are_removed(tmp_path):
 ])
 def test_output_places_that_are_not_run_folders_are_refused_before_any_work(tmp_path, monkeypatch, make, message):
     import xproj.run
-
     from xproj.errors import ConfigError
 
     target = tmp_path / "place"
@@ -239,7 +249,7 @@ def test_one_class_training_set_is_a_clear_error(staged):
     from xproj.run import select_and_fit
 
     cfg, corpus, _, spaces = staged
-    X, y = corpus.get("en", "train")
+    X = corpus.get("en", "train")[0]
     one = replace(corpus, splits={**corpus.splits, ("en", "train"): (X[:5], np.ones(5, dtype=int))})
     with pytest.raises(XprojError, match="the en training set has one class"):
         select_and_fit(cfg, spaces["es"].space, one, "en")

@@ -130,8 +130,8 @@ def check_seed_pairs(dictionary, src_vectors, tgt_vectors, option, src, tgt) -> 
                           f"a mapping needs at least {MIN_SEED_PAIRS} (hundreds to thousands for a good one)")
     enough = max(WARN_SEED_PAIRS, src_vectors.dim)
     if len(as_given) < enough:
-        return [f"{option}: {len(as_given)} pairs have both words in the vectors, fewer than {enough} "
-                f"(the larger of {WARN_SEED_PAIRS} and the dimension): the mapping is poorly determined"]
+        return [(f"{option}: {len(as_given)} pairs have both words in the vectors, fewer than {enough} "
+                 f"(the larger of {WARN_SEED_PAIRS} and the dimension): the mapping is poorly determined")]
     return []
 
 

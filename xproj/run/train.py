@@ -76,12 +76,14 @@ def make_classifier(cfg, space, lang, C, class_weight):
 
 
 def _check_two_classes(y, label_names, lang):
+    """A training set with one class cannot give a classifier: say so, naming the language."""
     import numpy as np
 
-    present = np.unique(y)
+    present = [label_names[i] for i in np.unique(y)]
     if len(present) < 2:
-        raise XprojError(f"the {lang} training set has one class ({label_names[present[0]] if len(present) else 'none'}): "
-                         "a classifier needs at least two; check the training data, data.task and data.label_column")
+        what = f"one class ({present[0]})" if present else "no documents"
+        raise XprojError(f"the {lang} training set has {what}: a classifier needs at least two classes; "
+                         "check the training data, data.task and data.label_column")
 
 
 def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, progress=None) -> Fitted:
