@@ -171,3 +171,25 @@ def test_opener_preset_end_to_end(tmp_path):
     # figures when written: 0.779 xproj, 0.517 unaligned, 0.452 majority (macro-F1)
     assert rows["xproj (aligned)"]["macro_f1"] > 0.72
     assert rows["xproj (aligned)"]["macro_f1"] > rows["unaligned vectors"]["macro_f1"] + 0.15
+
+
+def test_run_configuration_errors_exit_2_before_any_work(tmp_path, capsys):
+    """Bad values, bad names and a missing vector file for a target are configuration errors
+    (exit 2, one line naming the option), found before any data is read."""
+    cfg = tmp_path / "real.toml"
+    cfg.write_text(f'[data]\ndataset = "table"\nroot = "{tmp_path}/nowhere_{{lang}}.csv"\n'
+                   f'[vectors.paths]\nen = "{tmp_path}/en.vec"\n[alignment.dictionary]\nes = "identical"\n',
+                   encoding="utf-8")
+    cases = [
+        ([str(cfg)], "vectors.paths has no file for 'es'"),
+        (["synthetic", "--set", 'name="../../x"'], "name = '../../x': must be a plain folder name"),
+        (["synthetic", "--seed", "-1"], "seed = -1 is out of range"),
+        (["synthetic", "--set", "model.C=[nan]"], "model.C = nan is out of range"),
+        ([str(tmp_path)], "is a folder, expected a .toml config file"),
+        (["synthetic", "--set", f"output.dir='{cfg}'"], "is a file, expected a folder"),
+    ]
+    for argv, message in cases:
+        assert main(["run", *argv, "--quiet"]) == 2, argv
+        err = capsys.readouterr().err
+        assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert not (tmp_path.parent / "x").exists()

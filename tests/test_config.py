@@ -26,7 +26,7 @@ def test_overrides_types_and_tables():
     ("seed=abc", "seed must be int"),
     ("model.C=1", "model.C must be a list"),
     ("features.pooling=max", "features.pooling = 'max' is not one of"),
-    ("model.C=[0, 1]", "must be positive"),
+    ("model.C=[0, 1]", "model.C = 0.0 is out of range: allowed > 0"),
     ("data.target_langs=[]", "target_langs is empty"),
     ("nonsense", "expected key=value"),
     ('evaluation.baselines=["majority", "magic"]', "evaluation.baselines = 'magic' is not one of"),
@@ -76,3 +76,70 @@ def test_allowed_values_come_from_the_code_that_implements_them():
     assert c["features.pooling"] is POOLINGS and c["features.center"] is CENTERING
     assert c["features.scale"] is SCALING
     assert set(c["model.estimator"]) == set(ESTIMATORS) and set(c["evaluation.baselines"]) == set(BASELINES)
+
+
+# -- values that pass the type checks but would crash later: rejected at load, naming the option
+
+@pytest.mark.parametrize("overrides, option", [
+    (["vectors.limit=-1"], "vectors.limit"),
+    (["data.max_docs=-3"], "data.max_docs"),
+    (["evaluation.bootstrap=-1"], "evaluation.bootstrap"),
+    (["evaluation.few_shot=-2"], "evaluation.few_shot"),
+    (["synthetic.n_words=0"], "synthetic.n_words"),
+    (["synthetic.dim=0"], "synthetic.dim"),
+    (["synthetic.n_train_docs=0"], "synthetic.n_train_docs"),
+    (["synthetic.n_test_docs=0"], "synthetic.n_test_docs"),
+    (["model.C=[]"], "model.C"),
+    (["model.C=[nan]"], "model.C"),
+    (["model.C=[1.0, inf]"], "model.C"),
+    (["alignment.refine=1", "alignment.refine_vocab=0"], "alignment.refine_vocab"),
+    (["alignment.normalization=unit,centre"], "alignment.normalization"),
+    (["seed=-1"], "seed"),
+    ([f"seed={2**32}"], "seed"),
+    (["data.dev_fraction=0"], "data.dev_fraction"),
+    (["data.dev_fraction=1.5"], "data.dev_fraction"),
+    (["data.dev_fraction=nan"], "data.dev_fraction"),
+    (["synthetic.noise=-0.1"], "synthetic.noise"),
+    (["synthetic.positive_rate=1.2"], "synthetic.positive_rate"),
+    (["alignment.refine=-1"], "alignment.refine"),
+    (["features.remove_pc=-1"], "features.remove_pc"),
+    (['name="../../x"'], "name"),
+    (['name="a/b"'], "name"),
+    (['name=""'], "name"),
+    (['data.target_langs=["en"]'], "data.target_langs"),
+])
+def test_out_of_range_values_name_the_option(overrides, option):
+    with pytest.raises(ConfigError, match=rf"^(--set: )?{option.replace('.', '[.]')}\b"):
+        load_config("synthetic", overrides)
+
+
+def test_seed_argument_is_range_checked():
+    with pytest.raises(ConfigError, match="seed"):
+        load_config("synthetic", seed=-1)
+    assert load_config("synthetic", seed=2**32 - 1)["seed"] == 2**32 - 1
+
+
+def test_normalization_steps_come_from_the_normalizers(monkeypatch):
+    from xproj.vectors import NORMALIZERS, center
+
+    assert load_config("synthetic", ["alignment.normalization=none"])
+    assert load_config("synthetic", ["alignment.normalization=center, unit"])
+    with pytest.raises(ConfigError, match="alignment.normalization = 'whiten' is not one of"):
+        load_config("synthetic", ["alignment.normalization=unit,whiten"])
+    monkeypatch.setitem(NORMALIZERS, "whiten", center)
+    assert load_config("synthetic", ["alignment.normalization=unit,whiten"])
+
+
+def test_help_shows_ranges():
+    text = options_help()
+    assert "data.dev_fraction = 0.2" in text and "allowed: (0, 1)" in text
+    assert "allowed: 0 .. 4294967295" in text
+
+
+def test_config_path_problems_are_config_errors(tmp_path):
+    with pytest.raises(ConfigError, match="is a folder"):
+        load_config(str(tmp_path))
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes('description = "caf\xe9"\n'.encode("latin-1"))
+    with pytest.raises(ConfigError, match=r"latin.toml: not UTF-8"):
+        load_config(str(latin))

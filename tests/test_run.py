@@ -6,8 +6,15 @@ import numpy as np
 import pytest
 
 from xproj.config import load_config
-from xproj.run import (adaptation_documents, align_targets, build_corpus, evaluate_target, load_run_vectors,
-                       run_experiment, tokenize)
+from xproj.run import (
+    adaptation_documents,
+    align_targets,
+    build_corpus,
+    evaluate_target,
+    load_run_vectors,
+    run_experiment,
+    tokenize,
+)
 
 SMALL = ["synthetic.n_words=1500", "synthetic.dim=30", "synthetic.n_train_docs=600", "synthetic.n_test_docs=300",
          "evaluation.bootstrap=50", "model.C=[1.0]", "model.class_weight=['balanced']"]
@@ -65,3 +72,184 @@ def test_no_adaptation_says_so_in_the_report(tmp_path):
     report = (tmp_path / "run" / "report.md").read_text()
     assert "no statistics of its own; uses those of en" in report
     assert json.loads((tmp_path / "run" / "metrics.json").read_text())["adaptation"] == metrics["adaptation"]
+
+
+# -- run folders: one complete run each, swapped into place --------------------------------
+
+def QUIET(*a, **k):
+    pass
+
+
+# run-folder mechanics, not accuracy: the smallest world the config allows
+FAST = ["synthetic.n_words=300", "synthetic.dim=10", "synthetic.n_train_docs=100", "synthetic.n_test_docs=40",
+        "evaluation.bootstrap=0", "model.C=[1.0]", "model.class_weight=['none']", "evaluation.baselines=[]",
+        "output.save_model=false", "output.plots=false"]
+
+
+def _partials(parent):
+    return [p.name for p in parent.iterdir() if p.name.endswith((".partial", ".old"))]
+
+
+def test_two_runs_into_one_folder_leave_one_consistent_run(tmp_path):
+    out = tmp_path / "same"
+    first = run_experiment(load_config("synthetic", FAST + ["name='first'", "output.plots=true"]), out_dir=out,
+                           echo=QUIET)
+    assert (out / "confusion-es.png").exists()
+    assert first["empty_docs"] == {"es": 0} and first["warnings"] == []
+    assert "Test documents with no known word: 0 of 40" in (out / "report.md").read_text()
+    run_experiment(load_config("synthetic", FAST + ["name='second'", "output.plots=false", "seed=1"]),
+                   out_dir=out, echo=QUIET)
+    assert not list(out.glob("*.png"))  # nothing of the first run beside the second's files
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["name"] == "second" and 'name = "second"' in (out / "config.toml").read_text()
+    assert (out / "report.md").read_text().startswith("# second")
+    assert _partials(tmp_path) == []
+
+
+def test_a_run_that_fails_midway_leaves_the_previous_run_intact(tmp_path, monkeypatch):
+    import xproj.report
+
+    out = tmp_path / "demo"
+    run_experiment(load_config("synthetic", FAST), out_dir=out, echo=QUIET)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def crash(*a, **k):
+        raise RuntimeError("killed while writing the report")
+
+    monkeypatch.setattr(xproj.report, "write_report", crash)
+    with pytest.raises(RuntimeError):
+        run_experiment(load_config("synthetic", FAST + ["seed=2"]), out_dir=out, echo=QUIET)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert _partials(tmp_path) == []
+
+
+def test_stale_partial_folders_of_dead_runs_are_removed(tmp_path):
+    """What a kill -9 leaves (a hidden .partial folder) is removed by the next run into the place."""
+    import os
+    import subprocess
+    import sys
+
+    from xproj.run.folder import staged_run_dir
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True)
+    stale = tmp_path / f".demo.{int(dead.stdout)}.x1y2.partial"
+    live = tmp_path / f".demo.{os.getpid()}.other.partial"  # a run of this process, still going
+    for p in (stale, live):
+        p.mkdir()
+        (p / "metrics.json").write_text("{}")
+    with staged_run_dir(tmp_path / "demo") as tmp:
+        (tmp / "metrics.json").write_text("{}")
+    assert sorted(_partials(tmp_path)) == [live.name] and (tmp_path / "demo" / "metrics.json").exists()
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: p.write_text("x"), "is a file"),
+    (lambda p: (p.mkdir(), (p / "notes.txt").write_text("mine")), "not a run folder"),
+])
+def test_output_places_that_are_not_run_folders_are_refused_before_any_work(tmp_path, monkeypatch, make, message):
+    import xproj.run
+    from xproj.errors import ConfigError
+
+    target = tmp_path / "place"
+    make(target)
+    monkeypatch.setattr(xproj.run, "build_corpus", lambda cfg: pytest.fail("work started"))
+    with pytest.raises(ConfigError, match=message):
+        run_experiment(load_config("synthetic", FAST), out_dir=target, echo=QUIET)
+    with pytest.raises(ConfigError, match="output.dir"):
+        run_experiment(load_config("synthetic", FAST + [f"output.dir='{target}'"]) if target.is_file()
+                       else load_config("synthetic", FAST + [f"output.dir='{target / 'notes.txt'}'"]), echo=QUIET)
+    assert target.exists() and (target.is_file() or (target / "notes.txt").read_text() == "mine")
+
+
+# -- degenerate inputs: errors or warnings, never a silent figure ----------------------------
+
+def test_one_class_test_set_warns(staged, tmp_path, monkeypatch, capsys):
+    from dataclasses import replace
+
+    import xproj.run
+
+    cfg, corpus, vectors, spaces = staged
+    X, y = corpus.get("es", "test")
+    keep = np.flatnonzero(y == 1)
+    one_class = replace(corpus, splits={**corpus.splits, ("es", "test"): ([X[i] for i in keep], y[keep])})
+    r = evaluate_target(cfg, one_class, vectors, spaces["es"], "es")
+    assert r.warnings == ["the es test set has one class (positive): macro-F1 is not meaningful"]
+
+    real = xproj.run.build_corpus
+
+    def only_positive(cfg):
+        c = real(cfg)
+        X, y = c.get("es", "test")
+        return replace(c, splits={**c.splits, ("es", "test"): ([X[i] for i in np.flatnonzero(y == 1)], y[y == 1])})
+
+    monkeypatch.setattr(xproj.run, "build_corpus", only_positive)
+    metrics = run_experiment(load_config("synthetic", FAST), out_dir=tmp_path / "r", echo=QUIET)
+    assert metrics["warnings"] == r.warnings
+    assert json.loads((tmp_path / "r" / "metrics.json").read_text())["warnings"] == r.warnings
+    report = (tmp_path / "r" / "report.md").read_text()
+    assert "## Warnings" in report and r.warnings[0] in report
+    assert r.warnings[0] in capsys.readouterr().err
+
+
+def test_empty_test_documents_are_counted(staged):
+    from dataclasses import replace
+
+    cfg, corpus, vectors, spaces = staged
+    X, y = corpus.get("es", "test")
+    X = [[] if i < 3 else (["zzzunknown"] if i < 5 else doc) for i, doc in enumerate(X)]
+    patched = replace(corpus, splits={**corpus.splits, ("es", "test"): (X, y)})
+    r = evaluate_target(cfg, patched, vectors, spaces["es"], "es")
+    assert r.rows["xproj (aligned)"]["empty_docs"] == 5
+
+
+def _dictionary_cfg(tmp_path, staged, pairs):
+    from xproj.dictionaries import write_dictionary
+
+    cfg = staged[0]
+    write_dictionary(pairs, tmp_path / "seed.txt")
+    return {**cfg, "alignment": {**cfg["alignment"], "dictionary": {"es": str(tmp_path / "seed.txt")}}}
+
+
+def test_seed_dictionary_with_too_few_pairs_is_an_error(tmp_path, staged):
+    from xproj.errors import ConfigError
+    from xproj.run.spaces import align_target
+
+    _, corpus, vectors, _ = staged
+    cfg = _dictionary_cfg(tmp_path, staged, corpus.world.train_pairs[:3])
+    with pytest.raises(ConfigError, match=r"alignment.dictionary.es: .*3 pairs .* at least 10"):
+        align_target(cfg, vectors, "es", echo=QUIET)
+
+
+def test_small_seed_dictionary_warns(tmp_path, staged):
+    from xproj.run.spaces import align_target
+
+    _, corpus, vectors, _ = staged
+    cfg = _dictionary_cfg(tmp_path, staged, corpus.world.train_pairs[:40])
+    ts = align_target(cfg, vectors, "es", echo=QUIET)
+    assert len(ts.warnings) == 1 and "40 pairs" in ts.warnings[0] and "alignment.dictionary.es" in ts.warnings[0]
+    cfg = _dictionary_cfg(tmp_path, staged, corpus.world.train_pairs)
+    assert align_target(cfg, vectors, "es", echo=QUIET).warnings == []
+
+
+def test_reversed_seed_dictionary_is_an_error(tmp_path, staged):
+    from xproj.errors import ConfigError
+    from xproj.run.spaces import align_target
+
+    _, corpus, vectors, _ = staged
+    cfg = _dictionary_cfg(tmp_path, staged, [(t, s) for s, t in corpus.world.train_pairs])
+    with pytest.raises(ConfigError, match=r"alignment.dictionary.es: .*reversed.*es-en.*en-es"):
+        align_target(cfg, vectors, "es", echo=QUIET)
+
+
+def test_one_class_training_set_is_a_clear_error(staged):
+    from dataclasses import replace
+
+    from xproj.errors import XprojError
+    from xproj.run import select_and_fit
+
+    cfg, corpus, _, spaces = staged
+    X = corpus.get("en", "train")[0]
+    one = replace(corpus, splits={**corpus.splits, ("en", "train"): (X[:5], np.ones(5, dtype=int))})
+    with pytest.raises(XprojError, match="the en training set has one class"):
+        select_and_fit(cfg, spaces["es"].space, one, "en")

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import copy
 import difflib
+import math
 import tomllib
+from dataclasses import dataclass
 from importlib import resources as ilr
 from pathlib import Path
 
@@ -95,6 +97,54 @@ OPTIONS: dict[str, tuple] = {
     "output.save_model": (True, bool, "save the fitted model and mapping"),
 }
 
+
+
+@dataclass(frozen=True)
+class Range:
+    """The numbers an option allows: ``lo`` to ``hi``, ends included unless ``open_lo`` /
+    ``open_hi``; never nan or infinite (TOML allows both). A list option: every element."""
+
+    lo: float = -math.inf
+    hi: float = math.inf
+    open_lo: bool = False
+    open_hi: bool = False
+
+    def __contains__(self, v) -> bool:
+        above = self.lo < v if self.open_lo else self.lo <= v
+        below = v < self.hi if self.open_hi else v <= self.hi
+        return math.isfinite(v) and above and below
+
+    def __str__(self) -> str:
+        if math.isinf(self.hi):
+            return f"{'>' if self.open_lo else '>='} {self.lo}"
+        if isinstance(self.lo, int) and isinstance(self.hi, int) and not (self.open_lo or self.open_hi):
+            return f"{self.lo} .. {self.hi}"
+        return f"{'(' if self.open_lo else '['}{self.lo}, {self.hi}{')' if self.open_hi else ']'}"
+
+
+# dotted key -> allowed numbers; checked in one place (_check_ranges) and shown in --help.
+RANGES: dict[str, Range] = {
+    "seed": Range(0, 2**32 - 1),               # numpy seeds
+    "data.max_docs": Range(0),
+    "data.dev_fraction": Range(0, 1, open_lo=True, open_hi=True),
+    "synthetic.n_words": Range(100),           # fewer: too few concepts to place polar words
+    "synthetic.dim": Range(2),
+    "synthetic.noise": Range(0),
+    "synthetic.n_train_docs": Range(50),       # both classes in train and dev
+    "synthetic.n_test_docs": Range(10),        # the dev splits get half of it
+    "synthetic.positive_rate": Range(0.0, 1.0),
+    "vectors.limit": Range(0),
+    "alignment.refine": Range(0),
+    "alignment.refine_vocab": Range(1),
+    "features.remove_pc": Range(0),
+    "model.C": Range(0, open_lo=True),
+    "evaluation.bootstrap": Range(0),
+    "evaluation.few_shot": Range(0),
+}
+
+# options whose string value is a comma-separated sequence of allowed names
+SEQUENCE_OPTIONS = ("alignment.normalization",)
+
 SECTIONS = sorted({k.split(".")[0] for k in OPTIONS if "." in k})
 
 
@@ -130,9 +180,7 @@ def presets() -> list[str]:
 def _read_toml(path_or_preset) -> tuple[dict, str]:
     p = Path(str(path_or_preset))
     if p.suffix == ".toml" or p.exists():
-        if not p.exists():
-            raise ConfigError(f"{p}: no such config file")
-        text, where = p.read_text(encoding="utf-8"), str(p)
+        text, where = _read_config_file(p), str(p)
     else:
         name = str(path_or_preset)
         res = ilr.files("xproj.configs").joinpath(name + ".toml")
@@ -143,6 +191,19 @@ def _read_toml(path_or_preset) -> tuple[dict, str]:
         return tomllib.loads(text), where
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{where}: not valid TOML ({exc})") from None
+
+
+def _read_config_file(p: Path) -> str:
+    if not p.exists():
+        raise ConfigError(f"{p}: no such config file")
+    if p.is_dir():
+        raise ConfigError(f"{p}: is a folder, expected a .toml config file")
+    try:
+        return p.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{p}: not UTF-8 text (byte {exc.start}); save the config as UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(f"{p}: cannot read the config file ({exc.strerror})") from None
 
 
 def _coerce(key, value, where):
@@ -229,6 +290,7 @@ def choices() -> dict:
     from .run.baselines import BASELINES
     from .run.train import ADAPTATION_SOURCES
     from .standardize import CENTERING, SCALING
+    from .vectors.normalize import NORMALIZERS
 
     return {
         # datasets and tasks: from the dataset registry ("synthetic" is the built-in world)
@@ -243,19 +305,52 @@ def choices() -> dict:
         "features.adapt": ADAPTATION_SOURCES,
         "model.estimator": tuple(ESTIMATORS),
         "evaluation.baselines": tuple(BASELINES),
+        "alignment.normalization": tuple(NORMALIZERS) + ("none",),
     }
+
+
+def _items(key, value) -> list:
+    """The values of an option to check one by one: a list's elements, a sequence option's
+    comma-separated names, else the value itself."""
+    if isinstance(value, list):
+        return value
+    if key in SEQUENCE_OPTIONS:
+        return [s.strip() for s in value.split(",") if s.strip()]
+    return [value]
+
+
+def _check_ranges(cfg):
+    for key, allowed in RANGES.items():
+        value = _get(cfg, key)
+        if isinstance(value, list) and not value:
+            raise ConfigError(f"{key} is empty: give at least one value (allowed: {allowed})")
+        for v in _items(key, value):
+            if v not in allowed:
+                raise ConfigError(f"{key} = {v!r} is out of range: allowed {allowed}")
+
+
+def _check_name(name):
+    """Outputs go to <output.dir>/<name>/: a plain folder name, never a path out of it."""
+    if not name.strip():
+        raise ConfigError("name is empty: give the run a name (outputs go to <output.dir>/<name>/)")
+    if any(sep in name for sep in ("/", "\\", "\0")) or name in (".", ".."):
+        raise ConfigError(f"name = {name!r}: must be a plain folder name, without '/', '\\' or '..' "
+                          "(outputs go to <output.dir>/<name>/; use output.dir or --out for the place)")
 
 
 def _check_values(cfg):
     for key, allowed in choices().items():
-        v = _get(cfg, key)
-        bad = [x for x in v if x not in allowed] if isinstance(v, list) else [v] if v not in allowed else []
+        bad = [x for x in _items(key, _get(cfg, key)) if x not in allowed]
         if bad:
             raise ConfigError(f"{key} = {bad[0]!r} is not one of {', '.join(map(repr, allowed))}")
-    if not cfg["data"]["target_langs"]:
+    _check_ranges(cfg)
+    _check_name(cfg["name"])
+    d = cfg["data"]
+    if not d["target_langs"]:
         raise ConfigError("data.target_langs is empty: name at least one target language")
-    if any(c <= 0 for c in cfg["model"]["C"]):
-        raise ConfigError("model.C values must be positive")
+    if d["source_lang"] in d["target_langs"]:
+        raise ConfigError(f"data.target_langs = {d['target_langs']!r} includes the source language "
+                          f"{d['source_lang']!r} (data.source_lang): a target must be another language")
     bad = [w for w in cfg["model"]["class_weight"] if w not in ("none", "balanced")]
     if bad or not cfg["model"]["class_weight"]:
         raise ConfigError(f"model.class_weight values must be 'none' or 'balanced', got {cfg['model']['class_weight']!r}")
@@ -265,7 +360,8 @@ def options_help() -> str:
     """Every option, its default and meaning (for ``--help``)."""
     lines = []
     for key, (default, typ, help_) in OPTIONS.items():
-        lines.append(f"  {key} = {to_toml_value(default)}\n      {help_}")
+        allowed = f" (allowed: {RANGES[key]})" if key in RANGES else ""
+        lines.append(f"  {key} = {to_toml_value(default)}\n      {help_}{allowed}")
     return "\n".join(lines)
 
 

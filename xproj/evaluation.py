@@ -116,6 +116,16 @@ def _scores_from_confusion(C):
     return precision, recall, f1, macro, acc
 
 
+def one_class_warning(y_true, label_names, what) -> str | None:
+    """A warning when the gold labels ``y_true`` hold one class: macro-F1 then measures that
+    class alone (1.000 when every document is predicted right) and says nothing about telling
+    classes apart. ``what`` names the set, e.g. "the es test set"."""
+    present = np.unique(np.asarray(y_true, dtype=np.int64))
+    if len(present) != 1:
+        return None
+    return f"{what} has one class ({label_names[present[0]]}): macro-F1 is not meaningful"
+
+
 def classification_scores(y_true, y_pred, label_names, *, n_boot=1000, seed=0, alpha=0.05):
     """Macro-F1 and accuracy with bootstrap confidence intervals, per-class precision /
     recall / F1, and the confusion matrix.

@@ -90,12 +90,21 @@ def results_table(rows) -> str:
     return "\n".join(out)
 
 
-def write_report(path, cfg, metrics, plots):
-    """Write ``report.md``: data, lexicon induction, results with baselines, per-class
-    scores, confusion matrix and plots."""
+def warnings_section(warnings) -> list:
+    """Markdown lines of a run's warnings (none: no section)."""
+    if not warnings:
+        return []
+    return ["## Warnings", "", *(f"- {w}" for w in warnings), ""]
+
+
+def write_report(path, cfg, metrics, plots, *, run_folder=None):
+    """Write ``report.md``: warnings, data, lexicon induction, results with baselines,
+    per-class scores, confusion matrix and plots. ``run_folder``: where the run folder ends
+    up (default: the folder of ``path``), for the command that re-runs it."""
     lines = [f"# {cfg['name']}", ""]
     if cfg.get("description"):
         lines += [cfg["description"], ""]
+    lines += warnings_section(metrics.get("warnings"))
     if metrics.get("synthetic"):
         lines += ["> This is the **synthetic demo**: a seeded synthetic bilingual world, not real data. "
                   "Run a real preset (`xproj run opener-en-es`) for real figures.", ""]
@@ -139,12 +148,15 @@ def write_report(path, cfg, metrics, plots):
             if main.get("oov_rate") is not None:
                 lines += ["", f"Target-language token OOV rate: {main['oov_rate']:.1%}; chosen on the source dev split: "
                           f"C={main.get('C')}, class_weight={main.get('class_weight')}."]
+            if main.get("empty_docs") is not None:
+                lines += ["", f"Test documents with no known word: {main['empty_docs']} of {main['n']} "
+                          "(no word with a vector: classified from no evidence)."]
             lines.append("")
         for name in (f"confusion-{tgt}.png", f"pca-{tgt}.png"):
             if plots.get(name):
                 lines += [f"![{name}]({name})", ""]
     lines += ["## Reproduce", "", "The resolved configuration is in `config.toml`, package versions in "
-              "`versions.json`:", "", "```", "xproj run " + str(Path(path).parent / "config.toml"), "```", ""]
+              "`versions.json`:", "", "```", "xproj run " + str(Path(run_folder or Path(path).parent) / "config.toml"), "```", ""]
     with atomic_write(path, "w") as f:
         f.write("\n".join(lines))
 
@@ -160,4 +172,6 @@ def format_results(metrics) -> str:
             lines.append(f"            {name:<34} {r['macro_f1']:.3f} {ci_s:<18} {r['accuracy']:.3f}")
         if metrics.get("adaptation", {}).get(tgt):
             lines.append(f"            adaptation: {metrics['adaptation'][tgt]}")
+        if metrics.get("empty_docs", {}).get(tgt):
+            lines.append(f"            test documents with no known word: {metrics['empty_docs'][tgt]}")
     return "\n".join(lines)

@@ -10,6 +10,12 @@ Data flows one way, each stage a function returning a small value::
         adaptation_documents, select_and_fit                               train.py
         BASELINES (registry of named baselines)                            baselines.py
     write_outputs(out, cfg, corpus, spaces, results, timings) -> metrics   outputs.py
+        written into a temporary folder swapped into place when complete   folder.py
+
+Before any work, the output place and the named resources are checked (a configuration
+error, exit 2, names the option). Degenerate inputs that still give a figure (a small seed
+dictionary, a test set with one class) give warnings: printed on stderr as they arise, and
+kept in ``metrics.json`` (``warnings``) and ``report.md`` (a Warnings section).
 
 Each stage can be run alone from a notebook with plain arguments. Only this package and
 :mod:`xproj.cli` know about runs, paths and printing.
@@ -34,8 +40,9 @@ from pathlib import Path
 from .baselines import BASELINES
 from .corpus import Corpus, build_corpus, tokenize
 from .evaluate import TargetResult, evaluate_target
-from .outputs import write_outputs
-from .spaces import TargetSpace, align_targets, load_run_vectors
+from .folder import check_run_place
+from .outputs import run_warnings, write_outputs
+from .spaces import TargetSpace, align_targets, check_named_resources, load_run_vectors
 from .train import ADAPTATION_SOURCES, Fitted, adaptation_documents, select_and_fit
 
 __all__ = ["ADAPTATION_SOURCES", "BASELINES", "Corpus", "Fitted", "TargetResult", "TargetSpace",
@@ -56,8 +63,21 @@ def run_dir(cfg, out_dir=None) -> Path:
     return Path(out_dir) if out_dir else Path(cfg["output"]["dir"]) / cfg["name"]
 
 
+def place_option(cfg, out_dir=None) -> str:
+    """How the output place is named in errors: the option it comes from."""
+    return "--out (out_dir)" if out_dir else f"output.dir = {cfg['output']['dir']!r}"
+
+
+def warn(message):
+    print(f"warning: {message}", file=sys.stderr)
+
+
 def run_experiment(cfg, *, out_dir=None, echo=print) -> dict:
-    """Run one resolved config (:func:`xproj.config.load_config`); returns the metrics dict."""
+    """Run one resolved config (:func:`xproj.config.load_config`); returns the metrics dict.
+
+    Raises :class:`~xproj.errors.ConfigError` before any work when the output place cannot
+    take a run folder or a language has no vector file or seed dictionary named.
+    """
     timings = {}
 
     @contextmanager
@@ -67,7 +87,9 @@ def run_experiment(cfg, *, out_dir=None, echo=print) -> dict:
         yield
         timings[name] = round(time.perf_counter() - t0, 3)
 
-    out = run_dir(cfg, out_dir)
+    out, option = run_dir(cfg, out_dir), place_option(cfg, out_dir)
+    check_run_place(out, option)
+    check_named_resources(cfg)
     with stage("load data"):
         corpus = build_corpus(cfg)
         for (lang, split), (texts, _) in sorted(corpus.splits.items()):
@@ -78,10 +100,14 @@ def run_experiment(cfg, *, out_dir=None, echo=print) -> dict:
         vectors = load_run_vectors(cfg, corpus.world, echo)
     with stage("align"):
         spaces = align_targets(cfg, vectors, corpus.world, echo)
+        for message in run_warnings(spaces, {}):
+            warn(message)
     with stage("train and evaluate"):
         results = {tgt: evaluate_target(cfg, corpus, vectors, spaces[tgt], tgt, progress) for tgt in spaces}
         for tgt, r in results.items():
             echo(f"  adaptation {r.adaptation}")
+        for message in run_warnings({}, results):
+            warn(message)
     with stage("report"):
-        metrics = write_outputs(out, cfg, corpus, spaces, results, timings)
+        metrics = write_outputs(out, cfg, corpus, spaces, results, timings, option=option)
     return metrics

@@ -6,11 +6,12 @@ model, a scorer); :func:`evaluate_target` fits the main model, then fills the ro
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from ..errors import ResourceNotFoundError
+from ..evaluation import one_class_warning
 from .baselines import BASELINES
 from .train import Adaptation, Fitted, adaptation_documents, select_and_fit
 
@@ -63,6 +64,7 @@ class TargetResult:
     y_test: np.ndarray
     predicted: np.ndarray
     adaptation: str
+    warnings: list = field(default_factory=list)  # degenerate inputs, printed and reported
 
 
 def evaluate_target(cfg, corpus, vectors, target_space, tgt, progress=None) -> TargetResult:
@@ -74,9 +76,10 @@ def evaluate_target(cfg, corpus, vectors, target_space, tgt, progress=None) -> T
     model = fitted.model
     predicted = model.predict(t.X_test, lang=tgt)
     adaptation = model.adaptation(tgt)
+    coverage = model.embedder_.coverage(t.X_test, tgt)
     rows = {METHOD: t.score(predicted) | {
         "C": fitted.C, "class_weight": fitted.class_weight, "dev_macro_f1": fitted.dev_macro_f1,
-        "oov_rate": model.embedder_.coverage(t.X_test, tgt)["oov_rate"], "adaptation": adaptation,
+        "oov_rate": coverage["oov_rate"], "empty_docs": coverage["empty_docs"], "adaptation": adaptation,
         "transductive": bool(t.adaptation and t.adaptation.transductive)}}
     src_test = corpus.get(t.source_lang, "test")
     if src_test is not None:
@@ -93,4 +96,5 @@ def evaluate_target(cfg, corpus, vectors, target_space, tgt, progress=None) -> T
         idx = np.random.default_rng(cfg["seed"]).choice(len(Xt), size=min(k, len(Xt)), replace=False)
         few = t.select_and_fit(target_space.space, t.source_lang, extra=[([Xt[i] for i in idx], yt[idx], tgt)])
         rows[f"few-shot (+{len(idx)} labelled {tgt})"] = t.score(few.model.predict(t.X_test, lang=tgt))
-    return TargetResult(rows, fitted, t.y_test, predicted, adaptation)
+    warning = one_class_warning(t.y_test, corpus.label_names, f"the {tgt} test set")
+    return TargetResult(rows, fitted, t.y_test, predicted, adaptation, [warning] if warning else [])

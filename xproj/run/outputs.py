@@ -1,7 +1,8 @@
 """Stage 7 of a run: everything written to ``runs/<name>/``, in one place.
 
 ``metrics.json``, ``config.toml``, ``versions.json``, plots, the fitted models and mappings,
-and ``report.md``; each file written atomically.
+and ``report.md``; written into a temporary folder that replaces the run folder whole when
+complete (:mod:`xproj.run.folder`), so a folder never mixes two runs or holds half of one.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 
 from .. import __version__
 from .._io import atomic_write
+from .folder import staged_run_dir
 
 
 def json_default(o):
@@ -25,21 +27,36 @@ def json_default(o):
     return str(o)
 
 
-def write_outputs(out_dir, cfg, corpus, spaces, results, timings) -> dict:
-    """Write the run folder; returns the metrics dict (what ``metrics.json`` holds)."""
-    from ..config import to_toml
-    from ..model import package_versions, save_model
-    from ..report import plot_confusion, plot_pca_pairs, write_report
+def run_warnings(spaces, results) -> list:
+    """Every warning of a run's stages, in order (alignment, then evaluation)."""
+    return [w for ts in spaces.values() for w in ts.warnings] + [w for r in results.values() for w in r.warnings]
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+
+def write_outputs(out_dir, cfg, corpus, spaces, results, timings, *, option="output folder") -> dict:
+    """Write the run folder (replacing an earlier run's folder whole); returns the metrics
+    dict (what ``metrics.json`` holds). ``option`` names the place in errors."""
+    from .evaluate import METHOD
+
     src = cfg["data"]["source_lang"]
     metrics = {"name": cfg["name"], "synthetic": corpus.world is not None, "source_lang": src,
                "label_names": corpus.label_names, "data": corpus.counts(),
                "bli": {tgt: ts.bli for tgt, ts in spaces.items() if ts.bli is not None},
                "adaptation": {tgt: r.adaptation for tgt, r in results.items()},
+               "empty_docs": {tgt: r.rows[METHOD]["empty_docs"] for tgt, r in results.items()},
+               "warnings": run_warnings(spaces, results),
                "results": {tgt: r.rows for tgt, r in results.items()},
                "timings_s": timings, "xproj_version": __version__}
+    with staged_run_dir(out_dir, option) as tmp:
+        _write_files(tmp, Path(out_dir), cfg, corpus, spaces, results, metrics)
+    return metrics
+
+
+def _write_files(out, final, cfg, corpus, spaces, results, metrics):
+    from .. import report
+    from ..config import to_toml
+    from ..model import package_versions, save_model
+
+    src = cfg["data"]["source_lang"]
     with atomic_write(out / "metrics.json", "w") as f:
         json.dump(metrics, f, indent=2, default=json_default)
     with atomic_write(out / "config.toml", "w") as f:
@@ -49,13 +66,13 @@ def write_outputs(out_dir, cfg, corpus, spaces, results, timings) -> dict:
     plots = {}
     if cfg["output"]["plots"]:
         for tgt, r in results.items():
-            plots[f"confusion-{tgt}.png"] = plot_confusion(r.y_test, r.predicted, corpus.label_names,
-                                                           out / f"confusion-{tgt}.png", title=f"{src} -> {tgt}")
+            plots[f"confusion-{tgt}.png"] = report.plot_confusion(r.y_test, r.predicted, corpus.label_names,
+                                                                  out / f"confusion-{tgt}.png", title=f"{src} -> {tgt}")
             # held-out pairs when there are some: they show what the mapping generalises to
             pairs = spaces[tgt].test_dictionary or spaces[tgt].dictionary
             if isinstance(pairs, list) and pairs:
-                plots[f"pca-{tgt}.png"] = plot_pca_pairs(spaces[tgt].space, src, tgt, pairs,
-                                                         out / f"pca-{tgt}.png", seed=cfg["seed"])
+                plots[f"pca-{tgt}.png"] = report.plot_pca_pairs(spaces[tgt].space, src, tgt, pairs,
+                                                                out / f"pca-{tgt}.png", seed=cfg["seed"])
     if cfg["output"]["save_model"]:
         for tgt, r in results.items():
             mapping = spaces[tgt].mapping
@@ -63,5 +80,4 @@ def write_outputs(out_dir, cfg, corpus, spaces, results, timings) -> dict:
                        label_names=corpus.label_names)
             if mapping is not None:
                 mapping.save(out / f"mapping-{src}-{tgt}")
-    write_report(out / "report.md", cfg, metrics, plots)
-    return metrics
+    report.write_report(out / "report.md", cfg, metrics, plots, run_folder=final)

@@ -6,10 +6,16 @@ dictionaries, en->xx); lexicon induction is measured when a test dictionary is g
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..errors import ConfigError
 from ..locate import locate
+
+#: seed pairs with both words in the vectors: fewer than MIN_SEED_PAIRS is an error (the
+#: mapping would be fitted to a handful of points), fewer than WARN_SEED_PAIRS or than the
+#: vector dimension a warning (the mapping is not determined by the pairs; MUSE uses 5,000).
+MIN_SEED_PAIRS = 10
+WARN_SEED_PAIRS = 100
 
 
 @dataclass(frozen=True)
@@ -21,6 +27,7 @@ class TargetSpace:
     dictionary: object = None        # seed pairs, or "identical"/"numerals"
     test_dictionary: list | None = None
     bli: dict | None = None          # lexicon-induction scores on the test dictionary
+    warnings: list = field(default_factory=list)  # e.g. a small seed dictionary
 
 
 def load_run_vectors(cfg, world=None, echo=print) -> dict:
@@ -32,14 +39,34 @@ def load_run_vectors(cfg, world=None, echo=print) -> dict:
         return {src: world.src, tgts[0]: world.tgt}
     v = cfg["vectors"]
     out = {}
+    check_named_resources(cfg)
     for lang in [src] + tgts:
-        if lang not in v["paths"]:
-            raise ConfigError(f"vectors.paths has no file for {lang!r}: add "
-                              f"--set vectors.paths.{lang}=FILE (or a spec such as aligned:{lang}@200000)")
         path = locate(v["paths"][lang], f"vectors.paths.{lang}")
         out[lang] = load_vectors(path, limit=v["limit"] or None, lowercase=v["lowercase"], lang=lang)
         echo(f"  {lang}: {len(out[lang]):,} words x {out[lang].dim} from {path}")
     return out
+
+
+def check_named_resources(cfg) -> None:
+    """Every language has a vector file and every target a seed dictionary (when mapped):
+    checked before any work starts, raising :class:`ConfigError` naming the option."""
+    if cfg["data"]["dataset"] == "synthetic":
+        return  # the synthetic world brings its own vectors and dictionaries
+    src, tgts = cfg["data"]["source_lang"], list(cfg["data"]["target_langs"])
+    missing = [lang for lang in [src] + tgts if lang not in cfg["vectors"]["paths"]]
+    if missing:
+        lang = missing[0]
+        raise ConfigError(f"vectors.paths has no file for {lang!r}: add "
+                          f"--set vectors.paths.{lang}=FILE (or a spec such as aligned:{lang}@200000)")
+    missing = [tgt for tgt in tgts if tgt not in cfg["alignment"]["dictionary"]]
+    if cfg["alignment"]["method"] != "none" and missing:
+        raise _no_dictionary(src, missing[0])
+
+
+def _no_dictionary(src, tgt) -> ConfigError:
+    key = "alignment.dictionary"
+    return ConfigError(f"{key} has no entry for {tgt!r}: add --set {key}.{tgt}=FILE "
+                       f"(or dict:{src}-{tgt}@train, or 'identical')")
 
 
 def unaligned_space(cfg, vectors, tgt):
@@ -71,6 +98,7 @@ def align_target(cfg, vectors, tgt, world=None, echo=print) -> TargetSpace:
         seed_pairs = seed_dictionary(a["dictionary"], src, tgt)
         test = (read_dictionary(locate(a["test_dictionary"][tgt], "alignment.test_dictionary"))
                 if tgt in a["test_dictionary"] else None)
+    warnings = check_seed_pairs(seed_pairs, vectors[src], vectors[tgt], f"alignment.dictionary.{tgt}", src, tgt)
     mapping = fit_mapping(vectors[src], vectors[tgt], seed_pairs, normalization=a["normalization"],
                           refine=a["refine"], refine_vocab=a["refine_vocab"], keep_seed=a["keep_seed"],
                           eval_pairs=test if a["refine"] else None, src_lang=src, tgt_lang=tgt)
@@ -80,7 +108,31 @@ def align_target(cfg, vectors, tgt, world=None, echo=print) -> TargetSpace:
         bli = bli_scores(space[src], space[tgt], test, ks=(1, 5, 10))
         echo(f"  BLI {src}->{tgt}: P@1 NN {bli['nn']['p@1']:.3f}, CSLS {bli['csls']['p@1']:.3f} "
              f"over {bli['covered']}/{bli['queries']} covered queries")
-    return TargetSpace(space, mapping, seed_pairs, test, bli)
+    return TargetSpace(space, mapping, seed_pairs, test, bli, warnings)
+
+
+def check_seed_pairs(dictionary, src_vectors, tgt_vectors, option, src, tgt) -> list:
+    """Errors for a seed dictionary no mapping can be learnt from (reversed, too few usable
+    pairs: :class:`ConfigError` naming ``option``), warnings for a weak one."""
+    from ..align import seed_pairs
+
+    pairs = seed_pairs(dictionary, src_vectors, tgt_vectors)  # "identical"/"numerals" resolved
+    S, T = src_vectors.index, tgt_vectors.index
+    as_given = {p for p in pairs if p[0] in S and p[1] in T}
+    reversed_ = {p for p in pairs if p[1] in S and p[0] in T}
+    only_given, only_reversed = len(as_given - reversed_), len(reversed_ - as_given)
+    if only_reversed >= MIN_SEED_PAIRS and only_reversed > 2 * only_given:
+        raise ConfigError(f"{option}: {only_reversed} of its {len(pairs)} pairs are found the other way round "
+                          f"({tgt} word first) against {only_given} as given: it looks reversed ({tgt}-{src}); "
+                          f"give a {src}-{tgt} dictionary ({src} word first)")
+    if len(as_given) < MIN_SEED_PAIRS:
+        raise ConfigError(f"{option}: only {len(as_given)} pairs (of {len(pairs)}) have both words in the vectors; "
+                          f"a mapping needs at least {MIN_SEED_PAIRS} (hundreds to thousands for a good one)")
+    enough = max(WARN_SEED_PAIRS, src_vectors.dim)
+    if len(as_given) < enough:
+        return [(f"{option}: {len(as_given)} pairs have both words in the vectors, fewer than {enough} "
+                 f"(the larger of {WARN_SEED_PAIRS} and the dimension): the mapping is poorly determined")]
+    return []
 
 
 def seed_dictionary(table, src, tgt):
@@ -90,8 +142,7 @@ def seed_dictionary(table, src, tgt):
 
     key = "alignment.dictionary"
     if tgt not in table:
-        raise ConfigError(f"{key} has no entry for {tgt!r}: add --set {key}.{tgt}=FILE "
-                          f"(or dict:{src}-{tgt}@train, or 'identical')")
+        raise _no_dictionary(src, tgt)
     value = table[tgt]
     if value in ("identical", "numerals"):
         return value

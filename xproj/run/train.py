@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import ConfigError
+from ..errors import ConfigError, XprojError
 from .corpus import preprocess_options
 
 #: ``features.adapt``: where a target language's statistics come from.
@@ -75,6 +75,17 @@ def make_classifier(cfg, space, lang, C, class_weight):
                                   preprocess=preprocess_options(cfg), estimator=estimator)
 
 
+def _check_two_classes(y, label_names, lang):
+    """A training set with one class cannot give a classifier: say so, naming the language."""
+    import numpy as np
+
+    present = [label_names[i] for i in np.unique(y)]
+    if len(present) < 2:
+        what = f"one class ({present[0]})" if present else "no documents"
+        raise XprojError(f"the {lang} training set has {what}: a classifier needs at least two classes; "
+                         "check the training data, data.task and data.label_column")
+
+
 def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, progress=None) -> Fitted:
     """Choose C and class weighting on ``lang``'s dev split (macro-F1), refit on train.
 
@@ -84,6 +95,7 @@ def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, pro
     from sklearn.metrics import f1_score
 
     Xtr, ytr = corpus.get(lang, "train")
+    _check_two_classes(ytr, corpus.label_names, lang)
     dev = corpus.get(lang, "dev")
     m = cfg["model"]
     grid = [(C, w) for w in m["class_weight"] for C in m["C"]]
