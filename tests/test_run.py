@@ -253,3 +253,20 @@ def test_one_class_training_set_is_a_clear_error(staged):
     one = replace(corpus, splits={**corpus.splits, ("en", "train"): (X[:5], np.ones(5, dtype=int))})
     with pytest.raises(XprojError, match="the en training set has one class"):
         select_and_fit(cfg, spaces["es"].space, one, "en")
+
+
+def test_vectors_on_bad_line_reaches_the_reader(tmp_path):
+    """The option the reader's error message names really skips malformed lines in a run."""
+    from xproj.errors import InputFormatError
+    from xproj.run import load_run_vectors
+
+    vec = tmp_path / "en.vec"
+    vec.write_text("3 2\ngood 1 0\nbad 0 1 7\nfine 1 1\n", encoding="utf-8")
+    es = tmp_path / "es.vec"
+    es.write_text("2 2\nbueno 1 0\nmalo 0 1\n", encoding="utf-8")
+    paths = [f"vectors.paths.en={vec}", f"vectors.paths.es={es}"]
+    cfg = load_config("synthetic", SMALL + paths + ["data.dataset=table", "alignment.method=none"])
+    with pytest.raises(InputFormatError, match='vectors.on_bad_line = "skip"'):
+        load_run_vectors(cfg, echo=lambda *a: None)
+    cfg = load_config("synthetic", SMALL + paths + ["data.dataset=table", "alignment.method=none", "vectors.on_bad_line=skip"])
+    assert load_run_vectors(cfg, echo=lambda *a: None)["en"].words == ["good", "fine"]

@@ -58,6 +58,8 @@ OPTIONS: dict[str, tuple] = {
                       "(e.g. aligned:es@200000); '{shared}' expands to the shared data folder"),
     "vectors.limit": (200000, int, "read at most this many words of each file (0 = all)"),
     "vectors.lowercase": (True, bool, "lowercase the vocabulary (first occurrence wins)"),
+    "vectors.on_bad_line": ("error", str, "a malformed line of a vector file: error (stop, naming the file and "
+                            "line) | skip (leave it out, counted in a warning)"),
     # alignment
     "alignment.method": ("procrustes", str, "procrustes (learn a mapping) | none (vectors are already aligned)"),
     "alignment.dictionary": ({}, dict, "lang -> seed dictionary source->target: path, registry "
@@ -290,6 +292,7 @@ def choices() -> dict:
     from .run.baselines import BASELINES
     from .run.train import ADAPTATION_SOURCES
     from .standardize import CENTERING, SCALING
+    from .vectors import ON_BAD_LINE
     from .vectors.normalize import NORMALIZERS
 
     return {
@@ -299,6 +302,7 @@ def choices() -> dict:
         "data.domain": ("books", "dvd", "music"),
         "data.task": _tasks.TASKS + tuple(_tasks.TASK_ALIASES),
         "alignment.method": ("procrustes", "none"),
+        "vectors.on_bad_line": tuple(ON_BAD_LINE),
         "features.pooling": POOLINGS,
         "features.center": CENTERING,
         "features.scale": SCALING,

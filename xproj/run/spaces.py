@@ -32,7 +32,7 @@ class TargetSpace:
 
 def load_run_vectors(cfg, world=None, echo=print) -> dict:
     """``{lang: WordVectors}`` for the source and every target language."""
-    from ..vectors import load_vectors
+    from ..vectors import ON_BAD_LINE, load_vectors
 
     src, tgts = cfg["data"]["source_lang"], list(cfg["data"]["target_langs"])
     if world is not None:
@@ -42,7 +42,8 @@ def load_run_vectors(cfg, world=None, echo=print) -> dict:
     check_named_resources(cfg)
     for lang in [src] + tgts:
         path = locate(v["paths"][lang], f"vectors.paths.{lang}")
-        out[lang] = load_vectors(path, limit=v["limit"] or None, lowercase=v["lowercase"], lang=lang)
+        out[lang] = load_vectors(path, limit=v["limit"] or None, lowercase=v["lowercase"],
+                                 errors=ON_BAD_LINE[v["on_bad_line"]], lang=lang)
         echo(f"  {lang}: {len(out[lang]):,} words x {out[lang].dim} from {path}")
     return out
 
