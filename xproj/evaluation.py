@@ -164,3 +164,47 @@ def classification_scores(y_true, y_pred, label_names, *, n_boot=1000, seed=0, a
         out["macro_f1_ci"] = [float(np.percentile(f1s, lo)), float(np.percentile(f1s, hi))]
         out["accuracy_ci"] = [float(np.percentile(accs, lo)), float(np.percentile(accs, hi))]
     return out
+
+
+# -- calibration ----------------------------------------------------------------------------
+
+def reliability(y_true, P, n_bins=10) -> list[dict]:
+    """Reliability table of probabilities ``P`` (documents x classes, columns in the order of
+    the class codes ``y_true``): documents binned by their confidence (the top probability)
+    into ``n_bins`` equal-width bins of [0, 1].
+
+    Returns one dict per non-empty bin: ``lo``, ``hi``, ``confidence`` (mean top
+    probability), ``accuracy`` (share whose top class is right), ``count``.
+    """
+    y_true = np.asarray(y_true, dtype=np.int64)
+    P = np.asarray(P, dtype=np.float64)
+    if P.ndim != 2 or len(P) != len(y_true):
+        raise ValueError(f"{len(y_true)} labels but probabilities of shape {P.shape}")
+    confidence = P.max(axis=1)
+    correct = P.argmax(axis=1) == y_true
+    # a confidence of exactly 1 belongs to the last bin
+    bins = np.minimum((confidence * n_bins).astype(np.int64), n_bins - 1)
+    table = []
+    for b in range(n_bins):
+        in_bin = bins == b
+        if in_bin.any():
+            table.append({"lo": b / n_bins, "hi": (b + 1) / n_bins, "confidence": float(confidence[in_bin].mean()),
+                          "accuracy": float(correct[in_bin].mean()), "count": int(in_bin.sum())})
+    return table
+
+
+def expected_calibration_error(y_true, P, n_bins=10) -> float:
+    """ECE: the mean over documents of |accuracy - confidence| of their reliability bin
+    (:func:`reliability`); 0 for probabilities that mean what they say."""
+    table = reliability(y_true, P, n_bins)
+    n = sum(row["count"] for row in table)
+    return float(sum(row["count"] * abs(row["accuracy"] - row["confidence"]) for row in table) / n) if n else 0.0
+
+
+def format_reliability(table, title="") -> str:
+    """A markdown table of :func:`reliability` output."""
+    lines = [title] if title else []
+    lines += ["| confidence bin | mean confidence | accuracy | documents |", "|---|---:|---:|---:|"]
+    lines += [f"| {r['lo']:.1f}-{r['hi']:.1f} | {r['confidence']:.3f} | {r['accuracy']:.3f} | {r['count']} |"
+              for r in table]
+    return "\n".join(lines)

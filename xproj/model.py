@@ -22,6 +22,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from . import __version__
 from .errors import InputFormatError, ResourceNotFoundError
 from .features import POOLINGS, DocumentEmbedder, Tokenizer, _as_space
+from .shift import (PRIOR_METHODS, TargetPrior, adjust_posteriors, effective_priors, estimate_priors_bbse,
+                    estimate_priors_em)
 from .standardize import CENTERING, SCALING, LanguageStandardizer, PrincipalComponentRemover
 
 class _RowwiseDecision:
@@ -49,6 +51,12 @@ class RowwiseLogisticRegression(_RowwiseDecision, LogisticRegression):
 class RowwiseLinearSVC(_RowwiseDecision, LinearSVC):
     """:class:`~sklearn.svm.LinearSVC` whose scores of a row do not depend on the other rows of
     the call, to the last bit."""
+
+
+#: Probability calibration on labelled dev documents (the run's ``model.calibration``):
+#: ``sigmoid`` (Platt) or ``isotonic`` as in :class:`~sklearn.calibration.CalibratedClassifierCV`;
+#: both map each row's scores on their own, so calibrated rows stay batch independent.
+CALIBRATIONS = ("none", "sigmoid", "isotonic")
 
 
 #: Estimators by name (the config's ``model.estimator``): name -> factory(C, class_weight, seed).
@@ -244,8 +252,13 @@ class CrossLingualClassifier(ClassifierMixin, BaseEstimator):
             langs += [lk] * len(tk)
             labels.append(np.asarray(yk))
         Z = _routed("transform")(features, docs, lang=np.asarray(langs, dtype=object))
-        self.pipeline_[-1].fit(Z, np.concatenate(labels))
+        y_all = np.concatenate(labels)
+        self.pipeline_[-1].fit(Z, y_all)
         self.classes_ = self.estimator_.classes_
+        # the balance the probabilities refer to (uniform with balanced class weights)
+        self.source_priors_ = effective_priors(y_all, self.classes_, getattr(self.estimator_, "class_weight", None))
+        self.calibrator_ = None
+        self.target_priors_ = {}
         return self
 
     def adapt(self, X_unlabelled, lang, *, origin="unlabelled documents"):
@@ -261,12 +274,78 @@ class CrossLingualClassifier(ClassifierMixin, BaseEstimator):
         tokens = self.pipeline_[0].transform(X_unlabelled, lang=lang)
         embedder = self.embedder_.fit_lang(tokens, lang)
         self.standardizer_.fit_lang(embedder.transform(tokens, lang=lang), lang, origin=origin)
+        self._target_priors().pop(lang, None)  # estimated with the old statistics
         return self
+
+    def calibrate(self, X, y, lang=None, *, method="sigmoid"):
+        """Calibrate the probabilities on labelled documents (the source dev split, not the
+        training documents the scores were fit on), so that of the documents given 0.8, about
+        80% are right.
+
+        The estimator is frozen and a ``method`` calibrator (:data:`CALIBRATIONS`) maps its
+        scores (:class:`~sklearn.calibration.CalibratedClassifierCV` on a
+        :class:`~sklearn.frozen.FrozenEstimator`). Calibrated probabilities refer to the
+        class balance of ``y``, which becomes the source prior of label-shift adjustment;
+        :meth:`predict` then takes the most probable class.
+        """
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.frozen import FrozenEstimator
+
+        check_is_fitted(self, "pipeline_")
+        if method not in CALIBRATIONS:
+            raise ValueError(f"unknown calibration {method!r}; choose one of {', '.join(CALIBRATIONS)}")
+        if method == "none":  # leaves the model as it is
+            return self
+        y = np.asarray(y)
+        Z = self.transform(X, lang)
+        self.calibrator_ = CalibratedClassifierCV(FrozenEstimator(self.estimator_), method=method).fit(Z, y)
+        self.source_priors_ = effective_priors(y, self.classes_)
+        self.target_priors_ = {}  # they were relative to the old probabilities
+        return self
+
+    def adapt_priors(self, X_unlabelled, lang, *, method="em", dev=None, tol=1e-6, max_iter=1000):
+        """Estimate ``lang``'s class prior from unlabelled documents of it, all at once, and
+        keep it (saved with the model): :meth:`predict_proba` and :meth:`predict` of ``lang``
+        then re-weight each row's probabilities from the source prior to it
+        (:func:`xproj.shift.adjust_posteriors`).
+
+        Call it after :meth:`adapt` (the prior is estimated on the adapted probabilities;
+        :meth:`adapt` drops it). ``method``: ``"em"`` (Saerens et al. 2002) or ``"bbse"``
+        (Lipton et al. 2018; needs ``dev = (X, y)``, labelled source documents), ``"none"``
+        removes the prior.
+        """
+        check_is_fitted(self, "pipeline_")
+        if method not in PRIOR_METHODS:
+            raise ValueError(f"unknown prior method {method!r}; choose one of {', '.join(PRIOR_METHODS)}")
+        priors = self._target_priors()
+        priors.pop(lang, None)
+        if method == "none":
+            return self
+        if method == "em":
+            estimate, n_iter = estimate_priors_em(self.predict_proba(X_unlabelled, lang), self.source_priors_,
+                                                  tol=tol, max_iter=max_iter)
+        else:
+            if dev is None:
+                raise ValueError("method='bbse' needs dev=(documents, labels) of the source language")
+            n_iter, K = None, len(self.classes_)
+            codes = lambda labels: np.searchsorted(self.classes_, labels)  # noqa: E731
+            estimate = estimate_priors_bbse(codes(np.asarray(dev[1])), codes(self.predict(dev[0])),
+                                            codes(self.predict(X_unlabelled, lang)), K)
+        priors[lang] = TargetPrior(estimate, method, len(X_unlabelled), n_iter)
+        return self
+
+    def _target_priors(self) -> dict:
+        # models saved before label-shift adjustment have none
+        if getattr(self, "target_priors_", None) is None:
+            self.target_priors_ = {}
+        return self.target_priors_
 
     def adaptation(self, lang) -> str:
         """One line: which statistics documents of ``lang`` are standardised with."""
         check_is_fitted(self, "pipeline_")
-        return self.standardizer_.describe(lang)
+        prior = self._target_priors().get(lang)
+        described = self.standardizer_.describe(lang)
+        return described if prior is None else f"{described}; {prior.describe(self.classes_)}"
 
     def coverage(self, X, lang=None) -> dict:
         """Per document: ``tokens``, ``known`` (tokens with a vector) and ``coverage``
@@ -292,15 +371,33 @@ class CrossLingualClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "pipeline_")
         return _routed("transform")(self.pipeline_[:-1], X, lang=lang or self.fitted_lang_)
 
+    def _adjusted(self, lang) -> bool:
+        """Whether ``lang``'s probabilities are calibrated or prior-adjusted (predict is then
+        their argmax)."""
+        return getattr(self, "calibrator_", None) is not None or lang in self._target_priors()
+
     def predict(self, X, lang=None):
         check_is_fitted(self, "pipeline_")
-        return _routed("predict")(self.pipeline_, X, lang=lang or self.fitted_lang_)
+        lang = lang or self.fitted_lang_
+        if self._adjusted(lang):
+            return self.classes_[self.predict_proba(X, lang).argmax(axis=1)]
+        return _routed("predict")(self.pipeline_, X, lang=lang)
 
     def predict_proba(self, X, lang=None):
+        """Class probabilities, calibrated (:meth:`calibrate`) and re-weighted to ``lang``'s
+        estimated class prior (:meth:`adapt_priors`) when the model has them."""
         check_is_fitted(self, "pipeline_")
-        if not hasattr(self.estimator_, "predict_proba"):
-            raise AttributeError(f"{type(self.estimator_).__name__} has no predict_proba; use decision_function")
-        return _routed("predict_proba")(self.pipeline_, X, lang=lang or self.fitted_lang_)
+        lang = lang or self.fitted_lang_
+        calibrator = getattr(self, "calibrator_", None)
+        if calibrator is None and not hasattr(self.estimator_, "predict_proba"):
+            raise AttributeError(f"{type(self.estimator_).__name__} has no predict_proba; "
+                                 "use decision_function or calibrate the model")
+        if calibrator is None:
+            P = _routed("predict_proba")(self.pipeline_, X, lang=lang)
+        else:
+            P = calibrator.predict_proba(self.transform(X, lang))
+        prior = self._target_priors().get(lang)
+        return P if prior is None else adjust_posteriors(P, self.source_priors_, prior.priors)
 
     def decision_function(self, X, lang=None):
         check_is_fitted(self, "pipeline_")
