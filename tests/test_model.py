@@ -139,7 +139,11 @@ def test_a_row_scores_the_same_in_any_batch(setup, shifted, params):
     _, _, aligned, _, (X, y), (Xt, _) = setup
     U, (T, _) = shifted
     clf = CrossLingualClassifier(aligned, source_lang="src", **params).fit(X, y).adapt(U, "tgt")
-    docs = list(T) + list(Xt)
+    assert_rows_independent(clf, list(T) + list(Xt))
+
+
+def assert_rows_independent(clf, docs):
+    """The same probabilities and labels whole, in chunks of 7, shuffled and one by one."""
     whole = clf.predict_proba(docs, lang="tgt")
     chunked = np.vstack([clf.predict_proba(docs[i:i + 7], lang="tgt") for i in range(0, len(docs), 7)])
     np.testing.assert_array_equal(whole, chunked)
@@ -157,3 +161,14 @@ def test_old_models_are_refused_with_a_clear_message(setup, tmp_path):
     joblib.dump({"model": object(), "mapping": None}, tmp_path / "old.joblib")
     with pytest.raises(InputFormatError, match="older xproj"):
         load_model(tmp_path / "old.joblib")
+
+
+@pytest.mark.parametrize("calibration", ["sigmoid", "isotonic"])
+def test_calibrated_and_prior_adjusted_rows_score_the_same_in_any_batch(setup, shifted, calibration):
+    """Calibration maps each row's scores on their own and the target prior is stored in the
+    model: rows stay identical to the last bit whatever the batch."""
+    _, _, aligned, _, (X, y), (Xt, _) = setup
+    U, (T, _) = shifted
+    clf = CrossLingualClassifier(aligned, source_lang="src").fit(X[:1000], y[:1000]).adapt(U, "tgt")
+    clf.calibrate(X[1000:], y[1000:], method=calibration).adapt_priors(U[:300], "tgt")
+    assert_rows_independent(clf, list(T) + list(Xt))
