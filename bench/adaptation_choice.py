@@ -27,8 +27,7 @@ import numpy as np  # noqa: E402
 from sklearn.metrics import f1_score  # noqa: E402
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
 
-from xproj.config import load_config  # noqa: E402
-from xproj.run import align_targets, build_corpus, load_run_vectors, select_and_fit, tokenize  # noqa: E402
+from _source_model import source_model  # noqa: E402
 
 
 def main():
@@ -37,15 +36,10 @@ def main():
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
-    cfg = load_config(args.preset, seed=args.seed)
-    src, tgt = cfg["data"]["source_lang"], cfg["data"]["target_langs"][0]
-    quiet = lambda *a, **k: None  # noqa: E731
-    corpus = tokenize(build_corpus(cfg), cfg)
-    vectors = load_run_vectors(cfg, corpus.world, quiet)
-    space = align_targets(cfg, vectors, corpus.world, quiet)[tgt].space
-    model = select_and_fit(cfg, space, corpus, src).model  # English only: no target statistics
-    docs = corpus.get(tgt, "train")[0] + corpus.get(tgt, "dev")[0]
-    labels = np.concatenate([corpus.get(tgt, "train")[1], corpus.get(tgt, "dev")[1]])
+    sm = source_model(args.preset, args.seed)
+    tgt = sm.tgt
+    model = sm.fitted.model  # English only: no target statistics
+    docs, labels = sm.target_train_dev()
     print(f"{args.preset}: {len(docs)} {tgt} train+dev sentences, {args.folds} folds (test split not used)\n")
     scores = {"disjoint": [], "transductive": [], "source": []}
     folds = StratifiedKFold(args.folds, shuffle=True, random_state=args.seed).split(docs, labels)

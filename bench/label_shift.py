@@ -26,9 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
 
-from xproj.config import load_config  # noqa: E402
 from xproj.evaluation import classification_scores, expected_calibration_error  # noqa: E402
-from xproj.run import align_targets, build_corpus, load_run_vectors, select_and_fit, tokenize  # noqa: E402
+from _source_model import source_model  # noqa: E402
 
 VARIANTS = ("none", "em", "bbse", "calibrated", "calibrated+em")
 
@@ -59,17 +58,12 @@ def main():
     ap.add_argument("--preset", default="opener-en-es")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
-    cfg = load_config(args.preset, seed=args.seed)
-    src, tgt = cfg["data"]["source_lang"], cfg["data"]["target_langs"][0]
-    quiet = lambda *a, **k: None  # noqa: E731
-    corpus = tokenize(build_corpus(cfg), cfg)
-    vectors = load_run_vectors(cfg, corpus.world, quiet)
-    space = align_targets(cfg, vectors, corpus.world, quiet)[tgt].space
-    fitted = select_and_fit(cfg, space, corpus, src)
+    sm = source_model(args.preset, args.seed)
+    cfg, corpus, fitted, tgt = sm.cfg, sm.corpus, sm.fitted, sm.tgt
+    src = cfg["data"]["source_lang"]
     base, dev = fitted.model, corpus.get(src, "dev")
     calibrated = copy.deepcopy(base).calibrate(*dev, method="sigmoid")
-    docs = corpus.get(tgt, "train")[0] + corpus.get(tgt, "dev")[0]
-    labels = np.concatenate([corpus.get(tgt, "train")[1], corpus.get(tgt, "dev")[1]])
+    docs, labels = sm.target_train_dev()
     names = corpus.label_names
     print(f"{args.preset}: English model C={fitted.C}, class_weight={fitted.class_weight}, source prior "
           f"{np.round(base.source_priors_, 3).tolist()} (calibrated: {np.round(calibrated.source_priors_, 3).tolist()}); "
