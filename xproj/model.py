@@ -3,10 +3,7 @@ an aligned space; persistence with joblib together with the mapping and the conf
 
 from __future__ import annotations
 
-import json
-import platform
 from dataclasses import dataclass
-from pathlib import Path
 
 from numbers import Integral
 
@@ -19,9 +16,8 @@ from sklearn.svm import LinearSVC
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from . import __version__
-from .errors import InputFormatError, ResourceNotFoundError
 from .features import POOLINGS, DocumentEmbedder, Tokenizer, _as_space
+from .persistence import load_model, package_versions, save_model  # noqa: F401  (their old home)
 from .shift import (PRIOR_METHODS, TargetPrior, adjust_posteriors, effective_priors, estimate_priors_bbse,
                     estimate_priors_em)
 from .standardize import CENTERING, SCALING, LanguageStandardizer, PrincipalComponentRemover
@@ -407,60 +403,3 @@ class CrossLingualClassifier(ClassifierMixin, BaseEstimator):
         from sklearn.metrics import accuracy_score
 
         return accuracy_score(y, self.predict(X, lang), sample_weight=sample_weight)
-
-
-# -- persistence ---------------------------------------------------------------------------
-
-def save_model(model, path, *, mapping=None, config=None, label_names=None):
-    """Save a fitted model with joblib (atomic), with its mapping and config beside it.
-
-    Writes ``path`` (joblib), and ``path`` + ``.json`` (config, label names, versions). The
-    aligned space (every language's mapped vectors) is stored inside the model file, so a
-    saved model predicts without the original vector files.
-    """
-    import joblib
-
-    from ._io import atomic_write
-
-    path = Path(path)
-    with atomic_write(path, "wb") as f:
-        joblib.dump({"model": model, "mapping": mapping, "label_names": label_names,
-                     "config": config}, f, compress=3)
-    meta = {"format": "xproj-model/2", "label_names": label_names, "config": config,
-            "versions": package_versions()}
-    with atomic_write(path.with_name(path.name + ".json"), "w") as f:
-        json.dump(meta, f, indent=2, default=str)
-    return path
-
-
-def load_model(path):
-    """Load what :func:`save_model` wrote: a dict with ``model``, ``mapping``, ``label_names``,
-    ``config``."""
-    import joblib
-
-    path = Path(path)
-    if not path.exists():
-        raise ResourceNotFoundError(f"{path}: no such model file")
-    try:
-        bundle = joblib.load(path)
-    except Exception as exc:  # joblib raises many kinds on a damaged file
-        raise InputFormatError(path, f"not an xproj model file ({type(exc).__name__}: {exc})") from None
-    if not isinstance(bundle, dict) or "model" not in bundle:
-        raise InputFormatError(path, "not an xproj model file (no 'model' entry)")
-    if not hasattr(bundle["model"], "pipeline_"):
-        raise InputFormatError(path, "saved by an older xproj (statistics taken from each batch); "
-                               "re-run the experiment to save a model with explicit adaptation")
-    return bundle
-
-
-def package_versions() -> dict:
-    """Versions of Python and the packages a run depends on (recorded beside outputs)."""
-    from importlib import metadata
-
-    out = {"python": platform.python_version(), "xproj": __version__}
-    for name in ("numpy", "scipy", "scikit-learn", "spacy", "jieba", "fasttext-numpy2-wheel", "joblib"):
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = None
-    return out
