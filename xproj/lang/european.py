@@ -17,8 +17,12 @@ Examples
 from __future__ import annotations
 
 from .spacy_based import SpacyPreprocessor
+from .script import nfkc_normalizer
 
-__all__ = ["LANGUAGES", "EuropeanPreprocessor", "make"]
+__all__ = ["script_normalizer", "LANGUAGES", "EuropeanPreprocessor", "make"]
+
+#: Words of dictionaries are brought to NFKC, the form the preprocessor gives text.
+script_normalizer = nfkc_normalizer
 
 #: Codes handled by this module.
 LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "ca", "eu", "nl")
