@@ -8,7 +8,7 @@ language (the run's default options) and looked up the way the model does
 (:class:`xproj.lang.VocabularyLookup` with the language's lemma table, as
 ``AlignedSpace.lookup``). Printed per set: documents scanned, tokens, token and type OOV rates,
 the OOV rate over word tokens (no punctuation, emoticons or placeholders, which the vectors
-cannot hold), the share of documents with no known word, and the most frequent OOV words.
+cannot hold), a 95% interval for the token rate (documents resampled, seeded bootstrap), the share of documents with no known word, and the most frequent OOV words.
 
 At most ``--max-docs`` documents a set are scanned (a seeded random sample, default 2,000).
 ``--json FILE`` also writes the figures, e.g. to compare two versions of the preprocessors.
@@ -28,6 +28,8 @@ import re
 import sys
 import time
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -79,6 +81,15 @@ def is_word(token: str) -> bool:
     return WORD.fullmatch(token) is not None
 
 
+def bootstrap_ci(docs, lookup, reps: int = 1000, seed: int = 0) -> tuple[float, float]:
+    """95% interval of the token OOV rate, resampling documents (seeded bootstrap)."""
+    oov = np.array([sum(lookup.find(t) < 0 for t in doc) for doc in docs], dtype=float)
+    size = np.array([len(doc) for doc in docs], dtype=float)
+    picks = np.random.default_rng(seed).integers(0, len(docs), size=(reps, len(docs)))
+    rates = oov[picks].sum(axis=1) / np.maximum(size[picks].sum(axis=1), 1)
+    return float(np.quantile(rates, 0.025)), float(np.quantile(rates, 0.975))
+
+
 def measure(docs: list[list[str]], lookup: VocabularyLookup, top: int) -> dict:
     """OOV figures of tokenised documents (``VocabularyLookup.oov_report`` plus empty docs and
     the OOV rate over word tokens: the vectors hold no punctuation, emoticons or placeholders)."""
@@ -87,6 +98,7 @@ def measure(docs: list[list[str]], lookup: VocabularyLookup, top: int) -> dict:
     report["word_token_oov_rate"] = words["token_oov_rate"]
     report["top_oov_words"] = words["top_oov"]
     no_known = sum(1 for doc in docs if not any(lookup.find(t) >= 0 for t in doc))
+    report["token_oov_ci"] = bootstrap_ci(docs, lookup)
     report["docs"] = len(docs)
     report["docs_no_known_word"] = no_known / len(docs) if docs else 0.0
     return report
@@ -120,12 +132,13 @@ def main(argv=None):
               f"{r['token_oov_rate']:.1%}, {time.perf_counter() - t0:.1f} s", flush=True)
 
     print()
-    print("| set | lang | docs | tokens | token OOV | word-token OOV | type OOV | docs with no known word "
+    print("| set | lang | docs | tokens | token OOV [95% CI] | word-token OOV | type OOV | docs with no known word "
           "| top OOV word tokens |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---|")
     for name, r in results.items():
         top = ", ".join(f"{t} ({n})" for t, n in r["top_oov_words"])
-        print(f"| {name} | {r['lang']} | {r['docs']:,} | {r['n_tokens']:,} | {r['token_oov_rate']:.1%} | "
+        print(f"| {name} | {r['lang']} | {r['docs']:,} | {r['n_tokens']:,} | {r['token_oov_rate']:.1%} "
+              f"[{r['token_oov_ci'][0]:.1%}, {r['token_oov_ci'][1]:.1%}] | "
               f"{r['word_token_oov_rate']:.1%} | {r['type_oov_rate']:.1%} | {r['docs_no_known_word']:.1%} | {top} |")
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
