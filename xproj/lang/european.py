@@ -16,10 +16,10 @@ Examples
 
 from __future__ import annotations
 
-from .spacy_based import SpacyPreprocessor
 from .script import nfkc_normalizer
+from .spacy_based import SpacyPreprocessor
 
-__all__ = ["script_normalizer", "LANGUAGES", "EuropeanPreprocessor", "make"]
+__all__ = ["LANGUAGES", "EuropeanPreprocessor", "make", "script_normalizer"]
 
 #: Words of dictionaries are brought to NFKC, the form the preprocessor gives text.
 script_normalizer = nfkc_normalizer

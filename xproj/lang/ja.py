@@ -24,7 +24,7 @@ from ..errors import ConfigError
 from .base import Preprocessor
 from .script import nfkc_normalizer
 
-__all__ = ["script_normalizer", "JapanesePreprocessor", "japanese_nlp"]
+__all__ = ["JapanesePreprocessor", "japanese_nlp", "script_normalizer"]
 
 #: Words of dictionaries are brought to NFKC, the form the preprocessor gives text.
 script_normalizer = nfkc_normalizer

@@ -154,9 +154,9 @@ class VocabularyLookup:
         if self._folded_index is None:
             folded: dict[str, int] = {}
             for word, row in self.index.items():
-                if not word.isascii() and (key := fold_spelling(word)) != word:
-                    if row < folded.get(key, row + 1):
-                        folded[key] = row
+                key = word if word.isascii() else fold_spelling(word)
+                if key != word and row < folded.get(key, row + 1):
+                    folded[key] = row
             self._folded_index = folded
         return self._folded_index
 
