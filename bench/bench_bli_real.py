@@ -15,6 +15,11 @@ over all queries of the test dictionary (missing words counted wrong). Printed a
 Usage::
 
     python bench/bench_bli_real.py [--rounds 5] [--refine-vocab 15000] [--limit N]
+                                   [--langs zh ja] [--one-script]
+
+``--langs`` keeps only those languages (with the pivot); ``--one-script`` brings both sides of
+every dictionary to its language's script first (``normalize_pairs``: the MUSE en-zh/zh-en
+files are Traditional, the zh vectors Simplified).
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from xproj.align import fit_mapping  # noqa: E402
-from xproj.dictionaries import read_dictionary, split_by_source  # noqa: E402
+from xproj.dictionaries import normalize_pairs, read_dictionary, split_by_source  # noqa: E402
 from xproj.evaluation import bli_scores  # noqa: E402
 from xproj.vectors import load_vectors  # noqa: E402
 
@@ -70,6 +75,8 @@ def main(argv=None):
     ap.add_argument("--refine-vocab", type=int, default=15_000)
     ap.add_argument("--limit", type=int, default=None, help="read only the first N words of each file")
     ap.add_argument("--pivot", default="en")
+    ap.add_argument("--langs", nargs="+", default=None, help="only these languages (besides the pivot)")
+    ap.add_argument("--one-script", action="store_true", help="normalise dictionaries to one script per language")
     args = ap.parse_args(argv)
 
     shared = shared_dir()
@@ -83,13 +90,16 @@ def main(argv=None):
         return 0
     directions = []
     for lang in sorted(files):
-        if lang == args.pivot:
+        if lang == args.pivot or (args.langs and lang not in args.langs):
             continue
         for s, t in ((args.pivot, lang), (lang, args.pivot)):
             d = find_dictionaries(muse, s, t)
             if d is None:
                 print(f"{s}-{t}: no MUSE dictionary in {muse}; skipped")
             else:
+                if args.one_script:
+                    (train, rec), (test, _) = normalize_pairs(d[0], s, t), normalize_pairs(d[1], s, t)
+                    d = (train, test, f"{d[2]}, {rec.tgt_normalizer if t != args.pivot else rec.src_normalizer}")
                 directions.append((s, t, d))
     if not directions:
         print("no language pair with both vectors and a dictionary; nothing to do.")

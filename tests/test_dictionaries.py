@@ -101,3 +101,57 @@ def test_unreadable_dictionary_gives_one_line(tmp_path, monkeypatch):
     deny_reading(p, monkeypatch)
     with pytest.raises(XprojError, match="locked.txt: cannot read it: permission denied"):
         read_dictionary(p)
+
+
+# -- one script per language (issue 10) -------------------------------------------------------
+
+def test_normalize_pairs_converts_traditional_and_records_it(tmp_path):
+    pytest.importorskip("opencc")
+    from xproj.dictionaries import normalize_pairs
+
+    pairs = [("also", "還有"), ("also", "还有"), ("from", "來自"), ("hotel", "酒店"), ("ＴＶ", "電視")]
+    out, rec = normalize_pairs(pairs, "en", "zh")
+    assert out == [("also", "还有"), ("from", "来自"), ("hotel", "酒店"), ("TV", "电视")]
+    assert (rec.src_words_changed, rec.tgt_words_changed, rec.pairs_before, rec.pairs_after) == (1, 3, 5, 4)
+    assert rec.tgt_normalizer == "NFKC + OpenCC t2s" and rec.as_dict()["src_normalizer"] == "NFKC"
+    assert "zh words to NFKC + OpenCC t2s (3 changed)" in rec.describe()
+    p = tmp_path / "d.txt"
+    p.write_text("".join(f"{s} {t}\n" for s, t in pairs), encoding="utf-8")
+    assert read_dictionary(p, normalize_lang={"src": "en", "tgt": "zh"}) == out
+    assert read_dictionary(p) == pairs  # unchanged unless asked
+
+
+def test_run_records_script_normalization_or_warns(monkeypatch):
+    pytest.importorskip("opencc")
+    from xproj.run.spaces import one_script
+
+    scripts, warnings = {}, []
+    assert one_script([("also", "還有")], "en", "zh", "seed", scripts, warnings) == [("also", "还有")]
+    assert scripts["seed"]["tgt_words_changed"] == 1 and not warnings
+    assert one_script("identical", "en", "zh", "seed", {}, warnings) == "identical"
+    assert one_script(None, "en", "zh", "test", {}, warnings) is None
+
+    import xproj.dictionaries as d
+
+    def missing(*args):
+        raise ImportError("pip install 'xproj[zh]'")
+
+    monkeypatch.setattr(d, "normalize_pairs", missing)
+    scripts = {}
+    assert one_script([("also", "還有")], "en", "zh", "test", scripts, warnings) == [("also", "還有")]
+    assert scripts == {} and "test dictionary not brought to one script" in warnings[0]
+
+
+@pytest.mark.data
+@pytest.mark.slow
+def test_muse_en_zh_coverage_doubles_after_t2s():
+    pytest.importorskip("opencc")
+    from xproj.dictionaries import normalize_pairs
+    from xproj.vectors import load_vectors
+
+    test = read_dictionary(shared_file("data", "muse", "en-zh.5000-6500.derived.txt"))
+    en = load_vectors(shared_file("vectors", "en.100d.top50k.vec.xz"), limit=50000, lowercase=True)
+    zh = load_vectors(shared_file("vectors", "zh.100d.top50k.vec.xz"), limit=50000, lowercase=True)
+    before = dictionary_stats(test, en.index, zh.index).covered_sources
+    after = dictionary_stats(normalize_pairs(test, "en", "zh")[0], en.index, zh.index).covered_sources
+    assert (before, after) == (422, 875)

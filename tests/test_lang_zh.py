@@ -40,8 +40,35 @@ def test_traditional_to_simplified():
     pytest.importorskip("opencc")
     pre = get_preprocessor("zh", traditional_to_simplified=True)
     assert pre("這家飯店的服務很好，房間乾淨") == ["这家", "饭店", "的", "服务", "很", "好", "房间", "干净"]
-    # off by default: Traditional characters pass through unchanged
-    assert "這家" in get_preprocessor("zh")("這家飯店")
+    # on by default (the vectors are Simplified) when opencc is installed; off on request
+    assert get_preprocessor("zh")("這家飯店") == ["这家", "饭店"]
+    assert get_preprocessor("zh").options()["traditional_to_simplified"] is True
+    assert "這家" in get_preprocessor("zh", traditional_to_simplified=False)("這家飯店")
+
+
+def test_default_without_opencc_warns_and_keeps_text(monkeypatch):
+    from xproj.lang import zh as zh_mod
+
+    monkeypatch.setattr(zh_mod, "_t2s_available", lambda: False)
+    with pytest.warns(UserWarning, match=r"pip install 'xproj\[zh\]'"):
+        pre = get_preprocessor("zh")
+    assert pre.traditional_to_simplified is False and "這家" in pre("這家飯店")
+
+
+def test_fullwidth_punctuation_and_symbols_dropped(zh):
+    # The vectors keep word-character tokens only: full-width punctuation must not survive
+    # as tokens (NFKC maps ！？，～ to their narrow forms, then the punctuation filter).
+    assert zh("好！！真的好？～～（推荐）【赞】") == ["好", "真的", "好", "推荐", "赞"]
+
+
+def test_script_normalizer_converts_dictionary_words():
+    pytest.importorskip("opencc")
+    from xproj.lang.script import get_script_normalizer
+
+    name, convert = get_script_normalizer("zh")
+    assert name == "NFKC + OpenCC t2s"
+    assert [convert(w) for w in ["還有", "來自", "酒店", "ＴＶ"]] == ["还有", "来自", "酒店", "TV"]
+    assert get_script_normalizer("zh_TW")[0] == name
 
 
 def test_missing_opencc_gives_install_hint(monkeypatch):

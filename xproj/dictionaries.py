@@ -26,13 +26,15 @@ class NoOverlapError(XprojError, ValueError):
     """No dictionary pair has both words in the vector vocabularies."""
 
 
-def read_dictionary(path, *, lowercase=False, errors="raise") -> Pairs:
+def read_dictionary(path, *, lowercase=False, errors="raise", normalize_lang=None) -> Pairs:
     """Read a MUSE-style dictionary file (``src tgt`` a line, space or TAB separated).
 
     Blank lines and a byte-order mark are ignored; duplicate pairs keep their first
     occurrence. A line without
     exactly two fields raises :class:`~xproj.errors.InputFormatError` naming the line
-    (``errors="skip"`` skips it).
+    (``errors="skip"`` skips it). ``normalize_lang={"src": "en", "tgt": "zh"}`` brings each
+    side to its language's one script (:func:`normalize_pairs`; what changed is then
+    returned by that function).
     """
     path = Path(path)
     pairs, seen = [], set()
@@ -63,7 +65,63 @@ def read_dictionary(path, *, lowercase=False, errors="raise") -> Pairs:
                 pairs.append(pair)
     if not pairs:
         raise InputFormatError(path, "the dictionary has no pairs")
+    if normalize_lang:
+        pairs, _ = normalize_pairs(pairs, normalize_lang["src"], normalize_lang["tgt"])
     return pairs
+
+
+@dataclass(frozen=True)
+class ScriptNormalization:
+    """What :func:`normalize_pairs` did to a dictionary (for the run report)."""
+
+    src_lang: str
+    tgt_lang: str
+    src_normalizer: str      # e.g. "NFKC"
+    tgt_normalizer: str      # e.g. "NFKC + OpenCC t2s"
+    src_words_changed: int   # distinct words whose spelling changed
+    tgt_words_changed: int
+    pairs_before: int
+    pairs_after: int         # fewer when two spellings of a pair merged
+
+    def as_dict(self):
+        return dict(self.__dict__)
+
+    def describe(self) -> str:
+        """One line, e.g. "en-zh: zh words to NFKC + OpenCC t2s (2,102 changed), ..."."""
+        return (f"{self.src_lang}-{self.tgt_lang}: {self.src_lang} words to {self.src_normalizer} "
+                f"({self.src_words_changed:,} changed), {self.tgt_lang} words to "
+                f"{self.tgt_normalizer} ({self.tgt_words_changed:,} changed); "
+                f"{self.pairs_before:,} -> {self.pairs_after:,} pairs")
+
+
+def normalize_pairs(pairs, src_lang: str, tgt_lang: str):
+    """Bring both sides of a dictionary to the one script of their language.
+
+    Uses :func:`xproj.lang.script.get_script_normalizer` (zh: Traditional -> Simplified, others
+    NFKC), so that dictionary words are spelt as in the vectors and in the preprocessed text.
+    Pairs that become identical are kept once, in first-occurrence order.
+
+    Returns
+    -------
+    (list of (str, str), ScriptNormalization)
+
+    Raises
+    ------
+    ImportError
+        A language's converter needs a missing extra (zh: ``pip install 'xproj[zh]'``).
+    """
+    from .lang.script import get_script_normalizer
+
+    (src_name, to_src), (tgt_name, to_tgt) = get_script_normalizer(src_lang), get_script_normalizer(tgt_lang)
+    src_map = {w: to_src(w) for w in {s for s, _ in pairs}}
+    tgt_map = {w: to_tgt(w) for w in {t for _, t in pairs}}
+    out = list(dict.fromkeys((src_map[s], tgt_map[t]) for s, t in pairs))
+    record = ScriptNormalization(
+        src_lang, tgt_lang, src_name, tgt_name,
+        src_words_changed=sum(a != b for a, b in src_map.items()),
+        tgt_words_changed=sum(a != b for a, b in tgt_map.items()),
+        pairs_before=len(pairs), pairs_after=len(out))
+    return out, record
 
 
 def write_dictionary(pairs: Iterable[tuple[str, str]], path, sep=" ") -> Path:

@@ -4,7 +4,7 @@ A preprocessor turns a document into the list of tokens that will be looked up i
 word vectors. Work is split in three stages so that subclasses only write the middle one:
 
 1. text pass (per document, C-speed regexes): clean control characters and surrogates,
-   Unicode-normalise, language-specific normalisation (e.g. Arabic diacritics), replace URLs,
+   decode HTML entities, write apostrophes between letters as "'", Unicode-normalise, language-specific normalisation (e.g. Arabic diacritics), replace URLs,
    e-mails and @users by sentinels, squeeze repeated letters;
 2. tokenisation (subclass, per batch): :meth:`Preprocessor._tokenize_batch`;
 3. token pass: each distinct token string is analysed once (lowercase, number placeholder,
@@ -31,6 +31,8 @@ from .normalize import (
     replace_placeholders,
     squeeze_repeats,
     strip_accents,
+    unescape_html,
+    unify_apostrophes,
 )
 
 __all__ = ["Preprocessor", "LemmaTable", "load_lemma_table", "lemma_table_languages"]
@@ -108,6 +110,9 @@ class Preprocessor:
 
     #: ISO 639-1 code, set by subclasses / the registry.
     lang: str = ""
+    #: Symbol characters the language writes as punctuation (Chinese and Japanese "～" after
+    #: reviews' words): treated like punctuation (dropped, ending a negation scope).
+    punct_symbols: frozenset[str] = frozenset()
 
     def __init__(
         self,
@@ -336,7 +341,7 @@ class Preprocessor:
             if len(text) > limit:
                 cut = text.rfind(" ", 0, limit)  # avoid cutting a word in two
                 text = text[: cut if cut > limit // 2 else limit]
-        text = clean_text(text)
+        text = unify_apostrophes(unescape_html(clean_text(text)))
         if self.unicode_form and not text.isascii():
             text = unicodedata.normalize(self.unicode_form, text)
         text = self._normalize_text(text)
@@ -355,7 +360,7 @@ class Preprocessor:
         if not raw or raw.isspace():
             return None, _neg.PLAIN
         low = raw.lower()
-        if is_punct(raw):
+        if is_punct(raw) or (self.punct_symbols and set(raw) <= self.punct_symbols):
             if raw in _emoticons():  # ":)" carries sentiment: keep it, but end the scope
                 return raw, _neg.BOUNDARY
             return (low if self.lowercase else raw) if self.keep_punct else None, _neg.BOUNDARY

@@ -16,9 +16,13 @@ Examples
 
 from __future__ import annotations
 
+from .script import nfkc_normalizer
 from .spacy_based import SpacyPreprocessor
 
-__all__ = ["LANGUAGES", "EuropeanPreprocessor", "make"]
+__all__ = ["LANGUAGES", "EuropeanPreprocessor", "make", "script_normalizer"]
+
+#: Words of dictionaries are brought to NFKC, the form the preprocessor gives text.
+script_normalizer = nfkc_normalizer
 
 #: Codes handled by this module.
 LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "ca", "eu", "nl")

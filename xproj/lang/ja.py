@@ -22,8 +22,12 @@ from collections.abc import Iterable
 
 from ..errors import ConfigError
 from .base import Preprocessor
+from .script import nfkc_normalizer
 
-__all__ = ["JapanesePreprocessor", "japanese_nlp"]
+__all__ = ["JapanesePreprocessor", "japanese_nlp", "script_normalizer"]
+
+#: Words of dictionaries are brought to NFKC, the form the preprocessor gives text.
+script_normalizer = nfkc_normalizer
 
 _INSTALL_HINT = "Japanese needs SudachiPy and its dictionary: pip install 'xproj[ja]'"
 #: SudachiPy (0.6) raises "Input is too long" past this many UTF-8 bytes; longer texts are
@@ -63,6 +67,7 @@ class JapanesePreprocessor(Preprocessor):
     """
 
     lang = "ja"
+    punct_symbols = frozenset("~")  # NFKC form of the full-width "～" ("好～")
 
     def __init__(self, *, split_mode: str = "A", **options):
         if split_mode not in ("A", "B", "C"):

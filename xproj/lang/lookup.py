@@ -8,7 +8,9 @@ vector vocabularies rarely agree exactly (case, inflection, accents), so
 2. its lower-case form;
 3. its lemma (spaCy lookup table of the language, when spacy-lookups-data has one;
    skipped silently otherwise, e.g. for Basque, Chinese, Japanese, Arabic);
-4. its accent-stripped form (lower case, then lemma);
+4. its accent-stripped form (lower case, then lemma), then the most frequent vector word
+   spelt the same without accents and with "ß" as "ss" (user text drops accents: "tres" ->
+   "très", "drole" -> "drôle", Swiss and ASCII German writes "scheisse" for "scheiße");
 5. for negation-marked tokens (``NEG_good``), the same chain on the unmarked word.
 
 Results are cached per token string, so a corpus costs one dict lookup per token after its
@@ -30,7 +32,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from ..errors import ResourceNotFoundError
-from .normalize import strip_accents
+from .normalize import fold_spelling, strip_accents
 
 __all__ = ["VocabularyLookup", "oov_rate"]
 
@@ -73,7 +75,8 @@ class VocabularyLookup:
         Try lemmas (needs spacy-lookups-data; silently skipped when absent, see
         :attr:`has_lemmas`).
     strip_accents : bool, default True
-        Try accent-stripped forms.
+        Try accent-stripped forms, and vector words that differ from the token only by
+        accents or "ß" (:func:`~xproj.lang.normalize.fold_spelling`).
     negation_prefix : str or None, default "NEG_"
         Tokens starting with it that are not in the vocabulary are looked up without it.
 
@@ -104,6 +107,7 @@ class VocabularyLookup:
             except (ImportError, ResourceNotFoundError):
                 self._lemmas = None  # documented: the lemma step is skipped
         self._cache: dict[str, tuple[int, int]] = {}
+        self._folded_index: dict[str, int] | None = None
 
     @property
     def has_lemmas(self) -> bool:
@@ -135,12 +139,26 @@ class VocabularyLookup:
                     bare = strip_accents(form)
                     if bare != form and (row := index.get(bare)) is not None:
                         return row, 3
+            if (row := self._folded().get(fold_spelling(low))) is not None:
+                return row, 3
         prefix = self.negation_prefix
         if prefix and token.startswith(prefix) and len(token) > len(prefix):
             row, _ = self._search(token[len(prefix):])
             if row >= 0:
                 return row, 4
         return -1, -1
+
+    def _folded(self) -> dict[str, int]:
+        """``{folded spelling: row}`` of the vector words that folding changes, the most
+        frequent (lowest row) first; built on the first miss."""
+        if self._folded_index is None:
+            folded: dict[str, int] = {}
+            for word, row in self.index.items():
+                key = word if word.isascii() else fold_spelling(word)
+                if key != word and row < folded.get(key, row + 1):
+                    folded[key] = row
+            self._folded_index = folded
+        return self._folded_index
 
     def _lookup(self, token: str) -> tuple[int, int]:
         hit = self._cache.get(token)

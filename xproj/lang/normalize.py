@@ -18,13 +18,17 @@ Examples
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
 __all__ = [
     "PLACEHOLDERS",
     "clean_text",
+    "unescape_html",
+    "unify_apostrophes",
     "strip_accents",
+    "fold_spelling",
     "squeeze_repeats",
     "replace_placeholders",
     "is_punct",
@@ -95,6 +99,43 @@ def clean_text(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
+# An HTML entity: named (&amp;), decimal (&#39;) or hexadecimal (&#x27;). Scraped tweets and
+# reviews keep them ("&lt;3", "&amp;"), and the tokens "lt;3", "amp" are in no vocabulary.
+_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+
+
+def unescape_html(text: str) -> str:
+    """Replace HTML entities by their characters ("&lt;3" -> "<3", "&#39;" -> "'").
+
+    Examples
+    --------
+    >>> unescape_html("Fish &amp; chips &lt;3, a&b")
+    'Fish & chips <3, a&b'
+    """
+    if "&" not in text or not _ENTITY.search(text):
+        return text
+    return clean_text(html.unescape(text))  # an entity may spell a control character
+
+
+# A typographic apostrophe or stray accent between two letters ("l’hôtel", "don´t",
+# "aujourd`hui"): written as the ASCII "'" that tokenizers, lemma tables and the vectors use.
+_APOSTROPHE = re.compile(r"(?<=[^\W\d_])[\u2019\u02bc\u2018\u00b4`](?=[^\W\d_])")
+
+
+def unify_apostrophes(text: str) -> str:
+    """Write apostrophes between letters as ASCII "'" (before NFKC, which would turn "´" into
+    a space and a combining accent).
+
+    Examples
+    --------
+    >>> unify_apostrophes("l’hôtel, l´accueil et ‘quotes’")
+    "l'hôtel, l'accueil et ‘quotes’"
+    """
+    if text.isascii() and "`" not in text:
+        return text
+    return _APOSTROPHE.sub("'", text)
+
+
 def strip_accents(word: str) -> str:
     """Remove Latin combining accents (é -> e, ñ -> n, ç -> c).
 
@@ -113,6 +154,18 @@ def strip_accents(word: str) -> str:
     decomposed = unicodedata.normalize("NFD", word)
     stripped = _COMBINING.sub("", decomposed)
     return unicodedata.normalize("NFC", stripped)
+
+
+def fold_spelling(word: str) -> str:
+    """`word` without Latin accents and with "ß" written "ss": the key under which spellings
+    that users type without accents or the German sharp s meet.
+
+    Examples
+    --------
+    >>> fold_spelling("très"), fold_spelling("scheiße"), fold_spelling("酒店")
+    ('tres', 'scheisse', '酒店')
+    """
+    return strip_accents(word).replace("ß", "ss")
 
 
 def squeeze_repeats(text: str, max_repeat: int = 2) -> str:

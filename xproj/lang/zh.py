@@ -1,9 +1,11 @@
-"""Chinese: jieba word segmentation, optional Traditional -> Simplified conversion.
+"""Chinese: jieba word segmentation after Traditional -> Simplified conversion.
 
 jieba is imported on first use and its start-up log ("Building prefix dict...") silenced.
 Conversion uses opencc-python-reimplemented (``OpenCC('t2s')``, extra ``xproj[zh]``): the
-aligned Chinese vectors were trained on Simplified text, so Traditional input (Taiwan, Hong
-Kong reviews) is converted first when ``traditional_to_simplified=True``.
+Chinese vectors (``../shared/vectors/zh...``, and most published ones) were trained on
+Simplified text, so Traditional input (Taiwan, Hong Kong reviews) is converted first, by
+default when the extra is installed (see ``traditional_to_simplified``). Dictionaries get the
+same conversion through :func:`script_normalizer` (:mod:`xproj.lang.script`).
 
 Chinese has no inflection: ``lemmatize=True`` is accepted and changes nothing.
 
@@ -17,12 +19,15 @@ Examples
 from __future__ import annotations
 
 import functools
+import importlib.util
 import logging
+import warnings
 from collections.abc import Iterable
 
 from .base import Preprocessor
+from .script import nfkc
 
-__all__ = ["ChinesePreprocessor", "jieba_tokenizer", "t2s_converter"]
+__all__ = ["ChinesePreprocessor", "jieba_tokenizer", "script_normalizer", "t2s_converter"]
 
 
 @functools.lru_cache(maxsize=None)
@@ -50,14 +55,39 @@ def t2s_converter():
     return OpenCC("t2s")
 
 
+def _t2s_available() -> bool:
+    return importlib.util.find_spec("opencc") is not None
+
+
+def script_normalizer():
+    """``(name, function)`` writing a Chinese word in Simplified characters (NFKC, then t2s).
+
+    Raises
+    ------
+    ImportError
+        opencc-python-reimplemented is missing (the message gives ``pip install 'xproj[zh]'``).
+
+    Examples
+    --------
+    >>> name, convert = script_normalizer()
+    >>> name, convert("還有")
+    ('NFKC + OpenCC t2s', '还有')
+    """
+    convert = t2s_converter().convert
+    return "NFKC + OpenCC t2s", lambda word: convert(nfkc(word))
+
+
 class ChinesePreprocessor(Preprocessor):
     """Chinese (zh) preprocessor.
 
     Parameters
     ----------
-    traditional_to_simplified : bool, default False
-        Convert Traditional characters to Simplified before segmenting (needs
-        ``xproj[zh]``).
+    traditional_to_simplified : bool or None, default None
+        Convert Traditional characters to Simplified before segmenting, as the vectors are
+        Simplified. ``None``: convert when ``xproj[zh]`` is installed (a warning otherwise);
+        ``True``: convert, and raise ImportError without the extra; ``False``: never.
+        Simplified text is left as is (a handful of characters shared by both scripts, such as
+        乾, are mapped to their most common Simplified form).
     hmm : bool, default True
         Let jieba guess words missing from its dictionary with its HMM (better on reviews full
         of new words; slightly slower).
@@ -72,8 +102,15 @@ class ChinesePreprocessor(Preprocessor):
     """
 
     lang = "zh"
+    punct_symbols = frozenset("~")  # NFKC form of the full-width "～" ("好～")
 
-    def __init__(self, *, traditional_to_simplified: bool = False, hmm: bool = True, **options):
+    def __init__(self, *, traditional_to_simplified: bool | None = None, hmm: bool = True,
+                 **options):
+        if traditional_to_simplified is None:
+            traditional_to_simplified = _t2s_available()
+            if not traditional_to_simplified:
+                warnings.warn("Chinese text is not converted to Simplified characters (the script "
+                              "of the vectors): pip install 'xproj[zh]'", stacklevel=3)
         self.traditional_to_simplified = bool(traditional_to_simplified)
         self.hmm = bool(hmm)
         super().__init__(**options)

@@ -28,6 +28,9 @@ class TargetSpace:
     test_dictionary: list | None = None
     bli: dict | None = None          # lexicon-induction scores on the test dictionary
     warnings: list = field(default_factory=list)  # e.g. a small seed dictionary
+    #: {"seed"/"test": ScriptNormalization.as_dict()}: how the dictionaries were brought to
+    #: one script per language (zh: Traditional -> Simplified); empty when nothing was read
+    script_normalization: dict = field(default_factory=dict)
 
 
 def load_run_vectors(cfg, world=None, echo=print) -> dict:
@@ -99,7 +102,11 @@ def align_target(cfg, vectors, tgt, world=None, echo=print) -> TargetSpace:
         seed_pairs = seed_dictionary(a["dictionary"], src, tgt)
         test = (read_dictionary(locate(a["test_dictionary"][tgt], "alignment.test_dictionary"))
                 if tgt in a["test_dictionary"] else None)
-    warnings = check_seed_pairs(seed_pairs, vectors[src], vectors[tgt], f"alignment.dictionary.{tgt}", src, tgt)
+    warnings, scripts = [], {}
+    if world is None:
+        seed_pairs = one_script(seed_pairs, src, tgt, "seed", scripts, warnings)
+        test = one_script(test, src, tgt, "test", scripts, warnings)
+    warnings += check_seed_pairs(seed_pairs, vectors[src], vectors[tgt], f"alignment.dictionary.{tgt}", src, tgt)
     mapping = fit_mapping(vectors[src], vectors[tgt], seed_pairs, normalization=a["normalization"],
                           refine=a["refine"], refine_vocab=a["refine_vocab"], keep_seed=a["keep_seed"],
                           eval_pairs=test if a["refine"] else None, src_lang=src, tgt_lang=tgt)
@@ -109,7 +116,24 @@ def align_target(cfg, vectors, tgt, world=None, echo=print) -> TargetSpace:
         bli = bli_scores(space[src], space[tgt], test, ks=(1, 5, 10))
         echo(f"  BLI {src}->{tgt}: P@1 NN {bli['nn']['p@1']:.3f}, CSLS {bli['csls']['p@1']:.3f} "
              f"over {bli['covered']}/{bli['queries']} covered queries")
-    return TargetSpace(space, mapping, seed_pairs, test, bli, warnings)
+    return TargetSpace(space, mapping, seed_pairs, test, bli, warnings, scripts)
+
+
+def one_script(pairs, src, tgt, role, scripts, warnings):
+    """`pairs` with each side in its language's script (:func:`~xproj.dictionaries.normalize_pairs`),
+    recording what changed in ``scripts[role]``; unchanged (with a warning) when the converter's
+    extra is missing, and for ``None`` or "identical"/"numerals"."""
+    from ..dictionaries import normalize_pairs
+
+    if not isinstance(pairs, list):
+        return pairs
+    try:
+        out, record = normalize_pairs(pairs, src, tgt)
+    except ImportError as exc:
+        warnings.append(f"alignment.dictionary.{tgt}: {role} dictionary not brought to one script ({exc})")
+        return pairs
+    scripts[role] = record.as_dict()
+    return out
 
 
 def check_seed_pairs(dictionary, src_vectors, tgt_vectors, option, src, tgt) -> list:
