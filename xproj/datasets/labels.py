@@ -51,7 +51,8 @@ def match_labels(ds: Dataset, label_names: list, what: str, option: str) -> Data
     if sorted(ds.label_names) != sorted(label_names):
         example = " ".join(f"--set {option}.{a}={b}" for a, b in zip(ds.label_names, label_names))
         raise ConfigError(f"{what} has classes {list(ds.label_names)} but the source data has {list(label_names)}: "
-                          f"rename them with {option} (e.g. {example}) or choose datasets and data.task that agree")
+                          f"rename them with {option} (e.g. {example}) or data.label_map (the source's), or choose "
+                          "datasets and data.task that agree")
     order = np.array([list(label_names).index(n) for n in ds.label_names], dtype=np.int64)
     return Dataset(list(ds.texts), order[ds.labels] if len(ds) else ds.labels, ds.lang, ds.split,
                    list(label_names), ds.name, dict(ds.meta))

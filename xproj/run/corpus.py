@@ -177,7 +177,7 @@ def _read_set(cfg, name, root, lang, key, label_names) -> dict:
         ds = _load_split(cfg, name, root, lang, split, split_here)
         if ds is None:
             continue
-        ds = relabel(ds, d[option])
+        ds = relabel(ds, d[option.split(".")[1]])
         if is_src:
             label_names = list(ds.label_names)
         ds = match_labels(ds, label_names, f"{name} ({lang})", option)
