@@ -312,13 +312,14 @@ def test_one_model_over_target_sets_with_a_failing_language(tmp_path, two_french
     from xproj.report import format_results
 
     lines = []
+    (tmp_path / "shared" / "data" / "sb10k" / "de.csv").unlink()  # an unreadable set (the vectors: below)
     cfg = load_config("synthetic", two_french_sets)
     metrics = run_experiment(cfg, out_dir=tmp_path / "run", echo=lines.append)
     ids = ["fr/allocine-tv", "fr/tripadvisor-restaurants"]
     assert list(metrics["results"]) == ids and list(metrics["targets"]) == ids + ["de"]
     assert metrics["targets"]["de"] == {"lang": "de", "dataset": "sb10k"}
-    # the language whose vector file is missing fails its row only, named on it
-    assert list(metrics["failures"]) == ["de"] and "missing-de.vec" in metrics["failures"]["de"]
+    # the set that cannot be read fails its row only, named on it
+    assert list(metrics["failures"]) == ["de"] and "sb10k" in metrics["failures"]["de"]
     # French vectors read and aligned once for both French sets; lexicon induction per language
     assert sum("words x" in line and line.strip().startswith("fr:") for line in lines) == 1
     assert list(metrics["bli"]) == [] and metrics["label_names"] == ["negative", "positive"]
@@ -339,6 +340,7 @@ def test_one_model_over_target_sets_with_a_failing_language(tmp_path, two_french
 
 
 def test_every_target_set_failing_raises_the_first_error(tmp_path, two_french_sets):
+    """A missing vector file fails its language's sets; with no set left, the run raises."""
     from xproj.errors import ConfigError, ResourceNotFoundError
 
     cfg = load_config("synthetic", two_french_sets + ['data.targets=["sb10k:de"]', 'data.target_langs=["de"]'])
