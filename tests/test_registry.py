@@ -12,7 +12,9 @@ from test_datasets import write_opener
 from xproj.config import load_config
 from xproj.datasets import DATASETS, dataset_location, dataset_spec, load_split
 from xproj.datasets.common import canonical_task
+from xproj.datasets.labels import match_labels, relabel
 from xproj.datasets.opener import OPENER_4CLASS_LABELS
+from xproj.datasets.shared_sets import SHARED_SETS
 from xproj.errors import ConfigError, ResourceNotFoundError
 
 
@@ -134,9 +136,6 @@ def test_empty_root_downloads_from_mirror(no_shared, tmp_path, monkeypatch):
 
 
 # --- the shared one-file sets and class renaming ---------------------------------------------
-
-from xproj.datasets.labels import match_labels, relabel  # noqa: E402
-from xproj.datasets.shared_sets import SHARED_SETS  # noqa: E402
 
 # README of the shared data folder: rows, positive, negative
 SHARED_COUNTS = {"online-shopping": (20000, 10088, 9912), "sb10k": (2847, 1717, 1130),

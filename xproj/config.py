@@ -38,14 +38,15 @@ OPTIONS: dict[str, tuple] = {
     "data.max_docs": (0, int, "keep at most this many documents per split (0 = all)"),
     "data.target_dataset": ("", str, "dataset of the target languages when it differs from the "
                             "source's (e.g. chnsenticorp or table); '' = data.dataset"),
-    "data.target_root": ("", str, "location of the target dataset ('' = data.root when it is the source's "
-                         "dataset, else its default location)"),
-    "data.targets": ([], list, "target sets as dataset:lang (e.g. [\"chnsenticorp:zh\", \"sb10k:de\"]; a set "
-                     "of one language may omit :lang); several may share a language. Given, it replaces "
-                     "data.target_dataset and sets data.target_langs, which (when also given) keeps only "
-                     "the sets of those languages. [] = data.target_langs of data.target_dataset"),
-    "data.label_map": ({}, dict, "source dataset's classes renamed, old = \"new\" (e.g. 0 = \"negative\", "
-                       "1 = \"positive\"; \"\" drops that class). Binary sets are negative/positive"),
+    "data.target_root": ("", str, ("location of the target dataset ('' = data.root when it is the source's "
+                                   "dataset, else its default location)")),
+    "data.targets": ([], list, ("target sets as dataset:lang (e.g. [\"chnsenticorp:zh\", \"sb10k:de\"]; a set "
+                                "of one language may omit :lang); several may share a language. Given, it "
+                                "replaces data.target_dataset and sets data.target_langs, which (when also "
+                                "given) keeps only the sets of those languages. [] = data.target_langs of "
+                                "data.target_dataset")),
+    "data.label_map": ({}, dict, ("source dataset's classes renamed, old = \"new\" (e.g. 0 = \"negative\", "
+                                  "1 = \"positive\"; \"\" drops that class). Binary sets are negative/positive")),
     "data.target_label_map": ({}, dict, "the same for every target set (the shared sets need none)"),
     "data.domain": ("books", str, "Webis-CLS-10 product domain: books | dvd | music"),
     "data.text_column": ("text", str, "table datasets: column (or JSON field) of the text"),

@@ -172,8 +172,8 @@ def write_report(path, cfg, metrics, plots, *, run_folder=None):
               "(zero-shot), except rows marked few-shot or in-language.", ""]
     if _many_targets(metrics):
         lines += ["### Every target set (macro-F1 [95% CI])", "",
-                  "A target set read from one file is split 70/10/20 when the in-language row is asked for; "
-                  "every row then scores the same 20 % test part (n).", "", targets_table(metrics), ""]
+                  ("A target set read from one file is split 70/10/20 when the in-language row is asked for; "
+                   "every row then scores the same 20 % test part (n)."), "", targets_table(metrics), ""]
     for tgt, rows in metrics["results"].items():
         lines += [f"### {metrics['source_lang']} -> {tgt}", "", results_table(rows), ""]
         adaptation = metrics.get("adaptation", {}).get(tgt)

@@ -50,9 +50,9 @@ from .outputs import run_warnings, write_outputs
 from .spaces import TargetSpace, align_target, align_targets, check_named_resources, load_run_vectors
 from .train import ADAPTATION_SOURCES, Fitted, adaptation_documents, select_and_fit
 
-__all__ = ["ADAPTATION_SOURCES", "BASELINES", "Corpus", "Fitted", "TargetResult", "TargetSpace",
+__all__ = ["ADAPTATION_SOURCES", "BASELINES", "Corpus", "Fitted", "TargetResult", "TargetSet", "TargetSpace",
            "adaptation_documents", "align_targets", "build_corpus", "evaluate_target", "load_run_vectors",
-           "run_dir", "run_experiment", "select_and_fit", "target_sets", "TargetSet", "tokenize", "write_outputs"]
+           "run_dir", "run_experiment", "select_and_fit", "target_sets", "tokenize", "write_outputs"]
 
 
 def progress(iterable=None, **kw):

@@ -113,7 +113,7 @@ class Corpus:
         """The language of a split key (a language or a target set's id)."""
         return self.langs.get(key, key)
 
-    def for_target(self, key) -> "Corpus":
+    def for_target(self, key) -> Corpus:
         """The corpus as one target set's evaluation sees it: that set's splits under its
         language (``get(lang, split)``), the source's as they are."""
         lang = self.lang_of(key)
