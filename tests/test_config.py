@@ -6,7 +6,8 @@ from xproj.errors import ConfigError
 
 def test_presets_load():
     names = presets()
-    assert {"synthetic", "opener-en-es", "opener-en-es-plain", "opener-en-es-4class"} <= set(names)
+    assert {"synthetic", "opener-en-es", "opener-en-es-plain", "opener-en-es-4class", "opener-en-multi",
+            "opener-en-zh", "opener-en-de", "opener-en-fr", "opener-en-ja"} <= set(names)
     for name in names:
         cfg = load_config(name)
         assert cfg["name"] and cfg["data"]["target_langs"]
@@ -143,3 +144,48 @@ def test_config_path_problems_are_config_errors(tmp_path):
     latin.write_bytes('description = "caf\xe9"\n'.encode("latin-1"))
     with pytest.raises(ConfigError, match=r"latin.toml: not UTF-8"):
         load_config(str(latin))
+
+
+def test_multi_target_presets_and_subsets(tmp_path):
+    cfg = load_config("opener-en-multi")
+    d = cfg["data"]
+    assert d["targets"] == ["opener:es", "chnsenticorp:zh", "online-shopping:zh", "sb10k:de", "allocine-tv:fr",
+                            "tripadvisor-restaurants:fr", "chabsa:ja"]
+    assert d["target_langs"] == ["es", "zh", "de", "fr", "ja"]
+    for lang in d["target_langs"]:  # every language has its vectors and dictionaries named
+        assert lang in cfg["vectors"]["paths"] and lang in cfg["alignment"]["dictionary"]
+        assert lang in cfg["alignment"]["test_dictionary"]
+    for lang in ("zh", "de", "fr", "ja"):
+        assert load_config(f"opener-en-{lang}")["data"]["target_langs"] == [lang]
+    # a subset by sets or by languages; a one-language set may omit :lang
+    assert load_config("opener-en-multi", ['data.targets=["sb10k", "chabsa:ja"]'])["data"]["target_langs"] == ["de", "ja"]
+    sub = load_config("opener-en-multi", ['data.target_langs=["zh"]'])["data"]
+    assert sub["targets"] == ["chnsenticorp:zh", "online-shopping:zh"] and sub["target_langs"] == ["zh"]
+    # the resolved config reads back to the same sets
+    (tmp_path / "c.toml").write_text(to_toml(load_config("opener-en-zh")), encoding="utf-8")
+    assert load_config(tmp_path / "c.toml")["data"]["targets"] == sub["targets"]
+
+
+@pytest.mark.parametrize("override, message", [
+    ('data.targets=["imdb:en"]', "unknown dataset 'imdb'"),
+    ('data.targets=["sb10k:fr"]', "data.targets: 'sb10k:fr': sb10k has de, not 'fr'"),
+    ('data.targets=["opener:en"]', "is in the source language 'en'"),
+    ('data.targets=["table"]', "'table' names no language: write table:LANG"),
+    ('data.targets=["sb10k:de", "sb10k"]', "names sb10k:de twice"),
+    ('data.targets=["a:b:c"]', "is not dataset:lang"),
+])
+def test_bad_targets_name_the_item(override, message):
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_config("opener-en-es", [override])
+
+
+def test_targets_need_a_real_dataset_and_a_kept_language():
+    with pytest.raises(ConfigError, match="synthetic world has its own target"):
+        load_config("synthetic", ['data.targets=["sb10k:de"]'])
+    with pytest.raises(ConfigError, match="keeps none of data.targets"):
+        load_config("opener-en-multi", ['data.target_langs=["it"]'])
+
+
+def test_label_maps_are_tables_of_names():
+    cfg = load_config("synthetic", ["data.label_map.0=negative", "data.target_label_map.1=positive"])
+    assert cfg["data"]["label_map"] == {"0": "negative"} and cfg["data"]["target_label_map"] == {"1": "positive"}

@@ -12,7 +12,9 @@ from test_datasets import write_opener
 from xproj.config import load_config
 from xproj.datasets import DATASETS, dataset_location, dataset_spec, load_split
 from xproj.datasets.common import canonical_task
+from xproj.datasets.labels import match_labels, relabel
 from xproj.datasets.opener import OPENER_4CLASS_LABELS
+from xproj.datasets.shared_sets import SHARED_SETS
 from xproj.errors import ConfigError, ResourceNotFoundError
 
 
@@ -131,3 +133,58 @@ def test_empty_root_downloads_from_mirror(no_shared, tmp_path, monkeypatch):
         d = load_split("opener", "", "es", "dev")
     assert len(d) == 10 and np.bincount(d.labels).tolist() == [3, 7]
     assert (tmp_path / "xproj-data" / "datasets" / "opener" / "es" / "dev" / "pos.txt").is_file()
+
+
+# --- the shared one-file sets and class renaming ---------------------------------------------
+
+# README of the shared data folder: rows, positive, negative
+SHARED_COUNTS = {"online-shopping": (20000, 10088, 9912), "sb10k": (2847, 1717, 1130),
+                 "allocine-tv": (3725, 2045, 1680), "tripadvisor-restaurants": (4058, 3367, 691),
+                 "chabsa": (2221, 1339, 882)}
+
+
+def test_shared_sets_are_registered_one_file_datasets(tmp_path):
+    for s in SHARED_SETS:
+        spec = dataset_spec(s.name)
+        assert (spec.layout, spec.languages, spec.shared, spec.file) == ("one-file", (s.lang,), s.folder, s.file)
+        folder = tmp_path / s.folder
+        folder.mkdir()
+        rows = ["label,text"] + [f'{i % 2},"text {i}, with a comma"' for i in range(30)]
+        (folder / s.file).write_text("\n".join(rows) + "\n", encoding="utf-8")
+        d = load_split(s.name, folder, s.lang, "test", source=False)
+        assert d.label_names == ["negative", "positive"] and d.counts() == {"negative": 15, "positive": 15}
+        assert d.texts[1] == "text 1, with a comma" and d.labels[1] == 1 and d.name == s.name
+    assert dataset_spec("online_shopping_10_cats").name == "online-shopping"
+    (tmp_path / "bad.csv").write_text("label,text\n2,huh\n", encoding="utf-8")
+    with pytest.raises(Exception, match="line 2: label '2' not in label_map"):
+        load_split("sb10k", tmp_path / "bad.csv", "de", "test", source=False)
+
+
+@pytest.mark.data
+@pytest.mark.parametrize("name", sorted(SHARED_COUNTS))
+def test_real_shared_sets_load_with_their_readme_counts(name):
+    from conftest import shared_file
+
+    s = next(s for s in SHARED_SETS if s.name == name)
+    shared_file("data", s.folder, s.file)
+    d = load_split(name, "", s.lang, "test", source=False)  # the shared folder: data.root = ""
+    n, pos, neg = SHARED_COUNTS[name]
+    assert len(d) == n and d.counts() == {"negative": neg, "positive": pos} and d.lang == s.lang
+
+
+def test_relabel_renames_merges_and_drops():
+    from xproj.datasets.base import Dataset
+
+    d = Dataset(["a", "b", "c", "d"], [0, 1, 2, 3], "fr", "all", ["1", "2", "3", "4"])
+    r = relabel(d, {1: "negative", "2": "negative", "3": "", "4": "positive"})
+    assert r.label_names == ["negative", "positive"] and r.labels.tolist() == [0, 0, 1] and r.texts == ["a", "b", "d"]
+    assert relabel(d, {}) is d and relabel(d, {"9": "x"}).label_names == d.label_names
+    # same names in another order: ids follow the source's order
+    flipped = Dataset(["good", "bad"], [0, 1], "de", "all", ["positive", "negative"])
+    m = match_labels(flipped, ["negative", "positive"], "sb10k (de)", "data.target_label_map")
+    assert m.labels.tolist() == [1, 0] and m.label_names == ["negative", "positive"]
+    with pytest.raises(ConfigError, match=r"classes \['0', '1'\] but the source data has \['negative', 'positive'\]: "
+                                          r"rename them with data.target_label_map \(e.g. --set "
+                                          r"data.target_label_map.0=negative --set data.target_label_map.1=positive\)"):
+        match_labels(Dataset(["x"], [0], "de", "all", ["0", "1"]), ["negative", "positive"], "table (de)",
+                     "data.target_label_map")

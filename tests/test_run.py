@@ -270,3 +270,86 @@ def test_vectors_on_bad_line_reaches_the_reader(tmp_path):
         load_run_vectors(cfg, echo=lambda *a: None)
     cfg = load_config("synthetic", SMALL + paths + ["data.dataset=table", "alignment.method=none", "vectors.on_bad_line=skip"])
     assert load_run_vectors(cfg, echo=lambda *a: None)["en"].words == ["good", "fine"]
+
+
+# -- several target sets, two of one language, one failing ---------------------------------
+
+@pytest.fixture
+def two_french_sets(tmp_path, monkeypatch):
+    """A synthetic en/fr world written as files: an English table labelled 0/1, the two shared
+    French sets' files in a stand-in shared folder, vectors and dictionaries."""
+    import csv
+
+    from xproj.datasets.synthetic import make_bilingual_world, make_documents
+    from xproj.dictionaries import write_dictionary
+    from xproj.vectors import write_vec
+
+    world = make_bilingual_world(n_words=800, dim=20, noise=0.3, src_lang="en", tgt_lang="fr", seed=3)
+    write_vec(world.src, tmp_path / "en.vec")
+    write_vec(world.tgt, tmp_path / "fr.vec")
+    write_dictionary(world.train_pairs, tmp_path / "en-fr.txt")
+    shared = tmp_path / "shared"
+    files = {"en": tmp_path / "en.csv", "allocine": shared / "data" / "allocine_tv" / "fr.csv",
+             "tripadvisor": shared / "data" / "tripadvisor_restaurants" / "fr.csv",
+             "sb10k": shared / "data" / "sb10k" / "de.csv"}
+    for i, (what, path) in enumerate(files.items()):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        docs, y = make_documents(world, 400 if what == "en" else 150, side="src" if what == "en" else "tgt",
+                                 positive_rate=0.5 + 0.1 * i, seed=10 + i)
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows([["label", "text"]] + [[int(lab), " ".join(d)] for d, lab in zip(docs, y)])
+    monkeypatch.setenv("XPROJ_SHARED", str(shared))
+    return [f"data.root={tmp_path}/{{lang}}.csv", "data.dataset=table", "data.target_langs=['fr', 'de']",
+            "data.label_map.0=negative", "data.label_map.1=positive", 'data.targets=["allocine-tv:fr", "tripadvisor-restaurants:fr", "sb10k:de"]',
+            f"vectors.paths.en={tmp_path}/en.vec", f"vectors.paths.fr={tmp_path}/fr.vec",
+            f"vectors.paths.de={tmp_path}/missing-de.vec", f"alignment.dictionary.fr={tmp_path}/en-fr.txt",
+            "alignment.dictionary.de=identical", "evaluation.bootstrap=50", "model.C=[1.0]",
+            "model.class_weight=['balanced']", "output.save_model=false", "output.plots=false",
+            "evaluation.baselines=['majority', 'unaligned', 'word-by-word', 'in-language']"]
+
+
+def test_one_model_over_target_sets_with_a_failing_language(tmp_path, two_french_sets, capsys):
+    from xproj.report import format_results
+
+    lines = []
+    (tmp_path / "shared" / "data" / "sb10k" / "de.csv").unlink()  # an unreadable set (the vectors: below)
+    cfg = load_config("synthetic", two_french_sets)
+    metrics = run_experiment(cfg, out_dir=tmp_path / "run", echo=lines.append)
+    ids = ["fr/allocine-tv", "fr/tripadvisor-restaurants"]
+    assert list(metrics["results"]) == ids and list(metrics["targets"]) == ids + ["de"]
+    assert metrics["targets"]["de"] == {"lang": "de", "dataset": "sb10k"}
+    # the set that cannot be read fails its row only, named on it
+    assert list(metrics["failures"]) == ["de"] and "sb10k" in metrics["failures"]["de"]
+    # French vectors read and aligned once for both French sets; lexicon induction per language
+    assert sum("words x" in line and line.strip().startswith("fr:") for line in lines) == 1
+    assert list(metrics["bli"]) == [] and metrics["label_names"] == ["negative", "positive"]
+    # one-file targets split 70/10/20 for the in-language row; every row scores the same 30 documents
+    assert sum(metrics["data"]["fr/allocine-tv/test"].values()) == 30
+    for tid in ids:
+        rows = metrics["results"][tid]
+        assert {r["n"] for r in rows.values() if "n" in r} >= {30}
+        assert rows["in-language upper bound"]["n"] == rows["xproj (aligned)"]["n"] == 30
+        assert rows["xproj (aligned)"]["macro_f1"] > rows["majority class"]["macro_f1"]
+        assert not rows["xproj (aligned)"]["transductive"]  # adapted on the set's own training part
+    report = (tmp_path / "run" / "report.md").read_text()
+    assert "### Every target set (macro-F1 [95% CI])" in report and "| de | sb10k |  | failed: " in report
+    assert "### en -> fr/tripadvisor-restaurants" in report
+    printed = format_results(metrics)
+    assert "de" in printed.splitlines()[-1] and "failed:" in printed.splitlines()[-1]
+    assert "fr/allocine-tv" in printed
+
+
+def test_every_target_set_failing_raises_the_first_error(tmp_path, two_french_sets):
+    """A missing vector file fails its language's sets; with no set left, the run raises."""
+    from xproj.errors import ConfigError, ResourceNotFoundError
+
+    cfg = load_config("synthetic", two_french_sets + ['data.targets=["sb10k:de"]', 'data.target_langs=["de"]'])
+    with pytest.raises(ResourceNotFoundError, match="missing-de.vec"):
+        run_experiment(cfg, out_dir=tmp_path / "run", echo=QUIET)
+    # classes that do not match the source's, with no map: the error names the options
+    cfg = load_config("synthetic", [o for o in two_french_sets if "label_map" not in o]
+                      + ['data.targets=["allocine-tv:fr"]', 'data.target_langs=["fr"]'])
+    with pytest.raises(ConfigError, match=r"classes \['negative', 'positive'\] but the source data has \['0', '1'\]"
+                                          r": rename them with data.target_label_map"):
+        run_experiment(cfg, out_dir=tmp_path / "run2", echo=QUIET)
+    assert not (tmp_path / "run").exists()

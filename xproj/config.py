@@ -38,7 +38,16 @@ OPTIONS: dict[str, tuple] = {
     "data.max_docs": (0, int, "keep at most this many documents per split (0 = all)"),
     "data.target_dataset": ("", str, "dataset of the target languages when it differs from the "
                             "source's (e.g. chnsenticorp or table); '' = data.dataset"),
-    "data.target_root": ("", str, "location of the target dataset ('' = data.root)"),
+    "data.target_root": ("", str, ("location of the target dataset ('' = data.root when it is the source's "
+                                   "dataset, else its default location)")),
+    "data.targets": ([], list, ("target sets as dataset:lang (e.g. [\"chnsenticorp:zh\", \"sb10k:de\"]; a set "
+                                "of one language may omit :lang); several may share a language. Given, it "
+                                "replaces data.target_dataset and sets data.target_langs, which (when also "
+                                "given) keeps only the sets of those languages. [] = data.target_langs of "
+                                "data.target_dataset")),
+    "data.label_map": ({}, dict, ("source dataset's classes renamed, old = \"new\" (e.g. 0 = \"negative\", "
+                                  "1 = \"positive\"; \"\" drops that class). Binary sets are negative/positive")),
+    "data.target_label_map": ({}, dict, "the same for every target set (the shared sets need none)"),
     "data.domain": ("books", str, "Webis-CLS-10 product domain: books | dvd | music"),
     "data.text_column": ("text", str, "table datasets: column (or JSON field) of the text"),
     "data.label_column": ("label", str, "table datasets: column of the label"),
@@ -272,7 +281,30 @@ def load_config(path_or_preset="synthetic", overrides=(), *, seed=None) -> dict:
     if seed is not None:
         cfg["seed"] = int(seed)
     _check_values(cfg)
+    _resolve_targets(cfg, langs_given=any(k == "data.target_langs" for k, _, _ in items))
     return cfg
+
+
+def _resolve_targets(cfg, *, langs_given):
+    """``data.targets`` checked (a :class:`ConfigError` naming the item) and
+    ``data.target_langs`` set to its languages, keeping only the sets of languages that
+    ``data.target_langs`` names when it was given too (a subset of a preset's sets)."""
+    from .run.corpus import parse_targets
+
+    d = cfg["data"]
+    if not d["targets"]:
+        return
+    if d["dataset"] == "synthetic":
+        raise ConfigError("data.targets names real target sets; the synthetic world has its own target "
+                          "(set data.dataset, or leave data.targets empty)")
+    sets = parse_targets(d["targets"], d["source_lang"])
+    if langs_given:
+        sets = [t for t in sets if t.lang in d["target_langs"]]
+        if not sets:
+            raise ConfigError(f"data.target_langs = {d['target_langs']!r} keeps none of data.targets = "
+                              f"{d['targets']!r}: name languages of those sets")
+    d["targets"] = [f"{t.dataset}:{t.lang}" for t in sets]
+    d["target_langs"] = list(dict.fromkeys(t.lang for t in sets))
 
 
 def _get(cfg, key):

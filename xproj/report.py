@@ -90,6 +90,49 @@ def results_table(rows) -> str:
     return "\n".join(out)
 
 
+def file_stem(target_id) -> str:
+    """A target set's id as part of a file name (``zh/chnsenticorp`` -> ``zh-chnsenticorp``)."""
+    return str(target_id).replace("/", "-")
+
+
+#: baselines shown beside the method in the table over target sets, in this order
+SUMMARY_BASELINES = ("word-by-word", "unaligned", "majority", "translate-test", "in-language")
+
+
+def summary_columns(metrics) -> list:
+    """Row titles of the table over target sets: the method, then the baselines that at
+    least one target set has."""
+    from .run.baselines import BASELINES
+    from .run.evaluate import METHOD
+
+    present = {title for rows in metrics["results"].values() for title in rows}
+    return [METHOD] + [BASELINES[b][0] for b in SUMMARY_BASELINES if BASELINES[b][0] in present]
+
+
+def _summary_cells(metrics, tid, columns, cell) -> list:
+    """One target set's cells: scores, or its failure in the first cell."""
+    if tid in metrics.get("failures", {}):
+        return [f"failed: {metrics['failures'][tid]}"] + [""] * (len(columns) - 1)
+    rows = metrics["results"].get(tid, {})
+    return [cell(rows[c]) if c in rows else "—" for c in columns]
+
+
+def targets_table(metrics) -> str:
+    """Markdown table over target sets: macro-F1 [95% CI] of the method and each baseline,
+    with the test size; a set that failed says why on its row."""
+    columns = summary_columns(metrics)
+    out = ["| target set | dataset | n | " + " | ".join(columns) + " |", "|---|---|---|" + "---|" * len(columns)]
+    for tid, t in metrics["targets"].items():
+        n = metrics["results"].get(tid, {}).get(columns[0], {}).get("n", "")
+        cells = _summary_cells(metrics, tid, columns, lambda r: _ci(r, "macro_f1"))
+        out.append(f"| {tid} | {t['dataset']} | {n} | " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+def _many_targets(metrics) -> bool:
+    return len(metrics.get("targets", {})) > 1 or bool(metrics.get("failures"))
+
+
 def warnings_section(warnings) -> list:
     """Markdown lines of a run's warnings (none: no section)."""
     if not warnings:
@@ -127,6 +170,10 @@ def write_report(path, cfg, metrics, plots, *, run_folder=None):
     lines += ["## Results", "",
               "Trained on the source language only; hyper-parameters chosen on the source dev split "
               "(zero-shot), except rows marked few-shot or in-language.", ""]
+    if _many_targets(metrics):
+        lines += ["### Every target set (macro-F1 [95% CI])", "",
+                  ("A target set read from one file is split 70/10/20 when the in-language row is asked for; "
+                   "every row then scores the same 20 % test part (n)."), "", targets_table(metrics), ""]
     for tgt, rows in metrics["results"].items():
         lines += [f"### {metrics['source_lang']} -> {tgt}", "", results_table(rows), ""]
         adaptation = metrics.get("adaptation", {}).get(tgt)
@@ -152,7 +199,8 @@ def write_report(path, cfg, metrics, plots, *, run_folder=None):
                 lines += ["", f"Test documents with no known word: {main['empty_docs']} of {main['n']} "
                           "(no word with a vector: classified from no evidence)."]
             lines.append("")
-        for name in (f"confusion-{tgt}.png", f"pca-{tgt}.png"):
+        lang = metrics.get("targets", {}).get(tgt, {}).get("lang", tgt)
+        for name in (f"confusion-{file_stem(tgt)}.png", f"pca-{lang}.png"):
             if plots.get(name):
                 lines += [f"![{name}]({name})", ""]
     lines += ["## Reproduce", "", "The resolved configuration is in `config.toml`, package versions in "
@@ -174,4 +222,25 @@ def format_results(metrics) -> str:
             lines.append(f"            adaptation: {metrics['adaptation'][tgt]}")
         if metrics.get("empty_docs", {}).get(tgt):
             lines.append(f"            test documents with no known word: {metrics['empty_docs'][tgt]}")
+    for tgt, message in metrics.get("failures", {}).items():
+        lines.append(f"target {tgt}:  failed: {message}")
+    if _many_targets(metrics):
+        lines += ["", "every target set, macro-F1 [95% CI]:", format_targets_table(metrics)]
+    return "\n".join(lines)
+
+
+def format_targets_table(metrics) -> str:
+    """The table over target sets as plain text (a failed set says why on its row)."""
+    columns = summary_columns(metrics)
+
+    def cell(r):
+        ci = r.get("macro_f1_ci")
+        return f"{r['macro_f1']:.3f}" + (f" [{ci[0]:.2f},{ci[1]:.2f}]" if ci else "")
+
+    width = max(len(t) for t in metrics["targets"]) + 2
+    lines = [f"{'target set':<{width}}" + "".join(f"{c[:24]:<26}" for c in columns)]
+    for tid in metrics["targets"]:
+        cells = _summary_cells(metrics, tid, columns, cell)
+        failed = tid in metrics.get("failures", {})
+        lines.append(f"{tid:<{width}}" + (cells[0] if failed else "".join(f"{c:<26}" for c in cells)))
     return "\n".join(lines)

@@ -25,6 +25,7 @@ from .chnsenticorp import CHNSENTICORP_FILE, load_chnsenticorp
 from .common import TASKS
 from .marc import MARC_TASKS, load_marc
 from .opener import OPENER_TASKS, load_opener, load_opener_translated
+from .shared_sets import SHARED_SETS, load_binary_csv
 from .table import load_table
 from .webis import load_webis_cls
 
@@ -107,6 +108,9 @@ DATASETS: dict = _specs(
                 resource="marc", shared="marc"),
     DatasetSpec("chnsenticorp", load_chnsenticorp, "one-file", languages=("zh",), shared="chnsenticorp",
                 file=CHNSENTICORP_FILE),
+    # one label,text CSV file each in the shared folder, 0/1 read as negative/positive
+    *(DatasetSpec(s.name, load_binary_csv, "one-file", languages=(s.lang,), aliases=s.aliases, shared=s.folder,
+                  file=s.file, defaults={"name": s.name}) for s in SHARED_SETS),
     # labels come from the file, so any task name is accepted
     DatasetSpec("table", load_table, "one-file", TASKS),
     DatasetSpec("csv", load_table, "one-file", TASKS, in_runs=False, defaults={"format": "csv"}),
@@ -142,7 +146,9 @@ def run_datasets() -> tuple:
 
 def load_dataset(name: str, /, *args, **kwargs) -> Dataset:
     """Load a corpus by name: ``opener``, ``opener-translated``, ``webis-cls-10``, ``marc``,
-    ``chnsenticorp``, ``table`` (also ``csv``, ``tsv``, ``jsonl``: :func:`load_table` with that
+    ``chnsenticorp``, the shared sets (:data:`~xproj.datasets.shared_sets.SHARED_SETS`:
+    ``online-shopping``, ``sb10k``, ``allocine-tv``, ``tripadvisor-restaurants``, ``chabsa``),
+    ``table`` (also ``csv``, ``tsv``, ``jsonl``: :func:`load_table` with that
     ``format`` unless one is given). Other arguments go to the loader.
 
     >>> load_dataset("opener", "../shared/data/opener", lang="es", split="test")  # doctest: +SKIP

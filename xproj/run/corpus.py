@@ -4,6 +4,11 @@
 :class:`Corpus` of raw texts; :func:`tokenize` returns the same corpus with every text turned
 into tokens by its language's preprocessor. Unlabelled target texts for adaptation
 (``data.unlabelled``) travel in the corpus too.
+
+A run's targets are *target sets* (:class:`TargetSet`, :func:`target_sets`): a dataset in one
+language, named by an id that is the language alone when it is the run's only set of that
+language (``es``), else ``lang/dataset`` (``zh/chnsenticorp``, ``zh/online-shopping``). A
+target set that cannot be read is recorded in :attr:`Corpus.failed` and the others go on.
 """
 
 from __future__ import annotations
@@ -14,15 +19,82 @@ import numpy as np
 from ..errors import ConfigError, ResourceNotFoundError, XprojError
 from ..locate import locate
 
+#: what one target set's failure may raise without stopping the run's other sets
+TARGET_ERRORS = (XprojError, OSError, ValueError)
+
+
+@dataclass(frozen=True)
+class TargetSet:
+    """One labelled set a run applies its model to."""
+
+    id: str        # key of its results, splits and files: "es", or "zh/chnsenticorp" beside another zh set
+    lang: str
+    dataset: str   # a run dataset (data.dataset's names)
+    root: str      # its location ('' = the dataset's default location)
+
+
+def parse_targets(items, source_lang) -> list:
+    """``data.targets`` (``"dataset:lang"``, or ``"dataset"`` for a one-language set) as
+    :class:`TargetSet` (ids and roots not yet set); a :class:`ConfigError` names a bad item."""
+    from ..datasets.registry import dataset_spec
+
+    out = []
+    for item in items:
+        if not isinstance(item, str) or item.count(":") > 1:
+            raise ConfigError(f"data.targets: {item!r} is not dataset:lang (e.g. \"chnsenticorp:zh\")")
+        name, _, lang = (x.strip() for x in item.partition(":"))
+        spec = dataset_spec(name)
+        if not spec.in_runs:
+            raise ConfigError(f"data.targets: {item!r}: {spec.name} cannot be a run's dataset")
+        if not lang and len(spec.languages) != 1:
+            raise ConfigError(f"data.targets: {item!r} names no language: write {spec.name}:LANG")
+        lang = lang or spec.languages[0]
+        if spec.languages and lang not in spec.languages:
+            raise ConfigError(f"data.targets: {item!r}: {spec.name} has {', '.join(spec.languages)}, not {lang!r}")
+        if lang == source_lang:
+            raise ConfigError(f"data.targets: {item!r} is in the source language {lang!r}: a target must be "
+                              "another language")
+        out.append(TargetSet("", lang, spec.name, ""))
+    twice = [t for i, t in enumerate(out) if t in out[:i]]
+    if twice:
+        raise ConfigError(f"data.targets names {twice[0].dataset}:{twice[0].lang} twice")
+    return out
+
+
+def target_sets(cfg) -> list:
+    """The run's target sets, in config order: ``data.targets``, else every language of
+    ``data.target_langs`` in ``data.target_dataset`` (or the source's dataset)."""
+    from ..datasets.registry import dataset_spec
+
+    d = cfg["data"]
+    if d["targets"]:
+        sets = parse_targets(d["targets"], d["source_lang"])
+    else:
+        name = d["target_dataset"] or d["dataset"]
+        sets = [TargetSet("", lang, name, "") for lang in d["target_langs"]]
+    source = d["dataset"] if d["dataset"] == "synthetic" else dataset_spec(d["dataset"]).name
+    chosen = d["target_dataset"] and dataset_spec(d["target_dataset"]).name
+
+    def root(name):  # data.target_root for the target dataset, data.root for the source's, else its default
+        if name == (chosen or source) and d["target_root"]:
+            return d["target_root"]
+        return d["root"] if name == source else ""
+
+    langs = [t.lang for t in sets]
+    return [replace(t, id=t.lang if langs.count(t.lang) == 1 else f"{t.lang}/{t.dataset}", root=root(t.dataset))
+            for t in sets]
+
 
 @dataclass(frozen=True)
 class Corpus:
     """Documents of one run.
 
-    ``splits[(lang, split)] = (documents, labels)``: raw texts after :func:`build_corpus`,
-    token lists after :func:`tokenize`. ``extra[(kind, lang)]`` holds other labelled sets
-    (e.g. ``("translate-test", "es")``: the machine-translated test set), ``unlabelled[lang]``
-    unlabelled target documents, ``world`` the synthetic world when there is one.
+    ``splits[(key, split)] = (documents, labels)``: raw texts after :func:`build_corpus`,
+    token lists after :func:`tokenize`; ``key`` is the source language or a target set's id.
+    ``extra[(kind, key)]`` holds other labelled sets (e.g. ``("translate-test", "es")``: the
+    machine-translated test set), ``unlabelled[lang]`` unlabelled target documents, ``world``
+    the synthetic world when there is one. ``langs[id]`` is the language of a target set whose
+    id is not its language; ``failed[id]`` the error of a target set that could not be read.
     """
 
     label_names: list
@@ -31,12 +103,31 @@ class Corpus:
     unlabelled: dict = field(default_factory=dict)
     world: object = None
     tokenized: bool = False
+    langs: dict = field(default_factory=dict)
+    failed: dict = field(default_factory=dict)
 
     def get(self, lang, split):
         return self.splits.get((lang, split))
 
+    def lang_of(self, key) -> str:
+        """The language of a split key (a language or a target set's id)."""
+        return self.langs.get(key, key)
+
+    def for_target(self, key) -> Corpus:
+        """The corpus as one target set's evaluation sees it: that set's splits under its
+        language (``get(lang, split)``), the source's as they are."""
+        lang = self.lang_of(key)
+        if lang == key:
+            return self
+
+        def rekey(d):
+            return {(lang if k == key else k, part): v for (k, part), v in d.items()}
+
+        extra = {(kind, lang if k == key else k): v for (kind, k), v in self.extra.items()}
+        return replace(self, splits=rekey(self.splits), extra=extra)
+
     def counts(self) -> dict:
-        """``{"lang/split": {label: count}}``."""
+        """``{"key/split": {label: count}}``."""
         n = len(self.label_names)
         return {f"{lang}/{split}": {name: int(c) for name, c in zip(self.label_names, np.bincount(y, minlength=n))}
                 for (lang, split), (_, y) in self.splits.items()}
@@ -45,36 +136,57 @@ class Corpus:
 # -- building ------------------------------------------------------------------------------
 
 def build_corpus(cfg) -> Corpus:
-    """Read (or generate) every split a run needs; raw texts."""
+    """Read (or generate) every split a run needs; raw texts. A target set that cannot be
+    read (missing, malformed, other classes) is recorded in ``failed``; the source raises."""
     if cfg["data"]["dataset"] == "synthetic":
         return _synthetic_corpus(cfg)
     d, src, seed = cfg["data"], cfg["data"]["source_lang"], cfg["seed"]
-    label_names, splits, extra = None, {}, {}
-    for lang in [src] + list(d["target_langs"]):
-        is_src = lang == src
-        name = d["dataset"] if is_src or not d["target_dataset"] else d["target_dataset"]
-        root = d["root"] if is_src or not d["target_root"] else d["target_root"]
-        for split in ("train", "dev", "test"):
-            ds = _load_split(cfg, name, root, lang, split, is_src)
-            if ds is None:
-                continue
-            if label_names is None:
-                label_names = list(ds.label_names)
-            elif list(ds.label_names) != label_names:
-                raise ConfigError(f"{name} ({lang}) has classes {ds.label_names} but the source data "
-                                  f"has {label_names}: choose datasets and data.task that agree")
-            splits[(lang, split)] = _cap(ds.texts, ds.labels, d["max_docs"], seed)
-        if is_src and (lang, "train") not in splits:
-            raise ResourceNotFoundError(f"no training data for the source language {lang!r} in {name}")
-        if not is_src and (lang, "test") not in splits:
-            raise ResourceNotFoundError(f"no test data for target language {lang!r} in {name}")
-        if not is_src and name == "opener" and "translate-test" in cfg["evaluation"]["baselines"]:
-            mt = _translated_test(cfg, root, lang)
-            if mt is not None:
-                extra[("translate-test", lang)] = _cap(mt.texts, mt.labels, d["max_docs"], seed)
+    splits = _read_set(cfg, d["dataset"], d["root"], src, src, None)
+    label_names = splits[(src, "train")][2]
+    splits = {k: v[:2] for k, v in splits.items()}
+    extra, langs, failed = {}, {}, {}
+    for t in target_sets(cfg):
+        if t.id != t.lang:
+            langs[t.id] = t.lang
+        try:
+            splits.update({k: v[:2] for k, v in _read_set(cfg, t.dataset, t.root, t.lang, t.id, label_names).items()})
+            if t.dataset == "opener" and "translate-test" in cfg["evaluation"]["baselines"]:
+                mt = _translated_test(cfg, t.root, t.lang)
+                if mt is not None:
+                    extra[("translate-test", t.id)] = _cap(mt.texts, mt.labels, d["max_docs"], seed)
+        except TARGET_ERRORS as exc:
+            failed[t.id] = exc
     if (src, "dev") not in splits:
         splits.update(_hold_out_dev(splits[(src, "train")], src, d["dev_fraction"], seed))
-    return Corpus(label_names, splits, extra, _unlabelled_texts(cfg))
+    return Corpus(label_names, splits, extra, _unlabelled_texts(cfg), langs=langs, failed=failed)
+
+
+def _read_set(cfg, name, root, lang, key, label_names) -> dict:
+    """``{(key, split): (texts, labels, label names)}`` of one dataset in one language.
+    ``label_names`` None: the source (its classes renamed by data.label_map); else a target
+    set, renamed by data.target_label_map and put in that order. A target's one-file set is
+    split 70/10/20 like the source's when the in-language baseline is asked for (every
+    method then scores the same 20 %), else all of it is test."""
+    from ..datasets.labels import match_labels, relabel
+
+    d, is_src = cfg["data"], label_names is None
+    option = "data.label_map" if is_src else "data.target_label_map"
+    split_here = is_src or "in-language" in cfg["evaluation"]["baselines"]
+    out = {}
+    for split in ("train", "dev", "test"):
+        ds = _load_split(cfg, name, root, lang, split, split_here)
+        if ds is None:
+            continue
+        ds = relabel(ds, d[option.split(".")[1]])
+        if is_src:
+            label_names = list(ds.label_names)
+        ds = match_labels(ds, label_names, f"{name} ({lang})", option)
+        out[(key, split)] = (*_cap(ds.texts, ds.labels, d["max_docs"], cfg["seed"]), label_names)
+    if is_src and (key, "train") not in out:
+        raise ResourceNotFoundError(f"no training data for the source language {lang!r} in {name}")
+    if not is_src and (key, "test") not in out:
+        raise ResourceNotFoundError(f"no test data for target language {lang!r} in {name}")
+    return out
 
 
 def _load_split(cfg, name, root, lang, split, is_src):
@@ -162,9 +274,9 @@ def tokenize(corpus: Corpus, cfg, progress=None) -> Corpus:
     tok = Tokenizer(preprocess_options(cfg))
     src = cfg["data"]["source_lang"]
     items = list(corpus.splits.items())
-    splits = {key: (tok.transform(texts, lang=key[0]), y)
+    splits = {key: (tok.transform(texts, lang=corpus.lang_of(key[0])), y)
               for key, (texts, y) in (progress(items, desc="tokenise") if progress else items)}
-    extra = {key: (tok.transform(texts, lang=src if key[0] == "translate-test" else key[1]), y)
+    extra = {key: (tok.transform(texts, lang=src if key[0] == "translate-test" else corpus.lang_of(key[1])), y)
              for key, (texts, y) in corpus.extra.items()}
     unlabelled = {lang: tok.transform(texts, lang=lang) for lang, texts in corpus.unlabelled.items()}
     return replace(corpus, splits=splits, extra=extra, unlabelled=unlabelled, tokenized=True)

@@ -32,15 +32,21 @@ def run_warnings(spaces, results) -> list:
     return [w for ts in spaces.values() for w in ts.warnings] + [w for r in results.values() for w in r.warnings]
 
 
-def write_outputs(out_dir, cfg, corpus, spaces, results, timings, *, option="output folder") -> dict:
+def write_outputs(out_dir, cfg, corpus, spaces, results, timings, *, option="output folder",
+                  failures=None) -> dict:
     """Write the run folder (replacing an earlier run's folder whole); returns the metrics
-    dict (what ``metrics.json`` holds). ``option`` names the place in errors."""
+    dict (what ``metrics.json`` holds). ``spaces`` are keyed by language, ``results`` by
+    target set id (:func:`xproj.run.corpus.target_sets`), ``failures`` (id -> message) are
+    the sets that gave no result. ``option`` names the place in errors."""
+    from .corpus import target_sets
     from .evaluate import METHOD
 
     src = cfg["data"]["source_lang"]
     metrics = {"name": cfg["name"], "synthetic": corpus.world is not None, "source_lang": src,
                "label_names": corpus.label_names, "data": corpus.counts(),
-               "bli": {tgt: ts.bli for tgt, ts in spaces.items() if ts.bli is not None},
+               "targets": {t.id: {"lang": t.lang, "dataset": t.dataset} for t in target_sets(cfg)},
+               "failures": dict(failures or {}),
+               "bli": {lang: ts.bli for lang, ts in spaces.items() if ts.bli is not None},
                "adaptation": {tgt: r.adaptation for tgt, r in results.items()},
                "empty_docs": {tgt: r.rows[METHOD]["empty_docs"] for tgt, r in results.items()},
                "warnings": run_warnings(spaces, results),
@@ -66,18 +72,20 @@ def _write_files(out, final, cfg, corpus, spaces, results, metrics):
     plots = {}
     if cfg["output"]["plots"]:
         for tgt, r in results.items():
-            plots[f"confusion-{tgt}.png"] = report.plot_confusion(r.y_test, r.predicted, corpus.label_names,
-                                                                  out / f"confusion-{tgt}.png", title=f"{src} -> {tgt}")
+            name = f"confusion-{report.file_stem(tgt)}.png"
+            plots[name] = report.plot_confusion(r.y_test, r.predicted, corpus.label_names, out / name,
+                                                title=f"{src} -> {tgt}")
+        for lang, ts in spaces.items():
             # held-out pairs when there are some: they show what the mapping generalises to
-            pairs = spaces[tgt].test_dictionary or spaces[tgt].dictionary
+            pairs = ts.test_dictionary or ts.dictionary
             if isinstance(pairs, list) and pairs:
-                plots[f"pca-{tgt}.png"] = report.plot_pca_pairs(spaces[tgt].space, src, tgt, pairs,
-                                                                out / f"pca-{tgt}.png", seed=cfg["seed"])
+                plots[f"pca-{lang}.png"] = report.plot_pca_pairs(ts.space, src, lang, pairs,
+                                                                 out / f"pca-{lang}.png", seed=cfg["seed"])
     if cfg["output"]["save_model"]:
         for tgt, r in results.items():
-            mapping = spaces[tgt].mapping
-            save_model(r.fitted.model, out / f"model-{tgt}.joblib", mapping=mapping, config=cfg,
-                       label_names=corpus.label_names)
-            if mapping is not None:
-                mapping.save(out / f"mapping-{src}-{tgt}")
+            save_model(r.fitted.model, out / f"model-{report.file_stem(tgt)}.joblib",
+                       mapping=spaces[corpus.lang_of(tgt)].mapping, config=cfg, label_names=corpus.label_names)
+        for lang, ts in spaces.items():
+            if ts.mapping is not None:
+                ts.mapping.save(out / f"mapping-{src}-{lang}")
     report.write_report(out / "report.md", cfg, metrics, plots, run_folder=final)
