@@ -353,3 +353,15 @@ def test_every_target_set_failing_raises_the_first_error(tmp_path, two_french_se
                                           r": rename them with data.target_label_map"):
         run_experiment(cfg, out_dir=tmp_path / "run2", echo=QUIET)
     assert not (tmp_path / "run").exists()
+
+
+def test_prior_adjustment_and_calibration_are_opt_in_and_reported(tmp_path):
+    cfg = load_config("synthetic", SMALL + ["features.priors=em", "model.calibration=sigmoid",
+                                            "output.plots=false", "evaluation.baselines=['majority']"])
+    metrics = run_experiment(cfg, out_dir=tmp_path / "run", echo=lambda *a: None)
+    assert "class prior" in metrics["adaptation"]["es"] and "(em on 600" in metrics["adaptation"]["es"]
+    assert metrics["results"]["es"]["xproj (aligned)"]["accuracy"] > 0.8
+    from xproj.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="features.priors = 'em' needs probabilities"):
+        load_config("synthetic", ["features.priors=em", "model.estimator=linear_svm"])

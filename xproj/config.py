@@ -92,11 +92,15 @@ OPTIONS: dict[str, tuple] = {
     "features.adapt": ("auto", str, "documents a target language's statistics are learnt from: auto "
                        "(data.unlabelled, else the target training split without labels, else the test "
                        "texts, transductive) | unlabelled | train | test | none (the source's statistics)"),
+    "features.priors": ("none", str, "re-weight a target's probabilities by its class prior, estimated on the "
+                        "adaptation documents: em | bbse | none (off by default: it did not help on the es "
+                        "dev sets, bench/label_shift.py)"),
     # model
     "model.estimator": ("logreg", str, "logreg | linear_svm"),
     "model.C": ([0.01, 0.1, 1.0, 10.0], list, "regularisation grid; the best on the source dev split is used"),
     "model.class_weight": (["none", "balanced"], list, "class weighting grid (none | balanced); "
                            "chosen with C on the source dev split"),
+    "model.calibration": ("none", str, "calibrate probabilities on the source dev split: sigmoid | isotonic | none"),
     # evaluation
     "evaluation.baselines": (["majority", "unaligned", "word-by-word", "translate-test", "in-language"], list,
                              "baselines computed in the same run (those without resources are skipped)"),
@@ -320,7 +324,8 @@ def choices() -> dict:
     from .datasets import common as _tasks
     from .datasets import registry as _datasets
     from .features import POOLINGS
-    from .model import ESTIMATORS
+    from .model import CALIBRATIONS, ESTIMATORS
+    from .shift import PRIOR_METHODS
     from .run.baselines import BASELINES
     from .run.train import ADAPTATION_SOURCES
     from .standardize import CENTERING, SCALING
@@ -339,6 +344,8 @@ def choices() -> dict:
         "features.center": CENTERING,
         "features.scale": SCALING,
         "features.adapt": ADAPTATION_SOURCES,
+        "features.priors": PRIOR_METHODS,
+        "model.calibration": CALIBRATIONS,
         "model.estimator": tuple(ESTIMATORS),
         "evaluation.baselines": tuple(BASELINES),
         "alignment.normalization": tuple(NORMALIZERS) + ("none",),
@@ -381,6 +388,10 @@ def _check_values(cfg):
             raise ConfigError(f"{key} = {bad[0]!r} is not one of {', '.join(map(repr, allowed))}")
     _check_ranges(cfg)
     _check_name(cfg["name"])
+    if (cfg["features"]["priors"] != "none" and cfg["model"]["estimator"] != "logreg"
+            and cfg["model"]["calibration"] == "none"):
+        raise ConfigError(f"features.priors = {cfg['features']['priors']!r} needs probabilities: use "
+                          "model.estimator = \"logreg\" or set model.calibration")
     d = cfg["data"]
     if not d["target_langs"]:
         raise ConfigError("data.target_langs is empty: name at least one target language")

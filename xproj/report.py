@@ -167,6 +167,13 @@ def write_report(path, cfg, metrics, plots, *, run_folder=None):
                 lines.append(f"| {metrics['source_lang']}-{tgt} | {m.upper()} | {s['p@1']:.3f} | {s['p@5']:.3f} | "
                              f"{s['p@10']:.3f} | {s['p@1_all']:.3f} | {r['covered']} / {r['queries']} |")
         lines.append("")
+    if metrics.get("scripts"):
+        from .dictionaries import ScriptNormalization
+
+        lines += ["Dictionaries brought to one script per language before use:", ""]
+        lines += [f"- {lang} {role}: {ScriptNormalization(**record).describe()}"
+                  for lang, roles in metrics["scripts"].items() for role, record in roles.items()]
+        lines.append("")
     lines += ["## Results", "",
               "Trained on the source language only; hyper-parameters chosen on the source dev split "
               "(zero-shot), except rows marked few-shot or in-language.", ""]

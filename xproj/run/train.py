@@ -115,4 +115,9 @@ def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, pro
         best = max(grid, key=lambda p: (round(scores[p], 6), -grid.index(p)))
     else:
         best = grid[0]
-    return Fitted(fit(*best), best[0], best[1], {f"C={c},class_weight={w}": s for (c, w), s in scores.items()})
+    model = fit(*best)
+    if cfg["model"]["calibration"] != "none" and dev is not None:
+        model.calibrate(*dev, lang=lang, method=cfg["model"]["calibration"])
+    if adaptation and adaptation.lang != lang and cfg["features"]["priors"] != "none":
+        model.adapt_priors(adaptation.documents, adaptation.lang, method=cfg["features"]["priors"], dev=dev)
+    return Fitted(model, best[0], best[1], {f"C={c},class_weight={w}": s for (c, w), s in scores.items()})
