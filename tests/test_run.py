@@ -365,3 +365,16 @@ def test_prior_adjustment_and_calibration_are_opt_in_and_reported(tmp_path):
 
     with pytest.raises(ConfigError, match="features.priors = 'em' needs probabilities"):
         load_config("synthetic", ["features.priors=em", "model.estimator=linear_svm"])
+
+
+def test_few_shot_rows_form_a_learning_curve(staged):
+    from xproj.report import summary_columns
+    from xproj.run.evaluate import few_shot_title
+
+    cfg, corpus, vectors, spaces = staged
+    cfg = {**cfg, "evaluation": {**cfg["evaluation"], "few_shot": [50, 10]}}
+    r = evaluate_target(cfg, corpus, vectors, spaces["es"], "es")
+    assert [r.rows[few_shot_title(k)]["k"] for k in (10, 50)] == [10, 50]
+    metrics = {"results": {"es": r.rows}}
+    assert summary_columns(metrics)[-2:] == [few_shot_title(10), few_shot_title(50)]
+    assert load_config("synthetic", ["evaluation.few_shot=[10, 50, 200]"])["evaluation"]["few_shot"] == [10, 50, 200]

@@ -105,7 +105,8 @@ OPTIONS: dict[str, tuple] = {
     "evaluation.baselines": (["majority", "unaligned", "word-by-word", "translate-test", "in-language"], list,
                              "baselines computed in the same run (those without resources are skipped)"),
     "evaluation.bootstrap": (1000, int, "bootstrap resamples for 95% intervals (0 = none)"),
-    "evaluation.few_shot": (0, int, "k > 0 adds k labelled target documents (a separate few-shot row)"),
+    "evaluation.few_shot": ([], list, "k values, e.g. [10, 50, 200]: one few-shot row per k (the English "
+                            "training set plus k labelled target training documents); [] = none"),
     # output
     "output.dir": ("runs", str, "parent folder of run outputs"),
     "output.plots": (True, bool, "write PNG plots"),
@@ -154,11 +155,14 @@ RANGES: dict[str, Range] = {
     "features.remove_pc": Range(0),
     "model.C": Range(0, open_lo=True),
     "evaluation.bootstrap": Range(0),
-    "evaluation.few_shot": Range(0),
+    "evaluation.few_shot": Range(1),
 }
 
 # options whose string value is a comma-separated sequence of allowed names
 SEQUENCE_OPTIONS = ("alignment.normalization",)
+
+#: element type of list options whose default is empty
+_LIST_ELEMENTS = {"evaluation.few_shot": int}
 
 SECTIONS = sorted({k.split(".")[0] for k in OPTIONS if "." in k})
 
@@ -228,7 +232,7 @@ def _coerce(key, value, where):
     if typ is list:
         if not isinstance(value, list):
             raise ConfigError(f"{where}: {key} must be a list, got {type(value).__name__} {value!r}")
-        elem = type(default[0]) if default else None
+        elem = type(default[0]) if default else _LIST_ELEMENTS.get(key)
         if elem is float:
             value = [float(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in value]
         if elem and not all(isinstance(v, elem) for v in value):
@@ -365,7 +369,7 @@ def _items(key, value) -> list:
 def _check_ranges(cfg):
     for key, allowed in RANGES.items():
         value = _get(cfg, key)
-        if isinstance(value, list) and not value:
+        if isinstance(value, list) and not value and OPTIONS[key][0] != []:  # [] by default: may be empty
             raise ConfigError(f"{key} is empty: give at least one value (allowed: {allowed})")
         for v in _items(key, value):
             if v not in allowed:

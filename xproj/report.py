@@ -106,7 +106,10 @@ def summary_columns(metrics) -> list:
     from .run.evaluate import METHOD
 
     present = {title for rows in metrics["results"].values() for title in rows}
-    return [METHOD] + [BASELINES[b][0] for b in SUMMARY_BASELINES if BASELINES[b][0] in present]
+    few_shot = sorted({(r["k"], title) for rows in metrics["results"].values() for title, r in rows.items()
+                       if "k" in r})
+    return ([METHOD] + [BASELINES[b][0] for b in SUMMARY_BASELINES if BASELINES[b][0] in present]
+            + [title for _, title in few_shot])
 
 
 def _summary_cells(metrics, tid, columns, cell) -> list:

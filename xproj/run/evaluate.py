@@ -55,6 +55,27 @@ class Target:
                               adaptation=self.adaptation, progress=progress)
 
 
+def few_shot_title(k) -> str:
+    return f"few-shot (+{k} target labels)"
+
+
+def few_shot_rows(t: Target, ks) -> dict:
+    """One row per k: the English training set plus k labelled target training documents.
+    The k documents are the first k of one seeded permutation, so a larger k adds documents
+    to a smaller one's (the rows form a learning curve)."""
+    train = t.corpus.get(t.lang, "train")
+    if not ks or train is None:
+        return {}
+    Xt, yt = train
+    order = np.random.default_rng(t.cfg["seed"]).permutation(len(Xt))
+    rows = {}
+    for k in sorted(ks):
+        idx = order[:k]
+        few = t.select_and_fit(t.target_space.space, t.source_lang, extra=[([Xt[i] for i in idx], yt[idx], t.lang)])
+        rows[few_shot_title(k)] = t.score(few.model.predict(t.X_test, lang=t.lang)) | {"k": len(idx)}
+    return rows
+
+
 @dataclass(frozen=True)
 class TargetResult:
     """Rows of one target (``{row title: scores}``), the main model and its predictions."""
@@ -90,11 +111,6 @@ def evaluate_target(cfg, corpus, vectors, target_space, tgt, progress=None) -> T
         row = baseline(t)
         if row is not None:
             rows[title] = row
-    k = cfg["evaluation"]["few_shot"]
-    if k and corpus.get(tgt, "train") is not None:
-        Xt, yt = corpus.get(tgt, "train")
-        idx = np.random.default_rng(cfg["seed"]).choice(len(Xt), size=min(k, len(Xt)), replace=False)
-        few = t.select_and_fit(target_space.space, t.source_lang, extra=[([Xt[i] for i in idx], yt[idx], tgt)])
-        rows[f"few-shot (+{len(idx)} labelled {tgt})"] = t.score(few.model.predict(t.X_test, lang=tgt))
+    rows.update(few_shot_rows(t, cfg["evaluation"]["few_shot"]))
     warning = one_class_warning(t.y_test, corpus.label_names, f"the {tgt} test set")
     return TargetResult(rows, fitted, t.y_test, predicted, adaptation, [warning] if warning else [])
