@@ -378,3 +378,16 @@ def test_few_shot_rows_form_a_learning_curve(staged):
     metrics = {"results": {"es": r.rows}}
     assert summary_columns(metrics)[-2:] == [few_shot_title(10), few_shot_title(50)]
     assert load_config("synthetic", ["evaluation.few_shot=[10, 50, 200]"])["evaluation"]["few_shot"] == [10, 50, 200]
+
+
+def test_selection_rules():
+    from xproj.run.train import choose_params
+
+    grid = [(0.01, "none"), (0.1, "none"), (10.0, "none"), (0.01, "balanced"), (0.1, "balanced")]
+    scores = dict(zip(grid, [0.70, 0.79, 0.786, 0.775, 0.78]))
+    assert choose_params(grid, scores, "best", 0.0) == (0.1, "none")
+    assert choose_params(grid, scores, "regularised", 0.005) == (0.1, "none")
+    assert choose_params(grid, scores, "regularised", 0.01) == (0.1, "balanced")
+    assert choose_params(grid, scores, "regularised", 0.02) == (0.01, "balanced")
+    assert choose_params(grid[:3], dict(zip(grid[:3], [0.70, 0.79, 0.786])), "regularised", 0.02) == (0.1, "none")
+    assert load_config("synthetic")["model"]["selection"] == "regularised"

@@ -100,6 +100,11 @@ OPTIONS: dict[str, tuple] = {
     "model.C": ([0.01, 0.1, 1.0, 10.0], list, "regularisation grid; the best on the source dev split is used"),
     "model.class_weight": (["none", "balanced"], list, "class weighting grid (none | balanced); "
                            "chosen with C on the source dev split"),
+    "model.selection": ("regularised", str, "how C and class weighting are chosen on the source dev split: "
+                        "regularised (the balanced, most regularised model within model.selection_tolerance "
+                        "of the best) | best (the best dev macro-F1)"),
+    "model.selection_tolerance": (0.02, float, "dev macro-F1 below the best that still counts as a tie "
+                                  "(model.selection = regularised)"),
     "model.calibration": ("none", str, "calibrate probabilities on the source dev split: sigmoid | isotonic | none"),
     # evaluation
     "evaluation.baselines": (["majority", "unaligned", "word-by-word", "translate-test", "in-language"], list,
@@ -154,6 +159,7 @@ RANGES: dict[str, Range] = {
     "alignment.refine_vocab": Range(1),
     "features.remove_pc": Range(0),
     "model.C": Range(0, open_lo=True),
+    "model.selection_tolerance": Range(0.0, 1.0),
     "evaluation.bootstrap": Range(0),
     "evaluation.few_shot": Range(1),
 }
@@ -331,7 +337,7 @@ def choices() -> dict:
     from .model import CALIBRATIONS, ESTIMATORS
     from .shift import PRIOR_METHODS
     from .run.baselines import BASELINES
-    from .run.train import ADAPTATION_SOURCES
+    from .run.train import ADAPTATION_SOURCES, SELECTION_RULES
     from .standardize import CENTERING, SCALING
     from .vectors import ON_BAD_LINE
     from .vectors.normalize import NORMALIZERS
@@ -350,6 +356,7 @@ def choices() -> dict:
         "features.adapt": ADAPTATION_SOURCES,
         "features.priors": PRIOR_METHODS,
         "model.calibration": CALIBRATIONS,
+        "model.selection": SELECTION_RULES,
         "model.estimator": tuple(ESTIMATORS),
         "evaluation.baselines": tuple(BASELINES),
         "alignment.normalization": tuple(NORMALIZERS) + ("none",),
