@@ -112,23 +112,27 @@ def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, pro
     """
     from sklearn.metrics import f1_score
 
+    from ..model import Unlabelled
+
     Xtr, ytr = corpus.get(lang, "train")
     _check_two_classes(ytr, corpus.label_names, lang)
     dev = corpus.get(lang, "dev")
     m = cfg["model"]
     grid = [(C, w) for w in m["class_weight"] for C in m["C"]]
-    from ..model import Unlabelled
-
     unlabelled = ({adaptation.lang: Unlabelled(adaptation.documents, adaptation.origin)}
                   if adaptation and adaptation.lang != lang else None)
 
-    def fit(C, w):
-        return make_classifier(cfg, space, lang, C, w).fit(Xtr, ytr, extra=extra, unlabelled=unlabelled)
+    def fit(C, w, adapt=True):
+        return make_classifier(cfg, space, lang, C, w).fit(Xtr, ytr, extra=extra,
+                                                           unlabelled=unlabelled if adapt else None)
 
+    # The target's statistics cannot change predictions on ``lang``'s dev split unless
+    # labelled target documents join training (few-shot): adapt the grid's models only then.
+    adapt_grid = bool(extra)
     scores = {}
     if dev is not None and len(grid) > 1:
         for C, w in (progress(grid, desc=f"model selection ({lang} dev)", leave=False) if progress else grid):
-            scores[(C, w)] = f1_score(dev[1], fit(C, w).predict(dev[0], lang=lang), average="macro")
+            scores[(C, w)] = f1_score(dev[1], fit(C, w, adapt_grid).predict(dev[0], lang=lang), average="macro")
         best = choose_params(grid, scores, m["selection"], m["selection_tolerance"])
     else:
         best = grid[0]
