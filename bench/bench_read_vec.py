@@ -1,0 +1,145 @@
+"""Benchmark parsing a ``.vec`` text file: xproj's paths vs pandas' and pyarrow's C parsers.
+
+The file is bench_load.py's seeded random ``.vec`` (``count dim`` header, 4 decimals, kept in
+``bench/.cache/``). Each measurement runs in a fresh child process, which reports the wall
+time of the call and its peak memory (``VmHWM`` after the call minus ``VmRSS`` before it)
+against the size of the float32 matrix. The loaders run round-robin, ``--repeat`` times, so
+that every loader sees the same load of a shared machine; the best and median times and each
+one's ratio to pandas in the same run are reported.
+
+Loaders:
+
+* ``xproj``          -- ``read_vec(path)``: the fast path (``np.loadtxt`` per block)
+* ``xproj-careful``  -- the same call with the fast path refused, so every block goes
+  through the line-by-line reader (what a file with tabs or double spaces costs)
+* ``pandas``         -- ``pd.read_csv(path, sep=" ", quoting=QUOTE_NONE, header=None,
+  skiprows=1)`` (float64 columns, the C parser), as in the issue
+* ``pyarrow``        -- ``pyarrow.csv.read_csv`` with delimiter " ", quoting off, float32
+  value columns
+* ``xproj-before``   -- with ``--before DIR``: ``read_vec`` of another checkout (e.g.
+  ``git archive HEAD~1 xproj | tar -x -C DIR``), for before/after figures in one run
+
+Usage::
+
+    python bench/bench_read_vec.py            # 200,000 x 300, 3 rounds
+    python bench/bench_read_vec.py --quick    # 50,000 x 300, 3 rounds
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_load import _status_kb, test_file  # noqa: E402
+
+LOADERS = ("xproj", "xproj-careful", "pandas", "pyarrow")
+
+
+def _load(kind, path, dim):
+    """Run one loader; returns the float32-equivalent matrix shape."""
+    if kind.startswith("xproj"):
+        from xproj.vectors import text
+
+        if kind == "xproj-careful":
+            text._parse_block = lambda rests, dim: None
+        return text.read_vec(path).vectors.shape
+    if kind == "pandas":
+        import csv
+
+        import pandas as pd
+
+        df = pd.read_csv(path, sep=" ", quoting=csv.QUOTE_NONE, header=None, skiprows=1,
+                         keep_default_na=False, na_filter=False)
+        return df.shape[0], df.shape[1] - 1
+    import pyarrow as pa
+    import pyarrow.csv as pc
+
+    names = ["word"] + [f"v{i}" for i in range(dim)]
+    table = pc.read_csv(
+        path,
+        read_options=pc.ReadOptions(skip_rows=1, column_names=names),
+        parse_options=pc.ParseOptions(delimiter=" ", quote_char=False),
+        convert_options=pc.ConvertOptions(column_types={n: pa.float32() for n in names[1:]}))
+    return table.num_rows, table.num_columns - 1
+
+
+def child(kind, path, dim, before=None):
+    if before:
+        sys.path.insert(0, before)
+    if kind.startswith("xproj"):
+        import xproj.vectors.text  # noqa: F401  (imports outside the timed call)
+    elif kind == "pandas":
+        import pandas  # noqa: F401
+    else:
+        import pyarrow.csv  # noqa: F401
+    base = _status_kb("VmRSS")
+    t = time.perf_counter()
+    shape = _load(kind, path, dim)
+    dt = time.perf_counter() - t
+    peak = _status_kb("VmHWM")
+    print("RESULT " + json.dumps({"time": dt, "peak_mb": (peak - base) / 1024, "shape": list(shape)}))
+
+
+def run_child(kind, path, dim, before=None):
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", kind, "--path", str(path),
+           "--dim", str(dim)]
+    if kind == "xproj-before":
+        cmd += ["--before", before]
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    if out.returncode != 0:
+        return None  # e.g. pyarrow not installed
+    line = [ln for ln in out.stdout.splitlines() if ln.startswith("RESULT ")][-1]
+    return json.loads(line[len("RESULT "):])
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n-words", type=int, default=200_000)
+    ap.add_argument("--dim", type=int, default=300)
+    ap.add_argument("--repeat", type=int, default=3, help="rounds over all loaders")
+    ap.add_argument("--quick", action="store_true", help="50,000 x 300")
+    ap.add_argument("--loaders", nargs="+", default=list(LOADERS), choices=LOADERS + ("xproj-before",))
+    ap.add_argument("--before", help="a directory holding another checkout's xproj package")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--path", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child:
+        return child(args.child, args.path, args.dim, args.before)
+    if args.before and "xproj-before" not in args.loaders:
+        args.loaders.insert(0, "xproj-before")
+    n = 50_000 if args.quick else args.n_words
+    path = test_file(n, args.dim)
+    matrix_mb = n * args.dim * 4 / 2**20
+    runs = {kind: [] for kind in args.loaders}
+    for r in range(args.repeat):
+        for kind in args.loaders:
+            res = run_child(kind, path, args.dim, args.before)
+            if res is not None:
+                runs[kind].append(res)
+                print(f"round {r + 1} {kind}: {res['time']:.3f} s", flush=True)
+    ref = min(x["time"] for x in runs["pandas"]) if runs.get("pandas") else None
+    print(f"\n{n:,} x {args.dim}, {args.repeat} rounds; matrix {matrix_mb:.0f} MiB (float32)\n")
+    print("| loader | best (s) | median (s) | best / pandas best | peak extra RSS (MiB) | peak / matrix |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for kind, res in runs.items():
+        if not res:
+            print(f"| {kind} | not installed | | | | |")
+            continue
+        times = [x["time"] for x in res]
+        peak = max(x["peak_mb"] for x in res)
+        ratio = f"{min(times) / ref:.2f}" if ref else "-"
+        print(f"| {kind} | {min(times):.3f} | {statistics.median(times):.3f} | {ratio} | "
+              f"{peak:.0f} | {peak / matrix_mb:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
