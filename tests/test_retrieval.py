@@ -78,3 +78,60 @@ def test_topk_selection_equals_partition():
 def test_shape_errors():
     with pytest.raises(ShapeError):
         nn_topk(np.zeros((2, 3)), np.zeros((4, 5)))
+
+
+@pytest.mark.parametrize("topn, batch", [(1, 7), (5, 64), (2, None)])
+def test_csls_pruned_is_exact_whatever_the_batching(spaces, topn, batch):
+    # The shortlists of every batch are refined together; the answer must not depend on it.
+    S, T = spaces
+    Q = S[::10]
+    ref = brute_csls(Q, T, S, 10)
+    ref_idx = np.argsort(-ref, axis=1, kind="stable")[:, :topn]
+    idx, val = csls_topk(Q, T, topn, sources=S, batch=batch, direct_limit=0, n_clusters=8)
+    assert (idx == ref_idx).mean() > 0.999
+    np.testing.assert_allclose(val, np.take_along_axis(ref, idx, 1), atol=1e-5)
+
+
+def test_full_row_search_tightens_until_the_top_is_exact():
+    # Rows whose shortlist could not settle them: bounds are raised (one level a call) until
+    # the top-n of the full row are exact; the result is the exact top-n.
+    from xproj.retrieval import _refine_full_rows
+
+    rng = np.random.default_rng(4)
+    two_cos = rng.uniform(-1, 1, size=(6, 500)).astype(np.float32)
+    r_exact = rng.uniform(0, 0.5, size=500).astype(np.float32)
+    r_t = r_exact - rng.uniform(0, 0.3, size=500).astype(np.float32)  # lower bounds
+    level = np.zeros(500, dtype=np.int8)
+
+    def upgrade(cols):
+        level[cols] += 1
+        r_t[cols] = np.where(level[cols] == 2, r_exact[cols], (r_t[cols] + r_exact[cols]) / 2)
+        return False
+
+    cand, scores = _refine_full_rows(two_cos, r_t, level, 3, upgrade)
+    full = two_cos - r_exact
+    assert (cand == np.argsort(-full, axis=1, kind="stable")[:, :3]).all()
+    np.testing.assert_allclose(scores, np.take_along_axis(full, cand, 1))
+    assert (level < 2).sum() > 400  # most columns never needed their exact value
+
+
+def test_topk_mean_caps_its_buffer(monkeypatch, spaces):
+    import xproj.retrieval as retrieval
+
+    S, T = spaces
+    monkeypatch.setattr(retrieval, "_TOPK_MEAN_MEMORY", 4 * len(S) * 3)  # 3 rows a batch
+    ref = np.sort(T[:20] @ S.T, axis=1)[:, -10:].mean(axis=1)
+    np.testing.assert_allclose(topk_mean(T[:20], S, 10), ref, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("m", [5, 300, 20000, 20001])
+def test_topk_mean_by_groups_equals_sorting(m):
+    from xproj.retrieval import _topk_mean_rows
+
+    rng = np.random.default_rng(m)
+    S = rng.standard_normal((30, m)).astype(np.float32)
+    S[0] = 0.5  # all ties
+    S[1, -3:] = 9  # the largest in the last, partial group
+    k = min(10, m)
+    ref = np.sort(S, axis=1)[:, -k:].mean(axis=1)
+    np.testing.assert_allclose(_topk_mean_rows(S, 10), ref, rtol=1e-6)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 DEFAULT_BATCH = 2048
+_TOPK_MEAN_MEMORY = 256 * 2**20
 
 
 def as_unit(M) -> np.ndarray:
@@ -84,6 +85,29 @@ def _topk_rows(S, k):
     return cols[sel], vals[sel]
 
 
+def _topk_mean_rows(S, k, group=256):
+    """Mean of the k largest entries of each row of S (values only, no indices).
+
+    A row's k largest entries lie in groups of ``group`` columns whose maximum is among the
+    k largest group maxima (any other group's maximum is below k distinct larger values), so
+    one fast max-reduction and a partition of k groups' entries replace a selection over the
+    whole row: several times faster than :func:`_topk_rows` on 200,000 columns. Ties at the
+    k-th value may swap equal entries, which leaves the mean unchanged.
+    """
+    n, m = S.shape
+    k = min(k, m)
+    n_groups = -(-m // group)
+    if n_groups <= 2 * k or n == 0:
+        return np.partition(S, m - k, axis=1)[:, m - k:].mean(axis=1)
+    group_max = np.maximum.reduceat(S, np.arange(0, m, group), axis=1)
+    best = np.argpartition(group_max, n_groups - k, axis=1)[:, n_groups - k:]
+    cols = ((best * group)[:, :, None] + np.arange(group)).reshape(n, -1)
+    vals = np.take_along_axis(S, np.minimum(cols, m - 1), axis=1)
+    vals[cols >= m] = -np.inf  # past the last, partial group
+    width = vals.shape[1]
+    return np.partition(vals, width - k, axis=1)[:, width - k:].mean(axis=1)
+
+
 def _topk_rows_partition(S, k):
     if k == S.shape[1]:
         idx = np.argsort(-S, axis=1, kind="stable")
@@ -102,16 +126,15 @@ def topk_mean(A, B, k=10, *, batch=DEFAULT_BATCH) -> np.ndarray:
     """
     A, B = _check(A, B)
     k = min(k, B.shape[0])
+    # At most _TOPK_MEAN_MEMORY bytes of similarities (2048 x 200,000 would be 1.6 GB)
+    batch = max(1, min(batch, _TOPK_MEAN_MEMORY // (4 * max(B.shape[0], 1))))
     out = np.empty(A.shape[0], dtype=np.float32)
     buf = np.empty((min(batch, max(A.shape[0], 1)), B.shape[0]), dtype=np.float32)
     BT = B.T
     for i, j in _batches(A.shape[0], batch):
         S = buf[: j - i]
         np.matmul(A[i:j], BT, out=S)
-        if k == B.shape[0]:
-            out[i:j] = S.mean(axis=1)
-        else:
-            out[i:j] = _topk_rows(S, k)[1].mean(axis=1)
+        out[i:j] = _topk_mean_rows(S, k)
     return out
 
 
@@ -234,83 +257,98 @@ def csls_topk(
         return False
 
     n_q = Q.shape[0]
-    if batch is None:
-        batch = max(1, min(n_q, memory // (4 * max(n_t, 1))))
-    idx = np.empty((n_q, topn), dtype=np.int64)
-    val = np.empty((n_q, topn), dtype=np.float32)
-    buf = np.empty((min(batch, max(n_q, 1)), n_t), dtype=np.float32)
+    if batch is None:  # two buffers of batch x n_targets: 2 cos, and scores on current bounds
+        batch = max(1, min(n_q, memory // (8 * max(n_t, 1))))
+    exact = level.min() == 2
+    M = min(n_t, 4 * topn + 28)  # shortlist width (see _refine_topn)
+    idx = np.empty((n_q, topn if exact else M), dtype=np.int64)
+    val = np.empty((n_q, topn if exact else M), dtype=np.float32)
+    outside = np.full(n_q, -np.inf, dtype=np.float32)
+    two_cos = np.empty((min(batch, max(n_q, 1)), n_t), dtype=np.float32)
+    scores = np.empty_like(two_cos)  # reused: a fresh batch x n_targets array costs page faults
     for i, j in _batches(n_q, batch):
-        S = buf[: j - i]
+        S, sc = two_cos[: j - i], scores[: j - i]
         np.matmul(Q[i:j], T.T, out=S)
         if r_queries is None:
-            r_q[i:j] = _topk_rows(S, min(k, n_t))[1].mean(axis=1)
+            r_q[i:j] = _topk_mean_rows(S, k)
         S *= 2
-        # Scores with the current r_t: exact at level 2, upper bounds elsewhere. The top-n is
-        # final once all of its members are exact, since no other target can beat them.
-        scores = S - r_t
-        if level.min() == 2:
-            cand, cand_scores = _topk_rows(scores, topn)
-        else:
-            cand, cand_scores = _refine_topn(S, scores, r_t, level, topn, upgrade)
-        idx[i:j] = cand
-        val[i:j] = cand_scores - r_q[i:j, None]
-    return idx, val
+        # Scores with the current r_t: exact at level 2, upper bounds elsewhere.
+        np.subtract(S, r_t, out=sc)
+        if exact:
+            idx[i:j], val[i:j] = _topk_rows(sc, topn)
+            continue
+        # Pruned: keep each query's shortlist (its M best upper bounds, their 2 cos) and the
+        # M-th bound, which bounds every column outside; all queries are refined together
+        # below, so that each pass over the sources serves all of them.
+        idx[i:j], ub = _topk_rows(sc, M)
+        if M < n_t:
+            outside[i:j] = ub[:, -1]
+        val[i:j] = np.take_along_axis(S, idx[i:j], axis=1)
+    if not exact:
+        def two_cos_rows(rows):
+            return 2 * (Q[rows] @ T.T)
+
+        idx, val = _refine_topn(idx, val, outside, two_cos_rows, r_t, level, topn, upgrade, batch)
+    return idx, val - r_q[:, None]
 
 
-def _refine_topn(S, scores, r_t, level, topn, upgrade):
-    """Top-n by exact CSLS (``S`` holds ``2 cos``; ``scores = S - r_t`` on current bounds).
+def _widen(n_open, topn, width):
+    """Columns to tighten per open row: its leaders, and more when few rows are open, since a
+    pass over the sources costs about the same for 1 column as for 64."""
+    return min(width, topn + max(0, -(-64 // max(n_open, 1)) - 1))
 
-    Work happens on a shortlist of ``M`` columns per query, the best by upper bound: once
-    the shortlist's top-n are exact and no worse than the shortlist's last upper bound
-    (which bounds every column outside it), they are the answer. Rows where that fails
-    (rare) redo the search on full rows.
+
+def _refine_topn(short, short_2cos, outside, two_cos_rows, r_t, level, topn, upgrade, batch):
+    """Top-n by exact CSLS from each query's shortlist (``short``: the M best columns by upper
+    bound; ``short_2cos``: their ``2 cos``; ``outside``: a bound on every other column).
+
+    Once a shortlist's top-n are exact and no worse than ``outside``, they are the answer.
+    Rows where that fails (rare) redo the search on full rows (``two_cos_rows(rows)``).
+    Returns ``(indices, scores)`` with scores ``2 cos - r_t``.
     """
-    n_t = S.shape[1]
-    M = min(n_t, 4 * topn + 28)
-    short, ub = _topk_rows(scores, M)
-    outside = ub[:, -1] if M < n_t else np.full(len(S), -np.inf, dtype=np.float32)
-    S_short = np.take_along_axis(S, short, axis=1)
-    # Cluster bounds for the whole shortlist at once (cheap), then exact values for the
-    # leaders, a few per row and round.
+    n, M = short.shape
+    # Cluster bounds for all shortlists at once (cheap), then exact values for the leaders.
     first = np.unique(short[level[short] == 0])
     if first.size:
         upgrade(first)
-    n = len(S)
     cand = np.empty((n, topn), dtype=np.int64)
     cand_scores = np.empty((n, topn), dtype=np.float32)
     active = np.arange(n)
     while active.size:
         sh = short[active]
-        cur = S_short[active] - r_t[sh]
-        order = np.argsort(-cur, axis=1, kind="stable")[:, :topn]
-        top = np.take_along_axis(sh, order, axis=1)
+        cur = short_2cos[active] - r_t[sh]
+        order = np.argsort(-cur, axis=1, kind="stable")
+        top = np.take_along_axis(sh, order[:, :topn], axis=1)
         settled = (level[top] == 2).all(axis=1)
-        done = active[settled]
-        cand[done] = top[settled]
-        cand_scores[done] = np.take_along_axis(cur[settled], order[settled], axis=1)
+        cand[active[settled]] = top[settled]
+        cand_scores[active[settled]] = np.take_along_axis(cur[settled], order[settled, :topn], axis=1)
         active = active[~settled]
-        if active.size:
-            # Rows still open: tighten their current leaders (rows finish independently, so
-            # late rounds only touch the few rows whose answer is still uncertain). Each exact
-            # value streams the whole source matrix, as do 64 at once: when few rows are
-            # open, take their next candidates too, so that a pass serves many columns.
-            width = min(M, topn + max(0, -(-64 // active.size) - 1))
-            full = np.argsort(-cur[~settled], axis=1, kind="stable")[:, :width]
-            left = np.take_along_axis(sh[~settled], full, axis=1)
-            upgrade(np.unique(left[level[left] < 2]))
-    # Rows whose exact top-n is below the shortlist's last upper bound: a column outside the
-    # shortlist might still win. Search their full rows, together, so that each pass over the
-    # sources serves all of them.
-    active = np.flatnonzero(cand_scores[:, -1] < outside)
+        if active.size:  # tighten the open rows' leaders; rows finish independently
+            lead = np.take_along_axis(sh[~settled], order[~settled, :_widen(active.size, topn, M)], axis=1)
+            upgrade(np.unique(lead[level[lead] < 2]))
+    # Rows whose exact top-n is below the shortlist's last upper bound: a column outside it
+    # might still win. Search their full rows, a batch at a time.
+    open_rows = np.flatnonzero(cand_scores[:, -1] < outside)
+    for i, j in _batches(open_rows.size, batch):
+        rows = open_rows[i:j]
+        cand[rows], cand_scores[rows] = _refine_full_rows(two_cos_rows(rows), r_t, level, topn, upgrade)
+    return cand, cand_scores
+
+
+def _refine_full_rows(S, r_t, level, topn, upgrade):
+    """Exact top-n of full rows ``S`` (``2 cos``), tightening bounds until it is settled."""
+    cand = np.empty((len(S), topn), dtype=np.int64)
+    cand_scores = np.empty((len(S), topn), dtype=np.float32)
+    active = np.arange(len(S))
     while active.size:
-        sc = S[active] - r_t
-        top, vals = _topk_rows(sc, topn)
-        settled = (level[top] == 2).all(axis=1)
-        cand[active[settled]], cand_scores[active[settled]] = top[settled], vals[settled]
+        width = _widen(active.size, topn, S.shape[1])
+        top, vals = _topk_rows(S[active] - r_t, width)
+        settled = (level[top[:, :topn]] == 2).all(axis=1)
+        cand[active[settled]], cand_scores[active[settled]] = top[settled, :topn], vals[settled, :topn]
         active = active[~settled]
         if active.size:
-            left = top[~settled]
-            upgrade(np.unique(left[level[left] < 2]))
+            lead = top[~settled]
+            upgrade(np.unique(lead[level[lead] < 2]))
     return cand, cand_scores
 
 
