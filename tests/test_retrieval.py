@@ -135,3 +135,12 @@ def test_topk_mean_by_groups_equals_sorting(m):
     k = min(10, m)
     ref = np.sort(S, axis=1)[:, -k:].mean(axis=1)
     np.testing.assert_allclose(_topk_mean_rows(S, 10), ref, rtol=1e-6)
+
+
+def test_topk_by_groups_on_wide_rows_equals_partition():
+    rng = np.random.default_rng(5)
+    S = rng.standard_normal((40, 50001)).astype(np.float32)
+    S[3, -1] = 50  # the largest in the last, partial group
+    S[4, 1000:1040] = 7  # more ties than k, spread over groups: column order kept
+    a, b = _topk_rows(S, 32), _topk_rows_partition(S, 32)
+    assert (a[0] == b[0]).all() and (a[1] == b[1]).all()
