@@ -107,14 +107,20 @@ def _best_groups(S, k):
 
 
 def _topk_rows_by_groups(S, k):
-    """:func:`_topk_rows` for wide rows, through :func:`_best_groups`. Exact values; a tie at
-    the k-th value with a column of a group left out may pick the later column."""
+    """:func:`_topk_rows` for wide rows, through :func:`_best_groups`. Exact; a tie at the
+    k-th value with a column of a group left out (equal group maxima) may pick the later one."""
     cols, vals = _best_groups(S, k)
-    part = np.argpartition(-vals, k - 1, axis=1)[:, :k]
-    part.sort(axis=1)  # column order, so that the stable sort below keeps ties in it
-    top = np.take_along_axis(vals, part, axis=1)
+    width = vals.shape[1]
+    kth = np.partition(vals, width - k, axis=1)[:, width - k, None]
+    # Keep the entries above the k-th value and, of those equal to it, the first ones in
+    # column order (argpartition alone would pick ties arbitrarily): k per row.
+    ties = vals == kth
+    need = k - np.count_nonzero(vals > kth, axis=1)
+    keep = (vals > kth) | (ties & (np.cumsum(ties, axis=1) <= need[:, None]))
+    pos = np.nonzero(keep)[1].reshape(len(vals), k)
+    top = np.take_along_axis(vals, pos, axis=1)
     order = np.argsort(-top, axis=1, kind="stable")
-    return np.take_along_axis(np.take_along_axis(cols, part, axis=1), order, axis=1), \
+    return np.take_along_axis(np.take_along_axis(cols, pos, axis=1), order, axis=1), \
         np.take_along_axis(top, order, axis=1)
 
 
