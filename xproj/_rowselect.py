@@ -1,0 +1,112 @@
+"""Per-row selections over similarity matrices: the k largest entries (indices and values) or
+their mean, for :mod:`xproj.retrieval`.
+
+Rows of 200,000 similarities are common there; a full ``argpartition`` per row costs more
+than the matrix product that made them, so wide rows go through group maxima
+(:func:`_best_groups`) and mid-sized ones through a sampled threshold.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_GROUP = 256  # columns per group in the selections over wide rows (_best_groups)
+
+
+def _topk_rows(S, k):
+    """Indices and values of the k largest entries of each row of S, sorted descending.
+
+    Selection by threshold rather than a full ``argpartition`` (which costs several times
+    the matrix product here): the k-th largest value among a sample of columns is a lower
+    bound of the row's k-th largest, so ``S >= threshold`` keeps every top-k entry plus a
+    few hundred others, which are then sorted. Exact; ties keep column order.
+    """
+    n, m = S.shape
+    k = min(k, m)
+    if k == 1 and n:
+        idx = np.argmax(S, axis=1)[:, None]
+        return idx, np.take_along_axis(S, idx, axis=1)
+    if n and -(-m // _GROUP) > max(8 * k, 64):
+        return _topk_rows_by_groups(S, k)
+    # About 32 k survivors per row expected: the sample grows with the row width.
+    sample = min(m, max(64 * k, 1024, m // 32))
+    if n == 0 or sample >= m // 4:
+        return _topk_rows_partition(S, k)
+    # A strided sample: the first columns (most frequent words) are not representative.
+    sub = S[:, :: m // sample][:, :sample]
+    th = np.partition(sub, sample - k, axis=1)[:, sample - k]
+    mask = S >= th[:, None]
+    expected = k * m // sample
+    if np.count_nonzero(mask) > 8 * expected * n + 4 * m:  # many ties (e.g. zero rows): fall back
+        return _topk_rows_partition(S, k)
+    rows, cols = np.nonzero(mask)
+    vals = S[rows, cols]
+    order = np.lexsort((-vals, rows))
+    cols, vals = cols[order], vals[order]
+    starts = np.zeros(n, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n)[:-1], out=starts[1:])
+    sel = starts[:, None] + np.arange(k)[None, :]
+    return cols[sel], vals[sel]
+
+
+def _best_groups(S, k):
+    """Columns of the ``k`` groups of ``_GROUP`` columns with the largest maxima, per row, in
+    column order, and their values (-inf past the last column).
+
+    A row's k largest entries all lie in these groups: a group outside has its maximum below
+    k distinct larger entries (the other groups' maxima). One fast max-reduction and a
+    gather replace a selection over the whole row.
+    """
+    n, m = S.shape
+    group_max = np.maximum.reduceat(S, np.arange(0, m, _GROUP), axis=1)
+    n_groups = group_max.shape[1]
+    best = np.sort(np.argpartition(group_max, n_groups - k, axis=1)[:, n_groups - k:], axis=1)
+    cols = ((best * _GROUP)[:, :, None] + np.arange(_GROUP)).reshape(n, -1)
+    vals = np.take_along_axis(S, np.minimum(cols, m - 1), axis=1)
+    vals[cols >= m] = -np.inf  # past the last, partial group
+    return cols, vals
+
+
+def _topk_rows_by_groups(S, k):
+    """:func:`_topk_rows` for wide rows, through :func:`_best_groups`. Exact; a tie at the
+    k-th value with a column of a group left out (equal group maxima) may pick the later one."""
+    cols, vals = _best_groups(S, k)
+    width = vals.shape[1]
+    kth = np.partition(vals, width - k, axis=1)[:, width - k, None]
+    # Keep the entries above the k-th value and, of those equal to it, the first ones in
+    # column order (argpartition alone would pick ties arbitrarily): k per row.
+    ties = vals == kth
+    need = k - np.count_nonzero(vals > kth, axis=1)
+    keep = (vals > kth) | (ties & (np.cumsum(ties, axis=1) <= need[:, None]))
+    pos = np.nonzero(keep)[1].reshape(len(vals), k)
+    top = np.take_along_axis(vals, pos, axis=1)
+    order = np.argsort(-top, axis=1, kind="stable")
+    return np.take_along_axis(np.take_along_axis(cols, pos, axis=1), order, axis=1), \
+        np.take_along_axis(top, order, axis=1)
+
+
+def _topk_mean_rows(S, k):
+    """Mean of the k largest entries of each row of S (values only, no indices).
+
+    Wide rows go through :func:`_best_groups`: several times faster than :func:`_topk_rows`'
+    threshold selection on 200,000 columns. Ties at the k-th value may swap equal entries,
+    which leaves the mean unchanged.
+    """
+    n, m = S.shape
+    k = min(k, m)
+    if -(-m // _GROUP) <= max(2 * k, 64) or n == 0:  # short rows: a plain partition is faster
+        return np.partition(S, m - k, axis=1)[:, m - k:].mean(axis=1)
+    vals = _best_groups(S, k)[1]
+    width = vals.shape[1]
+    return np.partition(vals, width - k, axis=1)[:, width - k:].mean(axis=1)
+
+
+def _topk_rows_partition(S, k):
+    if k == S.shape[1]:
+        idx = np.argsort(-S, axis=1, kind="stable")
+    else:
+        part = np.argpartition(-S, k - 1, axis=1)[:, :k]
+        vals = np.take_along_axis(S, part, axis=1)
+        order = np.argsort(-vals, axis=1, kind="stable")
+        idx = np.take_along_axis(part, order, axis=1)
+    return idx, np.take_along_axis(S, idx, axis=1)
