@@ -94,6 +94,8 @@ def _topk_mean_rows(S, k):
     """
     n, m = S.shape
     k = min(k, m)
+    if k == 0:
+        return S.mean(axis=1)  # no columns: nan, as before
     if -(-m // _GROUP) <= max(2 * k, 64) or n == 0:  # short rows: a plain partition is faster
         return np.partition(S, m - k, axis=1)[:, m - k:].mean(axis=1)
     vals = _best_groups(S, k)[1]
