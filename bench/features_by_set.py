@@ -10,7 +10,7 @@ adapted on the set's unlabelled training part and scores the set's dev part. Var
 - per-language standardisation or not: ``features.scale`` = source / none (centering stays
   per language), and the source's statistics only (``center = scale = source``);
 - (es only) the sentiment lexicon in the seed dictionary: the preset pools MUSE + Hu & Liu
-  (bingliu); measured without it, with apertium or the handmade lexicon instead, and all three.
+  (bingliu); measured without it, and with apertium or the handmade lexicon instead.
   These re-align es; every other variant reuses one alignment per language.
 
 Dev checks (class balance, length, genre), each on *train+dev* documents of a set (labels
@@ -21,10 +21,13 @@ half, unlabelled, gives the target statistics, the other is scored, then they sw
 (concatenated sentences of one label, as ``bench/long_reviews.py``), sb10k German tweets.
 Printed: macro-F1 [95% bootstrap CI], per-class recall, the minimum class recall.
 
-Run (about 25 minutes on 2 shared cores; alignments cached in ``bench/.cache``)::
+Each row also gets a paired bootstrap 95% interval of its change against the default (same
+documents, same resamples). Run (the five alignments are cached in ``bench/.cache``; with the
+preset's 3 refinement rounds they took over 30 minutes on 2 busy cores, so the figures in
+bench/README.md use Procrustes only, about 17 minutes in all)::
 
-    python bench/features_by_set.py                           # opener-en-multi
-    python bench/features_by_set.py --set data.max_docs=2000  # cap documents per split
+    python bench/features_by_set.py --set alignment.refine=0 --set data.max_docs=4000
+    python bench/features_by_set.py --part features           # no es re-alignments
 """
 
 import argparse
