@@ -1,0 +1,112 @@
+"""Combining the seed dictionary with the mapping, measured on the target sets' *dev* parts
+(never a test part): which variant, and which ``alignment.dictionary_anchor`` strength.
+
+Variants (each language aligned once, as a run does with ``alignment.dictionary_anchor=0``;
+every variant reuses that alignment):
+
+- ``target a=A``: the target's dictionary words pulled toward their mapped English
+  translations (:func:`xproj.anchor.anchor_to_dictionary`, strength ``A``; 0 = the mapping alone);
+- ``source a=A``: the English dictionary words pulled toward their target translations
+  (the English model is trained on the moved vectors);
+- ``average``: the aligned model's probabilities on the target document averaged with its
+  probabilities on the document's word-by-word translation (late fusion of the two);
+- ``word-by-word``: the reference, the aligned model on the word-by-word translation (first
+  English translation in the seed dictionary, as the run's baseline).
+
+For each variant and language the English model is chosen on the English dev split (the run's
+rule), adapted to each target set's unlabelled training part, and scored on its dev part.
+Macro-F1 with 95% bootstrap intervals (``--bootstrap`` resamples, seeded).
+
+Run (about 12 minutes on 2 shared cores, most of it alignment)::
+
+    python bench/dictionary_and_mapping.py                       # opener-en-multi
+    python bench/dictionary_and_mapping.py --set data.target_langs='["de"]'
+"""
+
+import argparse
+import copy
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+
+from xproj.anchor import anchor_to_dictionary  # noqa: E402
+from xproj.config import load_config  # noqa: E402
+from xproj.evaluation import classification_scores  # noqa: E402
+from xproj.run import align_targets, build_corpus, load_run_vectors, select_and_fit, target_sets, tokenize  # noqa: E402
+
+STRENGTHS = (0.0, 0.5, 0.75, 1.0)
+SOURCE_STRENGTHS = (0.5, 1.0)
+
+
+def spaces_to_try(space, pairs, src, tgt) -> dict:
+    """``{variant name: AlignedSpace}`` for one language (anchoring variants)."""
+    out = {f"target a={a}": anchor_to_dictionary(space, pairs, src, tgt, a)[0] for a in STRENGTHS}
+    out |= {f"source a={a}": anchor_to_dictionary(space, pairs, src, tgt, a, move="source")[0]
+            for a in SOURCE_STRENGTHS}
+    return out
+
+
+def translate(docs, pairs):
+    """Each target word replaced by its first English translation (the run's word-by-word)."""
+    t2s = {}
+    for s_word, t_word in pairs:
+        t2s.setdefault(t_word, s_word)
+    return [[t2s.get(w, w) for w in doc] for doc in docs]
+
+
+def score_language(cfg, corpus, ts, lang, sets, args) -> dict:
+    """``{(set id, variant): scores}`` for every target set of ``lang``."""
+    src = cfg["data"]["source_lang"]
+    pairs = ts.dictionary
+    out = {}
+    for name, space in spaces_to_try(ts.space, pairs, src, lang).items():
+        model = select_and_fit(cfg, space, corpus, src).model
+        for t in sets:
+            view = corpus.for_target(t.id)
+            adapted = copy.deepcopy(model).adapt(view.get(lang, "train")[0], lang)
+            Xd, yd = view.get(lang, "dev")
+            out[(t.id, name)] = _score(yd, adapted.predict(Xd, lang=lang), corpus, args)
+            if name == "target a=0.0":  # the references use the plain aligned model
+                wbw = translate(Xd, pairs)
+                out[(t.id, "word-by-word")] = _score(yd, adapted.predict(wbw, lang=src), corpus, args)
+                proba = (adapted.predict_proba(Xd, lang=lang) + adapted.predict_proba(wbw, lang=src)) / 2
+                out[(t.id, "average")] = _score(yd, proba.argmax(axis=1), corpus, args)
+    return out
+
+
+def _score(y, predicted, corpus, args):
+    return classification_scores(y, predicted, corpus.label_names, n_boot=args.bootstrap, seed=0)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--preset", default="opener-en-multi")
+    ap.add_argument("--set", dest="overrides", action="append", default=[])
+    ap.add_argument("--bootstrap", type=int, default=1000)
+    args = ap.parse_args()
+    cfg = load_config(args.preset, args.overrides + ["evaluation.few_shot=[]", "alignment.dictionary_anchor=0"])
+    quiet = lambda *a, **k: None  # noqa: E731
+    corpus = tokenize(build_corpus(cfg), cfg)
+    vectors = load_run_vectors(cfg, corpus.world, quiet)
+    spaces = align_targets(cfg, vectors, corpus.world, quiet)
+    sets = [t for t in target_sets(cfg) if corpus.for_target(t.id).get(t.lang, "dev") is not None]
+    scores = {}
+    for lang in sorted({t.lang for t in sets}):
+        scores |= score_language(cfg, corpus, spaces[lang], lang, [t for t in sets if t.lang == lang], args)
+        print(f"  {lang} done", file=sys.stderr, flush=True)
+    variants = list(dict.fromkeys(v for _, v in scores))
+    print(f"{args.preset}: dev macro-F1 [95% CI] of {len(sets)} target sets "
+          f"(n = " + ", ".join(f"{t.id} {scores[(t.id, variants[0])]['n']}" for t in sets) + ")\n")
+    print("| variant | " + " | ".join(t.id for t in sets) + " | mean |\n|---|" + "---|" * (len(sets) + 1))
+    for v in variants:
+        row = [scores[(t.id, v)] for t in sets]
+        cells = [f"{s['macro_f1']:.3f} [{s['macro_f1_ci'][0]:.3f}, {s['macro_f1_ci'][1]:.3f}]"
+                 if "macro_f1_ci" in s else f"{s['macro_f1']:.3f}" for s in row]
+        print(f"| {v} | " + " | ".join(cells) + f" | {np.mean([s['macro_f1'] for s in row]):.3f} |")
+
+
+if __name__ == "__main__":
+    main()
