@@ -13,6 +13,12 @@ every variant reuses that alignment):
 - ``word-by-word``: the reference, the aligned model on the word-by-word translation (first
   English translation in the seed dictionary, as the run's baseline).
 
+``--weighted`` measures the dictionary pairs weighted in the mapping instead, without
+refinement (``alignment.refine=0``: weighting the seed pairs is only cheap to compare there):
+``procrustes`` (plain, the seed pairs alone) against ``frequency-weighted`` (weighted
+Procrustes, pair weight ``1 / (1 + log(1 + r / 1000))`` for the rarer word's frequency rank
+``r``: frequent words, better trained, count more), each with and without anchoring.
+
 For each variant and language the English model is chosen on the English dev split (the run's
 rule), adapted to each target set's unlabelled training part, and scored on its dev part.
 Macro-F1 with 95% bootstrap intervals (``--bootstrap`` resamples, seeded).
@@ -49,6 +55,26 @@ def spaces_to_try(space, pairs, src, tgt) -> dict:
     return out
 
 
+def weighted_spaces(cfg, vectors, ts, src, tgt) -> dict:
+    """``--weighted``: the seed-only mapping and a frequency-weighted one, each plain and anchored."""
+    from xproj.align import VectorMapping, procrustes
+    from xproj.features import AlignedSpace
+
+    norm = cfg["alignment"]["normalization"]
+    S, T = vectors[src], vectors[tgt]
+    rows = np.array([(S.index[s], T.index[t]) for s, t in ts.dictionary if s in S.index and t in T.index])
+    X, Z = ts.mapping.prepare(S).vectors[rows[:, 0]], ts.mapping.prepare(T).vectors[rows[:, 1]]
+    weight = 1.0 / (1.0 + np.log1p(rows.max(axis=1) / 1000.0))
+    out = {}
+    for name, w in (("procrustes", np.ones(len(rows))), ("frequency-weighted", weight)):
+        root = np.sqrt(w)[:, None].astype(np.float32)
+        mapping = VectorMapping(procrustes(X * root, Z * root), norm, src, tgt)
+        space = AlignedSpace.from_mappings(tgt, T, {src: (S, mapping)})
+        out[name] = space
+        out[f"{name} + target a=1.0"] = anchor_to_dictionary(space, ts.dictionary, src, tgt, 1.0)[0]
+    return out
+
+
 def translate(docs, pairs):
     """Each target word replaced by its first English translation (the run's word-by-word)."""
     t2s = {}
@@ -57,19 +83,21 @@ def translate(docs, pairs):
     return [[t2s.get(w, w) for w in doc] for doc in docs]
 
 
-def score_language(cfg, corpus, ts, lang, sets, args) -> dict:
+def score_language(cfg, corpus, vectors, ts, lang, sets, args) -> dict:
     """``{(set id, variant): scores}`` for every target set of ``lang``."""
     src = cfg["data"]["source_lang"]
     pairs = ts.dictionary
     out = {}
-    for name, space in spaces_to_try(ts.space, pairs, src, lang).items():
+    variants = (weighted_spaces(cfg, vectors, ts, src, lang) if args.weighted
+                else spaces_to_try(ts.space, pairs, src, lang))
+    for i, (name, space) in enumerate(variants.items()):
         model = select_and_fit(cfg, space, corpus, src).model
         for t in sets:
             view = corpus.for_target(t.id)
             adapted = copy.deepcopy(model).adapt(view.get(lang, "train")[0], lang)
             Xd, yd = view.get(lang, "dev")
             out[(t.id, name)] = _score(yd, adapted.predict(Xd, lang=lang), corpus, args)
-            if name == "target a=0.0":  # the references use the plain aligned model
+            if i == 0:  # the references use the first (plain aligned) model
                 wbw = translate(Xd, pairs)
                 out[(t.id, "word-by-word")] = _score(yd, adapted.predict(wbw, lang=src), corpus, args)
                 proba = (adapted.predict_proba(Xd, lang=lang) + adapted.predict_proba(wbw, lang=src)) / 2
@@ -86,8 +114,10 @@ def main():
     ap.add_argument("--preset", default="opener-en-multi")
     ap.add_argument("--set", dest="overrides", action="append", default=[])
     ap.add_argument("--bootstrap", type=int, default=1000)
+    ap.add_argument("--weighted", action="store_true", help="weighted Procrustes variants (alignment.refine=0)")
     args = ap.parse_args()
-    cfg = load_config(args.preset, args.overrides + ["evaluation.few_shot=[]", "alignment.dictionary_anchor=0"])
+    fixed = ["evaluation.few_shot=[]", "alignment.dictionary_anchor=0"] + (["alignment.refine=0"] if args.weighted else [])
+    cfg = load_config(args.preset, args.overrides + fixed)
     quiet = lambda *a, **k: None  # noqa: E731
     corpus = tokenize(build_corpus(cfg), cfg)
     vectors = load_run_vectors(cfg, corpus.world, quiet)
@@ -95,7 +125,7 @@ def main():
     sets = [t for t in target_sets(cfg) if corpus.for_target(t.id).get(t.lang, "dev") is not None]
     scores = {}
     for lang in sorted({t.lang for t in sets}):
-        scores |= score_language(cfg, corpus, spaces[lang], lang, [t for t in sets if t.lang == lang], args)
+        scores |= score_language(cfg, corpus, vectors, spaces[lang], lang, [t for t in sets if t.lang == lang], args)
         print(f"  {lang} done", file=sys.stderr, flush=True)
     variants = list(dict.fromkeys(v for _, v in scores))
     print(f"{args.preset}: dev macro-F1 [95% CI] of {len(sets)} target sets "
