@@ -23,9 +23,10 @@ For each variant and language the English model is chosen on the English dev spl
 rule), adapted to each target set's unlabelled training part, and scored on its dev part.
 Macro-F1 with 95% bootstrap intervals (``--bootstrap`` resamples, seeded).
 
-Run (about 12 minutes on 2 shared cores, most of it alignment)::
+Run (about 12 minutes on 2 shared cores, most of it alignment; ``--mappings`` skips it)::
 
     python bench/dictionary_and_mapping.py                       # opener-en-multi
+    python bench/dictionary_and_mapping.py --mappings runs/opener-en-multi   # its saved mappings
     python bench/dictionary_and_mapping.py --set data.target_langs='["de"]'
 """
 
@@ -71,7 +72,25 @@ def weighted_spaces(cfg, vectors, ts, src, tgt) -> dict:
         mapping = VectorMapping(procrustes(X * root, Z * root), norm, src, tgt)
         space = AlignedSpace.from_mappings(tgt, T, {src: (S, mapping)})
         out[name] = space
-        out[f"{name} + target a=1.0"] = anchor_to_dictionary(space, ts.dictionary, src, tgt, 1.0)[0]
+        for a in (0.5, 1.0) if name == "procrustes" else (1.0,):
+            out[f"{name} + target a={a}"] = anchor_to_dictionary(space, ts.dictionary, src, tgt, a)[0]
+    return out
+
+
+def saved_spaces(cfg, vectors, folder, echo) -> dict:
+    """``{lang: TargetSpace}`` from a run folder's saved ``mapping-<src>-<lang>`` files (the same
+    preset: refinement is what takes the time) and the seed dictionaries as a run reads them."""
+    from xproj.align import VectorMapping
+    from xproj.features import AlignedSpace
+    from xproj.run.spaces import TargetSpace, one_script, seed_dictionary
+
+    src, out = cfg["data"]["source_lang"], {}
+    for lang in cfg["data"]["target_langs"]:
+        mapping = VectorMapping.load(Path(folder) / f"mapping-{src}-{lang}")
+        pairs = one_script(seed_dictionary(cfg["alignment"]["dictionary"], src, lang), src, lang, "seed", {}, [])
+        space = AlignedSpace.from_mappings(lang, vectors[lang], {src: (vectors[src], mapping)})
+        out[lang] = TargetSpace(space, mapping, pairs)
+        echo(f"  {lang}: mapping read from {folder}")
     return out
 
 
@@ -114,6 +133,7 @@ def main():
     ap.add_argument("--preset", default="opener-en-multi")
     ap.add_argument("--set", dest="overrides", action="append", default=[])
     ap.add_argument("--bootstrap", type=int, default=1000)
+    ap.add_argument("--mappings", help="a run folder of the same preset: its saved mappings, no alignment")
     ap.add_argument("--weighted", action="store_true", help="weighted Procrustes variants (alignment.refine=0)")
     args = ap.parse_args()
     fixed = ["evaluation.few_shot=[]", "alignment.dictionary_anchor=0"] + (["alignment.refine=0"] if args.weighted else [])
@@ -121,7 +141,8 @@ def main():
     quiet = lambda *a, **k: None  # noqa: E731
     corpus = tokenize(build_corpus(cfg), cfg)
     vectors = load_run_vectors(cfg, corpus.world, quiet)
-    spaces = align_targets(cfg, vectors, corpus.world, quiet)
+    spaces = (saved_spaces(cfg, vectors, args.mappings, quiet) if args.mappings
+              else align_targets(cfg, vectors, corpus.world, quiet))
     sets = [t for t in target_sets(cfg) if corpus.for_target(t.id).get(t.lang, "dev") is not None]
     scores = {}
     for lang in sorted({t.lang for t in sets}):
