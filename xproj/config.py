@@ -79,6 +79,9 @@ OPTIONS: dict[str, tuple] = {
     "alignment.refine": (0, int, "MUSE-style refinement rounds"),
     "alignment.refine_vocab": (10000, int, "most frequent words used to induce refinement dictionaries"),
     "alignment.keep_seed": (True, bool, "refinement adds the seed dictionary to induced pairs"),
+    "alignment.dictionary_anchor": (0.5, float, "after mapping, pull each target word of the seed dictionary "
+                                    "toward its mapped translations: 0 = off, 1 = exactly onto them (xproj.anchor; "
+                                    "0.5 chosen on the shared sets' dev parts, bench/dictionary_and_mapping.py)"),
     # preprocessing
     "preprocess.lemmatize": (False, bool, "replace tokens by lemmas (spaCy lookup tables)"),
     "preprocess.negation": (False, bool, "mark tokens in negation scope (NEG_ prefix)"),
@@ -157,6 +160,7 @@ RANGES: dict[str, Range] = {
     "vectors.limit": Range(0),
     "alignment.refine": Range(0),
     "alignment.refine_vocab": Range(1),
+    "alignment.dictionary_anchor": Range(0.0, 1.0),
     "features.remove_pc": Range(0),
     "model.C": Range(0, open_lo=True),
     "model.selection_tolerance": Range(0.0, 1.0),

@@ -170,6 +170,11 @@ def write_report(path, cfg, metrics, plots, *, run_folder=None):
                 lines.append(f"| {metrics['source_lang']}-{tgt} | {m.upper()} | {s['p@1']:.3f} | {s['p@5']:.3f} | "
                              f"{s['p@10']:.3f} | {s['p@1_all']:.3f} | {r['covered']} / {r['queries']} |")
         lines.append("")
+    if metrics.get("dictionary_anchor"):
+        lines += ["Dictionary words pulled toward their mapped translations (alignment.dictionary_anchor):", ""]
+        lines += [f"- {lang}: strength {r['strength']}, {r['words_moved']:,} of {r['vocabulary']:,} words moved "
+                  f"({r['pairs_used']:,} pairs)" for lang, r in metrics["dictionary_anchor"].items()]
+        lines.append("")
     if metrics.get("scripts"):
         from .dictionaries import ScriptNormalization
 

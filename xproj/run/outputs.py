@@ -47,6 +47,7 @@ def write_outputs(out_dir, cfg, corpus, spaces, results, timings, *, option="out
                "targets": {t.id: {"lang": t.lang, "dataset": t.dataset} for t in target_sets(cfg)},
                "failures": dict(failures or {}),
                "bli": {lang: ts.bli for lang, ts in spaces.items() if ts.bli is not None},
+               "dictionary_anchor": {lang: ts.anchor for lang, ts in spaces.items() if ts.anchor},
                "scripts": {lang: ts.script_normalization for lang, ts in spaces.items() if ts.script_normalization},
                "adaptation": {tgt: r.adaptation for tgt, r in results.items()},
                "empty_docs": {tgt: r.rows[METHOD]["empty_docs"] for tgt, r in results.items()},

@@ -31,6 +31,8 @@ class TargetSpace:
     #: {"seed"/"test": ScriptNormalization.as_dict()}: how the dictionaries were brought to
     #: one script per language (zh: Traditional -> Simplified); empty when nothing was read
     script_normalization: dict = field(default_factory=dict)
+    #: AnchorRecord.as_dict() when alignment.dictionary_anchor moved dictionary words, else None
+    anchor: dict | None = None
 
 
 def load_run_vectors(cfg, world=None, echo=print) -> dict:
@@ -116,7 +118,22 @@ def align_target(cfg, vectors, tgt, world=None, echo=print) -> TargetSpace:
         bli = bli_scores(space[src], space[tgt], test, ks=(1, 5, 10))
         echo(f"  BLI {src}->{tgt}: P@1 NN {bli['nn']['p@1']:.3f}, CSLS {bli['csls']['p@1']:.3f} "
              f"over {bli['covered']}/{bli['queries']} covered queries")
-    return TargetSpace(space, mapping, seed_pairs, test, bli, warnings, scripts)
+    space, anchor = dictionary_anchor(space, seed_pairs, vectors, src, tgt, a["dictionary_anchor"], echo)
+    return TargetSpace(space, mapping, seed_pairs, test, bli, warnings, scripts, anchor)
+
+
+def dictionary_anchor(space, seed_pairs, vectors, src, tgt, strength, echo=print):
+    """``alignment.dictionary_anchor``: the target's seed-dictionary words pulled toward their
+    mapped translations (:mod:`xproj.anchor`; after BLI, which measures the mapping alone);
+    returns the space and the record (``None`` when off)."""
+    from ..align import seed_pairs as resolve
+    from ..anchor import anchor_to_dictionary
+
+    if not strength:
+        return space, None
+    space, record = anchor_to_dictionary(space, resolve(seed_pairs, vectors[src], vectors[tgt]), src, tgt, strength)
+    echo(f"  dictionary anchor {strength}: {record.words_moved:,} of {record.vocabulary:,} {tgt} words moved")
+    return space, record.as_dict()
 
 
 def one_script(pairs, src, tgt, role, scripts, warnings):

@@ -1,0 +1,163 @@
+"""Combining the seed dictionary with the mapping, measured on the target sets' *dev* parts
+(never a test part): which variant, and which ``alignment.dictionary_anchor`` strength.
+
+Variants (each language aligned once, as a run does with ``alignment.dictionary_anchor=0``;
+every variant reuses that alignment):
+
+- ``target a=A``: the target's dictionary words pulled toward their mapped English
+  translations (:func:`xproj.anchor.anchor_to_dictionary`, strength ``A``; 0 = the mapping alone);
+- ``source a=A``: the English dictionary words pulled toward their target translations
+  (the English model is trained on the moved vectors);
+- ``average``: the aligned model's probabilities on the target document averaged with its
+  probabilities on the document's word-by-word translation (late fusion of the two);
+- ``word-by-word``: the reference, the aligned model on the word-by-word translation (first
+  English translation in the seed dictionary, as the run's baseline).
+
+``--weighted`` measures the dictionary pairs weighted in the mapping instead, without
+refinement (``alignment.refine=0``: weighting the seed pairs is only cheap to compare there):
+``procrustes`` (plain, the seed pairs alone) against ``frequency-weighted`` (weighted
+Procrustes, pair weight ``1 / (1 + log(1 + r / 1000))`` for the rarer word's frequency rank
+``r``: frequent words, better trained, count more), each with and without anchoring.
+
+For each variant and language the English model is chosen on the English dev split (the run's
+rule), adapted to each target set's unlabelled training part, and scored on its dev part.
+Macro-F1 with 95% bootstrap intervals (``--bootstrap`` resamples, seeded).
+
+Run (about 12 minutes on 2 shared cores, most of it alignment; ``--mappings`` skips it)::
+
+    python bench/dictionary_and_mapping.py                       # opener-en-multi
+    python bench/dictionary_and_mapping.py --mappings runs/opener-en-multi   # its saved mappings
+    python bench/dictionary_and_mapping.py --set data.target_langs='["de"]'
+"""
+
+import argparse
+import copy
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+
+from xproj.anchor import anchor_to_dictionary  # noqa: E402
+from xproj.config import load_config  # noqa: E402
+from xproj.evaluation import classification_scores  # noqa: E402
+from xproj.run import align_targets, build_corpus, load_run_vectors, select_and_fit, target_sets, tokenize  # noqa: E402
+
+STRENGTHS = (0.0, 0.5, 0.75, 1.0)
+SOURCE_STRENGTHS = (0.5, 1.0)
+
+
+def spaces_to_try(space, pairs, src, tgt) -> dict:
+    """``{variant name: AlignedSpace}`` for one language (anchoring variants)."""
+    out = {f"target a={a}": anchor_to_dictionary(space, pairs, src, tgt, a)[0] for a in STRENGTHS}
+    out |= {f"source a={a}": anchor_to_dictionary(space, pairs, src, tgt, a, move="source")[0]
+            for a in SOURCE_STRENGTHS}
+    return out
+
+
+def weighted_spaces(cfg, vectors, ts, src, tgt) -> dict:
+    """``--weighted``: the seed-only mapping and a frequency-weighted one, each plain and anchored."""
+    from xproj.align import VectorMapping, procrustes
+    from xproj.features import AlignedSpace
+
+    norm = cfg["alignment"]["normalization"]
+    S, T = vectors[src], vectors[tgt]
+    rows = np.array([(S.index[s], T.index[t]) for s, t in ts.dictionary if s in S.index and t in T.index])
+    X, Z = ts.mapping.prepare(S).vectors[rows[:, 0]], ts.mapping.prepare(T).vectors[rows[:, 1]]
+    weight = 1.0 / (1.0 + np.log1p(rows.max(axis=1) / 1000.0))
+    out = {}
+    for name, w in (("procrustes", np.ones(len(rows))), ("frequency-weighted", weight)):
+        root = np.sqrt(w)[:, None].astype(np.float32)
+        mapping = VectorMapping(procrustes(X * root, Z * root), norm, src, tgt)
+        space = AlignedSpace.from_mappings(tgt, T, {src: (S, mapping)})
+        out[name] = space
+        for a in (0.5, 1.0) if name == "procrustes" else (1.0,):
+            out[f"{name} + target a={a}"] = anchor_to_dictionary(space, ts.dictionary, src, tgt, a)[0]
+    return out
+
+
+def saved_spaces(cfg, vectors, folder, echo) -> dict:
+    """``{lang: TargetSpace}`` from a run folder's saved ``mapping-<src>-<lang>`` files (the same
+    preset: refinement is what takes the time) and the seed dictionaries as a run reads them."""
+    from xproj.align import VectorMapping
+    from xproj.features import AlignedSpace
+    from xproj.run.spaces import TargetSpace, one_script, seed_dictionary
+
+    src, out = cfg["data"]["source_lang"], {}
+    for lang in cfg["data"]["target_langs"]:
+        mapping = VectorMapping.load(Path(folder) / f"mapping-{src}-{lang}")
+        pairs = one_script(seed_dictionary(cfg["alignment"]["dictionary"], src, lang), src, lang, "seed", {}, [])
+        space = AlignedSpace.from_mappings(lang, vectors[lang], {src: (vectors[src], mapping)})
+        out[lang] = TargetSpace(space, mapping, pairs)
+        echo(f"  {lang}: mapping read from {folder}")
+    return out
+
+
+def translate(docs, pairs):
+    """Each target word replaced by its first English translation (the run's word-by-word)."""
+    t2s = {}
+    for s_word, t_word in pairs:
+        t2s.setdefault(t_word, s_word)
+    return [[t2s.get(w, w) for w in doc] for doc in docs]
+
+
+def score_language(cfg, corpus, vectors, ts, lang, sets, args) -> dict:
+    """``{(set id, variant): scores}`` for every target set of ``lang``."""
+    src = cfg["data"]["source_lang"]
+    pairs = ts.dictionary
+    out = {}
+    variants = (weighted_spaces(cfg, vectors, ts, src, lang) if args.weighted
+                else spaces_to_try(ts.space, pairs, src, lang))
+    for i, (name, space) in enumerate(variants.items()):
+        model = select_and_fit(cfg, space, corpus, src).model
+        for t in sets:
+            view = corpus.for_target(t.id)
+            adapted = copy.deepcopy(model).adapt(view.get(lang, "train")[0], lang)
+            Xd, yd = view.get(lang, "dev")
+            out[(t.id, name)] = _score(yd, adapted.predict(Xd, lang=lang), corpus, args)
+            if i == 0:  # the references use the first (plain aligned) model
+                wbw = translate(Xd, pairs)
+                out[(t.id, "word-by-word")] = _score(yd, adapted.predict(wbw, lang=src), corpus, args)
+                proba = (adapted.predict_proba(Xd, lang=lang) + adapted.predict_proba(wbw, lang=src)) / 2
+                out[(t.id, "average")] = _score(yd, proba.argmax(axis=1), corpus, args)
+    return out
+
+
+def _score(y, predicted, corpus, args):
+    return classification_scores(y, predicted, corpus.label_names, n_boot=args.bootstrap, seed=0)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--preset", default="opener-en-multi")
+    ap.add_argument("--set", dest="overrides", action="append", default=[])
+    ap.add_argument("--bootstrap", type=int, default=1000)
+    ap.add_argument("--mappings", help="a run folder of the same preset: its saved mappings, no alignment")
+    ap.add_argument("--weighted", action="store_true", help="weighted Procrustes variants (alignment.refine=0)")
+    args = ap.parse_args()
+    fixed = ["evaluation.few_shot=[]", "alignment.dictionary_anchor=0"] + (["alignment.refine=0"] if args.weighted else [])
+    cfg = load_config(args.preset, args.overrides + fixed)
+    quiet = lambda *a, **k: None  # noqa: E731
+    corpus = tokenize(build_corpus(cfg), cfg)
+    vectors = load_run_vectors(cfg, corpus.world, quiet)
+    spaces = (saved_spaces(cfg, vectors, args.mappings, quiet) if args.mappings
+              else align_targets(cfg, vectors, corpus.world, quiet))
+    sets = [t for t in target_sets(cfg) if corpus.for_target(t.id).get(t.lang, "dev") is not None]
+    scores = {}
+    for lang in sorted({t.lang for t in sets}):
+        scores |= score_language(cfg, corpus, vectors, spaces[lang], lang, [t for t in sets if t.lang == lang], args)
+        print(f"  {lang} done", file=sys.stderr, flush=True)
+    variants = list(dict.fromkeys(v for _, v in scores))
+    print(f"{args.preset}: dev macro-F1 [95% CI] of {len(sets)} target sets "
+          f"(n = " + ", ".join(f"{t.id} {scores[(t.id, variants[0])]['n']}" for t in sets) + ")\n")
+    print("| variant | " + " | ".join(t.id for t in sets) + " | mean |\n|---|" + "---|" * (len(sets) + 1))
+    for v in variants:
+        row = [scores[(t.id, v)] for t in sets]
+        cells = [f"{s['macro_f1']:.3f} [{s['macro_f1_ci'][0]:.3f}, {s['macro_f1_ci'][1]:.3f}]"
+                 if "macro_f1_ci" in s else f"{s['macro_f1']:.3f}" for s in row]
+        print(f"| {v} | " + " | ".join(cells) + f" | {np.mean([s['macro_f1'] for s in row]):.3f} |")
+
+
+if __name__ == "__main__":
+    main()
