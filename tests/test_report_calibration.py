@@ -122,3 +122,9 @@ def test_estimates_undo_an_applied_prior():
     adjusted = target_diagnostics(adjusted_model, "xx", np.arange(2000), yt, Pt.argmax(1), 2)
     np.testing.assert_allclose(adjusted["priors"]["em"], plain["priors"]["em"], atol=1e-6)
     assert adjusted["priors"]["applied"] == "em"
+
+
+def test_no_diagnostics_without_probabilities():
+    model = _Fixed([[0.5, 0.5]])
+    model.estimator_ = object()  # an SVM without model.calibration
+    assert target_diagnostics(model, "xx", [0], [0], [0], 2) == {}
