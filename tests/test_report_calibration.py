@@ -7,7 +7,12 @@ import pytest
 
 from xproj.config import load_config
 from xproj.evaluation import expected_calibration_error
-from xproj.report_calibration import N_BINS, calibration_summary, prior_table, target_diagnostics
+from xproj.report_calibration import (
+    N_BINS,
+    calibration_summary,
+    prior_table,
+    target_diagnostics,
+)
 from xproj.run import run_experiment
 from xproj.shift import estimate_priors_bbse, estimate_priors_em
 

@@ -63,8 +63,8 @@ def write_outputs(out_dir, cfg, corpus, spaces, results, timings, *, option="out
 def _write_files(out, final, cfg, corpus, spaces, results, metrics):
     from .. import report
     from ..config import to_toml
-    from ..report_calibration import plot_reliability
     from ..model import package_versions, save_model
+    from ..report_calibration import plot_reliability
 
     src = cfg["data"]["source_lang"]
     with atomic_write(out / "metrics.json", "w") as f:
