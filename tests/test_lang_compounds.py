@@ -42,3 +42,18 @@ def test_lookup_uses_the_head_row_and_reports_the_step():
     # deterministic: a fresh lookup gives the same rows
     assert VocabularyLookup(VOCAB, None, compound_lang="de").find("kinderbetreuungskosten") == lk.find(
         "kinderbetreuungskosten")
+
+
+@pytest.mark.data
+def test_real_german_vocabulary_splits_tweet_compounds(tmp_path):
+    from conftest import shared_file
+
+    from xproj.vectors import load_vectors
+
+    de = load_vectors(shared_file("vectors", "de.100d.top50k.vec.xz"), lang="de", cache_dir=tmp_path)
+    lk = VocabularyLookup(de, "de")
+    plain = VocabularyLookup(de, "de", split_compounds=False)
+    for word, parts in [("halsschmerzen", ["hals", "schmerzen"]), ("überwachungsstaat", ["überwachung", "staat"]),
+                        ("beziehungsstatus", ["beziehung", "status"])]:
+        assert plain.find(word) == -1 and split_compound(word, plain.__contains__, "de") == parts
+        assert lk.find(word) == de.index[parts[-1]]
