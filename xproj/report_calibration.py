@@ -141,7 +141,7 @@ def plot_reliability(calibration, path, *, title=""):
     ax.bar([b["lo"] for b in bins], [b["accuracy"] for b in bins], width=width, align="edge",
            color="tab:blue", alpha=0.7, edgecolor="white", label="accuracy")
     ax.scatter([b["confidence"] for b in bins], [b["accuracy"] for b in bins], s=14, color="tab:red", zorder=3,
-               label="mean confidence")
+               label="bin: (mean confidence, accuracy)")
     for b in bins:
         ax.text(b["lo"] + width / 2, min(b["accuracy"] + 0.02, 0.97), str(b["count"]), ha="center", fontsize=7)
     ax.set_xlim(0, 1)
