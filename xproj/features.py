@@ -121,8 +121,8 @@ class AlignedSpace:
         if lang not in self._lookups:
             from .lang.lookup import VocabularyLookup
 
-            self._lookups[lang] = _RowCache(VocabularyLookup(self[lang], _lemma_lang(lang),
-                                                                    compound_lang=lang))
+            lookup = VocabularyLookup(self[lang], _lemma_lang(lang), compound_lang=lang)
+            self._lookups[lang] = _RowCache(lookup)
         return self._lookups[lang]
 
     def sif_probability(self, lang) -> np.ndarray:
