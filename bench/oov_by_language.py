@@ -122,7 +122,7 @@ def main(argv=None):
         if lang not in vectors:
             vectors[lang] = load_vectors(vec_path, limit=VECTOR_LIMIT, lowercase=True,
                                          cache_dir=CACHE, lang=lang)
-            lookups[lang] = VocabularyLookup(vectors[lang], _lemma_lang(lang))
+            lookups[lang] = VocabularyLookup(vectors[lang], _lemma_lang(lang), compound_lang=lang)
         t0 = time.perf_counter()
         texts = sample(read_texts(path, header), args.max_docs)
         docs = get_preprocessor(lang).pipe(texts)

@@ -76,7 +76,8 @@ def test_oov_report(es_lookup):
     assert r["oov_tokens"] == 3 and r["oov_types"] == 2
     assert r["token_oov_rate"] == pytest.approx(0.5) and r["type_oov_rate"] == pytest.approx(0.4)
     assert r["top_oov"] == [("muy", 2), ("!", 1)]
-    assert r["found_by"] == {"exact": 2, "lower": 0, "lemma": 1, "accents": 0, "negated": 0}
+    assert r["found_by"] == {"exact": 2, "lower": 0, "lemma": 1, "accents": 0, "negated": 0,
+                          "compound": 0}
 
 
 def test_oov_report_empty_and_bad_docs(es_lookup):

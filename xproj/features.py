@@ -116,11 +116,13 @@ class AlignedSpace:
 
     def lookup(self, lang):
         """token -> row mapping of a language (-1 for OOV), backed by its
-        :class:`~xproj.lang.VocabularyLookup` (token, lowercase, lemma, accent-stripped)."""
+        :class:`~xproj.lang.VocabularyLookup` (token, lowercase, lemma, accent-stripped,
+        compound head)."""
         if lang not in self._lookups:
             from .lang.lookup import VocabularyLookup
 
-            self._lookups[lang] = _RowCache(VocabularyLookup(self[lang], _lemma_lang(lang)))
+            lookup = VocabularyLookup(self[lang], _lemma_lang(lang), compound_lang=lang)
+            self._lookups[lang] = _RowCache(lookup)
         return self._lookups[lang]
 
     def sif_probability(self, lang) -> np.ndarray:

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from ._io import atomic_write
+from .report_calibration import format_priors_line, markdown_section
 
 
 def _plt():
@@ -93,6 +94,11 @@ def results_table(rows) -> str:
 def file_stem(target_id) -> str:
     """A target set's id as part of a file name (``zh/chnsenticorp`` -> ``zh-chnsenticorp``)."""
     return str(target_id).replace("/", "-")
+
+
+def reliability_plot_name(target_id) -> str:
+    """File name of a target set's reliability diagram."""
+    return f"reliability-{file_stem(target_id)}.png"
 
 
 #: baselines shown beside the method in the table over target sets, in this order
@@ -218,6 +224,8 @@ def write_report(path, cfg, metrics, plots, *, run_folder=None):
         for name in (f"confusion-{file_stem(tgt)}.png", f"pca-{lang}.png"):
             if plots.get(name):
                 lines += [f"![{name}]({name})", ""]
+        lines += markdown_section(metrics.get("priors", {}).get(tgt), metrics.get("calibration", {}).get(tgt),
+                                  names, plots.get(reliability_plot_name(tgt)))
     lines += ["## Reproduce", "", "The resolved configuration is in `config.toml`, package versions in "
               "`versions.json`:", "", "```", "xproj run " + str(Path(run_folder or Path(path).parent) / "config.toml"), "```", ""]
     with atomic_write(path, "w") as f:
@@ -235,6 +243,10 @@ def format_results(metrics) -> str:
             lines.append(f"            {name:<34} {r['macro_f1']:.3f} {ci_s:<18} {r['accuracy']:.3f}")
         if metrics.get("adaptation", {}).get(tgt):
             lines.append(f"            adaptation: {metrics['adaptation'][tgt]}")
+        if metrics.get("priors", {}).get(tgt):
+            lines.append(f"            {format_priors_line(metrics['priors'][tgt], metrics['label_names'])}")
+        if metrics.get("calibration", {}).get(tgt):
+            lines.append(f"            ECE {metrics['calibration'][tgt]['ece']:.3f}")
         if metrics.get("empty_docs", {}).get(tgt):
             lines.append(f"            test documents with no known word: {metrics['empty_docs'][tgt]}")
     for tgt, message in metrics.get("failures", {}).items():

@@ -11,7 +11,10 @@ vector vocabularies rarely agree exactly (case, inflection, accents), so
 4. its accent-stripped form (lower case, then lemma), then the most frequent vector word
    spelt the same without accents and with "ß" as "ss" (user text drops accents: "tres" ->
    "très", "drole" -> "drôle", Swiss and ASCII German writes "scheisse" for "scheiße");
-5. for negation-marked tokens (``NEG_good``), the same chain on the unmarked word.
+5. for a language that writes compounds as one word (:data:`~xproj.lang.compounds.COMPOUND_LANGUAGES`:
+   German), the head of the word split into known parts (``halsschmerzen`` -> ``schmerzen``,
+   :func:`~xproj.lang.compounds.split_compound`);
+6. for negation-marked tokens (``NEG_good``), the same chain on the unmarked word.
 
 Results are cached per token string, so a corpus costs one dict lookup per token after its
 vocabulary has been seen.
@@ -32,12 +35,13 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from ..errors import ResourceNotFoundError
+from .compounds import COMPOUND_LANGUAGES, split_compound
 from .normalize import fold_spelling, strip_accents
 
 __all__ = ["VocabularyLookup", "oov_rate"]
 
 # Which step of the chain found a token (index into the counts of oov_report()).
-_STEPS = ("exact", "lower", "lemma", "accents", "negated")
+_STEPS = ("exact", "lower", "lemma", "accents", "negated", "compound")
 
 
 def _as_index(vocab) -> Mapping[str, int]:
@@ -79,6 +83,12 @@ class VocabularyLookup:
         accents or "ß" (:func:`~xproj.lang.normalize.fold_spelling`).
     negation_prefix : str or None, default "NEG_"
         Tokens starting with it that are not in the vocabulary are looked up without it.
+    split_compounds : bool, default True
+        Split unknown words of a :data:`~xproj.lang.compounds.COMPOUND_LANGUAGES` language
+        into known parts, the head's row standing for the word.
+    compound_lang : str or None, optional
+        That language, when it is not ``lang`` (``lang`` is ``None`` for a language without
+        an installed lemma table).
 
     Attributes
     ----------
@@ -93,9 +103,11 @@ class VocabularyLookup:
     """
 
     def __init__(self, vocab, lang: str | None = None, *, lemmatize: bool = True,
-                 strip_accents: bool = True, negation_prefix: str | None = "NEG_"):
+                 strip_accents: bool = True, negation_prefix: str | None = "NEG_",
+                 split_compounds: bool = True, compound_lang: str | None = None):
         self.index = _as_index(vocab)
         self.lang = lang
+        self.compound_lang = (compound_lang or lang) if split_compounds else None
         self.strip_accents = strip_accents
         self.negation_prefix = negation_prefix or None
         self._lemmas = None
@@ -119,8 +131,9 @@ class VocabularyLookup:
     def __contains__(self, token) -> bool:
         return self.find(token) >= 0
 
-    def _search(self, token: str) -> tuple[int, int]:
-        """(row, step) or (-1, -1): the uncached fallback chain."""
+    def _search(self, token: str, compounds: bool = True) -> tuple[int, int]:
+        """(row, step) or (-1, -1): the uncached fallback chain (``compounds``: with the
+        compound step; its parts are looked up without it)."""
         index = self.index
         row = index.get(token)
         if row is not None:
@@ -141,12 +154,20 @@ class VocabularyLookup:
                         return row, 3
             if (row := self._folded().get(fold_spelling(low))) is not None:
                 return row, 3
+        if compounds and self.compound_lang in COMPOUND_LANGUAGES:
+            parts = split_compound(low, self._known_part, self.compound_lang)
+            if parts:
+                return self._search(parts[-1], compounds=False)[0], 5
         prefix = self.negation_prefix
         if prefix and token.startswith(prefix) and len(token) > len(prefix):
             row, _ = self._search(token[len(prefix):])
             if row >= 0:
                 return row, 4
         return -1, -1
+
+    def _known_part(self, part: str) -> bool:
+        """Whether a compound's part has a vector (the chain without splitting)."""
+        return self._search(part, compounds=False)[0] >= 0
 
     def _folded(self) -> dict[str, int]:
         """``{folded spelling: row}`` of the vector words that folding changes, the most

@@ -86,6 +86,7 @@ class TargetResult:
     predicted: np.ndarray
     adaptation: str
     warnings: list = field(default_factory=list)  # degenerate inputs, printed and reported
+    diagnostics: dict = field(default_factory=dict)  # priors and calibration (xproj.report_calibration)
 
 
 def evaluate_target(cfg, corpus, vectors, target_space, tgt, progress=None) -> TargetResult:
@@ -113,4 +114,15 @@ def evaluate_target(cfg, corpus, vectors, target_space, tgt, progress=None) -> T
             rows[title] = row
     rows.update(few_shot_rows(t, cfg["evaluation"]["few_shot"]))
     warning = one_class_warning(t.y_test, corpus.label_names, f"the {tgt} test set")
-    return TargetResult(rows, fitted, t.y_test, predicted, adaptation, [warning] if warning else [])
+    return TargetResult(rows, fitted, t.y_test, predicted, adaptation, [warning] if warning else [],
+                        diagnostics(t, predicted))
+
+
+def diagnostics(t: Target, predicted) -> dict:
+    """The target's true, estimated and predicted class priors and its reliability (ECE),
+    whatever ``features.priors`` and ``model.calibration`` say, for the report."""
+    from ..report_calibration import target_diagnostics
+
+    unlabelled = (t.adaptation.documents, t.adaptation.origin) if t.adaptation else None
+    return target_diagnostics(t.fitted.model, t.lang, t.X_test, t.y_test, predicted, len(t.corpus.label_names),
+                              unlabelled=unlabelled, source_dev=t.corpus.get(t.source_lang, "dev"))

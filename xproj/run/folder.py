@@ -22,7 +22,7 @@ from ..errors import ConfigError
 
 #: what a run writes; a folder holding anything else is not replaced
 RUN_FILES = ("metrics.json", "report.md", "config.toml", "versions.json", "confusion-*.png", "pca-*.png",
-             "model-*.joblib", "model-*.joblib.json", "mapping-*.npy", "mapping-*.json")
+             "reliability-*.png", "model-*.joblib", "model-*.joblib.json", "mapping-*.npy", "mapping-*.json")
 _SWAP_ATTEMPTS = 5
 
 

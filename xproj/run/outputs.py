@@ -51,6 +51,8 @@ def write_outputs(out_dir, cfg, corpus, spaces, results, timings, *, option="out
                "scripts": {lang: ts.script_normalization for lang, ts in spaces.items() if ts.script_normalization},
                "adaptation": {tgt: r.adaptation for tgt, r in results.items()},
                "empty_docs": {tgt: r.rows[METHOD]["empty_docs"] for tgt, r in results.items()},
+               "priors": {tgt: r.diagnostics["priors"] for tgt, r in results.items() if r.diagnostics},
+               "calibration": {tgt: r.diagnostics["calibration"] for tgt, r in results.items() if r.diagnostics},
                "warnings": run_warnings(spaces, results),
                "results": {tgt: r.rows for tgt, r in results.items()},
                "timings_s": timings, "xproj_version": __version__}
@@ -63,6 +65,7 @@ def _write_files(out, final, cfg, corpus, spaces, results, metrics):
     from .. import report
     from ..config import to_toml
     from ..model import package_versions, save_model
+    from ..report_calibration import plot_reliability
 
     src = cfg["data"]["source_lang"]
     with atomic_write(out / "metrics.json", "w") as f:
@@ -77,6 +80,9 @@ def _write_files(out, final, cfg, corpus, spaces, results, metrics):
             name = f"confusion-{report.file_stem(tgt)}.png"
             plots[name] = report.plot_confusion(r.y_test, r.predicted, corpus.label_names, out / name,
                                                 title=f"{src} -> {tgt}")
+            if r.diagnostics:
+                name = report.reliability_plot_name(tgt)
+                plots[name] = plot_reliability(r.diagnostics["calibration"], out / name, title=f"{src} -> {tgt}")
         for lang, ts in spaces.items():
             # held-out pairs when there are some: they show what the mapping generalises to
             pairs = ts.test_dictionary or ts.dictionary
