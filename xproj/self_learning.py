@@ -226,6 +226,10 @@ def run_self_learning(X, Z, src_rows, tgt_rows, *, vocabulary_cutoff=20000, csls
             stopped_by = "max_iterations"
         if stopped_by is None and max_minutes is not None and minutes >= max_minutes:
             stopped_by = "max_minutes"
+        if stopped_by and keep_prob < 1:
+            # Stopped early: the last dictionary is a stochastic one. Map with a full one.
+            src_rows, tgt_rows, _ = induce(X @ W, Z, 1.0, rng)
+            W = solve(X[src_rows], Z[tgt_rows])
         if stopped_by:
             break
         src_rows, tgt_rows, objective = induce(X @ W, Z, keep_prob, rng)
