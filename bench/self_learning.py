@@ -50,31 +50,56 @@ def first_pairs(pairs, n):
     return list(out.items())
 
 
-def bli_row(name, seed, m, src, tgt, test, seconds):
+def wilson(p, n, z=1.96):
+    """95% Wilson interval of a proportion ``p`` over ``n`` queries."""
+    if n == 0:
+        return 0.0, 0.0
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+def bli_row(name, seed, m, src, tgt, test, times):
     r = bli_scores(m.transform(src), m.prepare(tgt), test, ks=(1,))
+    lo, hi = wilson(r["csls"]["p@1"], r["covered"])
     meta = m.metadata
     iters = f"{meta['iterations']} ({meta['stopped_by']})" if "iterations" in meta else "-"
     return (f"| {name} | {seed} | {meta.get('seed_pairs_used', meta.get('seed_pairs_covered'))} | "
-            f"{r['nn']['p@1']:.4f} | {r['csls']['p@1']:.4f} | {r['covered']}/{r['queries']} | "
-            f"{iters} | {seconds:.0f} s |")
+            f"{r['nn']['p@1']:.4f} | {r['csls']['p@1']:.4f} [{lo:.3f}, {hi:.3f}] | "
+            f"{r['covered']}/{r['queries']} | "
+            f"{iters} | {times[0]:.0f} s | {times[1]:.0f} s |")
+
+
+def elapsed(start):
+    """(wall seconds, CPU seconds of this process) since ``start`` = (wall, cpu)."""
+    return time.perf_counter() - start[0], time.process_time() - start[1]
+
+
+def now():
+    return time.perf_counter(), time.process_time()
 
 
 def run(src, tgt, train, test, args, extra=lambda m: ""):
-    print("| method | seed | seed pairs used | P@1 NN | P@1 CSLS | covered | iterations | time |")
-    print("|---|---|---|---|---|---|---|---|")
-    t = time.perf_counter()
+    print("| method | seed | seed pairs used | P@1 NN | P@1 CSLS [95% CI] | covered | iterations | wall | CPU |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    t = now()
     m = fit_mapping(src, tgt, train)
-    print(bli_row("Procrustes (reference)", "train split", m, src, tgt, test, time.perf_counter() - t)
+    print(bli_row("Procrustes (reference)", "train split", m, src, tgt, test, elapsed(t))
           + extra(m), flush=True)
     params = dict(vocabulary_cutoff=args.cutoff, stochastic_interval=args.interval,
                   max_minutes=args.max_minutes, eval_pairs=train if args.dev else None,
                   eval_every=args.eval_every)
     for method in args.methods:
         seed = first_pairs(train, 25) if method == "pairs25" else SEEDS[method]
-        t = time.perf_counter()
+        if seed is not None:
+            t = now()
+            m = fit_mapping(src, tgt, seed)
+            print(bli_row("Procrustes on the seed alone", method, m, src, tgt, test, elapsed(t))
+                  + extra(m), flush=True)
+        t = now()
         m = self_learning(src, tgt, seed, **params)
         name = "unsupervised" if seed is None else "self-learning"
-        print(bli_row(name, method, m, src, tgt, test, time.perf_counter() - t) + extra(m), flush=True)
+        print(bli_row(name, method, m, src, tgt, test, elapsed(t)) + extra(m), flush=True)
         if args.dev:
             print("  dev (train split) P@1 CSLS by iteration:",
                   [(h["iteration"], round(h["p@1_csls"], 3)) for h in m.metadata["history"] if "p@1_csls" in h])
