@@ -228,11 +228,11 @@ def run_self_learning(X, Z, src_rows, tgt_rows, *, vocabulary_cutoff=20000, csls
             stopped_by = "max_minutes"
         if stopped_by and keep_prob < 1:
             # Stopped early: the last dictionary is a stochastic one. Map with a full one.
-            src_rows, tgt_rows, _ = induce(X @ W, Z, 1.0, rng)
+            src_rows, tgt_rows, _ = induce(X[: n_x] @ W, Z, 1.0, rng)
             W = solve(X[src_rows], Z[tgt_rows])
         if stopped_by:
             break
-        src_rows, tgt_rows, objective = induce(X @ W, Z, keep_prob, rng)
+        src_rows, tgt_rows, objective = induce(X[: n_x] @ W, Z, keep_prob, rng)
         if objective - best >= threshold:
             last_improvement, best = it, objective
         rec = {"iteration": it, "objective": objective, "keep_prob": keep_prob,
