@@ -28,7 +28,7 @@ Examples
 --------
 >>> from xproj.datasets.synthetic import make_bilingual_world
 >>> w = make_bilingual_world(n_words=1500, dim=20, noise=0.05, seed=0)
->>> m = self_learning(w.src, w.tgt, "identical", vocabulary_cutoff=1000)
+>>> m = self_learning(w.src, w.tgt, "identical", vocabulary_cutoff=1000, stochastic_interval=2)
 >>> m.W_.shape
 (20, 20)
 """
