@@ -149,7 +149,7 @@ def test_supervised_with_every_extra_step_off_is_procrustes(noisy_world):
 def test_supervised_defaults_follow_vecmap_and_reduce_dimensions(noisy_world):
     w = noisy_world
     m = fit_mapping(w.src, w.tgt, w.train_pairs, recipe="supervised")
-    assert m.metadata["recipe_params"] == {"whiten": True, "src_reweight": 0.5, "trg_reweight": 0.5,
+    assert m.metadata["recipe_params"] == {"whiten": True, "src_reweight": 0.25, "trg_reweight": 0.25,
                                            "src_dewhiten": "src", "trg_dewhiten": "trg", "dim_reduction": 0}
     res = bli_scores(m.transform(w.src), m.transform(w.tgt, side="target"), w.test_pairs, ks=(1,))
     assert res["csls"]["p@1"] > 0.5
