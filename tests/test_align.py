@@ -228,3 +228,17 @@ def test_aligned_space_maps_the_pivot_through_the_target_side(noisy_world):
     other = fit_mapping(w.src, w.tgt, w.train_pairs[:500], recipe="supervised")
     with pytest.raises(ValueError, match="one target-side matrix"):
         AlignedSpace.from_mappings("tgt", w.tgt, {"a": (w.src, m), "b": (w.src, other)})
+
+
+def test_run_alignment_uses_the_configured_recipe():
+    from xproj.config import load_config
+    from xproj.run import align_targets
+
+    cfg = load_config("synthetic", ["synthetic.n_words=800", "synthetic.dim=16", "alignment.recipe=supervised"])
+    world = make_bilingual_world(n_words=800, dim=16, noise=0.3, seed=8)
+    vectors = {cfg["data"]["source_lang"]: world.src, cfg["data"]["target_langs"][0]: world.tgt}
+    (ts,) = align_targets(cfg, vectors, world, echo=lambda *a: None).values()
+    assert ts.mapping.metadata["recipe"] == "supervised" and ts.mapping.two_sided
+    tgt = cfg["data"]["target_langs"][0]
+    np.testing.assert_array_equal(ts.space[tgt].vectors, ts.mapping.transform(world.tgt, side="target").vectors)
+    assert ts.bli["csls"]["p@1"] > 0.8
