@@ -2,11 +2,25 @@ import numpy as np
 import pytest
 
 import xproj.align
-from xproj.align import VectorMapping, align_to_pivot, fit_mapping, induce_dictionary, procrustes
+from xproj.align import (
+    RECIPES,
+    VectorMapping,
+    align_to_pivot,
+    fit_mapping,
+    induce_dictionary,
+    procrustes,
+)
+from xproj.align.steps import multi_step, whitening
 from xproj.datasets.synthetic import make_bilingual_world
 from xproj.dictionaries import NoOverlapError
-from xproj.errors import InputFormatError, ResourceNotFoundError, ShapeError
+from xproj.errors import (
+    ConfigError,
+    InputFormatError,
+    ResourceNotFoundError,
+    ShapeError,
+)
 from xproj.evaluation import bli_scores
+from xproj.features import AlignedSpace
 from xproj.vectors import WordVectors
 
 
@@ -110,11 +124,6 @@ def test_seed_keyword_is_a_deprecated_alias_of_dictionary():
 
 
 # -- recipes: the multi-step supervised mapping and two-sided mappings ----------------------------
-
-from xproj.align import RECIPES  # noqa: E402
-from xproj.align.steps import multi_step, whitening  # noqa: E402
-from xproj.errors import ConfigError  # noqa: E402
-from xproj.features import AlignedSpace  # noqa: E402
 
 
 @pytest.fixture(scope="module")

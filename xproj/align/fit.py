@@ -9,8 +9,8 @@ records everything in the returned :class:`~xproj.align.mapping.VectorMapping`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -163,7 +163,7 @@ def fit_linear(
         "tgt_vectors": {"source": tgt.source, "n_words": len(tgt), "dim": tgt.dim},
         "seed": name,
         "seed_pairs": len(pairs),
-        "seed_pairs_covered": int(len(s_idx)),
+        "seed_pairs_covered": len(s_idx),
         "refine_rounds": refine,
         "refine_vocab": refine_vocab,
         "keep_seed": keep_seed,

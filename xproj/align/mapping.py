@@ -84,14 +84,14 @@ class VectorMapping:
         X = np.asarray(X, dtype=np.float32)
         return X if W is None else X @ W
 
-    def same_target_side(self, other: "VectorMapping") -> bool:
+    def same_target_side(self, other: VectorMapping) -> bool:
         """True when ``other`` treats the target space exactly as this mapping does (one
         normalisation, one target matrix): mappings onto one pivot must."""
         if self.normalization != other.normalization or self.two_sided != other.two_sided:
             return False
         return not self.two_sided or np.array_equal(self.W_tgt_, other.W_tgt_)
 
-    def inverse(self) -> "VectorMapping":
+    def inverse(self) -> VectorMapping:
         """The target -> source mapping: ``W.T`` for an orthogonal one-sided map, the two
         matrices swapped for a two-sided one (the shared space is the same)."""
         meta = {**self.metadata, "inverted": not self.metadata.get("inverted", False)}
@@ -123,7 +123,7 @@ class VectorMapping:
         return base
 
     @classmethod
-    def load(cls, path) -> "VectorMapping":
+    def load(cls, path) -> VectorMapping:
         """Read a mapping written by :meth:`save` (one-sided files of xproj 0.1 included)."""
         base = _mapping_base(path)
         npy, js = _sibling(base, ".npy"), _sibling(base, ".json")

@@ -34,8 +34,8 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
-from typing import Callable
 
 from .._deprecate import renamed_keyword
 from ..errors import ConfigError
