@@ -2,11 +2,25 @@ import numpy as np
 import pytest
 
 import xproj.align
-from xproj.align import VectorMapping, align_to_pivot, fit_mapping, induce_dictionary, procrustes
+from xproj.align import (
+    RECIPES,
+    VectorMapping,
+    align_to_pivot,
+    fit_mapping,
+    induce_dictionary,
+    procrustes,
+)
+from xproj.align.steps import multi_step, whitening
 from xproj.datasets.synthetic import make_bilingual_world
 from xproj.dictionaries import NoOverlapError
-from xproj.errors import InputFormatError, ResourceNotFoundError, ShapeError
+from xproj.errors import (
+    ConfigError,
+    InputFormatError,
+    ResourceNotFoundError,
+    ShapeError,
+)
 from xproj.evaluation import bli_scores
+from xproj.features import AlignedSpace
 from xproj.vectors import WordVectors
 
 
@@ -107,3 +121,133 @@ def test_seed_keyword_is_a_deprecated_alias_of_dictionary():
         fit_mapping(world.src, world.tgt, dictionary=world.train_pairs, seed=world.train_pairs)
     with pytest.warns(DeprecationWarning), pytest.raises(TypeError, match="multiple values"):
         fit_mapping(world.src, world.tgt, world.train_pairs, seed=world.train_pairs)
+
+
+# -- recipes: the multi-step supervised mapping and two-sided mappings ----------------------------
+
+
+@pytest.fixture(scope="module")
+def noisy_world():
+    return make_bilingual_world(n_words=2000, dim=20, noise=0.6, seed=7)
+
+
+def test_whitening_makes_the_dictionary_rows_second_moment_identity():
+    rng = np.random.default_rng(0)
+    M = rng.normal(size=(300, 12)) @ rng.normal(size=(12, 12))  # correlated columns
+    W, W_inv = whitening(M)
+    np.testing.assert_allclose((M @ W).T @ (M @ W), np.eye(12), atol=1e-8)
+    np.testing.assert_allclose(W @ W_inv, np.eye(12), atol=1e-8)
+    with pytest.raises(ShapeError, match="span"):
+        whitening(M[:5])  # fewer rows than dimensions: no whitening
+
+
+def test_supervised_with_every_extra_step_off_is_procrustes(noisy_world):
+    w = noisy_world
+    plain = fit_mapping(w.src, w.tgt, w.train_pairs)
+    off = fit_mapping(w.src, w.tgt, w.train_pairs, recipe="supervised", whiten=False, src_reweight=0,
+                      trg_reweight=0, src_dewhiten=None, trg_dewhiten=None)
+    assert off.two_sided and off.metadata["recipe"] == "supervised"
+    # the shared space is rotated (Wz = V), but Wx Wz^T is the Procrustes solution
+    np.testing.assert_allclose(off.W_ @ off.W_tgt_.T, plain.W_, atol=1e-4)
+    a = bli_scores(plain.transform(w.src), plain.transform(w.tgt, side="target"), w.test_pairs, ks=(1, 5))
+    b = bli_scores(off.transform(w.src), off.transform(w.tgt, side="target"), w.test_pairs, ks=(1, 5))
+    for m in ("nn", "csls"):
+        assert a[m]["p@1"] == pytest.approx(b[m]["p@1"]) and a[m]["p@5"] == pytest.approx(b[m]["p@5"])
+
+
+def test_supervised_defaults_follow_vecmap_and_reduce_dimensions(noisy_world):
+    w = noisy_world
+    m = fit_mapping(w.src, w.tgt, w.train_pairs, recipe="supervised")
+    assert m.metadata["recipe_params"] == {"whiten": True, "src_reweight": 0.25, "trg_reweight": 0.25,
+                                           "src_dewhiten": "src", "trg_dewhiten": "trg", "dim_reduction": 0}
+    res = bli_scores(m.transform(w.src), m.transform(w.tgt, side="target"), w.test_pairs, ks=(1,))
+    assert res["csls"]["p@1"] > 0.5
+    small = fit_mapping(w.src, w.tgt, w.train_pairs, recipe="supervised", dim_reduction=8)
+    assert small.W_.shape == small.W_tgt_.shape == (20, 8)
+    assert small.transform(w.src).dim == small.transform(w.tgt, side="target").dim == 8
+    with pytest.raises(ShapeError, match="dim_reduction"):
+        fit_mapping(w.src, w.tgt, w.train_pairs, recipe="supervised", dim_reduction=21)
+    with pytest.raises(ValueError, match="src_dewhiten"):
+        multi_step(np.eye(3), np.eye(3), src_dewhiten="both")
+
+
+def test_supervised_refinement_induces_in_the_mapped_spaces(noisy_world):
+    w = noisy_world
+    m = fit_mapping(w.src, w.tgt, w.train_pairs[:300], recipe="supervised", refine=1, refine_vocab=1000,
+                    keep_seed=True, eval_pairs=w.test_pairs)
+    hist = m.metadata["history"]
+    assert [h["round"] for h in hist] == [0, 1] and hist[1]["pairs"] > 300
+
+
+def test_unknown_recipe_and_config_choices():
+    from xproj.config import choices, load_config
+
+    with pytest.raises(ConfigError, match="recipe: 'bogus'"):
+        fit_mapping(None, None, [], recipe="bogus")
+    assert choices()["alignment.recipe"] == tuple(RECIPES)
+    assert load_config("synthetic", ["alignment.recipe=supervised"])["alignment"]["recipe"] == "supervised"
+    with pytest.raises(ConfigError, match="alignment.recipe"):
+        load_config("synthetic", ["alignment.recipe=bogus"])
+
+
+def test_two_sided_mapping_save_load_round_trip(tmp_path, noisy_world):
+    w = noisy_world
+    m = fit_mapping(w.src, w.tgt, w.train_pairs, recipe="supervised", dim_reduction=10, src_lang="en",
+                    tgt_lang="es")
+    base = m.save(tmp_path / "map")
+    assert (tmp_path / "map.tgt.npy").exists()
+    back = VectorMapping.load(base)
+    np.testing.assert_array_equal(back.W_, m.W_)
+    np.testing.assert_array_equal(back.W_tgt_, m.W_tgt_)
+    assert back.metadata["recipe"] == "supervised" and back.metadata["recipe_params"]["dim_reduction"] == 10
+    np.testing.assert_array_equal(back.transform(w.tgt, side="target").vectors,
+                                  m.transform(w.tgt, side="target").vectors)
+    inv = back.inverse()  # the same shared space, roles swapped
+    np.testing.assert_array_equal(inv.W_, m.W_tgt_)
+    np.testing.assert_array_equal(inv.W_tgt_, m.W_)
+    (tmp_path / "map.tgt.npy").unlink()
+    with pytest.raises(ResourceNotFoundError, match="target matrix"):
+        VectorMapping.load(base)
+    np.save(tmp_path / "map.tgt.npy", np.zeros((20, 3)))
+    with pytest.raises(InputFormatError, match="one shape"):
+        VectorMapping.load(base)
+
+
+def test_old_single_matrix_files_still_load(tmp_path):
+    import json
+
+    W = np.linalg.qr(np.random.default_rng(1).normal(size=(6, 6)))[0].astype(np.float32)
+    np.save(tmp_path / "old.npy", W)
+    (tmp_path / "old.json").write_text(json.dumps({  # written by xproj 0.1: no recipe, no target matrix
+        "format": "xproj-mapping/1", "src_lang": "en", "tgt_lang": "es", "normalization": "unit,center,unit",
+        "dim": 6, "metadata": {"seed": "x.txt", "refine_rounds": 0}}))
+    m = VectorMapping.load(tmp_path / "old")
+    assert not m.two_sided and m.W_tgt_ is None
+    np.testing.assert_array_equal(m.W_, W)
+    tgt = WordVectors(["a", "b"], np.arange(12, dtype=np.float32).reshape(2, 6))
+    np.testing.assert_array_equal(m.transform(tgt, side="target").vectors, m.prepare(tgt).vectors)
+
+
+def test_aligned_space_maps_the_pivot_through_the_target_side(noisy_world):
+    w = noisy_world
+    m = fit_mapping(w.src, w.tgt, w.train_pairs, recipe="supervised")
+    space = AlignedSpace.from_mappings("tgt", w.tgt, {"src": (w.src, m)})
+    np.testing.assert_array_equal(space["tgt"].vectors, m.transform(w.tgt, side="target").vectors)
+    np.testing.assert_array_equal(space["src"].vectors, m.transform(w.src).vectors)
+    other = fit_mapping(w.src, w.tgt, w.train_pairs[:500], recipe="supervised")
+    with pytest.raises(ValueError, match="one target-side matrix"):
+        AlignedSpace.from_mappings("tgt", w.tgt, {"a": (w.src, m), "b": (w.src, other)})
+
+
+def test_run_alignment_uses_the_configured_recipe():
+    from xproj.config import load_config
+    from xproj.run import align_targets
+
+    cfg = load_config("synthetic", ["synthetic.n_words=800", "synthetic.dim=16", "alignment.recipe=supervised"])
+    world = make_bilingual_world(n_words=800, dim=16, noise=0.3, seed=8)
+    vectors = {cfg["data"]["source_lang"]: world.src, cfg["data"]["target_langs"][0]: world.tgt}
+    (ts,) = align_targets(cfg, vectors, world, echo=lambda *a: None).values()
+    assert ts.mapping.metadata["recipe"] == "supervised" and ts.mapping.two_sided
+    tgt = cfg["data"]["target_langs"][0]
+    np.testing.assert_array_equal(ts.space[tgt].vectors, ts.mapping.transform(world.tgt, side="target").vectors)
+    assert ts.bli["csls"]["p@1"] > 0.8

@@ -75,6 +75,9 @@ OPTIONS: dict[str, tuple] = {
                              "spec (dict:en-es@train), 'identical' or 'numerals', or a list of "
                              "dictionaries whose pairs are pooled"),
     "alignment.test_dictionary": ({}, dict, "lang -> test dictionary for lexicon induction (optional)"),
+    "alignment.recipe": ("procrustes", str, "how the mapping is learnt (xproj.align.RECIPES): procrustes "
+                         "(orthogonal, source side only) | supervised (VecMap's multi-step: whitening, "
+                         "re-weighting, de-whitening; both sides mapped)"),
     "alignment.normalization": ("unit,center,unit", str, "steps applied to both spaces before mapping"),
     "alignment.refine": (0, int, "MUSE-style refinement rounds"),
     "alignment.refine_vocab": (10000, int, "most frequent words used to induce refinement dictionaries"),
@@ -335,6 +338,7 @@ def _get(cfg, key):
 def choices() -> dict:
     """Allowed values of the options that take one of a set, read from the code that
     implements them (imported here, not at module import: the config loads fast)."""
+    from .align import RECIPES
     from .datasets import common as _tasks
     from .datasets import registry as _datasets
     from .features import POOLINGS
@@ -364,6 +368,7 @@ def choices() -> dict:
         "model.estimator": tuple(ESTIMATORS),
         "evaluation.baselines": tuple(BASELINES),
         "alignment.normalization": tuple(NORMALIZERS) + ("none",),
+        "alignment.recipe": tuple(RECIPES),
     }
 
 

@@ -73,18 +73,20 @@ class AlignedSpace:
 
     @classmethod
     def from_mappings(cls, pivot_lang: str, pivot: WordVectors, others: dict):
-        """``others``: ``{lang: (WordVectors, VectorMapping onto the pivot)}``. The pivot is
-        normalised the way the mappings expect; every other language is mapped."""
+        """``others``: ``{lang: (WordVectors, VectorMapping onto the pivot)}``. The pivot goes
+        through the mappings' target side (normalised; also mapped by two-sided recipes);
+        every other language through its mapping's source side."""
         spaces = {}
-        norm = None
+        first = None
         for lang, (wv, mapping) in others.items():
             spaces[lang] = mapping.transform(wv)
-            if norm is not None and mapping.normalization != norm:
-                raise ValueError("all mappings onto one pivot must share a normalisation")
-            norm = mapping.normalization
+            if first is not None and not mapping.same_target_side(first):
+                raise ValueError("all mappings onto one pivot must treat it alike (one normalisation, "
+                                 "one target-side matrix): two-sided recipes need one space per language")
+            first = first or mapping
         from .vectors import normalize
 
-        spaces[pivot_lang] = normalize(pivot, norm or "")
+        spaces[pivot_lang] = first.transform(pivot, side="target") if first else normalize(pivot, "")
         return cls(spaces)
 
     @property

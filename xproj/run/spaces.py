@@ -110,6 +110,7 @@ def align_target(cfg, vectors, tgt, world=None, echo=print) -> TargetSpace:
         test = one_script(test, src, tgt, "test", scripts, warnings)
     warnings += check_seed_pairs(seed_pairs, vectors[src], vectors[tgt], f"alignment.dictionary.{tgt}", src, tgt)
     mapping = fit_mapping(vectors[src], vectors[tgt], seed_pairs, normalization=a["normalization"],
+                          recipe=a["recipe"],
                           refine=a["refine"], refine_vocab=a["refine_vocab"], keep_seed=a["keep_seed"],
                           eval_pairs=test if a["refine"] else None, src_lang=src, tgt_lang=tgt)
     space = AlignedSpace.from_mappings(tgt, vectors[tgt], {src: (vectors[src], mapping)})

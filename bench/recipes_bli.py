@@ -1,0 +1,167 @@
+"""BLI of the alignment recipes on the real vectors of ../shared, and the choice of their defaults.
+
+Directions en-es, es-en, en-zh, en-de, en-fr, en-ja (``--pairs``), vectors and MUSE dictionaries
+found as in ``bench/bench_bli_real.py`` (train ``{s}-{t}.0-5000.txt``, test
+``{s}-{t}.5000-6500[.derived].txt``; dictionaries as given: the en-zh files' Traditional
+characters are left unconverted, like the VecMap figures quoted in issue 11).
+
+Two modes:
+
+``--tune``
+    Chooses the ``supervised`` recipe's re-weighting exponents, then its dimensionality
+    reduction at the best exponents (coordinate search), on
+    the TRAIN dictionary only: its first 4,000 source words (file order, MUSE-style
+    ``split_by_source``) fit the mapping, the next 1,000 are the held-out queries; CSLS P@1 over
+    covered held-out queries, per direction and averaged. The test dictionary is not read.
+default
+    Fits every recipe in ``--recipes`` on the full train dictionary and prints, per direction,
+    P@1 NN / CSLS and P@5 CSLS over covered test queries, coverage and fit time (markdown);
+    ``supervised`` also with VecMap's own re-weighting (0.5).
+
+Usage::
+
+    python bench/recipes_bli.py [--pairs en-es es-en] [--recipes procrustes supervised]
+    python bench/recipes_bli.py --tune [--pairs en-es es-en]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_bli_real import CACHE, find_dictionaries, find_vectors, shared_dir  # noqa: E402
+
+from xproj.align import RECIPES, fit_mapping  # noqa: E402
+from xproj.align.recipes import VECMAP_SUPERVISED  # noqa: E402
+from xproj.dictionaries import split_by_source  # noqa: E402
+from xproj.evaluation import bli_scores  # noqa: E402
+from xproj.vectors import load_vectors  # noqa: E402
+
+PAIRS = ("en-es", "es-en", "en-zh", "en-de", "en-fr", "en-ja")
+#: the held-out part of the train dictionary used by --tune (source words, file order)
+TUNE_SPLIT = (4000, 1000)
+#: --tune: (src_reweight, trg_reweight) tried first, then dim_reduction (0 = off) at the best
+REWEIGHTS = ((0.5, 0.5), (0.0, 0.0), (0.25, 0.25), (0.75, 0.75), (1.0, 1.0), (0.0, 1.0), (1.0, 0.0))
+DIMS = (0, 50, 75, 90)
+
+
+def load_direction(pair, vectors, files, muse):
+    """(src vectors, tgt vectors, train pairs, test pairs) of ``pair`` ("en-es"), or None."""
+    s, t = pair.split("-")
+    d = find_dictionaries(muse, s, t)
+    if d is None or s not in files or t not in files:
+        print(f"{pair}: no vectors or MUSE dictionary; skipped")
+        return None
+    for lang in (s, t):
+        if lang not in vectors:
+            vectors[lang] = load_vectors(files[lang], cache_dir=CACHE, lang=lang)
+    return vectors[s], vectors[t], d[0], d[1]
+
+
+def evaluate(mapping, src, tgt, pairs, methods=("nn", "csls"), ks=(1, 5)):
+    """BLI of a mapping, both sides through it (two-sided recipes map the target too)."""
+    return bli_scores(mapping.transform(src), mapping.transform(tgt, side="target"), pairs,
+                      methods=methods, ks=ks)
+
+
+def _held_out_scores(directions, configs):
+    """{(pair, config): held-out CSLS P@1} for supervised ``configs`` (dicts of parameters)."""
+    out = {}
+    for pair, (src, tgt, train, _test) in directions.items():
+        fit_part, held_out = split_by_source(train, *TUNE_SPLIT)
+        for config in configs:
+            m = fit_mapping(src, tgt, fit_part, **config)
+            out[(pair, _key(config))] = evaluate(m, src, tgt, held_out, ("csls",), (1,))["csls"]["p@1"]
+            print(f"  {pair} {_key(config)}: {out[(pair, _key(config))]:.4f}", flush=True)
+    return out
+
+
+def _key(config):
+    return ", ".join(f"{k}={v}" for k, v in config.items())
+
+
+def tune(directions):
+    """Coordinate search on the held-out train words: the re-weighting exponents first (no
+    dimensionality reduction), then the dimensionality reduction at the best exponents.
+    Prints a table of held-out CSLS P@1 per direction and the mean; returns the best config."""
+    configs = [{"recipe": "procrustes"}] + [
+        {"recipe": "supervised", "src_reweight": rs, "trg_reweight": rt} for rs, rt in REWEIGHTS]
+    scores = _held_out_scores(directions, configs)
+    pairs = list(directions)
+    mean = {k: sum(scores[(p, _key(c))] for p in pairs) / len(pairs) for c in configs for k in [_key(c)]}
+    best = max(configs[1:], key=lambda c: mean[_key(c)])
+    more = [{**best, "dim_reduction": d} for d in DIMS if d]
+    scores.update(_held_out_scores(directions, more))
+    configs += more
+    mean.update({_key(c): sum(scores[(p, _key(c))] for p in pairs) / len(pairs) for c in more})
+    best = max(configs[1:], key=lambda c: mean[_key(c)])
+    print()
+    print("| configuration | " + " | ".join(pairs) + " | mean |")
+    print("|---|" + "---:|" * (len(pairs) + 1))
+    for c in configs:
+        print(f"| {_key(c)} | " + " | ".join(f"{scores[(p, _key(c))]:.4f}" for p in pairs)
+              + f" | {mean[_key(c)]:.4f} |")
+    print(f"\nbest on the held-out train words (mean CSLS P@1): {_key(best)} ({mean[_key(best)]:.4f})")
+    return best
+
+
+def compare(directions, recipes):
+    variants = {r: {"recipe": r} for r in recipes}
+    if "supervised" in recipes:  # VecMap's own settings next to xproj's defaults
+        variants = {"supervised (VecMap's reweight 0.5)": {"recipe": "supervised", **VECMAP_SUPERVISED},
+                    **variants}
+    rows = []
+    for pair, (src, tgt, train, test) in directions.items():
+        for recipe, params in variants.items():
+            t0 = time.perf_counter()
+            m = fit_mapping(src, tgt, train, **params)
+            t_fit = time.perf_counter() - t0
+            res = evaluate(m, src, tgt, test)
+            rows.append((pair, recipe, res, t_fit))
+            print(f"  {pair} {recipe}: fit {t_fit:.1f} s, P@1 NN {res['nn']['p@1']:.4f} "
+                  f"CSLS {res['csls']['p@1']:.4f}", flush=True)
+    print()
+    print("| pair | recipe | P@1 NN | P@1 CSLS | P@5 CSLS | covered queries | fit (s) |")
+    print("|---|---|---:|---:|---:|---|---:|")
+    for pair, recipe, res, t_fit in rows:
+        print(f"| {pair} | {recipe} | {res['nn']['p@1']:.4f} | {res['csls']['p@1']:.4f} | "
+              f"{res['csls']['p@5']:.4f} | {res['covered']:,}/{res['queries']:,} ({res['coverage']:.1%}) | "
+              f"{t_fit:.1f} |")
+    print("\nP@k over covered test queries (MUSE's figure); all target words are candidates.")
+
+
+def read_directions(pairs) -> dict:
+    """{pair: (src vectors, tgt vectors, train, test)} for the pairs found in the shared folder."""
+    vdir, muse = shared_dir() / "vectors", shared_dir() / "data" / "muse"
+    if not (vdir.is_dir() and muse.is_dir()):
+        print(f"{vdir} or {muse} not found (set XPROJ_SHARED)")
+        return {}
+    files, vectors = find_vectors(vdir), {}
+    found = {pair: load_direction(pair, vectors, files, muse) for pair in pairs}
+    return {pair: d for pair, d in found.items() if d is not None}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--pairs", nargs="+", default=list(PAIRS))
+    ap.add_argument("--recipes", nargs="+", default=list(RECIPES), choices=list(RECIPES))
+    ap.add_argument("--tune", action="store_true", help="choose supervised defaults on the train dictionary")
+    args = ap.parse_args(argv)
+    directions = read_directions(args.pairs)
+    if not directions:
+        print("no direction with both vectors and dictionaries; nothing to do.")
+    elif args.tune:
+        tune(directions)
+    else:
+        compare(directions, args.recipes)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,174 @@
+"""Fitting a linear mapping from a seed dictionary: the machinery every recipe shares.
+
+:func:`fit_linear` normalises both spaces, resolves the dictionary to rows, calls a recipe's
+*solver* ``(X_d, Z_d) -> (Wx, Wz or None)`` on the paired rows, optionally refines MUSE-style
+(induce a dictionary from mutual CSLS neighbours in the mapped spaces, solve again), and
+records everything in the returned :class:`~xproj.align.mapping.VectorMapping`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from ..dictionaries import identical_strings, numerals, read_dictionary, to_indices
+from ..errors import ShapeError
+from ..retrieval import csls_topk, nn_topk, topk_mean
+from ..vectors import WordVectors, normalize
+from .mapping import VectorMapping
+
+log = logging.getLogger(__name__)
+
+
+def seed_pairs(seed, src: WordVectors, tgt: WordVectors, *, lowercase=False):
+    """Resolve a seed dictionary: a list of pairs, a file path, ``"identical"`` or
+    ``"numerals"`` (strings shared by both vocabularies)."""
+    if isinstance(seed, (str, Path)):
+        if str(seed) == "identical":
+            return identical_strings(src.words, tgt.words)
+        if str(seed) == "numerals":
+            return numerals(src.words, tgt.words)
+        return read_dictionary(seed, lowercase=lowercase)
+    return list(seed)
+
+
+def induce_dictionary(X_mapped, Z_tgt, *, method="csls", k=10, mode="mutual"):
+    """Translation pairs ``(src_row, tgt_row)`` induced from nearest neighbours.
+
+    ``mode``: ``"mutual"`` keeps pairs that are each other's best match in both directions
+    (MUSE's ``S2T&T2S``), ``"forward"`` / ``"union"`` as named.
+    """
+    if method == "csls":
+        # Each side's neighbourhood term once, shared by both directions.
+        r_x = topk_mean(X_mapped, Z_tgt, k)
+        r_z = topk_mean(Z_tgt, X_mapped, k)
+        fwd, _ = csls_topk(X_mapped, Z_tgt, 1, k=k, r_queries=r_x, r_targets=r_z)
+        bwd, _ = csls_topk(Z_tgt, X_mapped, 1, k=k, r_queries=r_z, r_targets=r_x)
+    else:
+        fwd, _ = nn_topk(X_mapped, Z_tgt, 1)
+        bwd, _ = nn_topk(Z_tgt, X_mapped, 1)
+    f = {(i, int(j)) for i, j in enumerate(fwd[:, 0])}
+    b = {(int(i), j) for j, i in enumerate(bwd[:, 0])}
+    pairs = {"mutual": f & b, "forward": f, "union": f | b}[mode]
+    a = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
+    return a[:, 0], a[:, 1]
+
+
+#: a recipe's solver: paired normalised rows -> (source matrix, target matrix or None = identity)
+Solver = Callable[[np.ndarray, np.ndarray], tuple]
+
+
+def fit_linear(
+    src: WordVectors,
+    tgt: WordVectors,
+    dictionary,
+    solver: Solver,
+    *,
+    recipe: str,
+    recipe_params: dict | None = None,
+    normalization: str = "unit,center,unit",
+    refine: int = 0,
+    refine_vocab: int = 10000,
+    keep_seed: bool = False,
+    csls_k: int = 10,
+    eval_pairs=None,
+    callback: Callable[[int, dict], None] | None = None,
+    src_lang=None,
+    tgt_lang=None,
+    seed_name: str | None = None,
+) -> VectorMapping:
+    """Learn a mapping with ``solver`` from a seed dictionary (and optional refinement).
+
+    Parameters
+    ----------
+    src, tgt : WordVectors
+    dictionary : list of (src_word, tgt_word), path, "identical" or "numerals"
+        The seed (training) dictionary; see :func:`seed_pairs`.
+    solver : callable(X_d, Z_d) -> (Wx, Wz or None)
+        Learns the matrices from the normalised dictionary rows (one row per pair, repeated
+        words repeated).
+    recipe, recipe_params :
+        The recipe's name and parameters, recorded in the metadata.
+    normalization : str
+        Applied to both spaces before solving.
+    refine : int
+        MUSE-style refinement rounds: induce a dictionary from mutual CSLS nearest
+        neighbours among the ``refine_vocab`` most frequent words of each side (in the mapped
+        spaces), solve again. 0 = the seed dictionary only.
+    refine_vocab : int
+        The most frequent words of each side among which pairs are induced (MUSE: 10,000
+        supervised, 15,000 unsupervised).
+    keep_seed : bool
+        Add the seed pairs to each induced dictionary (MUSE replaces them).
+    csls_k : int
+        CSLS neighbourhood for induction and the logged BLI.
+    eval_pairs : list of pairs, optional
+        A test dictionary: BLI P@1 (NN and CSLS) is logged after every round and kept in
+        ``mapping.metadata["history"]``.
+    callback : callable(round, record), optional
+    src_lang, tgt_lang : str, optional
+        Recorded in the mapping; default the vectors' ``lang``.
+    seed_name : str, optional
+        How the seed dictionary is named in messages and metadata; default its path.
+    """
+    if src.dim != tgt.dim:
+        raise ShapeError(f"{src.describe()} have dimension {src.dim} but {tgt.describe()} have "
+                         f"{tgt.dim}; both spaces must have the same dimension")
+    pairs = seed_pairs(dictionary, src, tgt)
+    name = seed_name or (str(dictionary) if isinstance(dictionary, (str, Path)) else "seed dictionary")
+    s_idx, t_idx = to_indices(pairs, src, tgt, name=name)
+    Xn = np.asarray(normalize(src, normalization).vectors)
+    Zn = np.asarray(normalize(tgt, normalization).vectors)
+    Wx, Wz = solver(Xn[s_idx], Zn[t_idx])
+    history = []
+
+    def mapped(M, W, rows=None):
+        M = M if rows is None else M[:rows]
+        return M if W is None else M @ W.astype(np.float32)
+
+    def record(round_, n_pairs):
+        rec = {"round": round_, "pairs": int(n_pairs)}
+        if eval_pairs is not None:
+            from ..evaluation import bli_scores
+
+            res = bli_scores(WordVectors(src.words, mapped(Xn, Wx)), WordVectors(tgt.words, mapped(Zn, Wz)),
+                             eval_pairs, methods=("nn", "csls"), ks=(1,), csls_k=csls_k)
+            rec.update({"p@1_nn": res["nn"]["p@1"], "p@1_csls": res["csls"]["p@1"]})
+            log.info("round %d: %d pairs, P@1 NN %.4f CSLS %.4f", round_, n_pairs,
+                     rec["p@1_nn"], rec["p@1_csls"])
+        history.append(rec)
+        if callback:
+            callback(round_, rec)
+
+    record(0, len(s_idx))
+    Kx, Kz = min(refine_vocab, len(src)), min(refine_vocab, len(tgt))
+    for r in range(1, refine + 1):
+        ri, rj = induce_dictionary(mapped(Xn, Wx, Kx), mapped(Zn, Wz, Kz), method="csls", k=csls_k)
+        if len(ri) == 0:
+            log.warning("refinement round %d induced no pairs; stopping", r)
+            break
+        if keep_seed:
+            both = np.unique(np.stack([np.concatenate([ri, s_idx]), np.concatenate([rj, t_idx])]), axis=1)
+            ri, rj = both[0], both[1]
+        Wx, Wz = solver(Xn[ri], Zn[rj])
+        record(r, len(ri))
+
+    meta = {
+        "recipe": recipe,
+        "recipe_params": dict(recipe_params or {}),
+        "src_vectors": {"source": src.source, "n_words": len(src), "dim": src.dim},
+        "tgt_vectors": {"source": tgt.source, "n_words": len(tgt), "dim": tgt.dim},
+        "seed": name,
+        "seed_pairs": len(pairs),
+        "seed_pairs_covered": len(s_idx),
+        "refine_rounds": refine,
+        "refine_vocab": refine_vocab,
+        "keep_seed": keep_seed,
+        "csls_k": csls_k,
+        "history": history,
+    }
+    as32 = (lambda W: None if W is None else np.asarray(W, dtype=np.float32))
+    return VectorMapping(as32(Wx), normalization, src_lang or src.lang, tgt_lang or tgt.lang, meta, as32(Wz))

@@ -1,0 +1,180 @@
+"""A fitted mapping between two word-vector spaces, self-describing and saveable.
+
+A mapping sends both spaces into one: ``normalize(X_src) @ W_`` and ``normalize(Z_tgt) @ W_tgt_``.
+Orthogonal Procrustes maps the source only (``W_tgt_`` is ``None``: the target space, normalised,
+is the shared space); multi-step recipes such as ``supervised`` map both sides.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .. import __version__
+from .._io import atomic_save_npy, atomic_write
+from ..errors import InputFormatError, ResourceNotFoundError, ShapeError
+from ..vectors import WordVectors, normalize
+
+#: the two sides a mapping transforms
+SIDES = ("source", "target")
+
+
+@dataclass
+class VectorMapping:
+    """A fitted linear map from a source space (and, for two-sided recipes, a target space)
+    into a shared space, and how it was made.
+
+    Attributes
+    ----------
+    W_ : ndarray (d, k)
+        ``mapped source = normalize(X_src) @ W_`` (square and orthogonal for Procrustes).
+    normalization : str
+        Steps applied to both spaces before mapping (see :func:`xproj.vectors.normalize`).
+    src_lang, tgt_lang : str or None
+    metadata : dict
+        Recipe and its parameters, vectors' identity, dictionary sizes, refinement history.
+    W_tgt_ : ndarray (d, k) or None
+        ``mapped target = normalize(Z_tgt) @ W_tgt_``; ``None`` is the identity (the target
+        is only normalised), as for Procrustes.
+
+    Notes
+    -----
+    Called ``Mapping`` up to xproj 0.1, a name that hid :class:`typing.Mapping`;
+    ``xproj.align.Mapping`` still works for one release, with a ``DeprecationWarning``.
+    """
+
+    W_: np.ndarray
+    normalization: str = "unit,center,unit"
+    src_lang: str | None = None
+    tgt_lang: str | None = None
+    metadata: dict = field(default_factory=dict)
+    W_tgt_: np.ndarray | None = None
+
+    @property
+    def two_sided(self) -> bool:
+        """True when the target space is mapped too (``W_tgt_`` is set)."""
+        return self.W_tgt_ is not None
+
+    def prepare(self, wv: WordVectors) -> WordVectors:
+        """Normalise a space the way the mapping expects (both sides), without mapping it."""
+        return normalize(wv, self.normalization)
+
+    def matrix(self, side: str = "source") -> np.ndarray | None:
+        """The matrix applied to ``side`` ("source" or "target"; ``None``: identity)."""
+        if side not in SIDES:
+            raise ValueError(f"side: {side!r} is not one of {SIDES}")
+        return self.W_ if side == "source" else self.W_tgt_
+
+    def transform(self, wv: WordVectors, side: str = "source") -> WordVectors:
+        """Normalise a space and map it into the shared space (``side``: the source space by
+        default, or the target space)."""
+        W = self.matrix(side)
+        if wv.dim != self.W_.shape[0]:
+            raise ShapeError(f"vectors of dimension {wv.dim} cannot go through a {self.W_.shape} mapping")
+        prepared = self.prepare(wv)
+        return prepared if W is None else prepared.with_vectors(np.asarray(prepared.vectors) @ W)
+
+    def transform_matrix(self, X, side: str = "source") -> np.ndarray:
+        """Map already-normalised rows of ``side``."""
+        W = self.matrix(side)
+        X = np.asarray(X, dtype=np.float32)
+        return X if W is None else X @ W
+
+    def same_target_side(self, other: VectorMapping) -> bool:
+        """True when ``other`` treats the target space exactly as this mapping does (one
+        normalisation, one target matrix): mappings onto one pivot must."""
+        if self.normalization != other.normalization or self.two_sided != other.two_sided:
+            return False
+        return not self.two_sided or np.array_equal(self.W_tgt_, other.W_tgt_)
+
+    def inverse(self) -> VectorMapping:
+        """The target -> source mapping: ``W.T`` for an orthogonal one-sided map, the two
+        matrices swapped for a two-sided one (the shared space is the same)."""
+        meta = {**self.metadata, "inverted": not self.metadata.get("inverted", False)}
+        if self.two_sided:
+            return VectorMapping(self.W_tgt_.copy(), self.normalization, self.tgt_lang, self.src_lang,
+                                 meta, self.W_.copy())
+        return VectorMapping(self.W_.T.copy(), self.normalization, self.tgt_lang, self.src_lang, meta)
+
+    # -- persistence ---------------------------------------------------------------------
+    def save(self, path) -> Path:
+        """Save as ``<path>.npy`` (the source matrix), ``<path>.tgt.npy`` (the target matrix,
+        two-sided mappings only) and ``<path>.json`` (metadata), atomically."""
+        base = _mapping_base(path)
+        atomic_save_npy(_sibling(base, ".npy"), self.W_)
+        meta = {
+            "format": "xproj-mapping/2" if self.two_sided else "xproj-mapping/1",
+            "src_lang": self.src_lang,
+            "tgt_lang": self.tgt_lang,
+            "normalization": self.normalization,
+            "dim": int(self.W_.shape[0]),
+            "metadata": self.metadata,
+            "versions": {"xproj": __version__, "numpy": np.__version__, "python": platform.python_version()},
+        }
+        if self.two_sided:
+            atomic_save_npy(_sibling(base, ".tgt.npy"), self.W_tgt_)
+            meta["target_matrix"] = base.name + ".tgt.npy"
+        with atomic_write(_sibling(base, ".json"), "w") as f:
+            json.dump(meta, f, indent=2, default=_json_default)
+        return base
+
+    @classmethod
+    def load(cls, path) -> VectorMapping:
+        """Read a mapping written by :meth:`save` (one-sided files of xproj 0.1 included)."""
+        base = _mapping_base(path)
+        npy, js = _sibling(base, ".npy"), _sibling(base, ".json")
+        for p in (npy, js):
+            if not p.exists():
+                raise ResourceNotFoundError(f"{p}: no such file (a mapping is saved as .npy + .json)")
+        try:
+            meta = json.loads(js.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            raise InputFormatError(js, f"not valid JSON ({exc})") from None
+        W = np.load(npy, allow_pickle=False)
+        dim = meta.get("dim", W.shape[0] if W.ndim else None)
+        W_tgt = None
+        if meta.get("target_matrix"):
+            W_tgt = _load_target(base.parent / meta["target_matrix"], W, dim)
+        elif W.ndim != 2 or W.shape[0] != W.shape[1] or W.shape[0] != dim:
+            raise InputFormatError(npy, f"expected a square {dim}-d matrix, found shape {W.shape}")
+        return cls(W.astype(np.float32), meta.get("normalization", ""), meta.get("src_lang"),
+                   meta.get("tgt_lang"), meta.get("metadata", {}), W_tgt)
+
+
+def _load_target(path: Path, W: np.ndarray, dim) -> np.ndarray:
+    """The target matrix of a two-sided mapping, checked against the source matrix."""
+    if not path.exists():
+        raise ResourceNotFoundError(f"{path}: no such file (the target matrix of a two-sided mapping)")
+    W_tgt = np.load(path, allow_pickle=False)
+    if W.ndim != 2 or W.shape[0] != dim or W_tgt.shape != W.shape:
+        raise InputFormatError(path, f"expected two {dim}-row matrices of one shape, found "
+                               f"{W.shape} and {W_tgt.shape}")
+    return W_tgt.astype(np.float32)
+
+
+def _sibling(base: Path, suffix: str) -> Path:
+    return base.parent / (base.name + suffix)
+
+
+def _mapping_base(path) -> Path:
+    """``map``, ``map.npy``, ``map.tgt.npy`` and ``map.json`` all name the mapping saved as
+    ``map.{npy,json}``."""
+    path = Path(path)
+    for suffix in (".json", ".tgt.npy", ".npy"):
+        if path.name.endswith(suffix):
+            return path.with_name(path.name[: -len(suffix)])
+    return path
+
+
+def _json_default(o):
+    if isinstance(o, (np.integer,)):
+        return int(o)
+    if isinstance(o, (np.floating,)):
+        return float(o)
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    return str(o)

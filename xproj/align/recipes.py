@@ -1,0 +1,116 @@
+"""Alignment recipes by name, and :func:`fit_mapping`, which runs one.
+
+``RECIPES`` is a plain dict ``name -> function(src, tgt, dictionary, **params) -> VectorMapping``:
+``src``/``tgt`` are :class:`~xproj.vectors.WordVectors`, ``dictionary`` a seed dictionary as
+:func:`~xproj.align.fit.seed_pairs` accepts it (pairs, a path, "identical", "numerals"), and
+``params`` the recipe's own parameters plus the common ones of
+:func:`~xproj.align.fit.fit_linear` (normalization, refine, eval_pairs, src_lang, ...). A
+recipe records its name and parameters in ``mapping.metadata["recipe"/"recipe_params"]``. New
+recipes register by adding an entry; ``alignment.recipe`` (:mod:`xproj.config`) reads its
+choices from this dict.
+
+Recipes
+-------
+procrustes
+    Orthogonal Procrustes on the normalised spaces; only the source is mapped.
+supervised
+    Artetxe, Labaka and Agirre (AAAI 2018), VecMap's ``--supervised``: whitening of both
+    sides, orthogonal mapping, re-weighting by the singular values (exponent 0.25 each side;
+    VecMap's 0.5 is ``src_reweight=0.5, trg_reweight=0.5``, :data:`VECMAP_SUPERVISED`),
+    de-whitening of each side with its own whitening, optional dimensionality reduction
+    (:func:`xproj.align.steps.multi_step`); both sides are mapped.
+
+Examples
+--------
+>>> from xproj.datasets.synthetic import make_bilingual_world
+>>> world = make_bilingual_world(n_words=2000, dim=32, noise=0.02, seed=0)
+>>> mapping = fit_mapping(world.src, world.tgt, world.train_pairs)
+>>> mapping.W_.shape, mapping.two_sided
+((32, 32), False)
+>>> mapping = fit_mapping(world.src, world.tgt, world.train_pairs, recipe="supervised")
+>>> mapping.metadata["recipe"], mapping.two_sided
+('supervised', True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from .._deprecate import renamed_keyword
+from ..errors import ConfigError
+from .fit import fit_linear
+from .mapping import VectorMapping
+from .steps import multi_step, procrustes
+
+#: VecMap's ``--supervised`` settings (map_embeddings.py); ``supervised`` keeps all but the
+#: re-weighting exponent, 0.25 here: chosen on held-out words of the MUSE en-es and es-en TRAIN
+#: dictionaries (CSLS P@1 0.220 against 0.213 at 0.5; dimensionality reduction 50/75/90 did not
+#: help), bench/recipes_bli.py --tune, bench/README.md
+VECMAP_SUPERVISED = {"whiten": True, "src_reweight": 0.5, "trg_reweight": 0.5,
+                     "src_dewhiten": "src", "trg_dewhiten": "trg", "dim_reduction": 0}
+
+
+def _procrustes_solver(X_d, Z_d):
+    return procrustes(X_d, Z_d), None
+
+
+def procrustes_recipe(src, tgt, dictionary, **options) -> VectorMapping:
+    """Orthogonal Procrustes (+ optional refinement): the source mapped onto the target."""
+    return fit_linear(src, tgt, dictionary, _procrustes_solver, recipe="procrustes", **options)
+
+
+def supervised_recipe(src, tgt, dictionary, *, whiten=True, src_reweight=0.25, trg_reweight=0.25,
+                      src_dewhiten="src", trg_dewhiten="trg", dim_reduction=0, **options) -> VectorMapping:
+    """The multi-step supervised mapping (see :func:`xproj.align.steps.multi_step` for the
+    parameters); both sides mapped into the shared space."""
+    params = {"whiten": whiten, "src_reweight": src_reweight, "trg_reweight": trg_reweight,
+              "src_dewhiten": src_dewhiten, "trg_dewhiten": trg_dewhiten, "dim_reduction": dim_reduction}
+    return fit_linear(src, tgt, dictionary, partial(multi_step, **params), recipe="supervised",
+                      recipe_params=params, **options)
+
+
+RECIPES: dict[str, Callable[..., VectorMapping]] = {
+    "procrustes": procrustes_recipe,
+    "supervised": supervised_recipe,
+}
+
+
+@renamed_keyword("seed", "dictionary")
+def fit_mapping(src, tgt, dictionary, *, recipe: str = "procrustes", **params) -> VectorMapping:
+    """Learn a mapping from ``src`` onto ``tgt`` with a named recipe.
+
+    Parameters
+    ----------
+    src, tgt : WordVectors
+    dictionary : list of (src_word, tgt_word), path, "identical" or "numerals"
+        The seed (training) dictionary. Called ``seed`` up to xproj 0.1: ``seed=`` is still
+        accepted for one release, with a ``DeprecationWarning``.
+    recipe : str
+        A key of :data:`RECIPES` ("procrustes", the default, or "supervised").
+    **params
+        The recipe's parameters and the common ones of :func:`~xproj.align.fit.fit_linear`:
+        ``normalization``, ``refine``, ``refine_vocab``, ``keep_seed``, ``csls_k``,
+        ``eval_pairs``, ``callback``, ``src_lang``, ``tgt_lang``, ``seed_name``.
+
+    Returns
+    -------
+    VectorMapping
+    """
+    if recipe not in RECIPES:
+        raise ConfigError(f"recipe: {recipe!r} is not one of {', '.join(RECIPES)}")
+    return RECIPES[recipe](src, tgt, dictionary, **params)
+
+
+def align_to_pivot(spaces, pivot, **kwargs) -> dict[str, VectorMapping]:
+    """Map several languages onto one pivot space (English, usually).
+
+    Parameters
+    ----------
+    spaces : dict lang -> (vectors, seed dictionary lang->pivot)
+    pivot : WordVectors
+    **kwargs : passed to :func:`fit_mapping` (a two-sided recipe maps the pivot differently
+        for each language: such mappings cannot share one :class:`~xproj.features.AlignedSpace`).
+    """
+    return {lang: fit_mapping(wv, pivot, dictionary, src_lang=lang, tgt_lang=pivot.lang, **kwargs)
+            for lang, (wv, dictionary) in spaces.items()}
