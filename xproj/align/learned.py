@@ -7,6 +7,8 @@ from none (the similarity distributions of the two spaces). Both take the common
 (``vocabulary_cutoff``, ``max_minutes``, ``seed``, ...: :func:`xproj.self_learning.self_learning`).
 ``refine_vocab`` and ``keep_seed`` belong to MUSE refinement, which self-learning replaces:
 they are accepted (a run config always passes them) and not used; ``refine > 0`` is an error.
+The loop's random seed is ``random_seed`` here: :func:`~xproj.align.fit_mapping` still reads
+``seed=`` as the deprecated name of its dictionary.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ NO_DICTIONARY = (None, "none")
 def _loop_options(recipe: str, options: dict) -> dict:
     """``options`` without the refinement keywords, which self-learning does not use."""
     options = dict(options)
+    if "random_seed" in options:
+        options["seed"] = options.pop("random_seed")
     if options.pop("refine", 0):
         raise ConfigError(f"refine: the {recipe} recipe iterates by itself (its budget is "
                           "max_minutes / max_iterations); set refine to 0")
