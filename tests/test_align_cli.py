@@ -94,9 +94,14 @@ def test_written_vectors_are_the_mapped_matrices(aligned, files):
 
 
 @pytest.fixture(scope="module")
-def easy_files(tmp_path_factory):
-    """A world that self-learning solves in a second or two (little noise, few words)."""
-    w = make_bilingual_world(n_words=800, dim=16, noise=0.05, seed=1)
+def easy_world():
+    """A world that self-learning solves in a second (little noise, few words)."""
+    return make_bilingual_world(n_words=800, dim=16, noise=0.05, seed=1)
+
+
+@pytest.fixture(scope="module")
+def easy_files(easy_world, tmp_path_factory):
+    w = easy_world
     d = tmp_path_factory.mktemp("align-cli-easy")
     write_vec(w.src, d / "src.vec")
     write_vec(w.tgt, d / "tgt.vec")
@@ -110,7 +115,7 @@ def test_self_learning_recipes_within_the_budget(easy_files, tmp_path, recipe, d
     d = easy_files
     code, printed = _run_captured(["align", str(d / "src.vec"), str(d / "tgt.vec"), "--dictionary",
                                    str(d / dictionary) if dictionary != "none" else "none",
-                                   "--recipe", recipe, "--seed", "1", "--max-minutes", "0.03",
+                                   "--recipe", recipe, "--seed", "1", "--max-minutes", "0.01",
                                    "--test-dictionary", str(d / "test.txt"), "--out", str(tmp_path / "out")])
     assert code == 0
     mapping = VectorMapping.load(tmp_path / "out" / "mapping")
@@ -119,7 +124,8 @@ def test_self_learning_recipes_within_the_budget(easy_files, tmp_path, recipe, d
     assert _csls_p1(printed) > 0.9
 
 
-def test_registry_runs_the_self_learning_recipes(world):
+def test_registry_runs_the_self_learning_recipes(easy_world):
+    world = easy_world
     assert {"self-learning", "unsupervised"} <= set(RECIPES)
     m = fit_mapping(world.src, world.tgt, world.train_pairs[:50], recipe="self-learning",
                     max_iterations=3, keep_seed=True, refine_vocab=10000,  # a run config's keywords
