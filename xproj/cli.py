@@ -22,6 +22,8 @@ COMMANDS = {
     "download": ("xproj.download", "fetch real resources (vectors, dictionaries, datasets)"),
     "train-vectors": ("xproj.train_vectors", "train fastText vectors on your own corpus"),
     "cache": ("xproj.cache_cmd", "verify or clear the cache of loaded vectors"),
+    "align": ("xproj.align_cmd", "align two vector files (with or without a dictionary); save the mapping"),
+    "bli": ("xproj.bli_cmd", "lexicon induction (P@1/5/10) of two aligned spaces or through a saved mapping"),
 }
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2

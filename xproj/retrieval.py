@@ -323,6 +323,10 @@ class _InvertedFile:
         return out
 
 
+#: the methods :func:`retrieve` implements
+RETRIEVALS = ("nn", "csls")
+
+
 def retrieve(Q, T, topn=1, *, method="csls", k=10, sources=None, batch=None):
     """Top-``topn`` targets per query by ``method`` ("nn" or "csls"); see :func:`csls_topk`."""
     if method == "nn":

@@ -19,6 +19,9 @@ supervised
     VecMap's 0.5 is ``src_reweight=0.5, trg_reweight=0.5``, :data:`VECMAP_SUPERVISED`),
     de-whitening of each side with its own whitening, optional dimensionality reduction
     (:func:`xproj.align.steps.multi_step`); both sides are mapped.
+self-learning, unsupervised
+    :mod:`xproj.self_learning` from the seed dictionary, or from none
+    (:mod:`xproj.align.learned`); only the source is mapped.
 
 Examples
 --------
@@ -40,6 +43,7 @@ from functools import partial
 from .._deprecate import renamed_keyword
 from ..errors import ConfigError
 from .fit import fit_linear
+from .learned import SELF_LEARNING_RECIPES
 from .mapping import VectorMapping
 from .steps import multi_step, procrustes
 
@@ -73,6 +77,7 @@ def supervised_recipe(src, tgt, dictionary, *, whiten=True, src_reweight=0.25, t
 RECIPES: dict[str, Callable[..., VectorMapping]] = {
     "procrustes": procrustes_recipe,
     "supervised": supervised_recipe,
+    **SELF_LEARNING_RECIPES,  # "self-learning" (from a weak seed), "unsupervised" (from none)
 }
 
 

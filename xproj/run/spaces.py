@@ -160,14 +160,7 @@ def check_seed_pairs(dictionary, src_vectors, tgt_vectors, option, src, tgt) -> 
     from ..align import seed_pairs
 
     pairs = seed_pairs(dictionary, src_vectors, tgt_vectors)  # "identical"/"numerals" resolved
-    S, T = src_vectors.index, tgt_vectors.index
-    as_given = {p for p in pairs if p[0] in S and p[1] in T}
-    reversed_ = {p for p in pairs if p[1] in S and p[0] in T}
-    only_given, only_reversed = len(as_given - reversed_), len(reversed_ - as_given)
-    if only_reversed >= MIN_SEED_PAIRS and only_reversed > 2 * only_given:
-        raise ConfigError(f"{option}: {only_reversed} of its {len(pairs)} pairs are found the other way round "
-                          f"({tgt} word first) against {only_given} as given: it looks reversed ({tgt}-{src}); "
-                          f"give a {src}-{tgt} dictionary ({src} word first)")
+    as_given = check_direction(pairs, src_vectors, tgt_vectors, option, src, tgt)
     if len(as_given) < MIN_SEED_PAIRS:
         raise ConfigError(f"{option}: only {len(as_given)} pairs (of {len(pairs)}) have both words in the vectors; "
                           f"a mapping needs at least {MIN_SEED_PAIRS} (hundreds to thousands for a good one)")
@@ -176,6 +169,20 @@ def check_seed_pairs(dictionary, src_vectors, tgt_vectors, option, src, tgt) -> 
         return [(f"{option}: {len(as_given)} pairs have both words in the vectors, fewer than {enough} "
                  f"(the larger of {WARN_SEED_PAIRS} and the dimension): the mapping is poorly determined")]
     return []
+
+
+def check_direction(pairs, src_vectors, tgt_vectors, option, src, tgt) -> set:
+    """The pairs with both words in the vectors; :class:`ConfigError` naming ``option`` when
+    clearly more pairs are found the other way round (a reversed dictionary)."""
+    S, T = src_vectors.index, tgt_vectors.index
+    as_given = {p for p in pairs if p[0] in S and p[1] in T}
+    reversed_ = {p for p in pairs if p[1] in S and p[0] in T}
+    only_given, only_reversed = len(as_given - reversed_), len(reversed_ - as_given)
+    if only_reversed >= MIN_SEED_PAIRS and only_reversed > 2 * only_given:
+        raise ConfigError(f"{option}: {only_reversed} of its {len(pairs)} pairs are found the other way round "
+                          f"({tgt} word first) against {only_given} as given: it looks reversed ({tgt}-{src}); "
+                          f"give a {src}-{tgt} dictionary ({src} word first)")
+    return as_given
 
 
 def seed_dictionary(table, src, tgt):

@@ -1,0 +1,236 @@
+"""``xproj align`` and ``xproj bli`` end to end on tiny .vec files of a synthetic world, the
+self-learning recipes in the registry, and every bad input's one line and exit code."""
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+from xproj.align import RECIPES, VectorMapping, fit_mapping
+from xproj.cli import main
+from xproj.datasets.synthetic import make_bilingual_world
+from xproj.dictionaries import write_dictionary
+from xproj.errors import ConfigError
+from xproj.vectors import read_vec, write_vec
+
+from conftest import shared_file
+
+
+@pytest.fixture(scope="module")
+def world():
+    # noise 1.0: P@1 well below 1, so that equal figures mean the same evaluation
+    return make_bilingual_world(n_words=1500, dim=24, noise=1.0, seed=0)
+
+
+@pytest.fixture(scope="module")
+def files(world, tmp_path_factory):
+    d = tmp_path_factory.mktemp("align-cli")
+    write_vec(world.src, d / "src.vec", precision=6)
+    write_vec(world.tgt, d / "tgt.vec", precision=6)
+    write_dictionary(world.train_pairs, d / "train.txt")
+    write_dictionary(world.test_pairs, d / "test.txt")
+    return d
+
+
+@pytest.fixture(scope="module")
+def aligned(files):
+    """``xproj align --recipe supervised --write-vectors``: its folder and printed output."""
+    out = files / "out"
+    code, printed = _run_captured(["align", str(files / "src.vec"), str(files / "tgt.vec"),
+                                   "--dictionary", str(files / "train.txt"), "--recipe", "supervised",
+                                   "--test-dictionary", str(files / "test.txt"), "--out", str(out),
+                                   "--write-vectors", "--precision", "6"])
+    assert code == 0
+    return out, printed
+
+
+def _run_captured(argv):
+    import contextlib
+    import io
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        code = main(argv)
+    return code, buf.getvalue()
+
+
+def _csls_p1(printed: str) -> float:
+    return float(re.search(r"^csls\s+([0-9.]+)", printed, re.M).group(1))
+
+
+def test_align_writes_a_mapping_that_loads(aligned, world):
+    out, printed = aligned
+    for name in ("mapping.npy", "mapping.json", "mapping.tgt.npy", "bli.json",
+                 "src.mapped.vec", "tgt.mapped.vec"):
+        assert (out / name).exists(), name
+    mapping = VectorMapping.load(out / "mapping")
+    assert mapping.metadata["recipe"] == "supervised" and mapping.two_sided
+    assert mapping.W_.shape == (world.src.dim, world.src.dim)
+    assert "covered" in printed and 0.3 < _csls_p1(printed) < 1.0
+    assert json.loads((out / "bli.json").read_text())["csls"]["p@1"] == pytest.approx(_csls_p1(printed), abs=5e-5)
+
+
+def test_bli_through_the_saved_mapping_gives_the_printed_p1(aligned, files):
+    out, printed = aligned
+    code, again = _run_captured(["bli", str(files / "src.vec"), str(files / "tgt.vec"), "--dictionary",
+                                 str(files / "test.txt"), "--retrieval", "csls", "--mapping", str(out)])
+    assert code == 0 and _csls_p1(again) == _csls_p1(printed)
+    # the mapped files are aligned spaces: bli reads them as they are, to the written precision
+    code, direct = _run_captured(["bli", str(out / "src.mapped.vec"), str(out / "tgt.mapped.vec"),
+                                  "--dictionary", str(files / "test.txt"), "--k", "1,5"])
+    assert code == 0 and abs(_csls_p1(direct) - _csls_p1(printed)) <= 0.01
+    assert "P@5" in direct and "P@10" not in direct
+
+
+def test_written_vectors_are_the_mapped_matrices(aligned, files):
+    out, _ = aligned
+    mapping = VectorMapping.load(out / "mapping")
+    for name, given, side in (("src.mapped.vec", "src.vec", "source"), ("tgt.mapped.vec", "tgt.vec", "target")):
+        back = read_vec(out / name)
+        expected = mapping.transform(read_vec(files / given), side)
+        assert back.words == expected.words
+        np.testing.assert_allclose(back.vectors, expected.vectors, atol=0.51e-6)
+
+
+@pytest.fixture(scope="module")
+def easy_world():
+    """A world that self-learning solves in a second (little noise, few words)."""
+    return make_bilingual_world(n_words=800, dim=16, noise=0.05, seed=1)
+
+
+@pytest.fixture(scope="module")
+def easy_files(easy_world, tmp_path_factory):
+    w = easy_world
+    d = tmp_path_factory.mktemp("align-cli-easy")
+    write_vec(w.src, d / "src.vec")
+    write_vec(w.tgt, d / "tgt.vec")
+    write_dictionary(w.train_pairs[:25], d / "seed.txt")  # a weak seed
+    write_dictionary(w.test_pairs, d / "test.txt")
+    return d
+
+
+@pytest.mark.parametrize("recipe,dictionary", [("self-learning", "seed.txt"), ("unsupervised", "none")])
+def test_self_learning_recipes_within_the_budget(easy_files, tmp_path, recipe, dictionary):
+    d = easy_files
+    code, printed = _run_captured(["align", str(d / "src.vec"), str(d / "tgt.vec"), "--dictionary",
+                                   str(d / dictionary) if dictionary != "none" else "none",
+                                   "--recipe", recipe, "--seed", "1", "--max-minutes", "0.01",
+                                   "--test-dictionary", str(d / "test.txt"), "--out", str(tmp_path / "out")])
+    assert code == 0
+    mapping = VectorMapping.load(tmp_path / "out" / "mapping")
+    assert mapping.metadata["recipe"] == recipe and mapping.metadata["params"]["seed"] == 1
+    assert mapping.metadata["stopped_by"] == "max_minutes" and mapping.metadata["seconds"] < 5
+    assert _csls_p1(printed) > 0.9
+
+
+def test_registry_runs_the_self_learning_recipes(easy_world):
+    world = easy_world
+    assert {"self-learning", "unsupervised"} <= set(RECIPES)
+    m = fit_mapping(world.src, world.tgt, world.train_pairs[:50], recipe="self-learning",
+                    max_iterations=3, keep_seed=True, refine_vocab=10000,  # a run config's keywords
+                    random_seed=3)
+    assert m.metadata["recipe"] == "self-learning" and m.metadata["params"]["seed"] == 3
+    m = fit_mapping(world.src, world.tgt, None, recipe="unsupervised", max_iterations=3)
+    assert m.metadata["recipe"] == "unsupervised" and "dictionary_not_used" not in m.metadata
+    with pytest.raises(ConfigError, match="refine"):
+        fit_mapping(world.src, world.tgt, "identical", recipe="self-learning", refine=2)
+    with pytest.raises(ConfigError, match="seed dictionary"):
+        fit_mapping(world.src, world.tgt, None, recipe="self-learning")
+
+
+def test_config_accepts_the_new_recipes():
+    from xproj.config import load_config
+
+    assert load_config("synthetic", ["alignment.recipe=unsupervised"])["alignment"]["recipe"] == "unsupervised"
+
+
+# -- bad input: one line on stderr, the documented exit code ------------------------------------
+
+@pytest.fixture(scope="module")
+def bad_files(files, world):
+    d = files / "bad"
+    d.mkdir()
+    write_vec(world.tgt.with_vectors(np.asarray(world.tgt.vectors)[:, :16]), d / "tgt16.vec")
+    write_vec(world.src.with_vectors(np.asarray(world.src.vectors)[:, :16]), d / "src16.vec")
+    (d / "empty.vec").write_text("")
+    write_dictionary([("nope", "nada"), ("zilch", "nichts")], d / "uncovered.txt")
+    write_dictionary([(t, s) for s, t in world.train_pairs], d / "reversed.txt")
+    (d / "broken").mkdir()
+    (d / "broken" / "mapping.npy").write_bytes(b"not a numpy file")
+    (d / "broken" / "mapping.json").write_text("{}")
+    (d / "badjson").mkdir()
+    np.save(d / "badjson" / "mapping.npy", np.eye(24, dtype=np.float32))
+    (d / "badjson" / "mapping.json").write_text("{not json")
+    return d
+
+
+BAD = {
+    # name: (command after SRC TGT, exit code, part of the message); {f} files, {b} bad files
+    "dimension mismatch": (["align", "{f}/src.vec", "{b}/tgt16.vec", "--dictionary", "{f}/train.txt"],
+                           1, "dimension"),
+    "mapping of another dimension": (["bli", "{b}/src16.vec", "{b}/tgt16.vec", "--dictionary", "{f}/test.txt",
+                                      "--mapping", "{f}/out"], 1, "dimension"),
+    "no pair covered": (["align", "{f}/src.vec", "{f}/tgt.vec", "--dictionary", "{b}/uncovered.txt"],
+                        1, "none of its 2 pairs"),
+    "test pairs not covered": (["bli", "{f}/src.vec", "{f}/tgt.vec", "--dictionary", "{b}/uncovered.txt"],
+                               1, "none of its 2 pairs"),
+    "reversed dictionary": (["align", "{f}/src.vec", "{f}/tgt.vec", "--dictionary", "{b}/reversed.txt"],
+                            2, "looks reversed"),
+    "reversed test dictionary": (["bli", "{f}/src.vec", "{f}/tgt.vec", "--dictionary", "{b}/reversed.txt"],
+                                 2, "looks reversed"),
+    "empty vector file": (["bli", "{b}/empty.vec", "{f}/tgt.vec", "--dictionary", "{f}/test.txt"],
+                          1, "empty file"),
+    "missing vector file": (["align", "{f}/src.vec", "{f}/nowhere.vec", "--dictionary", "identical"],
+                            1, "nowhere.vec"),
+    "missing dictionary": (["align", "{f}/src.vec", "{f}/tgt.vec", "--dictionary", "{f}/nowhere.txt"],
+                           1, "nowhere.txt"),
+    "malformed mapping": (["bli", "{f}/src.vec", "{f}/tgt.vec", "--dictionary", "{f}/test.txt",
+                           "--mapping", "{b}/broken"], 1, "not a mapping saved by xproj align"),
+    "mapping json": (["bli", "{f}/src.vec", "{f}/tgt.vec", "--dictionary", "{f}/test.txt",
+                      "--mapping", "{b}/badjson"], 1, "not valid JSON"),
+    "missing mapping": (["bli", "{f}/src.vec", "{f}/tgt.vec", "--dictionary", "{f}/test.txt",
+                         "--mapping", "{b}/nomapping"], 1, "no such file"),
+    "negative refine": (["align", "{f}/src.vec", "{f}/tgt.vec", "--dictionary", "identical", "--refine", "-1"],
+                        2, "--refine: must be >= 0"),
+    "zero budget": (["align", "{f}/src.vec", "{f}/tgt.vec", "--dictionary", "identical", "--recipe",
+                     "self-learning", "--max-minutes", "0"], 2, "--max-minutes: must be > 0"),
+    "budget of a closed-form recipe": (["align", "{f}/src.vec", "{f}/tgt.vec", "--dictionary", "identical",
+                                        "--max-minutes", "1"], 2, "has no time budget"),
+    "refine with self-learning": (["align", "{f}/src.vec", "{f}/tgt.vec", "--dictionary", "identical",
+                                   "--recipe", "self-learning", "--refine", "2"], 2, "iterates by itself"),
+    "no dictionary, supervised recipe": (["align", "{f}/src.vec", "{f}/tgt.vec", "--dictionary", "none",
+                                          "--recipe", "supervised"], 2, "needs a dictionary"),
+    "unsupervised with a dictionary": (["align", "{f}/src.vec", "{f}/tgt.vec", "--dictionary", "identical",
+                                        "--recipe", "unsupervised"], 2, "uses no dictionary"),
+    "bad k": (["bli", "{f}/src.vec", "{f}/tgt.vec", "--dictionary", "{f}/test.txt", "--k", "0,5"], 2, "--k"),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD))
+def test_bad_input_one_line_and_exit_code(name, files, bad_files, aligned, tmp_path, capsys):
+    argv, code, message = BAD[name]
+    argv = [a.format(f=files, b=bad_files) for a in argv]
+    if argv[0] == "align":
+        argv += ["--out", str(tmp_path / "out")]
+    assert main(argv) == code
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and message in err, err
+    assert not (tmp_path / "out" / "mapping.npy").exists()
+
+
+# -- real vectors ----------------------------------------------------------------------------
+
+@pytest.mark.data
+def test_align_and_bli_on_the_shared_en_es_vectors(tmp_path):
+    en = shared_file("vectors", "en.100d.top50k.vec.xz")
+    es = shared_file("vectors", "es.100d.top50k.vec.xz")
+    train = shared_file("data", "muse", "en-es.0-5000.txt")
+    test = shared_file("data", "muse", "en-es.5000-6500.derived.txt")
+    common = ["--limit", "20000", "--lowercase"]
+    code, printed = _run_captured(["align", str(en), str(es), "--dictionary", str(train), "--recipe",
+                                   "supervised", "--test-dictionary", str(test), "--out", str(tmp_path), *common])
+    assert code == 0 and 0.15 < _csls_p1(printed) < 0.5
+    code, again = _run_captured(["bli", str(en), str(es), "--dictionary", str(test), "--mapping",
+                                 str(tmp_path), *common])
+    assert code == 0 and _csls_p1(again) == _csls_p1(printed)

@@ -1,0 +1,184 @@
+"""``xproj align SRC TGT --dictionary D --recipe R --out DIR``: align two vector files.
+
+Writes into DIR the mapping (``mapping.npy`` + ``mapping.json``, and ``mapping.tgt.npy`` for a
+two-sided recipe; :meth:`~xproj.align.VectorMapping.save`), with ``--write-vectors`` both
+mapped spaces as ``.vec`` text files (``src.mapped.vec``, ``tgt.mapped.vec``) that MUSE and
+VecMap read, and with ``--test-dictionary`` a BLI table (printed, and ``bli.json``).
+``xproj bli SRC TGT --dictionary TEST --mapping DIR`` evaluates the saved mapping again.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from .bli_cmd import (MAPPING_NAME, add_vector_arguments, check_positive, evaluate, mapped_spaces,
+                      read_test_dictionary)
+from .errors import ConfigError
+
+#: ``--dictionary`` values that are not files ("none": the unsupervised recipe)
+NAMED_DICTIONARIES = ("identical", "numerals", "none")
+#: the self-learning recipes measure P@1 on the test dictionary every this many iterations
+EVAL_EVERY = 10
+#: files written besides the mapping
+VECTOR_FILES = {"source": "src.mapped.vec", "target": "tgt.mapped.vec"}
+BLI_FILE = "bli.json"
+
+
+def configure_parser(p):
+    from .align import RECIPES
+    from .config import OPTIONS
+
+    add_vector_arguments(p)
+    p.add_argument("--dictionary", required=True, metavar="TRAIN",
+                   help="seed dictionary: a file of 'source target' pairs, 'identical', 'numerals', "
+                        "or 'none' (with --recipe unsupervised)")
+    p.add_argument("--recipe", choices=tuple(RECIPES), default=OPTIONS["alignment.recipe"][0],
+                   help=f"how the mapping is learnt (default: {OPTIONS['alignment.recipe'][0]})")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder for the mapping (created)")
+    p.add_argument("--test-dictionary", default=None, metavar="TEST",
+                   help="print (and save) a BLI table on this dictionary")
+    p.add_argument("--refine", type=int, default=0,
+                   help="MUSE refinement rounds (procrustes, supervised; default 0)")
+    p.add_argument("--max-minutes", type=float, default=None,
+                   help="time budget of the self-learning recipes (default: until converged)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the self-learning recipes' random steps")
+    p.add_argument("--write-vectors", action="store_true",
+                   help=f"also write both mapped spaces ({', '.join(VECTOR_FILES.values())})")
+    p.add_argument("--precision", type=int, default=5,
+                   help="decimals of the written vectors (default 5, as MUSE)")
+
+
+def run_from_args(args) -> int:
+    from .align import fit_mapping
+    from .bli_cmd import load_pair
+    from .evaluation import format_bli
+
+    recipe_options = check_options(args)
+    src, tgt = load_pair(args.src, args.tgt, limit=args.limit, lowercase=args.lowercase)
+    seed = seed_dictionary(args.dictionary, src, tgt, lowercase=args.lowercase)
+    test = (read_test_dictionary(args.test_dictionary, src, tgt, lowercase=args.lowercase,
+                                 option="--test-dictionary") if args.test_dictionary else None)
+    if test is not None and (args.refine or is_self_learning(args.recipe)):
+        recipe_options["eval_pairs"] = test  # P@1 of every round / EVAL_EVERY-th iteration
+    start = time.perf_counter()
+    with iteration_bar(args) as callback:
+        mapping = fit_mapping(src, tgt, seed, recipe=args.recipe, callback=callback,
+                              seed_name=args.dictionary, **recipe_options)
+    seconds = time.perf_counter() - start
+    mapping.metadata["loaded_with"] = {"limit": args.limit, "lowercase": args.lowercase}
+    out = Path(args.out)
+    written = save_outputs(mapping, src, tgt, out, args)
+    print(f"{args.recipe}: {args.src} -> {args.tgt} ({len(src):,} x {len(tgt):,} words, "
+          f"dimension {src.dim}) aligned in {seconds:.1f} s")
+    if test is not None:
+        res = evaluate(src, tgt, test, mapping)
+        print(format_bli(res, f"BLI on {args.test_dictionary}:"))
+        written.append(write_json(out / BLI_FILE, {"test_dictionary": args.test_dictionary, **res}))
+    print(f"wrote {', '.join(str(p) for p in written)}")
+    return 0
+
+
+def is_self_learning(recipe: str) -> bool:
+    from .align.learned import SELF_LEARNING_RECIPES
+
+    return recipe in SELF_LEARNING_RECIPES
+
+
+def check_options(args) -> dict:
+    """Usage errors (:class:`ConfigError`) before any file is read; the recipe's keywords."""
+    check_positive("--refine", args.refine, zero_ok=True)
+    check_positive("--max-minutes", args.max_minutes)
+    check_positive("--limit", args.limit)
+    if not 1 <= args.precision <= 9:
+        raise ConfigError(f"--precision: must be 1 to 9 decimals (got {args.precision})")
+    no_dictionary = args.dictionary == "none"
+    if no_dictionary and args.recipe != "unsupervised":
+        raise ConfigError(f"--dictionary none: the {args.recipe} recipe needs a dictionary; only "
+                          "--recipe unsupervised aligns without one")
+    if args.recipe == "unsupervised" and not no_dictionary:
+        raise ConfigError("--recipe unsupervised: uses no dictionary; pass --dictionary none "
+                          "(or --recipe self-learning to start from this one)")
+    if is_self_learning(args.recipe):
+        if args.refine:
+            raise ConfigError(f"--refine: the {args.recipe} recipe iterates by itself; "
+                              "bound it with --max-minutes instead")
+        return {"random_seed": args.seed, "max_minutes": args.max_minutes, "eval_every": EVAL_EVERY}
+    if args.max_minutes is not None:
+        raise ConfigError(f"--max-minutes: the {args.recipe} recipe has no time budget (only "
+                          "self-learning and unsupervised do)")
+    return {"refine": args.refine}
+
+
+def seed_dictionary(value: str, src, tgt, *, lowercase=False):
+    """The ``--dictionary`` value for :func:`~xproj.align.fit_mapping`: ``None`` for "none",
+    "identical"/"numerals" as they are, a file's pairs; checked (not reversed, some pairs
+    covered, enough for a mapping), weak seeds warned about on stderr."""
+    from .run.spaces import check_seed_pairs
+
+    if value == "none":
+        return None
+    if value in NAMED_DICTIONARIES:
+        pairs = value
+    else:
+        pairs = read_test_dictionary(value, src, tgt, lowercase=lowercase)
+    for warning in check_seed_pairs(pairs, src, tgt, f"--dictionary {value}", "source", "target"):
+        print(f"warning: {warning}", file=sys.stderr)
+    return pairs
+
+
+class iteration_bar:
+    """A progress bar (on a terminal only) fed by the recipe's ``callback(round, record)``:
+    the refinement rounds, or the self-learning iterations against the ``--max-minutes``
+    budget (in seconds) when there is one."""
+
+    def __init__(self, args):
+        self.budget = round(args.max_minutes * 60) if args.max_minutes else None
+        if self.budget:
+            self.kw = {"total": self.budget, "unit": "s", "desc": f"{args.recipe} (budget)"}
+        elif is_self_learning(args.recipe):
+            self.kw = {"unit": "it", "desc": args.recipe}
+        else:
+            self.kw = {"total": args.refine, "unit": "round", "desc": "refinement"}
+
+    def __enter__(self):
+        from .run import progress
+
+        self.bar = progress(**self.kw)
+        return self.update
+
+    def update(self, round_, record):
+        if round_ == 0:  # the seed mapping, before refinement
+            return
+        step = min(record.get("seconds", 0), self.budget) - self.bar.n if self.budget else 1
+        self.bar.update(step)
+        shown = {k: record[k] for k in ("pairs", "objective", "keep_prob", "p@1_csls") if k in record}
+        self.bar.set_postfix({k: round(v, 4) if isinstance(v, float) else v for k, v in shown.items()})
+
+    def __exit__(self, *exc):
+        self.bar.close()
+
+
+def save_outputs(mapping, src, tgt, out: Path, args) -> list[Path]:
+    """The mapping and (``--write-vectors``) both mapped spaces, atomically; their paths."""
+    from .vectors import write_vec
+
+    out.mkdir(parents=True, exist_ok=True)
+    base = mapping.save(out / MAPPING_NAME)
+    written = [base.with_name(base.name + ".npy"), base.with_name(base.name + ".json")]
+    if mapping.two_sided:
+        written.append(base.with_name(base.name + ".tgt.npy"))
+    if args.write_vectors:
+        for side, space in zip(VECTOR_FILES, mapped_spaces(src, tgt, mapping)):
+            written.append(write_vec(space, out / VECTOR_FILES[side], precision=args.precision))
+    return written
+
+
+def write_json(path: Path, obj) -> Path:
+    from ._io import atomic_write
+
+    with atomic_write(path, "w") as f:
+        json.dump(obj, f, indent=2)
+    return path

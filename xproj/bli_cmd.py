@@ -1,0 +1,139 @@
+"""``xproj bli SRC TGT --dictionary TEST``: bilingual lexicon induction of two vector files.
+
+The two spaces are already aligned, or go through a mapping saved by ``xproj align``
+(``--mapping DIR``: the source side through ``W_``, the target side through ``W_tgt_``). The
+output is that of MUSE's / VecMap's ``eval_translation.py``: coverage, then P@k over the
+covered queries (source word and a gold translation both have vectors) and over all queries.
+
+The loading and checking helpers here are shared with ``xproj align`` (:mod:`xproj.align_cmd`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import ConfigError, InputFormatError, XprojError
+
+#: the file name (without suffixes) of the mapping ``xproj align`` writes into its folder
+MAPPING_NAME = "mapping"
+#: the P@k reported by default
+DEFAULT_KS = (1, 5, 10)
+
+
+def add_vector_arguments(p) -> None:
+    """SRC, TGT and the loading options, common to ``align`` and ``bli``."""
+    p.add_argument("src", metavar="SRC", help="source vectors (.vec text, .gz/.xz, or fastText .bin)")
+    p.add_argument("tgt", metavar="TGT", help="target vectors")
+    p.add_argument("--limit", type=int, default=None,
+                   help="read the N first (most frequent) words of each file (default: all)")
+    p.add_argument("--lowercase", action="store_true",
+                   help="lowercase words of the vectors and dictionaries (first occurrence kept)")
+
+
+def configure_parser(p):
+    from .retrieval import RETRIEVALS
+
+    add_vector_arguments(p)
+    p.add_argument("--dictionary", required=True, metavar="TEST",
+                   help="test dictionary, one 'source target' pair a line (source word first)")
+    p.add_argument("--retrieval", choices=RETRIEVALS, default="csls", help="default: csls")
+    p.add_argument("--mapping", default=None, metavar="DIR",
+                   help="a folder written by 'xproj align' (or a mapping's .npy/.json path)")
+    p.add_argument("--k", default=",".join(map(str, DEFAULT_KS)), metavar="K,K,...",
+                   help="precision at these k (default: 1,5,10)")
+    p.add_argument("--csls-k", type=int, default=10, help="CSLS neighbourhood (default: 10)")
+
+
+def run_from_args(args) -> int:
+    from .evaluation import format_bli
+
+    check_positive("--limit", args.limit)
+    check_positive("--csls-k", args.csls_k)
+    ks = parse_ks(args.k)
+    src, tgt = load_pair(args.src, args.tgt, limit=args.limit, lowercase=args.lowercase)
+    mapping = load_mapping(args.mapping) if args.mapping else None
+    test = read_test_dictionary(args.dictionary, src, tgt, lowercase=args.lowercase)
+    res = evaluate(src, tgt, test, mapping, methods=(args.retrieval,), ks=ks, csls_k=args.csls_k)
+    how = f"through {args.mapping}" if mapping else "as aligned"
+    print(format_bli(res, f"BLI {args.src} -> {args.tgt} ({how}), {args.retrieval} retrieval:"))
+    return 0
+
+
+# -- shared with xproj align ----------------------------------------------------------------
+
+def check_positive(option: str, value, *, zero_ok=False) -> None:
+    """:class:`ConfigError` for a number out of range (``None``: not given, fine)."""
+    if value is None:
+        return
+    if value < 0 or (value == 0 and not zero_ok):
+        raise ConfigError(f"{option}: must be {'>= 0' if zero_ok else '> 0'} (got {value})")
+
+
+def parse_ks(text: str) -> tuple[int, ...]:
+    """``"1,5,10"`` -> ``(1, 5, 10)``; :class:`ConfigError` otherwise."""
+    try:
+        ks = tuple(sorted({int(k) for k in text.split(",")}))
+    except ValueError:
+        ks = ()
+    if not ks or ks[0] < 1:
+        raise ConfigError(f"--k: expected whole numbers >= 1 separated by commas, e.g. 1,5,10 (got {text!r})")
+    return ks
+
+
+def load_pair(src_path, tgt_path, *, limit=None, lowercase=False):
+    """Both spaces, non-empty and of one dimension (:class:`~xproj.errors.ShapeError`)."""
+    from .locate import locate
+    from .self_learning import check_spaces
+    from .vectors import load_vectors
+
+    src = load_vectors(locate(src_path, "SRC"), limit=limit, lowercase=lowercase)
+    tgt = load_vectors(locate(tgt_path, "TGT"), limit=limit, lowercase=lowercase)
+    check_spaces(src, tgt)
+    return src, tgt
+
+
+def read_test_dictionary(path, src, tgt, *, lowercase=False, option="--dictionary"):
+    """The pairs of a test dictionary, checked: not reversed (:class:`ConfigError`), at least
+    one pair covered (:class:`~xproj.dictionaries.NoOverlapError`)."""
+    from .dictionaries import read_dictionary, to_indices
+    from .locate import locate
+    from .run.spaces import check_direction
+
+    pairs = read_dictionary(locate(path, option), lowercase=lowercase)
+    check_direction(pairs, src, tgt, f"{option} {path}", "source", "target")
+    to_indices(pairs, src, tgt, name=f"{option} {path}")
+    return pairs
+
+
+def mapping_path(path) -> Path:
+    """A folder written by ``xproj align`` names its ``mapping``; a file names itself."""
+    path = Path(path)
+    return path / MAPPING_NAME if path.is_dir() else path
+
+
+def load_mapping(path):
+    """:meth:`VectorMapping.load`, any unreadable file reported as an
+    :class:`~xproj.errors.InputFormatError` naming it."""
+    from .align import VectorMapping
+
+    base = mapping_path(path)
+    try:
+        return VectorMapping.load(base)
+    except XprojError:
+        raise
+    except (ValueError, OSError, KeyError, TypeError) as exc:
+        raise InputFormatError(base, f"not a mapping saved by xproj align ({exc})") from None
+
+
+def mapped_spaces(src, tgt, mapping):
+    """Both spaces in the shared space of ``mapping`` (``None``: as they are)."""
+    if mapping is None:
+        return src, tgt
+    return mapping.transform(src, "source"), mapping.transform(tgt, "target")
+
+
+def evaluate(src, tgt, pairs, mapping=None, **kwargs) -> dict:
+    """:func:`~xproj.evaluation.bli_scores` of ``src`` -> ``tgt`` (through ``mapping``)."""
+    from .evaluation import bli_scores
+
+    return bli_scores(*mapped_spaces(src, tgt, mapping), pairs, **kwargs)
