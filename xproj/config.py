@@ -77,7 +77,8 @@ OPTIONS: dict[str, tuple] = {
     "alignment.test_dictionary": ({}, dict, "lang -> test dictionary for lexicon induction (optional)"),
     "alignment.recipe": ("procrustes", str, "how the mapping is learnt (xproj.align.RECIPES): procrustes "
                          "(orthogonal, source side only) | supervised (VecMap's multi-step: whitening, "
-                         "re-weighting, de-whitening; both sides mapped)"),
+                         "re-weighting, de-whitening; both sides mapped) | self-learning (from the seed, iterated "
+                         "induction) | unsupervised (no dictionary)"),
     "alignment.normalization": ("unit,center,unit", str, "steps applied to both spaces before mapping"),
     "alignment.refine": (0, int, "MUSE-style refinement rounds"),
     "alignment.refine_vocab": (10000, int, "most frequent words used to induce refinement dictionaries"),
