@@ -82,7 +82,9 @@ def test_test_dictionary_p1_is_logged_per_iteration(world):
     m = self_learning(world.src, world.tgt, "numerals", eval_pairs=world.test_pairs,
                       max_iterations=3, eval_every=2, **FAST)
     hist = m.metadata["history"]
-    assert [("p@1_csls" in h) for h in hist] == [True, False, True]
+    assert [("p@1_csls" in h) for h in hist] == [True, False, True, True]
+    # the last record is the returned mapping's own figure
+    assert hist[-1]["final"] and hist[-1]["p@1_csls"] == p_at_1(m, world)
     assert m.metadata["stopped_by"] == "max_iterations"
 
 

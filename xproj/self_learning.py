@@ -355,6 +355,11 @@ def self_learning(src: WordVectors, tgt: WordVectors, pairs, *,
 
     W, info = run_self_learning(Xn, Zn, *rows, csls_k=csls_k, on_iteration=on_iteration,
                                 **loop_params)
+    if eval_pairs is not None:
+        # The returned mapping is solved once more, on the last (full) dictionary: record it too.
+        final = {"iteration": info["iterations"] + 1, "final": True, "pairs": info["dictionary_size"]}
+        _bli_recorder(src, tgt, Xn, Zn, eval_pairs, csls_k, 1)(final, W)
+        info["history"].append(final)
     loop_params["solve"] = getattr(solve, "__name__", str(solve))
     meta = {
         **seed_meta,
