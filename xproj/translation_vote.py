@@ -37,7 +37,7 @@ class Translations:
     origin: str = "seed dictionary"
 
     @classmethod
-    def from_pairs(cls, pairs, origin="seed dictionary") -> "Translations":
+    def from_pairs(cls, pairs, origin="seed dictionary") -> Translations:
         table = first_translations(pairs)
         if not table:
             raise ValueError(f"{origin}: no translation pairs")
