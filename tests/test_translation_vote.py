@@ -97,6 +97,8 @@ def test_saved_model_keeps_translations_and_old_files_load_with_the_vote_off(tin
     assert again.translation_vote("tgt") == clf.translation_vote("tgt") == {
         "weight": 0.5, "words": len(clf.translations_["tgt"].table), "origin": "seed dictionary"}
     assert "translation vote 0.5" in again.adaptation("tgt")
+    meta = json.loads((tmp_path / "m.joblib.json").read_text())
+    assert meta["translation_vote"] == {"tgt": clf.translation_vote("tgt")}
     np.testing.assert_array_equal(again.predict_proba(T, lang="tgt"), clf.predict_proba(T, lang="tgt"))
     # a model saved before the vote: neither the parameter nor the attribute
     old = fitted(tiny, 0.0)
