@@ -111,9 +111,16 @@ def test_saved_model_keeps_translations_and_old_files_load_with_the_vote_off(tin
 
 
 def test_prior_is_estimated_on_the_mixed_probabilities(tiny):
+    from xproj.shift import adjust_posteriors, estimate_priors_em
+
     _, _, _, _, U, (T, _) = tiny
-    clf = fitted(tiny, 0.5).adapt_priors(U, "tgt")
-    assert "tgt" in clf.target_priors_
+    clf = fitted(tiny, 0.5)
+    mixed_U, mixed_T = clf.predict_proba(U, lang="tgt"), clf.predict_proba(T, lang="tgt")
+    estimate, _ = estimate_priors_em(mixed_U, clf.source_priors_)
+    clf.adapt_priors(U, "tgt")
+    np.testing.assert_array_equal(clf.target_priors_["tgt"].priors, estimate)
+    np.testing.assert_array_equal(clf.predict_proba(T, lang="tgt"),
+                                  adjust_posteriors(mixed_T, clf.source_priors_, estimate))
     clf.add_translations("tgt", [("a", "b")])  # new translations: the old prior no longer fits
     assert "tgt" not in clf.target_priors_
 
