@@ -61,6 +61,11 @@ class CrossLingualClassifier(TranslationVote, ClassifierMixin, BaseEstimator):
     A document with no word that has a vector cannot be scored: :meth:`scorable` and
     :meth:`coverage` say which (``predict`` still returns a label for it, row for row).
 
+    The translation vote (``translation_weight`` w > 0, a language given word-by-word
+    translations by :meth:`add_translations`): the language's probabilities are ``(1 - w) *
+    p(document) + w * p(its translation, scored as the training language)``, each side from the
+    (calibrated) estimator, then re-weighted to the language's prior (:meth:`adapt_priors`).
+
     Parameters
     ----------
     space : AlignedSpace
