@@ -13,6 +13,11 @@ every variant reuses that alignment):
 - ``word-by-word``: the reference, the aligned model on the word-by-word translation (first
   English translation in the seed dictionary, as the run's baseline).
 
+``--vote`` measures the translation vote as the model does it
+(:meth:`xproj.model.CrossLingualClassifier.add_translations`, ``model.translation_weight`` =
+w in ``VOTE_WEIGHTS``; w = 0 is the aligned model alone), with and without anchoring
+(``target a=0`` and ``a=0.5``): ``vote w=W a=A``.
+
 ``--weighted`` measures the dictionary pairs weighted in the mapping instead, without
 refinement (``alignment.refine=0``: weighting the seed pairs is only cheap to compare there):
 ``procrustes`` (plain, the seed pairs alone) against ``frequency-weighted`` (weighted
@@ -28,6 +33,7 @@ Run (about 12 minutes on 2 shared cores, most of it alignment; ``--mappings`` sk
     python bench/dictionary_and_mapping.py                       # opener-en-multi
     python bench/dictionary_and_mapping.py --mappings runs/opener-en-multi   # its saved mappings
     python bench/dictionary_and_mapping.py --set data.target_langs='["de"]'
+    python bench/dictionary_and_mapping.py --vote --mappings runs/opener-en-multi   # about 6 minutes
 """
 
 import argparse
@@ -43,9 +49,13 @@ from xproj.anchor import anchor_to_dictionary  # noqa: E402
 from xproj.config import load_config  # noqa: E402
 from xproj.evaluation import classification_scores  # noqa: E402
 from xproj.run import align_targets, build_corpus, load_run_vectors, select_and_fit, target_sets, tokenize  # noqa: E402
+from xproj.translation_vote import first_translations  # noqa: E402
+from xproj.translation_vote import translate as translate_tokens  # noqa: E402
 
 STRENGTHS = (0.0, 0.5, 0.75, 1.0)
 SOURCE_STRENGTHS = (0.5, 1.0)
+VOTE_WEIGHTS = (0.0, 0.25, 0.5, 0.75)
+VOTE_STRENGTHS = (0.0, 0.5)
 
 
 def spaces_to_try(space, pairs, src, tgt) -> dict:
@@ -96,16 +106,31 @@ def saved_spaces(cfg, vectors, folder, echo) -> dict:
 
 def translate(docs, pairs):
     """Each target word replaced by its first English translation (the run's word-by-word)."""
-    t2s = {}
-    for s_word, t_word in pairs:
-        t2s.setdefault(t_word, s_word)
-    return [[t2s.get(w, w) for w in doc] for doc in docs]
+    return translate_tokens(docs, first_translations(pairs))
+
+
+def score_votes(cfg, corpus, ts, lang, sets, args) -> dict:
+    """``--vote``: ``{(set id, "vote w=W a=A"): scores}``, the model's own translation vote."""
+    src, pairs, out = cfg["data"]["source_lang"], ts.dictionary, {}
+    for a in VOTE_STRENGTHS:
+        space = anchor_to_dictionary(ts.space, pairs, src, lang, a)[0] if a else ts.space
+        model = select_and_fit(cfg, space, corpus, src, translations={lang: pairs}).model
+        for t in sets:
+            view = corpus.for_target(t.id)
+            adapted = copy.deepcopy(model).adapt(view.get(lang, "train")[0], lang)
+            Xd, yd = view.get(lang, "dev")
+            for w in VOTE_WEIGHTS:
+                adapted.set_params(translation_weight=w)
+                out[(t.id, f"vote w={w} a={a}")] = _score(yd, adapted.predict(Xd, lang=lang), corpus, args)
+    return out
 
 
 def score_language(cfg, corpus, vectors, ts, lang, sets, args) -> dict:
     """``{(set id, variant): scores}`` for every target set of ``lang``."""
     src = cfg["data"]["source_lang"]
     pairs = ts.dictionary
+    if args.vote:
+        return score_votes(cfg, corpus, ts, lang, sets, args)
     out = {}
     variants = (weighted_spaces(cfg, vectors, ts, src, lang) if args.weighted
                 else spaces_to_try(ts.space, pairs, src, lang))
@@ -135,8 +160,9 @@ def main():
     ap.add_argument("--bootstrap", type=int, default=1000)
     ap.add_argument("--mappings", help="a run folder of the same preset: its saved mappings, no alignment")
     ap.add_argument("--weighted", action="store_true", help="weighted Procrustes variants (alignment.refine=0)")
+    ap.add_argument("--vote", action="store_true", help="the model's translation vote: weights x anchoring")
     args = ap.parse_args()
-    fixed = ["evaluation.few_shot=[]", "alignment.dictionary_anchor=0"] + (["alignment.refine=0"] if args.weighted else [])
+    fixed = ["evaluation.few_shot=[]", "alignment.dictionary_anchor=0", "model.translation_weight=0"] + (["alignment.refine=0"] if args.weighted else [])
     cfg = load_config(args.preset, args.overrides + fixed)
     quiet = lambda *a, **k: None  # noqa: E731
     corpus = tokenize(build_corpus(cfg), cfg)

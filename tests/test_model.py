@@ -132,13 +132,16 @@ def test_adaptation_is_explicit_saved_and_reported(setup, shifted, tmp_path):
 
 
 @pytest.mark.parametrize("params", [{}, {"pooling": "tfidf", "remove_pc": 2},
-                                    {"pooling": "sif", "center": "source", "scale": "source"}])
+                                    {"pooling": "sif", "center": "source", "scale": "source"},
+                                    {"translation_weight": 0.5}, {"pooling": "tfidf", "translation_weight": 0.25}])
 def test_a_row_scores_the_same_in_any_batch(setup, shifted, params):
     """Label and probability of a document are a function of the document and the model:
-    identical to the last bit whatever the order, chunk size and neighbouring rows."""
-    _, _, aligned, _, (X, y), (Xt, _) = setup
+    identical to the last bit whatever the order, chunk size and neighbouring rows (with the
+    word-by-word translation's vote too)."""
+    world, _, aligned, _, (X, y), (Xt, _) = setup
     U, (T, _) = shifted
     clf = CrossLingualClassifier(aligned, source_lang="src", **params).fit(X, y).adapt(U, "tgt")
+    clf.add_translations("tgt", world.train_pairs)
     assert_rows_independent(clf, list(T) + list(Xt))
 
 
@@ -164,11 +167,13 @@ def test_old_models_are_refused_with_a_clear_message(setup, tmp_path):
 
 
 @pytest.mark.parametrize("calibration", ["sigmoid", "isotonic"])
-def test_calibrated_and_prior_adjusted_rows_score_the_same_in_any_batch(setup, shifted, calibration):
+@pytest.mark.parametrize("weight", [0.0, 0.5])
+def test_calibrated_and_prior_adjusted_rows_score_the_same_in_any_batch(setup, shifted, calibration, weight):
     """Calibration maps each row's scores on their own and the target prior is stored in the
     model: rows stay identical to the last bit whatever the batch."""
-    _, _, aligned, _, (X, y), (Xt, _) = setup
+    world, _, aligned, _, (X, y), (Xt, _) = setup
     U, (T, _) = shifted
-    clf = CrossLingualClassifier(aligned, source_lang="src").fit(X[:1000], y[:1000]).adapt(U, "tgt")
+    clf = CrossLingualClassifier(aligned, source_lang="src", translation_weight=weight).fit(X[:1000], y[:1000])
+    clf.adapt(U, "tgt").add_translations("tgt", world.train_pairs)
     clf.calibrate(X[1000:], y[1000:], method=calibration).adapt_priors(U[:300], "tgt")
     assert_rows_independent(clf, list(T) + list(Xt))

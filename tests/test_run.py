@@ -37,7 +37,8 @@ def test_stages_pass_values(staged):
     assert spaces["es"].bli["csls"]["p@1"] > 0.9 and spaces["es"].mapping is not None
     result = evaluate_target(cfg, corpus, vectors, spaces["es"], "es")
     assert result.rows["xproj (aligned)"]["accuracy"] > 0.85
-    assert result.adaptation == "es: own statistics from 600 training documents, labels dropped"
+    assert result.adaptation == ("es: own statistics from 600 training documents, labels dropped; "
+                                 "translation vote 0.5 (743 words of the seed dictionary)")
     np.testing.assert_array_equal(result.predicted, result.fitted.model.predict(corpus.get("es", "test")[0], lang="es"))
 
 
@@ -66,7 +67,7 @@ def test_target_with_only_a_test_file_is_adapted_transductively_and_reported(tmp
 
 
 def test_no_adaptation_says_so_in_the_report(tmp_path):
-    cfg = load_config("synthetic", SMALL + ["features.adapt=none", "output.plots=false"])
+    cfg = load_config("synthetic", SMALL + ["features.adapt=none", "output.plots=false", "model.translation_weight=0"])
     metrics = run_experiment(cfg, out_dir=tmp_path / "run", echo=lambda *a: None)
     assert metrics["adaptation"]["es"] == "es: no statistics of its own; uses those of en (600 documents)"
     report = (tmp_path / "run" / "report.md").read_text()

@@ -113,6 +113,11 @@ OPTIONS: dict[str, tuple] = {
     "model.selection_tolerance": (0.02, float, "dev macro-F1 below the best that still counts as a tie "
                                   "(model.selection = regularised)"),
     "model.calibration": ("none", str, "calibrate probabilities on the source dev split: sigmoid | isotonic | none"),
+    # 0.5: the best dev mean of the shared sets (bench/dictionary_and_mapping.py --vote, never a test part)
+    "model.translation_weight": (0.5, float, "weight of the word-by-word translation's vote: a target document's "
+                                 "probabilities are (1-w) * the aligned model's + w * those of its translation "
+                                 "through the seed dictionary (first translation of each word), scored as source "
+                                 "text; 0 = off"),
     # evaluation
     "evaluation.baselines": (["majority", "unaligned", "word-by-word", "translate-test", "in-language"], list,
                              "baselines computed in the same run (those without resources are skipped)"),
@@ -168,6 +173,7 @@ RANGES: dict[str, Range] = {
     "features.remove_pc": Range(0),
     "model.C": Range(0, open_lo=True),
     "model.selection_tolerance": Range(0.0, 1.0),
+    "model.translation_weight": Range(0.0, 1.0),
     "evaluation.bootstrap": Range(0),
     "evaluation.few_shot": Range(1),
 }

@@ -5,78 +5,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 import sklearn
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.linear_model import LogisticRegression
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.pipeline import Pipeline
-from sklearn.svm import LinearSVC
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
+from .estimators import (CALIBRATIONS, ESTIMATORS, RowwiseLinearSVC, RowwiseLogisticRegression,  # noqa: F401
+                         make_estimator, rowwise)
 from .features import POOLINGS, DocumentEmbedder, Tokenizer, _as_space
 from .persistence import load_model, package_versions, save_model  # noqa: F401  (their old home)
 from .shift import (PRIOR_METHODS, TargetPrior, adjust_posteriors, effective_priors, estimate_priors_bbse,
                     estimate_priors_em)
 from .standardize import CENTERING, SCALING, LanguageStandardizer, PrincipalComponentRemover
-
-class _RowwiseDecision:
-    """``decision_function`` computed one row at a time.
-
-    A matrix product through BLAS rounds a row differently depending on how many rows are
-    multiplied together (kernels and blocking change with the matrix shape: about 1e-7 in
-    float32), so a review's probability would depend on the size of its batch. One small
-    product per row (a stacked ``matmul``) gives every row the same arithmetic, whatever
-    its neighbours, at the speed of one matrix product.
-    """
-
-    def decision_function(self, X):
-        check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
-        scores = np.matmul(X[:, None, :], self.coef_.T.astype(X.dtype))[:, 0, :] + self.intercept_
-        return scores.ravel() if scores.shape[1] == 1 else scores
-
-
-class RowwiseLogisticRegression(_RowwiseDecision, LogisticRegression):
-    """:class:`~sklearn.linear_model.LogisticRegression` whose scores of a row do not depend on
-    the other rows of the call, to the last bit."""
-
-
-class RowwiseLinearSVC(_RowwiseDecision, LinearSVC):
-    """:class:`~sklearn.svm.LinearSVC` whose scores of a row do not depend on the other rows of
-    the call, to the last bit."""
-
-
-#: Probability calibration on labelled dev documents (the run's ``model.calibration``):
-#: ``sigmoid`` (Platt) or ``isotonic`` as in :class:`~sklearn.calibration.CalibratedClassifierCV`;
-#: both map each row's scores on their own, so calibrated rows stay batch independent.
-CALIBRATIONS = ("none", "sigmoid", "isotonic")
-
-
-#: Estimators by name (the config's ``model.estimator``): name -> factory(C, class_weight, seed).
-ESTIMATORS = {
-    "logreg": lambda C, class_weight, seed: RowwiseLogisticRegression(
-        C=C, class_weight=class_weight, max_iter=2000, random_state=seed),
-    "linear_svm": lambda C, class_weight, seed: RowwiseLinearSVC(
-        C=C, class_weight=class_weight, random_state=seed),
-}
-_ROWWISE = {LogisticRegression: RowwiseLogisticRegression, LinearSVC: RowwiseLinearSVC}
-
-
-def rowwise(estimator):
-    """The row-wise twin of a plain ``LogisticRegression`` or ``LinearSVC`` (same parameters);
-    any other estimator as it is (its scores may then differ in the last bits with the batch)."""
-    twin = _ROWWISE.get(type(estimator))
-    return twin(**estimator.get_params()) if twin else clone(estimator)
-
-
-def make_estimator(name="logreg", *, C=1.0, class_weight="balanced", seed=0):
-    """A scikit-learn classifier by name, one of :data:`ESTIMATORS`."""
-    if name not in ESTIMATORS:
-        raise ValueError(f"unknown estimator {name!r}; choose one of {', '.join(ESTIMATORS)}")
-    return ESTIMATORS[name](C, class_weight, seed)
+from .translation_vote import TranslationVote, mix, translate
 
 
 @dataclass(frozen=True)
@@ -96,7 +41,7 @@ def _routed(method):
     return call
 
 
-class CrossLingualClassifier(ClassifierMixin, BaseEstimator):
+class CrossLingualClassifier(TranslationVote, ClassifierMixin, BaseEstimator):
     """Sentiment (or any) classifier over aligned document vectors.
 
     The fitted model is a scikit-learn :class:`~sklearn.pipeline.Pipeline` of named steps,
@@ -115,6 +60,11 @@ class CrossLingualClassifier(ClassifierMixin, BaseEstimator):
 
     A document with no word that has a vector cannot be scored: :meth:`scorable` and
     :meth:`coverage` say which (``predict`` still returns a label for it, row for row).
+
+    The translation vote (``translation_weight`` w > 0, a language given word-by-word
+    translations by :meth:`add_translations`): the language's probabilities are ``(1 - w) *
+    p(document) + w * p(its translation, scored as the training language)``, each side from the
+    (calibrated) estimator, then re-weighted to the language's prior (:meth:`adapt_priors`).
 
     Parameters
     ----------
@@ -140,6 +90,10 @@ class CrossLingualClassifier(ClassifierMixin, BaseEstimator):
     preprocess : dict or None
         Options for :func:`xproj.lang.get_preprocessor` used when documents are strings;
         documents given as token lists are used as they are.
+    translation_weight : float in [0, 1]
+        Weight ``w`` of the word-by-word translation's vote for a language with translations
+        (:meth:`add_translations`): its probabilities are ``(1 - w) * p(document as the
+        language) + w * p(its translation as the training language)``. 0: off.
 
     Attributes
     ----------
@@ -147,6 +101,8 @@ class CrossLingualClassifier(ClassifierMixin, BaseEstimator):
         The fitted steps (print it to see them).
     classes_ : ndarray
     fitted_lang_ : str
+    translations_ : dict
+        ``{lang: Translations}`` attached by :meth:`add_translations` (saved with the model).
 
     Examples
     --------
@@ -175,10 +131,11 @@ class CrossLingualClassifier(ClassifierMixin, BaseEstimator):
         "remove_pc": [Interval(Integral, 0, None, closed="left")],
         "estimator": "no_validation",
         "preprocess": [dict, None],
+        "translation_weight": [Interval(Real, 0, 1, closed="both")],
     }
 
     def __init__(self, space=None, *, source_lang="en", pooling="mean", center="language",
-                 scale="language", remove_pc=0, estimator=None, preprocess=None):
+                 scale="language", remove_pc=0, estimator=None, preprocess=None, translation_weight=0.0):
         self.space = space
         self.source_lang = source_lang
         self.pooling = pooling
@@ -187,6 +144,7 @@ class CrossLingualClassifier(ClassifierMixin, BaseEstimator):
         self.remove_pc = remove_pc
         self.estimator = estimator
         self.preprocess = preprocess
+        self.translation_weight = translation_weight
 
     def _make_pipeline(self, lang):
         estimator = self.estimator if self.estimator is not None else make_estimator()
@@ -255,6 +213,7 @@ class CrossLingualClassifier(ClassifierMixin, BaseEstimator):
         self.source_priors_ = effective_priors(y_all, self.classes_, getattr(self.estimator_, "class_weight", None))
         self.calibrator_ = None
         self.target_priors_ = {}
+        self.translations_ = {}
         return self
 
     def adapt(self, X_unlabelled, lang, *, origin="unlabelled documents"):
@@ -339,9 +298,9 @@ class CrossLingualClassifier(ClassifierMixin, BaseEstimator):
     def adaptation(self, lang) -> str:
         """One line: which statistics documents of ``lang`` are standardised with."""
         check_is_fitted(self, "pipeline_")
-        prior = self._target_priors().get(lang)
-        described = self.standardizer_.describe(lang)
-        return described if prior is None else f"{described}; {prior.describe(self.classes_)}"
+        prior, vote = self._target_priors().get(lang), self._translations().get(lang)
+        parts = [self.standardizer_.describe(lang)] + ([vote.describe(self.translation_weight)] if vote else [])
+        return "; ".join(parts + ([prior.describe(self.classes_)] if prior else []))
 
     def coverage(self, X, lang=None) -> dict:
         """Per document: ``tokens``, ``known`` (tokens with a vector) and ``coverage``
@@ -367,37 +326,67 @@ class CrossLingualClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "pipeline_")
         return _routed("transform")(self.pipeline_[:-1], X, lang=lang or self.fitted_lang_)
 
+    def _has_proba(self) -> bool:
+        return getattr(self, "calibrator_", None) is not None or hasattr(self.estimator_, "predict_proba")
+
     def _adjusted(self, lang) -> bool:
-        """Whether ``lang``'s probabilities are calibrated or prior-adjusted (predict is then
-        their argmax)."""
-        return getattr(self, "calibrator_", None) is not None or lang in self._target_priors()
+        """Whether ``lang``'s probabilities are calibrated, prior-adjusted or mixed with the
+        translation's (predict is then their argmax)."""
+        return (getattr(self, "calibrator_", None) is not None or lang in self._target_priors()
+                or (self._vote(lang) is not None and self._has_proba()))
 
     def predict(self, X, lang=None):
         check_is_fitted(self, "pipeline_")
         lang = lang or self.fitted_lang_
         if self._adjusted(lang):
             return self.classes_[self.predict_proba(X, lang).argmax(axis=1)]
+        if self._vote(lang) is not None:  # mixed scores of an estimator without probabilities
+            scores = self.decision_function(X, lang)
+            return self.classes_[(scores > 0).astype(int) if scores.ndim == 1 else scores.argmax(axis=1)]
         return _routed("predict")(self.pipeline_, X, lang=lang)
 
+    def _voted(self, method, X, lang):
+        """``method`` (``"proba"`` or ``"decision"``) on ``X`` of ``lang``, tokenised once,
+        mixed with the same on its translation when ``lang``'s translations vote."""
+        tokens = self.pipeline_[0].transform(X, lang=lang)
+        own = self._on_tokens(method, tokens, lang)
+        vote = self._vote(lang)
+        if vote is None:
+            return own
+        translated = self._on_tokens(method, translate(tokens, vote.table), self.fitted_lang_)
+        return mix(own, translated, self.translation_weight)
+
+    def _on_tokens(self, method, tokens, lang):
+        calibrator = getattr(self, "calibrator_", None)
+        if method == "proba" and calibrator is not None:
+            return calibrator.predict_proba(_routed("transform")(self.pipeline_[1:-1], tokens, lang=lang))
+        name = "predict_proba" if method == "proba" else "decision_function"
+        return _routed(name)(self.pipeline_[1:], tokens, lang=lang)
+
     def predict_proba(self, X, lang=None):
-        """Class probabilities, calibrated (:meth:`calibrate`) and re-weighted to ``lang``'s
-        estimated class prior (:meth:`adapt_priors`) when the model has them."""
+        """Class probabilities, calibrated (:meth:`calibrate`), mixed with the word-by-word
+        translation's (:meth:`add_translations`) and re-weighted to ``lang``'s estimated class
+        prior (:meth:`adapt_priors`) when the model has them."""
         check_is_fitted(self, "pipeline_")
         lang = lang or self.fitted_lang_
-        calibrator = getattr(self, "calibrator_", None)
-        if calibrator is None and not hasattr(self.estimator_, "predict_proba"):
+        if not self._has_proba():
             raise AttributeError(f"{type(self.estimator_).__name__} has no predict_proba; "
                                  "use decision_function or calibrate the model")
-        if calibrator is None:
-            P = _routed("predict_proba")(self.pipeline_, X, lang=lang)
-        else:
-            P = calibrator.predict_proba(self.transform(X, lang))
+        P = self._voted("proba", X, lang)
         prior = self._target_priors().get(lang)
         return P if prior is None else adjust_posteriors(P, self.source_priors_, prior.priors)
 
     def decision_function(self, X, lang=None):
+        """The estimator's scores. For a language whose translations vote: the log-odds of
+        :meth:`predict_proba` (log-probabilities with more than two classes) when the model has
+        probabilities, else the mix of the two sides' scores; their sign (argmax) is
+        :meth:`predict`."""
         check_is_fitted(self, "pipeline_")
-        return _routed("decision_function")(self.pipeline_, X, lang=lang or self.fitted_lang_)
+        lang = lang or self.fitted_lang_
+        if self._vote(lang) is None or not self._has_proba():
+            return self._voted("decision", X, lang)
+        logP = np.log(np.clip(self.predict_proba(X, lang), np.finfo(float).tiny, None))
+        return logP[:, 1] - logP[:, 0] if logP.shape[1] == 2 else logP
 
     def score(self, X, y, sample_weight=None, lang=None):
         from sklearn.metrics import accuracy_score

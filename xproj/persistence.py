@@ -14,9 +14,9 @@ from .errors import InputFormatError, ResourceNotFoundError
 def save_model(model, path, *, mapping=None, config=None, label_names=None):
     """Save a fitted model with joblib (atomic), with its mapping and config beside it.
 
-    Writes ``path`` (joblib), and ``path`` + ``.json`` (config, label names, versions). The
-    aligned space (every language's mapped vectors) is stored inside the model file, so a
-    saved model predicts without the original vector files.
+    Writes ``path`` (joblib), and ``path`` + ``.json`` (config, label names, translation vote,
+    versions). The aligned space (every language's mapped vectors) is stored inside the model
+    file, so a saved model predicts without the original vector files.
     """
     import joblib
 
@@ -27,10 +27,16 @@ def save_model(model, path, *, mapping=None, config=None, label_names=None):
         joblib.dump({"model": model, "mapping": mapping, "label_names": label_names,
                      "config": config}, f, compress=3)
     meta = {"format": "xproj-model/2", "label_names": label_names, "config": config,
-            "versions": package_versions()}
+            "translation_vote": _translation_votes(model), "versions": package_versions()}
     with atomic_write(path.with_name(path.name + ".json"), "w") as f:
         json.dump(meta, f, indent=2, default=str)
     return path
+
+
+def _translation_votes(model) -> dict:
+    """``{lang: weight, words, origin}`` of the translations the model carries (the vote is
+    part of the pickled model; models saved before it load with the vote off)."""
+    return {lang: model.translation_vote(lang) for lang in getattr(model, "translations_", None) or {}}
 
 
 def load_model(path):

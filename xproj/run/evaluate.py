@@ -13,7 +13,13 @@ import numpy as np
 from ..errors import ResourceNotFoundError
 from ..evaluation import one_class_warning
 from .baselines import BASELINES
-from .train import Adaptation, Fitted, adaptation_documents, select_and_fit
+from .train import (
+    Adaptation,
+    Fitted,
+    adaptation_documents,
+    select_and_fit,
+    translation_pairs,
+)
 
 METHOD = "xproj (aligned)"
 
@@ -49,10 +55,13 @@ class Target:
         return classification_scores(self.y_test if y is None else y, predicted, self.corpus.label_names,
                                      n_boot=ev["bootstrap"], seed=self.cfg["seed"])
 
-    def select_and_fit(self, space, lang, *, extra=None, progress=None):
-        """Model selection on ``lang``'s dev split, adapted to this target like the method."""
-        return select_and_fit(self.cfg, space, self.corpus, lang, extra=extra,
-                              adaptation=self.adaptation, progress=progress)
+    def select_and_fit(self, space, lang, *, extra=None, progress=None, vote=False):
+        """Model selection on ``lang``'s dev split, adapted to this target like the method;
+        ``vote``: with the target's translation vote (``model.translation_weight``), as the
+        method and its few-shot rows (baselines go without: they measure one thing each)."""
+        pairs = translation_pairs(self.cfg, self.target_space) if vote else None
+        return select_and_fit(self.cfg, space, self.corpus, lang, extra=extra, adaptation=self.adaptation,
+                              translations={self.lang: pairs} if pairs else None, progress=progress)
 
 
 def few_shot_title(k) -> str:
@@ -71,7 +80,8 @@ def few_shot_rows(t: Target, ks) -> dict:
     rows = {}
     for k in sorted(ks):
         idx = order[:k]
-        few = t.select_and_fit(t.target_space.space, t.source_lang, extra=[([Xt[i] for i in idx], yt[idx], t.lang)])
+        few = t.select_and_fit(t.target_space.space, t.source_lang, extra=[([Xt[i] for i in idx], yt[idx], t.lang)],
+                               vote=True)
         rows[few_shot_title(k)] = t.score(few.model.predict(t.X_test, lang=t.lang)) | {"k": len(idx)}
     return rows
 
@@ -93,7 +103,7 @@ def evaluate_target(cfg, corpus, vectors, target_space, tgt, progress=None) -> T
     if corpus.get(tgt, "test") is None:
         raise ResourceNotFoundError(f"no test split for target language {tgt!r}")
     t = Target(cfg, tgt, corpus, vectors, target_space, adaptation_documents(cfg, corpus, tgt))
-    fitted = t.select_and_fit(target_space.space, t.source_lang, progress=progress)
+    fitted = t.select_and_fit(target_space.space, t.source_lang, progress=progress, vote=True)
     t = replace(t, fitted=fitted)
     model = fitted.model
     predicted = model.predict(t.X_test, lang=tgt)
@@ -102,7 +112,8 @@ def evaluate_target(cfg, corpus, vectors, target_space, tgt, progress=None) -> T
     rows = {METHOD: t.score(predicted) | {
         "C": fitted.C, "class_weight": fitted.class_weight, "dev_macro_f1": fitted.dev_macro_f1,
         "oov_rate": coverage["oov_rate"], "empty_docs": coverage["empty_docs"], "adaptation": adaptation,
-        "transductive": bool(t.adaptation and t.adaptation.transductive)}}
+        "transductive": bool(t.adaptation and t.adaptation.transductive),
+        "translation_vote": model.translation_vote(tgt)}}
     src_test = corpus.get(t.source_lang, "test")
     if src_test is not None:
         rows[f"source test (in-language, {t.source_lang})"] = t.score(

@@ -89,8 +89,8 @@ def make_classifier(cfg, space, lang, C, class_weight):
     estimator = make_estimator(m["estimator"], C=C, seed=cfg["seed"],
                                class_weight=None if class_weight == "none" else "balanced")
     return CrossLingualClassifier(space, source_lang=lang, pooling=f["pooling"], center=f["center"],
-                                  remove_pc=f["remove_pc"], scale=f["scale"],
-                                  preprocess=preprocess_options(cfg), estimator=estimator)
+                                  remove_pc=f["remove_pc"], scale=f["scale"], preprocess=preprocess_options(cfg),
+                                  estimator=estimator, translation_weight=m["translation_weight"])
 
 
 def _check_two_classes(y, label_names, lang):
@@ -104,11 +104,25 @@ def _check_two_classes(y, label_names, lang):
                          "check the training data, data.task and data.label_column")
 
 
-def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, progress=None) -> Fitted:
+def translation_pairs(cfg, target_space) -> list | None:
+    """The seed pairs a target's translation vote uses (``model.translation_weight`` > 0 and
+    real pairs, not ``"identical"`` / ``"numerals"``), else None."""
+    pairs = target_space.dictionary
+    if not cfg["model"]["translation_weight"] or pairs is None or isinstance(pairs, str):
+        return None
+    return list(pairs)
+
+
+def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, translations=None,
+                   progress=None) -> Fitted:
     """Choose C and class weighting on ``lang``'s dev split (macro-F1), refit on train.
 
     ``adaptation``: unlabelled target documents whose statistics the model keeps;
-    ``extra``: labelled documents of other languages added to training (few-shot).
+    ``extra``: labelled documents of other languages added to training (few-shot);
+    ``translations``: ``{target lang: (source word, target word) pairs}`` attached to the
+    fitted model for the translation vote (after calibration, before the target prior, which
+    is estimated on the mixed probabilities). The vote does not change ``lang``'s dev
+    predictions, so model selection is the same with or without it.
     """
     from sklearn.metrics import f1_score
 
@@ -139,6 +153,9 @@ def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, pro
     model = fit(*best)
     if cfg["model"]["calibration"] != "none" and dev is not None:
         model.calibrate(*dev, lang=lang, method=cfg["model"]["calibration"])
+    for other, pairs in (translations or {}).items():
+        if other != lang:
+            model.add_translations(other, pairs, origin="seed dictionary")
     if adaptation and adaptation.lang != lang and cfg["features"]["priors"] != "none":
         model.adapt_priors(adaptation.documents, adaptation.lang, method=cfg["features"]["priors"], dev=dev)
     return Fitted(model, best[0], best[1], {f"C={c},class_weight={w}": s for (c, w), s in scores.items()})
