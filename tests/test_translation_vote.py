@@ -139,6 +139,9 @@ def test_a_run_with_the_vote_records_it(tmp_path):
     assert vote["weight"] == 0.25 and vote["words"] > 0 and vote["origin"] == "seed dictionary"
     assert "translation vote 0.25" in metrics["adaptation"][tgt]
     assert "word-by-word translation" in rows
+    report = (tmp_path / "run" / "report.md").read_text()
+    assert "Translation vote: weight 0.25" in report and "0.75 x aligned + 0.25 x word-by-word" in report
     off = run_experiment(load_config("synthetic", fast + ["model.translation_weight=0"]),
                          out_dir=tmp_path / "off", echo=lambda *a: None)
     assert next(iter(off["results"].values()))["xproj (aligned)"]["translation_vote"] is None
+    assert "Translation vote: off" in (tmp_path / "off" / "report.md").read_text()

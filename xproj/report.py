@@ -142,6 +142,15 @@ def _many_targets(metrics) -> bool:
     return len(metrics.get("targets", {})) > 1 or bool(metrics.get("failures"))
 
 
+def translation_vote_line(vote) -> str:
+    """What the method's probabilities are made of (``model.translation_weight``)."""
+    if not vote:
+        return "Translation vote: off (the aligned model alone)."
+    w = vote["weight"]
+    return (f"Translation vote: weight {w}, {vote['words']:,} words of the {vote['origin']} "
+            f"(probabilities = {1 - w:g} x aligned + {w:g} x word-by-word translation scored as the source language).")
+
+
 def warnings_section(warnings) -> list:
     """Markdown lines of a run's warnings (none: no section)."""
     if not warnings:
@@ -204,6 +213,8 @@ def write_report(path, cfg, metrics, plots, *, run_folder=None):
                       + (" — transductive: the test texts themselves, without their labels." if transductive else ".")
                       + " They are saved in the model; `xproj predict` uses them for every row.", ""]
         main = rows.get("xproj (aligned)")
+        if main and "translation_vote" in main:
+            lines += [translation_vote_line(main["translation_vote"]), ""]
         if main:
             lines += ["Per class (xproj, aligned):", "", "| class | precision | recall | F1 | support |",
                       "|---|---|---|---|---|"]

@@ -32,10 +32,9 @@ def word_by_word(t):
     pairs = t.target_space.dictionary
     if pairs is None or isinstance(pairs, str):
         return None
-    t2s = {}
-    for s_word, t_word in pairs:
-        t2s.setdefault(t_word, s_word)
-    translated = [[t2s.get(w, w) for w in doc] for doc in t.X_test]
+    from ..translation_vote import first_translations, translate
+
+    translated = translate(t.X_test, first_translations(pairs))
     return t.score(t.fitted.model.predict(translated, lang=t.source_lang))
 
 
