@@ -59,11 +59,11 @@ AUTO = "auto"
 def parse_lang(value: str):
     """``(lang, candidates)``: ``(code, None)`` for one language; ``("auto", None)`` or
     ``("auto", [codes])`` for detection per row (among the given languages only)."""
-    head, _, rest = str(value).partition(":")
+    head, sep, rest = str(value).partition(":")
     if head.strip().lower() != AUTO:
         return value, None
-    candidates = [c.strip().lower() for c in rest.split(",") if c.strip()] if rest else None
-    if rest and not candidates:
+    candidates = [c.strip().lower() for c in rest.split(",") if c.strip()] if sep else None
+    if sep and not candidates:
         raise ConfigError(f"--lang {value}: give languages after 'auto:', e.g. auto:en,es")
     return AUTO, candidates
 
