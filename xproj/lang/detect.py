@@ -79,12 +79,14 @@ def _no_language(text) -> str | None:
     """Why ``text`` cannot be identified before the identifier runs, or None."""
     if not isinstance(text, str) or not text.strip():
         return "empty text"
-    letters = sum(ch.isalpha() for ch in text)
+    letters = 0
+    for ch in text:  # counting stops at MIN_LETTERS: long texts cost nothing here
+        letters += ch.isalpha()
+        if letters >= MIN_LETTERS:
+            return None
     if letters == 0:
         return "no letters (emoji, digits or punctuation only)"
-    if letters < MIN_LETTERS:
-        return f"too short to identify the language ({letters} letter)"
-    return None
+    return f"too short to identify the language ({letters} letter)"
 
 
 def detect(texts, candidates=None, *, min_confidence: float = MIN_CONFIDENCE) -> list:
