@@ -44,7 +44,8 @@ import sys
 from pathlib import Path
 
 from .errors import ConfigError
-from .scoring import LanguageRouter, Scorer, check_chunk_size, check_distinct, check_input, check_output, check_text_column, text_of
+from .scoring import (LanguageRouter, Scorer, check_chunk_size, check_distinct, check_input, check_output,
+                      check_text_column, text_of)
 from .tables import Table
 from .writers import open_output
 

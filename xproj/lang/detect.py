@@ -24,7 +24,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-__all__ = ["Detection", "MIN_CONFIDENCE", "MIN_LETTERS", "detect", "detect_language", "identifier_languages"]
+__all__ = ["MIN_CONFIDENCE", "MIN_LETTERS", "Detection", "detect", "detect_language", "identifier_languages"]
 
 #: Below this probability (py3langid's normalised one) the best guess is not trusted: on the
 #: bench's texts (every language, no restriction) it sets aside 5% of the texts and takes the
