@@ -120,7 +120,8 @@ def make_xproj(langs):
     return lambda text: detect_language([text])[0]
 
 
-IDENTIFIERS = {"xproj-auto": make_xproj, "py3langid": make_py3langid, "py3langid-all": lambda langs: make_py3langid(None), "lingua": make_lingua,
+IDENTIFIERS = {"xproj-auto": make_xproj, "py3langid": make_py3langid,
+               "py3langid-all": lambda langs: make_py3langid(None), "lingua": make_lingua,
                "lingua-low": lambda langs: make_lingua(langs, low_accuracy=True), "gcld3": make_gcld3}
 
 

@@ -24,8 +24,8 @@ from ._io import write_problem
 from .errors import ConfigError, ResourceNotFoundError
 from .tables import SNIFF_ROWS, table_columns
 
-__all__ = ["LanguageRouter", "Scorer", "check_chunk_size", "check_distinct", "check_input", "check_output", "check_text_column",
-           "text_of"]
+__all__ = ["LanguageRouter", "Scorer", "check_chunk_size", "check_distinct", "check_input", "check_output",
+           "check_text_column", "text_of"]
 
 
 def check_chunk_size(n: int, option: str = "--chunk-size") -> int:
@@ -131,7 +131,7 @@ class Scorer:
         known = model_languages(self.model)
         if lang not in known:
             raise ConfigError(f"--lang {lang}: the model has no vectors for {lang!r}; it knows {', '.join(known)}")
-        self.label_names = bundle.get("label_names") or [str(c) for c in self.model.classes_]
+        self.label_names = _labels(bundle)
         self.preprocessor = get_preprocessor(lang, **(self.model.preprocess or {}))
 
     @classmethod
@@ -142,7 +142,7 @@ class Scorer:
 
     @property
     def has_proba(self) -> bool:
-        return hasattr(self.model, "predict_proba") and hasattr(self.model.estimator_, "predict_proba")
+        return _has_proba(self.model)
 
     def tokens(self, texts, n_jobs: int = 1) -> list:
         return self.preprocessor.pipe(texts, n_jobs=n_jobs)
@@ -220,8 +220,7 @@ class LanguageRouter:
                 raise ConfigError(f"--model {path}: its labels ({', '.join(_labels(bundle))}) differ from "
                                   f"those of the other models ({', '.join(_labels(first))})")
         self.label_names = _labels(first)
-        model = first["model"]
-        self.has_proba = hasattr(model, "predict_proba") and hasattr(model.estimator_, "predict_proba")
+        self.has_proba = _has_proba(first["model"])
 
     @classmethod
     def open(cls, model_path, candidates=None) -> "LanguageRouter":
@@ -265,6 +264,10 @@ class LanguageRouter:
 
 def _labels(bundle) -> list:
     return bundle.get("label_names") or [str(c) for c in bundle["model"].classes_]
+
+
+def _has_proba(model) -> bool:
+    return hasattr(model, "predict_proba") and hasattr(model.estimator_, "predict_proba")
 
 
 def _language_models(bundles: dict) -> dict:
