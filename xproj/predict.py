@@ -20,6 +20,13 @@ scaling statistics are those saved with the model (see ``xproj adapt``), or, wit
 ending in ``.parquet`` is written as Parquet (pyarrow); anything else as CSV; either way to
 a temporary name renamed when complete.
 
+With ``--lang auto`` each row's language is detected on its own (:mod:`xproj.lang.detect`,
+the ``langid`` extra) and written to a ``lang`` column; the row is scored by the model of that
+language: any language of the model's aligned space, or with ``--model FOLDER`` the model of
+the folder that has it as a target language. A row whose language is not identified, or has
+no model, gets no label and ``error`` says why; it is never scored with another language's
+model.
+
 Examples
 --------
 ::
@@ -27,6 +34,7 @@ Examples
     xproj predict --model runs/opener-en-es/model-es.joblib --lang es \\
         --input reviews.csv --text-column review --output scored.parquet \\
         --adapt-on reviews.csv --keep-columns id,date --n-jobs 2
+    xproj predict --model runs/models/ --lang auto --input mixed.csv --output scored.csv
 """
 
 from __future__ import annotations
@@ -36,7 +44,8 @@ import sys
 from pathlib import Path
 
 from .errors import ConfigError
-from .scoring import Scorer, check_chunk_size, check_distinct, check_input, check_output, check_text_column, text_of
+from .scoring import (LanguageRouter, Scorer, check_chunk_size, check_distinct, check_input, check_output,
+                      check_text_column, text_of)
 from .tables import Table
 from .writers import open_output
 
@@ -44,6 +53,39 @@ from .writers import open_output
 OWN_COLUMNS = ("row", "label", "probability", "coverage", "error")
 #: Rows without a label whose number and reason are kept for the summary.
 LISTED = 1000
+#: ``--lang`` value that detects each row's language (``auto:en,es`` restricts the choice).
+AUTO = "auto"
+
+
+def parse_lang(value: str):
+    """``(lang, candidates)``: ``(code, None)`` for one language; ``("auto", None)`` or
+    ``("auto", [codes])`` for detection per row (among the given languages only)."""
+    head, sep, rest = str(value).partition(":")
+    if head.strip().lower() != AUTO:
+        return value, None
+    candidates = [c.strip().lower() for c in rest.split(",") if c.strip()] if sep else None
+    if sep and not candidates:
+        raise ConfigError(f"--lang {value}: give languages after 'auto:', e.g. auto:en,es")
+    return AUTO, candidates
+
+
+def _open_scorer(model_path, lang, adapt_table):
+    """The scorer of ``--lang``, or a :class:`LanguageRouter` for ``--lang auto``."""
+    lang, candidates = parse_lang(lang)
+    if lang != AUTO:
+        if Path(model_path).is_dir():
+            raise ConfigError(f"--model {model_path}: a folder of models needs --lang auto")
+        return Scorer.open(model_path, lang)
+    if adapt_table is not None:
+        raise ConfigError("--adapt-on: not available with --lang auto; adapt each language's model "
+                          "first (xproj adapt), then predict with --lang auto")
+    from .lang.detect import detect
+
+    try:  # checks that the identifier is installed, and the candidates, before any work
+        detect([], candidates)
+    except ValueError as exc:
+        raise ConfigError(f"--lang {AUTO}:{','.join(candidates)}: {exc}") from None
+    return LanguageRouter.open(model_path, candidates)
 
 
 def _cell(value):
@@ -53,15 +95,17 @@ def _cell(value):
     return json.dumps(value, ensure_ascii=False)
 
 
-def output_columns(input_columns, label_names, has_proba: bool):
+def output_columns(input_columns, label_names, has_proba: bool, with_lang: bool = False):
     """``(columns, kept)``: the output's (name, kind) list, and for each kept input column
     its name in the input. A kept column whose name predict uses is renamed ``input_<name>``;
-    ``row`` is left out when the input has a column of that name."""
+    ``row`` is left out when the input has a column of that name. ``with_lang`` adds the
+    detected ``lang`` before ``label``."""
     probs = [f"p_{n}" for n in label_names] if has_proba else []
-    ours = {"label", "probability", "coverage", "error", *probs}
+    ours = {"label", "probability", "coverage", "error", *probs, *(["lang"] if with_lang else [])}
     kept = list(input_columns)
     cols = [] if "row" in kept else [("row", "int")]
     cols += [(f"input_{c}" if c in ours else c, "str") for c in kept]
+    cols += [("lang", "str")] if with_lang else []
     cols += [("label", "str"), ("probability", "float")] + [(p, "float") for p in probs]
     return cols + [("coverage", "float"), ("error", "str")], kept
 
@@ -110,11 +154,12 @@ def predict_file(model_path, input_path, output_path, *, lang, text_column="text
     for t in filter(None, (table, adapt_table)):
         check_text_column(t, text_column)
     kept = _kept_columns(table, keep_columns)
-    scorer = Scorer.open(model_path, lang)
+    scorer = _open_scorer(model_path, lang, adapt_table)
+    routed = isinstance(scorer, LanguageRouter)
     if adapt_table is not None:
         scorer.adapt(adapt_table, text_column, chunk_size=chunk_size, n_jobs=n_jobs)
-    columns, kept = output_columns(kept, scorer.label_names, scorer.has_proba)
-    tally = _Tally()
+    columns, kept = output_columns(kept, scorer.label_names, scorer.has_proba, with_lang=routed)
+    tally = _Tally(routed)
     pbar = None
     if progress:
         from tqdm import tqdm
@@ -131,11 +176,13 @@ def predict_file(model_path, input_path, output_path, *, lang, text_column="text
 
 
 class _Tally:
-    """What the summary says: rows, lines, rows over several lines, rows without a label."""
+    """What the summary says: rows, lines, rows over several lines, rows without a label,
+    and with ``--lang auto`` the rows of each detected language."""
 
-    def __init__(self):
+    def __init__(self, routed: bool = False):
         self.rows, self.lines, self.multiline, self.first_multiline = 0, 0, 0, None
         self.not_scored, self.not_scored_rows = 0, []
+        self.languages = {} if routed else None
 
     def count(self, rec):
         self.rows += 1
@@ -152,7 +199,7 @@ class _Tally:
     def summary(self) -> dict:
         return {"rows_in": self.rows, "rows_out": self.rows, "lines": self.lines,
                 "multiline": (self.multiline, self.first_multiline), "not_scored": self.not_scored,
-                "not_scored_rows": self.not_scored_rows}
+                "not_scored_rows": self.not_scored_rows, "languages": self.languages}
 
 
 def _chunks(table, size):
@@ -172,26 +219,36 @@ def _score_chunk(scorer, chunk, text_column, kept, with_row, n_jobs, tally):
         tally.count(rec)
         texts.append((None, rec.error) if rec.error is not None else text_of(rec.fields, text_column))
     readable = [t for t, _ in texts if t is not None]
-    scores = iter(scorer.score(readable, n_jobs))
+    routed = tally.languages is not None
+    scores = iter(scorer.score_rows(readable, n_jobs) if routed else
+                  [(None, *s) for s in scorer.score(readable, n_jobs)])
     n_probs = len(scorer.label_names) if scorer.has_proba else 0
     rows = []
     for rec, (text, problem) in zip(chunk, texts):
-        label, probs, coverage = None, None, None
+        lang, label, probs, coverage = None, None, None, None
         if text is not None:
-            label, probs, coverage, problem = next(scores)
+            lang, label, probs, coverage, problem = next(scores)
         if problem is not None:
             tally.unlabelled(rec.row, problem)
         fields = rec.fields if isinstance(rec.fields, dict) else {}
         row = ([rec.row] if with_row else []) + [_cell(fields.get(c)) for c in kept]
+        if routed:
+            tally.languages[lang] = tally.languages.get(lang, 0) + 1
+            row.append(lang)
         row += [None if label is None else scorer.label_names[label], None if label is None or not probs else probs[label]]
         rows.append(row + (probs or [None] * n_probs) + [coverage, problem])
     return rows
 
 
 def configure_parser(p):
-    p.add_argument("--model", required=True, help="a model-<lang>.joblib written by xproj run (or xproj adapt)")
+    p.add_argument("--model", required=True,
+                   help="a model-<lang>.joblib written by xproj run (or xproj adapt); with --lang auto, "
+                        "also a folder of such models (one per language)")
     p.add_argument("--input", required=True, help="CSV/TSV (with a header) or JSON-lines file, optionally .gz/.xz")
-    p.add_argument("--lang", required=True, help="language of the input texts (ISO 639-1)")
+    p.add_argument("--lang", required=True,
+                   help="language of the input texts (ISO 639-1), or 'auto' to detect each row's language "
+                        "(needs xproj[langid]; 'auto:en,es' chooses among those only) and score it with "
+                        "that language's model; the detected language goes to a 'lang' column")
     p.add_argument("--output", default=None,
                    help="output file: .parquet for Parquet (needs pyarrow), else CSV "
                         "(default: <input>.predictions.csv)")
@@ -217,6 +274,9 @@ def run_from_args(args) -> int:
     lines = f" ({summary['lines']} lines read)" if summary["lines"] is not None else ""
     print(f"{summary['rows_in']} rows in{lines}, {summary['rows_out']} rows out -> {out} "
           f"(statistics: {summary['adaptation']})")
+    if summary["languages"] is not None:
+        counts = sorted(summary["languages"].items(), key=lambda kv: (-kv[1], str(kv[0])))
+        print("languages: " + ", ".join(f"{lang or 'not identified'} {n}" for lang, n in counts))
     n, first = summary["multiline"]
     if n:
         print(f"{_rows(n)} over several lines (quoted line breaks): row {first[0]} (lines {first[1]}-{first[2]})"

@@ -24,8 +24,8 @@ from ._io import write_problem
 from .errors import ConfigError, ResourceNotFoundError
 from .tables import SNIFF_ROWS, table_columns
 
-__all__ = ["Scorer", "check_chunk_size", "check_distinct", "check_input", "check_output", "check_text_column",
-           "text_of"]
+__all__ = ["LanguageRouter", "Scorer", "check_chunk_size", "check_distinct", "check_input", "check_output",
+           "check_text_column", "text_of"]
 
 
 def check_chunk_size(n: int, option: str = "--chunk-size") -> int:
@@ -131,7 +131,7 @@ class Scorer:
         known = model_languages(self.model)
         if lang not in known:
             raise ConfigError(f"--lang {lang}: the model has no vectors for {lang!r}; it knows {', '.join(known)}")
-        self.label_names = bundle.get("label_names") or [str(c) for c in self.model.classes_]
+        self.label_names = _labels(bundle)
         self.preprocessor = get_preprocessor(lang, **(self.model.preprocess or {}))
 
     @classmethod
@@ -142,7 +142,7 @@ class Scorer:
 
     @property
     def has_proba(self) -> bool:
-        return hasattr(self.model, "predict_proba") and hasattr(self.model.estimator_, "predict_proba")
+        return _has_proba(self.model)
 
     def tokens(self, texts, n_jobs: int = 1) -> list:
         return self.preprocessor.pipe(texts, n_jobs=n_jobs)
@@ -193,3 +193,95 @@ class Scorer:
     def adaptation(self) -> str:
         """Which statistics the language uses, in one line."""
         return self.model.adaptation(self.lang)
+
+
+class LanguageRouter:
+    """Rows routed to the scorer of their own language, detected row by row.
+
+    Built from one model file (every language of its aligned space) or a folder of model
+    files (each language to the model that has it as a target language; the source language,
+    which every model of the folder was trained on, to the first such file by name). A row
+    whose language is not identified, or has no model, is not scored: its ``problem`` says
+    why. Scorers are made on the first row of their language.
+
+    Attributes
+    ----------
+    models : dict
+        Language -> path of the model file that scores it.
+    label_names : list
+    """
+
+    def __init__(self, bundles: dict, models: dict, candidates=None):
+        self._bundles, self.models, self.candidates = bundles, models, candidates
+        self._scorers = {}
+        first = bundles[next(iter(models.values()))]
+        for path, bundle in bundles.items():
+            if _labels(bundle) != _labels(first):
+                raise ConfigError(f"--model {path}: its labels ({', '.join(_labels(bundle))}) differ from "
+                                  f"those of the other models ({', '.join(_labels(first))})")
+        self.label_names = _labels(first)
+        self.has_proba = _has_proba(first["model"])
+
+    @classmethod
+    def open(cls, model_path, candidates=None) -> "LanguageRouter":
+        from .model import load_model
+
+        path = Path(model_path)
+        files = sorted(path.glob("*.joblib")) if path.is_dir() else [path]
+        if not files:
+            raise ResourceNotFoundError(f"--model {path}: no model file (*.joblib) in that folder")
+        bundles = {f: load_model(f) for f in files}
+        return cls(bundles, _language_models(bundles), candidates)
+
+    def _scorer(self, lang: str) -> Scorer:
+        if lang not in self._scorers:
+            self._scorers[lang] = Scorer(self._bundles[self.models[lang]], lang)
+        return self._scorers[lang]
+
+    def score_rows(self, texts, n_jobs: int = 1) -> list:
+        """One ``(lang, label, probabilities, coverage, problem)`` per text (see
+        :meth:`Scorer.score`); ``lang`` is the detected language (None when not identified)."""
+        from .lang.detect import detect
+
+        found = detect(texts, self.candidates)
+        out = [(d.lang, None, None, None, d.reason) for d in found]
+        known = ", ".join(sorted(self.models))
+        by_lang = {}
+        for i, d in enumerate(found):
+            if d.lang is not None and d.lang not in self.models:
+                out[i] = (d.lang, None, None, None, f"no model for language {d.lang!r} (models for {known})")
+            elif d.lang is not None:
+                by_lang.setdefault(d.lang, []).append(i)
+        for lang, rows in by_lang.items():
+            for i, result in zip(rows, self._scorer(lang).score([texts[i] for i in rows], n_jobs)):
+                out[i] = (lang, *result)
+        return out
+
+    def adaptation(self) -> str:
+        """Which statistics each language used so far, in one line."""
+        return "; ".join(self._scorers[lang].adaptation() for lang in sorted(self._scorers)) or "no row scored"
+
+
+def _labels(bundle) -> list:
+    return bundle.get("label_names") or [str(c) for c in bundle["model"].classes_]
+
+
+def _has_proba(model) -> bool:
+    return hasattr(model, "predict_proba") and hasattr(model.estimator_, "predict_proba")
+
+
+def _language_models(bundles: dict) -> dict:
+    """Language -> model file: a language's target model; the source language from the first
+    file (by name) trained on it. Two files with the same target language are refused."""
+    targets, sources = {}, {}
+    for path, bundle in bundles.items():
+        model = bundle["model"]
+        for lang in model_languages(model):
+            if lang == model.source_lang:
+                sources.setdefault(lang, path)
+            elif lang in targets:
+                raise ConfigError(f"--model {path.parent}: {targets[lang].name} and {path.name} are both models "
+                                  f"for {lang!r}; keep one model per language in the folder")
+            else:
+                targets[lang] = path
+    return {**sources, **targets}
