@@ -6,23 +6,16 @@ import csv
 import json
 
 import pytest
+from test_predict import (  # noqa: F401  (fixture model: a small saved synthetic en->es model)
+    WORLD,
+    model,
+    write_csv,
+)
 
 from xproj.cli import main
 from xproj.datasets.synthetic import make_bilingual_world, make_documents
 
-WORLD = dict(n_words=1500, dim=20, noise=0.6, seed=0)
-SMALL = ["--set", f"synthetic.n_words={WORLD['n_words']}", "--set", f"synthetic.dim={WORLD['dim']}",
-         "--set", "synthetic.n_train_docs=400", "--set", "synthetic.n_test_docs=200", "--set", "evaluation.bootstrap=0",
-         "--set", "model.C=[1.0]", "--set", "output.plots=false", "--set", 'evaluation.baselines=["majority"]',
-         "--set", "output.save_model=true"]
 NAMES = ["negative", "positive"]
-
-
-@pytest.fixture(scope="module")
-def model(tmp_path_factory):
-    out = tmp_path_factory.mktemp("run") / "small"
-    assert main(["run", "synthetic", "--out", str(out), "--quiet", *SMALL]) == 0
-    return out / "model-es.joblib"
 
 
 @pytest.fixture(scope="module")
@@ -31,19 +24,11 @@ def pool(tmp_path_factory):
     world = make_bilingual_world(src_lang="en", tgt_lang="es", **WORLD)
     texts, y = make_documents(world, 120, side="tgt", seed=7)
     path = tmp_path_factory.mktemp("pool") / "pool.csv"
-    write_csv(path, ["id", "text"], [(f"r{i}", " ".join(t)) for i, t in enumerate(texts)])
+    write_csv(path, [(f"r{i}", " ".join(t)) for i, t in enumerate(texts)])
     dev_texts, dev_y = make_documents(world, 100, side="tgt", seed=8)
     dev = path.with_name("dev.csv")
-    write_csv(dev, ["text", "label"], [(" ".join(t), NAMES[k]) for t, k in zip(dev_texts, dev_y)])
+    write_csv(dev, [(" ".join(t), NAMES[k]) for t, k in zip(dev_texts, dev_y)], header=("text", "label"))
     return path, {f"r{i}": NAMES[k] for i, k in enumerate(y)}, dev
-
-
-def write_csv(path, header, rows):
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(header)
-        w.writerows(rows)
-    return path
 
 
 def read_csv(path):
@@ -61,7 +46,7 @@ def fill(queue_path, out, truth, leave_empty=0):
     rows = read_csv(queue_path)
     for i, r in enumerate(rows):
         r["label"] = "" if i < leave_empty else truth[r["id"]]
-    write_csv(out, list(rows[0]), [list(r.values()) for r in rows])
+    write_csv(out, [list(r.values()) for r in rows], header=list(rows[0]))
     return out
 
 
@@ -182,7 +167,7 @@ def test_usage_errors_exit_2(tmp_path, model, pool):
 
 
 def test_duplicate_pool_ids_are_a_data_error(tmp_path, model, capsys):
-    pool_path = write_csv(tmp_path / "pool.csv", ["id", "text"], [("a", "hola"), ("a", "adios")])
+    pool_path = write_csv(tmp_path / "pool.csv", [("a", "hola"), ("a", "adios")])
     assert main(["label-queue", "--model", str(model), "--input", str(pool_path), "--lang", "es",
                  "--out", str(tmp_path / "q.csv")]) == 1
     assert "line 3: id 'a' appears twice" in capsys.readouterr().err

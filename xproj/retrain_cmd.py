@@ -16,9 +16,12 @@ def configure_parser(p):
     p.add_argument("--labels", action="append", required=True, metavar="FILE",
                    help="a queue file with its label column filled (repeatable)")
     p.add_argument("--out", required=True, help="the new model file (joblib; a .json is written beside it)")
-    p.add_argument("--project", default=None, help="the loop's project folder (default: loop/ beside the first --labels)")
-    p.add_argument("--dev", default=None, help="labelled target dev file (text, label columns): before/after macro-F1")
-    p.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples of the dev intervals (default 1000)")
+    p.add_argument("--project", default=None,
+                   help="the loop's project folder (default: loop/ beside the first --labels)")
+    p.add_argument("--dev", default=None,
+                   help="labelled target dev file (text, label columns): before/after macro-F1")
+    p.add_argument("--bootstrap", type=int, default=1000,
+                   help="bootstrap resamples of the dev intervals (default 1000)")
     p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default 0)")
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .._io import atomic_write
@@ -38,7 +38,7 @@ def file_sha256(path) -> str:
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class Project:
@@ -112,3 +112,13 @@ class Project:
                "created": now(), "rows": rows}
         self.rounds.append(rnd)
         return rnd
+
+    def add_version(self, model_path, lineage: dict, labels: dict) -> dict:
+        """Record a retrained model (its hash and lineage) and the labels it was trained on;
+        saves the manifest."""
+        entry = {"version": len(self.data["models"]), "sha256": file_sha256(model_path), "path": str(model_path),
+                 **lineage}
+        self.data["models"].append(entry)
+        self.data["labels"] = labels
+        self.save()
+        return entry

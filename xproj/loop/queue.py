@@ -12,6 +12,7 @@ and the next call queues those rows again instead of losing them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -96,8 +97,6 @@ def label_queue(model_path, input_path, output_path, *, lang, n=50, strategy="ma
 
     ``project`` defaults to ``loop/`` beside the output.
     """
-    from pathlib import Path
-
     if strategy not in STRATEGIES:
         raise ConfigError(f"--strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}")
     if n < 1:

@@ -20,7 +20,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,24 +133,43 @@ def source_training_data(cfg, label_names):
     return src, corpus.get(src, "train"), corpus.get(src, "dev")
 
 
-def refit_classifier(parent, source, target, src, lang):
-    """A copy of ``parent`` whose classifier is refit on ``source`` (tokens, labels) of ``src``
-    and ``target`` (texts, labels) of ``lang``; every feature step is the parent's."""
+def refit_classifier(model, source, target, src, lang):
+    """Refit ``model``'s classifier, in place, on ``source`` (tokens, labels) of ``src`` and
+    ``target`` (texts, labels) of ``lang``; every feature step stays as it is (no copy: the
+    aligned space inside can take gigabytes)."""
     from sklearn.base import clone
 
     from ..shift import effective_priors
 
-    child = copy.deepcopy(parent)
-    Xt = child.pipeline_[0].transform(list(target[0]), lang=lang)
-    Z = np.vstack([child.transform(source[0], src), child.transform(Xt, lang)])
+    n_source = model.standardizer_.n_docs_.get(src)
+    if n_source is not None and n_source != len(source[0]):
+        raise XprojError(f"the {src} training data rebuilt from the model's run config has {len(source[0])} "
+                         f"documents, the model was trained on {n_source}: the data has changed since")
+    Xt = model.pipeline_[0].transform(list(target[0]), lang=lang)
+    Z = np.vstack([model.transform(source[0], src), model.transform(Xt, lang)])
     y = np.concatenate([np.asarray(source[1]), np.asarray(target[1])])
-    estimator = clone(parent.estimator_).fit(Z, y)
-    child.pipeline_.steps[-1] = ("classify", estimator)
-    child.classes_ = estimator.classes_
-    child.source_priors_ = effective_priors(y, child.classes_, getattr(estimator, "class_weight", None))
-    child.calibrator_ = None
-    child.target_priors_ = {}
-    return child
+    estimator = clone(model.estimator_).fit(Z, y)
+    model.pipeline_.steps[-1] = ("classify", estimator)
+    model.classes_ = estimator.classes_
+    model.source_priors_ = effective_priors(y, model.classes_, getattr(estimator, "class_weight", None))
+    model.calibrator_ = None
+    model.target_priors_ = {}
+    return model
+
+
+def what_is_kept(model, lang, calibration) -> list:
+    """What a retrained version keeps of ``model`` (and what not), in words."""
+    est = model.estimator_
+    kept = [f"feature steps and every language's statistics ({model.adaptation(lang)})",
+            (f"estimator {type(est).__name__} (C={getattr(est, 'C', None)}, "
+             f"class_weight={getattr(est, 'class_weight', None)})"),
+            "aligned space and mapping"]
+    if getattr(model, "calibrator_", None) is not None:
+        kept.append(f"calibration ({calibration}, refit on the source dev split)")
+    if getattr(model, "target_priors_", None):
+        kept.append(f"not kept: target class prior of {', '.join(model.target_priors_)} (estimated from the "
+                    "old probabilities on documents the model file does not hold)")
+    return kept
 
 
 @dataclass
@@ -175,6 +193,7 @@ def retrain(model_path, label_paths, output_path, *, project=None, dev=None, n_b
     check_distinct(output_path, model_path, "--out", "--model")
     check_output(output_path, "--out")
     proj = Project(project if project is not None else Path(label_paths[0]).parent / "loop")
+    _check_new_version(proj, output_path)
     if not proj.rounds:
         raise ConfigError(f"--project {proj.folder}: no queue was handed out there (run xproj label-queue first, "
                           "or give the project folder with --project)")
@@ -190,33 +209,32 @@ def retrain(model_path, label_paths, output_path, *, project=None, dev=None, n_b
     src, source, source_dev = source_training_data(cfg, label_names)
     ids = sorted(merged)
     target = ([queued[i][1] for i in ids], np.array([label_names.index(merged[i]) for i in ids]))
-    parent = bundle["model"]
-    child = refit_classifier(parent, source, target, src, lang)
-    kept = ["feature steps and every language's statistics (" + parent.adaptation(lang) + ")",
-            f"estimator {type(parent.estimator_).__name__} with its parameters (C={getattr(parent.estimator_, 'C', '?')}, "
-            f"class_weight={getattr(parent.estimator_, 'class_weight', None)})", "aligned space and mapping"]
-    if getattr(parent, "calibrator_", None) is not None and source_dev is not None:
-        child.calibrate(*source_dev, lang=src, method=cfg["model"]["calibration"])
-        kept.append(f"calibration ({cfg['model']['calibration']}, refit on the {src} dev split)")
-    if getattr(parent, "target_priors_", None):
-        kept.append(f"not kept: target class prior of {', '.join(parent.target_priors_)} (re-run xproj adapt)")
-    scores = None
-    if dev_set is not None:
-        scores = {name: _dev_scores(m, dev_set, lang, label_names, n_boot, seed)
-                  for name, m in (("before", parent), ("after", child))}
+    model = bundle["model"]
+    before = _dev_scores(model, dev_set, lang, label_names, n_boot, seed) if dev_set is not None else None
+    kept = what_is_kept(model, lang, cfg["model"]["calibration"])
+    calibrated = getattr(model, "calibrator_", None) is not None
+    refit_classifier(model, source, target, src, lang)
+    if calibrated and source_dev is not None:
+        model.calibrate(*source_dev, lang=src, method=cfg["model"]["calibration"])
+    scores = None if before is None else {
+        "before": before, "after": _dev_scores(model, dev_set, lang, label_names, n_boot, seed)}
     parent_entry = proj.model_entry(model_path)
     rounds = sorted({queued[i][0] for i in labels.by_id})
     lineage = {"parent": parent_entry["sha256"], "parent_path": str(model_path), "rounds": rounds,
                "label_files": labels.files, "n_labels": len(merged), "lang": lang, "created": now()}
-    save_model(child, output_path, mapping=bundle.get("mapping"), config=cfg, label_names=label_names)
+    save_model(model, output_path, mapping=bundle.get("mapping"), config=cfg, label_names=label_names)
     _add_lineage(output_path, lineage)
-    entry = {"version": len(proj.data["models"]), "sha256": file_sha256(output_path), "path": str(output_path),
-             **lineage}
-    proj.data["models"].append(entry)
-    proj.data["labels"] = merged
-    proj.save()
+    entry = proj.add_version(output_path, lineage, merged)
     return RetrainResult(str(output_path), entry["version"], len(merged), len(labels.by_id) - changed, changed,
                          labels.empty, kept, scores)
+
+
+def _check_new_version(proj, output_path):
+    """Refuse to overwrite a version the manifest records (its hash would no longer hold)."""
+    for entry in proj.data["models"]:
+        if Path(entry["path"]).resolve() == Path(output_path).resolve():
+            raise ConfigError(f"--out {output_path}: model version {entry['version']} of {proj.folder}; "
+                              "choose a new name")
 
 
 def _add_lineage(model_path, lineage):
