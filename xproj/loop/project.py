@@ -106,9 +106,9 @@ class Project:
         self.data["models"].append(entry)
         return entry
 
-    def add_round(self, *, model: dict, input_path, strategy: str, seed: int, rows: list) -> dict:
+    def add_round(self, *, model: dict, input_path, queue, strategy: str, seed: int, rows: list) -> dict:
         rnd = {"round": len(self.rounds) + 1, "model": model["sha256"], "strategy": strategy, "seed": seed,
-               "input": {"path": str(input_path), "sha256": file_sha256(input_path)},
+               "input": {"path": str(input_path), "sha256": file_sha256(input_path)}, "queue": str(queue),
                "created": now(), "rows": rows}
         self.rounds.append(rnd)
         return rnd

@@ -17,7 +17,14 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ConfigError, InputFormatError, XprojError
-from ..scoring import Scorer, check_input, check_output, check_text_column, text_of
+from ..scoring import (
+    Scorer,
+    check_distinct,
+    check_input,
+    check_output,
+    check_text_column,
+    text_of,
+)
 from ..tables import Table
 from ..writers import open_output
 from .project import Project
@@ -80,6 +87,19 @@ def document_vectors(model, tokens, lang) -> np.ndarray:
         return model.pipeline_[: names.index("standardize") + 1].transform(tokens, lang=lang)
 
 
+def score_pool(scorer, texts, *, with_vectors=False):
+    """``(ok, proba, vectors)``: the positions of the texts that can be scored (a word with a
+    vector), their class probabilities, and their document vectors when asked."""
+    lang = scorer.lang
+    tokens = scorer.tokens(texts)
+    ok = np.flatnonzero(scorer.model.coverage(tokens, lang)["known"] > 0) if tokens else np.empty(0, int)
+    scored = [tokens[i] for i in ok]
+    if not scored:
+        return ok, np.empty((0, len(scorer.label_names))), None
+    vectors = document_vectors(scorer.model, scored, lang) if with_vectors else None
+    return ok, scorer.model.predict_proba(scored, lang=lang), vectors
+
+
 @dataclass
 class QueueResult:
     round: int
@@ -101,6 +121,7 @@ def label_queue(model_path, input_path, output_path, *, lang, n=50, strategy="ma
         raise ConfigError(f"--strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}")
     if n < 1:
         raise ConfigError(f"--n must be at least 1, got {n}")
+    check_distinct(output_path, input_path, "--out", "--input")
     check_output(output_path, "--out")
     proj = Project(project if project is not None else Path(output_path).parent / "loop")
     proj.check_lang(lang)
@@ -109,12 +130,8 @@ def label_queue(model_path, input_path, output_path, *, lang, n=50, strategy="ma
         raise XprojError(f"{model_path}: the model gives no class probabilities (an uncalibrated SVM); "
                          "query strategies need them: use a logistic-regression or calibrated model")
     pool = read_pool(input_path, id_column, text_column, proj.queued_ids() | set(proj.labels))
-    tokens = scorer.tokens(pool.texts)
-    ok = np.flatnonzero(scorer.model.coverage(tokens, lang)["known"] > 0) if tokens else np.empty(0, int)
-    scored = [tokens[i] for i in ok]
-    proba = scorer.model.predict_proba(scored, lang=lang) if scored else np.empty((0, len(scorer.label_names)))
-    vectors = document_vectors(scorer.model, scored, lang) if strategy == "diverse" and scored else None
-    picked = select(proba, n, strategy, vectors=vectors, seed=seed) if scored else []
+    ok, proba, vectors = score_pool(scorer, pool.texts, with_vectors=strategy == "diverse")
+    picked = select(proba, n, strategy, vectors=vectors, seed=seed) if len(ok) else []
     rnd_no = len(proj.rounds) + 1
     rows = [[pool.ids[ok[j]], pool.texts[ok[j]], scorer.label_names[int(proba[j].argmax())],
              float(proba[j].max()), None, strategy, rnd_no] for j in picked]
@@ -122,9 +139,8 @@ def label_queue(model_path, input_path, output_path, *, lang, n=50, strategy="ma
         out.write(rows)
     if rows:
         proj.data["lang"] = lang
-        proj.add_round(model=proj.model_entry(model_path), input_path=input_path, strategy=strategy, seed=seed,
-                       rows=[{"id": r[0], "text": r[1]} for r in rows])
-        proj.rounds[-1]["queue"] = str(output_path)
+        proj.add_round(model=proj.model_entry(model_path), input_path=input_path, queue=output_path,
+                       strategy=strategy, seed=seed, rows=[{"id": r[0], "text": r[1]} for r in rows])
         proj.save()
-    return QueueResult(rnd_no, len(rows), len(scored), pool.already, pool.unreadable,
-                       len(pool.texts) - len(scored), str(output_path))
+    return QueueResult(rnd_no, len(rows), len(ok), pool.already, pool.unreadable,
+                       len(pool.texts) - len(ok), str(output_path))
