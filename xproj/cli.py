@@ -24,6 +24,8 @@ COMMANDS = {
     "cache": ("xproj.cache_cmd", "verify or clear the cache of loaded vectors"),
     "align": ("xproj.align_cmd", "align two vector files (with or without a dictionary); save the mapping"),
     "bli": ("xproj.bli_cmd", "lexicon induction (P@1/5/10) of two aligned spaces or through a saved mapping"),
+    "label-queue": ("xproj.label_queue_cmd", "write the rows the model is least sure about, for people to label"),
+    "retrain": ("xproj.retrain_cmd", "retrain a saved model with filled-in label queues; a new model version"),
 }
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2

@@ -1,0 +1,174 @@
+"""``xproj label-queue`` and ``xproj retrain`` on a small saved synthetic model: rows are
+handed out once, labels are checked as a whole before anything changes, a retrain writes a
+new version with its lineage, and a failed one leaves the model and the manifest as they were."""
+
+import csv
+import json
+
+import pytest
+from test_predict import (  # noqa: F401  (fixture model: a small saved synthetic en->es model)
+    WORLD,
+    model,
+    write_csv,
+)
+
+from xproj.cli import main
+from xproj.datasets.synthetic import make_bilingual_world, make_documents
+
+NAMES = ["negative", "positive"]
+
+
+@pytest.fixture(scope="module")
+def pool(tmp_path_factory):
+    """An unlabelled es pool (id, text) and its hidden labels ``{id: name}``."""
+    world = make_bilingual_world(src_lang="en", tgt_lang="es", **WORLD)
+    texts, y = make_documents(world, 120, side="tgt", seed=7)
+    path = tmp_path_factory.mktemp("pool") / "pool.csv"
+    write_csv(path, [(f"r{i}", " ".join(t)) for i, t in enumerate(texts)])
+    dev_texts, dev_y = make_documents(world, 100, side="tgt", seed=8)
+    dev = path.with_name("dev.csv")
+    write_csv(dev, [(" ".join(t), NAMES[k]) for t, k in zip(dev_texts, dev_y)], header=("text", "label"))
+    return path, {f"r{i}": NAMES[k] for i, k in enumerate(y)}, dev
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def queue(model, pool_path, out, *extra):
+    assert main(["label-queue", "--model", str(model), "--input", str(pool_path), "--lang", "es", "--n", "10",
+                 "--out", str(out), *extra]) == 0
+    return read_csv(out)
+
+
+def fill(queue_path, out, truth, leave_empty=0):
+    rows = read_csv(queue_path)
+    for i, r in enumerate(rows):
+        r["label"] = "" if i < leave_empty else truth[r["id"]]
+    write_csv(out, [list(r.values()) for r in rows], header=list(rows[0]))
+    return out
+
+
+def snapshot(folder):
+    """Every file's bytes under ``folder`` (what must not change after a failed retrain)."""
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def round1(tmp_path, model, pool):
+    pool_path, truth, _ = pool
+    q = queue(model, pool_path, tmp_path / "queue.csv")
+    return tmp_path, q, truth
+
+
+def test_queue_columns_and_two_rounds_are_disjoint(round1, model, pool):
+    tmp, first, _ = round1
+    assert list(first[0]) == ["id", "text", "prediction", "confidence", "label", "strategy", "round"]
+    assert all(r["label"] == "" and r["strategy"] == "margin" and r["round"] == "1" for r in first)
+    second = queue(model, pool[0], tmp / "queue2.csv", "--strategy", "diverse")
+    assert {r["id"] for r in first}.isdisjoint({r["id"] for r in second}) and len(second) == 10
+    manifest = json.loads((tmp / "loop" / "manifest.json").read_text())
+    assert [r["round"] for r in manifest["rounds"]] == [1, 2] and manifest["lang"] == "es"
+    assert manifest["rounds"][0]["input"]["sha256"] and manifest["models"][0]["parent"] is None
+
+
+def test_retrain_writes_a_version_with_lineage_and_labelled_rows_are_skipped(round1, model, pool, capsys):
+    tmp, first, truth = round1
+    labels = fill(tmp / "queue.csv", tmp / "filled.csv", truth, leave_empty=2)
+    out = tmp / "model-v1.joblib"
+    parent_bytes = model.read_bytes()
+    assert main(["retrain", "--model", str(model), "--labels", str(labels), "--out", str(out),
+                 "--dev", str(pool[2]), "--bootstrap", "50"]) == 0
+    said = capsys.readouterr().out
+    assert "8 labelled target documents" in said and "2 rows left unlabelled" in said
+    assert "dev macro-F1 before" in said and "dev macro-F1 after" in said
+    assert model.read_bytes() == parent_bytes
+    manifest = json.loads((tmp / "loop" / "manifest.json").read_text())
+    v1 = manifest["models"][-1]
+    assert v1["parent"] == manifest["models"][0]["sha256"] and v1["rounds"] == [1]
+    assert sorted(v1["label_files"][0]["ids"]) == sorted(r["id"] for r in first[2:])
+    assert len(manifest["labels"]) == 8
+    assert json.loads(out.with_name(out.name + ".json").read_text())["lineage"]["parent"] == v1["parent"]
+    scored = tmp / "scored.csv"
+    assert main(["predict", "--model", str(out), "--input", str(pool[0]), "--lang", "es", "--output", str(scored),
+                 "--quiet"]) == 0
+    assert all(r["label"] in NAMES for r in read_csv(scored))
+    again = queue(out, pool[0], tmp / "queue2.csv")
+    assert {r["id"] for r in again}.isdisjoint({r["id"] for r in first})
+
+
+BAD = {
+    "unknown label": ("id,label\n{id},postive\n", "line 2: unknown label 'postive'"),
+    "conflicting duplicate": ("id,label\n{id},positive\n{id},negative\n", "line 3: id '{id}' labelled 'negative'"),
+    "id not queued": ("id,label\nnope,positive\n", "line 2: id 'nope' was never queued"),
+    "empty id": ("id,label\n,positive\n", "line 2: empty id"),
+    "not UTF-8": (b"id,label\n{id},posit\xffive\n", "line 2: not valid UTF-8"),
+    "no label column": ("id,text\n{id},x\n", "no 'label' column"),
+    "every row empty": ("id,label\n{id},\n", "no row has a label"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_labels_exit_1_naming_file_and_line_and_change_nothing(case, round1, model, capsys):
+    tmp, first, _ = round1
+    content, expected = BAD[case]
+    path = tmp / "labels.csv"
+    rid = first[0]["id"]
+    if isinstance(content, bytes):
+        path.write_bytes(content.replace(b"{id}", rid.encode()))
+    else:
+        path.write_text(content.format(id=rid), encoding="utf-8")
+    before = snapshot(tmp)
+    assert main(["retrain", "--model", str(model), "--labels", str(path), "--out", str(tmp / "m2.joblib")]) == 1
+    err = capsys.readouterr().err
+    assert "labels.csv" in err and expected.format(id=rid) in err, err
+    assert snapshot(tmp) == before
+
+
+def test_failed_retrain_leaves_model_and_manifest_as_they_were(round1, model, monkeypatch):
+    import joblib
+
+    from xproj.loop import retrain as retrain_module
+
+    tmp, _, truth = round1
+    labels = fill(tmp / "queue.csv", tmp / "filled.csv", truth)
+    before, parent = snapshot(tmp), model.read_bytes()
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    argv = ["retrain", "--model", str(model), "--labels", str(labels), "--out", str(tmp / "m2.joblib")]
+    monkeypatch.setattr(retrain_module, "refit_classifier", interrupted)
+    assert main(argv) == 130
+    assert snapshot(tmp) == before and model.read_bytes() == parent
+    monkeypatch.undo()
+
+    def half_written(obj, f, **k):  # the disk fills up while the new model is written
+        f.write(b"partial")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(joblib, "dump", half_written)
+    with pytest.raises(OSError):
+        main(argv)
+    assert snapshot(tmp) == before and model.read_bytes() == parent
+
+
+def test_usage_errors_exit_2(tmp_path, model, pool):
+    with pytest.raises(SystemExit) as exc:
+        main(["label-queue", "--model", str(model), "--input", str(pool[0]), "--lang", "es",
+              "--strategy", "most-fun", "--out", str(tmp_path / "q.csv")])
+    assert exc.value.code == 2
+    base = ["label-queue", "--model", str(model), "--input", str(pool[0]), "--out", str(tmp_path / "q.csv")]
+    assert main([*base, "--lang", "es", "--n", "0"]) == 2
+    assert main([*base, "--lang", "es", "--id-column", "review_id"]) == 2
+    assert main([*base, "--lang", "es", "--n", "3"]) == 0
+    assert main([*base, "--lang", "en", "--n", "3"]) == 2  # the project is an es loop
+
+
+def test_duplicate_pool_ids_are_a_data_error(tmp_path, model, capsys):
+    pool_path = write_csv(tmp_path / "pool.csv", [("a", "hola"), ("a", "adios")])
+    assert main(["label-queue", "--model", str(model), "--input", str(pool_path), "--lang", "es",
+                 "--out", str(tmp_path / "q.csv")]) == 1
+    assert "line 3: id 'a' appears twice" in capsys.readouterr().err
+    assert not (tmp_path / "loop").exists() and not (tmp_path / "q.csv").exists()

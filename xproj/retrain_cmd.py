@@ -1,0 +1,46 @@
+"""``xproj retrain``: a new model version from filled-in label queues (:mod:`xproj.loop.retrain`).
+
+Examples
+--------
+::
+
+    xproj retrain --model runs/demo/model-es.joblib --labels queue.csv --out model-es-v1.joblib \\
+        --dev es-dev.csv
+"""
+
+from __future__ import annotations
+
+
+def configure_parser(p):
+    p.add_argument("--model", required=True, help="the model the labels were queued with (the parent)")
+    p.add_argument("--labels", action="append", required=True, metavar="FILE",
+                   help="a queue file with its label column filled (repeatable)")
+    p.add_argument("--out", required=True, help="the new model file (joblib; a .json is written beside it)")
+    p.add_argument("--project", default=None,
+                   help="the loop's project folder (default: loop/ beside the first --labels)")
+    p.add_argument("--dev", default=None,
+                   help="labelled target dev file (text, label columns): before/after macro-F1")
+    p.add_argument("--bootstrap", type=int, default=1000,
+                   help="bootstrap resamples of the dev intervals (default 1000)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default 0)")
+
+
+def run_from_args(args) -> int:
+    from .errors import ConfigError
+    from .loop.retrain import retrain
+
+    if args.bootstrap < 0:
+        raise ConfigError(f"--bootstrap must be >= 0, got {args.bootstrap}")
+    r = retrain(args.model, args.labels, args.out, project=args.project, dev=args.dev, n_boot=args.bootstrap,
+                seed=args.seed)
+    print(f"model version {r.version} -> {r.output}: trained on {r.n_labels} labelled target documents "
+          f"({r.new} new, {r.changed} changed; {r.empty} rows left unlabelled, skipped)")
+    for line in r.kept:
+        print(f"  kept: {line}" if not line.startswith("not kept") else f"  {line}")
+    if r.dev:
+        for name in ("before", "after"):
+            s = r.dev[name]
+            ci = s.get("macro_f1_ci")
+            interval = f" [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else ""
+            print(f"  dev macro-F1 {name:6s} {s['macro_f1']:.3f}{interval} (n={s['n']})")
+    return 0
