@@ -83,6 +83,7 @@ def test_retrain_writes_a_version_with_lineage_and_labelled_rows_are_skipped(rou
     said = capsys.readouterr().out
     assert "8 labelled target documents" in said and "2 rows left unlabelled" in said
     assert "dev macro-F1 before" in said and "dev macro-F1 after" in said
+    assert "kept: translation vote 0.5" in said  # the run's default model.translation_weight
     assert model.read_bytes() == parent_bytes
     manifest = json.loads((tmp / "loop" / "manifest.json").read_text())
     v1 = manifest["models"][-1]

@@ -164,6 +164,9 @@ def what_is_kept(model, lang, calibration) -> list:
             (f"estimator {type(est).__name__} (C={getattr(est, 'C', None)}, "
              f"class_weight={getattr(est, 'class_weight', None)})"),
             "aligned space and mapping"]
+    vote = model.translation_vote(lang) if hasattr(model, "translation_vote") else None
+    if vote:
+        kept.append(f"translation vote {vote['weight']} ({vote['words']:,} words of the {vote['origin']})")
     if getattr(model, "calibrator_", None) is not None:
         kept.append(f"calibration ({calibration}, refit on the source dev split)")
     if getattr(model, "target_priors_", None):
