@@ -24,6 +24,7 @@ COMMANDS = {
     "cache": ("xproj.cache_cmd", "verify or clear the cache of loaded vectors"),
     "align": ("xproj.align_cmd", "align two vector files (with or without a dictionary); save the mapping"),
     "bli": ("xproj.bli_cmd", "lexicon induction (P@1/5/10) of two aligned spaces or through a saved mapping"),
+    "monitor": ("xproj.monitor_cmd", "compare a new batch of texts with the reference: drift report, exit 3 on drift"),
 }
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
