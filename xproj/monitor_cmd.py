@@ -165,6 +165,7 @@ def monitor(model_path, reference, batch, *, lang, text_column="text", labels_co
     if group_column and not labels_column:
         raise ConfigError("--group-column needs --labels-column (group quality needs labels)")
     with _bad_input():
+        check_input(reference, "--reference"), check_input(batch, "--batch")  # before the model loads
         scorer = Scorer.open(model_path, lang)
     extra = [(c, o) for c, o in ((labels_column, "--labels-column"), (group_column, "--group-column")) if c]
     ref = read_sample(scorer, reference, "--reference", text_column)
