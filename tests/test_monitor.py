@@ -10,15 +10,15 @@ import math
 import numpy as np
 import pytest
 
+from xproj.align import fit_mapping
 from xproj.cli import main
 from xproj.datasets.synthetic import make_bilingual_world, make_documents
 from xproj.errors import ConfigError
-from xproj.align import fit_mapping
 from xproj.features import AlignedSpace
 from xproj.loop import drift
 from xproj.model import CrossLingualClassifier, save_model
 
-WORLD = dict(n_words=1500, dim=20, noise=0.6, seed=0)
+WORLD = {"n_words": 1500, "dim": 20, "noise": 0.6, "seed": 0}
 FAST = ["--permutations", "100", "--bootstrap", "200"]
 
 
@@ -92,8 +92,8 @@ def files(tmp_path_factory):
     class, the other language; all seeded."""
     root = tmp_path_factory.mktemp("monitor")
     world = make_bilingual_world(src_lang="en", tgt_lang="es", **WORLD)
-    space = AlignedSpace.from_mappings("en", world.src, {"es": (world.tgt, fit_mapping(world.tgt, world.src,
-                                                                                       [(t, s) for s, t in world.train_pairs]))})
+    mapping = fit_mapping(world.tgt, world.src, [(t, s) for s, t in world.train_pairs])
+    space = AlignedSpace.from_mappings("en", world.src, {"es": (world.tgt, mapping)})
     X, y = make_documents(world, 400, side="src", seed=0)
     model = CrossLingualClassifier(space, source_lang="en").fit(X, y)
     model.adapt(make_documents(world, 300, side="tgt", seed=5)[0], "es")

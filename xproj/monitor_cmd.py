@@ -83,9 +83,9 @@ def read_sample(scorer: Scorer, path, option: str, text_column: str, extra_colum
         if text is None:
             continue
         texts.append(text)
-        for column in extra:
+        for column, values in extra.items():
             value = text_of(rec.fields, column)[0]
-            extra[column].append(value.strip() if value else "")
+            values.append(value.strip() if value else "")
     tokens = scorer.tokens(texts) if texts else []
     model, lang = scorer.model, scorer.lang
     cov = model.coverage(tokens, lang) if tokens else {"known": np.zeros(0), "tokens": np.zeros(0)}
@@ -95,7 +95,10 @@ def read_sample(scorer: Scorer, path, option: str, text_column: str, extra_colum
                          f"knows in {lang!r}; need at least 2 (is it the right --lang and --text-column?)")
     scored = [t for t, keep in zip(tokens, ok) if keep]
     proba = model.predict_proba(scored, lang) if scorer.has_proba else None
-    predicted = proba.argmax(axis=1) if proba is not None else np.searchsorted(model.classes_, model.predict(scored, lang))
+    if proba is not None:
+        predicted = proba.argmax(axis=1)
+    else:  # class codes in the order of label_names (the model's classes_)
+        predicted = np.searchsorted(model.classes_, model.predict(scored, lang))
     n_tok = int(np.sum(cov["tokens"]))
     return Sample(Path(path), rows, tokens, 1 - float(np.sum(cov["known"])) / n_tok if n_tok else 0.0, ok, predicted,
                   proba, document_vectors(model, scored, lang),

@@ -17,12 +17,12 @@ def check_lines(summary) -> list:
     """One line per check: name, figures, verdict."""
     c, labels = summary["checks"], summary["labels"]
     s = c["class_shares"]
-    lines = [f"  class shares   {_shares(s, labels)}; max change {s['max_diff']:.3f}, "
-             f"chi-square p={s['p_value']:.3g}  [{_flag(s)}]"]
+    lines = [(f"  class shares   {_shares(s, labels)}; max change {s['max_diff']:.3f}, "
+              f"chi-square p={s['p_value']:.3g}  [{_flag(s)}]")]
     if "confidence" in c:
         k = c["confidence"]
-        lines.append(f"  confidence     mean {k['mean'][0]:.3f}->{k['mean'][1]:.3f}; PSI {k['psi']:.3f} ({k['reading']}), "
-                     f"KS D={k['ks']['statistic']:.3f} p={k['ks']['p_value']:.3g}  [{_flag(k)}]")
+        lines.append(f"  confidence     mean {k['mean'][0]:.3f}->{k['mean'][1]:.3f}; PSI {k['psi']:.3f} "
+                     f"({k['reading']}), KS D={k['ks']['statistic']:.3f} p={k['ks']['p_value']:.3g}  [{_flag(k)}]")
     else:
         lines.append("  confidence     (the model gives no probabilities)")
     o = c["oov"]
@@ -37,8 +37,9 @@ def check_lines(summary) -> list:
 def format_summary(summary) -> str:
     ref, new = summary["reference"], summary["batch"]
     words = summary["new_words"]
-    lines = [f"xproj monitor ({summary['lang']}): batch {new['path']} ({new['scored']} of {new['rows']} rows scored) "
-             f"vs reference {ref['path']} ({ref['scored']} of {ref['rows']})", *check_lines(summary)]
+    head = (f"xproj monitor ({summary['lang']}): batch {new['path']} ({new['scored']} of {new['rows']} rows "
+            f"scored) vs reference {ref['path']} ({ref['scored']} of {ref['rows']})")
+    lines = [head, *check_lines(summary)]
     lines.append("  new words      " + (", ".join(f"{w['token']} ({w['batch_count']})" for w in words[:10])
                                       + (" ..." if len(words) > 10 else "") if words else "none"))
     quality = summary["group_quality"]
@@ -82,9 +83,9 @@ def markdown(summary, plots) -> str:
         lines += [f"| {g} | {q['n']} | {q['macro_f1']:.3f} |{_ci(q['macro_f1_ci'])} | {_num(q['ece'])} |"
                   f"{_ci(q['ece_ci'])} |" for g, q in quality["groups"].items()]
         gap = quality["gap"]
-        lines += ["", f"Largest macro-F1 gap: {gap['macro_f1']:.3f}{_ci(gap['macro_f1_ci'])} "
-                      f"(lowest {gap['between'][0]}, highest {gap['between'][1]}); the interval of a max-min gap is biased upward "
-                      "(it cannot go below 0).", ""]
+        lines += ["", (f"Largest macro-F1 gap: {gap['macro_f1']:.3f}{_ci(gap['macro_f1_ci'])} "
+                       f"(lowest {gap['between'][0]}, highest {gap['between'][1]}); the interval of a max-min gap "
+                       "is biased upward (it cannot go below 0)."), ""]
     return "\n".join(lines)
 
 

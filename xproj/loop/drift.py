@@ -265,7 +265,7 @@ def group_quality(y_true, y_pred, P, groups, n_classes: int, *, n_boot: int = 10
         values = [v for v in values if v is not None]
         return [float(np.percentile(values, lo)), float(np.percentile(values, hi))] if values else None
 
-    table = {str(g): {"n": int(len(members[g])), "macro_f1": float(point[g][0]),
+    table = {str(g): {"n": len(members[g]), "macro_f1": float(point[g][0]),
                       "macro_f1_ci": interval([b[g][0] for b in boot]),
                       "ece": point[g][1], "ece_ci": interval([b[g][1] for b in boot])} for g in names}
     worst = min(names, key=lambda g: point[g][0])
