@@ -39,8 +39,12 @@ from .tables import Table
 EXIT_DRIFT = 3
 #: What ``--out`` holds; an existing folder with anything else is never replaced.
 MONITOR_FILES = ("summary.json", "report.md", "confidence.png", "class-shares.png")
-#: Defaults of the sampling options: (default, minimum).
-SAMPLING = {"permutations": (200, 1), "mmd_rows": (500, 2), "bootstrap": (1000, 0), "bins": (10, 2)}
+#: Sampling and display options: name -> (default, minimum, help).
+SAMPLING = {"permutations": (200, 1, "random relabellings for the MMD p-value"),
+            "mmd_rows": (500, 2, "rows of each file drawn (seeded) for the MMD test"),
+            "bootstrap": (1000, 0, "bootstrap resamples of the group-quality intervals"),
+            "bins": (10, 2, "equal-width confidence bins of the PSI"),
+            "top_words": (20, 0, "new frequent words listed")}
 
 
 @dataclass
@@ -201,14 +205,14 @@ def configure_parser(p):
     p.add_argument("--group-column", default=None, help="batch column naming each row's group (needs labels)")
     names = ", ".join(f"{k} ({v[0]:g})" for k, v in drift.THRESHOLDS.items())
     p.add_argument("--thresholds", default=None, metavar="NAME=V,...", help=f"override drift thresholds: {names}")
-    for name, (default, _) in SAMPLING.items():
-        p.add_argument(f"--{name.replace('_', '-')}", type=int, default=default, help=f"default {default}")
-    p.add_argument("--top-words", type=int, default=20, help="new frequent words listed (default 20)")
+    for name, (default, low, help_) in SAMPLING.items():
+        p.add_argument(f"--{name.replace('_', '-')}", type=int, default=default,
+                       help=f"{help_} (default {default}, at least {low})")
     p.add_argument("--seed", type=int, default=0, help="seed of the MMD sample and permutations and the bootstrap")
 
 
 def _check_sampling(args):
-    for name, (_, low) in SAMPLING.items():
+    for name, (_, low, _) in SAMPLING.items():
         if getattr(args, name) < low:
             raise ConfigError(f"--{name.replace('_', '-')} must be at least {low}, got {getattr(args, name)}")
 
