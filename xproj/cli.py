@@ -26,6 +26,7 @@ COMMANDS = {
     "bli": ("xproj.bli_cmd", "lexicon induction (P@1/5/10) of two aligned spaces or through a saved mapping"),
     "label-queue": ("xproj.label_queue_cmd", "write the rows the model is least sure about, for people to label"),
     "retrain": ("xproj.retrain_cmd", "retrain a saved model with filled-in label queues; a new model version"),
+    "monitor": ("xproj.monitor_cmd", "compare a new batch of texts with the reference: drift report, exit 3 on drift"),
 }
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2

@@ -26,41 +26,44 @@ RUN_FILES = ("metrics.json", "report.md", "config.toml", "versions.json", "confu
 _SWAP_ATTEMPTS = 5
 
 
-def is_run_folder(path) -> bool:
-    """True for an empty folder or one holding only files a run writes (with its metrics)."""
+def is_run_folder(path, files=RUN_FILES, marker="metrics.json") -> bool:
+    """True for an empty folder or one holding only ``files`` (name patterns), ``marker``
+    among them: by default, the files a run writes (with its metrics)."""
     names = [p.name for p in Path(path).iterdir()]
-    foreign = [n for n in names if not any(fnmatch.fnmatch(n, pattern) for pattern in RUN_FILES)]
-    return not names or (not foreign and "metrics.json" in names)
+    foreign = [n for n in names if not any(fnmatch.fnmatch(n, pattern) for pattern in files)]
+    return not names or (not foreign and marker in names)
 
 
-def check_run_place(out, option) -> None:
+def check_run_place(out, option, **kinds) -> None:
     """Raise :class:`ConfigError` (naming ``option``) unless ``out`` can take a run folder:
-    absent, an empty folder or an earlier run's folder, under folders (not files)."""
+    absent, an empty folder or an earlier run's folder, under folders (not files).
+    ``kinds``: ``files`` and ``marker`` of :func:`is_run_folder` (another command's folder)."""
     out = Path(os.path.abspath(out))
     if out == Path.cwd() or out in Path.cwd().parents:
         raise ConfigError(f"{option}: {out} is the current folder or holds it; name a folder of its own")
     blocker = next((p for p in [out, *out.parents] if p.exists() and not p.is_dir()), None)
     if blocker is not None:
         raise ConfigError(f"{option}: {blocker} is a file, expected a folder (a run writes a folder)")
-    if out.is_dir() and not is_run_folder(out):
+    if out.is_dir() and not is_run_folder(out, **kinds):
         foreign = sorted(p.name for p in out.iterdir())[:3]
         raise ConfigError(f"{option}: {out} exists and is not a run folder (it holds {', '.join(foreign)}, ...); "
                           "choose another place: a run replaces only an earlier run's folder")
 
 
 @contextlib.contextmanager
-def staged_run_dir(out, option="output folder"):
+def staged_run_dir(out, option="output folder", **kinds):
     """Yield an empty temporary folder beside ``out``; when the block ends without error it
-    replaces ``out`` whole, else it is removed and ``out`` is left as it was."""
+    replaces ``out`` whole, else it is removed and ``out`` is left as it was. ``kinds``: the
+    folder's ``files`` and ``marker`` when it is not a run's (:func:`is_run_folder`)."""
     out = Path(os.path.abspath(out))
-    check_run_place(out, option)
+    check_run_place(out, option, **kinds)
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(out)
     tmp = _sibling(out, "partial")
     tmp.mkdir()  # not mkdtemp: the run folder gets the usual permissions (umask), not 0700
     try:
         yield tmp
-        _swap_into_place(tmp, out, option)
+        _swap_into_place(tmp, out, option, kinds)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -71,9 +74,9 @@ def _sibling(out: Path, kind: str) -> Path:
     return out.parent / f".{out.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.{kind}"
 
 
-def _swap_into_place(new: Path, out: Path, option) -> None:
+def _swap_into_place(new: Path, out: Path, option, kinds) -> None:
     for _ in range(_SWAP_ATTEMPTS):
-        check_run_place(out, option)  # again: the place may have changed during the run
+        check_run_place(out, option, **kinds)  # again: the place may have changed during the run
         old = _sibling(out, "old")
         with contextlib.suppress(FileNotFoundError):
             os.replace(out, old)
