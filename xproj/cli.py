@@ -2,7 +2,8 @@
 
 ``run`` is defined here; every other subcommand lives in its own module, imported only when
 used, exposing ``configure_parser(parser)`` and ``run_from_args(args) -> int`` (the exit code).
-Exit codes: 0 success, 1 a data or resource error, 2 a configuration (usage) error.
+Exit codes: 0 success, 1 a data or resource error, 2 a configuration (usage) error; `xproj monitor`
+also 3, drift above its thresholds.
 """
 
 from __future__ import annotations
