@@ -49,6 +49,19 @@ TUNE_SPLIT = (4000, 1000)
 #: --tune: (src_reweight, trg_reweight) tried first, then dim_reduction (0 = off) at the best
 REWEIGHTS = ((0.5, 0.5), (0.0, 0.0), (0.25, 0.25), (0.75, 0.75), (1.0, 1.0), (0.0, 1.0), (1.0, 0.0))
 DIMS = (0, 50, 75, 90)
+#: --tune-refine: supervised (exponents 0.25) + refinement variants, compared on held-out train words
+SUP = {"recipe": "supervised"}
+REFINE_CANDIDATES = (
+    SUP,
+    {**SUP, "refine": 1, "refine_vocab": 10000, "keep_seed": True},
+    {**SUP, "refine": 3, "refine_vocab": 10000, "keep_seed": True},
+    {**SUP, "refine": 3, "refine_vocab": 10000, "keep_seed": False},
+    {**SUP, "refine": 3, "refine_vocab": 20000, "keep_seed": True},
+    {**SUP, "refine": 3, "refine_vocab": 10000, "keep_seed": True, "induction": "union"},
+    {**SUP, "refine": 3, "refine_vocab": 10000, "keep_seed": True, "csls_k": 5},
+    {**SUP, "refine": 5, "refine_vocab": 10000, "keep_seed": True},
+    {**SUP, "refine": 3, "refine_vocab": 10000, "keep_seed": True, "src_reweight": 0.5, "trg_reweight": 0.5},
+)
 
 
 def load_direction(pair, vectors, files, muse):
@@ -111,6 +124,23 @@ def tune(directions):
     return best
 
 
+def tune_refine(directions, candidates=REFINE_CANDIDATES):
+    """Held-out CSLS P@1 (train words only, as :func:`tune`) of supervised + refinement
+    variants; prints the table and returns the best candidate by the mean over directions."""
+    scores = _held_out_scores(directions, candidates)
+    pairs = list(directions)
+    mean = {_key(c): sum(scores[(p, _key(c))] for p in pairs) / len(pairs) for c in candidates}
+    best = max(candidates, key=lambda c: mean[_key(c)])
+    print()
+    print("| configuration | " + " | ".join(pairs) + " | mean |")
+    print("|---|" + "---:|" * (len(pairs) + 1))
+    for c in candidates:
+        print(f"| {_key(c)} | " + " | ".join(f"{scores[(p, _key(c))]:.4f}" for p in pairs)
+              + f" | {mean[_key(c)]:.4f} |")
+    print(f"\nbest on the held-out train words (mean CSLS P@1): {_key(best)} ({mean[_key(best)]:.4f})")
+    return best
+
+
 def compare(directions, recipes):
     variants = {r: {"recipe": r} for r in recipes}
     if "supervised" in recipes:  # VecMap's own settings next to xproj's defaults
@@ -152,12 +182,16 @@ def main(argv=None):
     ap.add_argument("--pairs", nargs="+", default=list(PAIRS))
     ap.add_argument("--recipes", nargs="+", default=list(RECIPES), choices=list(RECIPES))
     ap.add_argument("--tune", action="store_true", help="choose supervised defaults on the train dictionary")
+    ap.add_argument("--tune-refine", action="store_true",
+                    help="compare supervised + refinement variants on held-out train words")
     args = ap.parse_args(argv)
     directions = read_directions(args.pairs)
     if not directions:
         print("no direction with both vectors and dictionaries; nothing to do.")
     elif args.tune:
         tune(directions)
+    elif args.tune_refine:
+        tune_refine(directions)
     else:
         compare(directions, args.recipes)
     return 0

@@ -61,11 +61,14 @@ def procrustes_recipe(src, tgt, dictionary, **options) -> VectorMapping:
 
 
 def supervised_recipe(src, tgt, dictionary, *, whiten=True, src_reweight=0.25, trg_reweight=0.25,
-                      src_dewhiten="src", trg_dewhiten="trg", dim_reduction=0, **options) -> VectorMapping:
+                      src_dewhiten="src", trg_dewhiten="trg", dim_reduction=0, fixed_target=False,
+                      **options) -> VectorMapping:
     """The multi-step supervised mapping (see :func:`xproj.align.steps.multi_step` for the
-    parameters); both sides mapped into the shared space."""
+    parameters); both sides mapped into the shared space, or only the source with
+    ``fixed_target=True`` (what :func:`align_to_pivot` uses)."""
     params = {"whiten": whiten, "src_reweight": src_reweight, "trg_reweight": trg_reweight,
-              "src_dewhiten": src_dewhiten, "trg_dewhiten": trg_dewhiten, "dim_reduction": dim_reduction}
+              "src_dewhiten": src_dewhiten, "trg_dewhiten": trg_dewhiten, "dim_reduction": dim_reduction,
+              "fixed_target": fixed_target}
     return fit_linear(src, tgt, dictionary, partial(multi_step, **params), recipe="supervised",
                       recipe_params=params, **options)
 
@@ -102,15 +105,26 @@ def fit_mapping(src, tgt, dictionary, *, recipe: str = "procrustes", **params) -
     return RECIPES[recipe](src, tgt, dictionary, **params)
 
 
-def align_to_pivot(spaces, pivot, **kwargs) -> dict[str, VectorMapping]:
+#: parameters a recipe needs to leave the pivot side alone (one pivot space for all languages)
+PIVOT_PARAMS = {"supervised": {"fixed_target": True}}
+
+
+def align_to_pivot(spaces, pivot, *, recipe: str = "procrustes", **kwargs) -> dict[str, VectorMapping]:
     """Map several languages onto one pivot space (English, usually).
+
+    Every mapping leaves the pivot side as it is (normalised only): two-sided recipes run
+    with their :data:`PIVOT_PARAMS` (``supervised``: ``fixed_target=True``), so the mappings
+    share one :class:`~xproj.features.AlignedSpace` (``AlignedSpace.from_mappings``).
 
     Parameters
     ----------
     spaces : dict lang -> (vectors, seed dictionary lang->pivot)
     pivot : WordVectors
-    **kwargs : passed to :func:`fit_mapping` (a two-sided recipe maps the pivot differently
-        for each language: such mappings cannot share one :class:`~xproj.features.AlignedSpace`).
+    recipe : str
+        A key of :data:`RECIPES`.
+    **kwargs : passed to :func:`fit_mapping`.
     """
-    return {lang: fit_mapping(wv, pivot, dictionary, src_lang=lang, tgt_lang=pivot.lang, **kwargs)
+    kwargs = {**PIVOT_PARAMS.get(recipe, {}), **kwargs}
+    return {lang: fit_mapping(wv, pivot, dictionary, recipe=recipe, src_lang=lang, tgt_lang=pivot.lang,
+                              **kwargs)
             for lang, (wv, dictionary) in spaces.items()}

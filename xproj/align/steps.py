@@ -103,14 +103,26 @@ def reduce_dimensions(W: np.ndarray, n_dims: int) -> np.ndarray:
 
 
 def multi_step(X_d, Z_d, *, whiten=True, src_reweight=0.25, trg_reweight=0.25, src_dewhiten="src",
-               trg_dewhiten="trg", dim_reduction=0) -> tuple[np.ndarray, np.ndarray]:
+               trg_dewhiten="trg", dim_reduction=0, fixed_target=False) -> tuple[np.ndarray, np.ndarray | None]:
     """Source and target matrices ``(Wx, Wz)`` of the multi-step mapping (VecMap's
     "advanced" mapping) learnt from the paired rows ``X_d``, ``Z_d``.
 
     Mapped spaces are ``X @ Wx`` and ``Z @ Wz``. Defaults are VecMap's ``--supervised`` but
     for the re-weighting exponents (0.25, not 0.5: see :mod:`xproj.align.recipes`).
     De-whitening needs whitening; with ``whiten=False`` it is skipped.
+
+    ``fixed_target=True`` leaves the target space as it is (``Wz`` is ``None``), so that
+    several languages can be mapped onto one pivot: the target is not re-weighted and is
+    de-whitened with its own whitening, which makes ``Wz`` the rotation ``V``; folding
+    ``V^T`` into the source side (``Wx V^T``) changes no similarity. ``trg_reweight`` and
+    ``trg_dewhiten`` are ignored then, and there is no dimensionality reduction.
     """
+    if fixed_target:
+        if dim_reduction:
+            raise ValueError("dim_reduction: a fixed target side keeps all dimensions; use 0")
+        Wx, Wz = multi_step(X_d, Z_d, whiten=whiten, src_reweight=src_reweight, trg_reweight=0,
+                            src_dewhiten=src_dewhiten, trg_dewhiten="trg")
+        return Wx @ Wz.T, None
     for name, value in (("src_dewhiten", src_dewhiten), ("trg_dewhiten", trg_dewhiten)):
         if value not in DEWHITEN_CHOICES:
             raise ValueError(f"{name}: {value!r} is not one of {DEWHITEN_CHOICES}")
