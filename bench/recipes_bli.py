@@ -37,9 +37,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_bli_real import CACHE, find_dictionaries, find_vectors, shared_dir  # noqa: E402
 
-from xproj.align import RECIPES, fit_mapping  # noqa: E402
+from xproj.align import RECIPES, align_to_pivot, fit_mapping  # noqa: E402
 from xproj.align.recipes import VECMAP_SUPERVISED  # noqa: E402
-from xproj.dictionaries import split_by_source  # noqa: E402
+from xproj.dictionaries import normalize_pairs, split_by_source  # noqa: E402
+from xproj.features import AlignedSpace  # noqa: E402
 from xproj.evaluation import bli_scores  # noqa: E402
 from xproj.vectors import load_vectors  # noqa: E402
 
@@ -63,9 +64,20 @@ REFINE_CANDIDATES = (
     {**SUP, "refine": 3, "refine_vocab": 10000, "keep_seed": True, "src_reweight": 0.5, "trg_reweight": 0.5},
 )
 
+#: --tune-refine pivot: the source-only (fixed pivot) variant's re-weighting and de-whitening
+FIXED = {**SUP, "fixed_target": True}
+PIVOT_CANDIDATES = (
+    SUP,
+    FIXED,
+    {**FIXED, "src_reweight": 0.5},
+    {**FIXED, "src_dewhiten": "trg"},
+    {**FIXED, "src_reweight": 0.5, "src_dewhiten": "trg"},
+)
 
-def load_direction(pair, vectors, files, muse):
-    """(src vectors, tgt vectors, train pairs, test pairs) of ``pair`` ("en-es"), or None."""
+
+def load_direction(pair, vectors, files, muse, one_script=False):
+    """(src vectors, tgt vectors, train pairs, test pairs) of ``pair`` ("en-es"), or None.
+    ``one_script``: both dictionaries brought to each language's script (``normalize_pairs``)."""
     s, t = pair.split("-")
     d = find_dictionaries(muse, s, t)
     if d is None or s not in files or t not in files:
@@ -74,7 +86,10 @@ def load_direction(pair, vectors, files, muse):
     for lang in (s, t):
         if lang not in vectors:
             vectors[lang] = load_vectors(files[lang], cache_dir=CACHE, lang=lang)
-    return vectors[s], vectors[t], d[0], d[1]
+    train, test = d[0], d[1]
+    if one_script:
+        (train, _), (test, _) = normalize_pairs(train, s, t), normalize_pairs(test, s, t)
+    return vectors[s], vectors[t], train, test
 
 
 def evaluate(mapping, src, tgt, pairs, methods=("nn", "csls"), ks=(1, 5)):
@@ -166,14 +181,40 @@ def compare(directions, recipes):
     print("\nP@k over covered test queries (MUSE's figure); all target words are candidates.")
 
 
-def read_directions(pairs) -> dict:
+def pivot_bli(directions, config):
+    """Every ``pivot-x`` direction's language mapped onto the pivot with :func:`align_to_pivot`
+    (the reversed train dictionary: x -> pivot), then BLI pivot -> x in the one shared space,
+    next to the pairwise two-sided fit of the same dictionary. Prints a markdown table."""
+    pivots = {pair.split("-")[0] for pair in directions}
+    if len(pivots) != 1:
+        print("--pivot needs directions from one pivot language (en-es en-de ...)")
+        return
+    params = {k: v for k, v in config.items() if k != "recipe"}
+    src0 = next(iter(directions.values()))[0]
+    spaces = {pair.split("-")[1]: (tgt, [(b, a) for a, b in train])
+              for pair, (_src, tgt, train, _test) in directions.items()}
+    t0 = time.perf_counter()
+    maps = align_to_pivot(spaces, src0, recipe=config["recipe"], **params)
+    shared = AlignedSpace.from_mappings(src0.lang, src0, {x: (wv, maps[x]) for x, (wv, _) in spaces.items()})
+    print(f"  {len(maps)} languages onto {src0.lang} in {time.perf_counter() - t0:.1f} s", flush=True)
+    print("\n| pair | pairwise (two-sided) CSLS P@1 | one pivot space CSLS P@1 | covered queries |")
+    print("|---|---:|---:|---|")
+    for pair, (src, tgt, train, test) in directions.items():
+        x = pair.split("-")[1]
+        one = bli_scores(shared[src.lang], shared[x], test, methods=("csls",), ks=(1,))
+        two = evaluate(fit_mapping(src, tgt, train, **config), src, tgt, test, ("csls",), (1,))
+        print(f"| {pair} | {two['csls']['p@1']:.4f} | {one['csls']['p@1']:.4f} | "
+              f"{one['covered']:,}/{one['queries']:,} |", flush=True)
+
+
+def read_directions(pairs, one_script=False) -> dict:
     """{pair: (src vectors, tgt vectors, train, test)} for the pairs found in the shared folder."""
     vdir, muse = shared_dir() / "vectors", shared_dir() / "data" / "muse"
     if not (vdir.is_dir() and muse.is_dir()):
         print(f"{vdir} or {muse} not found (set XPROJ_SHARED)")
         return {}
     files, vectors = find_vectors(vdir), {}
-    found = {pair: load_direction(pair, vectors, files, muse) for pair in pairs}
+    found = {pair: load_direction(pair, vectors, files, muse, one_script) for pair in pairs}
     return {pair: d for pair, d in found.items() if d is not None}
 
 
@@ -182,16 +223,22 @@ def main(argv=None):
     ap.add_argument("--pairs", nargs="+", default=list(PAIRS))
     ap.add_argument("--recipes", nargs="+", default=list(RECIPES), choices=list(RECIPES))
     ap.add_argument("--tune", action="store_true", help="choose supervised defaults on the train dictionary")
-    ap.add_argument("--tune-refine", action="store_true",
-                    help="compare supervised + refinement variants on held-out train words")
+    ap.add_argument("--tune-refine", nargs="?", const="refine", choices=("refine", "pivot"),
+                    help="compare supervised + refinement (or fixed-pivot) variants on held-out train words")
+    ap.add_argument("--pivot", action="store_true",
+                    help="map every pair's target language onto the shared source (pivot) space at once")
+    ap.add_argument("--one-script", action="store_true",
+                    help="bring dictionaries to each language's script (en-zh: Simplified)")
     args = ap.parse_args(argv)
-    directions = read_directions(args.pairs)
+    directions = read_directions(args.pairs, args.one_script)
     if not directions:
         print("no direction with both vectors and dictionaries; nothing to do.")
     elif args.tune:
         tune(directions)
     elif args.tune_refine:
-        tune_refine(directions)
+        tune_refine(directions, REFINE_CANDIDATES if args.tune_refine == "refine" else PIVOT_CANDIDATES)
+    elif args.pivot:
+        pivot_bli(directions, {"recipe": "supervised"})
     else:
         compare(directions, args.recipes)
     return 0
