@@ -63,6 +63,14 @@ REFINE_CANDIDATES = (
     {**SUP, "refine": 5, "refine_vocab": 10000, "keep_seed": True},
     {**SUP, "refine": 3, "refine_vocab": 10000, "keep_seed": True, "src_reweight": 0.5, "trg_reweight": 0.5},
 )
+#: --tune-refine more: the second round of the search (smaller K; whitening with a ridge)
+MORE_CANDIDATES = (
+    {**SUP, "refine": 3, "refine_vocab": 5000, "keep_seed": True},
+    {**SUP, "refine": 3, "refine_vocab": 7500, "keep_seed": True},
+    {**SUP, "whiten_ridge": 0.01},
+    {**SUP, "whiten_ridge": 0.1},
+    {**SUP, "refine": 3, "refine_vocab": 10000, "keep_seed": True, "whiten_ridge": 0.1},
+)
 
 #: --tune-refine pivot: the source-only (fixed pivot) variant's re-weighting and de-whitening
 FIXED = {**SUP, "fixed_target": True}
@@ -223,7 +231,7 @@ def main(argv=None):
     ap.add_argument("--pairs", nargs="+", default=list(PAIRS))
     ap.add_argument("--recipes", nargs="+", default=list(RECIPES), choices=list(RECIPES))
     ap.add_argument("--tune", action="store_true", help="choose supervised defaults on the train dictionary")
-    ap.add_argument("--tune-refine", nargs="?", const="refine", choices=("refine", "pivot"),
+    ap.add_argument("--tune-refine", nargs="?", const="refine", choices=("refine", "more", "pivot"),
                     help="compare supervised + refinement (or fixed-pivot) variants on held-out train words")
     ap.add_argument("--pivot", action="store_true",
                     help="map every pair's target language onto the shared source (pivot) space at once")
@@ -236,7 +244,8 @@ def main(argv=None):
     elif args.tune:
         tune(directions)
     elif args.tune_refine:
-        tune_refine(directions, REFINE_CANDIDATES if args.tune_refine == "refine" else PIVOT_CANDIDATES)
+        tune_refine(directions, {"refine": REFINE_CANDIDATES, "more": MORE_CANDIDATES,
+                                 "pivot": PIVOT_CANDIDATES}[args.tune_refine])
     elif args.pivot:
         pivot_bli(directions, {"recipe": "supervised"})
     else:

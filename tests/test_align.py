@@ -160,7 +160,7 @@ def test_supervised_defaults_follow_vecmap_and_reduce_dimensions(noisy_world):
     m = fit_mapping(w.src, w.tgt, w.train_pairs, recipe="supervised")
     assert m.metadata["recipe_params"] == {"whiten": True, "src_reweight": 0.25, "trg_reweight": 0.25,
                                            "src_dewhiten": "src", "trg_dewhiten": "trg", "dim_reduction": 0,
-                                           "fixed_target": False}
+                                           "fixed_target": False, "whiten_ridge": 0.0}
     res = bli_scores(m.transform(w.src), m.transform(w.tgt, side="target"), w.test_pairs, ks=(1,))
     assert res["csls"]["p@1"] > 0.5
     small = fit_mapping(w.src, w.tgt, w.train_pairs, recipe="supervised", dim_reduction=8)
@@ -292,3 +292,11 @@ def test_supervised_puts_three_languages_into_one_pivot_space(noisy_world):
         assert shared > 0.8 and abs(shared - pairwise) < 0.03, (lang, shared, pairwise)
     between = [(t, f"c_{t}") for _, t in w.test_pairs]  # tgt -> c through the pivot space
     assert bli_scores(space["tgt"], space["c"], between, ks=(1,))["csls"]["p@1"] > 0.8
+
+
+def test_whitening_with_a_ridge_whitens_less_and_stays_invertible(noisy_world):
+    M = np.asarray(noisy_world.src.vectors)[:300].astype(np.float64)
+    W, W_inv = whitening(M, ridge=0.1)
+    np.testing.assert_allclose(W @ W_inv, np.eye(M.shape[1]), atol=1e-8)
+    moments = np.linalg.eigvalsh((M @ W).T @ (M @ W))
+    assert moments.max() < 1 and moments.min() > 0  # shrunk towards, not onto, the identity

@@ -62,13 +62,13 @@ def procrustes_recipe(src, tgt, dictionary, **options) -> VectorMapping:
 
 def supervised_recipe(src, tgt, dictionary, *, whiten=True, src_reweight=0.25, trg_reweight=0.25,
                       src_dewhiten="src", trg_dewhiten="trg", dim_reduction=0, fixed_target=False,
-                      **options) -> VectorMapping:
+                      whiten_ridge=0.0, **options) -> VectorMapping:
     """The multi-step supervised mapping (see :func:`xproj.align.steps.multi_step` for the
     parameters); both sides mapped into the shared space, or only the source with
     ``fixed_target=True`` (what :func:`align_to_pivot` uses)."""
     params = {"whiten": whiten, "src_reweight": src_reweight, "trg_reweight": trg_reweight,
               "src_dewhiten": src_dewhiten, "trg_dewhiten": trg_dewhiten, "dim_reduction": dim_reduction,
-              "fixed_target": fixed_target}
+              "fixed_target": fixed_target, "whiten_ridge": whiten_ridge}
     return fit_linear(src, tgt, dictionary, partial(multi_step, **params), recipe="supervised",
                       recipe_params=params, **options)
 
