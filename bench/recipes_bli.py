@@ -13,6 +13,14 @@ Two modes:
     the TRAIN dictionary only: its first 4,000 source words (file order, MUSE-style
     ``split_by_source``) fit the mapping, the next 1,000 are the held-out queries; CSLS P@1 over
     covered held-out queries, per direction and averaged. The test dictionary is not read.
+``--tune-refine [refine|more|pivot]``
+    The same held-out protocol for lists of candidates: ``refine`` (supervised + refinement
+    rounds, K, keeping the seed, bidirectional induction, CSLS k), ``more`` (smaller K,
+    whitening with a ridge), ``pivot`` (the source-only ``fixed_target`` variant that
+    :func:`~xproj.align.align_to_pivot` uses).
+``--pivot``
+    Every pair's target language mapped onto the common source language (the pivot) at once
+    with ``align_to_pivot(recipe="supervised")``; BLI in that one space next to the pairwise fit.
 default
     Fits every recipe in ``--recipes`` on the full train dictionary and prints, per direction,
     P@1 NN / CSLS and P@5 CSLS over covered test queries, coverage and fit time (markdown);
@@ -22,6 +30,8 @@ Usage::
 
     python bench/recipes_bli.py [--pairs en-es es-en] [--recipes procrustes supervised]
     python bench/recipes_bli.py --tune [--pairs en-es es-en]
+    python bench/recipes_bli.py --tune-refine [refine|more|pivot] --pairs en-es es-en
+    python bench/recipes_bli.py --pivot --pairs en-es en-de en-fr en-ja en-zh [--one-script]
 """
 
 from __future__ import annotations
@@ -164,10 +174,11 @@ def tune_refine(directions, candidates=REFINE_CANDIDATES):
     return best
 
 
-def compare(directions, recipes):
+def compare(directions, recipes, defaults_only=False):
     variants = {r: {"recipe": r} for r in recipes}
-    if "supervised" in recipes:  # VecMap's own settings next to xproj's defaults
-        variants = {"supervised (VecMap's reweight 0.5)": {"recipe": "supervised", **VECMAP_SUPERVISED},
+    if "supervised" in recipes and not defaults_only:  # VecMap's own settings, xproj's before refinement
+        variants = {"supervised (VecMap's reweight 0.5)": {"recipe": "supervised", **VECMAP_SUPERVISED, "refine": 0},
+                    "supervised, no refinement": {"recipe": "supervised", "refine": 0},
                     **variants}
     rows = []
     for pair, (src, tgt, train, test) in directions.items():
@@ -235,6 +246,8 @@ def main(argv=None):
                     help="compare supervised + refinement (or fixed-pivot) variants on held-out train words")
     ap.add_argument("--pivot", action="store_true",
                     help="map every pair's target language onto the shared source (pivot) space at once")
+    ap.add_argument("--defaults-only", action="store_true",
+                    help="compare only the recipes' defaults (no VecMap / no-refinement rows)")
     ap.add_argument("--one-script", action="store_true",
                     help="bring dictionaries to each language's script (en-zh: Simplified)")
     args = ap.parse_args(argv)
@@ -249,7 +262,7 @@ def main(argv=None):
     elif args.pivot:
         pivot_bli(directions, {"recipe": "supervised"})
     else:
-        compare(directions, args.recipes)
+        compare(directions, args.recipes, args.defaults_only)
     return 0
 
 

@@ -145,7 +145,7 @@ def test_supervised_with_every_extra_step_off_is_procrustes(noisy_world):
     w = noisy_world
     plain = fit_mapping(w.src, w.tgt, w.train_pairs)
     off = fit_mapping(w.src, w.tgt, w.train_pairs, recipe="supervised", whiten=False, src_reweight=0,
-                      trg_reweight=0, src_dewhiten=None, trg_dewhiten=None)
+                      trg_reweight=0, src_dewhiten=None, trg_dewhiten=None, refine=0)
     assert off.two_sided and off.metadata["recipe"] == "supervised"
     # the shared space is rotated (Wz = V), but Wx Wz^T is the Procrustes solution
     np.testing.assert_allclose(off.W_ @ off.W_tgt_.T, plain.W_, atol=1e-4)
@@ -161,6 +161,7 @@ def test_supervised_defaults_follow_vecmap_and_reduce_dimensions(noisy_world):
     assert m.metadata["recipe_params"] == {"whiten": True, "src_reweight": 0.25, "trg_reweight": 0.25,
                                            "src_dewhiten": "src", "trg_dewhiten": "trg", "dim_reduction": 0,
                                            "fixed_target": False, "whiten_ridge": 0.0}
+    assert (m.metadata["refine_rounds"], m.metadata["refine_vocab"], m.metadata["keep_seed"]) == (3, 10000, True)
     res = bli_scores(m.transform(w.src), m.transform(w.tgt, side="target"), w.test_pairs, ks=(1,))
     assert res["csls"]["p@1"] > 0.5
     small = fit_mapping(w.src, w.tgt, w.train_pairs, recipe="supervised", dim_reduction=8)
@@ -300,3 +301,12 @@ def test_whitening_with_a_ridge_whitens_less_and_stays_invertible(noisy_world):
     np.testing.assert_allclose(W @ W_inv, np.eye(M.shape[1]), atol=1e-8)
     moments = np.linalg.eigvalsh((M @ W).T @ (M @ W))
     assert moments.max() < 1 and moments.min() > 0  # shrunk towards, not onto, the identity
+
+
+def test_induction_modes_and_their_check(noisy_world):
+    w = noisy_world
+    X, Z = (np.asarray(v.vectors)[:400] for v in (w.src, w.tgt))
+    pairs = {mode: set(zip(*induce_dictionary(X, Z, mode=mode))) for mode in ("mutual", "forward", "union")}
+    assert pairs["mutual"] <= pairs["forward"] <= pairs["union"] and len(pairs["forward"]) == 400
+    with pytest.raises(ValueError, match="induction"):
+        induce_dictionary(X, Z, mode="both")
