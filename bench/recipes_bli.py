@@ -81,6 +81,12 @@ MORE_CANDIDATES = (
     {**SUP, "whiten_ridge": 0.1},
     {**SUP, "refine": 3, "refine_vocab": 10000, "keep_seed": True, "whiten_ridge": 0.1},
 )
+#: --tune-refine rounds: refinement or not, for every pair (the default must hold beyond en-es)
+ROUNDS_CANDIDATES = (
+    {**SUP, "refine": 0},
+    {**SUP, "refine": 1},
+    {**SUP, "refine": 3},
+)
 
 #: --tune-refine pivot: the source-only (fixed pivot) variant's re-weighting and de-whitening
 FIXED = {**SUP, "fixed_target": True}
@@ -242,7 +248,7 @@ def main(argv=None):
     ap.add_argument("--pairs", nargs="+", default=list(PAIRS))
     ap.add_argument("--recipes", nargs="+", default=list(RECIPES), choices=list(RECIPES))
     ap.add_argument("--tune", action="store_true", help="choose supervised defaults on the train dictionary")
-    ap.add_argument("--tune-refine", nargs="?", const="refine", choices=("refine", "more", "pivot"),
+    ap.add_argument("--tune-refine", nargs="?", const="refine", choices=("refine", "more", "rounds", "pivot"),
                     help="compare supervised + refinement (or fixed-pivot) variants on held-out train words")
     ap.add_argument("--pivot", action="store_true",
                     help="map every pair's target language onto the shared source (pivot) space at once")
@@ -257,7 +263,7 @@ def main(argv=None):
     elif args.tune:
         tune(directions)
     elif args.tune_refine:
-        tune_refine(directions, {"refine": REFINE_CANDIDATES, "more": MORE_CANDIDATES,
+        tune_refine(directions, {"refine": REFINE_CANDIDATES, "more": MORE_CANDIDATES, "rounds": ROUNDS_CANDIDATES,
                                  "pivot": PIVOT_CANDIDATES}[args.tune_refine])
     elif args.pivot:
         pivot_bli(directions, {"recipe": "supervised"})
