@@ -161,7 +161,7 @@ def test_supervised_defaults_follow_vecmap_and_reduce_dimensions(noisy_world):
     assert m.metadata["recipe_params"] == {"whiten": True, "src_reweight": 0.25, "trg_reweight": 0.25,
                                            "src_dewhiten": "src", "trg_dewhiten": "trg", "dim_reduction": 0,
                                            "fixed_target": False, "whiten_ridge": 0.0}
-    assert (m.metadata["refine_rounds"], m.metadata["refine_vocab"], m.metadata["keep_seed"]) == (3, 10000, True)
+    assert (m.metadata["refine_rounds"], m.metadata["refine_vocab"], m.metadata["keep_seed"]) == (1, 10000, True)
     res = bli_scores(m.transform(w.src), m.transform(w.tgt, side="target"), w.test_pairs, ks=(1,))
     assert res["csls"]["p@1"] > 0.5
     small = fit_mapping(w.src, w.tgt, w.train_pairs, recipe="supervised", dim_reduction=8)
