@@ -61,7 +61,7 @@ TUNE_SPLIT = (4000, 1000)
 REWEIGHTS = ((0.5, 0.5), (0.0, 0.0), (0.25, 0.25), (0.75, 0.75), (1.0, 1.0), (0.0, 1.0), (1.0, 0.0))
 DIMS = (0, 50, 75, 90)
 #: --tune-refine: supervised (exponents 0.25) + refinement variants, compared on held-out train words
-SUP = {"recipe": "supervised"}
+SUP = {"recipe": "supervised", "refine": 0}  # no refinement unless a candidate sets it
 REFINE_CANDIDATES = (
     SUP,
     {**SUP, "refine": 1, "refine_vocab": 10000, "keep_seed": True},
@@ -89,9 +89,9 @@ ROUNDS_CANDIDATES = (
 )
 
 #: --tune-refine pivot: the source-only (fixed pivot) variant's re-weighting and de-whitening
-FIXED = {**SUP, "fixed_target": True}
+FIXED = {"recipe": "supervised", "fixed_target": True}  # the default refinement
 PIVOT_CANDIDATES = (
-    SUP,
+    {"recipe": "supervised"},
     FIXED,
     {**FIXED, "src_reweight": 0.5},
     {**FIXED, "src_dewhiten": "trg"},
@@ -143,7 +143,7 @@ def tune(directions):
     dimensionality reduction), then the dimensionality reduction at the best exponents.
     Prints a table of held-out CSLS P@1 per direction and the mean; returns the best config."""
     configs = [{"recipe": "procrustes"}] + [
-        {"recipe": "supervised", "src_reweight": rs, "trg_reweight": rt} for rs, rt in REWEIGHTS]
+        {"recipe": "supervised", "src_reweight": rs, "trg_reweight": rt, "refine": 0} for rs, rt in REWEIGHTS]
     scores = _held_out_scores(directions, configs)
     pairs = list(directions)
     mean = {k: sum(scores[(p, _key(c))] for p in pairs) / len(pairs) for c in configs for k in [_key(c)]}
@@ -153,14 +153,7 @@ def tune(directions):
     configs += more
     mean.update({_key(c): sum(scores[(p, _key(c))] for p in pairs) / len(pairs) for c in more})
     best = max(configs[1:], key=lambda c: mean[_key(c)])
-    print()
-    print("| configuration | " + " | ".join(pairs) + " | mean |")
-    print("|---|" + "---:|" * (len(pairs) + 1))
-    for c in configs:
-        print(f"| {_key(c)} | " + " | ".join(f"{scores[(p, _key(c))]:.4f}" for p in pairs)
-              + f" | {mean[_key(c)]:.4f} |")
-    print(f"\nbest on the held-out train words (mean CSLS P@1): {_key(best)} ({mean[_key(best)]:.4f})")
-    return best
+    return _print_held_out(configs, scores, pairs, mean, best)
 
 
 def tune_refine(directions, candidates=REFINE_CANDIDATES):
@@ -170,10 +163,15 @@ def tune_refine(directions, candidates=REFINE_CANDIDATES):
     pairs = list(directions)
     mean = {_key(c): sum(scores[(p, _key(c))] for p in pairs) / len(pairs) for c in candidates}
     best = max(candidates, key=lambda c: mean[_key(c)])
+    return _print_held_out(candidates, scores, pairs, mean, best)
+
+
+def _print_held_out(configs, scores, pairs, mean, best):
+    """The held-out table (markdown) and the best configuration's line; returns ``best``."""
     print()
     print("| configuration | " + " | ".join(pairs) + " | mean |")
     print("|---|" + "---:|" * (len(pairs) + 1))
-    for c in candidates:
+    for c in configs:
         print(f"| {_key(c)} | " + " | ".join(f"{scores[(p, _key(c))]:.4f}" for p in pairs)
               + f" | {mean[_key(c)]:.4f} |")
     print(f"\nbest on the held-out train words (mean CSLS P@1): {_key(best)} ({mean[_key(best)]:.4f})")
