@@ -91,10 +91,8 @@ ROUNDS_CANDIDATES = (
 #: --tune-refine pivot: the source-only (fixed pivot) variant's re-weighting and de-whitening
 FIXED = {"recipe": "supervised", "fixed_target": True}  # the default refinement
 PIVOT_CANDIDATES = (
-    {"recipe": "supervised"},
     FIXED,
     {**FIXED, "src_reweight": 0.5},
-    {**FIXED, "src_dewhiten": "trg"},
     {**FIXED, "src_reweight": 0.5, "src_dewhiten": "trg"},
 )
 
