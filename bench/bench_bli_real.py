@@ -122,7 +122,7 @@ def main(argv=None):
             mapping = fit_mapping(src, tgt, train, refine=rounds, refine_vocab=args.refine_vocab)
             t_fit = time.perf_counter() - t0
             t0 = time.perf_counter()
-            res = bli_scores(mapping.transform(src), mapping.prepare(tgt), test,
+            res = bli_scores(mapping.transform(src), mapping.transform(tgt, side="target"), test,
                              methods=("nn", "csls"), ks=(1, 5))
             t_eval = time.perf_counter() - t0
             hist = mapping.metadata["history"]

@@ -141,7 +141,7 @@ def run(n_words, dim, noise, n_queries, ref_fraction, repeat):
     t_world = time.perf_counter() - t0
     mapping = fit_mapping(world.src, world.tgt, world.train_pairs)
     mapped = mapping.transform(world.src)
-    tgt = mapping.prepare(world.tgt)
+    tgt = mapping.transform(world.tgt, side="target")
     test = world.test_pairs
     print(f"\nworld {len(world.src):,} src x {len(world.tgt):,} tgt words, dim {dim}, noise {noise}: "
           f"generated in {t_world:.1f} s; {len(dict.fromkeys(s for s, _ in test))} test queries", flush=True)

@@ -13,6 +13,14 @@ Two modes:
     the TRAIN dictionary only: its first 4,000 source words (file order, MUSE-style
     ``split_by_source``) fit the mapping, the next 1,000 are the held-out queries; CSLS P@1 over
     covered held-out queries, per direction and averaged. The test dictionary is not read.
+``--tune-refine [refine|more|pivot]``
+    The same held-out protocol for lists of candidates: ``refine`` (supervised + refinement
+    rounds, K, keeping the seed, bidirectional induction, CSLS k), ``more`` (smaller K,
+    whitening with a ridge), ``pivot`` (the source-only ``fixed_target`` variant that
+    :func:`~xproj.align.align_to_pivot` uses).
+``--pivot``
+    Every pair's target language mapped onto the common source language (the pivot) at once
+    with ``align_to_pivot(recipe="supervised")``; BLI in that one space next to the pairwise fit.
 default
     Fits every recipe in ``--recipes`` on the full train dictionary and prints, per direction,
     P@1 NN / CSLS and P@5 CSLS over covered test queries, coverage and fit time (markdown);
@@ -22,6 +30,8 @@ Usage::
 
     python bench/recipes_bli.py [--pairs en-es es-en] [--recipes procrustes supervised]
     python bench/recipes_bli.py --tune [--pairs en-es es-en]
+    python bench/recipes_bli.py --tune-refine [refine|more|pivot] --pairs en-es es-en
+    python bench/recipes_bli.py --pivot --pairs en-es en-de en-fr en-ja en-zh [--one-script]
 """
 
 from __future__ import annotations
@@ -37,9 +47,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_bli_real import CACHE, find_dictionaries, find_vectors, shared_dir  # noqa: E402
 
-from xproj.align import RECIPES, fit_mapping  # noqa: E402
+from xproj.align import RECIPES, align_to_pivot, fit_mapping  # noqa: E402
 from xproj.align.recipes import VECMAP_SUPERVISED  # noqa: E402
-from xproj.dictionaries import split_by_source  # noqa: E402
+from xproj.dictionaries import normalize_pairs, split_by_source  # noqa: E402
+from xproj.features import AlignedSpace  # noqa: E402
 from xproj.evaluation import bli_scores  # noqa: E402
 from xproj.vectors import load_vectors  # noqa: E402
 
@@ -49,10 +60,46 @@ TUNE_SPLIT = (4000, 1000)
 #: --tune: (src_reweight, trg_reweight) tried first, then dim_reduction (0 = off) at the best
 REWEIGHTS = ((0.5, 0.5), (0.0, 0.0), (0.25, 0.25), (0.75, 0.75), (1.0, 1.0), (0.0, 1.0), (1.0, 0.0))
 DIMS = (0, 50, 75, 90)
+#: --tune-refine: supervised (exponents 0.25) + refinement variants, compared on held-out train words
+SUP = {"recipe": "supervised", "refine": 0}  # no refinement unless a candidate sets it
+REFINE_CANDIDATES = (
+    SUP,
+    {**SUP, "refine": 1, "refine_vocab": 10000, "keep_seed": True},
+    {**SUP, "refine": 3, "refine_vocab": 10000, "keep_seed": True},
+    {**SUP, "refine": 3, "refine_vocab": 10000, "keep_seed": False},
+    {**SUP, "refine": 3, "refine_vocab": 20000, "keep_seed": True},
+    {**SUP, "refine": 3, "refine_vocab": 10000, "keep_seed": True, "induction": "union"},
+    {**SUP, "refine": 3, "refine_vocab": 10000, "keep_seed": True, "csls_k": 5},
+    {**SUP, "refine": 5, "refine_vocab": 10000, "keep_seed": True},
+    {**SUP, "refine": 3, "refine_vocab": 10000, "keep_seed": True, "src_reweight": 0.5, "trg_reweight": 0.5},
+)
+#: --tune-refine more: the second round of the search (smaller K; whitening with a ridge)
+MORE_CANDIDATES = (
+    {**SUP, "refine": 3, "refine_vocab": 5000, "keep_seed": True},
+    {**SUP, "refine": 3, "refine_vocab": 7500, "keep_seed": True},
+    {**SUP, "whiten_ridge": 0.01},
+    {**SUP, "whiten_ridge": 0.1},
+    {**SUP, "refine": 3, "refine_vocab": 10000, "keep_seed": True, "whiten_ridge": 0.1},
+)
+#: --tune-refine rounds: refinement or not, for every pair (the default must hold beyond en-es)
+ROUNDS_CANDIDATES = (
+    {**SUP, "refine": 0},
+    {**SUP, "refine": 1},
+    {**SUP, "refine": 3},
+)
+
+#: --tune-refine pivot: the source-only (fixed pivot) variant's re-weighting and de-whitening
+FIXED = {"recipe": "supervised", "fixed_target": True}  # the default refinement
+PIVOT_CANDIDATES = (
+    FIXED,
+    {**FIXED, "src_reweight": 0.5},
+    {**FIXED, "src_reweight": 0.5, "src_dewhiten": "trg"},
+)
 
 
-def load_direction(pair, vectors, files, muse):
-    """(src vectors, tgt vectors, train pairs, test pairs) of ``pair`` ("en-es"), or None."""
+def load_direction(pair, vectors, files, muse, one_script=False):
+    """(src vectors, tgt vectors, train pairs, test pairs) of ``pair`` ("en-es"), or None.
+    ``one_script``: both dictionaries brought to each language's script (``normalize_pairs``)."""
     s, t = pair.split("-")
     d = find_dictionaries(muse, s, t)
     if d is None or s not in files or t not in files:
@@ -61,7 +108,10 @@ def load_direction(pair, vectors, files, muse):
     for lang in (s, t):
         if lang not in vectors:
             vectors[lang] = load_vectors(files[lang], cache_dir=CACHE, lang=lang)
-    return vectors[s], vectors[t], d[0], d[1]
+    train, test = d[0], d[1]
+    if one_script:
+        (train, _), (test, _) = normalize_pairs(train, s, t), normalize_pairs(test, s, t)
+    return vectors[s], vectors[t], train, test
 
 
 def evaluate(mapping, src, tgt, pairs, methods=("nn", "csls"), ks=(1, 5)):
@@ -91,7 +141,7 @@ def tune(directions):
     dimensionality reduction), then the dimensionality reduction at the best exponents.
     Prints a table of held-out CSLS P@1 per direction and the mean; returns the best config."""
     configs = [{"recipe": "procrustes"}] + [
-        {"recipe": "supervised", "src_reweight": rs, "trg_reweight": rt} for rs, rt in REWEIGHTS]
+        {"recipe": "supervised", "src_reweight": rs, "trg_reweight": rt, "refine": 0} for rs, rt in REWEIGHTS]
     scores = _held_out_scores(directions, configs)
     pairs = list(directions)
     mean = {k: sum(scores[(p, _key(c))] for p in pairs) / len(pairs) for c in configs for k in [_key(c)]}
@@ -101,6 +151,21 @@ def tune(directions):
     configs += more
     mean.update({_key(c): sum(scores[(p, _key(c))] for p in pairs) / len(pairs) for c in more})
     best = max(configs[1:], key=lambda c: mean[_key(c)])
+    return _print_held_out(configs, scores, pairs, mean, best)
+
+
+def tune_refine(directions, candidates=REFINE_CANDIDATES):
+    """Held-out CSLS P@1 (train words only, as :func:`tune`) of supervised + refinement
+    variants; prints the table and returns the best candidate by the mean over directions."""
+    scores = _held_out_scores(directions, candidates)
+    pairs = list(directions)
+    mean = {_key(c): sum(scores[(p, _key(c))] for p in pairs) / len(pairs) for c in candidates}
+    best = max(candidates, key=lambda c: mean[_key(c)])
+    return _print_held_out(candidates, scores, pairs, mean, best)
+
+
+def _print_held_out(configs, scores, pairs, mean, best):
+    """The held-out table (markdown) and the best configuration's line; returns ``best``."""
     print()
     print("| configuration | " + " | ".join(pairs) + " | mean |")
     print("|---|" + "---:|" * (len(pairs) + 1))
@@ -111,10 +176,11 @@ def tune(directions):
     return best
 
 
-def compare(directions, recipes):
+def compare(directions, recipes, defaults_only=False):
     variants = {r: {"recipe": r} for r in recipes}
-    if "supervised" in recipes:  # VecMap's own settings next to xproj's defaults
-        variants = {"supervised (VecMap's reweight 0.5)": {"recipe": "supervised", **VECMAP_SUPERVISED},
+    if "supervised" in recipes and not defaults_only:  # VecMap's own settings, xproj's before refinement
+        variants = {"supervised (VecMap's reweight 0.5)": {"recipe": "supervised", **VECMAP_SUPERVISED, "refine": 0},
+                    "supervised, no refinement": {"recipe": "supervised", "refine": 0},
                     **variants}
     rows = []
     for pair, (src, tgt, train, test) in directions.items():
@@ -136,14 +202,40 @@ def compare(directions, recipes):
     print("\nP@k over covered test queries (MUSE's figure); all target words are candidates.")
 
 
-def read_directions(pairs) -> dict:
+def pivot_bli(directions, config):
+    """Every ``pivot-x`` direction's language mapped onto the pivot with :func:`align_to_pivot`
+    (the reversed train dictionary: x -> pivot), then BLI pivot -> x in the one shared space,
+    next to the pairwise two-sided fit of the same dictionary. Prints a markdown table."""
+    pivots = {pair.split("-")[0] for pair in directions}
+    if len(pivots) != 1:
+        print("--pivot needs directions from one pivot language (en-es en-de ...)")
+        return
+    params = {k: v for k, v in config.items() if k != "recipe"}
+    src0 = next(iter(directions.values()))[0]
+    spaces = {pair.split("-")[1]: (tgt, [(b, a) for a, b in train])
+              for pair, (_src, tgt, train, _test) in directions.items()}
+    t0 = time.perf_counter()
+    maps = align_to_pivot(spaces, src0, recipe=config["recipe"], **params)
+    shared = AlignedSpace.from_mappings(src0.lang, src0, {x: (wv, maps[x]) for x, (wv, _) in spaces.items()})
+    print(f"  {len(maps)} languages onto {src0.lang} in {time.perf_counter() - t0:.1f} s", flush=True)
+    print("\n| pair | pairwise (two-sided) CSLS P@1 | one pivot space CSLS P@1 | covered queries |")
+    print("|---|---:|---:|---|")
+    for pair, (src, tgt, train, test) in directions.items():
+        x = pair.split("-")[1]
+        one = bli_scores(shared[src.lang], shared[x], test, methods=("csls",), ks=(1,))
+        two = evaluate(fit_mapping(src, tgt, train, **config), src, tgt, test, ("csls",), (1,))
+        print(f"| {pair} | {two['csls']['p@1']:.4f} | {one['csls']['p@1']:.4f} | "
+              f"{one['covered']:,}/{one['queries']:,} |", flush=True)
+
+
+def read_directions(pairs, one_script=False) -> dict:
     """{pair: (src vectors, tgt vectors, train, test)} for the pairs found in the shared folder."""
     vdir, muse = shared_dir() / "vectors", shared_dir() / "data" / "muse"
     if not (vdir.is_dir() and muse.is_dir()):
         print(f"{vdir} or {muse} not found (set XPROJ_SHARED)")
         return {}
     files, vectors = find_vectors(vdir), {}
-    found = {pair: load_direction(pair, vectors, files, muse) for pair in pairs}
+    found = {pair: load_direction(pair, vectors, files, muse, one_script) for pair in pairs}
     return {pair: d for pair, d in found.items() if d is not None}
 
 
@@ -152,14 +244,27 @@ def main(argv=None):
     ap.add_argument("--pairs", nargs="+", default=list(PAIRS))
     ap.add_argument("--recipes", nargs="+", default=list(RECIPES), choices=list(RECIPES))
     ap.add_argument("--tune", action="store_true", help="choose supervised defaults on the train dictionary")
+    ap.add_argument("--tune-refine", nargs="?", const="refine", choices=("refine", "more", "rounds", "pivot"),
+                    help="compare supervised + refinement (or fixed-pivot) variants on held-out train words")
+    ap.add_argument("--pivot", action="store_true",
+                    help="map every pair's target language onto the shared source (pivot) space at once")
+    ap.add_argument("--defaults-only", action="store_true",
+                    help="compare only the recipes' defaults (no VecMap / no-refinement rows)")
+    ap.add_argument("--one-script", action="store_true",
+                    help="bring dictionaries to each language's script (en-zh: Simplified)")
     args = ap.parse_args(argv)
-    directions = read_directions(args.pairs)
+    directions = read_directions(args.pairs, args.one_script)
     if not directions:
         print("no direction with both vectors and dictionaries; nothing to do.")
     elif args.tune:
         tune(directions)
+    elif args.tune_refine:
+        tune_refine(directions, {"refine": REFINE_CANDIDATES, "more": MORE_CANDIDATES, "rounds": ROUNDS_CANDIDATES,
+                                 "pivot": PIVOT_CANDIDATES}[args.tune_refine])
+    elif args.pivot:
+        pivot_bli(directions, {"recipe": "supervised"})
     else:
-        compare(directions, args.recipes)
+        compare(directions, args.recipes, args.defaults_only)
     return 0
 
 

@@ -34,7 +34,7 @@ def test_procrustes_recovers_rotation_exactly():
 def test_low_noise_gives_near_perfect_bli():
     world = make_bilingual_world(n_words=4000, dim=50, noise=0.1, seed=2)
     m = fit_mapping(world.src, world.tgt, world.train_pairs)
-    res = bli_scores(m.transform(world.src), m.prepare(world.tgt), world.test_pairs)
+    res = bli_scores(m.transform(world.src), m.transform(world.tgt, side="target"), world.test_pairs)
     assert res["csls"]["p@1"] >= 0.99 and res["nn"]["p@1"] >= 0.99
     assert res["coverage"] == 1.0
     unaligned = bli_scores(world.src, world.tgt, world.test_pairs, ks=(1,))
@@ -56,7 +56,7 @@ def test_induce_dictionary_mutual():
     world = make_bilingual_world(n_words=1500, dim=30, noise=0.05, seed=3)
     m = fit_mapping(world.src, world.tgt, world.train_pairs)
     X = m.transform(world.src).vectors[:500]
-    Z = m.prepare(world.tgt).vectors
+    Z = m.transform(world.tgt, side="target").vectors
     i, j = induce_dictionary(X, Z)
     gold = set(world.gold_pairs)
     induced = {(world.src.words[a], world.tgt.words[b]) for a, b in zip(i, j)}
@@ -95,7 +95,7 @@ def test_bad_inputs():
 def test_identical_seed_and_pivot():
     world = make_bilingual_world(n_words=2000, dim=30, noise=0.05, n_numerals=100, seed=5)
     m = fit_mapping(world.src, world.tgt, "identical", refine=2, refine_vocab=1500)
-    res = bli_scores(m.transform(world.src), m.prepare(world.tgt), world.test_pairs, ks=(1,))
+    res = bli_scores(m.transform(world.src), m.transform(world.tgt, side="target"), world.test_pairs, ks=(1,))
     assert res["csls"]["p@1"] > 0.9  # numerals alone bootstrap the alignment
     maps = align_to_pivot({"b": (world.tgt, [(t, s) for s, t in world.train_pairs])}, world.src)
     assert set(maps) == {"b"} and maps["b"].W_.shape == (30, 30)
@@ -145,7 +145,7 @@ def test_supervised_with_every_extra_step_off_is_procrustes(noisy_world):
     w = noisy_world
     plain = fit_mapping(w.src, w.tgt, w.train_pairs)
     off = fit_mapping(w.src, w.tgt, w.train_pairs, recipe="supervised", whiten=False, src_reweight=0,
-                      trg_reweight=0, src_dewhiten=None, trg_dewhiten=None)
+                      trg_reweight=0, src_dewhiten=None, trg_dewhiten=None, refine=0)
     assert off.two_sided and off.metadata["recipe"] == "supervised"
     # the shared space is rotated (Wz = V), but Wx Wz^T is the Procrustes solution
     np.testing.assert_allclose(off.W_ @ off.W_tgt_.T, plain.W_, atol=1e-4)
@@ -159,7 +159,9 @@ def test_supervised_defaults_follow_vecmap_and_reduce_dimensions(noisy_world):
     w = noisy_world
     m = fit_mapping(w.src, w.tgt, w.train_pairs, recipe="supervised")
     assert m.metadata["recipe_params"] == {"whiten": True, "src_reweight": 0.25, "trg_reweight": 0.25,
-                                           "src_dewhiten": "src", "trg_dewhiten": "trg", "dim_reduction": 0}
+                                           "src_dewhiten": "src", "trg_dewhiten": "trg", "dim_reduction": 0,
+                                           "fixed_target": False, "whiten_ridge": 0.0}
+    assert (m.metadata["refine_rounds"], m.metadata["refine_vocab"], m.metadata["keep_seed"]) == (1, 10000, True)
     res = bli_scores(m.transform(w.src), m.transform(w.tgt, side="target"), w.test_pairs, ks=(1,))
     assert res["csls"]["p@1"] > 0.5
     small = fit_mapping(w.src, w.tgt, w.train_pairs, recipe="supervised", dim_reduction=8)
@@ -253,3 +255,59 @@ def test_run_alignment_uses_the_configured_recipe():
     tgt = cfg["data"]["target_langs"][0]
     np.testing.assert_array_equal(ts.space[tgt].vectors, ts.mapping.transform(world.tgt, side="target").vectors)
     assert ts.bli["csls"]["p@1"] > 0.8
+
+
+def _third_language(world, seed):
+    """A third language: the target space rotated at random, with noise and its own words."""
+    rng = np.random.default_rng(seed)
+    q, _ = np.linalg.qr(rng.standard_normal((world.tgt.dim, world.tgt.dim)))
+    vectors = np.asarray(world.tgt.vectors) @ q + 0.3 * rng.standard_normal(world.tgt.vectors.shape)
+    return WordVectors([f"c_{w}" for w in world.tgt.words], vectors.astype(np.float32), lang="c")
+
+
+def test_supervised_fixed_target_leaves_the_target_alone_and_keeps_similarities(noisy_world):
+    w = noisy_world
+    X_d, Z_d = (np.asarray(v.vectors)[:600] for v in (w.src, w.tgt))
+    Wx, Wz = multi_step(X_d, Z_d, trg_reweight=0, trg_dewhiten="trg")
+    np.testing.assert_allclose(Wz @ Wz.T, np.eye(w.tgt.dim), atol=1e-8)  # a rotation
+    folded, none = multi_step(X_d, Z_d, fixed_target=True, trg_reweight=0.7)  # trg_reweight ignored
+    assert none is None
+    np.testing.assert_allclose(X_d @ folded @ Z_d.T, (X_d @ Wx) @ (Z_d @ Wz).T, atol=1e-6)
+    with pytest.raises(ValueError, match="dim_reduction"):
+        multi_step(X_d, Z_d, fixed_target=True, dim_reduction=5)
+
+
+def test_supervised_puts_three_languages_into_one_pivot_space(noisy_world):
+    w = noisy_world
+    c = _third_language(w, seed=11)
+    to_pivot = {"tgt": [(t, s) for s, t in w.train_pairs], "c": [(f"c_{t}", s) for s, t in w.train_pairs]}
+    tests = {"tgt": [(t, s) for s, t in w.test_pairs], "c": [(f"c_{t}", s) for s, t in w.test_pairs]}
+    spaces = {"tgt": (w.tgt, to_pivot["tgt"]), "c": (c, to_pivot["c"])}
+    maps = align_to_pivot(spaces, w.src, recipe="supervised")
+    assert all(not m.two_sided and m.metadata["recipe_params"]["fixed_target"] for m in maps.values())
+    space = AlignedSpace.from_mappings("src", w.src, {lang: (wv, maps[lang]) for lang, (wv, _) in spaces.items()})
+    for lang, (wv, train) in spaces.items():
+        shared = bli_scores(space[lang], space["src"], tests[lang], ks=(1,))["csls"]["p@1"]
+        pair = fit_mapping(wv, w.src, train, recipe="supervised")
+        pairwise = bli_scores(pair.transform(wv), pair.transform(w.src, side="target"), tests[lang],
+                              ks=(1,))["csls"]["p@1"]
+        assert shared > 0.8 and abs(shared - pairwise) < 0.03, (lang, shared, pairwise)
+    between = [(t, f"c_{t}") for _, t in w.test_pairs]  # tgt -> c through the pivot space
+    assert bli_scores(space["tgt"], space["c"], between, ks=(1,))["csls"]["p@1"] > 0.8
+
+
+def test_whitening_with_a_ridge_whitens_less_and_stays_invertible(noisy_world):
+    M = np.asarray(noisy_world.src.vectors)[:300].astype(np.float64)
+    W, W_inv = whitening(M, ridge=0.1)
+    np.testing.assert_allclose(W @ W_inv, np.eye(M.shape[1]), atol=1e-8)
+    moments = np.linalg.eigvalsh((M @ W).T @ (M @ W))
+    assert moments.max() < 1 and moments.min() > 0  # shrunk towards, not onto, the identity
+
+
+def test_induction_modes_and_their_check(noisy_world):
+    w = noisy_world
+    X, Z = (np.asarray(v.vectors)[:400] for v in (w.src, w.tgt))
+    pairs = {mode: set(zip(*induce_dictionary(X, Z, mode=mode))) for mode in ("mutual", "forward", "union")}
+    assert pairs["mutual"] <= pairs["forward"] <= pairs["union"] and len(pairs["forward"]) == 400
+    with pytest.raises(ValueError, match="induction"):
+        induce_dictionary(X, Z, mode="both")

@@ -82,7 +82,8 @@ class AlignedSpace:
             spaces[lang] = mapping.transform(wv)
             if first is not None and not mapping.same_target_side(first):
                 raise ValueError("all mappings onto one pivot must treat it alike (one normalisation, "
-                                 "one target-side matrix): two-sided recipes need one space per language")
+                                 "one target-side matrix): fit them with xproj.align.align_to_pivot, "
+                                 "which leaves the pivot side alone")
             first = first or mapping
         from .vectors import normalize
 

@@ -35,12 +35,18 @@ def seed_pairs(seed, src: WordVectors, tgt: WordVectors, *, lowercase=False):
     return list(seed)
 
 
+#: the ways refinement turns nearest neighbours into a dictionary (:func:`induce_dictionary`)
+INDUCTION_MODES = ("mutual", "forward", "union")
+
+
 def induce_dictionary(X_mapped, Z_tgt, *, method="csls", k=10, mode="mutual"):
     """Translation pairs ``(src_row, tgt_row)`` induced from nearest neighbours.
 
     ``mode``: ``"mutual"`` keeps pairs that are each other's best match in both directions
     (MUSE's ``S2T&T2S``), ``"forward"`` / ``"union"`` as named.
     """
+    if mode not in INDUCTION_MODES:
+        raise ValueError(f"induction: {mode!r} is not one of {INDUCTION_MODES}")
     if method == "csls":
         # Each side's neighbourhood term once, shared by both directions.
         r_x = topk_mean(X_mapped, Z_tgt, k)
@@ -73,6 +79,7 @@ def fit_linear(
     refine: int = 0,
     refine_vocab: int = 10000,
     keep_seed: bool = False,
+    induction: str = "mutual",
     csls_k: int = 10,
     eval_pairs=None,
     callback: Callable[[int, dict], None] | None = None,
@@ -103,6 +110,10 @@ def fit_linear(
         supervised, 15,000 unsupervised).
     keep_seed : bool
         Add the seed pairs to each induced dictionary (MUSE replaces them).
+    induction : {"mutual", "union", "forward"}
+        Which induced pairs refinement keeps (:func:`induce_dictionary`): mutual CSLS
+        neighbours (MUSE), or every word's best match in either direction (``"union"``,
+        VecMap's bidirectional induction), or source -> target only.
     csls_k : int
         CSLS neighbourhood for induction and the logged BLI.
     eval_pairs : list of pairs, optional
@@ -146,7 +157,8 @@ def fit_linear(
     record(0, len(s_idx))
     Kx, Kz = min(refine_vocab, len(src)), min(refine_vocab, len(tgt))
     for r in range(1, refine + 1):
-        ri, rj = induce_dictionary(mapped(Xn, Wx, Kx), mapped(Zn, Wz, Kz), method="csls", k=csls_k)
+        ri, rj = induce_dictionary(mapped(Xn, Wx, Kx), mapped(Zn, Wz, Kz), method="csls", k=csls_k,
+                                   mode=induction)
         if len(ri) == 0:
             log.warning("refinement round %d induced no pairs; stopping", r)
             break
@@ -167,6 +179,7 @@ def fit_linear(
         "refine_rounds": refine,
         "refine_vocab": refine_vocab,
         "keep_seed": keep_seed,
+        "induction": induction,
         "csls_k": csls_k,
         "history": history,
     }

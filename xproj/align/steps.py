@@ -48,11 +48,13 @@ def procrustes(X_src: np.ndarray, Z_tgt: np.ndarray) -> np.ndarray:
     return W.astype(np.float32)
 
 
-def whitening(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def whitening(M: np.ndarray, ridge: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """The whitening matrix of the rows ``M`` (n x d) and its inverse.
 
     With ``M = U S V^T`` (V, S from the eigenvectors of ``M^T M``): ``W = V S^-1 V^T``, so ``(M W)^T (M W) = I`` (the rows' second
     moment, not divided by n: VecMap's convention), and ``W^-1 = V S V^T`` (used to de-whiten).
+    ``ridge`` > 0 whitens less: ``S^2`` + ``ridge`` times its mean replaces ``S^2`` (the weak
+    directions, mostly noise in a small dictionary, are not blown up).
 
     Raises
     ------
@@ -69,6 +71,8 @@ def whitening(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         raise ShapeError(f"whitening needs dictionary rows that span all {M.shape[1]} dimensions "
                          f"(got {M.shape[0]} rows, rank {int(np.sum(s > s[-1] * 1e-6))}); use more pairs "
                          "or the procrustes recipe")
+    if ridge:
+        s = np.sqrt(s ** 2 + ridge * np.mean(s ** 2))
     return (v / s) @ v.T, (v * s) @ v.T
 
 
@@ -103,21 +107,35 @@ def reduce_dimensions(W: np.ndarray, n_dims: int) -> np.ndarray:
 
 
 def multi_step(X_d, Z_d, *, whiten=True, src_reweight=0.25, trg_reweight=0.25, src_dewhiten="src",
-               trg_dewhiten="trg", dim_reduction=0) -> tuple[np.ndarray, np.ndarray]:
+               trg_dewhiten="trg", dim_reduction=0, fixed_target=False,
+               whiten_ridge=0.0) -> tuple[np.ndarray, np.ndarray | None]:
     """Source and target matrices ``(Wx, Wz)`` of the multi-step mapping (VecMap's
     "advanced" mapping) learnt from the paired rows ``X_d``, ``Z_d``.
 
     Mapped spaces are ``X @ Wx`` and ``Z @ Wz``. Defaults are VecMap's ``--supervised`` but
     for the re-weighting exponents (0.25, not 0.5: see :mod:`xproj.align.recipes`).
-    De-whitening needs whitening; with ``whiten=False`` it is skipped.
+    De-whitening needs whitening; with ``whiten=False`` it is skipped. ``whiten_ridge``: see
+    :func:`whitening` (0 = VecMap's exact whitening).
+
+    ``fixed_target=True`` leaves the target space as it is (``Wz`` is ``None``), so that
+    several languages can be mapped onto one pivot: the target is not re-weighted and is
+    de-whitened with its own whitening, which makes ``Wz`` the rotation ``V``; folding
+    ``V^T`` into the source side (``Wx V^T``) changes no similarity. ``trg_reweight`` and
+    ``trg_dewhiten`` are ignored then, and there is no dimensionality reduction.
     """
+    if fixed_target:
+        if dim_reduction:
+            raise ValueError("dim_reduction: a fixed target side keeps all dimensions; use 0")
+        Wx, Wz = multi_step(X_d, Z_d, whiten=whiten, src_reweight=src_reweight, trg_reweight=0,
+                            src_dewhiten=src_dewhiten, trg_dewhiten="trg", whiten_ridge=whiten_ridge)
+        return Wx @ Wz.T, None
     for name, value in (("src_dewhiten", src_dewhiten), ("trg_dewhiten", trg_dewhiten)):
         if value not in DEWHITEN_CHOICES:
             raise ValueError(f"{name}: {value!r} is not one of {DEWHITEN_CHOICES}")
     X_d, Z_d = np.asarray(X_d, dtype=np.float64), np.asarray(Z_d, dtype=np.float64)
     d = X_d.shape[1]
     eye = np.eye(d)
-    (wx1, wx1_inv), (wz1, wz1_inv) = ((whitening(X_d), whitening(Z_d)) if whiten
+    (wx1, wx1_inv), (wz1, wz1_inv) = ((whitening(X_d, whiten_ridge), whitening(Z_d, whiten_ridge)) if whiten
                                       else ((eye, eye), (eye, eye)))
     u, s, v = orthogonal_map(X_d @ wx1, Z_d @ wz1)
     undo = {"src": dewhitening(wx1_inv, u), "trg": dewhitening(wz1_inv, v), None: eye}
