@@ -40,8 +40,9 @@ def configure_parser(p):
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the mapping (created)")
     p.add_argument("--test-dictionary", default=None, metavar="TEST",
                    help="print (and save) a BLI table on this dictionary")
-    p.add_argument("--refine", type=int, default=0,
-                   help="MUSE refinement rounds (procrustes, supervised; default 0)")
+    p.add_argument("--refine", type=int, default=None,
+                   help="MUSE refinement rounds (procrustes, supervised; default: the recipe's own, "
+                        "procrustes 0, supervised 1)")
     p.add_argument("--max-minutes", type=float, default=None,
                    help="time budget of the self-learning recipes (default: until converged)")
     p.add_argument("--seed", type=int, default=0, help="seed of the self-learning recipes' random steps")
@@ -61,7 +62,7 @@ def run_from_args(args) -> int:
     seed = seed_dictionary(args.dictionary, src, tgt, lowercase=args.lowercase)
     test = (read_test_dictionary(args.test_dictionary, src, tgt, lowercase=args.lowercase,
                                  option="--test-dictionary") if args.test_dictionary else None)
-    if test is not None and (args.refine or is_self_learning(args.recipe)):
+    if test is not None and (refine_rounds(args) or is_self_learning(args.recipe)):
         recipe_options["eval_pairs"] = test  # P@1 of every round / EVAL_EVERY-th iteration
     start = time.perf_counter()
     with iteration_bar(args) as callback:
@@ -87,9 +88,22 @@ def is_self_learning(recipe: str) -> bool:
     return recipe in SELF_LEARNING_RECIPES
 
 
+def refine_rounds(args) -> int:
+    """``--refine``, or the recipe's own default number of refinement rounds."""
+    import inspect
+
+    from .align import RECIPES
+
+    if args.refine is not None:
+        return args.refine
+    default = inspect.signature(RECIPES[args.recipe]).parameters.get("refine")
+    return default.default if default is not None and isinstance(default.default, int) else 0
+
+
 def check_options(args) -> dict:
     """Usage errors (:class:`ConfigError`) before any file is read; the recipe's keywords."""
-    check_positive("--refine", args.refine, zero_ok=True)
+    if args.refine is not None:
+        check_positive("--refine", args.refine, zero_ok=True)
     check_positive("--max-minutes", args.max_minutes)
     check_positive("--limit", args.limit)
     if not 1 <= args.precision <= 9:
@@ -109,7 +123,7 @@ def check_options(args) -> dict:
     if args.max_minutes is not None:
         raise ConfigError(f"--max-minutes: the {args.recipe} recipe has no time budget (only "
                           "self-learning and unsupervised do)")
-    return {"refine": args.refine}
+    return {} if args.refine is None else {"refine": args.refine}
 
 
 def seed_dictionary(value: str, src, tgt, *, lowercase=False):
@@ -141,7 +155,7 @@ class iteration_bar:
         elif is_self_learning(args.recipe):
             self.kw = {"unit": "it", "desc": args.recipe}
         else:
-            self.kw = {"total": args.refine, "unit": "round", "desc": "refinement"}
+            self.kw = {"total": refine_rounds(args), "unit": "round", "desc": "refinement"}
 
     def __enter__(self):
         from .run import progress
