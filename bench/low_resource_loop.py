@@ -203,7 +203,7 @@ def main():
     for s, (ns, mean, lo, hi) in c.items():
         n_goal, per_seed = labels_to_reach(records, s, goal)
         n_full = labels_to_reach(records, s, in_dev)[0]
-        at = lambda n: next((f"{m:.3f}" for a, m in zip(ns, mean) if a == n), "-")  # noqa: E731
+        at = lambda n, ns=ns, mean=mean: next((f"{m:.3f}" for a, m in zip(ns, mean) if a == n), "-")  # noqa: E731
         tests = [macro_f1(finals[(s, seed)], Z["test"], y["test"]) for seed in seeds]
         never = lambda n: "not reached" if n is None else n  # noqa: E731
         n_random = labels_to_reach(records, s, random_end)[0]
