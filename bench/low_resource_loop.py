@@ -29,6 +29,7 @@ Writes ``bench/figures/low_resource_loop_<set>.png`` and prints markdown tables.
 """
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -48,6 +49,7 @@ from xproj.run import align_targets, build_corpus, load_run_vectors, target_sets
 from xproj.run.train import Adaptation, make_classifier, select_and_fit  # noqa: E402
 
 FIGURES = Path(__file__).resolve().parent / "figures"
+CACHE = Path(__file__).resolve().parent / ".cache"  # the curves as JSON (gitignored)
 GAP = 0.02
 quiet = lambda *a, **k: None  # noqa: E731
 
@@ -193,20 +195,25 @@ def main():
     print(f"\nactive learning: {len(seeds)} seeds x {len(STRATEGIES) + 1} curves, batch {args.batch}, "
           f"budget {args.budget}, pool {pool_size} drawn per seed: {time.time() - t1:.0f}s\n")
     print(f"goal: in-language dev macro-F1 - {GAP} = {goal:.3f} (zero-shot dev {zero_dev:.3f})\n")
-    print(f"| strategy | labels to reach {goal:.3f} (mean curve) | per seed | labels to reach {in_dev:.3f} "
-          "(in-language) | dev macro-F1 at 100 / 200 / end (mean [min, max]) | test macro-F1 at end "
-          "(mean over seeds [min, max]) |\n|---|---|---|---|---|---|")
     c = curves(records)
+    random_end = c["random"][1][-1]
+    print(f"| strategy | labels to reach {goal:.3f} (mean curve) | per seed | labels to reach {in_dev:.3f} "
+          f"(in-language) | labels to reach {random_end:.3f} (random's end) | dev macro-F1 at 100 / 200 / end "
+          "(mean [min, max]) | test macro-F1 at end (mean over seeds [min, max]) |\n|---|---|---|---|---|---|---|")
     for s, (ns, mean, lo, hi) in c.items():
         n_goal, per_seed = labels_to_reach(records, s, goal)
         n_full = labels_to_reach(records, s, in_dev)[0]
-        at = lambda n: next((f"{m:.3f}" for a, m in zip(ns, mean) if a == n), "-")  # noqa: E731
+        at = lambda n, ns=ns, mean=mean: next((f"{m:.3f}" for a, m in zip(ns, mean) if a == n), "-")  # noqa: E731
         tests = [macro_f1(finals[(s, seed)], Z["test"], y["test"]) for seed in seeds]
         never = lambda n: "not reached" if n is None else n  # noqa: E731
-        print(f"| {s} | {never(n_goal)} | {per_seed} | {never(n_full)} | {at(100)} / {at(200)} / "
+        n_random = labels_to_reach(records, s, random_end)[0]
+        print(f"| {s} | {never(n_goal)} | {per_seed} | {never(n_full)} | {never(n_random)} | {at(100)} / {at(200)} / "
               f"{mean[-1]:.3f} [{lo[-1]:.3f}, {hi[-1]:.3f}] (n={ns[-1]}) | "
               f"{np.mean(tests):.3f} [{min(tests):.3f}, {max(tests):.3f}] |")
     FIGURES.mkdir(exist_ok=True)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    (CACHE / f"low_resource_loop_{name}-{args.budget}.json").write_text(json.dumps(
+        {"zero_shot_dev": zero_dev, "in_language_dev": in_dev, "records": records}))
     path = FIGURES / f"low_resource_loop_{name}{'' if args.budget == 500 else f'-{args.budget}'}.png"
     plot(path, f"{tset.dataset}:{lang}: active learning from zero-shot ({len(seeds)} seeds, min-max band)",
          records, zero_dev, in_dev)

@@ -21,7 +21,7 @@ from numbers import Integral
 import numpy as np
 
 from ._learner import fit_few_shot, macro_f1, predict_proba, take
-from .pseudo import pseudo_label
+from .pseudo import _check_options, pseudo_label
 from .strategies import STRATEGIES, select
 
 
@@ -100,7 +100,7 @@ class Simulation:
     final_models: dict = field(default_factory=dict)
 
 
-def _check(budget, batch, strategies, seeds, pool_size):
+def _check(budget, batch, strategies, seeds, pool_size, pseudo):
     if not isinstance(batch, Integral) or batch <= 0:
         raise ValueError(f"batch: must be an integer >= 1, got {batch!r}")
     if not isinstance(budget, Integral) or budget < 0:
@@ -112,6 +112,11 @@ def _check(budget, batch, strategies, seeds, pool_size):
         raise ValueError("seeds: give at least one seed")
     if pool_size is not None and (not isinstance(pool_size, Integral) or pool_size < 1):
         raise ValueError(f"pool_size: must be an integer >= 1, got {pool_size!r}")
+    if pseudo:
+        unknown = set(pseudo) - {"threshold", "top_k_per_class"}
+        if unknown:
+            raise ValueError(f"pseudo: unknown option(s) {sorted(unknown)}; give threshold and/or top_k_per_class")
+        _check_options(pseudo.get("threshold"), pseudo.get("top_k_per_class"))
 
 
 def simulate_active_learning(model_factory, X_src, y_src, X_pool, y_pool, X_dev, y_dev, *, lang=None,
@@ -151,7 +156,7 @@ def simulate_active_learning(model_factory, X_src, y_src, X_pool, y_pool, X_dev,
     -------
     Simulation
     """
-    _check(budget, batch, strategies, seeds, pool_size)
+    _check(budget, batch, strategies, seeds, pool_size, pseudo)
     if len(X_pool) != len(y_pool):
         raise ValueError(f"X_pool has {len(X_pool)} documents but y_pool {len(y_pool)} labels")
     if vectors is None and lang is None:
