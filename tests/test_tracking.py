@@ -86,9 +86,14 @@ def test_missing_extra_is_one_line_exit_1_before_any_work(tmp_path, monkeypatch,
     assert not out.exists() and not list(tmp_path.rglob("mlruns"))
 
 
-def test_unknown_tracker_is_a_configuration_error():
+def test_unknown_tracker_or_unusable_uri_is_a_configuration_error(tmp_path, capsys):
     with pytest.raises(Exception, match="output.tracking = 'wandb' is not one of 'none', 'mlflow'"):
         load_config("synthetic", ["output.tracking=wandb"])
+    out = tmp_path / "r"
+    assert main(["run", "synthetic", "--out", str(out), *FAST, "--set", "output.tracking=mlflow",
+                 "--set", "output.tracking_uri='foo://x'"]) == 2
+    assert "output.tracking_uri = 'foo://x': MLflow cannot use it" in capsys.readouterr().err
+    assert not out.exists()
 
 
 def test_a_tracking_failure_is_a_warning_and_the_run_is_kept(tmp_path, monkeypatch, capsys):

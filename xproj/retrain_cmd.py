@@ -44,7 +44,7 @@ def run_from_args(args) -> int:
 
         from .tracking import make_tracker, resolve_uri
 
-        tracker = make_tracker("mlflow", resolve_uri(args.track, Path(args.model).parent))
+        tracker = make_tracker("mlflow", resolve_uri(args.track, Path(args.model).parent), "--track")
     r = retrain(args.model, args.labels, args.out, project=args.project, dev=args.dev, n_boot=args.bootstrap,
                 seed=args.seed)
     print(f"model version {r.version} -> {r.output}: trained on {r.n_labels} labelled target documents "

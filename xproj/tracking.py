@@ -93,16 +93,24 @@ class MlflowTracker(Tracker):
             self.client.set_terminated(self.run_id, status)
 
 
-def make_tracker(kind: str, uri: str) -> Tracker:
+def make_tracker(kind: str, uri: str, option: str = "output.tracking_uri") -> Tracker:
     """The tracker of ``output.tracking`` (:data:`TRACKERS`); MLflow imported here, so a
-    missing extra fails before any work, with the install command."""
+    missing extra (``ImportError`` with the install command) or a URI MLflow cannot use
+    (:class:`~xproj.errors.ConfigError` naming ``option``) fails before any work."""
     if kind == "none":
         return Tracker()
     try:
         import mlflow  # noqa: F401  (the check: the client below imports it again)
     except ImportError as exc:
         raise ImportError(INSTALL_HINT) from exc
-    return MlflowTracker(uri)
+    try:
+        return MlflowTracker(uri)
+    except Exception as exc:  # noqa: BLE001  MLflow's own exception types vary by version
+        from .errors import ConfigError
+
+        first = str(exc).strip().split(". ")[0]
+        raise ConfigError(f"{option} = {uri!r}: MLflow cannot use it ({first}); give a folder, a file: "
+                          "or http(s): URI") from None
 
 
 def resolve_uri(uri: str, output_dir) -> str:

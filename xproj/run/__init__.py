@@ -134,10 +134,10 @@ def run_experiment(cfg, *, out_dir=None, echo=print) -> dict:
     with stage("report"):
         metrics = write_outputs(out, cfg, corpus, spaces, results, timings, option=option,
                                 failures={t.id: str(failed[t.id]) for t in targets if t.id in failed})
-    if cfg["output"]["tracking"] != "none":
-        with stage("track"):
-            for message in add_warnings(out, metrics, track_run(tracker, cfg, out, metrics)):
-                warn(message)
+    if cfg["output"]["tracking"] != "none":  # not a timed stage: metrics.json is already written
+        echo(f"[track] {tracker.uri}")
+        for message in add_warnings(out, metrics, track_run(tracker, cfg, out, metrics)):
+            warn(message)
     return metrics
 
 
