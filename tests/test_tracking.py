@@ -11,7 +11,7 @@ from test_predict import model  # noqa: F401  (fixture: a small saved synthetic 
 
 from xproj.cli import main
 from xproj.config import load_config
-from xproj.tracking import config_params, metric_name, resolve_uri
+from xproj.tracking import config_params, default_store, metric_name, resolve_uri
 
 mlflow = pytest.importorskip("mlflow")
 
@@ -46,6 +46,7 @@ def test_run_logs_params_metrics_and_artifacts(tmp_path):
     out = tmp_path / "runs" / "demo"
     assert main(["run", "synthetic", "--quiet", "--out", str(out), *FAST, "--set", "output.tracking=mlflow",
                  "--set", f"output.tracking_uri='{uri}'", "--set", "output.experiment='tiny'"]) == 0
+    assert not (tmp_path / "runs" / "mlruns").exists()
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["warnings"] == []
     c, run = only_run(uri, "tiny")
@@ -64,10 +65,10 @@ def test_none_writes_no_store_and_the_default_store_sits_beside_output_dir(tmp_p
     assert main(["run", "synthetic", "--quiet", *FAST, "--set", "output.plots=false"]) == 0
     assert (tmp_path / "runs" / "synthetic-demo" / "metrics.json").is_file()
     assert not list(tmp_path.rglob("mlruns"))
-    assert resolve_uri("", tmp_path / "runs") == (tmp_path / "mlruns").as_uri()
+    assert resolve_uri("", default_store("runs")) == (tmp_path / "mlruns").as_uri()
     monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://127.0.0.1:5000")
-    assert resolve_uri("", tmp_path / "runs") == "http://127.0.0.1:5000"
-    assert resolve_uri("rel/store", tmp_path) == (tmp_path / "rel" / "store").as_uri()
+    assert resolve_uri("", default_store("runs")) == "http://127.0.0.1:5000"
+    assert resolve_uri("rel/store", "x") == (tmp_path / "rel" / "store").as_uri()
 
 
 def test_missing_extra_is_one_line_exit_1_before_any_work(tmp_path, monkeypatch, capsys):

@@ -27,7 +27,7 @@ def configure_parser(p):
     p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default 0)")
     p.add_argument("--track", nargs="?", const="", default=None, metavar="URI",
                    help="log the round to MLflow (pip install 'xproj[tracking]'): at URI, or without one at "
-                        "$MLFLOW_TRACKING_URI, else mlruns/ beside the model's run folder")
+                        "$MLFLOW_TRACKING_URI, else ./mlruns (where runs log by default)")
     p.add_argument("--experiment", default=None,
                    help="MLflow experiment (default: the model's run experiment, else its run name)")
 
@@ -40,11 +40,9 @@ def run_from_args(args) -> int:
         raise ConfigError(f"--bootstrap must be >= 0, got {args.bootstrap}")
     tracker = None
     if args.track is not None:  # before any work: a missing extra stops here
-        from pathlib import Path
-
         from .tracking import make_tracker, resolve_uri
 
-        tracker = make_tracker("mlflow", resolve_uri(args.track, Path(args.model).parent), "--track")
+        tracker = make_tracker("mlflow", resolve_uri(args.track, "mlruns"), "--track")
     r = retrain(args.model, args.labels, args.out, project=args.project, dev=args.dev, n_boot=args.bootstrap,
                 seed=args.seed)
     print(f"model version {r.version} -> {r.output}: trained on {r.n_labels} labelled target documents "

@@ -113,17 +113,20 @@ def make_tracker(kind: str, uri: str, option: str = "output.tracking_uri") -> Tr
                           "or http(s): URI") from None
 
 
-def resolve_uri(uri: str, output_dir) -> str:
-    """``uri`` as given, else ``$MLFLOW_TRACKING_URI``, else the folder ``mlruns/`` beside
-    ``output_dir`` (``./mlruns`` for the default ``runs``, where ``mlflow ui`` looks); a plain
-    path becomes an absolute ``file:`` URI (the same store whatever the working folder)."""
-    uri = uri or os.environ.get("MLFLOW_TRACKING_URI", "")
-    if not uri:
-        uri = str(Path(output_dir).resolve().parent / "mlruns")
-    if not _is_file_store(uri) or uri.startswith("databricks"):
+def resolve_uri(uri: str, default_store) -> str:
+    """``uri`` as given, else ``$MLFLOW_TRACKING_URI``, else the folder ``default_store``; a
+    plain path becomes an absolute ``file:`` URI (the same store whatever the working folder)."""
+    uri = uri or os.environ.get("MLFLOW_TRACKING_URI", "") or str(default_store)
+    if not _is_file_store(uri):
         return uri
     path = uri[len("file:"):] if uri.startswith("file:") else uri
     return Path(path).resolve().as_uri()
+
+
+def default_store(output_dir) -> Path:
+    """``mlruns/`` beside the runs' parent folder: ``./mlruns`` for the default ``runs``,
+    where ``mlflow ui`` looks."""
+    return Path(output_dir).resolve().parent / "mlruns"
 
 
 def _is_file_store(uri: str) -> bool:

@@ -48,7 +48,7 @@ from .evaluate import TargetResult, evaluate_target
 from .folder import check_run_place
 from .outputs import add_warnings, run_warnings, write_outputs
 from .spaces import TargetSpace, align_target, align_targets, check_named_resources, load_run_vectors
-from ..tracking import make_tracker, resolve_uri, track_run
+from ..tracking import default_store, make_tracker, resolve_uri, track_run
 from .train import ADAPTATION_SOURCES, Fitted, adaptation_documents, select_and_fit
 
 __all__ = ["ADAPTATION_SOURCES", "BASELINES", "Corpus", "Fitted", "TargetResult", "TargetSet", "TargetSpace",
@@ -99,7 +99,7 @@ def run_experiment(cfg, *, out_dir=None, echo=print) -> dict:
     out, option = run_dir(cfg, out_dir), place_option(cfg, out_dir)
     check_run_place(out, option)
     check_named_resources(cfg)
-    tracker = _tracker(cfg, out)  # before any work: a missing extra stops here
+    tracker = _tracker(cfg)  # before any work: a missing extra stops here
     targets = target_sets(cfg)
     with stage("load data"):
         corpus = build_corpus(cfg)
@@ -141,10 +141,11 @@ def run_experiment(cfg, *, out_dir=None, echo=print) -> dict:
     return metrics
 
 
-def _tracker(cfg, out):
-    """``output.tracking``'s tracker (:mod:`xproj.tracking`), its URI resolved beside the run."""
+def _tracker(cfg):
+    """``output.tracking``'s tracker (:mod:`xproj.tracking`); by default ``mlruns/`` beside
+    ``output.dir`` (also when ``--out`` places this run elsewhere: one store for every run)."""
     o = cfg["output"]
-    return make_tracker(o["tracking"], resolve_uri(o["tracking_uri"], out.parent))
+    return make_tracker(o["tracking"], resolve_uri(o["tracking_uri"], default_store(o["dir"])))
 
 
 def _alive(targets, failed) -> list:
