@@ -128,6 +128,11 @@ OPTIONS: dict[str, tuple] = {
     "output.dir": ("runs", str, "parent folder of run outputs"),
     "output.plots": (True, bool, "write PNG plots"),
     "output.save_model": (True, bool, "save the fitted model and mapping"),
+    "output.tracking": ("none", str, "log params, metrics and artifacts of the run to: none | mlflow "
+                        "(needs pip install 'xproj[tracking]')"),
+    "output.tracking_uri": ("", str, "MLflow tracking URI or folder; '' = $MLFLOW_TRACKING_URI, else mlruns/ "
+                            "beside output.dir"),
+    "output.experiment": ("", str, "MLflow experiment of the run; '' = the run's name"),
 }
 
 
@@ -354,6 +359,7 @@ def choices() -> dict:
     from .run.baselines import BASELINES
     from .run.train import ADAPTATION_SOURCES, SELECTION_RULES
     from .standardize import CENTERING, SCALING
+    from .tracking import TRACKERS
     from .vectors import ON_BAD_LINE
     from .vectors.normalize import NORMALIZERS
 
@@ -376,6 +382,7 @@ def choices() -> dict:
         "evaluation.baselines": tuple(BASELINES),
         "alignment.normalization": tuple(NORMALIZERS) + ("none",),
         "alignment.recipe": tuple(RECIPES),
+        "output.tracking": TRACKERS,
     }
 
 

@@ -10,6 +10,8 @@ Examples
 
 from __future__ import annotations
 
+import sys
+
 
 def configure_parser(p):
     p.add_argument("--model", required=True, help="the model the labels were queued with (the parent)")
@@ -23,6 +25,11 @@ def configure_parser(p):
     p.add_argument("--bootstrap", type=int, default=1000,
                    help="bootstrap resamples of the dev intervals (default 1000)")
     p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default 0)")
+    p.add_argument("--track", nargs="?", const="", default=None, metavar="URI",
+                   help="log the round to MLflow (pip install 'xproj[tracking]'): at URI, or without one at "
+                        "$MLFLOW_TRACKING_URI, else ./mlruns (where runs log by default)")
+    p.add_argument("--experiment", default=None,
+                   help="MLflow experiment (default: the model's run experiment, else its run name)")
 
 
 def run_from_args(args) -> int:
@@ -31,6 +38,11 @@ def run_from_args(args) -> int:
 
     if args.bootstrap < 0:
         raise ConfigError(f"--bootstrap must be >= 0, got {args.bootstrap}")
+    tracker = None
+    if args.track is not None:  # before any work: a missing extra stops here
+        from .tracking import make_tracker, resolve_uri
+
+        tracker = make_tracker("mlflow", resolve_uri(args.track, "mlruns"), "--track")
     r = retrain(args.model, args.labels, args.out, project=args.project, dev=args.dev, n_boot=args.bootstrap,
                 seed=args.seed)
     print(f"model version {r.version} -> {r.output}: trained on {r.n_labels} labelled target documents "
@@ -43,4 +55,9 @@ def run_from_args(args) -> int:
             ci = s.get("macro_f1_ci")
             interval = f" [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else ""
             print(f"  dev macro-F1 {name:6s} {s['macro_f1']:.3f}{interval} (n={s['n']})")
+    if tracker is not None:
+        from .tracking import track_retrain
+
+        for message in track_retrain(tracker, r, args.model, experiment=args.experiment):
+            print(f"warning: {message}", file=sys.stderr)
     return 0

@@ -46,8 +46,9 @@ from .baselines import BASELINES
 from .corpus import TARGET_ERRORS, Corpus, TargetSet, build_corpus, target_sets, tokenize
 from .evaluate import TargetResult, evaluate_target
 from .folder import check_run_place
-from .outputs import run_warnings, write_outputs
+from .outputs import add_warnings, run_warnings, write_outputs
 from .spaces import TargetSpace, align_target, align_targets, check_named_resources, load_run_vectors
+from ..tracking import default_store, make_tracker, resolve_uri, track_run
 from .train import ADAPTATION_SOURCES, Fitted, adaptation_documents, select_and_fit
 
 __all__ = ["ADAPTATION_SOURCES", "BASELINES", "Corpus", "Fitted", "TargetResult", "TargetSet", "TargetSpace",
@@ -98,6 +99,7 @@ def run_experiment(cfg, *, out_dir=None, echo=print) -> dict:
     out, option = run_dir(cfg, out_dir), place_option(cfg, out_dir)
     check_run_place(out, option)
     check_named_resources(cfg)
+    tracker = _tracker(cfg)  # before any work: a missing extra stops here
     targets = target_sets(cfg)
     with stage("load data"):
         corpus = build_corpus(cfg)
@@ -132,7 +134,18 @@ def run_experiment(cfg, *, out_dir=None, echo=print) -> dict:
     with stage("report"):
         metrics = write_outputs(out, cfg, corpus, spaces, results, timings, option=option,
                                 failures={t.id: str(failed[t.id]) for t in targets if t.id in failed})
+    if cfg["output"]["tracking"] != "none":  # not a timed stage: metrics.json is already written
+        echo(f"[track] {tracker.uri}")
+        for message in add_warnings(out, metrics, track_run(tracker, cfg, out, metrics)):
+            warn(message)
     return metrics
+
+
+def _tracker(cfg):
+    """``output.tracking``'s tracker (:mod:`xproj.tracking`); by default ``mlruns/`` beside
+    ``output.dir`` (also when ``--out`` places this run elsewhere: one store for every run)."""
+    o = cfg["output"]
+    return make_tracker(o["tracking"], resolve_uri(o["tracking_uri"], default_store(o["dir"])))
 
 
 def _alive(targets, failed) -> list:

@@ -32,6 +32,16 @@ def run_warnings(spaces, results) -> list:
     return [w for ts in spaces.values() for w in ts.warnings] + [w for r in results.values() for w in r.warnings]
 
 
+def add_warnings(out_dir, metrics, warnings) -> list:
+    """Append late ``warnings`` (after the folder was written: tracking) to ``metrics`` and
+    its ``metrics.json``; returns them. ``report.md`` keeps the warnings it was written with."""
+    if warnings:
+        metrics["warnings"] = list(metrics["warnings"]) + list(warnings)
+        with atomic_write(Path(out_dir) / "metrics.json", "w") as f:
+            json.dump(metrics, f, indent=2, default=json_default)
+    return warnings
+
+
 def write_outputs(out_dir, cfg, corpus, spaces, results, timings, *, option="output folder",
                   failures=None) -> dict:
     """Write the run folder (replacing an earlier run's folder whole); returns the metrics
