@@ -58,6 +58,9 @@ class MlflowTracker(Tracker):
             # MLflow 3 refuses its file store unless asked (it prefers sqlite, which needs
             # SQLAlchemy, not in mlflow-skinny): the local folder is what works offline.
             os.environ.setdefault("MLFLOW_ALLOW_FILE_STORE", "true")
+        # MLflow 3 sends usage telemetry unless told not to: a batch tool must not phone home
+        # unasked (set MLFLOW_DISABLE_TELEMETRY=false to allow it).
+        os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
         from mlflow.tracking import MlflowClient
 
         self.uri = uri
