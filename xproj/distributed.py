@@ -202,6 +202,18 @@ class Manifest:
             json.dump({"inputs": self.entries}, f, indent=1, sort_keys=True)
 
 
+def _bokeh() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("bokeh") is not None
+
+
+def _has_dashboard(client) -> bool:
+    """A remote scheduler's dashboard is its own business; a local one needs bokeh here
+    (without it the link would lead to a 404 page)."""
+    return getattr(client, "cluster", None) is None or _bokeh()
+
+
 def connect(scheduler: str):
     """A ``distributed.Client`` for a ``--scheduler`` value (see :data:`SCHEDULERS`)."""
     value = str(scheduler).strip()
@@ -214,8 +226,9 @@ def connect(scheduler: str):
     except ImportError:
         raise ConfigError("--scheduler: needs Dask: pip install 'xproj[cluster]'") from None
     if local:
+        dashboard = ":0" if _bokeh() else None
         cluster = LocalCluster(n_workers=int(n) if sep else os.cpu_count() or 1, threads_per_worker=1,
-                               processes=True, host="127.0.0.1", dashboard_address=":0")
+                               processes=True, host="127.0.0.1", dashboard_address=dashboard)
         return Client(cluster)
     try:
         return Client(value, timeout="10s")
@@ -311,7 +324,7 @@ def _run_cluster(model_path, lang, todo, kwargs, progress, log, scheduler):
     """One task per file on the cluster; yields results as tasks finish."""
     client = connect(scheduler)
     try:
-        if log and client.dashboard_link:
+        if log and _has_dashboard(client):
             log(f"Dask dashboard: {client.dashboard_link}")
         if not todo:
             return
