@@ -147,3 +147,38 @@ def test_bad_inputs_one_line(model, inputs, tmp_path, capsys, args, code, messag
     assert main(["predict", *flat]) == code
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and message in err[0]
+
+
+@pytest.mark.slow
+def test_killed_worker_loses_and_duplicates_nothing(model, inputs, tmp_path):
+    """SIGKILL one worker process mid-job: its tasks are redone elsewhere, every output is
+    complete, and the run after it has nothing left to do."""
+    import signal
+    import threading
+    import time
+
+    src = tmp_path / "many"
+    src.mkdir()
+    lines = (inputs / "a.csv").read_text(encoding="utf-8").splitlines()[1:61]
+    for k in range(8):
+        (src / f"part{k}.csv").write_text("id,text\n" + "\n".join(lines * 10) + "\n", encoding="utf-8")
+    out = tmp_path / "scored"
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as c, distributed.Client(c) as client:
+        pids = list(client.run(os.getpid).values())
+
+        def kill_one():
+            deadline = time.time() + 60
+            while time.time() < deadline and not any(out.glob(".*.tmp")):
+                time.sleep(0.01)
+            os.kill(pids[0], signal.SIGKILL)
+
+        killer = threading.Thread(target=kill_one)
+        killer.start()
+        s = score_files(model, src, out, scheduler=c.scheduler_address, lang="es", chunk_size=20)
+        killer.join()
+        assert (s["scored"], s["failed"], s["rows"]) == (8, [], 8 * 600)
+        for k in range(8):
+            assert pq.read_table(out / f"part{k}.scored.parquet").column("row").to_pylist() == list(range(1, 601))
+        again = score_files(model, src, out, scheduler=c.scheduler_address, lang="es")
+        assert (again["scored"], again["skipped"]) == (0, 8)
