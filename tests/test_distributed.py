@@ -14,18 +14,11 @@ distributed = pytest.importorskip("distributed")
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 
-from test_predict import SMALL, WORLD, docs  # noqa: E402  (the same small synthetic model)
+from test_predict import WORLD, docs, model  # noqa: E402,F401  (the same small synthetic model)
 from xproj.datasets.synthetic import make_bilingual_world  # noqa: E402
 from xproj.distributed import MANIFEST, score_files  # noqa: E402
 
 SCORES = ("label", "probability", "p_negative", "p_positive")
-
-
-@pytest.fixture(scope="module")
-def model(tmp_path_factory):
-    out = tmp_path_factory.mktemp("run") / "small"
-    assert main(["run", "synthetic", "--out", str(out), "--quiet", *SMALL]) == 0
-    return out / "model-es.joblib"
 
 
 @pytest.fixture(scope="module")

@@ -28,13 +28,13 @@ Examples
 from __future__ import annotations
 
 import glob
-import hashlib
 import json
 import os
 import time
 from pathlib import Path
 
 from ._io import atomic_write
+from .download.verify import file_sha256
 from .errors import ConfigError, ResourceNotFoundError, XprojError
 from .tables import Record, Table, strip_compression
 
@@ -96,14 +96,6 @@ def _check_names(files, output_format):
             raise ConfigError(f"--input: {seen[name]} and {f} would both be written to {name}; "
                               f"rename one of them or score them separately")
         seen[name] = f
-
-
-def sha256_of(path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _identity(path) -> dict:
@@ -269,7 +261,7 @@ def score_files(model_path, inputs, out_dir, *, scheduler="local:2", lang, text_
     files = find_inputs(inputs, out_dir)
     _check_names(files, output_format)
     out_dir.mkdir(parents=True, exist_ok=True)
-    settings = {"model_sha256": sha256_of(model_path), "lang": lang, "text_column": text_column}
+    settings = {"model_sha256": file_sha256(model_path), "lang": lang, "text_column": text_column}
     manifest = Manifest(out_dir, settings)
     todo = [(f, out_dir / output_name(f, output_format)) for f in files]
     todo = [(f, o) for f, o in todo if not manifest.is_done(f, o)]
