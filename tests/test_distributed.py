@@ -175,3 +175,17 @@ def test_killed_worker_loses_and_duplicates_nothing(model, inputs, tmp_path):
             assert pq.read_table(out / f"part{k}.scored.parquet").column("row").to_pylist() == list(range(1, 601))
         again = score_files(model, src, out, scheduler=c.scheduler_address, lang="es")
         assert (again["scored"], again["skipped"]) == (0, 8)
+
+
+def test_a_bad_file_fails_alone_and_is_retried_next_run(model, cluster, inputs, tmp_path, capsys):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.csv").write_bytes((inputs / "a.csv").read_bytes())
+    (src / "wrong.jsonl").write_bytes((inputs / "a.csv").read_bytes())  # CSV under a JSON-lines name
+    out = tmp_path / "scored"
+    assert run(model, src, out, cluster.scheduler_address) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"{src / 'wrong.jsonl'}: ") and "cannot be read as jsonl" in err[0]
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "a.scored.parquet"]
+    (src / "wrong.jsonl").unlink()
+    assert score_files(model, src, out, scheduler=None, lang="es")["skipped"] == 1
