@@ -155,9 +155,19 @@ def predict_file(model_path, input_path, output_path, *, lang, text_column="text
         check_text_column(t, text_column)
     kept = _kept_columns(table, keep_columns)
     scorer = _open_scorer(model_path, lang, adapt_table)
-    routed = isinstance(scorer, LanguageRouter)
     if adapt_table is not None:
         scorer.adapt(adapt_table, text_column, chunk_size=chunk_size, n_jobs=n_jobs)
+    summary = score_table(scorer, table, output_path, text_column=text_column, kept=kept,
+                          chunk_size=chunk_size, n_jobs=n_jobs, progress=progress)
+    return {**summary, "adaptation": scorer.adaptation(), "output": str(output_path)}
+
+
+def score_table(scorer, records, output_path, *, text_column, kept, chunk_size=5000, n_jobs=1, progress=False):
+    """Score every record of ``records`` (a :class:`Table`, or any iterable of
+    :class:`~xproj.tables.Record`) with an open scorer into ``output_path``, atomically; the
+    one scoring path of ``xproj predict``, in one process or on a cluster's workers
+    (:mod:`xproj.distributed`). Returns the tally (see :func:`predict_file`)."""
+    routed = isinstance(scorer, LanguageRouter)
     columns, kept = output_columns(kept, scorer.label_names, scorer.has_proba, with_lang=routed)
     tally = _Tally(routed)
     pbar = None
@@ -166,13 +176,13 @@ def predict_file(model_path, input_path, output_path, *, lang, text_column="text
 
         pbar = tqdm(unit="rows", desc="predict")
     with open_output(output_path, columns) as out:
-        for chunk in _chunks(table, chunk_size):
+        for chunk in _chunks(records, chunk_size):
             out.write(_score_chunk(scorer, chunk, text_column, kept, "row" not in kept, n_jobs, tally))
             if pbar:
                 pbar.update(len(chunk))
     if pbar:
         pbar.close()
-    return {**tally.summary(), "adaptation": scorer.adaptation(), "output": str(output_path)}
+    return tally.summary()
 
 
 class _Tally:
@@ -261,10 +271,22 @@ def configure_parser(p):
     p.add_argument("--format", choices=["csv", "tsv", "jsonl"], default=None, help="default: from the file name")
     p.add_argument("--chunk-size", type=int, default=5000, help="rows scored at a time (default 5000)")
     p.add_argument("--n-jobs", type=int, default=1, help="tokenisation workers (joblib; default 1)")
+    p.add_argument("--scheduler", default=None, metavar="local[:N]|tcp://HOST:PORT",
+                   help="score on a Dask cluster (xproj[cluster]): --input may then be a folder or a glob, "
+                        "one task per file, outputs in --output-dir, resumable (see xproj.distributed)")
+    p.add_argument("--output-dir", default=None,
+                   help="folder of <stem>.scored.parquet outputs and _manifest.json (with --scheduler; "
+                        "without it, the files are scored one after the other in this process)")
+    p.add_argument("--output-format", choices=["parquet", "csv"], default="parquet",
+                   help="with --output-dir (default parquet)")
     p.add_argument("--quiet", action="store_true")
 
 
 def run_from_args(args) -> int:
+    if args.scheduler is not None or args.output_dir is not None:
+        from .distributed import run_from_args as run_many
+
+        return run_many(args)
     inp = Path(args.input)
     out = Path(args.output) if args.output else inp.with_name(inp.name + ".predictions.csv")
     summary = predict_file(args.model, inp, out, lang=args.lang, text_column=args.text_column,
