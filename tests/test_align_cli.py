@@ -234,3 +234,12 @@ def test_align_and_bli_on_the_shared_en_es_vectors(tmp_path):
     code, again = _run_captured(["bli", str(en), str(es), "--dictionary", str(test), "--mapping",
                                  str(tmp_path), *common])
     assert code == 0 and _csls_p1(again) == _csls_p1(printed)
+
+
+def test_out_that_is_a_file_is_a_usage_error_before_any_work(tmp_path):
+    from xproj.cli import main
+
+    out = tmp_path / "taken"
+    out.write_text("x")
+    assert main(["align", str(tmp_path / "missing-src.vec"), str(tmp_path / "missing-tgt.vec"),
+                 "--dictionary", "identical", "--out", str(out)]) == 2

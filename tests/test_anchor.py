@@ -73,3 +73,13 @@ def test_run_with_the_option_records_what_moved(tmp_path):
     assert record["strength"] == 0.75 and 0 < record["words_moved"] <= record["vocabulary"]
     assert "words moved" in (tmp_path / "run" / "report.md").read_text()
     assert metrics["results"]["es"]["xproj (aligned)"]["macro_f1"] > 0.5
+
+
+def test_moved_words_keep_their_length_in_a_space_that_is_not_unit_length(space):
+    # e.g. after a two-sided (supervised) mapping rows are not unit length: lengths weigh words
+    # in mean pooling, so anchoring must not change them
+    scaled = AlignedSpace({"en": space["en"], "es": space["es"].with_vectors(np.asarray(space["es"].vectors) * 0.5)})
+    out, _ = anchor_to_dictionary(scaled, PAIRS, "en", "es", 0.5)
+    np.testing.assert_allclose(np.linalg.norm(out["es"].vectors, axis=1), 0.5, atol=1e-6)
+    mean = (unit([1, 0, 0]) + unit([0, 1, 0])) / 2
+    np.testing.assert_allclose(out["es"]["bueno"], 0.5 * unit(0.5 * 0.5 * unit([0, 0, 1]) + 0.5 * mean), atol=1e-6)

@@ -174,6 +174,7 @@ def _one_line_error(capsys):
     (lambda f: ["--labels-column", "label", "--group-column", "nope"], 1, "--group-column"),
     (lambda f: ["--thresholds", "psi=-1"], 2, "psi"),
     (lambda f: ["--permutations", "0"], 2, "--permutations"),
+    (lambda f: ["--permutations", "50"], 2, "smallest p-value"),  # could never reject at alpha 0.01
     (lambda f: ["--group-column", "country"], 2, "needs --labels-column"),
 ])
 def test_bad_input_exits_with_one_line(files, capsys, case, code, words):

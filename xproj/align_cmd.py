@@ -102,6 +102,8 @@ def refine_rounds(args) -> int:
 
 def check_options(args) -> dict:
     """Usage errors (:class:`ConfigError`) before any file is read; the recipe's keywords."""
+    if Path(args.out).exists() and not Path(args.out).is_dir():
+        raise ConfigError(f"--out {args.out}: is a file, expected a folder for the mapping")
     if args.refine is not None:
         check_positive("--refine", args.refine, zero_ok=True)
     check_positive("--max-minutes", args.max_minutes)

@@ -98,7 +98,9 @@ def anchor_to_dictionary(space: AlignedSpace, pairs, src: str, tgt: str, strengt
     blend = (1.0 - strength) * M[words] + strength * targets
     norms = np.linalg.norm(blend, axis=1, keepdims=True)
     norms[norms == 0] = 1  # a word exactly opposite its translations' mean stays at zero
-    M[words] = blend / norms
+    # Each moved word keeps its own length (1 after the default unit,center,unit; not after a
+    # two-sided recipe or other normalisations): lengths weigh words in mean pooling.
+    M[words] = blend / norms * np.linalg.norm(M[words], axis=1, keepdims=True)
     return AlignedSpace({**space.spaces, moved: moving.with_vectors(M)}), record
 
 

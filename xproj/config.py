@@ -70,7 +70,7 @@ OPTIONS: dict[str, tuple] = {
     "vectors.on_bad_line": ("error", str, "a malformed line of a vector file: error (stop, naming the file and "
                             "line) | skip (leave it out, counted in a warning)"),
     # alignment
-    "alignment.method": ("procrustes", str, "procrustes (learn a mapping) | none (vectors are already aligned)"),
+    "alignment.method": ("procrustes", str, "procrustes (learn a mapping; how: alignment.recipe) | none (vectors are already aligned)"),
     "alignment.dictionary": ({}, dict, "lang -> seed dictionary source->target: path, registry "
                              "spec (dict:en-es@train), 'identical' or 'numerals', or a list of "
                              "dictionaries whose pairs are pooled"),
@@ -426,6 +426,10 @@ def _check_values(cfg):
             and cfg["model"]["calibration"] == "none"):
         raise ConfigError(f"features.priors = {cfg['features']['priors']!r} needs probabilities: use "
                           "model.estimator = \"logreg\" or set model.calibration")
+    a = cfg["alignment"]
+    if a["recipe"] in ("self-learning", "unsupervised") and a["refine"]:
+        raise ConfigError(f"alignment.recipe = {a['recipe']!r} iterates by itself: set alignment.refine = 0 "
+                          f"(it is {a['refine']}; presets refine their Procrustes mappings)")
     d = cfg["data"]
     if not d["target_langs"]:
         raise ConfigError("data.target_langs is empty: name at least one target language")

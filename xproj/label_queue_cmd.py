@@ -15,7 +15,7 @@ from .loop.strategies import STRATEGIES
 
 
 def configure_parser(p):
-    p.add_argument("--model", required=True, help="a saved model (xproj run --set output.save_model=true)")
+    p.add_argument("--model", required=True, help="a saved model (the model-<lang>.joblib that xproj run writes)")
     p.add_argument("--input", required=True, help="unlabelled CSV/TSV/JSON-lines file with id and text columns")
     p.add_argument("--lang", required=True, help="language of the texts (ISO 639-1)")
     p.add_argument("--n", type=int, default=50, help="rows to queue (default 50)")

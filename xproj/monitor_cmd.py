@@ -223,6 +223,12 @@ def run_from_args(args) -> int:
 
     thresholds = drift.parse_thresholds(args.thresholds)
     _check_sampling(args)
+    alpha = thresholds.get("alpha")
+    if alpha is not None and 1 / (args.permutations + 1) > alpha:
+        # the smallest p-value a permutation test can give is 1/(P+1): below it the check never fires
+        raise ConfigError(f"--permutations {args.permutations}: the MMD test's smallest p-value, "
+                          f"1/{args.permutations + 1}, is above alpha = {alpha}; use at least "
+                          f"{int(np.ceil(1 / alpha)) - 1} permutations")
     kinds = {"files": MONITOR_FILES, "marker": "summary.json"}
     if args.out:
         check_run_place(args.out, "--out", **kinds)

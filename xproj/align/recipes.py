@@ -110,7 +110,8 @@ def fit_mapping(src, tgt, dictionary, *, recipe: str = "procrustes", **params) -
         The seed (training) dictionary. Called ``seed`` up to xproj 0.1: ``seed=`` is still
         accepted for one release, with a ``DeprecationWarning``.
     recipe : str
-        A key of :data:`RECIPES` ("procrustes", the default, or "supervised").
+        A key of :data:`RECIPES`: "procrustes" (the default), "supervised", "self-learning" or
+        "unsupervised".
     **params
         The recipe's parameters and the common ones of :func:`~xproj.align.fit.fit_linear`:
         ``normalization``, ``refine``, ``refine_vocab``, ``keep_seed``, ``csls_k``,
