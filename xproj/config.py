@@ -80,7 +80,8 @@ OPTIONS: dict[str, tuple] = {
                          "re-weighting, de-whitening; both sides mapped) | self-learning (from the seed, iterated "
                          "induction) | unsupervised (no dictionary)"),
     "alignment.normalization": ("unit,center,unit", str, "steps applied to both spaces before mapping"),
-    "alignment.refine": (0, int, "MUSE-style refinement rounds"),
+    "alignment.refine": (0, int, "MUSE-style refinement rounds, whatever the recipe (a run always says how many; "
+                         "the library's supervised recipe alone defaults to 1)"),
     "alignment.refine_vocab": (10000, int, "most frequent words used to induce refinement dictionaries"),
     "alignment.keep_seed": (True, bool, "refinement adds the seed dictionary to induced pairs"),
     "alignment.dictionary_anchor": (0.5, float, "after mapping, pull each target word of the seed dictionary "
