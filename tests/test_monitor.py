@@ -75,6 +75,12 @@ def test_group_quality_per_group_with_intervals_and_gap():
     assert b["macro_f1"] < 0.7 and b["macro_f1_ci"][0] <= b["macro_f1"] <= b["macro_f1_ci"][1]
     assert res["gap"]["between"] == ["b", "a"] and res["gap"]["macro_f1"] == pytest.approx(1 - b["macro_f1"])
     assert res["gap"]["macro_f1_ci"][0] > 0.1
+    # a tiny group is listed but not compared: its perfect score would be "the best group"
+    tiny = drift.group_quality(np.r_[y, [0, 1, 0]], np.r_[pred, [0, 1, 0]], np.r_[P, np.eye(2)[[0, 1, 0]]],
+                               np.r_[groups, ["c"] * 3], 2, n_boot=50, seed=0)
+    assert tiny["groups"]["c"]["macro_f1"] == 1.0 and not tiny["groups"]["c"]["in_gap"]
+    assert tiny["gap"]["between"] == ["b", "a"]
+    assert drift.group_quality(y[:30], pred[:30], P[:30], ["a"] * 15 + ["b"] * 15, 2, n_boot=10)["gap"] is None
 
 
 def test_thresholds_are_validated():

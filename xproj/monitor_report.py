@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from .loop.drift import MIN_GROUP_SIZE
+
 
 def _flag(check) -> str:
     return "DRIFT" if check["drift"] else "ok"
@@ -47,9 +49,11 @@ def format_summary(summary) -> str:
         lines += ["  group quality  " + "; ".join(
             f"{g} macro-F1 {q['macro_f1']:.3f}{_ci(q['macro_f1_ci'])}" for g, q in quality["groups"].items())]
         gap = quality["gap"]
-        if len(quality["groups"]) > 1:
+        if gap:
             lines.append(f"  largest gap    macro-F1 {gap['macro_f1']:.3f}{_ci(gap['macro_f1_ci'])} "
                          f"(lowest {gap['between'][0]}, highest {gap['between'][1]})")
+        elif len(quality["groups"]) > 1:
+            lines.append(f"  largest gap    not computed: fewer than two groups with {MIN_GROUP_SIZE}+ labelled rows")
     flagged = summary["drift"]
     lines.append(f"verdict: drift in {', '.join(flagged)} (exit 3)" if flagged else "verdict: no drift (exit 0)")
     return "\n".join(lines)
@@ -83,9 +87,16 @@ def markdown(summary, plots) -> str:
         lines += [f"| {g} | {q['n']} | {q['macro_f1']:.3f} |{_ci(q['macro_f1_ci'])} | {_num(q['ece'])} |"
                   f"{_ci(q['ece_ci'])} |" for g, q in quality["groups"].items()]
         gap = quality["gap"]
-        lines += ["", (f"Largest macro-F1 gap: {gap['macro_f1']:.3f}{_ci(gap['macro_f1_ci'])} "
-                       f"(lowest {gap['between'][0]}, highest {gap['between'][1]}); the interval of a max-min gap "
-                       "is biased upward (it cannot go below 0)."), ""]
+        small = [g for g, q in quality["groups"].items() if not q.get("in_gap", True)]
+        if small:
+            lines += ["", f"Groups with fewer than {MIN_GROUP_SIZE} labelled rows, listed but not compared: "
+                      + ", ".join(small) + "."]
+        if gap:
+            lines += ["", (f"Largest macro-F1 gap: {gap['macro_f1']:.3f}{_ci(gap['macro_f1_ci'])} "
+                           f"(lowest {gap['between'][0]}, highest {gap['between'][1]}); the interval of a max-min "
+                           "gap is biased upward (it cannot go below 0)."), ""]
+        else:
+            lines.append("")
     return "\n".join(lines)
 
 

@@ -229,8 +229,13 @@ def new_frequent_words(reference_docs, batch_docs, *, min_count: int = 5, min_ra
 
 # -- quality per group ------------------------------------------------------------------------
 
+#: Groups with fewer labelled documents are listed but left out of the largest gap: a 3-document
+#: group's macro-F1 of 1.0 says nothing about the model.
+MIN_GROUP_SIZE = 20
+
+
 def group_quality(y_true, y_pred, P, groups, n_classes: int, *, n_boot: int = 1000, seed: int = 0,
-                  alpha: float = 0.05) -> dict:
+                  alpha: float = 0.05, min_size: int = MIN_GROUP_SIZE) -> dict:
     """Macro-F1 and expected calibration error per group, with percentile bootstrap intervals,
     and the largest gap between groups.
 
@@ -239,8 +244,11 @@ def group_quality(y_true, y_pred, P, groups, n_classes: int, *, n_boot: int = 10
     the gap's interval accounts for the noise of both groups. ``P`` may be None (no
     probabilities: no ECE).
 
-    Returns ``{"groups": {name: {"n", "macro_f1", "macro_f1_ci", "ece", "ece_ci"}},
-    "gap": {"macro_f1": ..., "macro_f1_ci", "ece", "ece_ci", "between": (worst, best)}}``.
+    Groups with fewer than ``min_size`` documents are listed (``"in_gap": False``) but not
+    compared; with fewer than two groups left, ``"gap"`` is None.
+
+    Returns ``{"groups": {name: {"n", "macro_f1", "macro_f1_ci", "ece", "ece_ci", "in_gap"}},
+    "gap": {"macro_f1": ..., "macro_f1_ci", "ece", "ece_ci", "between": (worst, best)} or None}``.
     """
     y_true, y_pred, groups = np.asarray(y_true, np.int64), np.asarray(y_pred, np.int64), np.asarray(groups)
     names = sorted(set(groups.tolist()), key=str)
@@ -267,15 +275,19 @@ def group_quality(y_true, y_pred, P, groups, n_classes: int, *, n_boot: int = 10
 
     table = {str(g): {"n": len(members[g]), "macro_f1": float(point[g][0]),
                       "macro_f1_ci": interval([b[g][0] for b in boot]),
-                      "ece": point[g][1], "ece_ci": interval([b[g][1] for b in boot])} for g in names}
-    worst = min(names, key=lambda g: point[g][0])
-    best = max(names, key=lambda g: point[g][0])
+                      "ece": point[g][1], "ece_ci": interval([b[g][1] for b in boot]),
+                      "in_gap": len(members[g]) >= min_size} for g in names}
+    compared = [g for g in names if len(members[g]) >= min_size]
+    if len(compared) < 2:
+        return {"groups": table, "gap": None}
+    worst = min(compared, key=lambda g: point[g][0])
+    best = max(compared, key=lambda g: point[g][0])
     gap = {"macro_f1": float(point[best][0] - point[worst][0]),
-           "macro_f1_ci": interval([_spread([b[g][0] for g in names]) for b in boot]),
+           "macro_f1_ci": interval([_spread([b[g][0] for g in compared]) for b in boot]),
            "between": [str(worst), str(best)]}
     if P is not None:
-        gap["ece"] = _spread([point[g][1] for g in names])
-        gap["ece_ci"] = interval([_spread([b[g][1] for g in names]) for b in boot])
+        gap["ece"] = _spread([point[g][1] for g in compared])
+        gap["ece_ci"] = interval([_spread([b[g][1] for g in compared]) for b in boot])
     return {"groups": table, "gap": gap}
 
 
