@@ -12,6 +12,7 @@ import bz2
 import codecs
 import contextlib
 import gzip
+import hashlib
 import io
 import lzma
 import os
@@ -215,3 +216,13 @@ def atomic_save_npy(path, array):
 
     with atomic_write(path, "wb") as f:
         np.save(f, array, allow_pickle=False)
+
+
+def file_sha256(path) -> str:
+    """SHA-256 of a file's bytes, read in 1 MiB blocks (a file's identity: cache entries,
+    downloads, models and inputs of the loop, cluster manifests)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()

@@ -33,8 +33,7 @@ import os
 import time
 from pathlib import Path
 
-from ._io import atomic_write
-from .download.verify import file_sha256
+from ._io import atomic_write, file_sha256
 from .errors import ConfigError, ResourceNotFoundError, XprojError
 from .tables import Record, Table, strip_compression
 

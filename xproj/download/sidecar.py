@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .._io import atomic_write
-from .verify import ChecksumError, file_sha256
+from .._io import atomic_write, file_sha256
+from .verify import ChecksumError
 
 
 def sidecar_path(path: Path) -> Path:

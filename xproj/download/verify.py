@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from ..errors import XprojError
+from .._io import file_sha256
 from ..resources import Resource
 
 
@@ -31,11 +31,3 @@ def verify_download(url: str, part: Path, resource: Resource | None) -> None:
             f"{url}: the downloaded file does not match the registry ({problem}). "
             "It was deleted; try again, and if it persists, check XPROJ_MIRROR or report it."
         )
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()

@@ -16,25 +16,15 @@ A row id is handed out at most once (:meth:`Project.queued_ids`), so running
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .._io import atomic_write
+from .._io import atomic_write, file_sha256
 from ..errors import InputFormatError
 
 MANIFEST = "manifest.json"
 FORMAT = "xproj-loop/1"
-
-
-def file_sha256(path) -> str:
-    """The sha256 of a file's bytes (a model's or an input's identity)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def now() -> str:

@@ -8,13 +8,12 @@ matrix is found only by hashing it all (:func:`verify_entry`, ``xproj cache veri
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 import numpy as np
 
-from .._io import atomic_write
+from .._io import atomic_write, file_sha256
 from ..errors import XprojError
 from .keyed import WordVectors, sibling
 
@@ -99,15 +98,6 @@ def remove_entry(prefix: Path) -> None:
     """Delete an entry's files, the marker first so that no half entry is ever used."""
     for suffix in ENTRY_SUFFIXES:
         sibling(prefix, suffix).unlink(missing_ok=True)
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, read in 1 MiB chunks (about 1 GB/s)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _npy_header(npy: Path):
