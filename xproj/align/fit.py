@@ -64,7 +64,29 @@ def induce_dictionary(X_mapped, Z_tgt, *, method="csls", k=10, mode="mutual"):
 
 
 #: a recipe's solver: paired normalised rows -> (source matrix, target matrix or None = identity)
+#: or (source matrix, target matrix, dict of facts for the round's history record)
 Solver = Callable[[np.ndarray, np.ndarray], tuple]
+
+#: ``refine="auto"``: the refinement rounds tried on held-out words of the seed dictionary
+AUTO_ROUNDS = (0, 1, 2, 3)
+#: ``refine="auto"``: the share of the seed's source words (the last ones, in file order) held
+#: out to choose the rounds (MUSE-style split: 5,000 source words -> 4,000 fit, 1,000 held out)
+AUTO_HELD_OUT = 0.2
+
+
+def check_refine(refine):
+    """``refine`` is a number of rounds (an integer >= 0) or "auto"; ``ValueError`` otherwise."""
+    if refine == "auto":
+        return
+    if isinstance(refine, bool) or not isinstance(refine, (int, np.integer)) or refine < 0:
+        raise ValueError(f"refine: must be an integer >= 0 or 'auto', got {refine!r}")
+
+
+def _solve(solver, X_d, Z_d, spaces):
+    """``(Wx, Wz, facts)`` from a solver (``spaces``: the whole normalised spaces, for the
+    solvers that use them)."""
+    out = solver(X_d, Z_d, X=spaces[0], Z=spaces[1]) if spaces else solver(X_d, Z_d)
+    return out if len(out) == 3 else (*out, {})
 
 
 def fit_linear(
@@ -86,6 +108,7 @@ def fit_linear(
     src_lang=None,
     tgt_lang=None,
     seed_name: str | None = None,
+    solver_uses_spaces: bool = False,
 ) -> VectorMapping:
     """Learn a mapping with ``solver`` from a seed dictionary (and optional refinement).
 
@@ -101,10 +124,13 @@ def fit_linear(
         The recipe's name and parameters, recorded in the metadata.
     normalization : str
         Applied to both spaces before solving.
-    refine : int
+    refine : int or "auto"
         MUSE-style refinement rounds: induce a dictionary from mutual CSLS nearest
         neighbours among the ``refine_vocab`` most frequent words of each side (in the mapped
-        spaces), solve again. 0 = the seed dictionary only.
+        spaces), solve again. 0 = the seed dictionary only. "auto": the number of rounds
+        (:data:`AUTO_ROUNDS`) with the best CSLS P@1 on held-out seed words (the last
+        :data:`AUTO_HELD_OUT` of its source words, fitted on the others; ties: fewer rounds),
+        then refitted on the whole seed; the trial is in ``metadata["refine_auto"]``.
     refine_vocab : int
         The most frequent words of each side among which pairs are induced (MUSE: 10,000
         supervised, 15,000 unsupervised).
@@ -124,24 +150,36 @@ def fit_linear(
         Recorded in the mapping; default the vectors' ``lang``.
     seed_name : str, optional
         How the seed dictionary is named in messages and metadata; default its path.
+    solver_uses_spaces : bool
+        The solver also takes the whole normalised spaces as ``X=``, ``Z=`` (RCSLS's
+        neighbourhoods).
     """
     if src.dim != tgt.dim:
         raise ShapeError(f"{src.describe()} have dimension {src.dim} but {tgt.describe()} have "
                          f"{tgt.dim}; both spaces must have the same dimension")
+    check_refine(refine)
     pairs = seed_pairs(dictionary, src, tgt)
     name = seed_name or (str(dictionary) if isinstance(dictionary, (str, Path)) else "seed dictionary")
     s_idx, t_idx = to_indices(pairs, src, tgt, name=name)
+    common = {"recipe": recipe, "recipe_params": recipe_params, "normalization": normalization,
+              "refine_vocab": refine_vocab, "keep_seed": keep_seed, "induction": induction,
+              "csls_k": csls_k, "solver_uses_spaces": solver_uses_spaces}
+    auto = None
+    if refine == "auto":
+        auto = choose_rounds(src, tgt, pairs, solver, common)
+        refine = auto["chosen"]
     Xn = np.asarray(normalize(src, normalization).vectors)
     Zn = np.asarray(normalize(tgt, normalization).vectors)
-    Wx, Wz = solver(Xn[s_idx], Zn[t_idx])
+    spaces = (Xn, Zn) if solver_uses_spaces else None
+    Wx, Wz, facts = _solve(solver, Xn[s_idx], Zn[t_idx], spaces)
     history = []
 
     def mapped(M, W, rows=None):
         M = M if rows is None else M[:rows]
         return M if W is None else M @ W.astype(np.float32)
 
-    def record(round_, n_pairs):
-        rec = {"round": round_, "pairs": int(n_pairs)}
+    def record(round_, n_pairs, facts):
+        rec = {"round": round_, "pairs": int(n_pairs), **facts}
         if eval_pairs is not None:
             from ..evaluation import bli_scores
 
@@ -154,7 +192,7 @@ def fit_linear(
         if callback:
             callback(round_, rec)
 
-    record(0, len(s_idx))
+    record(0, len(s_idx), facts)
     Kx, Kz = min(refine_vocab, len(src)), min(refine_vocab, len(tgt))
     for r in range(1, refine + 1):
         ri, rj = induce_dictionary(mapped(Xn, Wx, Kx), mapped(Zn, Wz, Kz), method="csls", k=csls_k,
@@ -165,8 +203,8 @@ def fit_linear(
         if keep_seed:
             both = np.unique(np.stack([np.concatenate([ri, s_idx]), np.concatenate([rj, t_idx])]), axis=1)
             ri, rj = both[0], both[1]
-        Wx, Wz = solver(Xn[ri], Zn[rj])
-        record(r, len(ri))
+        Wx, Wz, facts = _solve(solver, Xn[ri], Zn[rj], spaces)
+        record(r, len(ri), facts)
 
     meta = {
         "recipe": recipe,
@@ -183,5 +221,31 @@ def fit_linear(
         "csls_k": csls_k,
         "history": history,
     }
+    if auto is not None:
+        meta["refine_auto"] = auto
     as32 = (lambda W: None if W is None else np.asarray(W, dtype=np.float32))
     return VectorMapping(as32(Wx), normalization, src_lang or src.lang, tgt_lang or tgt.lang, meta, as32(Wz))
+
+
+def choose_rounds(src, tgt, pairs, solver, common: dict) -> dict:
+    """``refine="auto"``: fit on the first source words of the seed dictionary with
+    ``max(AUTO_ROUNDS)`` refinement rounds, measure CSLS P@1 on the held-out ones after every
+    round, and choose the best number of rounds (ties: fewer). Returns the record kept in the
+    mapping's metadata (``chosen``, the P@1 per round, the split)."""
+    from ..dictionaries import split_by_source
+
+    n_sources = len(dict.fromkeys(s for s, _ in pairs))
+    n_held = round(n_sources * AUTO_HELD_OUT)
+    fit_part, held_out = split_by_source(pairs, n_sources - n_held, n_held)
+    if not fit_part or not held_out:
+        raise ValueError(f"refine='auto' needs a seed dictionary of several source words to hold "
+                         f"some out (it has {n_sources})")
+    probe = fit_linear(src, tgt, fit_part, solver, refine=max(AUTO_ROUNDS), eval_pairs=held_out,
+                       seed_name="the fit part of the seed dictionary", **common)
+    scores = {rec["round"]: rec["p@1_csls"] for rec in probe.metadata["history"]
+              if rec["round"] in AUTO_ROUNDS}
+    chosen = max(scores, key=lambda r: (scores[r], -r))
+    log.info("refine='auto': held-out CSLS P@1 per round %s; %d rounds chosen", scores, chosen)
+    return {"rounds_tried": list(scores), "held_out_p@1_csls": [scores[r] for r in scores],
+            "chosen": chosen, "fit_sources": n_sources - n_held, "held_out_sources": n_held,
+            "held_out_fraction": AUTO_HELD_OUT}

@@ -20,6 +20,10 @@ supervised
     de-whitening of each side with its own whitening, optional dimensionality reduction
     (:func:`xproj.align.steps.multi_step`); both sides are mapped. Then one round of MUSE-style
     refinement keeping the seed pairs (:data:`SUPERVISED_REFINEMENT`).
+rcsls
+    Joulin et al. (2018), fastText's ``alignment/align.py``: the source map is learnt by
+    gradient descent on the relaxed CSLS loss over the most frequent words, from the
+    Procrustes solution (:mod:`xproj.align.rcsls`); not orthogonal by default.
 self-learning, unsupervised
     :mod:`xproj.self_learning` from the seed dictionary, or from none
     (:mod:`xproj.align.learned`); only the source is mapped.
@@ -46,6 +50,7 @@ from ..errors import ConfigError
 from .fit import fit_linear
 from .learned import SELF_LEARNING_RECIPES
 from .mapping import VectorMapping
+from .rcsls import RCSLS_DEFAULTS, check_params, rcsls
 from .steps import multi_step, procrustes
 
 #: VecMap's ``--supervised`` settings (map_embeddings.py); ``supervised`` keeps all but the
@@ -92,9 +97,32 @@ def supervised_recipe(src, tgt, dictionary, *, whiten=True, src_reweight=0.25, t
                       **options)
 
 
+def _rcsls_solver(X_d, Z_d, *, X, Z, **params):
+    result = rcsls(X_d, Z_d, X, Z, **params)
+    return result.W, None, {"rcsls_loss": [round(f, 6) for f in result.losses],
+                            "rcsls_steps": result.steps, "rcsls_final_lr": result.lr,
+                            "rcsls_scale": round(result.scale, 6)}
+
+
+def rcsls_recipe(src, tgt, dictionary, *, knn=RCSLS_DEFAULTS["knn"], n_iter=RCSLS_DEFAULTS["n_iter"],
+                 lr=RCSLS_DEFAULTS["lr"], negatives=RCSLS_DEFAULTS["negatives"],
+                 projection=RCSLS_DEFAULTS["projection"], **options) -> VectorMapping:
+    """RCSLS (:func:`xproj.align.rcsls.rcsls`, fastText's ``align.py``): from the Procrustes
+    solution, gradient descent on the relaxed CSLS loss; only the source is mapped, by a
+    matrix that is not orthogonal unless ``projection="orthogonal"``."""
+    params = {"knn": knn, "n_iter": n_iter, "lr": lr, "negatives": negatives, "projection": projection}
+    try:
+        check_params(**params)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    return fit_linear(src, tgt, dictionary, partial(_rcsls_solver, **params), recipe="rcsls",
+                      recipe_params=params, solver_uses_spaces=True, **options)
+
+
 RECIPES: dict[str, Callable[..., VectorMapping]] = {
     "procrustes": procrustes_recipe,
     "supervised": supervised_recipe,
+    "rcsls": rcsls_recipe,
     **SELF_LEARNING_RECIPES,  # "self-learning" (from a weak seed), "unsupervised" (from none)
 }
 
