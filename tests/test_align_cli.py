@@ -139,6 +139,29 @@ def test_registry_runs_the_self_learning_recipes(easy_world):
         fit_mapping(world.src, world.tgt, None, recipe="self-learning")
 
 
+def test_recipe_flags_languages_and_auto_refinement_are_recorded(files, tmp_path):
+    out = tmp_path / "rcsls"
+    code, _ = _run_captured(["align", str(files / "src.vec"), str(files / "tgt.vec"), "--dictionary",
+                             str(files / "train.txt"), "--recipe", "rcsls", "--rcsls-iterations", "2",
+                             "--rcsls-lr", "5", "--rcsls-projection", "spectral", "--src-lang", "en",
+                             "--tgt-lang", "es", "--out", str(out)])
+    assert code == 0
+    saved = json.loads((out / "mapping.json").read_text())
+    assert (saved["src_lang"], saved["tgt_lang"]) == ("en", "es")
+    assert saved["metadata"]["recipe_params"] == {"knn": 10, "n_iter": 2, "lr": 5.0, "negatives": 200000,
+                                                  "projection": "spectral"}
+    out = tmp_path / "auto"
+    code, _ = _run_captured(["align", str(files / "src.vec"), str(files / "tgt.vec"), "--dictionary",
+                             str(files / "train.txt"), "--recipe", "supervised", "--refine", "auto",
+                             "--no-whiten", "--src-reweight", "0.5", "--dim-reduction", "20", "--out", str(out)])
+    assert code == 0
+    meta = VectorMapping.load(out / "mapping").metadata
+    assert meta["refine_auto"]["chosen"] == meta["refine_rounds"]
+    params = meta["recipe_params"]
+    assert (params["whiten"], params["src_reweight"], params["trg_reweight"], params["dim_reduction"]) == \
+        (False, 0.5, 0.25, 20)
+
+
 def test_config_accepts_the_new_recipes():
     from xproj.config import load_config
 
@@ -204,6 +227,33 @@ BAD = {
     "unsupervised with a dictionary": (["align", "{f}/src.vec", "{f}/tgt.vec", "--dictionary", "identical",
                                         "--recipe", "unsupervised"], 2, "uses no dictionary"),
     "bad k": (["bli", "{f}/src.vec", "{f}/tgt.vec", "--dictionary", "{f}/test.txt", "--k", "0,5"], 2, "--k"),
+    "refine neither rounds nor auto": (["align", "{f}/src.vec", "{f}/tgt.vec", "--dictionary", "identical",
+                                        "--refine", "many"], 2, "--refine many: expected a whole number"),
+    "refine auto with self-learning": (["align", "{f}/src.vec", "{f}/tgt.vec", "--dictionary", "identical",
+                                        "--recipe", "self-learning", "--refine", "auto"], 2, "iterates by itself"),
+    "rcsls learning rate": (["align", "{f}/src.vec", "{f}/tgt.vec", "--dictionary", "identical",
+                             "--recipe", "rcsls", "--rcsls-lr", "0"], 2, "--rcsls-lr 0.0: out of range"),
+    "rcsls neighbourhood": (["align", "{f}/src.vec", "{f}/tgt.vec", "--dictionary", "identical",
+                             "--recipe", "rcsls", "--rcsls-knn", "0"], 2, "--rcsls-knn 0: out of range"),
+    "rcsls iterations": (["align", "{f}/src.vec", "{f}/tgt.vec", "--dictionary", "identical",
+                          "--recipe", "rcsls", "--rcsls-iterations", "-2"], 2, "--rcsls-iterations -2"),
+    "rcsls negatives": (["align", "{f}/src.vec", "{f}/tgt.vec", "--dictionary", "identical",
+                         "--recipe", "rcsls", "--rcsls-negatives", "0"], 2, "--rcsls-negatives 0"),
+    "rcsls projection": (["align", "{f}/src.vec", "{f}/tgt.vec", "--dictionary", "identical",
+                          "--recipe", "rcsls", "--rcsls-projection", "diagonal"], 2, "not one of none"),
+    "rcsls flag, other recipe": (["align", "{f}/src.vec", "{f}/tgt.vec", "--dictionary", "identical",
+                                  "--rcsls-lr", "3"], 2, "only the rcsls recipe uses it"),
+    "whitening flag, other recipe": (["align", "{f}/src.vec", "{f}/tgt.vec", "--dictionary", "identical",
+                                      "--recipe", "rcsls", "--no-whiten"], 2, "only the supervised recipe"),
+    "re-weighting exponent": (["align", "{f}/src.vec", "{f}/tgt.vec", "--dictionary", "identical",
+                               "--recipe", "supervised", "--trg-reweight", "-0.5"], 2, "--trg-reweight -0.5"),
+    "dimensionality reduction": (["align", "{f}/src.vec", "{f}/tgt.vec", "--dictionary", "identical",
+                                  "--recipe", "supervised", "--dim-reduction", "-1"], 2, "--dim-reduction -1"),
+    "more dimensions than the vectors": (["align", "{f}/src.vec", "{f}/tgt.vec", "--dictionary", "identical",
+                                          "--recipe", "supervised", "--dim-reduction", "25"], 2,
+                                         "have only 24 dimensions"),
+    "language code": (["align", "{f}/src.vec", "{f}/tgt.vec", "--dictionary", "identical", "--src-lang",
+                       "English!"], 2, "--src-lang 'English!'"),
 }
 
 

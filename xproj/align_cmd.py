@@ -40,9 +40,14 @@ def configure_parser(p):
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the mapping (created)")
     p.add_argument("--test-dictionary", default=None, metavar="TEST",
                    help="print (and save) a BLI table on this dictionary")
-    p.add_argument("--refine", type=int, default=None,
-                   help="MUSE refinement rounds (procrustes, supervised; default: the recipe's own, "
-                        "procrustes 0, supervised 1)")
+    p.add_argument("--refine", type=refine_value, default=None, metavar="N|auto",
+                   help="MUSE refinement rounds (procrustes, supervised, rcsls; default: the recipe's own, "
+                        "supervised 1, others 0), or 'auto': the rounds (0-3) with the best CSLS P@1 on "
+                        "held-out seed words")
+    add_recipe_arguments(p)
+    p.add_argument("--src-lang", default=None, metavar="LANG",
+                   help="language code of SRC, recorded in the mapping (e.g. en)")
+    p.add_argument("--tgt-lang", default=None, metavar="LANG", help="language code of TGT")
     p.add_argument("--max-minutes", type=float, default=None,
                    help="time budget of the self-learning recipes (default: until converged)")
     p.add_argument("--seed", type=int, default=0, help="seed of the self-learning recipes' random steps")
@@ -52,6 +57,36 @@ def configure_parser(p):
                    help="decimals of the written vectors (default 5, as MUSE)")
 
 
+def flag(key: str) -> str:
+    """The ``xproj align`` flag of a recipe parameter (``alignment.rcsls_lr`` -> ``--rcsls-lr``)."""
+    return "--" + key.split(".", 1)[1].replace("_", "-")
+
+
+def add_recipe_arguments(p) -> None:
+    """One flag per recipe parameter of :data:`xproj.config.RECIPE_PARAMS`, typed, described and
+    bounded as the run option (default: the recipe's own)."""
+    import argparse
+
+    from .config import OPTIONS, RANGES, RECIPE_PARAMS
+
+    for key in RECIPE_PARAMS:
+        default, typ, help_ = OPTIONS[key]
+        allowed = f"; allowed {RANGES[key]}" if key in RANGES else ""
+        kw = ({"action": argparse.BooleanOptionalAction} if typ is bool
+              else {"type": typ, "metavar": {int: "N", float: "X", str: "NAME"}[typ]})
+        p.add_argument(flag(key), dest=key.split(".", 1)[1], default=None,
+                       help=f"{help_} (default {default}{allowed})", **kw)
+
+
+def refine_value(text: str):
+    """``--refine``: a whole number or "auto"; anything else is kept as text for
+    :func:`check_options` to reject in one line."""
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
 def run_from_args(args) -> int:
     from .align import fit_mapping
     from .bli_cmd import load_pair
@@ -59,6 +94,9 @@ def run_from_args(args) -> int:
 
     recipe_options = check_options(args)
     src, tgt = load_pair(args.src, args.tgt, limit=args.limit, lowercase=args.lowercase)
+    if recipe_options.get("dim_reduction", 0) > src.dim:
+        raise ConfigError(f"--dim-reduction {recipe_options['dim_reduction']}: the vectors have only "
+                          f"{src.dim} dimensions")
     seed = seed_dictionary(args.dictionary, src, tgt, lowercase=args.lowercase)
     test = (read_test_dictionary(args.test_dictionary, src, tgt, lowercase=args.lowercase,
                                  option="--test-dictionary") if args.test_dictionary else None)
@@ -67,7 +105,8 @@ def run_from_args(args) -> int:
     start = time.perf_counter()
     with iteration_bar(args) as callback:
         mapping = fit_mapping(src, tgt, seed, recipe=args.recipe, callback=callback,
-                              seed_name=args.dictionary, **recipe_options)
+                              seed_name=args.dictionary, src_lang=args.src_lang, tgt_lang=args.tgt_lang,
+                              **recipe_options)
     seconds = time.perf_counter() - start
     mapping.metadata["loaded_with"] = {"limit": args.limit, "lowercase": args.lowercase}
     out = Path(args.out)
@@ -93,9 +132,10 @@ def refine_rounds(args) -> int:
     import inspect
 
     from .align import RECIPES
+    from .align.fit import AUTO_ROUNDS
 
     if args.refine is not None:
-        return args.refine
+        return max(AUTO_ROUNDS) if args.refine == "auto" else args.refine
     default = inspect.signature(RECIPES[args.recipe]).parameters.get("refine")
     return default.default if default is not None and isinstance(default.default, int) else 0
 
@@ -104,8 +144,13 @@ def check_options(args) -> dict:
     """Usage errors (:class:`ConfigError`) before any file is read; the recipe's keywords."""
     if Path(args.out).exists() and not Path(args.out).is_dir():
         raise ConfigError(f"--out {args.out}: is a file, expected a folder for the mapping")
-    if args.refine is not None:
+    if isinstance(args.refine, str) and args.refine != "auto":
+        raise ConfigError(f"--refine {args.refine}: expected a whole number of rounds or 'auto'")
+    if args.refine not in (None, "auto"):
         check_positive("--refine", args.refine, zero_ok=True)
+    for option in ("src_lang", "tgt_lang"):
+        check_lang(f"--{option.replace('_', '-')}", getattr(args, option))
+    params = recipe_flags(args)
     check_positive("--max-minutes", args.max_minutes)
     check_positive("--limit", args.limit)
     if not 1 <= args.precision <= 9:
@@ -118,6 +163,9 @@ def check_options(args) -> dict:
         raise ConfigError("--recipe unsupervised: uses no dictionary; pass --dictionary none "
                           "(or --recipe self-learning to start from this one)")
     if is_self_learning(args.recipe):
+        if args.refine == "auto":
+            raise ConfigError(f"--refine auto: the {args.recipe} recipe iterates by itself; "
+                              "bound it with --max-minutes instead")
         if args.refine:
             raise ConfigError(f"--refine: the {args.recipe} recipe iterates by itself; "
                               "bound it with --max-minutes instead")
@@ -125,7 +173,39 @@ def check_options(args) -> dict:
     if args.max_minutes is not None:
         raise ConfigError(f"--max-minutes: the {args.recipe} recipe has no time budget (only "
                           "self-learning and unsupervised do)")
-    return {} if args.refine is None else {"refine": args.refine}
+    return params if args.refine is None else {**params, "refine": args.refine}
+
+
+#: what ``--src-lang`` / ``--tgt-lang`` accept: an ISO 639 code, optionally with a region or script
+LANG_CODE = r"[a-z]{2,3}([-_][A-Za-z0-9]{2,8})*"
+
+
+def check_lang(option: str, value) -> None:
+    import re
+
+    if value is not None and not re.fullmatch(LANG_CODE, value):
+        raise ConfigError(f"{option} {value!r}: expected a language code such as en, es or zh-Hant")
+
+
+def recipe_flags(args) -> dict:
+    """The recipe keywords of the recipe-parameter flags given, checked against their ranges
+    and against the recipe (:data:`xproj.config.RECIPE_PARAMS`)."""
+    from .config import RANGES, RECIPE_PARAMS, choices
+
+    out, allowed = {}, choices()
+    for key, (keyword, recipes) in RECIPE_PARAMS.items():
+        value = getattr(args, key.split(".", 1)[1])
+        if value is None:
+            continue
+        if args.recipe not in recipes:
+            raise ConfigError(f"{flag(key)}: only the {' and '.join(recipes)} recipe uses it "
+                              f"(--recipe {args.recipe})")
+        if key in RANGES and value not in RANGES[key]:
+            raise ConfigError(f"{flag(key)} {value}: out of range, allowed {RANGES[key]}")
+        if key in allowed and value not in allowed[key]:
+            raise ConfigError(f"{flag(key)} {value}: not one of {', '.join(allowed[key])}")
+        out[keyword] = value
+    return out
 
 
 def seed_dictionary(value: str, src, tgt, *, lowercase=False):

@@ -80,10 +80,27 @@ OPTIONS: dict[str, tuple] = {
                          "re-weighting, de-whitening; both sides mapped) | self-learning (from the seed, iterated "
                          "induction) | unsupervised (no dictionary)"),
     "alignment.normalization": ("unit,center,unit", str, "steps applied to both spaces before mapping"),
-    "alignment.refine": (0, int, "MUSE-style refinement rounds, whatever the recipe (a run always says how many; "
-                         "the library's supervised recipe alone defaults to 1)"),
+    "alignment.refine": (0, int, ("MUSE-style refinement rounds, whatever the recipe (a run always says how many; "
+                         "the library's supervised recipe alone defaults to 1), or \"auto\": the rounds (0-3) "
+                         "with the best CSLS P@1 on held-out seed words, refitted on the whole seed")),
     "alignment.refine_vocab": (10000, int, "most frequent words used to induce refinement dictionaries"),
     "alignment.keep_seed": (True, bool, "refinement adds the seed dictionary to induced pairs"),
+    # the recipes' own parameters (RECIPE_PARAMS below); defaults are the library's
+    "alignment.whiten": (True, bool, ("supervised: whiten both sides before the orthogonal mapping "
+                         "(and de-whiten after)")),
+    "alignment.src_reweight": (0.25, float, ("supervised: re-weighting exponent of the source side "
+                               "(0 = off; VecMap 0.5)")),
+    "alignment.trg_reweight": (0.25, float, "supervised: re-weighting exponent of the target side"),
+    "alignment.dim_reduction": (0, int, ("supervised: keep this many dimensions of the shared space "
+                                "(0 = all)")),
+    "alignment.rcsls_knn": (10, int, "rcsls: neighbourhood size of the relaxed CSLS loss"),
+    "alignment.rcsls_iterations": (10, int, ("rcsls: gradient steps tried (a step that would raise the "
+                                   "loss halves the learning rate instead)")),
+    "alignment.rcsls_lr": (25.0, float, "rcsls: initial learning rate (fastText's example: 25)"),
+    "alignment.rcsls_negatives": (200000, int, ("rcsls: most frequent words of each side that are "
+                                  "the loss's neighbours")),
+    "alignment.rcsls_projection": ("none", str, ("rcsls: after each step, none | spectral (singular "
+                                   "values clipped to [0, 1]) | orthogonal")),
     "alignment.dictionary_anchor": (0.5, float, "after mapping, pull each target word of the seed dictionary "
                                     "toward its mapped translations: 0 = off, 1 = exactly onto them (xproj.anchor; "
                                     "0.5 chosen on the shared sets' dev parts, bench/dictionary_and_mapping.py)"),
@@ -174,6 +191,13 @@ RANGES: dict[str, Range] = {
     "synthetic.positive_rate": Range(0.0, 1.0),
     "vectors.limit": Range(0),
     "alignment.refine": Range(0),
+    "alignment.src_reweight": Range(0.0, 1.0),
+    "alignment.trg_reweight": Range(0.0, 1.0),
+    "alignment.dim_reduction": Range(0),
+    "alignment.rcsls_knn": Range(1),
+    "alignment.rcsls_iterations": Range(0),
+    "alignment.rcsls_lr": Range(0, open_lo=True),
+    "alignment.rcsls_negatives": Range(1),
     "alignment.refine_vocab": Range(1),
     "alignment.dictionary_anchor": Range(0.0, 1.0),
     "features.remove_pc": Range(0),
@@ -183,6 +207,24 @@ RANGES: dict[str, Range] = {
     "evaluation.bootstrap": Range(0),
     "evaluation.few_shot": Range(1),
 }
+
+#: the recipes' own parameters: option -> (the recipe keyword it sets, the recipes that take it).
+#: A run passes them to its recipe (:func:`recipe_params`); ``xproj align`` has a flag for each
+#: (``alignment.rcsls_lr`` -> ``--rcsls-lr``). Set away from its default for another recipe: an error.
+RECIPE_PARAMS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "alignment.whiten": ("whiten", ("supervised",)),
+    "alignment.src_reweight": ("src_reweight", ("supervised",)),
+    "alignment.trg_reweight": ("trg_reweight", ("supervised",)),
+    "alignment.dim_reduction": ("dim_reduction", ("supervised",)),
+    "alignment.rcsls_knn": ("knn", ("rcsls",)),
+    "alignment.rcsls_iterations": ("n_iter", ("rcsls",)),
+    "alignment.rcsls_lr": ("lr", ("rcsls",)),
+    "alignment.rcsls_negatives": ("negatives", ("rcsls",)),
+    "alignment.rcsls_projection": ("projection", ("rcsls",)),
+}
+
+#: integer options that also take these names
+NAMED_VALUES = {"alignment.refine": ("auto",)}
 
 # options whose string value is a comma-separated sequence of allowed names
 SEQUENCE_OPTIONS = ("alignment.normalization",)
@@ -253,6 +295,8 @@ def _read_config_file(p: Path) -> str:
 
 def _coerce(key, value, where):
     default, typ, _ = OPTIONS[key]
+    if value in NAMED_VALUES.get(key, ()):
+        return value
     if typ is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if typ is list:
@@ -273,7 +317,8 @@ def _coerce(key, value, where):
                               f"(lang = \"...\"), got {value!r}")
         return value
     if typ is int and isinstance(value, bool) or not isinstance(value, typ):
-        raise ConfigError(f"{where}: {key} must be {typ.__name__}, got {type(value).__name__} {value!r}")
+        names = "".join(f" or {n!r}" for n in NAMED_VALUES.get(key, ()))
+        raise ConfigError(f"{where}: {key} must be {typ.__name__}{names}, got {type(value).__name__} {value!r}")
     return value
 
 
@@ -352,6 +397,7 @@ def choices() -> dict:
     """Allowed values of the options that take one of a set, read from the code that
     implements them (imported here, not at module import: the config loads fast)."""
     from .align import RECIPES
+    from .align.rcsls import PROJECTIONS
     from .datasets import common as _tasks
     from .datasets import registry as _datasets
     from .features import POOLINGS
@@ -383,6 +429,7 @@ def choices() -> dict:
         "evaluation.baselines": tuple(BASELINES),
         "alignment.normalization": tuple(NORMALIZERS) + ("none",),
         "alignment.recipe": tuple(RECIPES),
+        "alignment.rcsls_projection": PROJECTIONS,
         "output.tracking": TRACKERS,
     }
 
@@ -403,6 +450,8 @@ def _check_ranges(cfg):
         if isinstance(value, list) and not value and OPTIONS[key][0] != []:  # [] by default: may be empty
             raise ConfigError(f"{key} is empty: give at least one value (allowed: {allowed})")
         for v in _items(key, value):
+            if v in NAMED_VALUES.get(key, ()):
+                continue
             if v not in allowed:
                 raise ConfigError(f"{key} = {v!r} is out of range: allowed {allowed}")
 
@@ -431,6 +480,7 @@ def _check_values(cfg):
     if a["recipe"] in ("self-learning", "unsupervised") and a["refine"]:
         raise ConfigError(f"alignment.recipe = {a['recipe']!r} iterates by itself: set alignment.refine = 0 "
                           f"(it is {a['refine']}; presets refine their Procrustes mappings)")
+    _check_recipe_params(a)
     d = cfg["data"]
     if not d["target_langs"]:
         raise ConfigError("data.target_langs is empty: name at least one target language")
@@ -440,6 +490,22 @@ def _check_values(cfg):
     bad = [w for w in cfg["model"]["class_weight"] if w not in ("none", "balanced")]
     if bad or not cfg["model"]["class_weight"]:
         raise ConfigError(f"model.class_weight values must be 'none' or 'balanced', got {cfg['model']['class_weight']!r}")
+
+
+def _check_recipe_params(a: dict) -> None:
+    """A recipe parameter set away from its default for a recipe that does not take it: an
+    error (it would be silently ignored)."""
+    for key, (_, recipes) in RECIPE_PARAMS.items():
+        name = key.split(".", 1)[1]
+        if a["recipe"] not in recipes and a[name] != OPTIONS[key][0]:
+            raise ConfigError(f"{key} = {to_toml_value(a[name])}: only the {' and '.join(recipes)} recipe "
+                              f"uses it (alignment.recipe = {a['recipe']!r}); remove it or change the recipe")
+
+
+def recipe_params(a: dict) -> dict:
+    """The keywords of ``a["recipe"]`` (``cfg["alignment"]``) from the run options."""
+    return {keyword: a[key.split(".", 1)[1]] for key, (keyword, recipes) in RECIPE_PARAMS.items()
+            if a["recipe"] in recipes}
 
 
 def options_help() -> str:

@@ -91,6 +91,7 @@ def align_targets(cfg, vectors, world=None, echo=print) -> dict:
 
 def align_target(cfg, vectors, tgt, world=None, echo=print) -> TargetSpace:
     from ..align import fit_mapping
+    from ..config import recipe_params
     from ..dictionaries import read_dictionary
     from ..evaluation import bli_scores
     from ..features import AlignedSpace
@@ -112,7 +113,8 @@ def align_target(cfg, vectors, tgt, world=None, echo=print) -> TargetSpace:
     mapping = fit_mapping(vectors[src], vectors[tgt], seed_pairs, normalization=a["normalization"],
                           recipe=a["recipe"],
                           refine=a["refine"], refine_vocab=a["refine_vocab"], keep_seed=a["keep_seed"],
-                          eval_pairs=test if a["refine"] else None, src_lang=src, tgt_lang=tgt)
+                          eval_pairs=test if a["refine"] else None, src_lang=src, tgt_lang=tgt,
+                          **recipe_params(a))
     space = AlignedSpace.from_mappings(tgt, vectors[tgt], {src: (vectors[src], mapping)})
     bli = None
     if test is not None:
