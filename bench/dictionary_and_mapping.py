@@ -24,6 +24,11 @@ refinement (``alignment.refine=0``: weighting the seed pairs is only cheap to co
 Procrustes, pair weight ``1 / (1 + log(1 + r / 1000))`` for the rarer word's frequency rank
 ``r``: frequent words, better trained, count more), each with and without anchoring.
 
+``--recipes R [R ...]`` measures the alignment recipes instead (``RECIPE_RUNS``: the preset's
+Procrustes with 3 refinement rounds, ``supervised`` with its 1 round or ``refine="auto"``,
+``rcsls``): each language aligned once per recipe, then the mapping alone (``a=0``) and with the
+default anchoring (``a=0.5``), no translation vote: ``R a=A``.
+
 For each variant and language the English model is chosen on the English dev split (the run's
 rule), adapted to each target set's unlabelled training part, and scored on its dev part.
 Macro-F1 with 95% bootstrap intervals (``--bootstrap`` resamples, seeded).
@@ -34,6 +39,7 @@ Run (about 12 minutes on 2 shared cores, most of it alignment; ``--mappings`` sk
     python bench/dictionary_and_mapping.py --mappings runs/opener-en-multi   # its saved mappings
     python bench/dictionary_and_mapping.py --set data.target_langs='["de"]'
     python bench/dictionary_and_mapping.py --vote --mappings runs/opener-en-multi   # about 6 minutes
+    python bench/dictionary_and_mapping.py --recipes procrustes supervised supervised-auto rcsls
 """
 
 import argparse
@@ -56,6 +62,32 @@ STRENGTHS = (0.0, 0.5, 0.75, 1.0)
 SOURCE_STRENGTHS = (0.5, 1.0)
 VOTE_WEIGHTS = (0.0, 0.25, 0.5, 0.75)
 VOTE_STRENGTHS = (0.0, 0.5)
+
+
+#: --recipes: name -> the options that select it (on top of the preset's alignment section)
+RECIPE_RUNS = {
+    "procrustes": [],  # the preset's: 3 refinement rounds keeping the seed
+    "supervised": ["alignment.recipe=\"supervised\"", "alignment.refine=1"],
+    "supervised-auto": ["alignment.recipe=\"supervised\"", "alignment.refine=\"auto\""],
+    "rcsls": ["alignment.recipe=\"rcsls\"", "alignment.refine=0"],
+}
+RECIPE_STRENGTHS = (0.0, 0.5)
+
+
+def recipe_spaces(args, fixed, corpus, vectors, lang_sets, echo) -> dict:
+    """``--recipes``: ``{lang: {"R a=A": AlignedSpace}}``, each language aligned once per recipe."""
+    out = {}
+    for name in args.recipes:
+        cfg = load_config(args.preset, args.overrides + fixed + RECIPE_RUNS[name])
+        spaces = align_targets(cfg, vectors, corpus.world, echo)
+        src = cfg["data"]["source_lang"]
+        for lang in lang_sets:
+            ts = spaces[lang]
+            for a in RECIPE_STRENGTHS:
+                out.setdefault(lang, {})[f"{name} a={a}"] = anchor_to_dictionary(ts.space, ts.dictionary, src,
+                                                                                  lang, a)[0]
+        print(f"  {name} aligned", file=sys.stderr, flush=True)
+    return out
 
 
 def spaces_to_try(space, pairs, src, tgt) -> dict:
@@ -128,12 +160,15 @@ def score_votes(cfg, corpus, ts, lang, sets, args) -> dict:
 def score_language(cfg, corpus, vectors, ts, lang, sets, args) -> dict:
     """``{(set id, variant): scores}`` for every target set of ``lang``."""
     src = cfg["data"]["source_lang"]
-    pairs = ts.dictionary
     if args.vote:
         return score_votes(cfg, corpus, ts, lang, sets, args)
     out = {}
-    variants = (weighted_spaces(cfg, vectors, ts, src, lang) if args.weighted
-                else spaces_to_try(ts.space, pairs, src, lang))
+    if args.recipes:
+        variants, pairs = ts, None  # {variant: space} from recipe_spaces
+    else:
+        pairs = ts.dictionary
+        variants = (weighted_spaces(cfg, vectors, ts, src, lang) if args.weighted
+                    else spaces_to_try(ts.space, pairs, src, lang))
     for i, (name, space) in enumerate(variants.items()):
         model = select_and_fit(cfg, space, corpus, src).model
         for t in sets:
@@ -141,7 +176,7 @@ def score_language(cfg, corpus, vectors, ts, lang, sets, args) -> dict:
             adapted = copy.deepcopy(model).adapt(view.get(lang, "train")[0], lang)
             Xd, yd = view.get(lang, "dev")
             out[(t.id, name)] = _score(yd, adapted.predict(Xd, lang=lang), corpus, args)
-            if i == 0:  # the references use the first (plain aligned) model
+            if i == 0 and not args.recipes:  # the references use the first (plain aligned) model
                 wbw = translate(Xd, pairs)
                 out[(t.id, "word-by-word")] = _score(yd, adapted.predict(wbw, lang=src), corpus, args)
                 proba = (adapted.predict_proba(Xd, lang=lang) + adapted.predict_proba(wbw, lang=src)) / 2
@@ -161,15 +196,20 @@ def main():
     ap.add_argument("--mappings", help="a run folder of the same preset: its saved mappings, no alignment")
     ap.add_argument("--weighted", action="store_true", help="weighted Procrustes variants (alignment.refine=0)")
     ap.add_argument("--vote", action="store_true", help="the model's translation vote: weights x anchoring")
+    ap.add_argument("--recipes", nargs="+", choices=tuple(RECIPE_RUNS),
+                    help="align with each of these recipes (mapping alone and anchored a=0.5)")
     args = ap.parse_args()
     fixed = ["evaluation.few_shot=[]", "alignment.dictionary_anchor=0", "model.translation_weight=0"] + (["alignment.refine=0"] if args.weighted else [])
     cfg = load_config(args.preset, args.overrides + fixed)
     quiet = lambda *a, **k: None  # noqa: E731
     corpus = tokenize(build_corpus(cfg), cfg)
     vectors = load_run_vectors(cfg, corpus.world, quiet)
-    spaces = (saved_spaces(cfg, vectors, args.mappings, quiet) if args.mappings
-              else align_targets(cfg, vectors, corpus.world, quiet))
     sets = [t for t in target_sets(cfg) if corpus.for_target(t.id).get(t.lang, "dev") is not None]
+    if args.recipes:
+        spaces = recipe_spaces(args, fixed, corpus, vectors, sorted({t.lang for t in sets}), quiet)
+    else:
+        spaces = (saved_spaces(cfg, vectors, args.mappings, quiet) if args.mappings
+                  else align_targets(cfg, vectors, corpus.world, quiet))
     scores = {}
     for lang in sorted({t.lang for t in sets}):
         scores |= score_language(cfg, corpus, vectors, spaces[lang], lang, [t for t in sets if t.lang == lang], args)

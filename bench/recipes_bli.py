@@ -88,6 +88,18 @@ ROUNDS_CANDIDATES = (
     {**SUP, "refine": 3},
 )
 
+#: --tune-refine rcsls: RCSLS (fastText's settings, a smaller step, the orthogonal variant) against
+#: Procrustes, its initialisation, and supervised with 0, 1 or "auto" refinement rounds
+RCSLS_CANDIDATES = (
+    {"recipe": "procrustes"},
+    {"recipe": "rcsls"},
+    {"recipe": "rcsls", "lr": 2.0},
+    {"recipe": "rcsls", "projection": "orthogonal"},
+    {**SUP, "refine": 0},
+    {**SUP, "refine": 1},
+    {**SUP, "refine": "auto"},
+)
+
 #: --tune-refine pivot: the source-only (fixed pivot) variant's re-weighting and de-whitening
 FIXED = {"recipe": "supervised", "fixed_target": True}  # the default refinement
 PIVOT_CANDIDATES = (
@@ -244,7 +256,8 @@ def main(argv=None):
     ap.add_argument("--pairs", nargs="+", default=list(PAIRS))
     ap.add_argument("--recipes", nargs="+", default=list(RECIPES), choices=list(RECIPES))
     ap.add_argument("--tune", action="store_true", help="choose supervised defaults on the train dictionary")
-    ap.add_argument("--tune-refine", nargs="?", const="refine", choices=("refine", "more", "rounds", "pivot"),
+    ap.add_argument("--tune-refine", nargs="?", const="refine",
+                    choices=("refine", "more", "rounds", "rcsls", "pivot"),
                     help="compare supervised + refinement (or fixed-pivot) variants on held-out train words")
     ap.add_argument("--pivot", action="store_true",
                     help="map every pair's target language onto the shared source (pivot) space at once")
@@ -260,7 +273,7 @@ def main(argv=None):
         tune(directions)
     elif args.tune_refine:
         tune_refine(directions, {"refine": REFINE_CANDIDATES, "more": MORE_CANDIDATES, "rounds": ROUNDS_CANDIDATES,
-                                 "pivot": PIVOT_CANDIDATES}[args.tune_refine])
+                                 "rcsls": RCSLS_CANDIDATES, "pivot": PIVOT_CANDIDATES}[args.tune_refine])
     elif args.pivot:
         pivot_bli(directions, {"recipe": "supervised"})
     else:
