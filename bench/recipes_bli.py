@@ -13,10 +13,11 @@ Two modes:
     the TRAIN dictionary only: its first 4,000 source words (file order, MUSE-style
     ``split_by_source``) fit the mapping, the next 1,000 are the held-out queries; CSLS P@1 over
     covered held-out queries, per direction and averaged. The test dictionary is not read.
-``--tune-refine [refine|more|pivot]``
+``--tune-refine [refine|more|rounds|rcsls|pivot]``
     The same held-out protocol for lists of candidates: ``refine`` (supervised + refinement
     rounds, K, keeping the seed, bidirectional induction, CSLS k), ``more`` (smaller K,
-    whitening with a ridge), ``pivot`` (the source-only ``fixed_target`` variant that
+    whitening with a ridge), ``rcsls`` (RCSLS variants against Procrustes and supervised with
+    0, 1 or "auto" rounds), ``pivot`` (the source-only ``fixed_target`` variant that
     :func:`~xproj.align.align_to_pivot` uses).
 ``--pivot``
     Every pair's target language mapped onto the common source language (the pivot) at once
@@ -24,13 +25,14 @@ Two modes:
 default
     Fits every recipe in ``--recipes`` on the full train dictionary and prints, per direction,
     P@1 NN / CSLS and P@5 CSLS over covered test queries, coverage and fit time (markdown);
-    ``supervised`` also with VecMap's own re-weighting (0.5).
+    ``supervised`` also with VecMap's own re-weighting (0.5), without refinement, and with
+    ``refine="auto"`` (the rounds chosen on held-out train words, shown in the row's name).
 
 Usage::
 
     python bench/recipes_bli.py [--pairs en-es es-en] [--recipes procrustes supervised]
     python bench/recipes_bli.py --tune [--pairs en-es es-en]
-    python bench/recipes_bli.py --tune-refine [refine|more|pivot] --pairs en-es es-en
+    python bench/recipes_bli.py --tune-refine [refine|more|rounds|rcsls|pivot] --pairs en-es es-en
     python bench/recipes_bli.py --pivot --pairs en-es en-de en-fr en-ja en-zh [--one-script]
 """
 
@@ -140,7 +142,9 @@ def _held_out_scores(directions, configs):
         for config in configs:
             m = fit_mapping(src, tgt, fit_part, **config)
             out[(pair, _key(config))] = evaluate(m, src, tgt, held_out, ("csls",), (1,))["csls"]["p@1"]
-            print(f"  {pair} {_key(config)}: {out[(pair, _key(config))]:.4f}", flush=True)
+            auto = m.metadata.get("refine_auto")
+            chosen = f" (rounds chosen: {auto['chosen']})" if auto else ""
+            print(f"  {pair} {_key(config)}: {out[(pair, _key(config))]:.4f}{chosen}", flush=True)
     return out
 
 
@@ -193,6 +197,7 @@ def compare(directions, recipes, defaults_only=False):
     if "supervised" in recipes and not defaults_only:  # VecMap's own settings, xproj's before refinement
         variants = {"supervised (VecMap's reweight 0.5)": {"recipe": "supervised", **VECMAP_SUPERVISED, "refine": 0},
                     "supervised, no refinement": {"recipe": "supervised", "refine": 0},
+                    "supervised, refine auto": {"recipe": "supervised", "refine": "auto"},
                     **variants}
     rows = []
     for pair, (src, tgt, train, test) in directions.items():
@@ -201,6 +206,9 @@ def compare(directions, recipes, defaults_only=False):
             m = fit_mapping(src, tgt, train, **params)
             t_fit = time.perf_counter() - t0
             res = evaluate(m, src, tgt, test)
+            auto = m.metadata.get("refine_auto")
+            if auto:  # the rounds chosen on held-out train words
+                recipe = f"{recipe.split(' (')[0]} ({auto['chosen']} chosen)"
             rows.append((pair, recipe, res, t_fit))
             print(f"  {pair} {recipe}: fit {t_fit:.1f} s, P@1 NN {res['nn']['p@1']:.4f} "
                   f"CSLS {res['csls']['p@1']:.4f}", flush=True)
