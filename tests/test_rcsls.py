@@ -158,3 +158,12 @@ def test_projections_are_the_options_choices():
     from xproj.config import choices
 
     assert choices()["alignment.rcsls_projection"] == PROJECTIONS
+
+
+def test_inverse_of_a_map_that_is_not_orthogonal_keeps_the_shared_space(world):
+    m = fit_mapping(world.src, world.tgt, world.train_pairs, recipe="rcsls", n_iter=3)
+    inv = m.inverse()
+    assert inv.two_sided and (inv.src_lang, inv.tgt_lang) == (m.tgt_lang, m.src_lang)
+    np.testing.assert_allclose(inv.transform(world.src, side="target").vectors,
+                               m.transform(world.src).vectors, rtol=1e-6)
+    np.testing.assert_allclose(inv.transform(world.tgt).vectors, m.transform(world.tgt, side="target").vectors)

@@ -93,11 +93,16 @@ class VectorMapping:
 
     def inverse(self) -> VectorMapping:
         """The target -> source mapping: ``W.T`` for an orthogonal one-sided map, the two
-        matrices swapped for a two-sided one (the shared space is the same)."""
+        matrices swapped for a two-sided one or a one-sided map that is not orthogonal (RCSLS:
+        the identity on the new source side; the shared space is the same)."""
         meta = {**self.metadata, "inverted": not self.metadata.get("inverted", False)}
         if self.two_sided:
             return VectorMapping(self.W_tgt_.copy(), self.normalization, self.tgt_lang, self.src_lang,
                                  meta, self.W_.copy())
+        W = self.W_.astype(np.float64)
+        if W.shape[0] != W.shape[1] or not np.allclose(W @ W.T, np.eye(W.shape[0]), atol=1e-4):
+            return VectorMapping(np.eye(W.shape[0], dtype=np.float32), self.normalization, self.tgt_lang,
+                                 self.src_lang, meta, self.W_.copy())
         return VectorMapping(self.W_.T.copy(), self.normalization, self.tgt_lang, self.src_lang, meta)
 
     # -- persistence ---------------------------------------------------------------------
