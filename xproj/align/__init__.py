@@ -1,11 +1,12 @@
 """Aligning two word-vector spaces: recipes (orthogonal Procrustes, the multi-step supervised
-mapping), MUSE-style refinement, pivots, and the saved :class:`VectorMapping`.
+mapping, RCSLS), MUSE-style refinement, pivots, and the saved :class:`VectorMapping`.
 
 Vectors are normalised first (VecMap's ``unit,center,unit`` by default), and the same
 normalisation is applied whenever the mapping is used, so a saved mapping is self-describing.
 
 Modules: :mod:`~xproj.align.steps` (the steps as matrix functions), :mod:`~xproj.align.fit`
-(dictionary -> fitted mapping, refinement), :mod:`~xproj.align.recipes` (``RECIPES`` by name,
+(dictionary -> fitted mapping, refinement), :mod:`~xproj.align.rcsls` (the relaxed CSLS
+loss and its descent), :mod:`~xproj.align.recipes` (``RECIPES`` by name,
 :func:`fit_mapping`), :mod:`~xproj.align.mapping` (:class:`VectorMapping`, save/load).
 """
 
