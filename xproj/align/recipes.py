@@ -65,7 +65,9 @@ VECMAP_SUPERVISED = {"whiten": True, "src_reweight": 0.5, "trg_reweight": 0.5,
 #: directions (bench/recipes_bli.py --tune-refine): mean CSLS P@1 0.1512 against 0.1465 without
 #: refinement and 0.1461 with 3 rounds (which hurt en-zh and en-ja); on en-es/es-en alone 1 and 3
 #: rounds tie (0.2279, 0.2285), K 5,000/20,000, dropping the seed, bidirectional induction,
-#: CSLS k=5 and a whitening ridge did no better. bench/README.md has the tables.
+#: CSLS k=5 and a whitening ridge did no better. Nor did ``refine="auto"`` (rounds chosen per pair
+#: on a held-out fifth of the seed: mean 0.1485) or the rcsls recipe (at best 0.1218;
+#: bench/recipes_bli.py --tune-refine rcsls). bench/README.md has the tables.
 SUPERVISED_REFINEMENT = {"refine": 1, "refine_vocab": 10000, "keep_seed": True}
 
 
