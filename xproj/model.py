@@ -326,14 +326,17 @@ class CrossLingualClassifier(TranslationVote, ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "pipeline_")
         return _routed("transform")(self.pipeline_[:-1], X, lang=lang or self.fitted_lang_)
 
-    def _has_proba(self) -> bool:
+    @property
+    def has_proba(self) -> bool:
+        """Whether the model gives probabilities: a probabilistic estimator, or any estimator
+        with ``model.calibration`` (a calibrated SVM)."""
         return getattr(self, "calibrator_", None) is not None or hasattr(self.estimator_, "predict_proba")
 
     def _adjusted(self, lang) -> bool:
         """Whether ``lang``'s probabilities are calibrated, prior-adjusted or mixed with the
         translation's (predict is then their argmax)."""
         return (getattr(self, "calibrator_", None) is not None or lang in self._target_priors()
-                or (self._vote(lang) is not None and self._has_proba()))
+                or (self._vote(lang) is not None and self.has_proba))
 
     def predict(self, X, lang=None):
         check_is_fitted(self, "pipeline_")
@@ -369,7 +372,7 @@ class CrossLingualClassifier(TranslationVote, ClassifierMixin, BaseEstimator):
         prior (:meth:`adapt_priors`) when the model has them."""
         check_is_fitted(self, "pipeline_")
         lang = lang or self.fitted_lang_
-        if not self._has_proba():
+        if not self.has_proba:
             raise AttributeError(f"{type(self.estimator_).__name__} has no predict_proba; "
                                  "use decision_function or calibrate the model")
         P = self._voted("proba", X, lang)
@@ -383,7 +386,7 @@ class CrossLingualClassifier(TranslationVote, ClassifierMixin, BaseEstimator):
         :meth:`predict`."""
         check_is_fitted(self, "pipeline_")
         lang = lang or self.fitted_lang_
-        if self._vote(lang) is None or not self._has_proba():
+        if self._vote(lang) is None or not self.has_proba:
             return self._voted("decision", X, lang)
         logP = np.log(np.clip(self.predict_proba(X, lang), np.finfo(float).tiny, None))
         return logP[:, 1] - logP[:, 0] if logP.shape[1] == 2 else logP
