@@ -11,8 +11,9 @@ macro-F1 and calibration error per group with bootstrap intervals, and the large
 between groups (reported, not part of the verdict).
 
 Exit status: 0 no drift, 3 drift above the thresholds (for schedulers), 1 bad input
-(unreadable file, no text column, no scorable document, a language the model does not
-know), 2 bad options.
+(missing or unreadable file, no scorable document, labels the model does not know), 2 bad
+options (as in ``xproj predict``: a column option naming no column, a language the model
+does not know, out-of-range thresholds).
 
 Examples
 --------
