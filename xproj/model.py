@@ -356,7 +356,8 @@ class CrossLingualClassifier(TranslationVote, ClassifierMixin, BaseEstimator):
         vote = self._vote(lang)
         if vote is None:
             return own
-        translated = self._on_tokens(method, translate(tokens, vote.table), self.fitted_lang_)
+        prefix = (self.preprocess or {}).get("negation_prefix", "NEG_")
+        translated = self._on_tokens(method, translate(tokens, vote.table, prefix), self.fitted_lang_)
         return mix(own, translated, self.translation_weight)
 
     def _on_tokens(self, method, tokens, lang):
