@@ -105,12 +105,13 @@ def _check_two_classes(y, label_names, lang):
 
 
 def translation_pairs(cfg, target_space) -> list | None:
-    """The seed pairs a target's translation vote uses (``model.translation_weight`` > 0 and
-    real pairs, not ``"identical"`` / ``"numerals"``), else None."""
+    """The pairs a target's translation vote uses (``model.translation_weight`` > 0): the seed
+    pairs (real pairs, not ``"identical"`` / ``"numerals"``), then the polarity lexicon's
+    (``alignment.polarity_lexicon``; a seed translation of a word comes first and wins), else None."""
     pairs = target_space.dictionary
     if not cfg["model"]["translation_weight"] or pairs is None or isinstance(pairs, str):
         return None
-    return list(pairs)
+    return list(pairs) + list(getattr(target_space, "lexicon_pairs", None) or [])
 
 
 def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, translations=None,
