@@ -16,7 +16,7 @@ from xproj.run.spaces import (
     dictionary_anchor,
     lexicon_pairs,
 )
-from xproj.run.train import translation_pairs
+from xproj.run.train import translation_origin, translation_pairs
 from xproj.translation_vote import first_translations, translate
 from xproj.vectors import WordVectors
 
@@ -112,8 +112,10 @@ def test_lexicon_pairs_are_anchored_and_voted_after_the_seed_pairs(tmp_path):
     assert translation_pairs(cfg, ts) == seed + lex
     # the vote reads 増収 (no vector) as "good" and 低迷 as "bad"
     assert translate([["増収", "低迷", "部屋"]], first_translations(seed + lex)) == [["good", "bad", "room"]]
+    assert translation_origin(ts) == "seed dictionary and polarity lexicon"
     # no lexicon: the seed pairs alone; no vote: nothing
     assert translation_pairs(cfg, TargetSpace(moved, None, seed)) == seed
+    assert translation_origin(TargetSpace(moved, None, seed)) == "seed dictionary"
     cfg["model"]["translation_weight"] = 0.0
     assert translation_pairs(cfg, ts) is None
 
