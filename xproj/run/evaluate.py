@@ -18,6 +18,7 @@ from .train import (
     Fitted,
     adaptation_documents,
     select_and_fit,
+    translation_origin,
     translation_pairs,
 )
 
@@ -61,7 +62,8 @@ class Target:
         method and its few-shot rows (baselines go without: they measure one thing each)."""
         pairs = translation_pairs(self.cfg, self.target_space) if vote else None
         return select_and_fit(self.cfg, space, self.corpus, lang, extra=extra, adaptation=self.adaptation,
-                              translations={self.lang: pairs} if pairs else None, progress=progress)
+                              translations={self.lang: pairs} if pairs else None,
+                              translation_origin=translation_origin(self.target_space), progress=progress)
 
 
 def few_shot_title(k) -> str:
