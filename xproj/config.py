@@ -97,6 +97,10 @@ OPTIONS: dict[str, tuple] = {
     "features.center": ("language", str, "language (each language's mean removed) | source | none"),
     "features.remove_pc": (0, int, "common principal components removed (1 = SIF)"),
     "features.scale": ("language", str, "standardise by the source's spread (source), each language's own (language), or none"),
+    "features.scale_by_lang": ({}, dict, "target lang -> features.scale for that language (e.g. {es = \"language\"}); "
+                               "languages not named use features.scale. Each target language gets its own model, "
+                               "whose English features are scaled the same way (so a set scores as in a run of "
+                               "that language alone)"),
     "features.adapt": ("auto", str, "documents a target language's statistics are learnt from: auto "
                        "(data.unlabelled, else the target training split without labels, else the test "
                        "texts, transductive) | unlabelled | train | test | none (the source's statistics)"),
@@ -341,6 +345,14 @@ def _resolve_targets(cfg, *, langs_given):
     d["target_langs"] = list(dict.fromkeys(t.lang for t in sets))
 
 
+def for_language(cfg, lang) -> dict:
+    """``cfg`` as one target language's models see it: its per-language options
+    (``features.scale_by_lang``) resolved into the plain ones (``features.scale``)."""
+    f = cfg["features"]
+    scale = f["scale_by_lang"].get(lang, f["scale"])
+    return cfg if scale == f["scale"] else {**cfg, "features": {**f, "scale": scale}}
+
+
 def _get(cfg, key):
     d = cfg
     for p in key.split("."):
@@ -375,6 +387,7 @@ def choices() -> dict:
         "features.pooling": POOLINGS,
         "features.center": CENTERING,
         "features.scale": SCALING,
+        "features.scale_by_lang": SCALING,
         "features.adapt": ADAPTATION_SOURCES,
         "features.priors": PRIOR_METHODS,
         "model.calibration": CALIBRATIONS,
@@ -388,10 +401,12 @@ def choices() -> dict:
 
 
 def _items(key, value) -> list:
-    """The values of an option to check one by one: a list's elements, a sequence option's
-    comma-separated names, else the value itself."""
+    """The values of an option to check one by one: a list's elements, a table's values, a
+    sequence option's comma-separated names, else the value itself."""
     if isinstance(value, list):
         return value
+    if isinstance(value, dict):
+        return list(value.values())
     if key in SEQUENCE_OPTIONS:
         return [s.strip() for s in value.split(",") if s.strip()]
     return [value]
@@ -427,6 +442,10 @@ def _check_values(cfg):
             and cfg["model"]["calibration"] == "none"):
         raise ConfigError(f"features.priors = {cfg['features']['priors']!r} needs probabilities: use "
                           "model.estimator = \"logreg\" or set model.calibration")
+    src = cfg["data"]["source_lang"]
+    if src in cfg["features"]["scale_by_lang"]:
+        raise ConfigError(f"features.scale_by_lang names the source language {src!r}: the source is scaled as "
+                          "each target is (name target languages; features.scale is the rest's)")
     a = cfg["alignment"]
     if a["recipe"] in ("self-learning", "unsupervised") and a["refine"]:
         raise ConfigError(f"alignment.recipe = {a['recipe']!r} iterates by itself: set alignment.refine = 0 "
