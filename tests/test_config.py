@@ -216,3 +216,11 @@ def test_per_language_scale_gives_each_target_its_presets_setting(tmp_path):
 def test_bad_per_language_scale_names_the_option(override, message):
     with pytest.raises(ConfigError, match=message):
         load_config("synthetic", [override])
+
+
+def test_source_fallback_names_target_languages():
+    assert load_config("synthetic", ['features.source_fallback=["es"]'])["features"]["source_fallback"] == ["es"]
+    with pytest.raises(ConfigError, match="features.source_fallback names the source language 'en'"):
+        load_config("synthetic", ['features.source_fallback=["en"]'])
+    with pytest.raises(ConfigError, match="features.source_fallback must be a list of str"):
+        load_config("synthetic", ["features.source_fallback=[1]"])

@@ -397,7 +397,7 @@ def test_selection_rules():
 def test_per_language_scale_reaches_the_target_model_and_its_saved_copy(tmp_path, staged):
     from xproj.model import load_model
 
-    cfg, corpus, vectors, spaces = staged
+    _, corpus, vectors, spaces = staged
     own = load_config("synthetic", SMALL + ["features.scale=none", "features.scale_by_lang.es=language"])
     plain = load_config("synthetic", SMALL + ["features.scale=language"])
     r_own = evaluate_target(own, corpus, vectors, spaces["es"], "es")
@@ -411,3 +411,14 @@ def test_per_language_scale_reaches_the_target_model_and_its_saved_copy(tmp_path
     saved = load_model(tmp_path / "run" / "model-es.joblib")["model"]
     assert saved.standardizer_.scale == "language"
     assert "features.scale = 'language'" in (tmp_path / "run" / "report.md").read_text(encoding="utf-8")
+
+
+def test_source_fallback_only_for_the_languages_it_names(staged):
+    from xproj.run.train import make_classifier
+
+    _, _, _, spaces = staged
+    space = spaces["es"].space
+    for langs, expected in (('["es"]', "en"), ('["de"]', None), ("[]", None)):
+        cfg = load_config("synthetic", SMALL + [f"features.source_fallback={langs}"])
+        assert make_classifier(cfg, space, "en", 1.0, "none").fallback_lang == expected
+        assert make_classifier(cfg, space, "es", 1.0, "none").fallback_lang == expected  # in-language too

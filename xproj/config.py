@@ -101,6 +101,9 @@ OPTIONS: dict[str, tuple] = {
                                "languages not named use features.scale. Each target language gets its own model, "
                                "whose English features are scaled the same way (so a set scores as in a run of "
                                "that language alone)"),
+    "features.source_fallback": ([], list, "target languages whose tokens without a vector of their own use the "
+                                 "source language's vector of the same word, as the last lookup step "
+                                 "(code-switching: English words in German tweets); [] = none"),
     "features.adapt": ("auto", str, "documents a target language's statistics are learnt from: auto "
                        "(data.unlabelled, else the target training split without labels, else the test "
                        "texts, transductive) | unlabelled | train | test | none (the source's statistics)"),
@@ -192,7 +195,7 @@ RANGES: dict[str, Range] = {
 SEQUENCE_OPTIONS = ("alignment.normalization",)
 
 #: element type of list options whose default is empty
-_LIST_ELEMENTS = {"evaluation.few_shot": int}
+_LIST_ELEMENTS = {"evaluation.few_shot": int, "features.source_fallback": str}
 
 SECTIONS = sorted({k.split(".")[0] for k in OPTIONS if "." in k})
 
@@ -446,6 +449,9 @@ def _check_values(cfg):
     if src in cfg["features"]["scale_by_lang"]:
         raise ConfigError(f"features.scale_by_lang names the source language {src!r}: the source is scaled as "
                           "each target is (name target languages; features.scale is the rest's)")
+    if src in cfg["features"]["source_fallback"]:
+        raise ConfigError(f"features.source_fallback names the source language {src!r}: name the target "
+                          "languages whose unknown words fall back to the source's vectors")
     a = cfg["alignment"]
     if a["recipe"] in ("self-learning", "unsupervised") and a["refine"]:
         raise ConfigError(f"alignment.recipe = {a['recipe']!r} iterates by itself: set alignment.refine = 0 "
