@@ -21,7 +21,8 @@ Run::
 
     python bench/dev_variants.py --mappings runs/opener-en-multi \\
         --variant 'preset=' --variant 'fallback=features.source_fallback=["de"]' --sets sb10k:de
-    python bench/dev_variants.py --mappings runs/opener-en-multi --checks "ChnSentiCorp, 50/50" \\
+    python bench/dev_variants.py --mappings runs/opener-en-multi \\
+        --checks "ChnSentiCorp, 50/50; sb10k tweets, natural" \\
         --variant 'preset=' --variant 'em=features.priors=em'
 """
 
@@ -37,16 +38,28 @@ from xproj.config import for_language, load_config  # noqa: E402
 from xproj.run import build_corpus, load_run_vectors, target_sets, tokenize  # noqa: E402
 from xproj.run.spaces import TargetSpace, align_target, dictionary_anchor  # noqa: E402
 from xproj.run.train import adaptation_documents, select_and_fit, translation_pairs  # noqa: E402
+from xproj.translation_vote import first_translations, translate  # noqa: E402
 from dictionary_and_mapping import saved_spaces  # noqa: E402
-from features_by_set import CHECKS, check_documents, print_rows, print_summary, score_check, scores  # noqa: E402
+from features_by_set import (  # noqa: E402
+    CHECKS,
+    cell,
+    check_documents,
+    paired_delta_ci,
+    print_rows,
+    print_summary,
+    score_check,
+    scores,
+)
 
 ALIGNMENT_KEYS = ("alignment.", "vectors.")
+ANCHOR_KEY = "alignment.dictionary_anchor"  # applied after the mapping: the saved mappings serve
 
 
-def run_spaces(cfg, vectors, folder, echo) -> dict:
-    """``{lang: TargetSpace}`` as the run built them: saved mappings, then the anchoring."""
+def run_spaces(cfg, vectors, folder, echo, saved=None) -> dict:
+    """``{lang: TargetSpace}`` as the run built them: saved mappings (``saved``: already read),
+    then ``cfg``'s anchoring."""
     src, out = cfg["data"]["source_lang"], {}
-    for lang, ts in saved_spaces(cfg, vectors, folder, echo).items():
+    for lang, ts in (saved or saved_spaces(cfg, vectors, folder, echo)).items():
         space, anchor = dictionary_anchor(ts.space, ts.dictionary, vectors, src, lang,
                                           cfg["alignment"]["dictionary_anchor"], echo)
         out[lang] = TargetSpace(space, ts.mapping, ts.dictionary, anchor=anchor)
@@ -71,6 +84,12 @@ def measure(cfg, spaces, corpus, sets, checks, seed) -> dict:
         Xd, yd = corpus.for_target(t.id).get(t.lang, "dev")
         s = out[("set", t.id)] = scores(yd, model.predict(Xd, lang=t.lang).astype(np.int64), names, seed)
         s["oov"] = model.embedder_.coverage(Xd, t.lang)["oov_rate"]
+        pairs = spaces[t.lang].dictionary
+        if isinstance(pairs, list):  # the run's word-by-word row: the same model, first translations
+            wbw = translate(Xd, first_translations(pairs))
+            w = out[("word-by-word", t.id)] = scores(yd, model.predict(wbw, lang=model.fitted_lang_).astype(np.int64),
+                                                     names, seed)
+            w["oov"] = model.embedder_.coverage(wbw, model.fitted_lang_)["oov_rate"]
     for name in checks:
         set_id, share, group = CHECKS[name]
         lang = corpus.lang_of(set_id)
@@ -93,7 +112,7 @@ def main():
     ap.add_argument("--variant", action="append", required=True,
                     help="NAME=override;override... (the first is the reference; 'preset=' for none)")
     ap.add_argument("--sets", default="", help="comma-separated set ids (default: every set with a dev part)")
-    ap.add_argument("--checks", default="", help=f"comma-separated dev checks of: {', '.join(CHECKS)}")
+    ap.add_argument("--checks", default="", help=f"dev checks, separated by ';': {'; '.join(CHECKS)}")
     ap.add_argument("--set", dest="overrides", action="append", default=[])
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
@@ -102,18 +121,18 @@ def main():
     cfg = load_config(args.preset, base)
     corpus = tokenize(build_corpus(cfg), cfg)
     vectors = load_run_vectors(cfg, None, echo)
-    spaces = run_spaces(cfg, vectors, args.mappings, echo)
+    mappings = saved_spaces(cfg, vectors, args.mappings, echo)
     wanted = [s.strip() for s in args.sets.split(",") if s.strip()]
     sets = [t for t in target_sets(cfg) if corpus.for_target(t.id).get(t.lang, "dev") is not None
             and (not wanted or t.id in wanted or f"{t.dataset}:{t.lang}" in wanted)]
-    checks = [c.strip() for c in args.checks.split(",") if c.strip()]
+    checks = [c.strip() for c in args.checks.split(";") if c.strip()]
     results = {}
     for text in args.variant:
         name, over = parse_variant(text)
         echo(f"variant {name}: {over}")
         vcfg = load_config(args.preset, base + over)
-        vspaces = spaces
-        if any(o.startswith(ALIGNMENT_KEYS) for o in over):
+        vspaces = run_spaces(vcfg, vectors, args.mappings, echo, mappings)  # the variant's anchoring
+        if any(o.startswith(ALIGNMENT_KEYS) and not o.startswith(ANCHOR_KEY) for o in over):
             vspaces = {lang: align_target(vcfg, vectors, lang, None, echo) for lang in {t.lang for t in sets}}
         results[name] = measure(vcfg, vspaces, corpus, sets, checks, args.seed)
     first = next(iter(results))
@@ -126,6 +145,15 @@ def main():
         print(f"| {name} | " + " | ".join(f"{res[k]['oov']:.1%}" for k in keys) + " |")
     print_summary(results, keys, first)
     print_rows("set / check", results, corpus.label_names, keys, first)
+    print("\nEach variant against word-by-word translation scored by the same model (the run's baseline), "
+          "dev parts:\n\n| set | variant | method | word-by-word | method - word-by-word [paired 95% CI] |"
+          "\n|---|---|---|---|---|")
+    for t in sets:
+        for name, res in results.items():
+            if ("word-by-word", t.id) in res:
+                m, w = res[("set", t.id)], res[("word-by-word", t.id)]
+                lo, hi = paired_delta_ci(w, m, len(corpus.label_names), 0)
+                print(f"| {t.id} | {name} | {cell(m)} | {cell(w)} | {m['f1'] - w['f1']:+.3f} [{lo:+.3f}, {hi:+.3f}] |")
 
 
 if __name__ == "__main__":
