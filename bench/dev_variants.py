@@ -95,9 +95,35 @@ def measure(cfg, spaces, corpus, sets, checks, seed) -> dict:
         lang = corpus.lang_of(set_id)
         model = method_model(cfg, spaces[lang], corpus, set_id, lang)
         docs, y = check_documents(corpus, set_id, group, seed)
-        s = out[("check", name)] = score_check(model, docs, y, share, lang, names, seed)
+        s = out[("check", name)] = score_check(_PriorsAfterAdapt(model, cfg, corpus), docs, y, share, lang,
+                                               names, seed)
         s["oov"] = model.embedder_.coverage(docs, lang)["oov_rate"]
     return out
+
+
+class _PriorsAfterAdapt:
+    """The model as a check uses it (``copy.deepcopy(m).adapt(half, lang)``), with the target
+    prior re-estimated on the same unlabelled half when ``features.priors`` asks for one
+    (``adapt`` drops the prior estimated on the set's training part)."""
+
+    def __init__(self, model, cfg, corpus):
+        self.model, self.method = model, cfg["features"]["priors"]
+        self.dev = corpus.get(cfg["data"]["source_lang"], "dev")
+
+    def __deepcopy__(self, memo):
+        import copy
+
+        return _PriorsAfterAdapt.__new__(_PriorsAfterAdapt)._with(copy.deepcopy(self.model, memo), self)
+
+    def _with(self, model, other):
+        self.model, self.method, self.dev = model, other.method, other.dev
+        return self
+
+    def adapt(self, docs, lang):
+        self.model.adapt(docs, lang)
+        if self.method != "none":
+            self.model.adapt_priors(docs, lang, method=self.method, dev=self.dev)
+        return self.model
 
 
 def parse_variant(text):
