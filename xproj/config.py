@@ -103,7 +103,8 @@ OPTIONS: dict[str, tuple] = {
                                "that language alone)"),
     "features.source_fallback": ([], list, "target languages whose tokens without a vector of their own use the "
                                  "source language's vector of the same word, as the last lookup step "
-                                 "(code-switching: English words in German tweets); [] = none"),
+                                 "(code-switching: English words in German tweets); [] = none (no dev part "
+                                 "gained beyond noise, bench/dev_variants.py)"),
     "features.adapt": ("auto", str, "documents a target language's statistics are learnt from: auto "
                        "(data.unlabelled, else the target training split without labels, else the test "
                        "texts, transductive) | unlabelled | train | test | none (the source's statistics)"),
