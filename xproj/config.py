@@ -103,6 +103,14 @@ OPTIONS: dict[str, tuple] = {
     "features.center": ("language", str, "language (each language's mean removed) | source | none"),
     "features.remove_pc": (0, int, "common principal components removed (1 = SIF)"),
     "features.scale": ("language", str, "standardise by the source's spread (source), each language's own (language), or none"),
+    "features.scale_by_lang": ({}, dict, "target lang -> features.scale for that language (e.g. {es = \"language\"}); "
+                               "languages not named use features.scale. Each target language gets its own model, "
+                               "whose English features are scaled the same way (so a set scores as in a run of "
+                               "that language alone)"),
+    "features.source_fallback": ([], list, "target languages whose tokens without a vector of their own use the "
+                                 "source language's vector of the same word, as the last lookup step "
+                                 "(code-switching: English words in German tweets); [] = none (no dev part "
+                                 "gained beyond noise, bench/dev_variants.py)"),
     "features.adapt": ("auto", str, "documents a target language's statistics are learnt from: auto "
                        "(data.unlabelled, else the target training split without labels, else the test "
                        "texts, transductive) | unlabelled | train | test | none (the source's statistics)"),
@@ -194,7 +202,7 @@ RANGES: dict[str, Range] = {
 SEQUENCE_OPTIONS = ("alignment.normalization",)
 
 #: element type of list options whose default is empty
-_LIST_ELEMENTS = {"evaluation.few_shot": int}
+_LIST_ELEMENTS = {"evaluation.few_shot": int, "features.source_fallback": str}
 
 SECTIONS = sorted({k.split(".")[0] for k in OPTIONS if "." in k})
 
@@ -347,6 +355,14 @@ def _resolve_targets(cfg, *, langs_given):
     d["target_langs"] = list(dict.fromkeys(t.lang for t in sets))
 
 
+def for_language(cfg, lang) -> dict:
+    """``cfg`` as one target language's models see it: its per-language options
+    (``features.scale_by_lang``) resolved into the plain ones (``features.scale``)."""
+    f = cfg["features"]
+    scale = f["scale_by_lang"].get(lang, f["scale"])
+    return cfg if scale == f["scale"] else {**cfg, "features": {**f, "scale": scale}}
+
+
 def _get(cfg, key):
     d = cfg
     for p in key.split("."):
@@ -381,6 +397,7 @@ def choices() -> dict:
         "features.pooling": POOLINGS,
         "features.center": CENTERING,
         "features.scale": SCALING,
+        "features.scale_by_lang": SCALING,
         "features.adapt": ADAPTATION_SOURCES,
         "features.priors": PRIOR_METHODS,
         "model.calibration": CALIBRATIONS,
@@ -394,10 +411,12 @@ def choices() -> dict:
 
 
 def _items(key, value) -> list:
-    """The values of an option to check one by one: a list's elements, a sequence option's
-    comma-separated names, else the value itself."""
+    """The values of an option to check one by one: a list's elements, a table's values, a
+    sequence option's comma-separated names, else the value itself."""
     if isinstance(value, list):
         return value
+    if isinstance(value, dict):
+        return list(value.values())
     if key in SEQUENCE_OPTIONS:
         return [s.strip() for s in value.split(",") if s.strip()]
     return [value]
@@ -433,6 +452,13 @@ def _check_values(cfg):
             and cfg["model"]["calibration"] == "none"):
         raise ConfigError(f"features.priors = {cfg['features']['priors']!r} needs probabilities: use "
                           "model.estimator = \"logreg\" or set model.calibration")
+    src = cfg["data"]["source_lang"]
+    if src in cfg["features"]["scale_by_lang"]:
+        raise ConfigError(f"features.scale_by_lang names the source language {src!r}: the source is scaled as "
+                          "each target is (name target languages; features.scale is the rest's)")
+    if src in cfg["features"]["source_fallback"]:
+        raise ConfigError(f"features.source_fallback names the source language {src!r}: name the target "
+                          "languages whose unknown words fall back to the source's vectors")
     a = cfg["alignment"]
     if a["recipe"] in ("self-learning", "unsupervised") and a["refine"]:
         raise ConfigError(f"alignment.recipe = {a['recipe']!r} iterates by itself: set alignment.refine = 0 "

@@ -94,6 +94,10 @@ class CrossLingualClassifier(TranslationVote, ClassifierMixin, BaseEstimator):
         Weight ``w`` of the word-by-word translation's vote for a language with translations
         (:meth:`add_translations`): its probabilities are ``(1 - w) * p(document as the
         language) + w * p(its translation as the training language)``. 0: off.
+    fallback_lang : str or None
+        A language of ``space`` (normally ``source_lang``) whose vector stands for a token of
+        another language that has none of its own (English words in German tweets); see
+        :class:`~xproj.features.DocumentEmbedder`. None: off.
 
     Attributes
     ----------
@@ -132,10 +136,12 @@ class CrossLingualClassifier(TranslationVote, ClassifierMixin, BaseEstimator):
         "estimator": "no_validation",
         "preprocess": [dict, None],
         "translation_weight": [Interval(Real, 0, 1, closed="both")],
+        "fallback_lang": [str, None],
     }
 
     def __init__(self, space=None, *, source_lang="en", pooling="mean", center="language",
-                 scale="language", remove_pc=0, estimator=None, preprocess=None, translation_weight=0.0):
+                 scale="language", remove_pc=0, estimator=None, preprocess=None, translation_weight=0.0,
+                 fallback_lang=None):
         self.space = space
         self.source_lang = source_lang
         self.pooling = pooling
@@ -145,12 +151,18 @@ class CrossLingualClassifier(TranslationVote, ClassifierMixin, BaseEstimator):
         self.estimator = estimator
         self.preprocess = preprocess
         self.translation_weight = translation_weight
+        self.fallback_lang = fallback_lang
+
+    def __setstate__(self, state):
+        # models saved before fallback_lang existed had none
+        super().__setstate__({"fallback_lang": None, **state})
 
     def _make_pipeline(self, lang):
         estimator = self.estimator if self.estimator is not None else make_estimator()
         return Pipeline([
             ("tokenize", Tokenizer(self.preprocess)),
-            ("embed", DocumentEmbedder(_as_space(self.space), lang=lang, pooling=self.pooling)),
+            ("embed", DocumentEmbedder(_as_space(self.space), lang=lang, pooling=self.pooling,
+                                       fallback_lang=self.fallback_lang)),
             ("standardize", LanguageStandardizer(center=self.center, scale=self.scale, source_lang=lang)),
             ("remove_pc", PrincipalComponentRemover(self.remove_pc) if self.remove_pc else "passthrough"),
             ("classify", rowwise(estimator)),

@@ -231,7 +231,8 @@ def write_report(path, cfg, metrics, plots, *, run_folder=None):
                 lines.append(f"| {n} | " + " | ".join(str(x) for x in row) + " |")
             if main.get("oov_rate") is not None:
                 lines += ["", f"Target-language token OOV rate: {main['oov_rate']:.1%}; chosen on the source dev split: "
-                          f"C={main.get('C')}, class_weight={main.get('class_weight')}."]
+                          f"C={main.get('C')}, class_weight={main.get('class_weight')}"
+                          + (f"; features.scale = {main['scale']!r}." if main.get("scale") else ".")]
             if main.get("empty_docs") is not None:
                 lines += ["", f"Test documents with no known word: {main['empty_docs']} of {main['n']} "
                           "(no word with a vector: classified from no evidence)."]

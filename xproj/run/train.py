@@ -83,14 +83,19 @@ class Fitted:
 
 def make_classifier(cfg, space, lang, C, class_weight):
     """A :class:`~xproj.model.CrossLingualClassifier` as configured."""
+    from ..features import _as_space
     from ..model import CrossLingualClassifier, make_estimator
 
     f, m = cfg["features"], cfg["model"]
     estimator = make_estimator(m["estimator"], C=C, seed=cfg["seed"],
                                class_weight=None if class_weight == "none" else "balanced")
+    # the source's vectors stand in for unknown words when a language of this space asks for it
+    src = cfg["data"]["source_lang"]
+    fallback = src if set(_as_space(space).languages) & set(f["source_fallback"]) - {src} else None
     return CrossLingualClassifier(space, source_lang=lang, pooling=f["pooling"], center=f["center"],
                                   remove_pc=f["remove_pc"], scale=f["scale"], preprocess=preprocess_options(cfg),
-                                  estimator=estimator, translation_weight=m["translation_weight"])
+                                  estimator=estimator, translation_weight=m["translation_weight"],
+                                  fallback_lang=fallback)
 
 
 def _check_two_classes(y, label_names, lang):
