@@ -53,17 +53,22 @@ def _check(Q, T):
     return Q, T
 
 
-def topk_mean(A, B, k=10, *, batch=DEFAULT_BATCH) -> np.ndarray:
+def topk_mean(A, B, k=10, *, batch=DEFAULT_BATCH, buffer=None) -> np.ndarray:
     """For each row of ``A``, the mean of its ``k`` largest dot products with the rows of ``B``.
 
     This is CSLS's neighbourhood term (``r``), computed in batches of ``A``'s rows.
+    ``buffer``: an optional float32 array of ``(rows, len(B))`` reused for the similarities
+    (callers that make many calls save the page faults of a fresh one each time).
     """
     A, B = _check(A, B)
     k = min(k, B.shape[0])
     # At most _TOPK_MEAN_MEMORY bytes of similarities (2048 x 200,000 would be 1.6 GB)
     batch = max(1, min(batch, _TOPK_MEAN_MEMORY // (4 * max(B.shape[0], 1))))
     out = np.empty(A.shape[0], dtype=np.float32)
-    buf = np.empty((min(batch, max(A.shape[0], 1)), B.shape[0]), dtype=np.float32)
+    if buffer is not None and buffer.shape[1] == B.shape[0] and buffer.dtype == np.float32:
+        buf, batch = buffer, len(buffer)
+    else:
+        buf = np.empty((min(batch, max(A.shape[0], 1)), B.shape[0]), dtype=np.float32)
     BT = B.T
     for i, j in _batches(A.shape[0], batch):
         S = buf[: j - i]
@@ -167,21 +172,27 @@ def csls_topk(
         sample = S_all[np.sort(rng.choice(n_s, size=max(64 * k, 1024), replace=False))]
         r_t = topk_mean(T, sample, k)
         level = np.zeros(n_t, dtype=np.int8)
-    ivf = None
+    ivf = exact_buf = None
 
-    def upgrade(cols, exact_only=False):
+    def exact_r(rows):
+        nonlocal exact_buf
+        if exact_buf is None:  # one buffer for every exact pass
+            exact_buf = np.empty((max(1, _TOPK_MEAN_MEMORY // (4 * n_s)), n_s), dtype=np.float32)
+        return topk_mean(T[rows], S_all, k, buffer=exact_buf)
+
+    def upgrade(cols):
         """Tighten the bounds of ``cols`` one level; True when everything became exact."""
         nonlocal ivf
         if np.count_nonzero(level == 2) + cols.size > n_t // 3:
             # Pruning no longer pays (spaces where hubness is everywhere): finish directly.
             rest = np.flatnonzero(level < 2)
-            r_t[rest] = topk_mean(T[rest], S_all, k)
+            r_t[rest] = exact_r(rest)
             level[rest] = 2
             return True
         to_exact = cols[level[cols] == 1]
         to_cluster = cols[level[cols] == 0]
         if to_exact.size:
-            r_t[to_exact] = topk_mean(T[to_exact], S_all, k)
+            r_t[to_exact] = exact_r(to_exact)
             level[to_exact] = 2
         if to_cluster.size:
             if ivf is None:
@@ -194,7 +205,7 @@ def csls_topk(
     if batch is None:  # two buffers of batch x n_targets: 2 cos, and scores on current bounds
         batch = max(1, min(n_q, memory // (8 * max(n_t, 1))))
     exact = level.min() == 2
-    M = min(n_t, 4 * topn + 28)  # shortlist width (see _refine_topn)
+    M = _shortlist_width(topn, n_t)
     idx = np.empty((n_q, topn if exact else M), dtype=np.int64)
     val = np.empty((n_q, topn if exact else M), dtype=np.float32)
     outside = np.full(n_q, -np.inf, dtype=np.float32)
@@ -226,10 +237,10 @@ def csls_topk(
     return idx, val - r_q[:, None]
 
 
-def _widen(n_open, topn, width):
-    """Columns to tighten per open row: its leaders, and more when few rows are open, since a
-    pass over the sources costs about the same for 1 column as for 64."""
-    return min(width, topn + max(0, -(-64 // max(n_open, 1)) - 1))
+def _shortlist_width(topn, n_targets):
+    """Columns kept per query after the first pass (see :func:`_refine_topn`): wide enough
+    that the answer is rarely outside, narrow enough to sort cheaply."""
+    return min(n_targets, 4 * topn + 28)
 
 
 def _refine_topn(short, short_2cos, outside, two_cos_rows, r_t, level, topn, upgrade, batch):
@@ -237,52 +248,65 @@ def _refine_topn(short, short_2cos, outside, two_cos_rows, r_t, level, topn, upg
     bound; ``short_2cos``: their ``2 cos``; ``outside``: a bound on every other column).
 
     Once a shortlist's top-n are exact and no worse than ``outside``, they are the answer.
-    Rows where that fails (rare) redo the search on full rows (``two_cos_rows(rows)``).
+    Rows where that fails redo the search over their full rows (``two_cos_rows(rows)``), but
+    only among the columns whose bound still reaches the row's n-th exact score.
     Returns ``(indices, scores)`` with scores ``2 cos - r_t``.
     """
-    n, M = short.shape
-    # Cluster bounds for all shortlists at once (cheap), then exact values for the leaders.
+    # Cluster bounds for all shortlists at once (cheap), then exact values where needed.
     first = np.unique(short[level[short] == 0])
     if first.size:
         upgrade(first)
-    cand = np.empty((n, topn), dtype=np.int64)
-    cand_scores = np.empty((n, topn), dtype=np.float32)
-    active = np.arange(n)
-    while active.size:
-        sh = short[active]
-        cur = short_2cos[active] - r_t[sh]
-        order = np.argsort(-cur, axis=1, kind="stable")
-        top = np.take_along_axis(sh, order[:, :topn], axis=1)
-        settled = (level[top] == 2).all(axis=1)
-        cand[active[settled]] = top[settled]
-        cand_scores[active[settled]] = np.take_along_axis(cur[settled], order[settled, :topn], axis=1)
-        active = active[~settled]
-        if active.size:  # tighten the open rows' leaders; rows finish independently
-            lead = np.take_along_axis(sh[~settled], order[~settled, :_widen(active.size, topn, M)], axis=1)
-            upgrade(np.unique(lead[level[lead] < 2]))
+    cand, cand_scores = _settle(short, short_2cos, r_t, level, topn, upgrade)
     # Rows whose exact top-n is below the shortlist's last upper bound: a column outside it
-    # might still win. Search their full rows, a batch at a time.
+    # might still win. Their candidates: every column whose bound reaches the n-th score.
     open_rows = np.flatnonzero(cand_scores[:, -1] < outside)
     for i, j in _batches(open_rows.size, batch):
         rows = open_rows[i:j]
-        cand[rows], cand_scores[rows] = _refine_full_rows(two_cos_rows(rows), r_t, level, topn, upgrade)
+        F = two_cos_rows(rows)
+        keep = (F - r_t) >= cand_scores[rows, -1:]
+        counts = keep.sum(axis=1)
+        width = int(counts.max())
+        C = np.zeros((len(rows), width), dtype=np.int64)
+        V = np.full((len(rows), width), -np.inf, dtype=np.float32)
+        r, c = np.nonzero(keep)
+        pos = np.arange(r.size) - np.repeat(np.cumsum(counts) - counts, counts)
+        C[r, pos], V[r, pos] = c, F[r, c]
+        cand[rows], cand_scores[rows] = _settle(C, V, r_t, level, topn, upgrade)
     return cand, cand_scores
 
 
-def _refine_full_rows(S, r_t, level, topn, upgrade):
-    """Exact top-n of full rows ``S`` (``2 cos``), tightening bounds until it is settled."""
-    cand = np.empty((len(S), topn), dtype=np.int64)
-    cand_scores = np.empty((len(S), topn), dtype=np.float32)
-    active = np.arange(len(S))
+def _settle(C, V, r_t, level, topn, upgrade):
+    """Exact top-n of each row among its candidate columns ``C`` (``V``: their ``2 cos``;
+    ``-inf`` pads a row), tightening bounds until the n best by current score are exact.
+
+    Each round raises, per open row, the bounds of the columns ranked above its n-th exact
+    score (its contenders), best first and at most ``2 ** round`` of them: few passes over
+    the sources, few columns tightened that a better exact score would have ruled out.
+    Ties keep column order. Returns ``(indices, scores)`` with scores ``2 cos - r_t``.
+    """
+    order = np.argsort(C, axis=1, kind="stable")  # candidates in column order: ties as a full row
+    C, V = np.take_along_axis(C, order, axis=1), np.take_along_axis(V, order, axis=1)
+    n = len(C)
+    cand = np.empty((n, topn), dtype=np.int64)
+    cand_scores = np.empty((n, topn), dtype=np.float32)
+    active = np.arange(n)
+    budget = 1
     while active.size:
-        width = _widen(active.size, topn, S.shape[1])
-        top, vals = _topk_rows(S[active] - r_t, width)
-        settled = (level[top[:, :topn]] == 2).all(axis=1)
-        cand[active[settled]], cand_scores[active[settled]] = top[settled, :topn], vals[settled, :topn]
-        active = active[~settled]
+        c = C[active]
+        cur = V[active] - r_t[c]
+        order = np.argsort(-cur, axis=1, kind="stable")
+        c, cur = np.take_along_axis(c, order, axis=1), np.take_along_axis(cur, order, axis=1)
+        exact = level[c] == 2
+        settled = exact[:, :topn].all(axis=1)
+        cand[active[settled]], cand_scores[active[settled]] = c[settled, :topn], cur[settled, :topn]
+        open_ = ~settled
+        active = active[open_]
         if active.size:
-            lead = top[~settled]
-            upgrade(np.unique(lead[level[lead] < 2]))
+            # contenders: not exact, ranked before the row's n-th exact column
+            cont = ~exact[open_] & (np.cumsum(exact[open_], axis=1) < topn) & np.isfinite(cur[open_])
+            cont &= np.cumsum(cont, axis=1) <= budget
+            upgrade(np.unique(c[open_][cont]))
+            budget *= 2
     return cand, cand_scores
 
 
