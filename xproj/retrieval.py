@@ -24,6 +24,7 @@ import numpy as np
 from ._rowselect import _topk_mean_rows, _topk_rows, _topk_rows_partition  # noqa: F401
 
 DEFAULT_BATCH = 2048
+EXACT = 3  # csls_topk's level of a target whose r is exact (below: lower bounds)
 _TOPK_MEAN_MEMORY = 256 * 2**20
 
 
@@ -108,6 +109,7 @@ def csls_topk(
     r_queries=None,
     batch=None,
     n_clusters=64,
+    n_probes=8,
     direct_limit=40_000 * 40_000,
     memory=512 * 2**20,
     seed=0,
@@ -130,9 +132,9 @@ def csls_topk(
         Precomputed ``r_X`` of every target / ``r_Z`` of every query (then not recomputed).
     batch : int, optional
         Queries per batch (default: as many as fit in ``memory`` bytes of similarities).
-    n_clusters : int
-        Source clusters of the inverted-file lower bound (see Notes). The result does not
-        depend on it; the time does.
+    n_clusters, n_probes : int
+        Source clusters of the inverted-file lower bounds, and how many of the nearest ones
+        the second of them reads (see Notes). The result does not depend on them; the time does.
     direct_limit : int
         When ``n_sources * n_targets`` is at most this, ``r_X`` is computed for every target
         (cheaper than pruning for small spaces).
@@ -144,9 +146,10 @@ def csls_topk(
     top-n. Every target starts with a cheap lower bound (the mean of its k best similarities
     among a sample of sources; any subset gives a bound no larger than the true value), so
     ``2 cos - r`` is an upper bound of its score. Targets that reach a query's top-n on
-    upper bounds are refined to a tighter bound (the sources of their own cluster: an
-    inverted file) and then computed exactly, until every query's top-n is exact; nothing
-    outside can beat it. The result equals the full computation.
+    upper bounds are refined to tighter bounds (the sources of their own cluster: an
+    inverted file; then of their ``n_probes`` nearest clusters) and then computed exactly,
+    until every query's top-n is exact; nothing outside can beat it. The result equals the
+    full computation.
 
     Returns
     -------
@@ -160,13 +163,13 @@ def csls_topk(
     # unless given: the query x target similarities are computed there anyway)
     r_q = np.empty(Q.shape[0], dtype=np.float32) if r_queries is None else np.asarray(r_queries, dtype=np.float32)
 
-    # level of each target's r: 0 = sample bound, 1 = cluster bound, 2 = exact
+    # level of each target's r: 0 = sample bound, 1 = own cluster, 2 = nearest clusters, EXACT
     if r_targets is not None:
         r_t = np.asarray(r_targets, dtype=np.float32)
-        level = np.full(n_t, 2, dtype=np.int8)
+        level = np.full(n_t, EXACT, dtype=np.int8)
     elif n_s * n_t <= direct_limit or n_s <= max(64 * k, 1024):
         r_t = topk_mean(T, S_all, k)
-        level = np.full(n_t, 2, dtype=np.int8)
+        level = np.full(n_t, EXACT, dtype=np.int8)
     else:
         rng = np.random.default_rng(seed)
         sample = S_all[np.sort(rng.choice(n_s, size=max(64 * k, 1024), replace=False))]
@@ -183,28 +186,30 @@ def csls_topk(
     def upgrade(cols):
         """Tighten the bounds of ``cols`` one level; True when everything became exact."""
         nonlocal ivf
-        if np.count_nonzero(level == 2) + cols.size > n_t // 3:
+        if np.count_nonzero(level == EXACT) + cols.size > n_t // 3:
             # Pruning no longer pays (spaces where hubness is everywhere): finish directly.
-            rest = np.flatnonzero(level < 2)
+            rest = np.flatnonzero(level < EXACT)
             r_t[rest] = exact_r(rest)
-            level[rest] = 2
+            level[rest] = EXACT
             return True
-        to_exact = cols[level[cols] == 1]
-        to_cluster = cols[level[cols] == 0]
+        by_level = [cols[level[cols] == lv] for lv in range(EXACT)]  # before any changes
+        to_exact = by_level[EXACT - 1]
         if to_exact.size:
             r_t[to_exact] = exact_r(to_exact)
-            level[to_exact] = 2
-        if to_cluster.size:
-            if ivf is None:
-                ivf = _InvertedFile(S_all, n_clusters, k, seed)
-            r_t[to_cluster] = np.maximum(r_t[to_cluster], ivf.topk_mean(T[to_cluster], k))
-            level[to_cluster] = 1
+            level[to_exact] = EXACT
+        for lv in (0, 1):
+            up = by_level[lv]
+            if up.size:
+                if ivf is None:
+                    ivf = _InvertedFile(S_all, n_clusters, k, seed)
+                r_t[up] = np.maximum(r_t[up], ivf.topk_mean(T[up], k, 1 if lv == 0 else n_probes))
+                level[up] = lv + 1
         return False
 
     n_q = Q.shape[0]
     if batch is None:  # two buffers of batch x n_targets: 2 cos, and scores on current bounds
         batch = max(1, min(n_q, memory // (8 * max(n_t, 1))))
-    exact = level.min() == 2
+    exact = level.min() == EXACT
     M = _shortlist_width(topn, n_t)
     idx = np.empty((n_q, topn if exact else M), dtype=np.int64)
     val = np.empty((n_q, topn if exact else M), dtype=np.float32)
@@ -217,7 +222,7 @@ def csls_topk(
         if r_queries is None:
             r_q[i:j] = _topk_mean_rows(S, k)
         S *= 2
-        # Scores with the current r_t: exact at level 2, upper bounds elsewhere.
+        # Scores with the current r_t: exact at level EXACT, upper bounds elsewhere.
         np.subtract(S, r_t, out=sc)
         if exact:
             idx[i:j], val[i:j] = _topk_rows(sc, topn)
@@ -296,7 +301,7 @@ def _settle(C, V, r_t, level, topn, upgrade):
         cur = V[active] - r_t[c]
         order = np.argsort(-cur, axis=1, kind="stable")
         c, cur = np.take_along_axis(c, order, axis=1), np.take_along_axis(cur, order, axis=1)
-        exact = level[c] == 2
+        exact = level[c] == EXACT
         settled = exact[:, :topn].all(axis=1)
         cand[active[settled]], cand_scores[active[settled]] = c[settled, :topn], cur[settled, :topn]
         open_ = ~settled
@@ -331,20 +336,41 @@ class _InvertedFile:
                     C[j] = v / (np.linalg.norm(v) or 1)
         self.C = C
         s_assign = np.concatenate([np.argmax(S[i:j] @ C.T, axis=1) for i, j in _batches(n_s, 16384)])
-        self.S = S
-        self.members = [np.flatnonzero(s_assign == j) for j in range(c)]
-        self.fill = np.arange(min(n_s, max(k, 64)))  # so that every cluster has >= k sources
+        # Each cluster's sources contiguous (one copy of S, made once): gathering a cluster's
+        # rows for every call cost more than the similarities.
+        order = np.argsort(s_assign, kind="stable")
+        self.S = S[order]
+        self.bounds = np.searchsorted(s_assign[order], np.arange(c + 1))
+        self.n_fill = min(n_s, max(k, 64))  # so that every cluster has >= k sources
 
-    def topk_mean(self, T, k):
+    def topk_mean(self, T, k, probes=1):
+        """Lower bounds of ``r`` for the rows of ``T``: the mean of their k best similarities
+        among the sources of their ``probes`` nearest clusters (distinct clusters: a subset)."""
+        if probes > 1:
+            return self._topk_mean_probes(T, k, min(probes, len(self.C)))
         out = np.empty(T.shape[0], dtype=np.float32)
         t_assign = np.argmax(T @ self.C.T, axis=1)
         for j in np.unique(t_assign):
             rows = np.flatnonzero(t_assign == j)
-            m = self.members[j]
-            if m.size < k:
-                m = np.union1d(m, self.fill)
-            out[rows] = topk_mean(T[rows], self.S[m], k)
+            lo, hi = self.bounds[j], self.bounds[j + 1]
+            members = self.S[lo:hi]
+            if hi - lo < k:  # a small cluster: with the first sources too (each once: a subset)
+                members = self.S[np.union1d(np.arange(lo, hi), np.arange(self.n_fill))]
+            out[rows] = topk_mean(T[rows], members, k)
         return out
+
+    def _topk_mean_probes(self, T, k, probes):
+        near = np.argpartition(-(T @ self.C.T), probes - 1, axis=1)[:, :probes]
+        best = np.full((len(T), probes, k), -np.inf, dtype=np.float32)
+        for j in np.unique(near):
+            rows, slot = np.nonzero(near == j)
+            members = self.S[self.bounds[j]:self.bounds[j + 1]]
+            kk = min(k, len(members))
+            if kk:
+                sims = T[rows] @ members.T
+                best[rows, slot, :kk] = np.partition(sims, sims.shape[1] - kk, axis=1)[:, -kk:]
+        flat = best.reshape(len(T), probes * k)
+        return np.partition(flat, flat.shape[1] - k, axis=1)[:, -k:].mean(axis=1)
 
 
 #: the methods :func:`retrieve` implements
