@@ -9,11 +9,8 @@ one's ratio to pandas in the same run are reported.
 
 Loaders:
 
-* ``xproj``          -- ``read_vec(path)``: pyarrow's multithreaded CSV reader per block of
-  raw lines when pyarrow is installed (``xproj[fast]``), else ``np.loadtxt`` per block
-* ``xproj-loadtxt``  -- the same call with pyarrow's path refused: ``np.loadtxt`` per block
-  (the reader before this change; what an install without pyarrow gets)
-* ``xproj-careful``  -- the same call with both fast paths refused, so every block goes
+* ``xproj``          -- ``read_vec(path)``: the fast path (``np.loadtxt`` per block)
+* ``xproj-careful``  -- the same call with the fast path refused, so every block goes
   through the line-by-line reader (what a file with tabs or double spaces costs)
 * ``pandas``         -- ``pd.read_csv(path, sep=" ", quoting=QUOTE_NONE, header=None,
   skiprows=1)`` (float64 columns, the C parser), as in the issue
@@ -24,7 +21,7 @@ Loaders:
 
 Usage::
 
-    python bench/bench_read_vec.py            # 200,000 x 300, 3 rounds (~4 min)
+    python bench/bench_read_vec.py            # 200,000 x 300, 3 rounds
     python bench/bench_read_vec.py --quick    # 50,000 x 300, 3 rounds
 """
 
@@ -32,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -45,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_load import _status_kb, test_file  # noqa: E402
 
-LOADERS = ("xproj", "xproj-loadtxt", "xproj-careful", "pandas", "pyarrow")
+LOADERS = ("xproj", "xproj-careful", "pandas", "pyarrow")
 
 
 def _load(kind, path, dim):
@@ -53,8 +49,6 @@ def _load(kind, path, dim):
     if kind.startswith("xproj"):
         from xproj.vectors import text
 
-        if kind in ("xproj-loadtxt", "xproj-careful"):
-            text._parse_raw = lambda arrow, lines: None
         if kind == "xproj-careful":
             text._parse_block = lambda rests, dim: None
         return text.read_vec(path).vectors.shape
@@ -88,11 +82,11 @@ def child(kind, path, dim, before=None):
     else:
         import pyarrow.csv  # noqa: F401
     base = _status_kb("VmRSS")
-    t, c = time.perf_counter(), time.process_time()
+    t = time.perf_counter()
     shape = _load(kind, path, dim)
-    dt, dc = time.perf_counter() - t, time.process_time() - c
+    dt = time.perf_counter() - t
     peak = _status_kb("VmHWM")
-    print("RESULT " + json.dumps({"time": dt, "cpu": dc, "peak_mb": (peak - base) / 1024, "shape": list(shape)}))
+    print("RESULT " + json.dumps({"time": dt, "peak_mb": (peak - base) / 1024, "shape": list(shape)}))
 
 
 def run_child(kind, path, dim, before=None):
@@ -126,20 +120,16 @@ def main(argv=None):
     path = test_file(n, args.dim)
     matrix_mb = n * args.dim * 4 / 2**20
     runs = {kind: [] for kind in args.loaders}
-    load0 = os.getloadavg()[0]
     for r in range(args.repeat):
         for kind in args.loaders:
             res = run_child(kind, path, args.dim, args.before)
             if res is not None:
                 runs[kind].append(res)
                 print(f"round {r + 1} {kind}: {res['time']:.3f} s", flush=True)
-    load1 = os.getloadavg()[0]
     ref = min(x["time"] for x in runs["pandas"]) if runs.get("pandas") else None
-    print(f"\n{n:,} x {args.dim}, {args.repeat} rounds; matrix {matrix_mb:.0f} MiB (float32); "
-          f"load average (1 min) {load0:.1f} before, {load1:.1f} after\n")
-    print("| loader | best (s) | median (s) | best / pandas best | CPU best (s) | peak extra RSS (MiB) | "
-          "peak / matrix |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(f"\n{n:,} x {args.dim}, {args.repeat} rounds; matrix {matrix_mb:.0f} MiB (float32)\n")
+    print("| loader | best (s) | median (s) | best / pandas best | peak extra RSS (MiB) | peak / matrix |")
+    print("|---|---:|---:|---:|---:|---:|")
     for kind, res in runs.items():
         if not res:
             print(f"| {kind} | not installed | | | | |")
@@ -147,15 +137,8 @@ def main(argv=None):
         times = [x["time"] for x in res]
         peak = max(x["peak_mb"] for x in res)
         ratio = f"{min(times) / ref:.2f}" if ref else "-"
-        cpu = min(x.get("cpu", float("nan")) for x in res)
-        print(f"| {kind} | {min(times):.3f} | {statistics.median(times):.3f} | {ratio} | {cpu:.3f} | "
+        print(f"| {kind} | {min(times):.3f} | {statistics.median(times):.3f} | {ratio} | "
               f"{peak:.0f} | {peak / matrix_mb:.2f} |")
-    if ref and runs.get("xproj"):
-        best = min(x["time"] for x in runs["xproj"])
-        peak = max(x["peak_mb"] for x in runs["xproj"]) / matrix_mb
-        print(f"\ntarget (issue 11): xproj read_vec at least as fast as pandas' C parser: "
-              f"{'MET' if best <= ref else 'MISSED'} ({best / ref:.2f}x its time); peak <= 1.5x the "
-              f"matrix: {'MET' if peak <= 1.5 else 'MISSED'} ({peak:.2f}x)")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,4 @@
-"""read_vec's three parsers: pyarrow on raw blocks, numpy's loadtxt on a block's values, and the
-careful line-by-line reader agree bit for bit."""
+"""read_vec's two parsers: the block fast path and the careful line-by-line reader agree bit for bit."""
 
 import numpy as np
 import pytest
@@ -32,11 +31,8 @@ BODIES = {
 def _read_both(path, monkeypatch, **kw):
     fast = read_vec(path, **kw)
     with monkeypatch.context() as m:
-        m.setattr(vec_text, "_parse_raw", lambda arrow, lines: None)
-        without_arrow = read_vec(path, **kw)
         m.setattr(vec_text, "_parse_block", lambda rests, dim: None)
         careful = read_vec(path, **kw)
-    _assert_same(without_arrow, careful)
     return fast, careful
 
 
@@ -67,38 +63,6 @@ def test_common_layouts_take_the_fast_path(tmp_path, monkeypatch, name):
 
     monkeypatch.setattr(vec_text, "_parse_each", careful_not_expected)
     assert read_vec(path).vectors.shape == (40, 7)
-
-
-@pytest.mark.parametrize("name", ["4 decimals", "CRLF line ends", "no final newline",
-                                  "fastText style (%g, exponents)", "word with a non-breaking space",
-                                  "no header", "17 significant digits"])
-def test_plain_layouts_take_the_arrow_path(tmp_path, monkeypatch, name):
-    pytest.importorskip("pyarrow")
-    path = tmp_path / "v.vec"
-    path.write_bytes(BODIES[name](np.random.default_rng(1)).encode("utf-8"))
-    monkeypatch.setattr(vec_text, "_BLOCK_LINES", 16)
-
-    def not_expected(*args):
-        raise AssertionError("a plain block went past the arrow path")
-
-    monkeypatch.setattr(vec_text, "_parse_block", not_expected)
-    monkeypatch.setattr(vec_text, "_parse_each", not_expected)
-    assert read_vec(path).vectors.shape == (40, 7)
-
-
-@pytest.mark.parametrize("line", ["b 0.7 0.5 nan", "b 0.7 0.5", "b 0.7 0.5 0.25 1", " 0.7 0.5 0.25",
-                                  "b 0.7 NA 0.25", "b 0.7 0.5 0.25 ", "b\xff 0.7 0.5 0.25", "",
-                                  "b 0.7 0.5 true"])
-def test_arrow_path_refuses_what_is_not_plain(line):
-    # None sends the block to the other paths, which name the bad line or read it as before.
-    pytest.importorskip("pyarrow")
-    from xproj.vectors.text_arrow import ArrowBlocks
-
-    good = [b"a 0.1 0.2 0.3\n", b"c 1 2 3\n"]
-    raw = line.encode("latin-1").decode("unicode_escape").encode("latin-1") + b"\n"
-    assert ArrowBlocks(3).parse(good[:1] + [raw] + good[1:]) is None
-    words, values = ArrowBlocks(3).parse(good)
-    assert words == ["a", "c"] and values.dtype == np.float32 and values.shape == (2, 3)
 
 
 @pytest.mark.parametrize("odd", ["0.5\t0.25", "0.5  0.25", "+0.5 1_0", "\u0661.5 0.25"])

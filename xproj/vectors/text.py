@@ -1,11 +1,10 @@
 """fastText/word2vec text files (``.vec``): reading and writing.
 
 A file is an optional ``count dim`` header, then one ``word v1 ... vdim`` line a word; plain,
-``.gz``, ``.xz`` or ``.bz2``. :func:`read_vec` reads blocks of lines and parses each block with
-pyarrow's multithreaded CSV reader when it is installed and the block is plain
-(:mod:`.text_arrow`), else its numbers with one ``np.loadtxt`` call (numpy's C parser); only a
-block both refuse (a malformed line, or an unusual but valid one: tabs, double spaces) is
-parsed again line by line, which names the bad line or gives the same values.
+``.gz``, ``.xz`` or ``.bz2``. :func:`read_vec` reads blocks of lines and parses each block's
+numbers with one ``np.loadtxt`` call (numpy's C parser); only a block it refuses (a malformed
+line, or an unusual but valid one: tabs, double spaces) is parsed again line by line, which
+names the bad line or gives the same values.
 
 What the reader meets and lets through (skipped lines, a header that disagrees with the body
 in skip mode, vectors that are all zeros) is kept in ``load_stats["warnings"]`` and logged by
@@ -25,7 +24,6 @@ import numpy as np
 
 from .._io import atomic_write, open_binary
 from ..errors import InputFormatError
-from . import text_arrow
 from .keyed import WordVectors
 from .rows import KeptRows, wanted_words
 
@@ -86,19 +84,15 @@ def read_vec(
         header, dim, first = _read_header(f, path)
         kept = KeptRows(_capacity(header, limit), dim, lowercase, wanted_words(vocabulary, lowercase))
         n_lines = 0  # data lines consumed (for limit and the header check)
-        arrow = text_arrow.ArrowBlocks(dim) if text_arrow.available() else None
         for start, lines in _blocks(f, first, 1 if header is None else 2, limit):
             n_lines += len(lines)
-            parsed = _parse_raw(arrow, lines)
-            if parsed is None:  # not a plain block (or no pyarrow): split the words here
-                nums, words, rests = _split_words(lines, start, malformed)
-                if not words:
-                    continue
-                values = _parse_block(rests, dim)
-                if values is None:  # some line is malformed: find which, line by line
-                    words, values = _parse_each(nums, words, rests, dim, header, malformed)
-                parsed = words, values
-            kept.add(*parsed)
+            nums, words, rests = _split_words(lines, start, malformed)
+            if not words:
+                continue
+            values = _parse_block(rests, dim)
+            if values is None:  # some line is malformed: find which, line by line
+                words, values = _parse_each(nums, words, rests, dim, header, malformed)
+            kept.add(words, values)
     line_count = _line_count_problem(header, limit, n_lines)
     if line_count:
         malformed.whole_file(line_count)
@@ -213,12 +207,6 @@ def _split_words(lines: list[bytes], start: int, malformed):
         words.append(word)
         rests.append(rest.rstrip())  # fastText writes a space after the last value
     return nums, words, rests
-
-
-def _parse_raw(arrow, lines: list[bytes]):
-    """A block of raw lines through pyarrow (:mod:`.text_arrow`): ``(words, values)``, or None
-    when pyarrow is absent or the block is not plain (then split and parsed here)."""
-    return None if arrow is None else arrow.parse(lines)
 
 
 def _parse_block(rests: list[str], dim: int):
