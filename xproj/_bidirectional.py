@@ -18,7 +18,7 @@ import numpy as np
 from ._rowselect import row_topk
 
 _BLOCK_MEMORY = 128 * 2**20  # bytes of similarities per block
-SHORTLIST = 32  # columns kept per row by the first pass
+SHORTLIST = 16  # columns kept per row by the first pass
 
 
 def best_both_ways(X, Z, *, k=10, method="csls", shortlist=SHORTLIST):

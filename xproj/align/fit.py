@@ -13,10 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
+from .._bidirectional import best_both_ways
 from ..dictionaries import identical_strings, numerals, read_dictionary, to_indices
 from ..errors import ShapeError
-from .._bidirectional import best_both_ways
 from ..vectors import WordVectors, normalize
 from .mapping import VectorMapping
 
@@ -57,6 +58,14 @@ def induce_dictionary(X_mapped, Z_tgt, *, method="csls", k=10, mode="mutual"):
     # union: sorted by (source, target), each pair once
     a = np.unique(np.stack([np.concatenate([src, bwd]), np.concatenate([fwd, np.arange(len(bwd))])]), axis=1)
     return a[0], a[1]
+
+
+def _solve(solver, X_d, Z_d):
+    """``solver(X_d, Z_d)`` with BLAS/LAPACK on one thread: its SVDs and eigendecompositions
+    of d x d matrices run 5-30x slower on two threads when the cores are shared (threads
+    wait for each other; bench/README.md, bench_refine.py) and no faster on idle ones."""
+    with threadpool_limits(1):
+        return solver(X_d, Z_d)
 
 
 #: a recipe's solver: paired normalised rows -> (source matrix, target matrix or None = identity)
@@ -130,7 +139,7 @@ def fit_linear(
     # arrays, not WordVectors: no word index rebuilt for each step
     Xn = normalize(np.asarray(src.vectors), normalization)
     Zn = normalize(np.asarray(tgt.vectors), normalization)
-    Wx, Wz = solver(Xn[s_idx], Zn[t_idx])
+    Wx, Wz = _solve(solver, Xn[s_idx], Zn[t_idx])
     history = []
 
     def mapped(M, W, rows=None):
@@ -162,7 +171,7 @@ def fit_linear(
         if keep_seed:
             both = np.unique(np.stack([np.concatenate([ri, s_idx]), np.concatenate([rj, t_idx])]), axis=1)
             ri, rj = both[0], both[1]
-        Wx, Wz = solver(Xn[ri], Zn[rj])
+        Wx, Wz = _solve(solver, Xn[ri], Zn[rj])
         record(r, len(ri))
 
     meta = {
