@@ -24,6 +24,7 @@ import numpy as np
 from ._rowselect import _topk_mean_rows, _topk_rows, _topk_rows_partition  # noqa: F401
 
 DEFAULT_BATCH = 2048
+_SAMPLE = 512  # sources of csls_topk's first, cheapest bound
 EXACT = 3  # csls_topk's level of a target whose r is exact (below: lower bounds)
 _TOPK_MEAN_MEMORY = 256 * 2**20
 
@@ -167,12 +168,12 @@ def csls_topk(
     if r_targets is not None:
         r_t = np.asarray(r_targets, dtype=np.float32)
         level = np.full(n_t, EXACT, dtype=np.int8)
-    elif n_s * n_t <= direct_limit or n_s <= max(64 * k, 1024):
+    elif n_s * n_t <= direct_limit or n_s <= max(64 * k, _SAMPLE):
         r_t = topk_mean(T, S_all, k)
         level = np.full(n_t, EXACT, dtype=np.int8)
     else:
         rng = np.random.default_rng(seed)
-        sample = S_all[np.sort(rng.choice(n_s, size=max(64 * k, 1024), replace=False))]
+        sample = S_all[np.sort(rng.choice(n_s, size=max(64 * k, _SAMPLE), replace=False))]
         r_t = topk_mean(T, sample, k)
         level = np.zeros(n_t, dtype=np.int8)
     ivf = exact_buf = None
