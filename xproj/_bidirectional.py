@@ -8,7 +8,9 @@ pass over each side's rows gives that side's neighbourhood term and each row's `
 similar columns; once both terms are known, a row's best CSLS column is among its ``M`` unless
 a column outside could still reach it (its score is at most ``2 s_M - r_row - min r``): only
 such rows are computed again. Separate calls (``topk_mean`` both ways, then retrieval both
-ways) cost four products.
+ways) cost four products. The target side's similarities come from ``Z @ X.T``, whose float32
+sums may differ from ``(X @ Z.T).T`` in the last bit: an exact tie in one can be a near-tie in
+the other (tests allow for it; bench_refine.py found the same dictionaries and W).
 """
 
 from __future__ import annotations
