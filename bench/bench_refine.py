@@ -165,7 +165,7 @@ def main(argv=None):
     print(f"max |W_xproj - W_reference| = {diff:.2e}; same induced dictionary sizes: {x_pairs == ref_pairs}")
     print(f"load average (1 min) {load0:.1f} before, {load1:.1f} after the timings")
     met = tr / tx >= 2 and x_pairs == ref_pairs
-    print(f"target (issue 11): {args.rounds} rounds >= 2x the numpy reference, same dictionaries: "
+    print(f"target (issue 11): {args.rounds} rounds >= 2x the numpy reference, same dictionary sizes: "
           f"{'MET' if met else 'MISSED'} ({tr / tx:.2f}x wall, {cr / cx:.2f}x CPU)")
 
 
