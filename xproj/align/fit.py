@@ -13,10 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
+from .._bidirectional import best_both_ways
 from ..dictionaries import identical_strings, numerals, read_dictionary, to_indices
 from ..errors import ShapeError
-from ..retrieval import csls_topk, nn_topk, topk_mean
 from ..vectors import WordVectors, normalize
 from .mapping import VectorMapping
 
@@ -47,20 +48,24 @@ def induce_dictionary(X_mapped, Z_tgt, *, method="csls", k=10, mode="mutual"):
     """
     if mode not in INDUCTION_MODES:
         raise ValueError(f"induction: {mode!r} is not one of {INDUCTION_MODES}")
-    if method == "csls":
-        # Each side's neighbourhood term once, shared by both directions.
-        r_x = topk_mean(X_mapped, Z_tgt, k)
-        r_z = topk_mean(Z_tgt, X_mapped, k)
-        fwd, _ = csls_topk(X_mapped, Z_tgt, 1, k=k, r_queries=r_x, r_targets=r_z)
-        bwd, _ = csls_topk(Z_tgt, X_mapped, 1, k=k, r_queries=r_z, r_targets=r_x)
-    else:
-        fwd, _ = nn_topk(X_mapped, Z_tgt, 1)
-        bwd, _ = nn_topk(Z_tgt, X_mapped, 1)
-    f = {(i, int(j)) for i, j in enumerate(fwd[:, 0])}
-    b = {(int(i), j) for j, i in enumerate(bwd[:, 0])}
-    pairs = {"mutual": f & b, "forward": f, "union": f | b}[mode]
-    a = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
-    return a[:, 0], a[:, 1]
+    fwd, bwd = best_both_ways(X_mapped, Z_tgt, k=k, method=method)
+    src = np.arange(len(fwd))
+    if mode == "mutual":
+        keep = bwd[fwd] == src
+        return src[keep], fwd[keep]
+    if mode == "forward":
+        return src, fwd
+    # union: sorted by (source, target), each pair once
+    a = np.unique(np.stack([np.concatenate([src, bwd]), np.concatenate([fwd, np.arange(len(bwd))])]), axis=1)
+    return a[0], a[1]
+
+
+def _solve(solver, X_d, Z_d):
+    """``solver(X_d, Z_d)`` with BLAS/LAPACK on one thread: its SVDs and eigendecompositions
+    of d x d matrices run 5-30x slower on two threads when the cores are shared (threads
+    wait for each other; bench/README.md, bench_refine.py) and no faster on idle ones."""
+    with threadpool_limits(1):
+        return solver(X_d, Z_d)
 
 
 #: a recipe's solver: paired normalised rows -> (source matrix, target matrix or None = identity)
@@ -131,9 +136,10 @@ def fit_linear(
     pairs = seed_pairs(dictionary, src, tgt)
     name = seed_name or (str(dictionary) if isinstance(dictionary, (str, Path)) else "seed dictionary")
     s_idx, t_idx = to_indices(pairs, src, tgt, name=name)
-    Xn = np.asarray(normalize(src, normalization).vectors)
-    Zn = np.asarray(normalize(tgt, normalization).vectors)
-    Wx, Wz = solver(Xn[s_idx], Zn[t_idx])
+    # arrays, not WordVectors: no word index rebuilt for each step
+    Xn = normalize(np.asarray(src.vectors), normalization)
+    Zn = normalize(np.asarray(tgt.vectors), normalization)
+    Wx, Wz = _solve(solver, Xn[s_idx], Zn[t_idx])
     history = []
 
     def mapped(M, W, rows=None):
@@ -165,7 +171,7 @@ def fit_linear(
         if keep_seed:
             both = np.unique(np.stack([np.concatenate([ri, s_idx]), np.concatenate([rj, t_idx])]), axis=1)
             ri, rj = both[0], both[1]
-        Wx, Wz = solver(Xn[ri], Zn[rj])
+        Wx, Wz = _solve(solver, Xn[ri], Zn[rj])
         record(r, len(ri))
 
     meta = {
