@@ -347,10 +347,6 @@ def self_learning(src: WordVectors, tgt: WordVectors, pairs, *,
         seed_meta = {"recipe": "unsupervised", "seed": "none (similarity distributions)",
                      "init_vocab": init_vocab}
         rows = initial_dictionary(Xn, Zn, init_vocab, csls_k=csls_k)
-        # Without a dictionary, the one sign of a usable start: how often the two directions
-        # agree (near 1/init_vocab by chance).
-        n = len(rows[0]) // 2
-        seed_meta["init_mutual"] = mutual_fraction(rows[1][:n], rows[0][n:])
     else:
         resolved = seed_pairs(pairs, src, tgt)
         name = seed_name or (str(pairs) if isinstance(pairs, (str, Path)) else f"{len(resolved)} pairs")
