@@ -70,7 +70,7 @@ def wilson(p, n, z=1.96):
 
 
 def bli_row(name, seed, m, src, tgt, test, times):
-    r = bli_scores(m.transform(src), m.prepare(tgt), test, ks=(1,))
+    r = bli_scores(m.transform(src), m.transform(tgt, side="target"), test, ks=(1,))
     lo, hi = wilson(r["csls"]["p@1"], r["covered"])
     meta = m.metadata
     iters = f"{meta['iterations']} ({meta['stopped_by']})" if "iterations" in meta else "-"
