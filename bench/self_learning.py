@@ -22,7 +22,7 @@ Usage::
                                   [--max-minutes 10] [--methods identical numerals pairs25 none]
                                   [--limit N] [--synthetic 20000] [--no-real] [--dev]
                                   [--eval-every 5] [--final-step procrustes|multi-step]
-                                  [--figure bench/figures/self_learning.png]
+                                  [--figure bench/figures/self_learning.png] [--drift N]
 """
 
 from __future__ import annotations
@@ -121,6 +121,28 @@ def diagnose_start(src, tgt, dev, n=4000):
           f"{pearson:.3f}", flush=True)
 
 
+def drift(src, tgt, train, args, curves, label):
+    """Self-learning from a supervised start: is its fixed point where the translations are?
+
+    Seed: the train pairs of every other train source word; dev: the pairs of the others.
+    No dropout (the start is good); dev P@1 and the objective after each of ``--drift``
+    iterations.
+    """
+    words = list(dict.fromkeys(s for s, _ in train))
+    seed_words = set(words[::2])
+    seed = [p for p in train if p[0] in seed_words]
+    dev = [p for p in train if p[0] not in seed_words]
+    m = self_learning(src, tgt, seed, vocabulary_cutoff=args.cutoff, stochastic_initial=1.0,
+                      stochastic_interval=args.drift, max_iterations=args.drift,
+                      max_minutes=args.max_minutes, eval_pairs=dev, eval_every=1)
+    hist = [h for h in m.metadata["history"] if "objective" in h]
+    points = [(h["iteration"], round(h["p@1_csls"], 4)) for h in hist]
+    print(f"drift from a supervised start ({len(seed)} seed pairs, {len(dev)} dev pairs, "
+          f"cutoff {args.cutoff}): dev P@1 CSLS by iteration {points}; objective "
+          f"{[round(h['objective'], 4) for h in hist]}", flush=True)
+    curves[f"{label}from a supervised start (dev: the other half)"] = points
+
+
 def run(src, tgt, train, test, args, extra=lambda m: "", curves=None, label=""):
     print("| method | seed | seed pairs used | P@1 NN | P@1 CSLS [95% CI] | covered | iterations | wall | CPU |")
     print("|---|---|---|---|---|---|---|---|---|")
@@ -168,6 +190,8 @@ def main(argv=None):
     ap.add_argument("--dev", action="store_true", help="log dev (train split) P@1 per iteration")
     ap.add_argument("--eval-every", type=int, default=5)
     ap.add_argument("--final-step", default="procrustes", choices=FINAL_STEPS)
+    ap.add_argument("--drift", type=int, metavar="N",
+                    help="also N iterations of self-learning from a supervised start (dev curve)")
     ap.add_argument("--figure", type=Path, help="plot the dev curves (with --dev) into this PNG")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
@@ -191,6 +215,8 @@ def main(argv=None):
         test = read_dictionary(sh / f"data/muse/{args.pair}.5000-6500.derived.txt")
         print(f"\n{s_lang} -> {t_lang}, {len(src)} x {len(tgt)} words, cutoff {args.cutoff}, interval "
               f"{args.interval}, budget {args.max_minutes} min\n")
+        if args.drift:
+            drift(src, tgt, train, args, curves, f"{args.pair}: ")
         run(src, tgt, train, test, args, curves=curves, label=f"{args.pair}: ")
     if args.figure and curves:
         plot(curves, args.figure)
