@@ -60,7 +60,7 @@ def study(name, src, tgt, pairs, sizes, ot):
         iu = np.triu_indices(m, 1)
         pearson = np.corrcoef(Cx[iu], Cz[iu])[0, 1]
 
-        def loss(perm):
+        def loss(perm, Cx=Cx, Cz=Cz):
             return float(np.mean((Cx - Cz[np.ix_(perm, perm)]) ** 2))
 
         gold = np.arange(m)
