@@ -182,7 +182,7 @@ def main(argv=None):
     ap.add_argument("--cutoff", type=int, default=20000)
     ap.add_argument("--interval", type=int, default=50)
     ap.add_argument("--max-minutes", type=float, default=10)
-    ap.add_argument("--methods", nargs="+", default=["identical", "numerals", "pairs25", "none"],
+    ap.add_argument("--methods", nargs="*", default=["identical", "numerals", "pairs25", "none"],
                     choices=["identical", "numerals", "pairs25", "none"])
     ap.add_argument("--limit", type=int)
     ap.add_argument("--synthetic", type=int, help="also on a synthetic world of N words")
