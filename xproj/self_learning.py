@@ -178,7 +178,7 @@ def run_self_learning(X, Z, src_rows, tgt_rows, *, vocabulary_cutoff=20000, csls
     ``max_minutes`` is a budget, counted from ``started`` (a :func:`time.perf_counter`
     value; default: now) so that a caller's own preparation counts too: an iteration starts
     only if it, and the full induction that closes a stopped run, fit in what is left at the
-    pace of the last iteration.
+    pace of the last iteration (callbacks included, such as ``on_iteration``'s evaluation).
 
     Returns
     -------
@@ -198,7 +198,8 @@ def run_self_learning(X, Z, src_rows, tgt_rows, *, vocabulary_cutoff=20000, csls
     induce = _Inducer(n_x, n_z, csls_k, direction, batch)
     start = time.perf_counter() if started is None else started
     best, keep_prob, it, last_improvement = -np.inf, stochastic_initial, 1, 0
-    history, stopped_by, objective, pace = [], None, float("nan"), 0.0
+    history, stopped_by, objective = [], None, float("nan")
+    last_check, pace, induction = None, 0.0, 0.0  # seconds: last iteration, its induction
     while True:
         if _objective_stalled(it, last_improvement, stochastic_interval):
             if keep_prob >= 1:
@@ -207,10 +208,11 @@ def run_self_learning(X, Z, src_rows, tgt_rows, *, vocabulary_cutoff=20000, csls
             last_improvement = it
         W = solve(X[src_rows], Z[tgt_rows])
         now = time.perf_counter()
+        pace, last_check = (now - last_check if last_check else 0.0), now
         if stopped_by is None and it > max_iterations:
             stopped_by = "max_iterations"
         # The next iteration, and a closing full induction if it would be a stochastic one.
-        needed = pace * (1 if keep_prob >= 1 else 2)
+        needed = pace + (induction if keep_prob < 1 else 0.0)
         if stopped_by is None and max_minutes is not None and now - start + needed > 60 * max_minutes:
             stopped_by = "max_minutes"
         if stopped_by and keep_prob < 1:
@@ -220,9 +222,9 @@ def run_self_learning(X, Z, src_rows, tgt_rows, *, vocabulary_cutoff=20000, csls
         if stopped_by:
             break
         src_rows, tgt_rows, objective, mutual = induce(X[: n_x] @ W, Z, keep_prob, rng)
+        induction = time.perf_counter() - now
         if objective - best >= threshold:
             last_improvement, best = it, objective
-        pace = time.perf_counter() - now
         rec = {"iteration": it, "objective": objective, "keep_prob": keep_prob,
                "pairs": int(len(src_rows)), "mutual": mutual,
                "seconds": round(time.perf_counter() - start, 2)}
