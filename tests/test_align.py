@@ -311,3 +311,19 @@ def test_induction_modes_and_their_check(noisy_world):
     assert pairs["mutual"] <= pairs["forward"] <= pairs["union"] and len(pairs["forward"]) == 400
     with pytest.raises(ValueError, match="induction"):
         induce_dictionary(X, Z, mode="both")
+
+
+def test_solvers_run_with_one_blas_thread():
+    # d x d SVDs on two BLAS threads ran 5-30x slower on shared cores (bench/README.md).
+    from threadpoolctl import threadpool_info
+
+    from xproj.align.fit import _solve
+
+    seen = []
+
+    def solver(X_d, Z_d):
+        seen.append({pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"})
+        return np.eye(X_d.shape[1], dtype=np.float32), None
+
+    _solve(solver, np.eye(3), np.eye(3))
+    assert seen == [{1}] or seen == [set()]

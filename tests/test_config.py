@@ -191,3 +191,36 @@ def test_targets_need_a_real_dataset_and_a_kept_language():
 def test_label_maps_are_tables_of_names():
     cfg = load_config("synthetic", ["data.label_map.0=negative", "data.target_label_map.1=positive"])
     assert cfg["data"]["label_map"] == {"0": "negative"} and cfg["data"]["target_label_map"] == {"1": "positive"}
+
+
+def test_per_language_scale_gives_each_target_its_presets_setting(tmp_path):
+    from xproj.config import for_language
+
+    multi = load_config("opener-en-multi")
+    assert for_language(multi, "es")["features"]["scale"] == load_config("opener-en-es")["features"]["scale"] == "language"
+    for lang in ("zh", "de", "fr"):
+        assert for_language(multi, lang)["features"]["scale"] == load_config(f"opener-en-{lang}")["features"]["scale"]
+    assert for_language(multi, "zh")["features"] == {**multi["features"], "scale": "none"}
+    # --set adds a language to the preset's table; the resolved config reads back the same
+    cfg = load_config("opener-en-multi", ["features.scale_by_lang.de=source"])
+    assert cfg["features"]["scale_by_lang"] == {"es": "language", "de": "source"}
+    (tmp_path / "c.toml").write_text(to_toml(cfg), encoding="utf-8")
+    assert load_config(tmp_path / "c.toml")["features"]["scale_by_lang"] == cfg["features"]["scale_by_lang"]
+
+
+@pytest.mark.parametrize("override, message", [
+    ("features.scale_by_lang.es=lang", "features.scale_by_lang = 'lang' is not one of"),
+    ("features.scale_by_lang.en=none", "features.scale_by_lang names the source language 'en'"),
+    ("features.scale_by_lang=3", "features.scale_by_lang must be a table"),
+])
+def test_bad_per_language_scale_names_the_option(override, message):
+    with pytest.raises(ConfigError, match=message):
+        load_config("synthetic", [override])
+
+
+def test_source_fallback_names_target_languages():
+    assert load_config("synthetic", ['features.source_fallback=["es"]'])["features"]["source_fallback"] == ["es"]
+    with pytest.raises(ConfigError, match="features.source_fallback names the source language 'en'"):
+        load_config("synthetic", ['features.source_fallback=["en"]'])
+    with pytest.raises(ConfigError, match="features.source_fallback must be a list of str"):
+        load_config("synthetic", ["features.source_fallback=[1]"])

@@ -134,3 +134,48 @@ def test_bad_inputs(space):
         DocumentEmbedder(space, pooling="max").fit([["good"]])
     with pytest.raises(ShapeError):
         AlignedSpace({"a": WordVectors(["x"], np.ones((1, 2))), "b": WordVectors(["y"], np.ones((1, 3)))})
+
+
+def _code_switched_space():
+    en = WordVectors(["good", "lol", "haus"], np.array([[1, 0], [0, 1], [5, 5]], dtype=np.float32), lang="en")
+    de = WordVectors(["gut", "haus"], np.array([[1, 0.1], [0.3, 0.3]], dtype=np.float32), lang="de")
+    return AlignedSpace({"en": en, "de": de})
+
+
+@pytest.mark.parametrize("pooling", ["mean", "tfidf", "sif"])
+def test_source_fallback_embeds_unknown_target_words_with_the_source_vector(pooling):
+    space = _code_switched_space()
+    on = DocumentEmbedder(space, lang="en", pooling=pooling, unit_length=False, fallback_lang="en")
+    off = DocumentEmbedder(space, lang="en", pooling=pooling, unit_length=False)
+    docs = [["gut", "lol", "haus", "zzz"]]
+    for e in (on, off):
+        e.fit([["good"], ["lol"]]).fit_lang([["gut", "lol"], ["haus"]], "de")
+    assert on.coverage(docs, "de")["oov_tokens"] == 1 and off.coverage(docs, "de")["oov_tokens"] == 2
+    # "lol" is the English vector, "haus" stays the German one (the target's own words come first)
+    with_lol = on.transform([["gut", "lol"]], lang="de")
+    alone = on.transform([["gut"]], lang="de")
+    assert not np.allclose(with_lol, alone)
+    np.testing.assert_allclose(off.transform([["gut", "lol"]], lang="de"), alone)
+    if pooling == "mean":
+        np.testing.assert_allclose(on.transform(docs, lang="de"), [[(1 + 0 + 0.3) / 3, (0.1 + 1 + 0.3) / 3]], rtol=1e-6)
+    # the source language itself has no fallback
+    np.testing.assert_array_equal(on.transform([["good", "gut"]], lang="en"), off.transform([["good", "gut"]], lang="en"))
+    with pytest.raises(UnknownLanguageError):
+        DocumentEmbedder(space, lang="en", fallback_lang="fr").fit([["good"]]).transform([["gut"]], lang="de")
+
+
+def test_source_fallback_is_a_model_parameter_kept_when_saved(tmp_path):
+    from xproj.model import CrossLingualClassifier, load_model, save_model
+
+    space = _code_switched_space()
+    X, y = [["good"], ["lol"], ["good", "good"], ["lol", "lol"]], np.array([1, 0, 1, 0])
+    clf = CrossLingualClassifier(space, source_lang="en", fallback_lang="en").fit(X, y)
+    save_model(clf, tmp_path / "m.joblib")
+    saved = load_model(tmp_path / "m.joblib")["model"]
+    assert saved.fallback_lang == "en" and saved.embedder_.fallback_lang == "en"
+    assert saved.predict([["lol"]], lang="de")[0] == 0 and saved.scorable([["lol"]], lang="de").all()
+    state = saved.__getstate__()
+    state.pop("fallback_lang")  # a model saved before the option existed loads with it off
+    old = CrossLingualClassifier.__new__(CrossLingualClassifier)
+    old.__setstate__(state)
+    assert old.fallback_lang is None

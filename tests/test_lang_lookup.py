@@ -77,7 +77,7 @@ def test_oov_report(es_lookup):
     assert r["token_oov_rate"] == pytest.approx(0.5) and r["type_oov_rate"] == pytest.approx(0.4)
     assert r["top_oov"] == [("muy", 2), ("!", 1)]
     assert r["found_by"] == {"exact": 2, "lower": 0, "lemma": 1, "accents": 0, "negated": 0,
-                          "compound": 0}
+                          "compound": 0, "fallback": 0}
 
 
 def test_oov_report_empty_and_bad_docs(es_lookup):
@@ -96,3 +96,19 @@ def test_oov_rate_with_preprocessor_output():
 def test_cache_is_used(es_lookup):
     es_lookup.find("camas")
     assert "camas" in es_lookup._cache
+
+
+def test_fallback_vocabulary_is_the_last_step_numbered_after_this_one():
+    en = VocabularyLookup(FakeVectors(["lol", "happy", "tag", "sun", "day"]), None, lemmatize=False,
+                          strip_accents=False, split_compounds=False)
+    de = VocabularyLookup(FakeVectors(["haus", "tür", "tag", "sonne", "kinder", "betreuung"]), None,
+                          compound_lang="de", fallback=en, fallback_offset=6)
+    assert de.find("tag") == 2                      # German first, whatever English has
+    assert de.find("lol") == 6 + 0 and de.find("Happy") == 6 + 1   # English, rows after German's
+    assert de.find("NEG_lol") == 6 + 0              # the negation step reaches the fallback too
+    assert de.find("kinderbetreuung") == 5          # the German compound step comes first
+    assert de.find("sunday") == -1                  # compound parts are never English words
+    assert de.find("zzz") == -1
+    report = de.oov_report([["lol", "tag", "zzz"]])
+    assert report["found_by"]["fallback"] == 1 and report["oov_tokens"] == 1
+    assert VocabularyLookup(FakeVectors(["tag"]), None).find("lol") == -1  # no fallback: unchanged

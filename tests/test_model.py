@@ -54,6 +54,24 @@ def test_probabilities_svm_and_few_shot(setup):
     assert few.adaptation("tgt") == "tgt: own statistics from 20 labelled training documents"
 
 
+def test_a_calibrated_svm_gives_probabilities_everywhere(setup, tmp_path):
+    """One test of "has probabilities" for the model, the scorer of ``xproj predict`` and the
+    report: an SVM has none until it is calibrated."""
+    from xproj.report_calibration import target_diagnostics
+    from xproj.scoring import Scorer
+
+    _, _, aligned, _, (X, y), (Xt, yt) = setup
+    space = AlignedSpace({"en": aligned["src"], "es": aligned["tgt"]})  # codes with preprocessors
+    svm = CrossLingualClassifier(space, source_lang="en", estimator=LinearSVC()).fit(X[:1000], y[:1000])
+    assert not svm.has_proba and not Scorer({"model": svm}, "es").has_proba
+    assert target_diagnostics(svm, "es", Xt[:50], yt[:50], svm.predict(Xt[:50], "es"), 2) == {}
+    svm.calibrate(X[1000:], y[1000:])
+    P = svm.predict_proba(Xt[:10], lang="es")
+    assert svm.has_proba and Scorer({"model": svm}, "es").has_proba
+    assert P.shape == (10, 2) and np.allclose(P.sum(axis=1), 1)
+    assert "calibration" in target_diagnostics(svm, "es", Xt[:50], yt[:50], svm.predict(Xt[:50], "es"), 2)
+
+
 def test_raw_texts_are_tokenised(setup):
     _, _, aligned, _, (X, y), (Xt, yt) = setup
     # Strings are tokenised with the language's preprocessor (so codes must be real ones).

@@ -174,10 +174,10 @@ def _one_line_error(capsys):
 
 @pytest.mark.parametrize("case, code, words", [
     (lambda f: ["--batch", str(f["root"] / "missing.csv")], 1, "no such file"),
-    (lambda f: ["--text-column", "review"], 1, "no such column"),
-    (lambda f: ["--lang", "de"], 1, "no vectors for 'de'"),
+    (lambda f: ["--text-column", "review"], 2, "no such column"),  # option errors: 2, as in predict
+    (lambda f: ["--lang", "de"], 2, "no vectors for 'de'"),
     (lambda f: ["--batch", str(f["empty"])], 1, "need at least 2"),
-    (lambda f: ["--labels-column", "label", "--group-column", "nope"], 1, "--group-column"),
+    (lambda f: ["--labels-column", "label", "--group-column", "nope"], 2, "--group-column"),
     (lambda f: ["--thresholds", "psi=-1"], 2, "psi"),
     (lambda f: ["--permutations", "0"], 2, "--permutations"),
     (lambda f: ["--permutations", "50"], 2, "smallest p-value"),  # could never reject at alpha 0.01

@@ -51,8 +51,7 @@ class _Fixed:
     classes_ = np.array([0, 1])
     source_priors_ = np.array([0.5, 0.5])
     source_lang = "en"
-    estimator_ = type("Probabilistic", (), {"predict_proba": None})()
-    calibrator_ = None
+    has_proba = True
 
     def __init__(self, P):
         self.P = np.asarray(P, dtype=float)
@@ -131,5 +130,5 @@ def test_estimates_undo_an_applied_prior():
 
 def test_no_diagnostics_without_probabilities():
     model = _Fixed([[0.5, 0.5]])
-    model.estimator_ = object()  # an SVM without model.calibration
+    model.has_proba = False  # an SVM without model.calibration
     assert target_diagnostics(model, "xx", [0], [0], [0], 2) == {}

@@ -92,31 +92,64 @@ def test_csls_pruned_is_exact_whatever_the_batching(spaces, topn, batch):
     np.testing.assert_allclose(val, np.take_along_axis(ref, idx, 1), atol=1e-5)
 
 
-def test_full_row_search_tightens_until_the_top_is_exact():
-    # Rows whose shortlist could not settle them: bounds are raised (one level a call) until
-    # the top-n of the full row are exact; the result is the exact top-n.
-    from xproj.retrieval import _refine_full_rows
+@pytest.mark.parametrize("topn", [1, 3])
+def test_settle_tightens_until_the_top_is_exact(topn):
+    # Candidate rows (padded with -inf) whose bounds are raised one level a call until the
+    # top-n of each row are exact; the result is the exact top-n, ties in column order.
+    from xproj import retrieval
+    from xproj.retrieval import _settle
 
     rng = np.random.default_rng(4)
     two_cos = rng.uniform(-1, 1, size=(6, 500)).astype(np.float32)
+    two_cos[0, 10:20] = 0.75  # ties
     r_exact = rng.uniform(0, 0.5, size=500).astype(np.float32)
+    r_exact[10:20] = 0.25
     r_t = r_exact - rng.uniform(0, 0.3, size=500).astype(np.float32)  # lower bounds
+    exact = retrieval.EXACT
     level = np.zeros(500, dtype=np.int8)
+    calls = []
 
     def upgrade(cols):
+        calls.append(cols.size)
         level[cols] += 1
-        r_t[cols] = np.where(level[cols] == 2, r_exact[cols], (r_t[cols] + r_exact[cols]) / 2)
+        r_t[cols] = np.where(level[cols] == exact, r_exact[cols], (r_t[cols] + r_exact[cols]) / 2)
         return False
 
-    cand, scores = _refine_full_rows(two_cos, r_t, level, 3, upgrade)
+    C = np.tile(np.arange(500)[::-1], (6, 1))  # any column order
+    C[5, 400:] = 0  # a padded row: 400 candidates
+    V = np.take_along_axis(two_cos, C, axis=1)
+    V[5, 400:] = -np.inf
+    cand, scores = _settle(C, V, r_t, level, topn, upgrade)
     full = two_cos - r_exact
-    assert (cand == np.argsort(-full, axis=1, kind="stable")[:, :3]).all()
+    full[5, :100] = -np.inf  # the columns row 5 did not offer
+    assert (cand == np.argsort(-full, axis=1, kind="stable")[:, :topn]).all()
     np.testing.assert_allclose(scores, np.take_along_axis(full, cand, 1))
-    assert (level < 2).sum() > 400  # most columns never needed their exact value
+    assert (level < exact).sum() > 400  # most columns never needed their exact value
+    assert len(calls) < 12  # a few passes, not one per column
+
+
+def test_csls_rows_outside_their_shortlist_search_the_full_row(spaces, monkeypatch):
+    # Shortlists of topn columns: many answers lie outside them and are found on full rows.
+    from xproj import retrieval
+
+    S, T = spaces
+    Q = S[::7]
+    ref = brute_csls(Q, T, S, 10)
+    settled, settle = [], retrieval._settle
+
+    def recording_settle(C, *args):
+        settled.append(C.shape)
+        return settle(C, *args)
+
+    monkeypatch.setattr(retrieval, "_shortlist_width", lambda topn, n: topn)
+    monkeypatch.setattr(retrieval, "_settle", recording_settle)
+    idx, _ = csls_topk(Q, T, 2, sources=S, direct_limit=0, n_clusters=8)
+    assert len(settled) > 1 and settled[1][1] > 2  # full rows were searched, wider than 2
+    assert (idx == np.argsort(-ref, axis=1, kind="stable")[:, :2]).mean() > 0.999
 
 
 def test_topk_mean_caps_its_buffer(monkeypatch, spaces):
-    import xproj.retrieval as retrieval
+    from xproj import retrieval
 
     S, T = spaces
     monkeypatch.setattr(retrieval, "_TOPK_MEAN_MEMORY", 4 * len(S) * 3)  # 3 rows a batch
@@ -145,3 +178,15 @@ def test_topk_by_groups_on_wide_rows_equals_partition():
     a = _topk_rows(S, 32)
     ref = np.argsort(-S, axis=1, kind="stable")[:, :32]
     assert (a[0] == ref).all() and (a[1] == np.take_along_axis(S, ref, 1)).all()
+
+
+def test_inverted_file_bounds_are_lower_bounds(spaces):
+    from xproj.retrieval import _InvertedFile
+
+    S, T = spaces
+    exact = topk_mean(T, S, 10)
+    ivf = _InvertedFile(S, 8, 10)
+    one, four, every = (ivf.topk_mean(T, 10, p) for p in (1, 4, 8))
+    assert (one <= exact + 1e-6).all() and (four <= exact + 1e-6).all()
+    assert (four >= one - 0.05).mean() > 0.9  # more clusters read: mostly tighter
+    np.testing.assert_allclose(every, exact, rtol=1e-5, atol=1e-6)  # all clusters: exact

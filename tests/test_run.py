@@ -392,3 +392,33 @@ def test_selection_rules():
     assert choose_params(grid, scores, "regularised", 0.02) == (0.01, "balanced")
     assert choose_params(grid[:3], dict(zip(grid[:3], [0.70, 0.79, 0.786])), "regularised", 0.02) == (0.1, "none")
     assert load_config("synthetic")["model"]["selection"] == "regularised"
+
+
+def test_per_language_scale_reaches_the_target_model_and_its_saved_copy(tmp_path, staged):
+    from xproj.model import load_model
+
+    _, corpus, vectors, spaces = staged
+    own = load_config("synthetic", SMALL + ["features.scale=none", "features.scale_by_lang.es=language"])
+    plain = load_config("synthetic", SMALL + ["features.scale=language"])
+    r_own = evaluate_target(own, corpus, vectors, spaces["es"], "es")
+    r_plain = evaluate_target(plain, corpus, vectors, spaces["es"], "es")
+    np.testing.assert_array_equal(r_own.predicted, r_plain.predicted)
+    assert r_own.rows["xproj (aligned)"]["scale"] == "language"
+    assert r_own.fitted.model.standardizer_.scale == "language"
+    other = load_config("synthetic", SMALL + ["features.scale=none", "features.scale_by_lang.fr=language"])
+    assert evaluate_target(other, corpus, vectors, spaces["es"], "es").fitted.model.standardizer_.scale == "none"
+    run_experiment(own | {"output": {**own["output"], "plots": False}}, out_dir=tmp_path / "run", echo=lambda *a: None)
+    saved = load_model(tmp_path / "run" / "model-es.joblib")["model"]
+    assert saved.standardizer_.scale == "language"
+    assert "features.scale = 'language'" in (tmp_path / "run" / "report.md").read_text(encoding="utf-8")
+
+
+def test_source_fallback_only_for_the_languages_it_names(staged):
+    from xproj.run.train import make_classifier
+
+    _, _, _, spaces = staged
+    space = spaces["es"].space
+    for langs, expected in (('["es"]', "en"), ('["de"]', None), ("[]", None)):
+        cfg = load_config("synthetic", SMALL + [f"features.source_fallback={langs}"])
+        assert make_classifier(cfg, space, "en", 1.0, "none").fallback_lang == expected
+        assert make_classifier(cfg, space, "es", 1.0, "none").fallback_lang == expected  # in-language too

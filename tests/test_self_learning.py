@@ -6,14 +6,15 @@ from xproj.datasets.synthetic import make_bilingual_world
 from xproj.errors import ShapeError
 from xproj.evaluation import bli_scores
 from xproj.self_learning import row_topk, self_learning, stochastic_argmax, unsupervised
-from xproj.unsupervised_init import initial_dictionary
+from xproj.unsupervised_init import initial_dictionary, mutual_fraction
 from xproj.vectors import WordVectors, normalize
 
 FAST = dict(vocabulary_cutoff=1000, stochastic_interval=1, threshold=1e-4, max_minutes=1)
 
 
 def p_at_1(m, world):
-    res = bli_scores(m.transform(world.src), m.prepare(world.tgt), world.test_pairs, ks=(1,))
+    res = bli_scores(m.transform(world.src), m.transform(world.tgt, side="target"),
+                     world.test_pairs, ks=(1,))
     return res["csls"]["p@1"]
 
 
@@ -99,3 +100,32 @@ def test_dimension_mismatch_and_empty_space_are_one_line_errors(world):
     assert "\n" not in str(exc.value)
     with pytest.raises(ValueError, match="takes no dictionary"):
         unsupervised(world.src, world.tgt, "identical")
+
+
+def test_multi_step_final_step_maps_both_sides(world):
+    m = unsupervised(world.src, world.tgt, final_step="multi-step", **FAST)
+    assert m.two_sided and m.metadata["params"]["final_step"] == "multi-step"
+    assert p_at_1(m, world) > 0.95
+    vecmap = unsupervised(world.src, world.tgt, final_step="multi-step",
+                          final_params={"src_reweight": 0.5, "trg_reweight": 0.5}, **FAST)
+    assert vecmap.metadata["params"]["final_params"] == {"src_reweight": 0.5, "trg_reweight": 0.5}
+    assert not np.allclose(vecmap.W_, m.W_)
+    with pytest.raises(ValueError, match="final_step: unknown value 'whiten'"):
+        unsupervised(world.src, world.tgt, final_step="whiten")
+
+
+def test_budget_counts_the_start_and_still_maps_with_a_full_dictionary(world):
+    # A budget spent before the loop begins: no iteration, but the mapping is still solved on
+    # a dictionary induced without dropout from the initial one.
+    m = unsupervised(world.src, world.tgt, **{**FAST, "max_minutes": 1e-9})
+    assert m.metadata["stopped_by"] == "max_minutes" and m.metadata["iterations"] == 0
+    cutoff = FAST["vocabulary_cutoff"]  # union: every word under the cut-off, on each side
+    assert m.metadata["dictionary_size"] == min(cutoff, len(world.src)) + min(cutoff, len(world.tgt))
+
+
+def test_mutual_best_matches_are_recorded_for_union_only(world):
+    union = self_learning(world.src, world.tgt, "numerals", max_iterations=2, **FAST)
+    assert all(0 <= h["mutual"] <= 1 for h in union.metadata["history"])
+    fwd = self_learning(world.src, world.tgt, "numerals", max_iterations=2, direction="forward", **FAST)
+    assert all(h["mutual"] is None for h in fwd.metadata["history"])
+    assert mutual_fraction([1, 0, 2], [1, 0, 0]) == 2 / 3 and mutual_fraction([], []) == 0.0

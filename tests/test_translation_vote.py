@@ -39,6 +39,10 @@ def test_first_translation_of_each_word_is_kept():
     assert first_translations([("good", "bueno"), ("fine", "bueno"), ("bad", "malo")]) == {"bueno": "good",
                                                                                            "malo": "bad"}
     assert translate([["muy", "bueno"]], {"bueno": "good"}) == [["muy", "good"]]
+    # a negation-marked token keeps its mark on the translation; the prefix is the model's option
+    assert translate([["NEG_bueno", "NEG_xyz"]], {"bueno": "good"}) == [["NEG_good", "NEG_xyz"]]
+    assert translate([["no_bueno"]], {"bueno": "good"}, "no_") == [["no_good"]]
+    assert translate([["NEG_bueno"]], {"bueno": "good"}, None) == [["NEG_bueno"]]
     with pytest.raises(ValueError, match="no translation pairs"):
         Translations.from_pairs([])
 

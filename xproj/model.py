@@ -94,6 +94,10 @@ class CrossLingualClassifier(TranslationVote, ClassifierMixin, BaseEstimator):
         Weight ``w`` of the word-by-word translation's vote for a language with translations
         (:meth:`add_translations`): its probabilities are ``(1 - w) * p(document as the
         language) + w * p(its translation as the training language)``. 0: off.
+    fallback_lang : str or None
+        A language of ``space`` (normally ``source_lang``) whose vector stands for a token of
+        another language that has none of its own (English words in German tweets); see
+        :class:`~xproj.features.DocumentEmbedder`. None: off.
 
     Attributes
     ----------
@@ -132,10 +136,12 @@ class CrossLingualClassifier(TranslationVote, ClassifierMixin, BaseEstimator):
         "estimator": "no_validation",
         "preprocess": [dict, None],
         "translation_weight": [Interval(Real, 0, 1, closed="both")],
+        "fallback_lang": [str, None],
     }
 
     def __init__(self, space=None, *, source_lang="en", pooling="mean", center="language",
-                 scale="language", remove_pc=0, estimator=None, preprocess=None, translation_weight=0.0):
+                 scale="language", remove_pc=0, estimator=None, preprocess=None, translation_weight=0.0,
+                 fallback_lang=None):
         self.space = space
         self.source_lang = source_lang
         self.pooling = pooling
@@ -145,12 +151,18 @@ class CrossLingualClassifier(TranslationVote, ClassifierMixin, BaseEstimator):
         self.estimator = estimator
         self.preprocess = preprocess
         self.translation_weight = translation_weight
+        self.fallback_lang = fallback_lang
+
+    def __setstate__(self, state):
+        # models saved before fallback_lang existed had none
+        super().__setstate__({"fallback_lang": None, **state})
 
     def _make_pipeline(self, lang):
         estimator = self.estimator if self.estimator is not None else make_estimator()
         return Pipeline([
             ("tokenize", Tokenizer(self.preprocess)),
-            ("embed", DocumentEmbedder(_as_space(self.space), lang=lang, pooling=self.pooling)),
+            ("embed", DocumentEmbedder(_as_space(self.space), lang=lang, pooling=self.pooling,
+                                       fallback_lang=self.fallback_lang)),
             ("standardize", LanguageStandardizer(center=self.center, scale=self.scale, source_lang=lang)),
             ("remove_pc", PrincipalComponentRemover(self.remove_pc) if self.remove_pc else "passthrough"),
             ("classify", rowwise(estimator)),
@@ -326,14 +338,17 @@ class CrossLingualClassifier(TranslationVote, ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "pipeline_")
         return _routed("transform")(self.pipeline_[:-1], X, lang=lang or self.fitted_lang_)
 
-    def _has_proba(self) -> bool:
+    @property
+    def has_proba(self) -> bool:
+        """Whether the model gives probabilities: a probabilistic estimator, or any estimator
+        with ``model.calibration`` (a calibrated SVM)."""
         return getattr(self, "calibrator_", None) is not None or hasattr(self.estimator_, "predict_proba")
 
     def _adjusted(self, lang) -> bool:
         """Whether ``lang``'s probabilities are calibrated, prior-adjusted or mixed with the
         translation's (predict is then their argmax)."""
         return (getattr(self, "calibrator_", None) is not None or lang in self._target_priors()
-                or (self._vote(lang) is not None and self._has_proba()))
+                or (self._vote(lang) is not None and self.has_proba))
 
     def predict(self, X, lang=None):
         check_is_fitted(self, "pipeline_")
@@ -353,7 +368,8 @@ class CrossLingualClassifier(TranslationVote, ClassifierMixin, BaseEstimator):
         vote = self._vote(lang)
         if vote is None:
             return own
-        translated = self._on_tokens(method, translate(tokens, vote.table), self.fitted_lang_)
+        prefix = (self.preprocess or {}).get("negation_prefix", "NEG_")
+        translated = self._on_tokens(method, translate(tokens, vote.table, prefix), self.fitted_lang_)
         return mix(own, translated, self.translation_weight)
 
     def _on_tokens(self, method, tokens, lang):
@@ -369,7 +385,7 @@ class CrossLingualClassifier(TranslationVote, ClassifierMixin, BaseEstimator):
         prior (:meth:`adapt_priors`) when the model has them."""
         check_is_fitted(self, "pipeline_")
         lang = lang or self.fitted_lang_
-        if not self._has_proba():
+        if not self.has_proba:
             raise AttributeError(f"{type(self.estimator_).__name__} has no predict_proba; "
                                  "use decision_function or calibrate the model")
         P = self._voted("proba", X, lang)
@@ -383,7 +399,7 @@ class CrossLingualClassifier(TranslationVote, ClassifierMixin, BaseEstimator):
         :meth:`predict`."""
         check_is_fitted(self, "pipeline_")
         lang = lang or self.fitted_lang_
-        if self._vote(lang) is None or not self._has_proba():
+        if self._vote(lang) is None or not self.has_proba:
             return self._voted("decision", X, lang)
         logP = np.log(np.clip(self.predict_proba(X, lang), np.finfo(float).tiny, None))
         return logP[:, 1] - logP[:, 0] if logP.shape[1] == 2 else logP

@@ -11,8 +11,9 @@ macro-F1 and calibration error per group with bootstrap intervals, and the large
 between groups (reported, not part of the verdict).
 
 Exit status: 0 no drift, 3 drift above the thresholds (for schedulers), 1 bad input
-(unreadable file, no text column, no scorable document, a language the model does not
-know), 2 bad options.
+(missing or unreadable file, no scorable document, labels the model does not know), 2 bad
+options (as in ``xproj predict``: a column option naming no column, a language the model
+does not know, out-of-range thresholds).
 
 Examples
 --------
@@ -24,7 +25,6 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,23 +63,12 @@ class Sample:
     extra: dict = field(default_factory=dict)  # column -> values of the scorable rows
 
 
-@contextlib.contextmanager
-def _bad_input():
-    """Input problems (a missing column, a language the model lacks) are data errors here:
-    exit 1, as the command's contract says, with the same one-line message."""
-    try:
-        yield
-    except ConfigError as exc:
-        raise XprojError(str(exc)) from None
-
-
 def read_sample(scorer: Scorer, path, option: str, text_column: str, extra_columns=()) -> Sample:
     """Read ``path`` and put its texts through the model (one pass, in memory: a monitoring
     batch is expected to fit)."""
-    with _bad_input():
-        table = Table(check_input(path, option), format_option="--format")
-        for column, col_option in [(text_column, "--text-column"), *extra_columns]:
-            check_text_column(table, column, col_option)
+    table = Table(check_input(path, option), format_option="--format")
+    for column, col_option in [(text_column, "--text-column"), *extra_columns]:
+        check_text_column(table, column, col_option)  # an option naming no column: exit 2, as in predict
     texts, extra, rows = [], {c: [] for c, _ in extra_columns}, 0
     for rec in table:
         rows += 1
@@ -171,9 +160,8 @@ def monitor(model_path, reference, batch, *, lang, text_column="text", labels_co
     thresholds = drift.default_thresholds() if thresholds is None else thresholds
     if group_column and not labels_column:
         raise ConfigError("--group-column needs --labels-column (group quality needs labels)")
-    with _bad_input():
-        check_input(reference, "--reference"), check_input(batch, "--batch")  # before the model loads
-        scorer = Scorer.open(model_path, lang)
+    check_input(reference, "--reference"), check_input(batch, "--batch")  # before the model loads
+    scorer = Scorer.open(model_path, lang)
     extra = [(c, o) for c, o in ((labels_column, "--labels-column"), (group_column, "--group-column")) if c]
     ref = read_sample(scorer, reference, "--reference", text_column)
     new = read_sample(scorer, batch, "--batch", text_column, extra)

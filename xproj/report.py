@@ -190,6 +190,11 @@ def write_report(path, cfg, metrics, plots, *, run_folder=None):
         lines += [f"- {lang}: strength {r['strength']}, {r['words_moved']:,} of {r['vocabulary']:,} words moved "
                   f"({r['pairs_used']:,} pairs)" for lang, r in metrics["dictionary_anchor"].items()]
         lines.append("")
+    if metrics.get("polarity_lexicon"):
+        lines += ["Sentiment lexicon words paired with good/bad anchors, anchored and voted "
+                  "(alignment.polarity_lexicon):", ""]
+        lines += [f"- {lang}: {r['words']:,} words, {r['pairs']:,} pairs" for lang, r in metrics["polarity_lexicon"].items()]
+        lines.append("")
     if metrics.get("scripts"):
         from .dictionaries import ScriptNormalization
 
@@ -226,7 +231,8 @@ def write_report(path, cfg, metrics, plots, *, run_folder=None):
                 lines.append(f"| {n} | " + " | ".join(str(x) for x in row) + " |")
             if main.get("oov_rate") is not None:
                 lines += ["", f"Target-language token OOV rate: {main['oov_rate']:.1%}; chosen on the source dev split: "
-                          f"C={main.get('C')}, class_weight={main.get('class_weight')}."]
+                          f"C={main.get('C')}, class_weight={main.get('class_weight')}"
+                          + (f"; features.scale = {main['scale']!r}." if main.get("scale") else ".")]
             if main.get("empty_docs") is not None:
                 lines += ["", f"Test documents with no known word: {main['empty_docs']} of {main['n']} "
                           "(no word with a vector: classified from no evidence)."]

@@ -74,16 +74,12 @@ def calibration_summary(model, lang, X_test, y_test) -> dict:
             "calibration": calibrator.method if calibrator is not None else "none"}
 
 
-def has_probabilities(model) -> bool:
-    return getattr(model, "calibrator_", None) is not None or hasattr(model.estimator_, "predict_proba")
-
-
 def target_diagnostics(model, lang, X_test, y_test, predicted, n_classes, *, unlabelled=None,
                        source_dev=None) -> dict:
     """``{"priors": ..., "calibration": ...}`` of one target set; empty when the model gives
     no probabilities (an SVM without ``model.calibration``). Without unlabelled documents
     the priors are estimated on the test texts (labels unused)."""
-    if not has_probabilities(model) or len(X_test) == 0:
+    if not model.has_proba or len(X_test) == 0:
         return {}
     unlabelled = unlabelled or (X_test, "test texts, labels unused (transductive)")
     return {"priors": prior_estimates(model, lang, unlabelled, y_test, predicted, n_classes, source_dev=source_dev),

@@ -24,6 +24,8 @@ import numpy as np
 from ._rowselect import _topk_mean_rows, _topk_rows, _topk_rows_partition  # noqa: F401
 
 DEFAULT_BATCH = 2048
+_SAMPLE = 512  # sources of csls_topk's first, cheapest bound
+EXACT = 3  # csls_topk's level of a target whose r is exact (below: lower bounds)
 _TOPK_MEAN_MEMORY = 256 * 2**20
 
 
@@ -53,17 +55,22 @@ def _check(Q, T):
     return Q, T
 
 
-def topk_mean(A, B, k=10, *, batch=DEFAULT_BATCH) -> np.ndarray:
+def topk_mean(A, B, k=10, *, batch=DEFAULT_BATCH, buffer=None) -> np.ndarray:
     """For each row of ``A``, the mean of its ``k`` largest dot products with the rows of ``B``.
 
     This is CSLS's neighbourhood term (``r``), computed in batches of ``A``'s rows.
+    ``buffer``: an optional float32 array of ``(rows, len(B))`` reused for the similarities
+    (callers that make many calls save the page faults of a fresh one each time).
     """
     A, B = _check(A, B)
     k = min(k, B.shape[0])
     # At most _TOPK_MEAN_MEMORY bytes of similarities (2048 x 200,000 would be 1.6 GB)
     batch = max(1, min(batch, _TOPK_MEAN_MEMORY // (4 * max(B.shape[0], 1))))
     out = np.empty(A.shape[0], dtype=np.float32)
-    buf = np.empty((min(batch, max(A.shape[0], 1)), B.shape[0]), dtype=np.float32)
+    if buffer is not None and buffer.shape[1] == B.shape[0] and buffer.dtype == np.float32:
+        buf, batch = buffer, len(buffer)
+    else:
+        buf = np.empty((min(batch, max(A.shape[0], 1)), B.shape[0]), dtype=np.float32)
     BT = B.T
     for i, j in _batches(A.shape[0], batch):
         S = buf[: j - i]
@@ -103,6 +110,7 @@ def csls_topk(
     r_queries=None,
     batch=None,
     n_clusters=64,
+    n_probes=8,
     direct_limit=40_000 * 40_000,
     memory=512 * 2**20,
     seed=0,
@@ -125,9 +133,9 @@ def csls_topk(
         Precomputed ``r_X`` of every target / ``r_Z`` of every query (then not recomputed).
     batch : int, optional
         Queries per batch (default: as many as fit in ``memory`` bytes of similarities).
-    n_clusters : int
-        Source clusters of the inverted-file lower bound (see Notes). The result does not
-        depend on it; the time does.
+    n_clusters, n_probes : int
+        Source clusters of the inverted-file lower bounds, and how many of the nearest ones
+        the second of them reads (see Notes). The result does not depend on them; the time does.
     direct_limit : int
         When ``n_sources * n_targets`` is at most this, ``r_X`` is computed for every target
         (cheaper than pruning for small spaces).
@@ -139,9 +147,10 @@ def csls_topk(
     top-n. Every target starts with a cheap lower bound (the mean of its k best similarities
     among a sample of sources; any subset gives a bound no larger than the true value), so
     ``2 cos - r`` is an upper bound of its score. Targets that reach a query's top-n on
-    upper bounds are refined to a tighter bound (the sources of their own cluster: an
-    inverted file) and then computed exactly, until every query's top-n is exact; nothing
-    outside can beat it. The result equals the full computation.
+    upper bounds are refined to tighter bounds (the sources of their own cluster: an
+    inverted file; then of their ``n_probes`` nearest clusters) and then computed exactly,
+    until every query's top-n is exact; nothing outside can beat it. The result equals the
+    full computation.
 
     Returns
     -------
@@ -155,46 +164,54 @@ def csls_topk(
     # unless given: the query x target similarities are computed there anyway)
     r_q = np.empty(Q.shape[0], dtype=np.float32) if r_queries is None else np.asarray(r_queries, dtype=np.float32)
 
-    # level of each target's r: 0 = sample bound, 1 = cluster bound, 2 = exact
+    # level of each target's r: 0 = sample bound, 1 = own cluster, 2 = nearest clusters, EXACT
     if r_targets is not None:
         r_t = np.asarray(r_targets, dtype=np.float32)
-        level = np.full(n_t, 2, dtype=np.int8)
-    elif n_s * n_t <= direct_limit or n_s <= max(64 * k, 1024):
+        level = np.full(n_t, EXACT, dtype=np.int8)
+    elif n_s * n_t <= direct_limit or n_s <= max(64 * k, _SAMPLE):
         r_t = topk_mean(T, S_all, k)
-        level = np.full(n_t, 2, dtype=np.int8)
+        level = np.full(n_t, EXACT, dtype=np.int8)
     else:
         rng = np.random.default_rng(seed)
-        sample = S_all[np.sort(rng.choice(n_s, size=max(64 * k, 1024), replace=False))]
+        sample = S_all[np.sort(rng.choice(n_s, size=max(64 * k, _SAMPLE), replace=False))]
         r_t = topk_mean(T, sample, k)
         level = np.zeros(n_t, dtype=np.int8)
-    ivf = None
+    ivf = exact_buf = None
 
-    def upgrade(cols, exact_only=False):
+    def exact_r(rows):
+        nonlocal exact_buf
+        if exact_buf is None:  # one buffer for every exact pass
+            exact_buf = np.empty((max(1, _TOPK_MEAN_MEMORY // (4 * n_s)), n_s), dtype=np.float32)
+        return topk_mean(T[rows], S_all, k, buffer=exact_buf)
+
+    def upgrade(cols):
         """Tighten the bounds of ``cols`` one level; True when everything became exact."""
         nonlocal ivf
-        if np.count_nonzero(level == 2) + cols.size > n_t // 3:
+        if np.count_nonzero(level == EXACT) + cols.size > n_t // 3:
             # Pruning no longer pays (spaces where hubness is everywhere): finish directly.
-            rest = np.flatnonzero(level < 2)
-            r_t[rest] = topk_mean(T[rest], S_all, k)
-            level[rest] = 2
+            rest = np.flatnonzero(level < EXACT)
+            r_t[rest] = exact_r(rest)
+            level[rest] = EXACT
             return True
-        to_exact = cols[level[cols] == 1]
-        to_cluster = cols[level[cols] == 0]
+        by_level = [cols[level[cols] == lv] for lv in range(EXACT)]  # before any changes
+        to_exact = by_level[EXACT - 1]
         if to_exact.size:
-            r_t[to_exact] = topk_mean(T[to_exact], S_all, k)
-            level[to_exact] = 2
-        if to_cluster.size:
-            if ivf is None:
-                ivf = _InvertedFile(S_all, n_clusters, k, seed)
-            r_t[to_cluster] = np.maximum(r_t[to_cluster], ivf.topk_mean(T[to_cluster], k))
-            level[to_cluster] = 1
+            r_t[to_exact] = exact_r(to_exact)
+            level[to_exact] = EXACT
+        for lv in (0, 1):
+            up = by_level[lv]
+            if up.size:
+                if ivf is None:
+                    ivf = _InvertedFile(S_all, n_clusters, k, seed)
+                r_t[up] = np.maximum(r_t[up], ivf.topk_mean(T[up], k, 1 if lv == 0 else n_probes))
+                level[up] = lv + 1
         return False
 
     n_q = Q.shape[0]
     if batch is None:  # two buffers of batch x n_targets: 2 cos, and scores on current bounds
         batch = max(1, min(n_q, memory // (8 * max(n_t, 1))))
-    exact = level.min() == 2
-    M = min(n_t, 4 * topn + 28)  # shortlist width (see _refine_topn)
+    exact = level.min() == EXACT
+    M = _shortlist_width(topn, n_t)
     idx = np.empty((n_q, topn if exact else M), dtype=np.int64)
     val = np.empty((n_q, topn if exact else M), dtype=np.float32)
     outside = np.full(n_q, -np.inf, dtype=np.float32)
@@ -206,7 +223,7 @@ def csls_topk(
         if r_queries is None:
             r_q[i:j] = _topk_mean_rows(S, k)
         S *= 2
-        # Scores with the current r_t: exact at level 2, upper bounds elsewhere.
+        # Scores with the current r_t: exact at level EXACT, upper bounds elsewhere.
         np.subtract(S, r_t, out=sc)
         if exact:
             idx[i:j], val[i:j] = _topk_rows(sc, topn)
@@ -226,10 +243,10 @@ def csls_topk(
     return idx, val - r_q[:, None]
 
 
-def _widen(n_open, topn, width):
-    """Columns to tighten per open row: its leaders, and more when few rows are open, since a
-    pass over the sources costs about the same for 1 column as for 64."""
-    return min(width, topn + max(0, -(-64 // max(n_open, 1)) - 1))
+def _shortlist_width(topn, n_targets):
+    """Columns kept per query after the first pass (see :func:`_refine_topn`): wide enough
+    that the answer is rarely outside, narrow enough to sort cheaply."""
+    return min(n_targets, 4 * topn + 28)
 
 
 def _refine_topn(short, short_2cos, outside, two_cos_rows, r_t, level, topn, upgrade, batch):
@@ -237,52 +254,65 @@ def _refine_topn(short, short_2cos, outside, two_cos_rows, r_t, level, topn, upg
     bound; ``short_2cos``: their ``2 cos``; ``outside``: a bound on every other column).
 
     Once a shortlist's top-n are exact and no worse than ``outside``, they are the answer.
-    Rows where that fails (rare) redo the search on full rows (``two_cos_rows(rows)``).
+    Rows where that fails redo the search over their full rows (``two_cos_rows(rows)``), but
+    only among the columns whose bound still reaches the row's n-th exact score.
     Returns ``(indices, scores)`` with scores ``2 cos - r_t``.
     """
-    n, M = short.shape
-    # Cluster bounds for all shortlists at once (cheap), then exact values for the leaders.
+    # Cluster bounds for all shortlists at once (cheap), then exact values where needed.
     first = np.unique(short[level[short] == 0])
     if first.size:
         upgrade(first)
-    cand = np.empty((n, topn), dtype=np.int64)
-    cand_scores = np.empty((n, topn), dtype=np.float32)
-    active = np.arange(n)
-    while active.size:
-        sh = short[active]
-        cur = short_2cos[active] - r_t[sh]
-        order = np.argsort(-cur, axis=1, kind="stable")
-        top = np.take_along_axis(sh, order[:, :topn], axis=1)
-        settled = (level[top] == 2).all(axis=1)
-        cand[active[settled]] = top[settled]
-        cand_scores[active[settled]] = np.take_along_axis(cur[settled], order[settled, :topn], axis=1)
-        active = active[~settled]
-        if active.size:  # tighten the open rows' leaders; rows finish independently
-            lead = np.take_along_axis(sh[~settled], order[~settled, :_widen(active.size, topn, M)], axis=1)
-            upgrade(np.unique(lead[level[lead] < 2]))
+    cand, cand_scores = _settle(short, short_2cos, r_t, level, topn, upgrade)
     # Rows whose exact top-n is below the shortlist's last upper bound: a column outside it
-    # might still win. Search their full rows, a batch at a time.
+    # might still win. Their candidates: every column whose bound reaches the n-th score.
     open_rows = np.flatnonzero(cand_scores[:, -1] < outside)
     for i, j in _batches(open_rows.size, batch):
         rows = open_rows[i:j]
-        cand[rows], cand_scores[rows] = _refine_full_rows(two_cos_rows(rows), r_t, level, topn, upgrade)
+        F = two_cos_rows(rows)
+        keep = (F - r_t) >= cand_scores[rows, -1:]
+        counts = keep.sum(axis=1)
+        width = int(counts.max())
+        C = np.zeros((len(rows), width), dtype=np.int64)
+        V = np.full((len(rows), width), -np.inf, dtype=np.float32)
+        r, c = np.nonzero(keep)
+        pos = np.arange(r.size) - np.repeat(np.cumsum(counts) - counts, counts)
+        C[r, pos], V[r, pos] = c, F[r, c]
+        cand[rows], cand_scores[rows] = _settle(C, V, r_t, level, topn, upgrade)
     return cand, cand_scores
 
 
-def _refine_full_rows(S, r_t, level, topn, upgrade):
-    """Exact top-n of full rows ``S`` (``2 cos``), tightening bounds until it is settled."""
-    cand = np.empty((len(S), topn), dtype=np.int64)
-    cand_scores = np.empty((len(S), topn), dtype=np.float32)
-    active = np.arange(len(S))
+def _settle(C, V, r_t, level, topn, upgrade):
+    """Exact top-n of each row among its candidate columns ``C`` (``V``: their ``2 cos``;
+    ``-inf`` pads a row), tightening bounds until the n best by current score are exact.
+
+    Each round raises, per open row, the bounds of the columns ranked above its n-th exact
+    score (its contenders), best first and at most ``2 ** round`` of them: few passes over
+    the sources, few columns tightened that a better exact score would have ruled out.
+    Ties keep column order. Returns ``(indices, scores)`` with scores ``2 cos - r_t``.
+    """
+    order = np.argsort(C, axis=1, kind="stable")  # candidates in column order: ties as a full row
+    C, V = np.take_along_axis(C, order, axis=1), np.take_along_axis(V, order, axis=1)
+    n = len(C)
+    cand = np.empty((n, topn), dtype=np.int64)
+    cand_scores = np.empty((n, topn), dtype=np.float32)
+    active = np.arange(n)
+    budget = 1
     while active.size:
-        width = _widen(active.size, topn, S.shape[1])
-        top, vals = _topk_rows(S[active] - r_t, width)
-        settled = (level[top[:, :topn]] == 2).all(axis=1)
-        cand[active[settled]], cand_scores[active[settled]] = top[settled, :topn], vals[settled, :topn]
-        active = active[~settled]
+        c = C[active]
+        cur = V[active] - r_t[c]
+        order = np.argsort(-cur, axis=1, kind="stable")
+        c, cur = np.take_along_axis(c, order, axis=1), np.take_along_axis(cur, order, axis=1)
+        exact = level[c] == EXACT
+        settled = exact[:, :topn].all(axis=1)
+        cand[active[settled]], cand_scores[active[settled]] = c[settled, :topn], cur[settled, :topn]
+        open_ = ~settled
+        active = active[open_]
         if active.size:
-            lead = top[~settled]
-            upgrade(np.unique(lead[level[lead] < 2]))
+            # contenders: not exact, ranked before the row's n-th exact column
+            cont = ~exact[open_] & (np.cumsum(exact[open_], axis=1) < topn) & np.isfinite(cur[open_])
+            cont &= np.cumsum(cont, axis=1) <= budget
+            upgrade(np.unique(c[open_][cont]))
+            budget *= 2
     return cand, cand_scores
 
 
@@ -307,20 +337,41 @@ class _InvertedFile:
                     C[j] = v / (np.linalg.norm(v) or 1)
         self.C = C
         s_assign = np.concatenate([np.argmax(S[i:j] @ C.T, axis=1) for i, j in _batches(n_s, 16384)])
-        self.S = S
-        self.members = [np.flatnonzero(s_assign == j) for j in range(c)]
-        self.fill = np.arange(min(n_s, max(k, 64)))  # so that every cluster has >= k sources
+        # Each cluster's sources contiguous (one copy of S, made once): gathering a cluster's
+        # rows for every call cost more than the similarities.
+        order = np.argsort(s_assign, kind="stable")
+        self.S = S[order]
+        self.bounds = np.searchsorted(s_assign[order], np.arange(c + 1))
+        self.n_fill = min(n_s, max(k, 64))  # so that every cluster has >= k sources
 
-    def topk_mean(self, T, k):
+    def topk_mean(self, T, k, probes=1):
+        """Lower bounds of ``r`` for the rows of ``T``: the mean of their k best similarities
+        among the sources of their ``probes`` nearest clusters (distinct clusters: a subset)."""
+        if probes > 1:
+            return self._topk_mean_probes(T, k, min(probes, len(self.C)))
         out = np.empty(T.shape[0], dtype=np.float32)
         t_assign = np.argmax(T @ self.C.T, axis=1)
         for j in np.unique(t_assign):
             rows = np.flatnonzero(t_assign == j)
-            m = self.members[j]
-            if m.size < k:
-                m = np.union1d(m, self.fill)
-            out[rows] = topk_mean(T[rows], self.S[m], k)
+            lo, hi = self.bounds[j], self.bounds[j + 1]
+            members = self.S[lo:hi]
+            if hi - lo < k:  # a small cluster: with the first sources too (each once: a subset)
+                members = self.S[np.union1d(np.arange(lo, hi), np.arange(self.n_fill))]
+            out[rows] = topk_mean(T[rows], members, k)
         return out
+
+    def _topk_mean_probes(self, T, k, probes):
+        near = np.argpartition(-(T @ self.C.T), probes - 1, axis=1)[:, :probes]
+        best = np.full((len(T), probes, k), -np.inf, dtype=np.float32)
+        for j in np.unique(near):
+            rows, slot = np.nonzero(near == j)
+            members = self.S[self.bounds[j]:self.bounds[j + 1]]
+            kk = min(k, len(members))
+            if kk:
+                sims = T[rows] @ members.T
+                best[rows, slot, :kk] = np.partition(sims, sims.shape[1] - kk, axis=1)[:, -kk:]
+        flat = best.reshape(len(T), probes * k)
+        return np.partition(flat, flat.shape[1] - k, axis=1)[:, -k:].mean(axis=1)
 
 
 #: the methods :func:`retrieve` implements

@@ -142,7 +142,7 @@ class Scorer:
 
     @property
     def has_proba(self) -> bool:
-        return _has_proba(self.model)
+        return self.model.has_proba
 
     def tokens(self, texts, n_jobs: int = 1) -> list:
         return self.preprocessor.pipe(texts, n_jobs=n_jobs)
@@ -220,7 +220,7 @@ class LanguageRouter:
                 raise ConfigError(f"--model {path}: its labels ({', '.join(_labels(bundle))}) differ from "
                                   f"those of the other models ({', '.join(_labels(first))})")
         self.label_names = _labels(first)
-        self.has_proba = _has_proba(first["model"])
+        self.has_proba = first["model"].has_proba
 
     @classmethod
     def open(cls, model_path, candidates=None) -> "LanguageRouter":
@@ -264,10 +264,6 @@ class LanguageRouter:
 
 def _labels(bundle) -> list:
     return bundle.get("label_names") or [str(c) for c in bundle["model"].classes_]
-
-
-def _has_proba(model) -> bool:
-    return hasattr(model, "predict_proba") and hasattr(model.estimator_, "predict_proba")
 
 
 def _language_models(bundles: dict) -> dict:

@@ -44,14 +44,20 @@ import numpy as np
 
 from ._rowselect import row_topk
 from .align import VectorMapping, procrustes, seed_pairs
+from .align.steps import multi_step
 from .dictionaries import to_indices
 from .errors import ShapeError
-from .unsupervised_init import initial_dictionary
+from .unsupervised_init import initial_dictionary, mutual_fraction
 from .vectors import WordVectors, normalize
 
 log = logging.getLogger(__name__)
 
 DIRECTIONS = ("union", "forward", "backward")
+#: the mapping solved on the final dictionary: "procrustes" (orthogonal, the source side only,
+#: as in the loop) or "multi-step" (VecMap's last step of ``--unsupervised`` and
+#: ``--semi_supervised``: whitening, orthogonal map, re-weighting and de-whitening of both
+#: sides, :func:`xproj.align.steps.multi_step` with ``final_params``)
+FINAL_STEPS = ("procrustes", "multi-step")
 # Ranks searched for a row's first kept entry; rows beyond the last (probability (1-p)^64:
 # 0.1% at p = 0.1) are resolved on the full row.
 _SHORTLISTS = (16, 64)
@@ -136,13 +142,14 @@ class _Inducer:
         return out
 
     def __call__(self, Xw, Z, keep_prob, rng):
-        """Returns (src_rows, tgt_rows, objective)."""
+        """Returns (src_rows, tgt_rows, objective, mutual): ``mutual`` is the fraction of
+        source words whose best target picks them back (``union`` only, else ``None``)."""
         X, Zc = Xw[: self.n_x], Z[: self.n_z]
         k = self.k
         # Each target's neighbourhood among mapped sources (halved: CSLS = 2cos - r_x - r_z).
         knn_z = self._knn(Zc, X) / 2 if k > 0 else None
         best_f, fwd, knn_x = self._pass(X, Zc, knn_z, keep_prob, rng, want_knn=k > 0)
-        parts, objective = [], []
+        parts, objective, bwd = [], [], None
         if self.direction in ("union", "forward"):
             parts.append((np.arange(self.n_x), fwd))
             objective.append(best_f.mean())
@@ -152,7 +159,8 @@ class _Inducer:
             objective.append(best_b.mean())
         src = np.concatenate([p[0] for p in parts])
         tgt = np.concatenate([p[1] for p in parts])
-        return src, tgt, float(np.mean(objective))
+        mutual = mutual_fraction(fwd, bwd) if bwd is not None else None
+        return src, tgt, float(np.mean(objective)), mutual
 
 
 def _objective_stalled(it, last_improvement, interval):
@@ -163,8 +171,14 @@ def run_self_learning(X, Z, src_rows, tgt_rows, *, vocabulary_cutoff=20000, csls
                       direction="union", stochastic_initial=0.1, stochastic_multiplier=2.0,
                       stochastic_interval=50, threshold=1e-6, max_iterations=1000,
                       max_minutes=None, solve=procrustes, batch=1024, seed=0,
-                      on_iteration: Callable[[dict, np.ndarray], None] | None = None):
+                      on_iteration: Callable[[dict, np.ndarray], None] | None = None,
+                      started: float | None = None):
     """The self-learning loop on normalised matrices, from a dictionary of row indices.
+
+    ``max_minutes`` is a budget, counted from ``started`` (a :func:`time.perf_counter`
+    value; default: now) so that a caller's own preparation counts too: an iteration starts
+    only if it, and the full induction that closes a stopped run, fit in what is left at the
+    pace of the last iteration (callbacks included, such as ``on_iteration``'s evaluation).
 
     Returns
     -------
@@ -172,17 +186,20 @@ def run_self_learning(X, Z, src_rows, tgt_rows, *, vocabulary_cutoff=20000, csls
         The mapping solved on the final dictionary.
     info : dict
         ``iterations``, ``stopped_by`` ("converged", "max_iterations" or "max_minutes"),
-        ``objective``, ``keep_prob``, ``dictionary_size``, ``seconds`` and ``history`` (one
-        record per iteration: objective, keep probability, dictionary size, seconds).
+        ``objective``, ``keep_prob``, ``dictionary_size``, ``seconds``, ``history`` (one
+        record per iteration: objective, keep probability, dictionary size, ``mutual`` (the
+        fraction of mutual best matches, with ``direction="union"``), seconds) and
+        ``final_dictionary`` (the row indices ``W`` was solved on).
     """
     if direction not in DIRECTIONS:
         raise ValueError(f"direction: unknown value {direction!r}; choose one of {', '.join(DIRECTIONS)}")
     rng = np.random.default_rng(seed)
     n_x, n_z = min(vocabulary_cutoff, len(X)), min(vocabulary_cutoff, len(Z))
     induce = _Inducer(n_x, n_z, csls_k, direction, batch)
-    start = time.perf_counter()
+    start = time.perf_counter() if started is None else started
     best, keep_prob, it, last_improvement = -np.inf, stochastic_initial, 1, 0
     history, stopped_by, objective = [], None, float("nan")
+    last_check, pace, induction = None, 0.0, 0.0  # seconds: last iteration, its induction
     while True:
         if _objective_stalled(it, last_improvement, stochastic_interval):
             if keep_prob >= 1:
@@ -190,22 +207,27 @@ def run_self_learning(X, Z, src_rows, tgt_rows, *, vocabulary_cutoff=20000, csls
             keep_prob = min(1.0, stochastic_multiplier * keep_prob)
             last_improvement = it
         W = solve(X[src_rows], Z[tgt_rows])
-        minutes = (time.perf_counter() - start) / 60
+        now = time.perf_counter()
+        pace, last_check = (now - last_check if last_check else 0.0), now
         if stopped_by is None and it > max_iterations:
             stopped_by = "max_iterations"
-        if stopped_by is None and max_minutes is not None and minutes >= max_minutes:
+        # The next iteration, and a closing full induction if it would be a stochastic one.
+        needed = pace + (induction if keep_prob < 1 else 0.0)
+        if stopped_by is None and max_minutes is not None and now - start + needed > 60 * max_minutes:
             stopped_by = "max_minutes"
         if stopped_by and keep_prob < 1:
             # Stopped early: the last dictionary is a stochastic one. Map with a full one.
-            src_rows, tgt_rows, _ = induce(X[: n_x] @ W, Z, 1.0, rng)
+            src_rows, tgt_rows, _, _ = induce(X[: n_x] @ W, Z, 1.0, rng)
             W = solve(X[src_rows], Z[tgt_rows])
         if stopped_by:
             break
-        src_rows, tgt_rows, objective = induce(X[: n_x] @ W, Z, keep_prob, rng)
+        src_rows, tgt_rows, objective, mutual = induce(X[: n_x] @ W, Z, keep_prob, rng)
+        induction = time.perf_counter() - now
         if objective - best >= threshold:
             last_improvement, best = it, objective
         rec = {"iteration": it, "objective": objective, "keep_prob": keep_prob,
-               "pairs": int(len(src_rows)), "seconds": round(time.perf_counter() - start, 2)}
+               "pairs": int(len(src_rows)), "mutual": mutual,
+               "seconds": round(time.perf_counter() - start, 2)}
         log.info("iteration %d: objective %.5f, keep %.2f, %d pairs", it, objective, keep_prob,
                  len(src_rows))
         if on_iteration:
@@ -214,18 +236,21 @@ def run_self_learning(X, Z, src_rows, tgt_rows, *, vocabulary_cutoff=20000, csls
         it += 1
     info = {"iterations": it - 1, "stopped_by": stopped_by, "objective": best,
             "keep_prob": keep_prob, "dictionary_size": int(len(src_rows)),
-            "seconds": round(time.perf_counter() - start, 2), "history": history}
+            "seconds": round(time.perf_counter() - start, 2), "history": history,
+            "final_dictionary": (src_rows, tgt_rows)}
     return W, info
 
 
 def _bli_recorder(src, tgt, Xn, Zn, eval_pairs, csls_k, every):
-    """``on_iteration`` that adds test-dictionary P@1 (NN and CSLS) to the records."""
+    """``on_iteration(rec, W, W_tgt=None)`` that adds test-dictionary P@1 (NN and CSLS) to
+    the records."""
     from .evaluation import bli_scores
 
-    def record(rec, W):
+    def record(rec, W, W_tgt=None):
         if eval_pairs is None or (rec["iteration"] - 1) % every:
             return
-        res = bli_scores(WordVectors(src.words, Xn @ W), WordVectors(tgt.words, Zn), eval_pairs,
+        Zm = Zn if W_tgt is None else Zn @ W_tgt
+        res = bli_scores(WordVectors(src.words, Xn @ W), WordVectors(tgt.words, Zm), eval_pairs,
                          methods=("nn", "csls"), ks=(1,), csls_k=csls_k)
         rec.update({"p@1_nn": res["nn"]["p@1"], "p@1_csls": res["csls"]["p@1"]})
         log.info("iteration %d: P@1 NN %.4f CSLS %.4f", rec["iteration"], rec["p@1_nn"], rec["p@1_csls"])
@@ -245,6 +270,8 @@ def self_learning(src: WordVectors, tgt: WordVectors, pairs, *,
                   max_iterations: int = 1000,
                   max_minutes: float | None = None,
                   solve: Callable[[np.ndarray, np.ndarray], np.ndarray] = procrustes,
+                  final_step: str = "procrustes",
+                  final_params: dict | None = None,
                   batch: int = 1024,
                   seed: int = 0,
                   init_vocab: int = 4000,
@@ -277,9 +304,18 @@ def self_learning(src: WordVectors, tgt: WordVectors, pairs, *,
         ``stochastic_interval`` iterations (VecMap: 0.1, 2, 50, 1e-6).
     max_iterations : int
     max_minutes : float, optional
-        Time budget: the loop stops (and maps with its last dictionary) once spent.
+        Time budget, from the call (the initial dictionary and normalisation count): an
+        iteration starts only if it fits in what is left (see :func:`run_self_learning`).
     solve : callable(X_pairs, Z_pairs) -> W
         The mapping step (orthogonal Procrustes by default).
+    final_step : {"procrustes", "multi-step"}
+        The mapping solved on the final dictionary (:data:`FINAL_STEPS`): ``"multi-step"``
+        maps both sides (VecMap's last step; whitening and re-weighting need a dictionary
+        that spans every dimension).
+    final_params : dict, optional
+        Keywords of :func:`xproj.align.steps.multi_step` for ``final_step="multi-step"``
+        (default: its own, the ``supervised`` recipe's; VecMap uses
+        ``src_reweight=0.5, trg_reweight=0.5``).
     batch : int
         Rows of a similarity batch (memory: ``batch x cutoff`` float32).
     seed : int
@@ -298,6 +334,9 @@ def self_learning(src: WordVectors, tgt: WordVectors, pairs, *,
         ``metadata`` holds the recipe, the seed, the parameters and the loop's history.
     """
     check_spaces(src, tgt)
+    started = time.perf_counter()
+    if final_step not in FINAL_STEPS:
+        raise ValueError(f"final_step: unknown value {final_step!r}; choose one of {', '.join(FINAL_STEPS)}")
     loop_params = dict(vocabulary_cutoff=vocabulary_cutoff, direction=direction,
                        stochastic_initial=stochastic_initial,
                        stochastic_multiplier=stochastic_multiplier,
@@ -323,13 +362,19 @@ def self_learning(src: WordVectors, tgt: WordVectors, pairs, *,
             callback(rec["iteration"], rec)
 
     W, info = run_self_learning(Xn, Zn, *rows, csls_k=csls_k, on_iteration=on_iteration,
-                                **loop_params)
+                                started=started, **loop_params)
+    s_rows, t_rows = info.pop("final_dictionary")
+    W_tgt = None
+    if final_step == "multi-step":
+        W, W_tgt = multi_step(Xn[s_rows], Zn[t_rows], **(final_params or {}))
+        W, W_tgt = W.astype(np.float32), None if W_tgt is None else W_tgt.astype(np.float32)
     if eval_pairs is not None:
         # The returned mapping is solved once more, on the last (full) dictionary: record it too.
         final = {"iteration": info["iterations"] + 1, "final": True, "pairs": info["dictionary_size"]}
-        _bli_recorder(src, tgt, Xn, Zn, eval_pairs, csls_k, 1)(final, W)
+        _bli_recorder(src, tgt, Xn, Zn, eval_pairs, csls_k, 1)(final, W, W_tgt)
         info["history"].append(final)
     loop_params["solve"] = getattr(solve, "__name__", str(solve))
+    loop_params.update(final_step=final_step, final_params=dict(final_params or {}))
     meta = {
         **seed_meta,
         "src_vectors": {"source": src.source, "n_words": len(src), "dim": src.dim},
@@ -338,7 +383,7 @@ def self_learning(src: WordVectors, tgt: WordVectors, pairs, *,
         "params": {**loop_params, "csls_k": csls_k, "normalization": normalization},
         **info,
     }
-    return VectorMapping(W, normalization, src_lang or src.lang, tgt_lang or tgt.lang, meta)
+    return VectorMapping(W, normalization, src_lang or src.lang, tgt_lang or tgt.lang, meta, W_tgt)
 
 
 def unsupervised(src: WordVectors, tgt: WordVectors, pairs=None, **params) -> VectorMapping:

@@ -23,10 +23,23 @@ def first_translations(pairs) -> dict:
     return table
 
 
-def translate(docs, table) -> list:
+def translate(docs, table, negation_prefix: str | None = "NEG_") -> list:
     """Each token replaced by its translation in ``table``; tokens without one are kept (a
-    word spelt the same in both languages, a name, a number still has a vector)."""
-    return [[table.get(w, w) for w in doc] for doc in docs]
+    word spelt the same in both languages, a name, a number still has a vector). A token
+    marked as negated (``preprocess.negation``: ``NEG_bueno``) keeps its mark on the
+    translation (``NEG_good``), so the source side reads the same negation scope.
+
+    >>> translate([["NEG_bueno", "hotel", "malo"]], {"bueno": "good", "malo": "bad"})
+    [['NEG_good', 'hotel', 'bad']]
+    """
+    def one(w):
+        if w in table:
+            return table[w]
+        if negation_prefix and w.startswith(negation_prefix) and w[len(negation_prefix):] in table:
+            return negation_prefix + table[w[len(negation_prefix):]]
+        return w
+
+    return [[one(w) for w in doc] for doc in docs]
 
 
 @dataclass(frozen=True)

@@ -71,3 +71,12 @@ def initial_dictionary(X, Z, n: int = 4000, *, csls_k: int = 10, direction: str 
     if direction == "union":
         return np.concatenate([rows, bwd]), np.concatenate([fwd, rows])
     raise ValueError(f"direction: unknown value {direction!r}; choose union, forward or backward")
+
+
+def mutual_fraction(fwd, bwd) -> float:
+    """Fraction of source rows ``i`` whose best target ``fwd[i]`` has ``i`` as its best
+    source (``bwd[fwd[i]] == i``): how often the two directions of an induction agree."""
+    fwd, bwd = np.asarray(fwd), np.asarray(bwd)
+    if not len(fwd):
+        return 0.0
+    return float(np.mean(bwd[fwd] == np.arange(len(fwd))))

@@ -13,10 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
+from .._bidirectional import best_both_ways
 from ..dictionaries import identical_strings, numerals, read_dictionary, to_indices
 from ..errors import ShapeError
-from ..retrieval import csls_topk, nn_topk, topk_mean
 from ..vectors import WordVectors, normalize
 from .mapping import VectorMapping
 
@@ -47,20 +48,16 @@ def induce_dictionary(X_mapped, Z_tgt, *, method="csls", k=10, mode="mutual"):
     """
     if mode not in INDUCTION_MODES:
         raise ValueError(f"induction: {mode!r} is not one of {INDUCTION_MODES}")
-    if method == "csls":
-        # Each side's neighbourhood term once, shared by both directions.
-        r_x = topk_mean(X_mapped, Z_tgt, k)
-        r_z = topk_mean(Z_tgt, X_mapped, k)
-        fwd, _ = csls_topk(X_mapped, Z_tgt, 1, k=k, r_queries=r_x, r_targets=r_z)
-        bwd, _ = csls_topk(Z_tgt, X_mapped, 1, k=k, r_queries=r_z, r_targets=r_x)
-    else:
-        fwd, _ = nn_topk(X_mapped, Z_tgt, 1)
-        bwd, _ = nn_topk(Z_tgt, X_mapped, 1)
-    f = {(i, int(j)) for i, j in enumerate(fwd[:, 0])}
-    b = {(int(i), j) for j, i in enumerate(bwd[:, 0])}
-    pairs = {"mutual": f & b, "forward": f, "union": f | b}[mode]
-    a = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
-    return a[:, 0], a[:, 1]
+    fwd, bwd = best_both_ways(X_mapped, Z_tgt, k=k, method=method)
+    src = np.arange(len(fwd))
+    if mode == "mutual":
+        keep = bwd[fwd] == src
+        return src[keep], fwd[keep]
+    if mode == "forward":
+        return src, fwd
+    # union: sorted by (source, target), each pair once
+    a = np.unique(np.stack([np.concatenate([src, bwd]), np.concatenate([fwd, np.arange(len(bwd))])]), axis=1)
+    return a[0], a[1]
 
 
 #: a recipe's solver: paired normalised rows -> (source matrix, target matrix or None = identity)
@@ -82,10 +79,17 @@ def check_refine(refine):
         raise ValueError(f"refine: must be an integer >= 0 or 'auto', got {refine!r}")
 
 
-def _solve(solver, X_d, Z_d, spaces):
-    """``(Wx, Wz, facts)`` from a solver (``spaces``: the whole normalised spaces, for the
-    solvers that use them)."""
-    out = solver(X_d, Z_d, X=spaces[0], Z=spaces[1]) if spaces else solver(X_d, Z_d)
+def _solve(solver, X_d, Z_d, spaces=None):
+    """``(Wx, Wz, facts)`` from a solver. ``spaces``: the whole normalised spaces, for the
+    solvers that use them (RCSLS: products of pairs x vocabulary, which BLAS threads help).
+    The others run with BLAS/LAPACK on one thread: their SVDs and eigendecompositions of d x d
+    matrices run 5-30x slower on two threads when the cores are shared (threads wait for each
+    other; bench/README.md, bench_refine.py) and no faster on idle ones."""
+    if spaces:
+        out = solver(X_d, Z_d, X=spaces[0], Z=spaces[1])
+    else:
+        with threadpool_limits(1):
+            out = solver(X_d, Z_d)
     return out if len(out) == 3 else (*out, {})
 
 
@@ -168,8 +172,9 @@ def fit_linear(
     if refine == "auto":
         auto = choose_rounds(src, tgt, pairs, solver, common)
         refine = auto["chosen"]
-    Xn = np.asarray(normalize(src, normalization).vectors)
-    Zn = np.asarray(normalize(tgt, normalization).vectors)
+    # arrays, not WordVectors: no word index rebuilt for each step
+    Xn = normalize(np.asarray(src.vectors), normalization)
+    Zn = normalize(np.asarray(tgt.vectors), normalization)
     spaces = (Xn, Zn) if solver_uses_spaces else None
     Wx, Wz, facts = _solve(solver, Xn[s_idx], Zn[t_idx], spaces)
     history = []

@@ -14,7 +14,11 @@ vector vocabularies rarely agree exactly (case, inflection, accents), so
 5. for a language that writes compounds as one word (:data:`~xproj.lang.compounds.COMPOUND_LANGUAGES`:
    German), the head of the word split into known parts (``halsschmerzen`` -> ``schmerzen``,
    :func:`~xproj.lang.compounds.split_compound`);
-6. for negation-marked tokens (``NEG_good``), the same chain on the unmarked word.
+6. for negation-marked tokens (``NEG_good``), the same chain on the unmarked word;
+7. with a ``fallback`` lookup (another language's vocabulary in the same aligned space,
+   e.g. the English source's for a German target), that vocabulary's row for the word,
+   numbered after this vocabulary's rows (``fallback_offset + row``): code-switched text
+   (English ``lol``, ``happy``, ``nice`` in German tweets) keeps its words.
 
 Results are cached per token string, so a corpus costs one dict lookup per token after its
 vocabulary has been seen.
@@ -41,7 +45,7 @@ from .normalize import fold_spelling, strip_accents
 __all__ = ["VocabularyLookup", "oov_rate"]
 
 # Which step of the chain found a token (index into the counts of oov_report()).
-_STEPS = ("exact", "lower", "lemma", "accents", "negated", "compound")
+_STEPS = ("exact", "lower", "lemma", "accents", "negated", "compound", "fallback")
 
 
 def _as_index(vocab) -> Mapping[str, int]:
@@ -89,6 +93,12 @@ class VocabularyLookup:
     compound_lang : str or None, optional
         That language, when it is not ``lang`` (``lang`` is ``None`` for a language without
         an installed lemma table).
+    fallback : VocabularyLookup or None, optional
+        Looked up last, for a token no step of this chain finds (the whole token: negation
+        marks and compound parts are handled by this chain first).
+    fallback_offset : int, default 0
+        Added to the fallback's rows (the number of rows of this vocabulary's vectors), so
+        that one row number says which vocabulary it belongs to.
 
     Attributes
     ----------
@@ -104,8 +114,11 @@ class VocabularyLookup:
 
     def __init__(self, vocab, lang: str | None = None, *, lemmatize: bool = True,
                  strip_accents: bool = True, negation_prefix: str | None = "NEG_",
-                 split_compounds: bool = True, compound_lang: str | None = None):
+                 split_compounds: bool = True, compound_lang: str | None = None,
+                 fallback: VocabularyLookup | None = None, fallback_offset: int = 0):
         self.index = _as_index(vocab)
+        self.fallback = fallback
+        self.fallback_offset = int(fallback_offset)
         self.lang = lang
         self.compound_lang = (compound_lang or lang) if split_compounds else None
         self.strip_accents = strip_accents
@@ -132,8 +145,9 @@ class VocabularyLookup:
         return self.find(token) >= 0
 
     def _search(self, token: str, compounds: bool = True) -> tuple[int, int]:
-        """(row, step) or (-1, -1): the uncached fallback chain (``compounds``: with the
-        compound step; its parts are looked up without it)."""
+        """(row, step) or (-1, -1): the uncached fallback chain (``compounds``: a whole token,
+        with the compound and fallback steps; a compound's parts are looked up without them,
+        so that a German word is never split into English parts)."""
         index = self.index
         row = index.get(token)
         if row is not None:
@@ -163,6 +177,8 @@ class VocabularyLookup:
             row, _ = self._search(token[len(prefix):])
             if row >= 0:
                 return row, 4
+        if compounds and self.fallback is not None and (row := self.fallback.find(token)) >= 0:
+            return self.fallback_offset + row, 6
         return -1, -1
 
     def _known_part(self, part: str) -> bool:
@@ -224,7 +240,8 @@ class VocabularyLookup:
             ``n_tokens``, ``n_types``, ``oov_tokens``, ``oov_types``, ``token_oov_rate``,
             ``type_oov_rate`` (0.0 when there are no tokens), ``top_oov`` (list of
             ``(token, count)``, most frequent first) and ``found_by`` (how many tokens each
-            step of the fallback chain resolved: exact, lower, lemma, accents, negated).
+            step of the fallback chain resolved: exact, lower, lemma, accents, negated,
+            compound, fallback).
 
         Examples
         --------

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from ..config import for_language
 from ..errors import ResourceNotFoundError
 from ..evaluation import one_class_warning
 from .baselines import BASELINES
@@ -18,6 +19,7 @@ from .train import (
     Fitted,
     adaptation_documents,
     select_and_fit,
+    translation_origin,
     translation_pairs,
 )
 
@@ -61,7 +63,8 @@ class Target:
         method and its few-shot rows (baselines go without: they measure one thing each)."""
         pairs = translation_pairs(self.cfg, self.target_space) if vote else None
         return select_and_fit(self.cfg, space, self.corpus, lang, extra=extra, adaptation=self.adaptation,
-                              translations={self.lang: pairs} if pairs else None, progress=progress)
+                              translations={self.lang: pairs} if pairs else None,
+                              translation_origin=translation_origin(self.target_space), progress=progress)
 
 
 def few_shot_title(k) -> str:
@@ -102,6 +105,7 @@ class TargetResult:
 def evaluate_target(cfg, corpus, vectors, target_space, tgt, progress=None) -> TargetResult:
     if corpus.get(tgt, "test") is None:
         raise ResourceNotFoundError(f"no test split for target language {tgt!r}")
+    cfg = for_language(cfg, tgt)  # every row of this target (method, baselines, few-shot) uses its settings
     t = Target(cfg, tgt, corpus, vectors, target_space, adaptation_documents(cfg, corpus, tgt))
     fitted = t.select_and_fit(target_space.space, t.source_lang, progress=progress, vote=True)
     t = replace(t, fitted=fitted)
@@ -111,6 +115,7 @@ def evaluate_target(cfg, corpus, vectors, target_space, tgt, progress=None) -> T
     coverage = model.embedder_.coverage(t.X_test, tgt)
     rows = {METHOD: t.score(predicted) | {
         "C": fitted.C, "class_weight": fitted.class_weight, "dev_macro_f1": fitted.dev_macro_f1,
+        "scale": cfg["features"]["scale"],
         "oov_rate": coverage["oov_rate"], "empty_docs": coverage["empty_docs"], "adaptation": adaptation,
         "transductive": bool(t.adaptation and t.adaptation.transductive),
         "translation_vote": model.translation_vote(tgt)}}

@@ -58,6 +58,8 @@ def write_outputs(out_dir, cfg, corpus, spaces, results, timings, *, option="out
                "failures": dict(failures or {}),
                "bli": {lang: ts.bli for lang, ts in spaces.items() if ts.bli is not None},
                "dictionary_anchor": {lang: ts.anchor for lang, ts in spaces.items() if ts.anchor},
+               "polarity_lexicon": {lang: {"words": len({w for _, w in ts.lexicon_pairs}), "pairs": len(ts.lexicon_pairs)}
+                                    for lang, ts in spaces.items() if ts.lexicon_pairs},
                "scripts": {lang: ts.script_normalization for lang, ts in spaces.items() if ts.script_normalization},
                "adaptation": {tgt: r.adaptation for tgt, r in results.items()},
                "empty_docs": {tgt: r.rows[METHOD]["empty_docs"] for tgt, r in results.items()},

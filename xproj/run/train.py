@@ -83,14 +83,19 @@ class Fitted:
 
 def make_classifier(cfg, space, lang, C, class_weight):
     """A :class:`~xproj.model.CrossLingualClassifier` as configured."""
+    from ..features import _as_space
     from ..model import CrossLingualClassifier, make_estimator
 
     f, m = cfg["features"], cfg["model"]
     estimator = make_estimator(m["estimator"], C=C, seed=cfg["seed"],
                                class_weight=None if class_weight == "none" else "balanced")
+    # the source's vectors stand in for unknown words when a language of this space asks for it
+    src = cfg["data"]["source_lang"]
+    fallback = src if set(_as_space(space).languages) & set(f["source_fallback"]) - {src} else None
     return CrossLingualClassifier(space, source_lang=lang, pooling=f["pooling"], center=f["center"],
                                   remove_pc=f["remove_pc"], scale=f["scale"], preprocess=preprocess_options(cfg),
-                                  estimator=estimator, translation_weight=m["translation_weight"])
+                                  estimator=estimator, translation_weight=m["translation_weight"],
+                                  fallback_lang=fallback)
 
 
 def _check_two_classes(y, label_names, lang):
@@ -104,17 +109,24 @@ def _check_two_classes(y, label_names, lang):
                          "check the training data, data.task and data.label_column")
 
 
+def translation_origin(target_space) -> str:
+    """What a target's vote pairs came from, for reports."""
+    lexicon = getattr(target_space, "lexicon_pairs", None)
+    return "seed dictionary and polarity lexicon" if lexicon else "seed dictionary"
+
+
 def translation_pairs(cfg, target_space) -> list | None:
-    """The seed pairs a target's translation vote uses (``model.translation_weight`` > 0 and
-    real pairs, not ``"identical"`` / ``"numerals"``), else None."""
+    """The pairs a target's translation vote uses (``model.translation_weight`` > 0): the seed
+    pairs (real pairs, not ``"identical"`` / ``"numerals"``), then the polarity lexicon's
+    (``alignment.polarity_lexicon``; a seed translation of a word comes first and wins), else None."""
     pairs = target_space.dictionary
     if not cfg["model"]["translation_weight"] or pairs is None or isinstance(pairs, str):
         return None
-    return list(pairs)
+    return list(pairs) + list(getattr(target_space, "lexicon_pairs", None) or [])
 
 
 def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, translations=None,
-                   progress=None) -> Fitted:
+                   translation_origin="seed dictionary", progress=None) -> Fitted:
     """Choose C and class weighting on ``lang``'s dev split (macro-F1), refit on train.
 
     ``adaptation``: unlabelled target documents whose statistics the model keeps;
@@ -155,7 +167,7 @@ def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, tra
         model.calibrate(*dev, lang=lang, method=cfg["model"]["calibration"])
     for other, pairs in (translations or {}).items():
         if other != lang:
-            model.add_translations(other, pairs, origin="seed dictionary")
+            model.add_translations(other, pairs, origin=translation_origin)
     if adaptation and adaptation.lang != lang and cfg["features"]["priors"] != "none":
         model.adapt_priors(adaptation.documents, adaptation.lang, method=cfg["features"]["priors"], dev=dev)
     return Fitted(model, best[0], best[1], {f"C={c},class_weight={w}": s for (c, w), s in scores.items()})
