@@ -35,7 +35,9 @@ from pathlib import Path
 
 from ._io import atomic_write, file_sha256
 from .errors import ConfigError, ResourceNotFoundError, XprojError
-from .tables import Record, Table, strip_compression
+from .combine import combine, output_format_of
+from .partitions import PARQUET_SUFFIX, is_parquet, part_name, part_records, plan_file, whole_plan
+from .tables import Table, strip_compression
 
 __all__ = ["MANIFEST", "OUTPUT_FORMATS", "SCHEDULERS", "find_inputs", "output_name", "score_files",
            "score_partition"]
@@ -47,11 +49,8 @@ SCHEDULERS = ("local", "local:N", "tcp://HOST:PORT")
 OUTPUT_FORMATS = ("parquet", "csv")
 #: Input file names taken from a folder (compressed text too: .gz/.xz/.lzma/.bz2).
 TEXT_SUFFIXES = (".csv", ".tsv", ".tab", ".jsonl", ".json", ".ndjson")
-PARQUET_SUFFIX = ".parquet"
 MANIFEST = "_manifest.json"
 SCORED = ".scored"
-#: Parquet rows read at a time on a worker.
-PARQUET_BATCH = 5000
 
 # path, size, mtime_ns, lang -> open scorer: one model load per worker process
 _SCORERS: dict = {}
@@ -62,9 +61,10 @@ def _is_input(path: Path) -> bool:
     return not name.startswith(".") and (name.endswith(TEXT_SUFFIXES) or path.name.lower().endswith(PARQUET_SUFFIX))
 
 
-def find_inputs(spec, out_dir=None) -> list:
+def find_inputs(spec, out_dir=None, exclude=None) -> list:
     """The input files of ``--input``: one file, a folder (its files in a known format) or a
-    glob, sorted; files inside ``out_dir`` (earlier outputs) are left out."""
+    glob, sorted; files inside ``out_dir`` (earlier outputs) and ``exclude`` (the combined
+    output) are left out."""
     spec = str(spec)
     path = Path(spec)
     if path.is_dir():
@@ -76,6 +76,8 @@ def find_inputs(spec, out_dir=None) -> list:
     if out_dir is not None:
         out = Path(out_dir).resolve()
         files = [p for p in files if p.resolve().parent != out]
+    if exclude is not None:
+        files = [p for p in files if p.resolve() != Path(exclude).resolve()]
     if not files:
         raise ResourceNotFoundError(f"--input {spec}: no input file (CSV, TSV, JSON lines or Parquet) matches")
     return sorted(files)
@@ -102,23 +104,11 @@ def _identity(path) -> dict:
     return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
 
 
-def _parquet_records(path):
-    """Records of a Parquet file, numbered from 1 (a Parquet row is never unreadable)."""
-    from .writers import _pyarrow
-
-    _, pq = _pyarrow()
-    row = 0
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=PARQUET_BATCH):
-        for fields in batch.to_pylist():
-            row += 1
-            yield Record(row, None, fields)
-
-
-def _open_records(path, text_column):
-    """``(records, columns)`` of one input file, its text column checked."""
+def _columns(path, text_column):
+    """The input columns of a whole file, its text column checked."""
     from .scoring import check_text_column
 
-    if Path(path).name.lower().endswith(PARQUET_SUFFIX):
+    if is_parquet(path):
         from .writers import _pyarrow
 
         _, pq = _pyarrow()
@@ -126,10 +116,10 @@ def _open_records(path, text_column):
         if not str(text_column).isdigit() and text_column not in columns:
             raise ConfigError(f"--text-column {text_column!r}: {path} has no such column "
                               f"(its columns: {', '.join(columns)})")
-        return _parquet_records(path), columns
+        return columns
     table = Table(path)
     check_text_column(table, text_column)
-    return table, table.columns() or []
+    return table.columns() or []
 
 
 def _worker_scorer(model_path, lang):
@@ -143,8 +133,10 @@ def _worker_scorer(model_path, lang):
     return _SCORERS[key]
 
 
-def score_partition(model_path, lang, input_path, output_path, *, text_column="text", chunk_size=5000) -> dict:
-    """Score one input file into ``output_path`` (atomically); runs on a worker.
+def score_partition(model_path, lang, input_path, output_path, *, text_column="text", chunk_size=5000,
+                    part=None, header=None, columns=None) -> dict:
+    """Score one input file, or one part of it (:mod:`xproj.partitions`), into ``output_path``
+    (atomically); runs on a worker. ``columns``: the whole file's (found here when None).
 
     Returns
     -------
@@ -154,7 +146,9 @@ def score_partition(model_path, lang, input_path, output_path, *, text_column="t
     from .predict import score_table
 
     start = time.perf_counter()
-    records, columns = _open_records(input_path, text_column)
+    if columns is None:
+        columns = _columns(input_path, text_column)
+    records = part_records(input_path, part or whole_plan()["parts"][0], header)
     scorer = _worker_scorer(model_path, lang)
     tally = score_table(scorer, records, output_path, text_column=text_column, kept=columns, chunk_size=chunk_size)
     return {"rows_in": tally["rows_in"], "rows_out": tally["rows_out"], "not_scored": tally["not_scored"],
@@ -163,20 +157,42 @@ def score_partition(model_path, lang, input_path, output_path, *, text_column="t
 
 
 class Manifest:
-    """``_manifest.json``: what is done, per input (see the module's docstring)."""
+    """``_manifest.json``: what is done, per input part, and how each input was cut (see the
+    module's docstring). Written atomically at most once a second while a job runs (a task
+    finished since is redone by the next run if this one dies), and at the end."""
+
+    FLUSH_SECONDS = 1.0
 
     def __init__(self, out_dir, settings: dict):
         self.path = Path(out_dir) / MANIFEST
         self.settings = settings
-        self.entries = {}
+        self.entries, self.plans, self._flushed, self._dirty = {}, {}, time.monotonic(), False
         if self.path.is_file():
             try:
-                self.entries = json.loads(self.path.read_text(encoding="utf-8")).get("inputs", {})
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+                self.entries, self.plans = dict(data.get("inputs", {})), dict(data.get("plans", {}))
             except (ValueError, AttributeError):  # unreadable: everything is redone
-                self.entries = {}
+                self.entries, self.plans = {}, {}
 
-    def is_done(self, input_path, output_path) -> bool:
-        entry = self.entries.get(str(Path(input_path).resolve()))
+    def plan(self, input_path, rows_per_task):
+        """The cached plan of an unchanged input cut the same way, or None."""
+        cached = self.plans.get(str(Path(input_path).resolve()))
+        if cached and cached.get("rows_per_task") == rows_per_task and \
+                {k: cached.get(k) for k in ("size", "mtime_ns")} == _identity(input_path):
+            return cached["plan"]
+        return None
+
+    def set_plan(self, input_path, rows_per_task, plan, keys):
+        """Keep ``plan``, and forget the parts of the input that are not in it (their outputs removed)."""
+        resolved = str(Path(input_path).resolve())
+        self.plans[resolved] = {**_identity(input_path), "rows_per_task": rows_per_task, "plan": plan}
+        for key in [k for k, e in self.entries.items() if e.get("resolved", k) == resolved and k not in keys]:
+            stale = self.path.parent / self.entries.pop(key)["output"]
+            stale.unlink(missing_ok=True)
+        self._dirty = True
+
+    def is_done(self, key, input_path, output_path) -> bool:
+        entry = self.entries.get(key)
         if not entry or {k: entry.get(k) for k in self.settings} != self.settings:
             return False
         if {k: entry.get(k) for k in ("size", "mtime_ns")} != _identity(input_path):
@@ -184,13 +200,21 @@ class Manifest:
         out = Path(output_path)
         return out.name == entry.get("output") and out.is_file() and out.stat().st_size == entry.get("output_size")
 
-    def record(self, input_path, output_path, result: dict):
-        self.entries[str(Path(input_path).resolve())] = {
-            "input": str(input_path), **_identity(input_path), **self.settings,
-            "rows_in": result["rows_in"], "rows_out": result["rows_out"], "not_scored": result["not_scored"],
-            "output": Path(output_path).name, "output_size": result["output_size"]}
-        with atomic_write(self.path, "w") as f:
-            json.dump({"inputs": self.entries}, f, indent=1, sort_keys=True)
+    def record(self, key, input_path, output_path, result: dict):
+        self.entries[key] = {
+            "input": str(input_path), "resolved": str(Path(input_path).resolve()), **_identity(input_path),
+            **self.settings, "rows_in": result["rows_in"], "rows_out": result["rows_out"],
+            "not_scored": result["not_scored"], "output": Path(output_path).name,
+            "output_size": result["output_size"]}
+        self._dirty = True
+        if time.monotonic() - self._flushed >= self.FLUSH_SECONDS:
+            self.flush()
+
+    def flush(self):
+        if self._dirty:
+            with atomic_write(self.path, "w") as f:
+                json.dump({"inputs": self.entries, "plans": self.plans}, f, indent=1, sort_keys=True)
+            self._flushed, self._dirty = time.monotonic(), False
 
 
 def _bokeh() -> bool:
@@ -228,58 +252,110 @@ def connect(scheduler: str):
                           f"is `dask scheduler` running there?") from None
 
 
-def score_files(model_path, inputs, out_dir, *, scheduler="local:2", lang, text_column="text",
-                output_format="parquet", chunk_size=5000, progress=False, log=None) -> dict:
-    """Score every input file into ``out_dir``, one task per file, skipping finished ones.
+def score_files(model_path, inputs, out_dir=None, *, scheduler="local:2", lang, text_column="text",
+                output_format="parquet", chunk_size=5000, rows_per_task=None, output_file=None,
+                progress=False, log=None) -> dict:
+    """Score every input file into ``out_dir``, one task per file (or per part of a file),
+    skipping finished ones.
 
     Parameters
     ----------
     inputs : str or Path
         One file, a folder or a glob of CSV/TSV/JSON-lines (compressed too) or Parquet files.
+    out_dir : str or Path, optional
+        The folder of scored parts and the manifest; default ``<output_file>.parts``.
     scheduler : str or None
         ``local``, ``local:N`` or ``tcp://HOST:PORT``; None scores the files one after the
         other in this process (no Dask).
+    rows_per_task : int, optional
+        Cut files of more rows into parts of about that many rows, each its own task
+        (:mod:`xproj.partitions`: Parquet by row groups, uncompressed text at record starts;
+        compressed text is never cut). Default: one task per file.
+    output_file : str or Path, optional
+        Also write every row, in input order, to this one file (``.parquet``, else CSV; the
+        parts are written in its format), atomically, once every part is scored.
     progress : bool
-        A progress bar over files; ``log`` (a callable taking one line) gets the dashboard link.
+        A progress bar over tasks; ``log`` (a callable taking one line) gets the dashboard link.
 
     Returns
     -------
     dict
-        ``files``, ``skipped``, ``scored``, ``rows`` (scored in this run), ``not_scored``,
-        ``seconds``, ``rows_per_s``, ``failed`` (``[(input, one-line reason)]``), ``manifest``.
+        ``files``, ``tasks``, ``skipped`` and ``scored`` (tasks), ``rows`` (scored in this run),
+        ``not_scored``, ``seconds``, ``rows_per_s``, ``failed`` (``[(input, one-line reason)]``),
+        ``manifest``, ``output_file``.
     """
-    from .scoring import check_chunk_size
+    from .scoring import check_chunk_size, check_output
 
     check_chunk_size(chunk_size)
+    if rows_per_task is not None:
+        check_chunk_size(rows_per_task, "--rows-per-task")
+    if output_file is not None:
+        check_output(output_file, "--output-file")
+        output_format = output_format_of(output_file)
+        out_dir = Path(f"{output_file}.parts") if out_dir is None else out_dir
+    if out_dir is None:
+        raise ConfigError("--output-dir: give the folder of scored files (or --output-file)")
     if output_format not in OUTPUT_FORMATS:
         raise ConfigError(f"--output-format {output_format}: expected one of {', '.join(OUTPUT_FORMATS)}")
     model_path = Path(model_path)
     if not model_path.is_file():
         raise ResourceNotFoundError(f"--model {model_path}: no such file")
     out_dir = Path(out_dir)
-    files = find_inputs(inputs, out_dir)
+    files = find_inputs(inputs, out_dir, exclude=output_file)
     _check_names(files, output_format)
     out_dir.mkdir(parents=True, exist_ok=True)
-    settings = {"model_sha256": file_sha256(model_path), "lang": lang, "text_column": text_column}
-    manifest = Manifest(out_dir, settings)
-    todo = [(f, out_dir / output_name(f, output_format)) for f in files]
-    todo = [(f, o) for f, o in todo if not manifest.is_done(f, o)]
+    manifest = Manifest(out_dir, {"model_sha256": file_sha256(model_path), "lang": lang, "text_column": text_column})
     kwargs = {"text_column": text_column, "chunk_size": chunk_size}
+    totals = {"rows": 0, "not_scored": 0, "failed": [], "tasks": 0, "todo": 0}
     start = time.perf_counter()
-    results = (_run_local if scheduler is None else _run_cluster)(model_path, lang, todo, kwargs, progress, log,
-                                                                 scheduler)
-    totals = {"rows": 0, "not_scored": 0, "failed": []}
-    for (inp, out), result in results:
-        if isinstance(result, BaseException):
-            totals["failed"].append((str(inp), _one_line(result)))
-            continue
-        manifest.record(inp, out, result)
-        totals["rows"] += result["rows_out"]
-        totals["not_scored"] += result["not_scored"]
+    with _executor(scheduler, log) as run:
+        plans = {f: manifest.plan(f, rows_per_task) if rows_per_task else whole_plan() for f in files}
+        calls = [(f, (str(f), rows_per_task, text_column), {}) for f, plan in plans.items() if plan is None]
+        for f, plan in run(plan_file, calls, "plan", False):
+            if isinstance(plan, BaseException):  # e.g. not in its format: the file fails alone
+                totals["failed"].append((str(f), _one_line(plan)))
+                plans.pop(f)
+            else:
+                plans[f] = plan
+        tasks = _tasks(files, plans, out_dir, output_format, manifest, rows_per_task)
+        failed_plans = len(totals["failed"])
+        todo = [t for t in tasks if not manifest.is_done(t[0], t[1], t[2])]
+        totals["tasks"], totals["todo"] = len(tasks), len(todo)
+        calls = [(t, (str(model_path), lang, str(t[1]), str(t[2])),
+                  {**kwargs, "part": t[3], "header": t[4], "columns": t[5]}) for t in todo]
+        for (key, inp, out, *_), result in run(score_partition, calls, "score", progress):
+            if isinstance(result, BaseException):
+                totals["failed"].append((str(inp), _one_line(result)))
+                continue
+            manifest.record(key, inp, out, result)
+            totals["rows"] += result["rows_out"]
+            totals["not_scored"] += result["not_scored"]
+    manifest.flush()
+    if output_file is not None and not totals["failed"]:
+        combine([t[2] for t in tasks], output_file)
     seconds = time.perf_counter() - start
-    return {"files": len(files), "skipped": len(files) - len(todo), "scored": len(todo) - len(totals["failed"]),
-            **totals, "seconds": seconds, "rows_per_s": totals["rows"] / seconds if seconds > 0 else 0.0,
-            "manifest": str(manifest.path)}
+    failed_tasks = len(totals["failed"]) - failed_plans
+    return {"files": len(files), "tasks": totals["tasks"], "skipped": totals["tasks"] - totals["todo"],
+            "scored": totals["todo"] - failed_tasks, "rows": totals["rows"], "not_scored": totals["not_scored"],
+            "failed": totals["failed"], "seconds": seconds,
+            "rows_per_s": totals["rows"] / seconds if seconds > 0 else 0.0, "manifest": str(manifest.path),
+            "output_file": None if output_file is None or totals["failed"] else str(output_file)}
+
+
+def _tasks(files, plans, out_dir, output_format, manifest, rows_per_task):
+    """``(key, input, output, part, header, columns)`` of every part of every planned file, in input order."""
+    tasks = []
+    for f in files:
+        plan = plans.get(f)
+        if plan is None:
+            continue
+        parts, resolved = plan["parts"], str(Path(f).resolve())
+        keys = [resolved if len(parts) == 1 else f"{resolved}#{i + 1}/{len(parts)}" for i in range(len(parts))]
+        manifest.set_plan(f, rows_per_task, plan, keys)
+        name = output_name(f, output_format)
+        tasks += [(key, f, out_dir / part_name(name, i, len(parts)), part, plan["header"], plan["columns"])
+                  for i, (key, part) in enumerate(zip(keys, parts))]
+    return tasks
 
 
 def _one_line(exc: BaseException) -> str:
@@ -293,73 +369,97 @@ def _bar(progress, total):
         return None
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="file", desc="predict")
+    return tqdm(total=total, unit="task", desc="predict")
 
 
-def _run_local(model_path, lang, todo, kwargs, progress, log, _scheduler):
-    """Each file in turn in this process; yields ``((input, output), result or exception)``."""
-    bar = _bar(progress, len(todo))
-    for inp, out in todo:
-        try:
-            result = score_partition(model_path, lang, inp, out, **kwargs)
-        except (XprojError, OSError) as exc:
-            result = exc
+class _Runner:
+    """``run(fn, calls, name, progress)``: yields ``(tag, result or exception)`` for each
+    ``(tag, args, kwargs)`` call, in this process (``client`` None) or as cluster tasks finish."""
+
+    def __init__(self, client=None):
+        self.client = client
+
+    def __call__(self, fn, calls, name, progress):
+        bar = _bar(progress, len(calls))
+        for tag, result in (self._cluster if self.client is not None else self._local)(fn, calls, name):
+            if bar:
+                bar.update()
+            yield tag, result
         if bar:
-            bar.update()
-        yield (inp, out), result
-    if bar:
-        bar.close()
+            bar.close()
 
+    @staticmethod
+    def _local(fn, calls, _name):
+        for tag, args, kwargs in calls:
+            try:
+                yield tag, fn(*args, **kwargs)
+            except (XprojError, OSError) as exc:
+                yield tag, exc
 
-def _run_cluster(model_path, lang, todo, kwargs, progress, log, scheduler):
-    """One task per file on the cluster; yields results as tasks finish."""
-    client = connect(scheduler)
-    try:
-        if log and _has_dashboard(client):
-            log(f"Dask dashboard: {client.dashboard_link}")
-        if not todo:
-            return
+    def _cluster(self, fn, calls, name):
+        import uuid
+
         from distributed import as_completed
 
-        futures = {client.submit(score_partition, str(model_path), lang, str(inp), str(out), **kwargs,
-                                 key=f"xproj-score-{i}-{Path(inp).name}", pure=False): (inp, out)
-                   for i, (inp, out) in enumerate(todo)}
-        bar = _bar(progress, len(todo))
+        token = uuid.uuid4().hex[:8]
+        futures = {self.client.submit(fn, *args, **kwargs, key=f"xproj-{name}-{Path(args[2 if name == 'score' else 0]).name}"
+                                      f"-{i}-{token}", pure=False): tag for i, (tag, args, kwargs) in enumerate(calls)}
         for future in as_completed(futures):
             try:
                 result = future.result()
-            except Exception as exc:  # a bad file, or a worker lost too often: that file is redone next run
+            except Exception as exc:  # a bad file, or a worker lost too often: that part is redone next run
                 result = exc
-            if bar:
-                bar.update()
             yield futures[future], result
-        if bar:
-            bar.close()
-    finally:
-        cluster = client.cluster if hasattr(client, "cluster") else None
-        client.close()
-        if cluster is not None:
-            cluster.close()
+
+
+class _executor:
+    """A :class:`_Runner` for ``--scheduler`` (None: this process); a local cluster it
+    started is closed on exit."""
+
+    def __init__(self, scheduler, log):
+        self.scheduler, self.log, self.client = scheduler, log, None
+
+    def __enter__(self):
+        if self.scheduler is not None:
+            self.client = connect(self.scheduler)
+            if self.log and _has_dashboard(self.client):
+                self.log(f"Dask dashboard: {self.client.dashboard_link}")
+        return _Runner(self.client)
+
+    def __exit__(self, *exc):
+        if self.client is not None:
+            cluster = getattr(self.client, "cluster", None)
+            self.client.close()
+            if cluster is not None:
+                cluster.close()
 
 
 def run_from_args(args) -> int:
-    """``xproj predict`` with ``--scheduler`` or ``--output-dir``."""
+    """``xproj predict`` with ``--scheduler``, ``--output-dir`` or ``--output-file``."""
     import sys
 
-    if args.output_dir is None:
-        raise ConfigError("--scheduler: give --output-dir (the folder of scored files and the manifest)")
+    if args.output_dir is None and args.output_file is None:
+        raise ConfigError("--scheduler: give --output-dir (the folder of scored files and the manifest) "
+                          "or --output-file")
     for option, value in (("--output", args.output), ("--adapt-on", args.adapt_on), ("--format", args.format),
                           ("--keep-columns", args.keep_columns)):
         if value is not None:
-            raise ConfigError(f"{option}: not available with --scheduler/--output-dir (each file keeps all "
-                              f"its columns; adapt the model first with xproj adapt)")
+            raise ConfigError(f"{option}: not available with --scheduler/--output-dir/--output-file (each file "
+                              f"keeps all its columns; adapt the model first with xproj adapt)")
+    if args.output_file is not None and args.output_format is not None and \
+            args.output_format != output_format_of(args.output_file):
+        raise ConfigError(f"--output-format {args.output_format}: --output-file {args.output_file} is "
+                          f"{output_format_of(args.output_file)} (the parts are written in its format)")
     summary = score_files(args.model, args.input, args.output_dir, scheduler=args.scheduler, lang=args.lang,
-                          text_column=args.text_column, output_format=args.output_format,
-                          chunk_size=args.chunk_size, progress=not args.quiet and sys.stderr.isatty(),
+                          text_column=args.text_column, output_format=args.output_format or "parquet",
+                          chunk_size=args.chunk_size, rows_per_task=args.rows_per_task,
+                          output_file=args.output_file, progress=not args.quiet and sys.stderr.isatty(),
                           log=None if args.quiet else lambda line: print(line, file=sys.stderr))
-    print(f"{summary['files']} files ({summary['skipped']} already done, {summary['scored']} scored, "
+    parts = f", {summary['tasks']} tasks" if summary["tasks"] != summary["files"] else ""
+    where = summary["output_file"] or Path(summary["manifest"]).parent
+    print(f"{summary['files']} files{parts} ({summary['skipped']} already done, {summary['scored']} scored, "
           f"{len(summary['failed'])} failed), {summary['rows']} rows, {summary['rows_per_s']:.0f} rows/s, "
-          f"{summary['not_scored']} rows not scored -> {args.output_dir}")
+          f"{summary['not_scored']} rows not scored -> {where}")
     for inp, why in summary["failed"]:
         print(f"{inp}: {why}", file=sys.stderr)
     return 1 if summary["failed"] else 0

@@ -141,22 +141,22 @@ def _text_plan(path, rows_per_task, text_column):
                 parts.append({"start_row": rows, "n_rows": None, "offset": seen[0][1], "line": rec.line})
         if len(head) < SNIFF_ROWS:
             table._check_format(head)
-    if not parts:
-        return whole_plan()
+    if len(parts) <= 1:  # read whole, as one process would
+        return {**whole_plan(), "columns": list(columns) if fmt == "jsonl" else table.columns(), "rows": rows}
     parts[-1]["n_rows"] = rows - parts[-1]["start_row"] + 1
     header = None if fmt == "jsonl" else state["header"]
     return {"parts": parts, "columns": list(columns) if fmt == "jsonl" else table.columns(), "rows": rows,
             "header": header}
 
 
-def part_records(path, plan: dict, index: int):
-    """The records of part ``index`` of ``plan``, numbered (rows and lines) as in the whole file."""
-    part = plan["parts"][index]
+def part_records(path, part: dict, header=None):
+    """The records of one part of a plan (``header``: the plan's), numbered (rows and lines)
+    as in the whole file; a part without ``offset`` or ``row_groups`` is the whole file."""
     if is_parquet(path):
         return _parquet_records(path, part.get("row_groups"), part["start_row"])
-    if len(plan["parts"]) == 1:
+    if "offset" not in part:
         return iter(Table(path))
-    return _text_part(path, plan["header"], part)
+    return _text_part(path, header, part)
 
 
 def _parquet_records(path, row_groups, start_row):

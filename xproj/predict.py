@@ -273,17 +273,25 @@ def configure_parser(p):
     p.add_argument("--n-jobs", type=int, default=1, help="tokenisation workers (joblib; default 1)")
     p.add_argument("--scheduler", default=None, metavar="local[:N]|tcp://HOST:PORT",
                    help="score on a Dask cluster (xproj[cluster]): --input may then be a folder or a glob, "
-                        "one task per file, outputs in --output-dir, resumable (see xproj.distributed)")
+                        "one task per file (or per --rows-per-task rows), outputs in --output-dir, "
+                        "resumable (see xproj.distributed)")
     p.add_argument("--output-dir", default=None,
                    help="folder of <stem>.scored.parquet outputs and _manifest.json (with --scheduler; "
                         "without it, the files are scored one after the other in this process)")
-    p.add_argument("--output-format", choices=["parquet", "csv"], default="parquet",
+    p.add_argument("--output-format", choices=["parquet", "csv"], default=None,
                    help="with --output-dir (default parquet)")
+    p.add_argument("--output-file", default=None, metavar="OUT.parquet|OUT.csv",
+                   help="also write every row, in input order, to this one file (atomically, when every "
+                        "part is scored); the parts stay in --output-dir (default OUT.parts/) to resume from")
+    p.add_argument("--rows-per-task", type=int, default=None, metavar="N",
+                   help="cut files of more rows into tasks of about N rows (Parquet: whole row groups; "
+                        "uncompressed text: at record starts; compressed text is never cut); "
+                        "default: one task per file")
     p.add_argument("--quiet", action="store_true")
 
 
 def run_from_args(args) -> int:
-    if args.scheduler is not None or args.output_dir is not None:
+    if any(v is not None for v in (args.scheduler, args.output_dir, args.output_file, args.rows_per_task)):
         from .distributed import run_from_args as run_many
 
         return run_many(args)
