@@ -124,12 +124,12 @@ def _columns(path, text_column):
 
 def _worker_scorer(model_path, lang):
     """The scorer of ``model_path``, loaded once per process and reused by every task."""
-    from .predict import _open_scorer
+    from .predict import _open_scorer, ready
 
     st = os.stat(model_path)
     key = (str(Path(model_path).resolve()), st.st_size, st.st_mtime_ns, lang)
     if key not in _SCORERS:
-        _SCORERS[key] = _open_scorer(model_path, lang, None)
+        _SCORERS[key] = ready(_open_scorer(model_path, lang, None))
     return _SCORERS[key]
 
 
