@@ -47,15 +47,15 @@ def _parquet(parts, output_file):
     _, pq = _pyarrow()
     schema = pq.read_schema(parts[0]) if parts else None
     with atomic_write(output_file, "wb") as f:
-        writer = pq.ParquetWriter(f, schema) if schema is not None else None
-        for part in parts:
-            pf = pq.ParquetFile(part)
-            if not pf.schema_arrow.equals(schema):
-                raise _differs(part, parts[0], pf.schema_arrow.names, schema.names)
-            for g in range(pf.num_row_groups):
-                writer.write_table(pf.read_row_group(g))
-        if writer is not None:
-            writer.close()
+        if schema is None:
+            return
+        with pq.ParquetWriter(f, schema) as writer:  # closed (into the temporary) on error too
+            for part in parts:
+                pf = pq.ParquetFile(part)
+                if not pf.schema_arrow.equals(schema):
+                    raise _differs(part, parts[0], pf.schema_arrow.names, schema.names)
+                for g in range(pf.num_row_groups):
+                    writer.write_table(pf.read_row_group(g))
 
 
 def _header_bytes(path) -> bytes:

@@ -99,6 +99,20 @@ def _check_names(files, output_format):
         seen[name] = f
 
 
+def _model_sha256(path) -> str:
+    """The model's identity: its file's sha256, or for a folder of models (``--lang auto``)
+    the sha256 of its ``*.joblib`` files' names and sha256s."""
+    path = Path(path)
+    if not path.is_dir():
+        return file_sha256(path)
+    import hashlib
+
+    digest = hashlib.sha256()
+    for f in sorted(path.glob("*.joblib")):
+        digest.update(f"{f.name}\0{file_sha256(f)}\n".encode())
+    return digest.hexdigest()
+
+
 def _identity(path) -> dict:
     st = Path(path).stat()
     return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
@@ -298,13 +312,13 @@ def score_files(model_path, inputs, out_dir=None, *, scheduler="local:2", lang, 
     if output_format not in OUTPUT_FORMATS:
         raise ConfigError(f"--output-format {output_format}: expected one of {', '.join(OUTPUT_FORMATS)}")
     model_path = Path(model_path)
-    if not model_path.is_file():
+    if not model_path.exists():
         raise ResourceNotFoundError(f"--model {model_path}: no such file")
     out_dir = Path(out_dir)
     files = find_inputs(inputs, out_dir, exclude=output_file)
     _check_names(files, output_format)
     out_dir.mkdir(parents=True, exist_ok=True)
-    manifest = Manifest(out_dir, {"model_sha256": file_sha256(model_path), "lang": lang, "text_column": text_column})
+    manifest = Manifest(out_dir, {"model_sha256": _model_sha256(model_path), "lang": lang, "text_column": text_column})
     kwargs = {"text_column": text_column, "chunk_size": chunk_size}
     totals = {"rows": 0, "not_scored": 0, "failed": [], "tasks": 0, "todo": 0}
     start = time.perf_counter()
@@ -438,9 +452,14 @@ def run_from_args(args) -> int:
     """``xproj predict`` with ``--scheduler``, ``--output-dir`` or ``--output-file``."""
     import sys
 
+    from .scoring import check_chunk_size
+
+    if args.rows_per_task is not None:
+        check_chunk_size(args.rows_per_task, "--rows-per-task")
     if args.output_dir is None and args.output_file is None:
-        raise ConfigError("--scheduler: give --output-dir (the folder of scored files and the manifest) "
-                          "or --output-file")
+        option = "--scheduler" if args.scheduler is not None else "--rows-per-task"
+        raise ConfigError(f"{option}: give --output-dir (the folder of scored files and the manifest) "
+                          f"or --output-file")
     for option, value in (("--output", args.output), ("--adapt-on", args.adapt_on), ("--format", args.format),
                           ("--keep-columns", args.keep_columns)):
         if value is not None:
