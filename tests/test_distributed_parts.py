@@ -8,6 +8,7 @@ import codecs
 import csv
 import gzip
 import json
+import os
 
 import pytest
 
@@ -141,6 +142,19 @@ def test_combined_output_needs_the_same_columns(model, inputs, tmp_path, capsys)
     assert not (tmp_path / "all.parquet").exists()
     assert sorted(p.name for p in (tmp_path / "all.parquet.parts").iterdir()) == [
         MANIFEST, "a.scored.parquet", "b.scored.parquet"]
+
+
+def test_same_size_and_time_but_other_content_is_redone(model, tmp_path):
+    a = tmp_path / "a.csv"
+    a.write_text("id,text\n1,hola\n2,adios\n", encoding="utf-8")
+    st = a.stat()
+    out = tmp_path / "scored"
+    assert score_files(model, a, out, scheduler=None, lang="es")["scored"] == 1
+    a.write_text("id,text\n1,adios\n2,hola\n", encoding="utf-8")  # another file, same size
+    os.utime(a, ns=(st.st_atime_ns, st.st_mtime_ns))  # and its time kept (cp -p, rsync -t)
+    assert (a.stat().st_size, a.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    assert score_files(model, a, out, scheduler=None, lang="es")["scored"] == 1
+    assert score_files(model, a, out, scheduler=None, lang="es")["skipped"] == 1
 
 
 @pytest.mark.parametrize("args, message", [
