@@ -55,6 +55,12 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+def cpu_s() -> float:
+    """CPU seconds (user + system) used so far by this process."""
+    t = os.times()
+    return t.user + t.system
+
+
 def blas_threads() -> int:
     try:
         from threadpoolctl import threadpool_info
@@ -104,9 +110,11 @@ def child(mode: str, model: str, data: str, out: str, chunk_size: int) -> dict:
         t = time.perf_counter()
         _worker_scorer(model, LANG)
         load = time.perf_counter() - t
+        cpu = cpu_s()
         s = score_files(model, data, out, scheduler=None, lang=LANG, chunk_size=chunk_size)
         return {"startup": 0.0, "load": load, "seconds": s["seconds"], "rows": s["rows"], "failed": s["failed"],
-                "workers": [{"peak_mib": peak_mib(), "blas_threads": blas_threads()}]}
+                "workers": [{"peak_mib": peak_mib(), "blas_threads": blas_threads(), "cpu": cpu_s() - cpu}],
+                "client_cpu": 0.0}
     from distributed import Client, LocalCluster
 
     n = int(mode.split(":")[1])
@@ -119,13 +127,17 @@ def child(mode: str, model: str, data: str, out: str, chunk_size: int) -> dict:
     t = time.perf_counter()
     client.run(_worker_scorer, model, LANG)
     load = time.perf_counter() - t
+    cpu0, worker_cpu0 = cpu_s(), client.run(cpu_s)
     s = score_files(model, data, out, scheduler=cluster.scheduler_address, lang=LANG, chunk_size=chunk_size)
-    workers = list(client.run(lambda: {"peak_mib": peak_mib(), "blas_threads": blas_threads()}).values())
+    client_cpu = cpu_s() - cpu0  # the client and, for a LocalCluster, the scheduler (threads of this process)
+    worker_cpu = client.run(cpu_s)
+    workers = [{**w, "cpu": worker_cpu[a] - worker_cpu0[a]} for a, w in
+               client.run(lambda: {"peak_mib": peak_mib(), "blas_threads": blas_threads()}).items()]
     overhead = noop_overhead(client, 400)
     client.close()
     cluster.close()
     return {"startup": startup, "load": load, "seconds": s["seconds"], "rows": s["rows"], "failed": s["failed"],
-            "workers": workers, "task_overhead": overhead}
+            "workers": workers, "task_overhead": overhead, "client_cpu": client_cpu}
 
 
 def _noop(i):
@@ -300,6 +312,16 @@ def main():
                   f"{rate / (base['rows'] / base['seconds']):>8.2f} {peaks:>20} {threads:>8} "
                   f"{r['load_avg'][0]:>5.2f}-{r['load_avg'][1]:<5.2f}  "
                   + " ".join(f"{x:.1f}" for x in r["all_seconds"]))
+        cores = os.cpu_count() or 1
+        print(f"\nCPU time per row (robust to the other jobs on the machine), and the speed-up it implies "
+              f"on an idle {cores}-core machine: single CPU per row / max(busiest worker, all processes / cores)")
+        print(f"{'rows':>9} {'mode':>10} {'CPU us/row, per worker':>24} {'client+scheduler':>16} {'x single, idle':>14}")
+        for (size, mode), r in results.items():
+            base = sum(w["cpu"] for w in results[size, "single"]["workers"])
+            per = [w["cpu"] for w in r["workers"]]
+            need = max(max(per), (sum(per) + r["client_cpu"]) / cores)
+            print(f"{size:>9,} {mode:>10} {'/'.join(f'{c / size * 1e6:.1f}' for c in per):>24} "
+                  f"{r['client_cpu'] / size * 1e6:>16.1f} {base / need:>14.2f}")
         comp = components(model, tmp / f"data-{args.rows}" / "reviews-000.csv", args.chunk_size, tmp)
         print(f"\ncomponents on one file of {comp['rows']:,} rows (us/row): "
               + ", ".join(f"{k} {v * 1e6:.2f}" for k, v in comp["per_row"].items()))
