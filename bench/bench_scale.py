@@ -314,12 +314,13 @@ def main():
                   + " ".join(f"{x:.1f}" for x in r["all_seconds"]))
         cores = os.cpu_count() or 1
         print(f"\nCPU time per row (robust to the other jobs on the machine), and the speed-up it implies "
-              f"on an idle {cores}-core machine: single CPU per row / max(busiest worker, all processes / cores)")
+              f"on an idle {cores}-core machine: single CPU per row / max(mean worker, all processes / cores); "
+              f"the mean, as equal files balance over the workers when no other job slows one of them")
         print(f"{'rows':>9} {'mode':>10} {'CPU us/row, per worker':>24} {'client+scheduler':>16} {'x single, idle':>14}")
         for (size, mode), r in results.items():
             base = sum(w["cpu"] for w in results[size, "single"]["workers"])
             per = [w["cpu"] for w in r["workers"]]
-            need = max(max(per), (sum(per) + r["client_cpu"]) / cores)
+            need = max(sum(per) / len(per), (sum(per) + r["client_cpu"]) / cores)
             print(f"{size:>9,} {mode:>10} {'/'.join(f'{c / size * 1e6:.1f}' for c in per):>24} "
                   f"{r['client_cpu'] / size * 1e6:>16.1f} {base / need:>14.2f}")
         comp = components(model, tmp / f"data-{args.rows}" / "reviews-000.csv", args.chunk_size, tmp)
