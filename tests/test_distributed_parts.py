@@ -111,12 +111,12 @@ def test_parts_resume_alone_and_a_new_cut_replaces_the_old_parts(model, cluster,
     first = score_files(model, inputs / "a.csv", out, **kw)
     assert (first["tasks"], first["scored"], first["rows"]) == (5, 5, len(expected["a"]))
     text = combined.read_text(encoding="utf-8")
-    victim = sorted(out.glob("a.part-00003-*"))[0]
-    kept = sorted(out.glob("a.part-00001-*"))[0].stat().st_mtime_ns
+    victim, first_part = out / "a.part-00003-of-00005.scored.csv", out / "a.part-00001-of-00005.scored.csv"
+    kept = first_part.stat().st_mtime_ns
     victim.unlink()
     again = score_files(model, inputs / "a.csv", out, **kw)
     assert (again["scored"], again["skipped"], again["rows"]) == (1, 4, 30)
-    assert sorted(out.glob("a.part-00001-*"))[0].stat().st_mtime_ns == kept
+    assert first_part.stat().st_mtime_ns == kept
     assert combined.read_text(encoding="utf-8") == text
     with open(combined, newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))

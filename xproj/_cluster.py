@@ -97,7 +97,7 @@ class _Runner:
         for future in as_completed(futures):
             try:
                 result = future.result()
-            except Exception as exc:  # a bad file, or a worker lost too often: that part is redone next run
+            except Exception as exc:  # noqa: BLE001  (a bad file, or a worker lost too often: redone next run)
                 result = exc
             yield futures[future], result
 
