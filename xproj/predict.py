@@ -88,6 +88,26 @@ def _open_scorer(model_path, lang, adapt_table):
     return LanguageRouter.open(model_path, candidates)
 
 
+def ready(scorer):
+    """Load now what the scorer would load on its first rows, then keep the garbage collector
+    off everything loaded so far; returns ``scorer``.
+
+    A language's lookup tables (e.g. spaCy's lemma table, ~500,000 entries for Spanish) are
+    built on the first lookup: seconds that belong to opening the model, once per process,
+    not to the first chunk. ``gc.freeze`` moves the model's and the tables' objects out of
+    the collector's generations: otherwise every full collection walks them again while rows
+    are scored (a quarter of the time per row, measured by bench/bench_scale.py). Results do
+    not change. Meant for a process that keeps the scorer for its life (a cluster worker,
+    :func:`xproj.distributed.score_files`): garbage made before the call is never freed."""
+    import gc
+
+    if isinstance(scorer, Scorer):
+        scorer.model.coverage(scorer.tokens(["a"]), scorer.lang)
+    gc.collect()
+    gc.freeze()
+    return scorer
+
+
 def _cell(value):
     """An input value as text: strings as they are, other JSON values as JSON."""
     if value is None or isinstance(value, str):
@@ -273,17 +293,25 @@ def configure_parser(p):
     p.add_argument("--n-jobs", type=int, default=1, help="tokenisation workers (joblib; default 1)")
     p.add_argument("--scheduler", default=None, metavar="local[:N]|tcp://HOST:PORT",
                    help="score on a Dask cluster (xproj[cluster]): --input may then be a folder or a glob, "
-                        "one task per file, outputs in --output-dir, resumable (see xproj.distributed)")
+                        "one task per file (or per --rows-per-task rows), outputs in --output-dir, "
+                        "resumable (see xproj.distributed)")
     p.add_argument("--output-dir", default=None,
                    help="folder of <stem>.scored.parquet outputs and _manifest.json (with --scheduler; "
                         "without it, the files are scored one after the other in this process)")
-    p.add_argument("--output-format", choices=["parquet", "csv"], default="parquet",
+    p.add_argument("--output-format", choices=["parquet", "csv"], default=None,
                    help="with --output-dir (default parquet)")
+    p.add_argument("--output-file", default=None, metavar="OUT.parquet|OUT.csv",
+                   help="also write every row, in input order, to this one file (atomically, when every "
+                        "part is scored); the parts stay in --output-dir (default OUT.parts/) to resume from")
+    p.add_argument("--rows-per-task", type=int, default=None, metavar="N",
+                   help="cut files of more rows into tasks of about N rows (Parquet: whole row groups; "
+                        "uncompressed text: at record starts; compressed text is never cut); "
+                        "default: one task per file")
     p.add_argument("--quiet", action="store_true")
 
 
 def run_from_args(args) -> int:
-    if args.scheduler is not None or args.output_dir is not None:
+    if any(v is not None for v in (args.scheduler, args.output_dir, args.output_file, args.rows_per_task)):
         from .distributed import run_from_args as run_many
 
         return run_many(args)

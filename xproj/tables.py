@@ -119,7 +119,8 @@ def _without_bom(stream):
         yield from lines
 
 
-def iter_records(stream, fmt: str, *, delimiter=None, header: bool = True, path=None, encoding="utf-8"):
+def iter_records(stream, fmt: str, *, delimiter=None, header: bool = True, path=None, encoding="utf-8",
+                 first_line: int = 1):
     """Yield a :class:`Record` for each data row of a text stream (``newline=""``).
 
     Parameters
@@ -137,15 +138,19 @@ def iter_records(stream, fmt: str, *, delimiter=None, header: bool = True, path=
         CSV the reader cannot move past).
     encoding : str
         Named in the per-row error of undecodable bytes.
+    first_line : int
+        The number of the stream's first line (a part of a file read from its middle,
+        :mod:`xproj.partitions`).
     """
     stream = _without_bom(stream)
     if fmt == "jsonl":
-        yield from _json_records(stream, path, encoding)
+        yield from _json_records(stream, path, encoding, first_line)
     else:
-        yield from _csv_records(stream, delimiter or ("\t" if fmt == "tsv" else ","), header, path, encoding)
+        yield from _csv_records(stream, delimiter or ("\t" if fmt == "tsv" else ","), header, path, encoding,
+                                first_line)
 
 
-def _json_records(lines, path, encoding):
+def _json_records(lines, path, encoding, first_line=1):
     buffered = []
     for first in lines:  # leading blank lines, then the first content line
         buffered.append(first)
@@ -177,7 +182,7 @@ def _json_records(lines, path, encoding):
         else:
             buffered.append(rest)
     row = 0
-    for n, line in enumerate(_chain(buffered, lines), 1):
+    for n, line in enumerate(_chain(buffered, lines), first_line):
         if not line.strip():
             continue
         row += 1
@@ -207,10 +212,10 @@ class _Lines:
     """The physical lines of a stream, counted, those of the current record kept, and a way to
     put lines back: after a malformed quote, reading resumes on the line after the row's first."""
 
-    def __init__(self, stream):
+    def __init__(self, stream, first_line=1):
         self._lines = iter(stream)
         self._back = []
-        self.number = 0  # lines given so far
+        self.number = first_line - 1  # number of the last line given
         self.taken = []  # lines of the record being read
 
     def __iter__(self):
@@ -239,8 +244,8 @@ def _quote_problem(exc: csv.Error, lines: _Lines) -> str:
     return f"malformed quoting ({exc})"
 
 
-def _csv_records(stream, delimiter, has_header, path, encoding):
-    lines = _Lines(stream)
+def _csv_records(stream, delimiter, has_header, path, encoding, first_line=1):
+    lines = _Lines(stream, first_line)
     # strict: a quote closed in the middle of a field is an error, not more text; so a stray
     # quote is found within the rows after it, not at the end of the file
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
