@@ -143,7 +143,7 @@ def _kept_columns(table: Table, keep):
 
 
 def predict_file(model_path, input_path, output_path, *, lang, text_column="text", fmt=None,
-                 chunk_size=5000, n_jobs=1, keep_columns=None, adapt_on=None, progress=False):
+                 chunk_size=5000, n_jobs=1, keep_columns=None, adapt_on=None, progress=False, warm=False):
     """Score ``input_path`` into ``output_path`` (CSV, or Parquet for ``.parquet``).
 
     Parameters
@@ -153,6 +153,10 @@ def predict_file(model_path, input_path, output_path, *, lang, text_column="text
     adapt_on : str or Path, optional
         A file (may be the input itself) whose readable texts give the language's statistics
         before scoring (``model.adapt``, once).
+    warm : bool, default False
+        :func:`ready` the scorer before the rows (lookup tables built, the garbage collector
+        kept off what is loaded): for a process that scores and exits, as ``xproj predict``;
+        results do not change.
 
     Returns
     -------
@@ -177,6 +181,8 @@ def predict_file(model_path, input_path, output_path, *, lang, text_column="text
     scorer = _open_scorer(model_path, lang, adapt_table)
     if adapt_table is not None:
         scorer.adapt(adapt_table, text_column, chunk_size=chunk_size, n_jobs=n_jobs)
+    if warm:
+        ready(scorer)
     summary = score_table(scorer, table, output_path, text_column=text_column, kept=kept,
                           chunk_size=chunk_size, n_jobs=n_jobs, progress=progress)
     return {**summary, "adaptation": scorer.adaptation(), "output": str(output_path)}
@@ -320,7 +326,7 @@ def run_from_args(args) -> int:
     summary = predict_file(args.model, inp, out, lang=args.lang, text_column=args.text_column,
                            fmt=args.format, chunk_size=args.chunk_size, n_jobs=args.n_jobs,
                            keep_columns=args.keep_columns, adapt_on=args.adapt_on,
-                           progress=not args.quiet and sys.stderr.isatty())
+                           progress=not args.quiet and sys.stderr.isatty(), warm=True)
     lines = f" ({summary['lines']} lines read)" if summary["lines"] is not None else ""
     print(f"{summary['rows_in']} rows in{lines}, {summary['rows_out']} rows out -> {out} "
           f"(statistics: {summary['adaptation']})")
