@@ -156,7 +156,7 @@ def main():
     model = fitted.model
     data = {"src": (view.get(src, "train"), src), "pool": (view.get(lang, "train"), lang),
             "dev": (view.get(lang, "dev"), lang), "test": (view.get(lang, "test"), lang)}
-    Z = {k: model.transform(d[0], l) for k, (d, l) in data.items()}
+    Z = {k: model.transform(d[0], lg) for k, (d, lg) in data.items()}
     y = {k: np.asarray(d[1]) for k, (d, _) in data.items()}
     factory = lambda: clone(model.estimator_)  # noqa: E731  (same C, class weight, seed)
     print(f"## {tset.dataset}:{lang} ({args.preset}; C={fitted.C}, {fitted.class_weight}; "
@@ -168,7 +168,10 @@ def main():
     in_model = select_and_fit(cfg, space, view, lang).model
     in_dev = macro_f1(in_model, view.get(lang, "dev")[0], y["dev"], lang)
     goal = in_dev - GAP
-    test_of = lambda m, X, l=None: ci(y["test"], m.predict(X) if l is None else m.predict(X, lang=l), cfg, names)  # noqa: E731
+
+    def test_of(m, X, lg=None):
+        return ci(y["test"], m.predict(X) if lg is None else m.predict(X, lang=lg), cfg, names)
+
     print("| model | dev macro-F1 | test macro-F1 [95% CI] |\n|---|---|---|")
     print(f"| zero-shot | {zero_dev:.3f} | {test_of(model, view.get(lang, 'test')[0], lang)} |")
     print(f"| in-language (target train, C on target dev) | {in_dev:.3f} | "

@@ -89,7 +89,7 @@ def _preprocessor(lang):
 def _write_batch(lines, pre, out, n_jobs) -> int:
     if not lines:
         return 0
-    docs = pre.pipe(lines, batch_size=len(lines), n_jobs=n_jobs) if pre else [l.split() for l in lines]
+    docs = pre.pipe(lines, batch_size=len(lines), n_jobs=n_jobs) if pre else [line.split() for line in lines]
     n = 0
     for toks in docs:
         if toks:

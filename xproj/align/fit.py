@@ -228,7 +228,9 @@ def fit_linear(
     }
     if auto is not None:
         meta["refine_auto"] = auto
-    as32 = (lambda W: None if W is None else np.asarray(W, dtype=np.float32))
+    def as32(W):
+        return None if W is None else np.asarray(W, dtype=np.float32)
+
     return VectorMapping(as32(Wx), normalization, src_lang or src.lang, tgt_lang or tgt.lang, meta, as32(Wz))
 
 

@@ -263,8 +263,10 @@ def make_documents(world: BilingualWorld, n_docs: int = 1000, *, side: str = "sr
     pos, neg = np.flatnonzero(p_arr > 0), np.flatnonzero(p_arr < 0)
     zipf = 1.0 / (np.arange(len(neutral)) + 10.0)
     zipf /= zipf.sum()
-    pw = 1.0 / (np.arange(len(pos)) + 5.0); pw /= pw.sum()
-    nw = 1.0 / (np.arange(len(neg)) + 5.0); nw /= nw.sum()
+    pw = 1.0 / (np.arange(len(pos)) + 5.0)
+    pw /= pw.sum()
+    nw = 1.0 / (np.arange(len(neg)) + 5.0)
+    nw /= nw.sum()
     labels = (rng.random(n_docs) < positive_rate).astype(int)
     docs = []
     for y in labels:
