@@ -18,16 +18,10 @@ distributed = pytest.importorskip("distributed")
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 
+from test_distributed import cluster  # noqa: E402,F401  (a 2-worker LocalCluster on 127.0.0.1)
 from test_predict import WORLD, docs, model  # noqa: E402,F401  (the same small synthetic model)
 from xproj.datasets.synthetic import make_bilingual_world  # noqa: E402
 from xproj.distributed import MANIFEST, score_files  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as c:
-        yield c
 
 
 @pytest.fixture(scope="module")
