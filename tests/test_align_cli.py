@@ -124,6 +124,18 @@ def test_self_learning_recipes_within_the_budget(easy_files, tmp_path, recipe, d
     assert _csls_p1(printed) > 0.9
 
 
+def test_final_step_flag_reaches_the_self_learning_recipe(easy_files, tmp_path):
+    d = easy_files
+    code, printed = _run_captured(["align", str(d / "src.vec"), str(d / "tgt.vec"), "--dictionary",
+                                   str(d / "seed.txt"), "--recipe", "self-learning", "--final-step", "multi-step",
+                                   "--seed", "1", "--max-minutes", "0.01", "--test-dictionary", str(d / "test.txt"),
+                                   "--out", str(tmp_path / "out")])
+    assert code == 0
+    mapping = VectorMapping.load(tmp_path / "out" / "mapping")
+    assert mapping.metadata["params"]["final_step"] == "multi-step" and mapping.two_sided
+    assert _csls_p1(printed) > 0.9
+
+
 def test_registry_runs_the_self_learning_recipes(easy_world):
     world = easy_world
     assert {"self-learning", "unsupervised"} <= set(RECIPES)

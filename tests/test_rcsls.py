@@ -123,10 +123,33 @@ def test_refine_auto_needs_several_source_words(world):
 # -- run options -------------------------------------------------------------------------------
 
 def test_recipe_option_defaults_are_the_recipes_defaults():
+    from xproj.self_learning import self_learning
+
     for key, (keyword, recipes) in RECIPE_PARAMS.items():
         for recipe in recipes:
-            default = inspect.signature(RECIPES[recipe]).parameters[keyword].default
-            assert OPTIONS[key][0] == default, key
+            params = inspect.signature(RECIPES[recipe]).parameters
+            if keyword not in params:  # the self-learning recipes pass their options on
+                params = inspect.signature(self_learning).parameters
+            assert OPTIONS[key][0] == params[keyword].default, key
+
+
+def test_final_step_of_the_self_learning_recipes_is_a_run_option(tmp_path, capsys):
+    from xproj.cli import main
+    from xproj.config import choices
+    from xproj.self_learning import FINAL_STEPS
+
+    a = load_config("synthetic", ["alignment.recipe=unsupervised", "alignment.refine=0",
+                                  "alignment.final_step=multi-step"])["alignment"]
+    assert recipe_params(a)["final_step"] == "multi-step"
+    assert choices()["alignment.final_step"] == FINAL_STEPS
+    with pytest.raises(ConfigError, match="only the self-learning, unsupervised recipes use it|recipe"):
+        load_config("synthetic", ["alignment.final_step=multi-step"])  # procrustes: not its option
+    with pytest.raises(ConfigError, match="alignment.final_step = 'lasso' is not one of"):
+        load_config("synthetic", ["alignment.recipe=unsupervised", "alignment.refine=0",
+                                  "alignment.final_step=lasso"])
+    code = main(["align", "a.vec", "b.vec", "--dictionary", "none", "--recipe", "unsupervised",
+                 "--final-step", "lasso", "--out", str(tmp_path / "m")])
+    assert code == 2 and "final" in capsys.readouterr().err
 
 
 def test_recipe_options_reach_the_recipe():

@@ -169,7 +169,7 @@ def check_options(args) -> dict:
         if args.refine:
             raise ConfigError(f"--refine: the {args.recipe} recipe iterates by itself; "
                               "bound it with --max-minutes instead")
-        return {"random_seed": args.seed, "max_minutes": args.max_minutes, "eval_every": EVAL_EVERY}
+        return {**params, "random_seed": args.seed, "max_minutes": args.max_minutes, "eval_every": EVAL_EVERY}
     if args.max_minutes is not None:
         raise ConfigError(f"--max-minutes: the {args.recipe} recipe has no time budget (only "
                           "self-learning and unsupervised do)")

@@ -211,6 +211,7 @@ def choices() -> dict:
     from .shift import PRIOR_METHODS
     from .run.baselines import BASELINES
     from .run.train import ADAPTATION_SOURCES, SELECTION_RULES
+    from .self_learning import FINAL_STEPS
     from .standardize import CENTERING, SCALING
     from .tracking import TRACKERS
     from .vectors import ON_BAD_LINE
@@ -237,6 +238,7 @@ def choices() -> dict:
         "alignment.normalization": tuple(NORMALIZERS) + ("none",),
         "alignment.recipe": tuple(RECIPES),
         "alignment.rcsls_projection": PROJECTIONS,
+        "alignment.final_step": FINAL_STEPS,
         "output.tracking": TRACKERS,
     }
 

@@ -89,6 +89,9 @@ OPTIONS: dict[str, tuple] = {
                                   "the loss's neighbours")),
     "alignment.rcsls_projection": ("none", str, ("rcsls: after each step, none | spectral (singular "
                                    "values clipped to [0, 1]) | orthogonal")),
+    "alignment.final_step": ("procrustes", str, ("self-learning, unsupervised: the mapping solved on the final "
+                             "dictionary: procrustes | multi-step (VecMap's last step: whitening, re-weighting, "
+                             "de-whitening)")),
     "alignment.dictionary_anchor": (0.5, float, "after mapping, pull each target word of the seed dictionary "
                                     "toward its mapped translations: 0 = off, 1 = exactly onto them (xproj.anchor; "
                                     "0.5 chosen on the shared sets' dev parts, bench/dictionary_and_mapping.py)"),
@@ -223,6 +226,7 @@ RECIPE_PARAMS: dict[str, tuple[str, tuple[str, ...]]] = {
     "alignment.rcsls_lr": ("lr", ("rcsls",)),
     "alignment.rcsls_negatives": ("negatives", ("rcsls",)),
     "alignment.rcsls_projection": ("projection", ("rcsls",)),
+    "alignment.final_step": ("final_step", ("self-learning", "unsupervised")),
 }
 
 #: integer options that also take these names
