@@ -52,7 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 from xproj.anchor import anchor_to_dictionary  # noqa: E402
-from xproj.config import load_config  # noqa: E402
+from xproj.config import for_language, load_config  # noqa: E402
 from xproj.evaluation import classification_scores  # noqa: E402
 from xproj.run import align_targets, build_corpus, load_run_vectors, select_and_fit, target_sets, tokenize  # noqa: E402
 from xproj.translation_vote import first_translations  # noqa: E402
@@ -143,6 +143,7 @@ def translate(docs, pairs):
 
 def score_votes(cfg, corpus, ts, lang, sets, args) -> dict:
     """``--vote``: ``{(set id, "vote w=W a=A"): scores}``, the model's own translation vote."""
+    cfg = for_language(cfg, lang)  # the language's own options (features.scale_by_lang), as in a run
     src, pairs, out = cfg["data"]["source_lang"], ts.dictionary, {}
     for a in VOTE_STRENGTHS:
         space = anchor_to_dictionary(ts.space, pairs, src, lang, a)[0] if a else ts.space
@@ -159,6 +160,7 @@ def score_votes(cfg, corpus, ts, lang, sets, args) -> dict:
 
 def score_language(cfg, corpus, vectors, ts, lang, sets, args) -> dict:
     """``{(set id, variant): scores}`` for every target set of ``lang``."""
+    cfg = for_language(cfg, lang)  # the language's own options (features.scale_by_lang), as in a run
     src = cfg["data"]["source_lang"]
     if args.vote:
         return score_votes(cfg, corpus, ts, lang, sets, args)
