@@ -175,7 +175,7 @@ def test_lang_auto_on_the_cluster(tmp_path):
     models = tmp_path / "models"
     models.mkdir()
     with pytest.MonkeyPatch.context() as mp:  # as test_predict_auto: no lemma tables (seconds each)
-        mp.setattr("xproj.features._lemma_lang", lambda lang: None)
+        mp.setattr("xproj.space._lemma_lang", lambda lang: None)
         auto._model(models / "model-es.joblib", "es")
         auto._model(models / "model-fr.joblib", "fr")
         src = tmp_path / "in"
@@ -186,7 +186,7 @@ def test_lang_auto_on_the_cluster(tmp_path):
         one = {"a": pq.read_table(tmp_path / "a.parquet").to_pylist()}
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None) as c, distributed.Client(c) as client:
-        client.run(lambda: setattr(__import__("xproj.features").features, "_lemma_lang", lambda lang: None))
+        client.run(lambda: setattr(__import__("xproj.space").space, "_lemma_lang", lambda lang: None))
         s = score_files(models, src, tmp_path / "scored", scheduler=c.scheduler_address, lang="auto",
                         rows_per_task=5)
     assert (s["failed"], s["tasks"]) == ([], 5)

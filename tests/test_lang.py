@@ -383,7 +383,7 @@ def test_normalize_helpers():
 
 
 def test_worker_packing_roundtrip_and_fallback():
-    from xproj.lang.base import _pipe_chunk, _unpack
+    from xproj.lang.parallel import _pipe_chunk, _unpack
 
     class Split(Preprocessor):
         lang = "xs"

@@ -56,7 +56,7 @@ def _model(path, target):
 def _no_lemma_tables():
     # Loading spaCy's lemma tables for en/es/fr takes seconds; lemmas are not what is tested.
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("xproj.features._lemma_lang", lambda lang: None)
+        mp.setattr("xproj.space._lemma_lang", lambda lang: None)
         yield
 
 

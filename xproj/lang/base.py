@@ -34,6 +34,7 @@ from .normalize import (
     unescape_html,
     unify_apostrophes,
 )
+from .parallel import effective_jobs, pipe_in_workers
 
 __all__ = ["Preprocessor", "LemmaTable", "load_lemma_table", "lemma_table_languages"]
 
@@ -281,9 +282,9 @@ class Preprocessor:
             _check_text(t, f"texts[{i}]")
         if not isinstance(batch_size, int) or batch_size < 1:
             raise ConfigError(f"batch_size must be a positive int, got {batch_size!r}")
-        n_workers = _effective_jobs(n_jobs)
+        n_workers = effective_jobs(n_jobs)
         if n_workers > 1 and len(texts) >= _MIN_PARALLEL_DOCS:
-            out = self._pipe_parallel(texts, batch_size, n_workers)
+            out = pipe_in_workers(self, texts, batch_size, n_workers)
         else:
             out = self._pipe_serial(texts, batch_size)
         # The contract the featuriser relies on: one token list per input document.
@@ -297,23 +298,6 @@ class Preprocessor:
         for start in range(0, len(texts), batch_size):
             prepared = [self._prepare(t) for t in texts[start : start + batch_size]]
             out.extend(finish(toks) for toks in self._tokenize(prepared, batch_size))
-        return out
-
-    def _pipe_parallel(self, texts, batch_size, n_workers) -> list[list[str]]:
-        from joblib import Parallel, delayed  # noqa: PLC0415  (only needed here)
-
-        # A few chunks per worker balances load without paying per-batch IPC.
-        n_chunks = n_workers * 4
-        size = -(-len(texts) // n_chunks)
-        chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
-        # No backend named here: processes (loky) by default, or whatever the caller set with
-        # joblib.parallel_config(backend=...), e.g. "dask" on a cluster (the `cluster` extra).
-        results = Parallel(n_jobs=n_workers)(
-            delayed(_pipe_chunk)(self, chunk, batch_size) for chunk in chunks
-        )
-        out: list[list[str]] = []
-        for part in results:
-            out.extend(_unpack(part) if isinstance(part, str) else part)
         return out
 
     def __getstate__(self):
@@ -397,42 +381,6 @@ class Preprocessor:
         if self.max_tokens is not None:
             del out[self.max_tokens :]
         return out
-
-
-# Separators for shipping a chunk's tokens back from a worker as one string: pickling one
-# big str is several times faster than pickling tens of thousands of small lists, and these
-# two control characters cannot occur in tokens (clean_text replaces them).
-_DOC_SEP, _TOK_SEP = "\x1e", "\x1f"
-
-
-def _pipe_chunk(pre: Preprocessor, texts: list[str], batch_size: int):
-    """Worker entry point (module level so that it pickles): packed tokens of `texts`."""
-    docs = pre._pipe_serial(texts, batch_size)
-    packed = _DOC_SEP.join(_TOK_SEP.join(doc) for doc in docs)
-    # Safety net: a custom tokenizer or option could still emit a separator; then (and for
-    # an empty chunk) send the lists themselves rather than risk a wrong split.
-    n_tok_seps = sum(len(doc) - 1 for doc in docs if doc)
-    if (not docs or packed.count(_DOC_SEP) != len(docs) - 1
-            or packed.count(_TOK_SEP) != n_tok_seps
-            or any(doc == [""] for doc in docs)):
-        return docs
-    return packed
-
-
-def _unpack(packed: str) -> list[list[str]]:
-    return [doc.split(_TOK_SEP) if doc else [] for doc in packed.split(_DOC_SEP)]
-
-
-def _effective_jobs(n_jobs) -> int:
-    if n_jobs is None:
-        return 1
-    if not isinstance(n_jobs, int) or n_jobs == 0:
-        raise ConfigError(f"n_jobs must be a non-zero int (-1 = all cores), got {n_jobs!r}")
-    if n_jobs < 0:
-        import os  # noqa: PLC0415
-
-        return max(1, (os.cpu_count() or 1) + 1 + n_jobs)
-    return n_jobs
 
 
 @functools.lru_cache(maxsize=None)
