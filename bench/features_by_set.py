@@ -2,13 +2,15 @@
 parts (never a test part), in the style of ``bench/selection_rule.py``.
 
 For each feature variant the English model is chosen and fitted as a run does (model
-selection on the English dev split), once per target language; each target set's model is
+selection on the English dev split, the language's own options: ``config.for_language``), once
+per target language; each target set's model is
 adapted on the set's unlabelled training part and scores the set's dev part. Variants:
 
 - ``features.pooling``: mean (default) / tfidf / sif, and sif with one common component removed;
 - ``features.remove_pc = 1`` with mean pooling;
 - per-language standardisation or not: ``features.scale`` = source / none (centering stays
-  per language), and the source's statistics only (``center = scale = source``);
+  per language; set for every language, the preset's ``features.scale_by_lang`` included),
+  and the source's statistics only (``center = scale = source``);
 - (es only) the sentiment lexicon in the seed dictionary: the preset pools MUSE + Hu & Liu
   (bingliu); measured without it, and with apertium or the handmade lexicon instead.
   These re-align es; every other variant reuses one alignment per language.
@@ -42,7 +44,7 @@ import joblib  # noqa: E402
 import numpy as np  # noqa: E402
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
 
-from xproj.config import load_config  # noqa: E402
+from xproj.config import for_language, load_config  # noqa: E402
 from xproj.evaluation import classification_scores  # noqa: E402
 from xproj.run import align_targets, build_corpus, load_run_vectors, target_sets, tokenize  # noqa: E402
 from xproj.run.spaces import align_target  # noqa: E402
@@ -147,7 +149,8 @@ def measure(cfg, spaces, corpus, sets, langs, checks, seed):
     """``{row: scores}`` for every set's dev part and every check, one model per language."""
     src, names, out = cfg["data"]["source_lang"], corpus.label_names, {}
     for lang in langs:
-        model = select_and_fit(cfg, spaces[lang].space, corpus, src).model
+        # the language's own options (features.scale_by_lang), as a run builds its model
+        model = select_and_fit(for_language(cfg, lang), spaces[lang].space, corpus, src).model
         for t in (t for t in sets if t.lang == lang):
             out[("set", t.id)] = score_set(model, corpus.for_target(t.id), lang, names, seed)
         for name, (set_id, share, group) in checks.items():
@@ -216,14 +219,24 @@ def main():
         print_lexicons(cfg, vectors, spaces["es"], corpus, sets, args.seed, echo)
 
 
+def uniform_scale(preset, base_over, over):
+    """A variant that sets ``features.scale`` sets it for every language: the preset's own
+    per-language scales (``features.scale_by_lang``, e.g. es in opener-en-multi) follow it."""
+    scale = [o.split("=", 1)[1] for o in over if o.startswith("features.scale=")]
+    if not scale:
+        return []
+    by_lang = load_config(preset, base_over)["features"]["scale_by_lang"]
+    return [f"features.scale_by_lang.{lang}={scale[0]}" for lang in by_lang]
+
+
 def print_features(args, base_over, spaces, corpus, sets, langs, echo):
     """Every feature variant on every set's dev part and every dev check."""
     names = corpus.label_names
     results = {}
     for variant, over in VARIANTS.items():
         echo(f"variant {variant}")
-        results[variant] = measure(load_config(args.preset, base_over + over), spaces, corpus, sets, langs,
-                                   CHECKS, args.seed)
+        cfg = load_config(args.preset, base_over + over + uniform_scale(args.preset, base_over, over))
+        results[variant] = measure(cfg, spaces, corpus, sets, langs, CHECKS, args.seed)
     set_keys = [("set", t.id) for t in sets]
     check_keys = [("check", c) for c in CHECKS if ("check", c) in results[DEFAULT]]
     print_summary(results, set_keys)
