@@ -190,7 +190,7 @@ def _big_body(rng, n, dim):
 
 
 def test_malformed_line_deep_in_a_big_file_gives_the_same_one_line_error(tmp_path, monkeypatch):
-    lines = _big_body(np.random.default_rng(3), 12_000, 50)  # ~3.6 MB: two default blocks
+    lines = _big_body(np.random.default_rng(3), 12_000, 50)  # ~3.6 MB: several blocks of the default size
     lines[9_876] = lines[9_876].replace(b" 0.", b" 0,", 1)
     path = tmp_path / "big.vec"
     path.write_bytes(b"12000 50\n" + b"".join(lines))

@@ -32,7 +32,12 @@ from .text_polars import parse_block as _parse_block_polars
 
 log = logging.getLogger(__name__)
 
-_BLOCK_BYTES = 2 << 20  # text read at once, whole lines (2 MiB: polars peaks at ~8x it; bench_read_vec.py)
+# Text read at once (whole lines): a share of the matrix, so that the reader's peak stays near
+# the matrix (polars' reader peaks at ~8x its block); and large enough that polars' cost per
+# call does not show (bench/bench_read_vec.py). _BLOCK_BYTES set (tests): that size.
+_BLOCK_SHARE = 48
+_BLOCK_RANGE = (1 << 20, 8 << 20)
+_BLOCK_BYTES: int | None = None
 _BLOCK_LINES = 2048  # lines written at once by write_vec
 _FIRST_CAPACITY = 65536  # rows allocated when no header gives the count
 # A row or two of zeros (padding, "</s>") is common; beyond this share the file is suspect.
@@ -86,9 +91,11 @@ def read_vec(
     malformed = _Malformed(path, errors)
     with open_binary(path) as f:
         header, dim, first = _read_header(f, path)
-        kept = KeptRows(_capacity(header, limit), dim, lowercase, wanted_words(vocabulary, lowercase))
+        capacity = _capacity(header, limit)
+        kept = KeptRows(capacity, dim, lowercase, wanted_words(vocabulary, lowercase))
+        size = _BLOCK_BYTES or int(np.clip(capacity * dim * 4 // _BLOCK_SHARE, *_BLOCK_RANGE))
         n_lines = 0  # data lines consumed (for limit and the header check)
-        for start, block, n_block in _blocks(f, first, 1 if header is None else 2, limit):
+        for start, block, n_block in _blocks(f, first, 1 if header is None else 2, limit, size):
             n_lines += n_block
             parsed = _parse_block_polars(block, n_block, dim)
             if parsed is None:  # polars absent, or not a plain block: numpy, then line by line
@@ -169,11 +176,11 @@ def _capacity(header, limit: int | None) -> int:
     return max(capacity, 1)
 
 
-def _blocks(f, first: list[bytes], lineno: int, limit: int | None):
+def _blocks(f, first: list[bytes], lineno: int, limit: int | None, size: int):
     """``(number of the first line, whole lines as bytes, number of lines)``, ``limit`` lines at most.
 
     ``first`` are the data lines the header check already read, from line ``lineno``; the
-    rest come from ``f``, about ``_BLOCK_BYTES`` at a time. Lines end at ``\\n`` only, as when
+    rest come from ``f``, about ``size`` bytes at a time. Lines end at ``\\n`` only, as when
     iterating over ``f``.
     """
     first = first[:limit]  # limit >= 1, so line 1 always fits
@@ -182,7 +189,7 @@ def _blocks(f, first: list[bytes], lineno: int, limit: int | None):
         yield lineno, b"".join(first), n_lines
     lineno += n_lines
     while limit is None or n_lines < limit:
-        block = f.read(_BLOCK_BYTES)
+        block = f.read(size)
         if not block:
             return
         if not block.endswith(b"\n"):

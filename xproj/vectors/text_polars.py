@@ -61,22 +61,21 @@ def parse_block(block: bytes, n_lines: int, dim: int):
         return None
     # Every line a row (an empty line is a row of nulls), every field present: a missing
     # value, an empty word (a line starting with a space) or two spaces in a row are nulls.
-    if frame.height != n_lines or _has_nulls(frame, trailing):
+    if frame.height != n_lines or any(frame.null_count().row(0)[: dim + 1]):
         return None
-    words = frame.get_column("word")
-    if trailing:
-        extra = frame.get_column("end").drop_nulls()
-        if (extra.str.len_bytes() > 0).any():  # a value more than dim, with no space after
+    if trailing and frame.get_column("end").null_count() != n_lines:
+        # The field after the last space: empty, or a value more than dim with no space after.
+        if any(frame.get_column("end").to_list()):
             return None
-        frame = frame.drop("end")
-    if (words.str.len_bytes() == 0).any():
+    words = frame.get_column("word").to_list()
+    if "" in words or None in words:
         return None
-    values = frame.drop("word").to_numpy()  # float64, as parsed
+    values = frame[:, 1 : dim + 1].to_numpy()  # float64, as parsed (slicing beats drop())
     with np.errstate(over="ignore"):  # beyond float32's range: inf, refused just below
         values = values.astype(np.float32)  # rounded as the careful reader's np.array(..., float32)
     if not np.isfinite(values).all():  # nan, inf
         return None
-    return words.to_list(), values
+    return words, values
 
 
 _SCHEMAS: dict = {}
@@ -97,8 +96,3 @@ def _ends_with_space(block: bytes) -> bool:
     end = block.find(b"\n")
     first = block if end < 0 else block[:end]
     return first.rstrip(b"\r").endswith(b" ")
-
-
-def _has_nulls(frame, trailing: bool) -> bool:
-    counts = frame.null_count().row(0)
-    return any(counts[:-1] if trailing else counts)
