@@ -211,15 +211,19 @@ def test_malformed_line_deep_in_a_big_file_gives_the_same_one_line_error(tmp_pat
     assert len(skipped) == 11_999 and skipped.load_stats["skipped"] == 1
 
 
-@pytest.mark.parametrize("layout", ["trailing space", "no trailing space", "crlf", "no header",
+@pytest.mark.parametrize("layout", ["trailing space", "no trailing space", "crlf",
+                                    "crlf and trailing space", "unicode words", "no header",
                                     "no final newline", "limit"])
 def test_plain_files_take_the_polars_path_with_the_same_result(tmp_path, monkeypatch, layout):
     rng = np.random.default_rng(4)
     lines = _big_body(rng, 400, 9)
-    if layout != "trailing space":
+    if "trailing space" not in layout:
         lines = [ln.replace(b" \n", b"\n") for ln in lines]
-    if layout == "crlf":
+    if layout.startswith("crlf"):
         lines = [ln.replace(b"\n", b"\r\n") for ln in lines]
+    if layout == "unicode words":
+        for i, word in enumerate(["new\u00a0york", "caf\u00e9", "\u4e2d\u6587", "a\tb", "\U0001f600"]):
+            lines[i * 50] = word.encode() + lines[i * 50][lines[i * 50].index(b" "):]
     text = b"".join(lines)
     if layout == "no final newline":
         text = text.rstrip(b"\n")
