@@ -203,6 +203,7 @@ def _blocks(f, first: list[bytes], lineno: int, limit: int | None, size: int):
 
 
 def _first_lines(block: bytes, n: int) -> bytes:
+    """The first ``n`` lines of ``block`` (which has more)."""
     end = -1
     for _ in range(n):
         end = block.index(b"\n", end + 1)
