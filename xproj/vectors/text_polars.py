@@ -1,7 +1,7 @@
 """The quickest path for a block of ``.vec`` text: polars' CSV reader (optional dependency).
 
-:func:`parse_block` hands a block of whole lines to ``polars.read_csv`` (Rust, several
-threads, the GIL released) and returns its words and float32 values, or None whenever the
+:func:`parse_block` hands a block of whole lines to ``polars.read_csv`` (Rust, on all
+cores) and returns its words and float32 values, or None whenever the
 block is anything but plain: then :mod:`xproj.vectors.text` parses it again with its own
 readers, which name a malformed line or accept an unusual but valid one (tabs, double
 spaces, ``1_0``). So the fast path only ever says "these values" or "not me", never an error.
