@@ -1,4 +1,5 @@
-"""read_vec's two parsers: the block fast path and the careful line-by-line reader agree bit for bit."""
+"""read_vec's parsers agree bit for bit: polars per block (when installed), ``np.loadtxt`` per
+block, and the careful line-by-line reader (tests/test_read_vec_polars.py tests polars' path)."""
 
 import numpy as np
 import pytest
@@ -31,9 +32,14 @@ BODIES = {
 def _read_both(path, monkeypatch, **kw):
     fast = read_vec(path, **kw)
     with monkeypatch.context() as m:
+        m.setattr(vec_text, "_parse_block_polars", lambda block, n_lines, dim: None)
         m.setattr(vec_text, "_parse_block", lambda rests, dim: None)
         careful = read_vec(path, **kw)
     return fast, careful
+
+
+def _without_polars(monkeypatch):
+    monkeypatch.setattr(vec_text, "_parse_block_polars", lambda block, n_lines, dim: None)
 
 
 def _assert_same(a, b):
@@ -46,17 +52,20 @@ def _assert_same(a, b):
 def test_fast_and_careful_paths_give_identical_matrices(tmp_path, monkeypatch, name):
     path = tmp_path / "v.vec"
     path.write_bytes(BODIES[name](np.random.default_rng(0)).encode("utf-8"))
-    monkeypatch.setattr(vec_text, "_BLOCK_LINES", 16)  # several blocks, a short last one
+    monkeypatch.setattr(vec_text, "_BLOCK_BYTES", 700)  # several blocks, a short last one
     fast, careful = _read_both(path, monkeypatch)
     assert len(fast) == 40
     _assert_same(fast, careful)
+    _without_polars(monkeypatch)
+    _assert_same(read_vec(path), careful)
 
 
 @pytest.mark.parametrize("name", ["4 decimals", "CRLF line ends", "trailing spaces",
                                   "no final newline", "word with a non-breaking space"])
-def test_common_layouts_take_the_fast_path(tmp_path, monkeypatch, name):
+def test_common_layouts_take_the_loadtxt_path(tmp_path, monkeypatch, name):
     path = tmp_path / "v.vec"
     path.write_bytes(BODIES[name](np.random.default_rng(1)).encode("utf-8"))
+    _without_polars(monkeypatch)
 
     def careful_not_expected(*args):
         raise AssertionError("a well-formed block went to the line-by-line reader")
@@ -71,7 +80,7 @@ def test_lines_the_fast_path_refuses_are_read_like_before(tmp_path, monkeypatch,
     # by np.loadtxt; the careful reader takes the block and gives the same values.
     path = tmp_path / "v.vec"
     path.write_text(f"3 3\na 0.1 0.2 0.3\nb 0.7 {odd}\nc 1 2 3\n", encoding="utf-8")
-    monkeypatch.setattr(vec_text, "_BLOCK_LINES", 2)
+    monkeypatch.setattr(vec_text, "_BLOCK_BYTES", 1)  # one line a block
     fast, careful = _read_both(path, monkeypatch)
     _assert_same(fast, careful)
     assert fast.words == ["a", "b", "c"]
@@ -84,7 +93,7 @@ def test_skip_mode_keeps_the_same_rows_on_both_paths(tmp_path, monkeypatch):
     body[0] = "38 5"
     path = tmp_path / "v.vec"
     path.write_text("\n".join(body), encoding="utf-8")
-    monkeypatch.setattr(vec_text, "_BLOCK_LINES", 16)
+    monkeypatch.setattr(vec_text, "_BLOCK_BYTES", 700)
     fast, careful = _read_both(path, monkeypatch, errors="skip")
     _assert_same(fast, careful)
     assert len(fast) == 38 and fast.load_stats["skipped"] == 2

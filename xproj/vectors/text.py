@@ -1,10 +1,12 @@
 """fastText/word2vec text files (``.vec``): reading and writing.
 
 A file is an optional ``count dim`` header, then one ``word v1 ... vdim`` line a word; plain,
-``.gz``, ``.xz`` or ``.bz2``. :func:`read_vec` reads blocks of lines and parses each block's
-numbers with one ``np.loadtxt`` call (numpy's C parser); only a block it refuses (a malformed
-line, or an unusual but valid one: tabs, double spaces) is parsed again line by line, which
-names the bad line or gives the same values.
+``.gz``, ``.xz`` or ``.bz2``. :func:`read_vec` reads blocks of whole lines and tries three
+parsers on each, quickest first, each giving the same float32 bits as the next: polars' CSV
+reader when polars is installed (:mod:`xproj.vectors.text_polars`: several threads, plain
+blocks only), then one ``np.loadtxt`` call (numpy's C parser), then the careful reader, line
+by line, which names a malformed line or accepts an unusual but valid one (tabs, double
+spaces).
 
 What the reader meets and lets through (skipped lines, a header that disagrees with the body
 in skip mode, vectors that are all zeros) is kept in ``load_stats["warnings"]`` and logged by
@@ -14,9 +16,9 @@ in skip mode, vectors that are all zeros) is kept in ``load_stats["warnings"]`` 
 from __future__ import annotations
 
 import codecs
+import io
 import logging
 import warnings
-from itertools import islice
 from pathlib import Path
 from typing import Iterable
 
@@ -26,10 +28,17 @@ from .._io import atomic_write, open_binary
 from ..errors import InputFormatError
 from .keyed import WordVectors
 from .rows import KeptRows, wanted_words
+from .text_polars import parse_block as _parse_block_polars
 
 log = logging.getLogger(__name__)
 
-_BLOCK_LINES = 2048  # text held per block stays small next to the matrix (bench/bench_load.py)
+# Text read at once (whole lines): a share of the matrix, so that the reader's peak stays near
+# the matrix (polars' reader peaks at ~8x its block); and large enough that polars' cost per
+# call does not show (bench/bench_read_vec.py). _BLOCK_BYTES set (tests): that size.
+_BLOCK_SHARE = 48
+_BLOCK_RANGE = (1 << 20, 8 << 20)
+_BLOCK_BYTES: int | None = None
+_BLOCK_LINES = 2048  # lines written at once by write_vec
 _FIRST_CAPACITY = 65536  # rows allocated when no header gives the count
 # A row or two of zeros (padding, "</s>") is common; beyond this share the file is suspect.
 _ZERO_SHARE_WARNED = 0.1
@@ -82,17 +91,16 @@ def read_vec(
     malformed = _Malformed(path, errors)
     with open_binary(path) as f:
         header, dim, first = _read_header(f, path)
-        kept = KeptRows(_capacity(header, limit), dim, lowercase, wanted_words(vocabulary, lowercase))
+        capacity = _capacity(header, limit)
+        kept = KeptRows(capacity, dim, lowercase, wanted_words(vocabulary, lowercase))
+        size = _BLOCK_BYTES or int(np.clip(capacity * dim * 4 // _BLOCK_SHARE, *_BLOCK_RANGE))
         n_lines = 0  # data lines consumed (for limit and the header check)
-        for start, lines in _blocks(f, first, 1 if header is None else 2, limit):
-            n_lines += len(lines)
-            nums, words, rests = _split_words(lines, start, malformed)
-            if not words:
-                continue
-            values = _parse_block(rests, dim)
-            if values is None:  # some line is malformed: find which, line by line
-                words, values = _parse_each(nums, words, rests, dim, header, malformed)
-            kept.add(words, values)
+        for start, block, n_block in _blocks(f, first, 1 if header is None else 2, limit, size):
+            n_lines += n_block
+            parsed = _parse_block_polars(block, n_block, dim)
+            if parsed is None:  # polars absent, or not a plain block: numpy, then line by line
+                parsed = _parse_lines(io.BytesIO(block).readlines(), start, dim, header, malformed)
+            kept.add(*parsed)
     line_count = _line_count_problem(header, limit, n_lines)
     if line_count:
         malformed.whole_file(line_count)
@@ -168,25 +176,49 @@ def _capacity(header, limit: int | None) -> int:
     return max(capacity, 1)
 
 
-def _blocks(f, first: list[bytes], lineno: int, limit: int | None):
-    """``(number of the first line, raw lines)`` blocks of data lines, ``limit`` lines at most.
+def _blocks(f, first: list[bytes], lineno: int, limit: int | None, size: int):
+    """``(number of the first line, whole lines as bytes, number of lines)``, ``limit`` lines at most.
 
     ``first`` are the data lines the header check already read, from line ``lineno``; the
-    rest come from ``f``.
+    rest come from ``f``, about ``size`` bytes at a time. Lines end at ``\\n`` only, as when
+    iterating over ``f``.
     """
     first = first[:limit]  # limit >= 1, so line 1 always fits
     n_lines = len(first)
     if first:
-        yield lineno, first
+        yield lineno, b"".join(first), n_lines
     lineno += n_lines
     while limit is None or n_lines < limit:
-        want = _BLOCK_LINES if limit is None else min(_BLOCK_LINES, limit - n_lines)
-        lines = list(islice(f, want))
-        if not lines:
+        block = f.read(size)
+        if not block:
             return
-        yield lineno, lines
-        lineno += len(lines)
-        n_lines += len(lines)
+        if not block.endswith(b"\n"):
+            block += f.readline()  # finish the last line
+        n_block = block.count(b"\n") + (not block.endswith(b"\n"))
+        if limit is not None and n_lines + n_block > limit:
+            block, n_block = _first_lines(block, limit - n_lines), limit - n_lines
+        yield lineno, block, n_block
+        lineno += n_block
+        n_lines += n_block
+
+
+def _first_lines(block: bytes, n: int) -> bytes:
+    """The first ``n`` lines of ``block`` (which has more)."""
+    end = -1
+    for _ in range(n):
+        end = block.index(b"\n", end + 1)
+    return block[: end + 1]
+
+
+def _parse_lines(lines: list[bytes], start: int, dim: int, header, malformed):
+    """``(words, values)`` of lines from line ``start``: ``np.loadtxt``, or line by line."""
+    nums, words, rests = _split_words(lines, start, malformed)
+    if not words:
+        return [], np.empty((0, dim), dtype=np.float32)
+    values = _parse_block(rests, dim)
+    if values is None:  # some line is malformed: find which, line by line
+        words, values = _parse_each(nums, words, rests, dim, header, malformed)
+    return words, values
 
 
 def _split_words(lines: list[bytes], start: int, malformed):

@@ -1,0 +1,265 @@
+"""read_vec's polars path: the careful reader's bits, words and errors, or no answer at all.
+
+Every test compares ``read_vec`` with all its paths against ``read_vec`` with only the careful
+line-by-line reader: same words, same float32 bits, or the same one-line error.
+"""
+
+import sys
+from decimal import Decimal, localcontext
+
+import numpy as np
+import pytest
+
+from xproj.errors import InputFormatError
+from xproj.vectors import read_vec
+from xproj.vectors import text as vec_text
+from xproj.vectors import text_polars
+
+pl = pytest.importorskip("polars")
+
+
+def _careful_only(monkeypatch):
+    monkeypatch.setattr(vec_text, "_parse_block_polars", lambda block, n_lines, dim: None)
+    monkeypatch.setattr(vec_text, "_parse_block", lambda rests, dim: None)
+
+
+def _outcome(path, **kw):
+    """``("ok", words, bits, stats)`` or ``("error", message, line)``."""
+    try:
+        wv = read_vec(path, **kw)
+    except InputFormatError as exc:
+        return "error", str(exc), exc.line
+    stats = {k: wv.load_stats[k] for k in ("lines", "skipped", "duplicates", "header")}
+    return "ok", wv.words, wv.vectors.view(np.uint32).tobytes(), wv.vectors.shape, stats
+
+
+def _both(path, monkeypatch, **kw):
+    every_path = _outcome(path, **kw)
+    with monkeypatch.context() as m:
+        _careful_only(m)
+        careful = _outcome(path, **kw)
+    return every_path, careful
+
+
+def _polars_only(monkeypatch):
+    """Fail the test if a block reaches numpy's or the careful reader."""
+    def not_expected(*args):
+        raise AssertionError("a block polars should parse went to the slower readers")
+
+    monkeypatch.setattr(vec_text, "_parse_lines", not_expected)
+
+
+def _float32_ties(rng, n):
+    """Decimals on, just below and just above the midpoint of two adjacent float32 values.
+
+    The careful reader rounds the decimal to the nearest double, then to float32; a reader
+    that rounded straight to float32, or a double parse off by one unit, would differ here.
+    """
+    lo = rng.normal(0, 1, n).astype(np.float32)
+    lo = np.concatenate([lo, np.float32([1.0, 0.1, 3.4e38, 1.2e-38, 1e-45])])
+    hi = np.nextafter(lo, np.float32(np.inf))
+    out = []
+    with localcontext(prec=2000):  # exact sums of doubles
+        for a, b in zip(lo.astype(np.float64), hi.astype(np.float64)):
+            mid = (Decimal(a) + Decimal(b)) / 2  # a double: float32 has fewer bits
+            half_ulp = Decimal(np.spacing(float(mid))) / 2  # of that double
+            for d in (mid, mid + half_ulp / 3, mid - half_ulp / 3, mid + half_ulp, mid - half_ulp,
+                      mid + half_ulp * Decimal("1.0000001")):
+                out.append(f"{d:.40e}")
+            out.append(repr(float(mid)))
+    return out
+
+
+def _awkward_values(rng):
+    vals = [f"{v:.17g}" for v in rng.normal(0, 1, 300)]
+    vals += [f"{v:.4f}" for v in rng.normal(0, 0.3, 300)]
+    vals += [f"{v:g}" for v in rng.lognormal(0, 12, 200) * rng.choice([-1, 1], 200)]
+    vals += [f"{v:.9e}" for v in rng.normal(0, 1, 100)]
+    vals += ["-0", "-0.0", "0", "+1.5", ".5", "5.", "-.25", "00001.500", "1E5", "1e+05", "1e-05",
+             "1e-400", "-1e-400", "1.4e-45", "7e-46", "3.4028235e38", "3.4028234e38",
+             "1" + "0" * 30, "0." + "0" * 40 + "1", "9" * 25, "0.1" + "0" * 800 + "1",
+             "1.00000005960464477539062500000000000000001"]
+    vals += _float32_ties(rng, 300)
+    return vals
+
+
+def test_awkward_numbers_give_the_careful_readers_bits(tmp_path, monkeypatch):
+    rng = np.random.default_rng(11)
+    vals = _awkward_values(rng)
+    dim = 7
+    vals += ["0.5"] * (-len(vals) % dim)
+    rows = [vals[i:i + dim] for i in range(0, len(vals), dim)]
+    rng.shuffle(rows)
+    body = "".join(f"w{i} " + " ".join(r) + " \n" for i, r in enumerate(rows))
+    path = tmp_path / "v.vec"
+    path.write_text(f"{len(rows)} {dim}\n" + body, encoding="utf-8")
+    monkeypatch.setattr(vec_text, "_BLOCK_BYTES", 4096)  # many blocks
+    with monkeypatch.context() as m:
+        _polars_only(m)
+        every_path = _outcome(path)
+    with monkeypatch.context() as m:
+        _careful_only(m)
+        careful = _outcome(path)
+    assert every_path[0] == "ok" and every_path == careful
+    # and the careful reader's bits are Python's float() rounded to float32
+    expected = np.array([[float(v) for v in r] for r in rows]).astype(np.float32)
+    assert every_path[2] == expected.view(np.uint32).tobytes()
+
+
+def test_polars_double_parse_is_correctly_rounded():
+    # The float32 bits above rest on this: polars' float64 is Python's float, bit for bit.
+    rng = np.random.default_rng(5)
+    a = rng.normal(0, 1, 2000) * 10.0 ** rng.integers(-300, 300, 2000)
+    b = np.nextafter(a, np.inf)
+    with localcontext(prec=2000):  # near and on the midpoints of adjacent doubles
+        tokens = [f"{(Decimal(x) + Decimal(y)) / 2 + (Decimal(y) - Decimal(x)) * int(k) / 7:.45e}"
+                  for x, y, k in zip(a, b, rng.integers(-3, 4, 2000))]
+        tokens += [f"{(Decimal(x) + Decimal(y)) / 2}" for x, y in zip(a[:300], b[:300])]
+    frame = pl.read_csv(("\n".join(tokens) + "\n").encode(), has_header=False,
+                        schema={"v": pl.Float64})
+    got = frame.get_column("v").to_numpy()
+    assert np.array_equal(got.view(np.uint64), np.array([float(t) for t in tokens]).view(np.uint64))
+
+
+ODD_TOKENS = ["1_0", "0x10", "1d5", "nan", "-nan", "inf", "-Infinity", "1e400", "+1", ".5", "5.",
+              "00001", "1E+05", "\u0661", "\u0661.\u0665", "1,5", "1.2.3", "e5", "1e", "-", ".",
+              "+-1", "--1", "1e+", "1e5.5", "nan(1)", "infin", "1.5f", "0b1", "1.5e-400", "1e39",
+              "\uff11", "1\x0b", "1\x0c", "1\x00", "\x00", "1\x1f"]
+
+
+@pytest.mark.parametrize("token", ODD_TOKENS, ids=[repr(t) for t in ODD_TOKENS])
+@pytest.mark.parametrize("errors", ["raise", "skip"])
+def test_odd_values_give_the_careful_readers_outcome(tmp_path, monkeypatch, token, errors):
+    path = tmp_path / "v.vec"
+    path.write_text(f"3 3\na 0.1 0.2 0.3\nb 0.7 {token} 0.25\nc 1 2 3\n", encoding="utf-8")
+    every_path, careful = _both(path, monkeypatch, errors=errors)
+    assert every_path == careful
+
+
+ODD_LINES = {
+    "empty line": b"\n",
+    "blank line": b" \n",
+    "leading space": b" 1 2 3\n",
+    "word only": b"b\n",
+    "word and space": b"b \n",
+    "too few values": b"b 1 2\n",
+    "too many values": b"b 1 2 3 4\n",
+    "too many values then a space": b"b 1 2 3 4 \n",
+    "two spaces between values": b"b 1  2 3\n",
+    "two spaces after the word": b"b  1 2 3\n",
+    "two trailing spaces": b"b 1 2 3  \n",
+    "tab between values": b"b 1\t2 3\n",
+    "tab in the word": b"b\tc 1 2 3\n",
+    "carriage return inside": b"b 1\r2 3\n",
+    "carriage return after a value": b"b 1\r 2 3\n",
+    "two carriage returns": b"b 1 2 3\r\r\n",
+    "crlf": b"b 1 2 3\r\n",
+    "bad utf-8": b"\xffb 1 2 3\n",
+    "utf-16 surrogate": b"b\xed\xa0\x80 1 2 3\n",
+    "overlong utf-8": b"b\xc0\xaf 1 2 3\n",
+    "code point beyond unicode": b"b\xf4\x90\x80\x80 1 2 3\n",
+    "nul in the word": b"b\x00c 1 2 3\n",
+    "byte-order mark": b"\xef\xbb\xbfb 1 2 3\n",
+    "quoted word": b'"b c" 1 2 3\n',
+    "quote in the word": b'b" 1 2 3\n',
+    "hash word": b"#b 1 2 3\n",
+    "non-breaking space between values": "b 1\u00a02 3\n".encode(),
+    "form feed at the end": b"b 1 2 3\x0c\n",
+    "duplicate word": b"a 4 5 6\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(ODD_LINES))
+@pytest.mark.parametrize("errors", ["raise", "skip"])
+@pytest.mark.parametrize("trailing", [b"", b" "], ids=["plain", "fastText trailing space"])
+def test_odd_lines_give_the_careful_readers_outcome(tmp_path, monkeypatch, name, errors, trailing):
+    def line(text):
+        return text.replace(b"\n", trailing + b"\n")
+
+    body = line(b"a 0.1 0.2 0.3\n") + ODD_LINES[name] + line(b"c 1 2 3\n") + line(b"d 4 5 6\n")
+    path = tmp_path / "v.vec"
+    path.write_bytes(b"4 3\n" + body)
+    every_path, careful = _both(path, monkeypatch, errors=errors)
+    assert every_path == careful
+
+
+def _big_body(rng, n, dim):
+    rows = rng.normal(0, 0.3, size=(n, dim)).astype(np.float32)
+    return [(f"w{i} " + " ".join("%.4f" % v for v in row) + " \n").encode() for i, row in
+            enumerate(rows)]
+
+
+def test_malformed_line_deep_in_a_big_file_gives_the_same_one_line_error(tmp_path, monkeypatch):
+    lines = _big_body(np.random.default_rng(3), 12_000, 50)  # ~3.6 MB: several blocks of the default size
+    lines[9_876] = lines[9_876].replace(b" 0.", b" 0,", 1)
+    path = tmp_path / "big.vec"
+    path.write_bytes(b"12000 50\n" + b"".join(lines))
+    bad = lines[9_876].split()[1:]
+    bad = next(v.decode() for v in bad if b"," in v)
+    with pytest.raises(InputFormatError) as every_path:
+        read_vec(path)
+    assert str(every_path.value) == (
+        f"{path}, line 9878: value {bad!r} is not a number; to skip such lines, "
+        f"{vec_text.SKIP_ADVICE}")
+    assert every_path.value.line == 9878
+    with monkeypatch.context() as m:
+        _careful_only(m)
+        with pytest.raises(InputFormatError) as careful:
+            read_vec(path)
+    assert str(careful.value) == str(every_path.value)
+    skipped = read_vec(path, errors="skip")
+    assert len(skipped) == 11_999 and skipped.load_stats["skipped"] == 1
+
+
+@pytest.mark.parametrize("layout", ["trailing space", "no trailing space", "crlf",
+                                    "crlf and trailing space", "unicode words", "no header",
+                                    "no final newline", "limit"])
+def test_plain_files_take_the_polars_path_with_the_same_result(tmp_path, monkeypatch, layout):
+    rng = np.random.default_rng(4)
+    lines = _big_body(rng, 400, 9)
+    if "trailing space" not in layout:
+        lines = [ln.replace(b" \n", b"\n") for ln in lines]
+    if layout.startswith("crlf"):
+        lines = [ln.replace(b"\n", b"\r\n") for ln in lines]
+    if layout == "unicode words":
+        for i, word in enumerate(["new\u00a0york", "caf\u00e9", "\u4e2d\u6587", "a\tb", "\U0001f600"]):
+            lines[i * 50] = word.encode() + lines[i * 50][lines[i * 50].index(b" "):]
+    text = b"".join(lines)
+    if layout == "no final newline":
+        text = text.rstrip(b"\n")
+    if layout != "no header":
+        text = b"400 9\n" + text
+    path = tmp_path / "v.vec"
+    path.write_bytes(text)
+    kw = {"limit": 123} if layout == "limit" else {}
+    monkeypatch.setattr(vec_text, "_BLOCK_BYTES", 1000)  # ~20 blocks; lines cut across reads
+    with monkeypatch.context() as m:
+        _polars_only(m)
+        every_path = _outcome(path, **kw)
+    with monkeypatch.context() as m:
+        _careful_only(m)
+        careful = _outcome(path, **kw)
+    assert every_path[0] == "ok" and every_path == careful
+    assert every_path[3] == ((123 if kw else 400), 9)
+
+
+def test_a_block_cut_at_the_limit_keeps_later_errors_unread(tmp_path, monkeypatch):
+    lines = _big_body(np.random.default_rng(6), 50, 4)
+    lines[30] = b"bad 1 2\n"
+    path = tmp_path / "v.vec"
+    path.write_bytes(b"50 4\n" + b"".join(lines))
+    assert len(read_vec(path, limit=30)) == 30  # line 32 is never parsed
+    with pytest.raises(InputFormatError, match="line 32: has 2 values, expected 4"):
+        read_vec(path, limit=31)
+
+
+def test_without_polars_the_reader_falls_back_cleanly(tmp_path, monkeypatch):
+    lines = _big_body(np.random.default_rng(7), 60, 5)
+    path = tmp_path / "v.vec"
+    path.write_bytes(b"60 5\n" + b"".join(lines))
+    with_polars = _outcome(path)
+    monkeypatch.setitem(sys.modules, "polars", None)  # "import polars" raises ImportError
+    monkeypatch.setattr(text_polars, "_polars_module", None)
+    assert text_polars.polars() is None
+    assert text_polars.parse_block(b"a 1 2\n", 1, 2) is None
+    assert _outcome(path) == with_polars
