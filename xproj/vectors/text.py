@@ -283,7 +283,9 @@ def _parse_line(rest: str, dim: int):
     if len(parts) != dim:
         return None, f"has {len(parts)} values, expected {dim}"
     try:
-        row = np.array([float(p) for p in parts], dtype=np.float32)
+        # a value beyond float32's range becomes inf, reported just below as the line's problem
+        with np.errstate(over="ignore"):
+            row = np.array([float(p) for p in parts], dtype=np.float32)
     except ValueError:
         bad = next(p for p in parts if not _is_float(p))
         return None, f"value {bad!r} is not a number"
