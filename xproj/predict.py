@@ -44,8 +44,8 @@ import sys
 from pathlib import Path
 
 from .errors import ConfigError
-from .scoring import (LanguageRouter, Scorer, check_chunk_size, check_distinct, check_input, check_output,
-                      check_text_column, text_of)
+from .scoring import (LanguageRouter, Scorer, check_chunk_size, check_distinct, check_input, check_n_jobs,
+                      check_output, check_text_column, text_of)
 from .tables import Table
 from .writers import open_output
 
@@ -167,8 +167,10 @@ def predict_file(model_path, input_path, output_path, *, lang, text_column="text
         reason)``), ``adaptation`` (one line), ``output``.
     """
     check_chunk_size(chunk_size)
+    check_n_jobs(n_jobs)
     table = Table(check_input(input_path), fmt=fmt, format_option="--format")
     check_distinct(output_path, input_path, "--output", "--input")
+    check_distinct(output_path, model_path, "--output", "--model")
     check_output(output_path)
     adapt_table = None
     if adapt_on is not None:

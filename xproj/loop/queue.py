@@ -122,6 +122,7 @@ def label_queue(model_path, input_path, output_path, *, lang, n=50, strategy="ma
     if n < 1:
         raise ConfigError(f"--n must be at least 1, got {n}")
     check_distinct(output_path, input_path, "--out", "--input")
+    check_distinct(output_path, model_path, "--out", "--model")
     check_output(output_path, "--out")
     proj = Project(project if project is not None else Path(output_path).parent / "loop")
     proj.check_lang(lang)
