@@ -38,6 +38,11 @@ def run_from_args(args) -> int:
     from .paths import cache_dir
 
     cdir = Path(args.cache_dir) if args.cache_dir else cache_dir()
+    where = f"--cache-dir {cdir}" if args.cache_dir else f"the cache folder {cdir}"
+    if cdir.exists() and not cdir.is_dir():
+        raise ConfigError(f"{where}: is a file, expected the cache folder")
+    if args.cache_dir and not cdir.exists():  # a mistyped folder would pass as "0 entries, all good"
+        raise ConfigError(f"{where}: no such folder")
     if args.action == "verify":
         return verify_cache(cdir)
     if args.all == bool(args.paths):

@@ -207,7 +207,7 @@ class Scorer:
         try:
             self.model.adapt(tokens, self.lang, origin=f"unlabelled documents of {Path(table.path).name}")
         except ValueError as exc:  # e.g. the training language, whose statistics come from fit
-            raise ConfigError(f"--lang {self.lang}: cannot adapt: {exc}") from None
+            raise ConfigError(f"--lang {self.lang}: cannot adapt on {table.path}: {exc}") from None
         return len(tokens)
 
     def adaptation(self) -> str:

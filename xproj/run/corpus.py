@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 import numpy as np
 
-from ..errors import ConfigError, ResourceNotFoundError, XprojError
+from ..errors import ConfigError, InputFormatError, ResourceNotFoundError, XprojError
 from ..locate import locate
 
 #: what one target set's failure may raise without stopping the run's other sets
@@ -228,9 +228,12 @@ def _unlabelled_texts(cfg) -> dict:
     for lang, value in cfg["data"]["unlabelled"].items():
         path = locate(value, f"data.unlabelled.{lang}")
         table = Table(path)
-        if column not in table.columns():
+        columns = table.columns()
+        if not columns:
+            raise InputFormatError(path, f"empty file (data.unlabelled.{lang}): no header row (and no rows)")
+        if column not in columns:
             raise ConfigError(f"data.unlabelled.{lang}: {path} has no column {column!r} (data.text_column); "
-                              f"it has {table.columns()}")
+                              f"it has {columns}")
         texts = (rec.fields.get(column) for rec in table if rec.error is None)
         out[lang] = [t for t in texts if isinstance(t, str) and t.strip()]
         if len(out[lang]) < 2:
