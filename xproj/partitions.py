@@ -50,7 +50,7 @@ def is_parquet(path) -> bool:
 
 
 def _damaged_parquet(path, exc) -> InputFormatError:
-    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0].split(". ")[0]
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0].split(". ")[0].rstrip(".")
     return InputFormatError(path, f"not a readable Parquet file ({first}); is it complete, and Parquet?")
 
 
