@@ -330,3 +330,34 @@ def test_truncated_fasttext_bin_is_refused(tmp_path):
             read_fasttext_bin(path)
         assert str(info.value) == (f"{path}: truncated fastText .bin: {cut:,} bytes, its header and vocabulary "
                                    f"need {len(whole):,}; copy or download it again")
+
+
+def test_cache_clear_that_cannot_remove(tmp_path, capsys, monkeypatch):
+    """A read-only cache folder is refused before anything is removed; a file that still cannot
+    be removed is one line, exit 1 (both used to be PermissionError tracebacks)."""
+    import os
+
+    import numpy as np
+
+    import xproj.cache_cmd
+    from xproj.vectors import load_vectors, write_vec
+    from xproj.vectors.keyed import WordVectors
+
+    src = write_vec(WordVectors(["a", "b"], np.eye(2, dtype=np.float32)), tmp_path / "v.vec")
+    cdir = tmp_path / "cache"
+    load_vectors(src, cache_dir=cdir)
+    real_access = os.access
+    with monkeypatch.context() as m:
+        m.setattr(os, "access", lambda p, mode: os.fspath(p) != str(cdir) and real_access(p, mode))
+        assert main(["cache", "clear", "--all", "--cache-dir", str(cdir)]) == 2
+    assert one_line(capsys) == f"xproj cache: configuration error: --cache-dir {cdir}: cannot remove files in it (permission denied)"
+
+    def refuse(prefix):
+        raise PermissionError(1, "Operation not permitted", str(prefix) + ".npy")
+
+    monkeypatch.setattr(xproj.cache_cmd, "remove_entry", refuse)
+    entries = sorted(cdir.iterdir())
+    assert main(["cache", "clear", str(src), "--cache-dir", str(cdir)]) == 1
+    err = one_line(capsys)
+    assert err.startswith(f"xproj cache: error: {cdir}/v.vec.") and err.endswith(".npy: cannot remove it: operation not permitted")
+    assert sorted(cdir.iterdir()) == entries

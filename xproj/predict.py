@@ -11,8 +11,9 @@ are also listed by number at the end, and rows continuing over several lines (qu
 breaks) are counted, so that a stray quote cannot silently swallow the rows after it.
 
 Options are checked before the model is loaded: the output must be writable and must not be
-the input (or ``--adapt-on``) file, the text column must exist; a file whose first rows
-mostly cannot be read in the format given stops at once (the format is wrong).
+the input, ``--adapt-on`` or model file, the text column must exist (an empty file, or a
+header row that is not UTF-8, is an error of the file); a file whose first rows mostly cannot
+be read in the format given stops at once (the format is wrong).
 
 A row's label depends only on that row and on the model: the language's centering and
 scaling statistics are those saved with the model (see ``xproj adapt``), or, with
