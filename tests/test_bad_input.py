@@ -44,11 +44,11 @@ def _parquet(path, n=300):
     (lambda b: b"", "Parquet file size is 0 bytes"),
     (lambda b: b"id,text\n1,hola\n", "Parquet magic bytes not found in footer"),  # not Parquet at all
 ])
-def test_unreadable_parquet_is_one_line_exit_1(fake_model, tmp_path, capsys, damage, problem):
+def test_unreadable_parquet_is_one_line_exit_1(model, tmp_path, capsys, damage, problem):  # noqa: F811
     path = tmp_path / "in.parquet"
     path.write_bytes(damage(_parquet(path).read_bytes()))
     out = tmp_path / "scored"
-    assert main(["predict", "--model", str(fake_model), "--lang", "es", "--input", str(path),
+    assert main(["predict", "--model", str(model), "--lang", "es", "--input", str(path),
                  "--output-dir", str(out), "--quiet"]) == 1
     assert one_line(capsys) == f"{path}: not a readable Parquet file ({problem}); is it complete, and Parquet?"
     assert sorted(p.name for p in out.iterdir()) == ["_manifest.json"]  # no output, not even a temporary
@@ -156,6 +156,23 @@ def test_train_vectors_never_writes_over_its_corpus(tmp_path, capsys):
     assert one_line(capsys) == (f"xproj train-vectors: configuration error: out_prefix (--out) {tmp_path / 'corpus'}: "
                                 f"would write {corpus}, a --corpus file; choose another prefix")
     assert corpus.read_text(encoding="utf-8") == "hola mundo\n" * 50
+
+
+def test_model_and_lang_checked_once_before_the_files_in_this_process(model, tmp_path, capsys):  # noqa: F811
+    """Without --scheduler the files share this process's scorer: a --lang the model lacks is an
+    option error (exit 2) and a damaged model a data error (exit 1), said once, not per file."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("a.csv", "b.csv"):
+        write_csv(inputs / name, [("1", "razi mazo")])
+    assert main(["predict", "--model", str(model), "--lang", "xx", "--input", str(inputs),
+                 "--output-dir", str(tmp_path / "o1"), "--quiet"]) == 2
+    assert one_line(capsys) == "xproj predict: configuration error: --lang xx: the model has no vectors for 'xx'; it knows en, es"
+    damaged = tmp_path / "model-es.joblib"
+    damaged.write_bytes(model.read_bytes()[:1000])
+    assert main(["predict", "--model", str(damaged), "--lang", "es", "--input", str(inputs),
+                 "--output-dir", str(tmp_path / "o2"), "--quiet"]) == 1
+    assert one_line(capsys).startswith(f"xproj predict: error: {damaged}: not an xproj model file (")
 
 
 def test_output_dir_that_is_a_file(fake_model, tmp_path, capsys):

@@ -231,6 +231,10 @@ def score_files(model_path, inputs, out_dir=None, *, scheduler="local:2", lang, 
         failed_plans = len(totals["failed"])
         todo = [t for t in tasks if not manifest.is_done(t[0], identities[t[1]], t[2])]
         totals["tasks"], totals["todo"] = len(tasks), len(todo)
+        if scheduler is None and todo:
+            # in this process the tasks share one scorer: open it now, so that a --lang the model
+            # lacks or a damaged model stops here with one line (exit 2 or 1), not once per file
+            _worker_scorer(model_path, lang)
         calls = [(t, (str(model_path), lang, str(t[1]), str(t[2])),
                   {**kwargs, "part": t[3], "header": t[4], "columns": t[5]}) for t in todo]
         for (key, inp, out, *_), result in run(score_partition, calls, "score", progress):
