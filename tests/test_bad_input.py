@@ -378,3 +378,31 @@ def test_cache_clear_that_cannot_remove(tmp_path, capsys, monkeypatch):
     err = one_line(capsys)
     assert err.startswith(f"xproj cache: error: {cdir}/v.vec.") and err.endswith(".npy: cannot remove it: operation not permitted")
     assert sorted(cdir.iterdir()) == entries
+
+
+# -- download: options before any fetch or hashing; a write that cannot land ---------------------
+
+@pytest.mark.parametrize("args, message", [
+    (["vectors", "es", "--top", "0"], "--top must be at least 1, got 0"),  # 0 fetched the whole file
+    (["dataset", "opener"], "dataset opener needs a language: en, es, ca or eu"),
+    (["vectors", "es", "--data-dir", "{f}"], "--data-dir {f}: is a file, expected a folder"),
+    (["lock", "--file", "{d}"], "--file {d}: is a directory; give a file name"),
+])
+def test_download_options(tmp_path, capsys, args, message):
+    (tmp_path / "f.txt").write_text("x", encoding="utf-8")
+    names = {"f": tmp_path / "f.txt", "d": tmp_path}
+    assert main(["download", *[a.format(**names) for a in args], *(["--offline"] if args[0] != "lock" else [])]) == 2
+    assert one_line(capsys) == f"xproj download: configuration error: {message.format(**names)}"
+
+
+def test_atomic_write_onto_a_folder_is_one_error_and_no_temporary(tmp_path):
+    from xproj._io import atomic_write
+    from xproj.errors import XprojError
+
+    target = tmp_path / "out.json"
+    with pytest.raises(XprojError) as info:
+        with atomic_write(target, "w") as f:
+            f.write("{}")
+            target.mkdir()  # the place became a folder while the file was written
+    assert str(info.value) == f"{target}: cannot write it: is a directory"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"] and target.is_dir()
