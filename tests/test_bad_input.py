@@ -406,3 +406,15 @@ def test_atomic_write_onto_a_folder_is_one_error_and_no_temporary(tmp_path):
             target.mkdir()  # the place became a folder while the file was written
     assert str(info.value) == f"{target}: cannot write it: is a directory"
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"] and target.is_dir()
+
+
+def test_align_never_writes_its_mapped_vectors_over_an_input(tmp_path, capsys):
+    out = tmp_path / "aligned"
+    out.mkdir()
+    src = out / "src.mapped.vec"  # last run's output, aligned again into the same folder
+    src.write_text("2 2\na 1 0\nb 0 1\n", encoding="utf-8")
+    before = src.read_bytes()
+    assert main(["align", str(src), str(src), "--dictionary", str(src), "--out", str(out), "--write-vectors"]) == 2
+    assert one_line(capsys) == (f"xproj align: configuration error: --out {out}: would write src.mapped.vec "
+                                f"over SRC {src}; choose another folder")
+    assert src.read_bytes() == before

@@ -148,6 +148,12 @@ def check_options(args) -> dict:
     problem = write_problem(Path(args.out) / "mapping.npy")
     if problem:
         raise ConfigError(f"--out {args.out}: {problem}")
+    outputs = [MAPPING_NAME + ".npy", MAPPING_NAME + ".json", *(VECTOR_FILES.values() if args.write_vectors else [])]
+    for name, value in (("SRC", args.src), ("TGT", args.tgt), ("--dictionary", args.dictionary),
+                        ("--test-dictionary", args.test_dictionary)):
+        clash = next((o for o in outputs if value and (Path(args.out) / o).resolve() == Path(value).resolve()), None)
+        if clash:  # e.g. aligning last run's mapped vectors again into the same folder
+            raise ConfigError(f"--out {args.out}: would write {clash} over {name} {value}; choose another folder")
     if isinstance(args.refine, str) and args.refine != "auto":
         raise ConfigError(f"--refine {args.refine}: expected a whole number of rounds or 'auto'")
     if args.refine not in (None, "auto"):
