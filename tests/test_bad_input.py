@@ -418,3 +418,19 @@ def test_align_never_writes_its_mapped_vectors_over_an_input(tmp_path, capsys):
     assert one_line(capsys) == (f"xproj align: configuration error: --out {out}: would write src.mapped.vec "
                                 f"over SRC {src}; choose another folder")
     assert src.read_bytes() == before
+
+
+def test_unreadable_rows_of_unlabelled_texts_are_a_warning_not_silent(tmp_path):
+    from xproj.config import load_config
+    from xproj.run.corpus import _unlabelled_texts
+
+    path = tmp_path / "u.csv"
+    path.write_bytes(b"id,text\n1,hola mundo\n2,caf\xe9 malo\n3,muy bien\n4,a,b\n")
+    texts, warnings = _unlabelled_texts(load_config("synthetic", [f"data.unlabelled.es={path}"]))
+    assert texts == {"es": ["hola mundo", "muy bien"]}
+    assert warnings == [f"data.unlabelled.es: {path}: 2 unreadable rows left out (line 3: not valid UTF-8)"]
+    jl = tmp_path / "u.jsonl"
+    jl.write_text('{"text": "hola"}\n{"text": "adios"}\n["a", "list"]\n7\n', encoding="utf-8")
+    texts, warnings = _unlabelled_texts(load_config("synthetic", [f"data.unlabelled.es={jl}"]))
+    assert texts == {"es": ["hola", "adios"]}  # (a JSON array or number line was an AttributeError traceback)
+    assert warnings == [f"data.unlabelled.es: {jl}: 2 unreadable rows left out (line 3: not a record with named fields)"]
