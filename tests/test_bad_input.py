@@ -434,3 +434,19 @@ def test_unreadable_rows_of_unlabelled_texts_are_a_warning_not_silent(tmp_path):
     texts, warnings = _unlabelled_texts(load_config("synthetic", [f"data.unlabelled.es={jl}"]))
     assert texts == {"es": ["hola", "adios"]}  # (a JSON array or number line was an AttributeError traceback)
     assert warnings == [f"data.unlabelled.es: {jl}: 2 unreadable rows left out (line 3: not a record with named fields)"]
+
+
+def test_bli_mapping_of_another_dimension_names_the_files(tmp_path, capsys):
+    import numpy as np
+
+    from xproj.align import VectorMapping
+
+    for name in ("src.vec", "tgt.vec"):
+        (tmp_path / name).write_text("2 3\na 1 0 0\nb 0 1 0\n", encoding="utf-8")
+    (tmp_path / "d.txt").write_text("a a\nb b\n", encoding="utf-8")
+    mapping = tmp_path / "m"
+    VectorMapping(np.eye(4, dtype=np.float32)).save(mapping / "mapping")
+    assert main(["bli", str(tmp_path / "src.vec"), str(tmp_path / "tgt.vec"), "--dictionary", str(tmp_path / "d.txt"),
+                 "--mapping", str(mapping)]) == 1
+    assert one_line(capsys) == (f"xproj bli: error: --mapping {mapping}: maps 4-dimensional vectors, "
+                                f"but SRC {tmp_path / 'src.vec'} has dimension 3")
