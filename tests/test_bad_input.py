@@ -450,3 +450,14 @@ def test_bli_mapping_of_another_dimension_names_the_files(tmp_path, capsys):
                  "--mapping", str(mapping)]) == 1
     assert one_line(capsys) == (f"xproj bli: error: --mapping {mapping}: maps 4-dimensional vectors, "
                                 f"but SRC {tmp_path / 'src.vec'} has dimension 3")
+
+
+def test_train_vectors_corpus_not_utf8_names_the_line(tmp_path, capsys):
+    """Decoded with replacement, a Latin-1 'café' trained a word 'caf' and a word '\ufffd'."""
+    corpus = tmp_path / "c.txt"
+    corpus.write_bytes(b"hola mundo\n" * 3 + "un caf\xe9 malo\n".encode("latin-1"))
+    assert main(["train-vectors", "--lang", "es", "--corpus", str(corpus), "--out", str(tmp_path / "v"),
+                 "--min-count", "1"]) == 1
+    assert one_line(capsys) == (f"xproj train-vectors: error: {corpus}, line 4: not valid UTF-8 (byte b'\\xe9' at "
+                                "column 7); save the corpus as UTF-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.txt"]

@@ -67,17 +67,29 @@ def write_training_file(lang, corpus_paths, out, *, preprocess=True, max_lines=N
     pre = _preprocessor(lang) if preprocess else None
     tokens = 0
     for path in corpus_paths:
-        with open_text(path, errors="replace") as f:
+        with open_text(path, errors="surrogateescape") as f:
             batch = []
             for i, line in enumerate(f):
                 if max_lines is not None and i >= max_lines:
                     break
+                _check_utf8(path, line, i + 1)
                 batch.append(line.strip())
                 if len(batch) >= _BATCH:
                     tokens += _write_batch(batch, pre, out, n_jobs)
                     batch = []
             tokens += _write_batch(batch, pre, out, n_jobs)
     return tokens
+
+
+def _check_utf8(path, line: str, number: int) -> None:
+    """Bytes that are not UTF-8 stop the corpus at their line: decoded with replacement they
+    became words of their own ('caf', '\ufffd' from a Latin-1 'café'), silently."""
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError as exc:  # undecodable bytes were kept as lone surrogates
+        byte = line[exc.start].encode("utf-8", "surrogateescape")
+        raise InputFormatError(path, f"not valid UTF-8 (byte {byte!r} at column {exc.start + 1}); "
+                                     "save the corpus as UTF-8", number) from None
 
 
 def _preprocessor(lang):
