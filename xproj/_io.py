@@ -202,8 +202,11 @@ def atomic_write(path, mode="wb"):
             yield f
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, _new_file_mode(path))
-        os.replace(tmp, path)
+        try:
+            os.chmod(tmp, _new_file_mode(path))
+            os.replace(tmp, path)
+        except OSError as exc:  # e.g. the target became a folder: one line, the temporary removed
+            raise _cannot(path, "write", exc) from None
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

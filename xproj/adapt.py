@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .scoring import Scorer, check_chunk_size, check_distinct, check_input, check_output, check_text_column
+from .scoring import (Scorer, check_chunk_size, check_distinct, check_input, check_n_jobs, check_output,
+                      check_text_column)
 from .tables import Table
 
 
@@ -35,9 +36,11 @@ def adapt_file(model_path, input_path, out_path, *, lang, text_column="text", fm
     from .model import save_model
 
     check_chunk_size(chunk_size)
+    check_n_jobs(n_jobs)
     table = Table(check_input(input_path), fmt=fmt, format_option="--format")
     check_input(model_path, "--model")
     check_distinct(out_path, model_path, "--out", "--model")
+    check_distinct(out_path, input_path, "--out", "--input")
     check_output(out_path, "--out")
     check_text_column(table, text_column)
     scorer = Scorer.open(model_path, lang)

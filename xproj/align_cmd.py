@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .bli_cmd import (MAPPING_NAME, add_vector_arguments, check_positive, evaluate, mapped_spaces,
                       read_test_dictionary)
+from ._io import write_problem
 from .errors import ConfigError
 
 #: ``--dictionary`` values that are not files ("none": the unsupervised recipe)
@@ -144,6 +145,15 @@ def check_options(args) -> dict:
     """Usage errors (:class:`ConfigError`) before any file is read; the recipe's keywords."""
     if Path(args.out).exists() and not Path(args.out).is_dir():
         raise ConfigError(f"--out {args.out}: is a file, expected a folder for the mapping")
+    problem = write_problem(Path(args.out) / "mapping.npy")
+    if problem:
+        raise ConfigError(f"--out {args.out}: {problem}")
+    outputs = [MAPPING_NAME + ".npy", MAPPING_NAME + ".json", *(VECTOR_FILES.values() if args.write_vectors else [])]
+    for name, value in (("SRC", args.src), ("TGT", args.tgt), ("--dictionary", args.dictionary),
+                        ("--test-dictionary", args.test_dictionary)):
+        clash = next((o for o in outputs if value and (Path(args.out) / o).resolve() == Path(value).resolve()), None)
+        if clash:  # e.g. aligning last run's mapped vectors again into the same folder
+            raise ConfigError(f"--out {args.out}: would write {clash} over {name} {value}; choose another folder")
     if isinstance(args.refine, str) and args.refine != "auto":
         raise ConfigError(f"--refine {args.refine}: expected a whole number of rounds or 'auto'")
     if args.refine not in (None, "auto"):

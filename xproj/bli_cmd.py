@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import ConfigError, InputFormatError, XprojError
+from .errors import ConfigError, InputFormatError, ShapeError, XprojError
 
 #: the file name (without suffixes) of the mapping ``xproj align`` writes into its folder
 MAPPING_NAME = "mapping"
@@ -52,6 +52,10 @@ def run_from_args(args) -> int:
     ks = parse_ks(args.k)
     src, tgt = load_pair(args.src, args.tgt, limit=args.limit, lowercase=args.lowercase)
     mapping = load_mapping(args.mapping) if args.mapping else None
+    for name, path, wv in (("SRC", args.src, src), ("TGT", args.tgt, tgt)):
+        if mapping is not None and wv.dim != mapping.W_.shape[0]:
+            raise ShapeError(f"--mapping {args.mapping}: maps {mapping.W_.shape[0]}-dimensional vectors, "
+                             f"but {name} {path} has dimension {wv.dim}")
     test = read_test_dictionary(args.dictionary, src, tgt, lowercase=args.lowercase)
     res = evaluate(src, tgt, test, mapping, methods=(args.retrieval,), ks=ks, csls_k=args.csls_k)
     how = f"through {args.mapping}" if mapping else "as aligned"

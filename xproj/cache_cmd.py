@@ -9,10 +9,11 @@ all. The next load of a removed entry rebuilds it from its source file.
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
-from .errors import ConfigError, ResourceNotFoundError
+from .errors import ConfigError, ResourceNotFoundError, XprojError
 from .vectors.cache_entry import ENTRY_SUFFIXES, entry_prefixes, remove_entry, verify_entry
 
 # Files the cache writes: "<source name>.<20 hex>" + a suffix, and atomic_write's temporaries
@@ -38,12 +39,22 @@ def run_from_args(args) -> int:
     from .paths import cache_dir
 
     cdir = Path(args.cache_dir) if args.cache_dir else cache_dir()
+    where = f"--cache-dir {cdir}" if args.cache_dir else f"the cache folder {cdir}"
+    if cdir.exists() and not cdir.is_dir():
+        raise ConfigError(f"{where}: is a file, expected the cache folder")
+    if args.cache_dir and not cdir.exists():  # a mistyped folder would pass as "0 entries, all good"
+        raise ConfigError(f"{where}: no such folder")
     if args.action == "verify":
         return verify_cache(cdir)
     if args.all == bool(args.paths):
         raise ConfigError("clear: name vector files or cache entries to remove, or pass --all "
                           "(not both)")
-    return clear_cache(cdir, None if args.all else [Path(p) for p in args.paths])
+    if cdir.is_dir() and not os.access(cdir, os.W_OK | os.X_OK):
+        raise ConfigError(f"{where}: cannot remove files in it (permission denied)")
+    try:
+        return clear_cache(cdir, None if args.all else [Path(p) for p in args.paths])
+    except OSError as exc:  # a file that cannot be removed after all (another user's, a disk)
+        raise XprojError(f"{exc.filename or cdir}: cannot remove it: {(exc.strerror or str(exc)).lower()}") from None
 
 
 def verify_cache(cdir: Path, echo=print) -> int:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ._io import atomic_write
 from .errors import ConfigError
+from .partitions import parquet_file
 
 __all__ = ["combine", "output_format_of"]
 
@@ -45,13 +46,13 @@ def _parquet(parts, output_file):
     from .writers import _pyarrow
 
     _, pq = _pyarrow()
-    schema = pq.read_schema(parts[0]) if parts else None
+    schema = parquet_file(parts[0]).schema_arrow if parts else None
     with atomic_write(output_file, "wb") as f:
         if schema is None:
             return
         with pq.ParquetWriter(f, schema) as writer:  # closed (into the temporary) on error too
             for part in parts:
-                pf = pq.ParquetFile(part)
+                pf = parquet_file(part)
                 if not pf.schema_arrow.equals(schema):
                     raise _differs(part, parts[0], pf.schema_arrow.names, schema.names)
                 for g in range(pf.num_row_groups):

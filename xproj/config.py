@@ -159,7 +159,19 @@ def load_config(path_or_preset="synthetic", overrides=(), *, seed=None) -> dict:
         cfg["seed"] = int(seed)
     _check_values(cfg)
     _resolve_targets(cfg, langs_given=any(k == "data.target_langs" for k, _, _ in items))
+    _check_languages(cfg["data"])
     return cfg
+
+
+def _check_languages(d: dict) -> None:
+    """A language code no preprocessor knows stops the run here, naming the option (not when
+    its texts are first tokenised, after the data and vectors are loaded)."""
+    from .lang import is_supported, supported_languages
+
+    for key, codes in (("data.source_lang", [d["source_lang"]]), ("data.target_langs", d["target_langs"])):
+        bad = [c for c in codes if not is_supported(c)]
+        if bad:
+            raise ConfigError(f"{key}: unknown language code {bad[0]!r}; supported: {', '.join(supported_languages())}")
 
 
 def _resolve_targets(cfg, *, langs_given):

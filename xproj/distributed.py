@@ -43,7 +43,7 @@ from ._cluster import SCHEDULERS, executor, one_line
 from ._manifest import MANIFEST, Manifest, identity, model_sha256
 from .combine import combine, output_format_of
 from .errors import ConfigError, ResourceNotFoundError
-from .partitions import PARQUET_SUFFIX, is_parquet, part_name, part_records, plan_file, whole_plan
+from .partitions import PARQUET_SUFFIX, is_parquet, parquet_file, part_name, part_records, plan_file, whole_plan
 from .tables import Table, strip_compression
 
 __all__ = ["MANIFEST", "OUTPUT_FORMATS", "SCHEDULERS", "find_inputs", "output_name", "score_files",
@@ -107,10 +107,7 @@ def _columns(path, text_column):
     from .scoring import check_text_column
 
     if is_parquet(path):
-        from .writers import _pyarrow
-
-        _, pq = _pyarrow()
-        columns = list(pq.read_schema(path).names)
+        columns = list(parquet_file(path).schema_arrow.names)
         if not str(text_column).isdigit() and text_column not in columns:
             raise ConfigError(f"--text-column {text_column!r}: {path} has no such column "
                               f"(its columns: {', '.join(columns)})")
@@ -186,7 +183,7 @@ def score_files(model_path, inputs, out_dir=None, *, scheduler="local:2", lang, 
         ``not_scored``, ``seconds``, ``rows_per_s``, ``failed`` (``[(input, one-line reason)]``),
         ``manifest``, ``output_file``.
     """
-    from .scoring import check_chunk_size, check_output
+    from .scoring import check_chunk_size, check_distinct, check_output, check_output_folder
 
     check_chunk_size(chunk_size)
     if rows_per_task is not None:
@@ -202,7 +199,11 @@ def score_files(model_path, inputs, out_dir=None, *, scheduler="local:2", lang, 
     model_path = Path(model_path)
     if not model_path.exists():
         raise ResourceNotFoundError(f"--model {model_path}: no such file")
-    out_dir = Path(out_dir)
+    if output_file is not None:
+        check_distinct(output_file, model_path, "--output-file", "--model")
+        if Path(inputs).is_file():  # (a folder or glob leaves the combined output of a past run out)
+            check_distinct(output_file, inputs, "--output-file", "--input")
+    out_dir = check_output_folder(out_dir, "--output-dir")
     files = find_inputs(inputs, out_dir, exclude=output_file)
     _check_names(files, output_format)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -230,6 +231,10 @@ def score_files(model_path, inputs, out_dir=None, *, scheduler="local:2", lang, 
         failed_plans = len(totals["failed"])
         todo = [t for t in tasks if not manifest.is_done(t[0], identities[t[1]], t[2])]
         totals["tasks"], totals["todo"] = len(tasks), len(todo)
+        if scheduler is None and todo:
+            # in this process the tasks share one scorer: open it now, so that a --lang the model
+            # lacks or a damaged model stops here with one line (exit 2 or 1), not once per file
+            _worker_scorer(model_path, lang)
         calls = [(t, (str(model_path), lang, str(t[1]), str(t[2])),
                   {**kwargs, "part": t[3], "header": t[4], "columns": t[5]}) for t in todo]
         for (key, inp, out, *_), result in run(score_partition, calls, "score", progress):
@@ -299,5 +304,5 @@ def run_from_args(args) -> int:
           f"{len(summary['failed'])} failed), {summary['rows']} rows, {summary['rows_per_s']:.0f} rows/s, "
           f"{summary['not_scored']} rows not scored -> {where}")
     for inp, why in summary["failed"]:
-        print(f"{inp}: {why}", file=sys.stderr)
+        print(why if why.startswith(inp) else f"{inp}: {why}", file=sys.stderr)  # one line naming the file
     return 1 if summary["failed"] else 0

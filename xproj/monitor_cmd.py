@@ -160,9 +160,12 @@ def monitor(model_path, reference, batch, *, lang, text_column="text", labels_co
     thresholds = drift.default_thresholds() if thresholds is None else thresholds
     if group_column and not labels_column:
         raise ConfigError("--group-column needs --labels-column (group quality needs labels)")
-    check_input(reference, "--reference"), check_input(batch, "--batch")  # before the model loads
-    scorer = Scorer.open(model_path, lang)
     extra = [(c, o) for c, o in ((labels_column, "--labels-column"), (group_column, "--group-column")) if c]
+    for path, option, columns in ((reference, "--reference", []), (batch, "--batch", extra)):  # before the model
+        table = Table(check_input(path, option), format_option="--format")
+        for column, col_option in [(text_column, "--text-column"), *columns]:
+            check_text_column(table, column, col_option)
+    scorer = Scorer.open(model_path, lang)
     ref = read_sample(scorer, reference, "--reference", text_column)
     new = read_sample(scorer, batch, "--batch", text_column, extra)
     names = [str(n) for n in scorer.label_names]

@@ -35,9 +35,10 @@ from collections import deque
 from itertools import chain, islice
 from pathlib import Path
 
+from .errors import InputFormatError
 from .tables import SNIFF_ROWS, Record, Table, infer_format, iter_records, strip_compression
 
-__all__ = ["PARQUET_SUFFIX", "is_parquet", "part_name", "part_records", "plan_file", "whole_plan"]
+__all__ = ["PARQUET_SUFFIX", "is_parquet", "parquet_file", "part_name", "part_records", "plan_file", "whole_plan"]
 
 PARQUET_SUFFIX = ".parquet"
 #: Parquet rows read at a time on a worker.
@@ -46,6 +47,23 @@ PARQUET_BATCH = 5000
 
 def is_parquet(path) -> bool:
     return Path(path).name.lower().endswith(PARQUET_SUFFIX)
+
+
+def _damaged_parquet(path, exc) -> InputFormatError:
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0].split(". ")[0].rstrip(".")
+    return InputFormatError(path, f"not a readable Parquet file ({first}); is it complete, and Parquet?")
+
+
+def parquet_file(path):
+    """``pyarrow.parquet.ParquetFile`` of ``path``; a file that is not Parquet, or whose footer
+    is damaged (a truncated copy, an empty file), is one :class:`InputFormatError` naming it."""
+    from .writers import _pyarrow
+
+    pa, pq = _pyarrow()
+    try:
+        return pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as exc:  # ArrowInvalid: no magic bytes, 0 bytes, bad footer
+        raise _damaged_parquet(path, exc) from None
 
 
 def whole_plan() -> dict:
@@ -81,10 +99,8 @@ def plan_file(path, rows_per_task=None, text_column="text") -> dict:
 
 
 def _parquet_plan(path, rows_per_task):
-    from .writers import _pyarrow
-
-    _, pq = _pyarrow()
-    meta = pq.ParquetFile(path).metadata
+    pf = parquet_file(path)
+    meta = pf.metadata
     parts, start, groups, n = [], 1, [], 0
     for g in range(meta.num_row_groups):
         groups.append(g)
@@ -94,7 +110,7 @@ def _parquet_plan(path, rows_per_task):
             start, groups, n = start + n, [], 0
     if groups or not parts:
         parts.append({"start_row": start, "n_rows": n, "row_groups": groups})
-    return {"parts": parts, "columns": list(pq.read_schema(path).names), "rows": meta.num_rows, "header": None}
+    return {"parts": parts, "columns": list(pf.schema_arrow.names), "rows": meta.num_rows, "header": None}
 
 
 def _text_plan(path, rows_per_task, text_column):
@@ -160,12 +176,20 @@ def part_records(path, part: dict, header=None):
 
 
 def _parquet_records(path, row_groups, start_row):
-    """Records of a Parquet file (or of some of its row groups); a Parquet row is never unreadable."""
+    """Records of a Parquet file (or of some of its row groups); a Parquet row is never unreadable,
+    but damaged data (a page that does not decode) stops the file with one :class:`InputFormatError`."""
     from .writers import _pyarrow
 
-    _, pq = _pyarrow()
+    pa, _ = _pyarrow()
     row = start_row - 1
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=PARQUET_BATCH, row_groups=row_groups):
+    batches = parquet_file(path).iter_batches(batch_size=PARQUET_BATCH, row_groups=row_groups)
+    while True:
+        try:
+            batch = next(batches, None)
+        except (pa.ArrowException, OSError) as exc:  # e.g. "Index not in dictionary bounds"
+            raise _damaged_parquet(path, exc) from None
+        if batch is None:
+            return
         for fields in batch.to_pylist():
             row += 1
             yield Record(row, None, fields)

@@ -11,8 +11,9 @@ are also listed by number at the end, and rows continuing over several lines (qu
 breaks) are counted, so that a stray quote cannot silently swallow the rows after it.
 
 Options are checked before the model is loaded: the output must be writable and must not be
-the input (or ``--adapt-on``) file, the text column must exist; a file whose first rows
-mostly cannot be read in the format given stops at once (the format is wrong).
+the input, ``--adapt-on`` or model file, the text column must exist (an empty file, or a
+header row that is not UTF-8, is an error of the file); a file whose first rows mostly cannot
+be read in the format given stops at once (the format is wrong).
 
 A row's label depends only on that row and on the model: the language's centering and
 scaling statistics are those saved with the model (see ``xproj adapt``), or, with
@@ -44,8 +45,8 @@ import sys
 from pathlib import Path
 
 from .errors import ConfigError
-from .scoring import (LanguageRouter, Scorer, check_chunk_size, check_distinct, check_input, check_output,
-                      check_text_column, text_of)
+from .scoring import (LanguageRouter, Scorer, check_chunk_size, check_distinct, check_input, check_n_jobs,
+                      check_output, check_text_column, text_of)
 from .tables import Table
 from .writers import open_output
 
@@ -167,8 +168,10 @@ def predict_file(model_path, input_path, output_path, *, lang, text_column="text
         reason)``), ``adaptation`` (one line), ``output``.
     """
     check_chunk_size(chunk_size)
+    check_n_jobs(n_jobs)
     table = Table(check_input(input_path), fmt=fmt, format_option="--format")
     check_distinct(output_path, input_path, "--output", "--input")
+    check_distinct(output_path, model_path, "--output", "--model")
     check_output(output_path)
     adapt_table = None
     if adapt_on is not None:

@@ -21,11 +21,11 @@ from itertools import islice
 from pathlib import Path
 
 from ._io import write_problem
-from .errors import ConfigError, ResourceNotFoundError
+from .errors import ConfigError, InputFormatError, ResourceNotFoundError
 from .tables import SNIFF_ROWS, table_columns
 
-__all__ = ["LanguageRouter", "Scorer", "check_chunk_size", "check_distinct", "check_input", "check_output",
-           "check_text_column", "text_of"]
+__all__ = ["LanguageRouter", "Scorer", "check_chunk_size", "check_distinct", "check_input", "check_n_jobs",
+           "check_output", "check_output_folder", "check_text_column", "text_of"]
 
 
 def check_chunk_size(n: int, option: str = "--chunk-size") -> int:
@@ -34,8 +34,17 @@ def check_chunk_size(n: int, option: str = "--chunk-size") -> int:
     return n
 
 
+def check_n_jobs(n, option: str = "--n-jobs"):
+    """Refuse a number of workers joblib cannot take (0), before the model is loaded."""
+    if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n == 0):
+        raise ConfigError(f"{option} must be a non-zero whole number (-1 = all cores), got {n!r}")
+    return n
+
+
 def check_input(path, option: str = "--input") -> Path:
     p = Path(path)
+    if p.is_dir():
+        raise ResourceNotFoundError(f"{option} {p}: is a directory, expected a file")
     if not p.is_file():
         raise ResourceNotFoundError(f"{option} {p}: no such file")
     return p
@@ -59,6 +68,15 @@ def check_output(path, option: str = "--output") -> Path:
     return Path(path)
 
 
+def check_output_folder(path, option: str = "--output-dir") -> Path:
+    """Refuse a folder of outputs that cannot be made or written in (a file of that name, a
+    file on its way, a read-only folder) before any work starts."""
+    problem = write_problem(Path(path) / "_")
+    if problem:
+        raise ConfigError(f"{option} {path}: {problem}")
+    return Path(path)
+
+
 def check_text_column(table, text_column, option: str = "--text-column"):
     """Refuse a text column the table does not have (a name not in the header or in any of
     the first JSON records, an index past the last column), before any work starts."""
@@ -72,6 +90,8 @@ def check_text_column(table, text_column, option: str = "--text-column"):
     columns = table.columns()
     if columns is None:  # no header: rows may differ; each one is checked when read
         return
+    if not columns:
+        raise InputFormatError(table.path, "empty file: no header row (and no rows)")
     if is_index and int(text_column) >= len(columns):
         raise ConfigError(f"{option} {text_column}: {table.path} has {len(columns)} columns "
                           f"(indexes 0 to {len(columns) - 1})")
@@ -187,7 +207,7 @@ class Scorer:
         try:
             self.model.adapt(tokens, self.lang, origin=f"unlabelled documents of {Path(table.path).name}")
         except ValueError as exc:  # e.g. the training language, whose statistics come from fit
-            raise ConfigError(f"--lang {self.lang}: cannot adapt: {exc}") from None
+            raise ConfigError(f"--lang {self.lang}: cannot adapt on {table.path}: {exc}") from None
         return len(tokens)
 
     def adaptation(self) -> str:

@@ -90,6 +90,9 @@ def infer_format(path, fmt=None) -> str:
         return f
     suffix = Path(strip_compression(Path(path).name)).suffix.lower()
     f = _FORMAT_NAMES.get(suffix.lstrip("."))
+    if suffix == ".parquet":  # a format of its own, read by one command only
+        raise ConfigError(f"{path}: Parquet is read only by xproj predict with --output-dir or --output-file "
+                          "(one process, or --scheduler); here give CSV, TSV or JSON lines")
     if f is None:
         raise ConfigError(f"{path}: cannot tell the format from {suffix or 'no'} extension; "
                           "give the format (csv, tsv or jsonl)")
@@ -365,8 +368,22 @@ class Table:
             with self._open() as stream:
                 first = next(iter_records(_header_only(stream), self.fmt, delimiter=self.delimiter,
                                           header=False, path=self.path, encoding=self.encoding), None)
+            if first is not None:
+                _check_header(self.path, first, self.encoding)
             return [str(h).strip() for h in first.fields] if first is not None and first.fields else []
         return table_columns(self)
+
+
+def _check_header(path, first: Record, encoding: str) -> None:
+    """A header row that cannot name columns stops the file: every row would be read under
+    names no option can match (and the rows of a UTF-16 file as text full of NUL bytes)."""
+    name = "UTF-8" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+    if first.error is not None and first.error.startswith(_BAD_BYTES):
+        raise InputFormatError(path, f"the header row is {first.error}: save the file as {name} "
+                                     "(a UTF-16 or Latin-1 file is not read)", first.line)
+    if first.error is None and any("\x00" in str(h) for h in first.fields):
+        raise InputFormatError(path, f"the header row holds NUL bytes: is the file UTF-16? save it as {name}",
+                               first.line)
 
 
 def _header_only(stream):

@@ -31,7 +31,7 @@ import tempfile
 from pathlib import Path
 
 from ._io import open_text
-from .errors import ConfigError, InputFormatError, ResourceNotFoundError, XprojError
+from .errors import ConfigError, InputFormatError, ResourceNotFoundError, UnknownLanguageError, XprojError
 
 __all__ = ["train_vectors", "check_options", "write_training_file", "configure_parser",
            "run_from_args"]
@@ -67,17 +67,29 @@ def write_training_file(lang, corpus_paths, out, *, preprocess=True, max_lines=N
     pre = _preprocessor(lang) if preprocess else None
     tokens = 0
     for path in corpus_paths:
-        with open_text(path, errors="replace") as f:
+        with open_text(path, errors="surrogateescape") as f:
             batch = []
             for i, line in enumerate(f):
                 if max_lines is not None and i >= max_lines:
                     break
+                _check_utf8(path, line, i + 1)
                 batch.append(line.strip())
                 if len(batch) >= _BATCH:
                     tokens += _write_batch(batch, pre, out, n_jobs)
                     batch = []
             tokens += _write_batch(batch, pre, out, n_jobs)
     return tokens
+
+
+def _check_utf8(path, line: str, number: int) -> None:
+    """Bytes that are not UTF-8 stop the corpus at their line: decoded with replacement they
+    became words of their own ('caf', '\ufffd' from a Latin-1 'café'), silently."""
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError as exc:  # undecodable bytes were kept as lone surrogates
+        byte = line[exc.start].encode("utf-8", "surrogateescape")
+        raise InputFormatError(path, f"not valid UTF-8 (byte {byte!r} at column {exc.start + 1}); "
+                                     "save the corpus as UTF-8", number) from None
 
 
 def _preprocessor(lang):
@@ -170,9 +182,12 @@ def train_vectors(
     _check_corpus(corpus_paths)
     prefix = Path(out_prefix)
     bin_path, vec_path = _with_suffix(prefix, ".bin"), _with_suffix(prefix, ".vec")
-    _check_output(prefix, (bin_path, vec_path))
+    _check_output(prefix, (bin_path, vec_path), corpus_paths)
     if preprocess:
-        _preprocessor(lang)  # an unknown language fails here, before any work
+        try:
+            _preprocessor(lang)  # an unknown language fails here, before any work
+        except UnknownLanguageError as exc:
+            raise ConfigError(f"{_name('lang')}: {exc}") from None
     prefix.parent.mkdir(parents=True, exist_ok=True)
 
     # Everything is written in a temporary folder beside the outputs (the training text can be
@@ -223,7 +238,7 @@ def train_vectors(
 # Library argument -> command-line option, so that messages make sense to both callers.
 _OPTIONS = {"model": "--model", "dim": "--dim", "epochs": "--epochs", "min_count": "--min-count",
             "threads": "--threads", "minn": "--minn", "maxn": "--maxn", "seed": "--seed",
-            "max_lines": "--max-lines", "out_prefix": "--out"}
+            "max_lines": "--max-lines", "out_prefix": "--out", "lang": "--lang"}
 
 
 def _name(arg: str) -> str:
@@ -272,7 +287,7 @@ def _check_corpus(paths: list[Path]) -> None:
             raise InputFormatError(path, "empty corpus file: nothing to train on")
 
 
-def _check_output(prefix: Path, outputs) -> None:
+def _check_output(prefix: Path, outputs, corpus_paths=()) -> None:
     folder = prefix.parent
     while not folder.exists():  # the nearest folder that exists must be a writable folder
         folder = folder.parent
@@ -283,6 +298,10 @@ def _check_output(prefix: Path, outputs) -> None:
     for path in outputs:
         if path.is_dir():
             raise ConfigError(f"{_name('out_prefix')} {prefix}: {path} is a folder")
+        for corpus in corpus_paths:  # the output would replace the text it is trained on
+            if path.resolve() == corpus.resolve() or (path.exists() and os.path.samefile(path, corpus)):
+                raise ConfigError(f"{_name('out_prefix')} {prefix}: would write {path}, a --corpus file; "
+                                  "choose another prefix")
 
 
 # --- outputs --------------------------------------------------------------------------------

@@ -79,7 +79,14 @@ def open_output(path, columns):
     with atomic_write(path, "wb" if parquet else "w") as f:
         if parquet:
             out = _ParquetOutput(f, columns)
-            yield out
+            try:
+                yield out
+            except BaseException:
+                # a ParquetWriter left open would write its footer when garbage collected, into
+                # the closed temporary: "Exception ignored ..." and a traceback on stderr
+                with contextlib.suppress(Exception):
+                    out.close()
+                raise
             out.close()
         else:
             yield _CsvOutput(f, columns)

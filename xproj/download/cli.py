@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from .. import paths
-from ..errors import XprojError
+from .._io import write_problem
+from ..errors import ConfigError
 from ..resources import list_resources
 from .fetching import fetch
 from .lock import LOCK_ENV, LOCK_NAME, locked_entries, write_lock
@@ -61,7 +62,7 @@ def _spec_from_args(args) -> str:
     if args.what == "dataset":
         if args.name == "opener":
             if not args.lang:
-                raise XprojError("dataset opener needs a language: en, es, ca or eu")
+                raise ConfigError("dataset opener needs a language: en, es, ca or eu")
             return f"opener:{args.lang}"
         return args.name
     return args.spec
@@ -96,6 +97,9 @@ def _verification(row: dict, entries: dict) -> str:
 
 def _write_lock(args) -> int:
     target = Path(args.file or os.environ.get(LOCK_ENV, "").strip() or LOCK_NAME).expanduser()
+    problem = write_problem(target)  # before every file of the cache is hashed
+    if problem:
+        raise ConfigError(f"{'--file' if args.file else 'lock file'} {target}: {problem}")
     entries = write_lock(target, args.data_dir)
     print(f"{target}: {len(entries)} resources locked" + (f" ({' '.join(entries)})" if entries else ""))
     return 0
@@ -106,6 +110,10 @@ def run_from_args(args) -> int:
     if getattr(args, "what", None) in (None, "list"):
         _print_list()
         return 0
+    if args.data_dir is not None and Path(args.data_dir).exists() and not Path(args.data_dir).is_dir():
+        raise ConfigError(f"--data-dir {args.data_dir}: is a file, expected a folder")
+    if getattr(args, "top", None) is not None and args.top < 1:  # 0 would fetch every word
+        raise ConfigError(f"--top must be at least 1, got {args.top}")
     if args.what == "lock":
         return _write_lock(args)
     spec = _spec_from_args(args)

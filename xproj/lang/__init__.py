@@ -32,6 +32,7 @@ __all__ = [
     "VocabularyLookup",
     "get_preprocessor",
     "oov_rate",
+    "is_supported",
     "register",
     "supported_languages",
 ]
@@ -44,6 +45,16 @@ _REGISTRY: dict[str, str | Callable[..., Preprocessor]] = {
     "ja": "xproj.lang.ja:JapanesePreprocessor",
     "ar": "xproj.lang.ar:ArabicPreprocessor",
 }
+
+
+def _key(code: str) -> str:
+    """``"pt_BR"`` -> ``"pt"``: the registry's key of a code (region and script dropped)."""
+    return code.strip().replace("_", "-").split("-")[0].lower()
+
+
+def is_supported(code) -> bool:
+    """Whether :func:`get_preprocessor` knows ``code`` (checked by configs before any work)."""
+    return isinstance(code, str) and _key(code) in _REGISTRY
 
 
 def supported_languages() -> list[str]:
@@ -114,7 +125,7 @@ def get_preprocessor(code: str, **options) -> Preprocessor:
     """
     if not isinstance(code, str):
         raise TypeError(f"language code must be a str, got {type(code).__name__}")
-    key = code.strip().replace("_", "-").split("-")[0].lower()
+    key = _key(code)
     target = _REGISTRY.get(key)
     if target is None:
         raise UnknownLanguageError(

@@ -20,8 +20,8 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .._io import atomic_write, file_sha256
-from ..errors import InputFormatError
+from .._io import atomic_write, file_sha256, write_problem
+from ..errors import ConfigError, InputFormatError
 
 MANIFEST = "manifest.json"
 FORMAT = "xproj-loop/1"
@@ -43,6 +43,9 @@ class Project:
     def __init__(self, folder):
         self.folder = Path(folder)
         self.path = self.folder / MANIFEST
+        problem = write_problem(self.path)  # before the model is loaded and the rows scored
+        if problem:
+            raise ConfigError(f"--project {self.folder}: {problem}")
         self.data = self._load()
 
     def _load(self) -> dict:

@@ -122,14 +122,16 @@ def label_queue(model_path, input_path, output_path, *, lang, n=50, strategy="ma
     if n < 1:
         raise ConfigError(f"--n must be at least 1, got {n}")
     check_distinct(output_path, input_path, "--out", "--input")
+    check_distinct(output_path, model_path, "--out", "--model")
     check_output(output_path, "--out")
     proj = Project(project if project is not None else Path(output_path).parent / "loop")
     proj.check_lang(lang)
+    # the input (its columns, ids) before the model: a bad file or column stops before any work
+    pool = read_pool(input_path, id_column, text_column, proj.queued_ids() | set(proj.labels))
     scorer = Scorer.open(model_path, lang)
     if not scorer.has_proba:
         raise XprojError(f"{model_path}: the model gives no class probabilities (an uncalibrated SVM); "
                          "query strategies need them: use a logistic-regression or calibrated model")
-    pool = read_pool(input_path, id_column, text_column, proj.queued_ids() | set(proj.labels))
     ok, proba, vectors = score_pool(scorer, pool.texts, with_vectors=strategy == "diverse")
     picked = select(proba, n, strategy, vectors=vectors, seed=seed) if len(ok) else []
     rnd_no = len(proj.rounds) + 1

@@ -194,6 +194,8 @@ def retrain(model_path, label_paths, output_path, *, project=None, dev=None, n_b
     if not Path(model_path).is_file():
         raise ResourceNotFoundError(f"--model {model_path}: no such file")
     check_distinct(output_path, model_path, "--out", "--model")
+    for option, path in [*(("--labels", p) for p in label_paths), *([("--dev", dev)] if dev is not None else [])]:
+        check_distinct(output_path, path, "--out", option)
     check_output(output_path, "--out")
     proj = Project(project if project is not None else Path(label_paths[0]).parent / "loop")
     _check_new_version(proj, output_path)

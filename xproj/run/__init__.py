@@ -109,6 +109,8 @@ def run_experiment(cfg, *, out_dir=None, echo=print) -> dict:
         for tid, exc in corpus.failed.items():
             _fail(failed, [tid], exc, echo)
         _need_one(targets, failed)
+        for message in corpus.warnings:
+            warn(message)
     with stage("preprocess"):
         corpus = tokenize(corpus, cfg, progress)
     with stage("load vectors"):

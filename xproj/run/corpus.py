@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 import numpy as np
 
-from ..errors import ConfigError, ResourceNotFoundError, XprojError
+from ..errors import ConfigError, InputFormatError, ResourceNotFoundError, XprojError
 from ..locate import locate
 
 #: what one target set's failure may raise without stopping the run's other sets
@@ -94,7 +94,8 @@ class Corpus:
     ``extra[(kind, key)]`` holds other labelled sets (e.g. ``("translate-test", "es")``: the
     machine-translated test set), ``unlabelled[lang]`` unlabelled target documents, ``world``
     the synthetic world when there is one. ``langs[id]`` is the language of a target set whose
-    id is not its language; ``failed[id]`` the error of a target set that could not be read.
+    id is not its language; ``failed[id]`` the error of a target set that could not be read;
+    ``warnings`` what was left out while reading (unreadable rows of ``data.unlabelled``).
     """
 
     label_names: list
@@ -105,6 +106,7 @@ class Corpus:
     tokenized: bool = False
     langs: dict = field(default_factory=dict)
     failed: dict = field(default_factory=dict)
+    warnings: list = field(default_factory=list)  # rows left out while reading, in words
 
     def get(self, lang, split):
         return self.splits.get((lang, split))
@@ -158,7 +160,8 @@ def build_corpus(cfg) -> Corpus:
             failed[t.id] = exc
     if (src, "dev") not in splits:
         splits.update(_hold_out_dev(splits[(src, "train")], src, d["dev_fraction"], seed))
-    return Corpus(label_names, splits, extra, _unlabelled_texts(cfg), langs=langs, failed=failed)
+    unlabelled, warnings = _unlabelled_texts(cfg)
+    return Corpus(label_names, splits, extra, unlabelled, langs=langs, failed=failed, warnings=warnings)
 
 
 def _read_set(cfg, name, root, lang, key, label_names) -> dict:
@@ -219,24 +222,39 @@ def _hold_out_dev(train, src, fraction, seed) -> dict:
     return {(src, "train"): ([texts[i] for i in tr], labels[tr]), (src, "dev"): ([texts[i] for i in dv], labels[dv])}
 
 
-def _unlabelled_texts(cfg) -> dict:
-    """``data.unlabelled``: lang -> file of unlabelled target texts (column data.text_column);
-    unreadable rows and empty texts are skipped."""
+def _unlabelled_texts(cfg):
+    """``data.unlabelled``: ``({lang: texts}, warnings)`` from each file of unlabelled target
+    texts (column data.text_column); empty texts are skipped, unreadable rows too, each file's
+    count of them (and the first) in ``warnings``."""
     from ..tables import Table
 
-    column, out = cfg["data"]["text_column"], {}
+    column, out, warnings = cfg["data"]["text_column"], {}, []
     for lang, value in cfg["data"]["unlabelled"].items():
         path = locate(value, f"data.unlabelled.{lang}")
         table = Table(path)
-        if column not in table.columns():
+        columns = table.columns()
+        if not columns:
+            raise InputFormatError(path, f"empty file (data.unlabelled.{lang}): no header row (and no rows)")
+        if column not in columns:
             raise ConfigError(f"data.unlabelled.{lang}: {path} has no column {column!r} (data.text_column); "
-                              f"it has {table.columns()}")
-        texts = (rec.fields.get(column) for rec in table if rec.error is None)
-        out[lang] = [t for t in texts if isinstance(t, str) and t.strip()]
+                              f"it has {columns}")
+        texts, bad, first = [], 0, None
+        for rec in table:
+            problem = rec.error or (None if isinstance(rec.fields, dict) else "not a record with named fields")
+            if problem is not None:
+                bad, first = bad + 1, first or (rec.line, problem)
+                continue
+            text = rec.fields.get(column)
+            if isinstance(text, str) and text.strip():
+                texts.append(text)
+        out[lang] = texts
+        if bad:
+            warnings.append(f"data.unlabelled.{lang}: {path}: {bad} unreadable row{'s' * (bad > 1)} left out "
+                            f"(line {first[0]}: {first[1]})")
         if len(out[lang]) < 2:
             raise ResourceNotFoundError(f"data.unlabelled.{lang}: {path} has {len(out[lang])} readable texts; "
                                         "adaptation needs at least 2")
-    return out
+    return out, warnings
 
 
 def _synthetic_corpus(cfg) -> Corpus:

@@ -18,7 +18,7 @@ import shutil
 import uuid
 from pathlib import Path
 
-from ..errors import ConfigError
+from ..errors import ConfigError, XprojError
 
 #: what a run writes; a folder holding anything else is not replaced
 RUN_FILES = ("metrics.json", "report.md", "config.toml", "versions.json", "confusion-*.png", "pca-*.png",
@@ -44,6 +44,9 @@ def check_run_place(out, option, **kinds) -> None:
     blocker = next((p for p in [out, *out.parents] if p.exists() and not p.is_dir()), None)
     if blocker is not None:
         raise ConfigError(f"{option}: {blocker} is a file, expected a folder (a run writes a folder)")
+    parent = next(p for p in out.parents if p.exists())  # where the folder is staged and swapped in
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ConfigError(f"{option}: {out}: cannot write in {parent} (permission denied)")
     if out.is_dir() and not is_run_folder(out, **kinds):
         foreign = sorted(p.name for p in out.iterdir())[:3]
         raise ConfigError(f"{option}: {out} exists and is not a run folder (it holds {', '.join(foreign)}, ...); "
@@ -57,10 +60,13 @@ def staged_run_dir(out, option="output folder", **kinds):
     folder's ``files`` and ``marker`` when it is not a run's (:func:`is_run_folder`)."""
     out = Path(os.path.abspath(out))
     check_run_place(out, option, **kinds)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale(out)
     tmp = _sibling(out, "partial")
-    tmp.mkdir()  # not mkdtemp: the run folder gets the usual permissions (umask), not 0700
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale(out)
+        tmp.mkdir()  # not mkdtemp: the run folder gets the usual permissions (umask), not 0700
+    except OSError as exc:  # checked above; a disk or a folder that changed since
+        raise XprojError(f"{option}: {out}: cannot write it: {(exc.strerror or str(exc)).lower()}") from None
     try:
         yield tmp
         _swap_into_place(tmp, out, option, kinds)

@@ -65,7 +65,7 @@ def write_outputs(out_dir, cfg, corpus, spaces, results, timings, *, option="out
                "empty_docs": {tgt: r.rows[METHOD]["empty_docs"] for tgt, r in results.items()},
                "priors": {tgt: r.diagnostics["priors"] for tgt, r in results.items() if r.diagnostics},
                "calibration": {tgt: r.diagnostics["calibration"] for tgt, r in results.items() if r.diagnostics},
-               "warnings": run_warnings(spaces, results),
+               "warnings": list(corpus.warnings) + run_warnings(spaces, results),
                "results": {tgt: r.rows for tgt, r in results.items()},
                "timings_s": timings, "xproj_version": __version__}
     with staged_run_dir(out_dir, option) as tmp:

@@ -73,6 +73,29 @@ def _load_fasttext_model(path):
         raise ImportError("reading .bin needs the fastText binding: pip install fasttext-numpy2-wheel") from exc
     try:
         # fastText prints a warning about load_model on stderr; nothing to do about it.
-        return fasttext.load_model(str(path))
+        model = fasttext.load_model(str(path))
     except ValueError as exc:
         raise InputFormatError(path, f"not a fastText .bin model ({exc})") from None
+    expected, size = _expected_size(model), Path(path).stat().st_size
+    if expected is not None and size < expected:
+        # fastText reads a truncated file without a word: the missing rows come back as zeros
+        raise InputFormatError(path, f"truncated fastText .bin: {size:,} bytes, its header and vocabulary "
+                                     f"need {expected:,}; copy or download it again")
+    return model
+
+
+def _expected_size(model) -> int | None:
+    """Bytes of an unsupervised, non-quantised ``.bin`` as fastText writes it: magic and
+    version, the arguments, the dictionary, the input (words + buckets) and output (words)
+    matrices; None for other models (not checked)."""
+    args = model.f.getArgs()
+    if model.f.isQuant() or str(args.model).rsplit(".", 1)[-1] not in ("skipgram", "cbow"):
+        return None
+    try:
+        words = model.get_words()
+    except UnicodeDecodeError:
+        return None
+    header = 4 + 4 + 12 * 4 + 8                                   # magic, version; 12 int args, 1 double
+    dictionary = 3 * 4 + 2 * 8 + sum(len(w.encode("utf-8")) + 1 + 8 + 1 for w in words)
+    matrices = (1 + 16 + 4 * (len(words) + args.bucket) * args.dim) + (1 + 16 + 4 * len(words) * args.dim)
+    return header + dictionary + matrices
