@@ -21,6 +21,7 @@ from .persistence import load_model, package_versions, save_model  # noqa: F401 
 from .shift import (PRIOR_METHODS, TargetPrior, adjust_posteriors, effective_priors, estimate_priors_bbse,
                     estimate_priors_em)
 from .standardize import CENTERING, SCALING, LanguageStandardizer, PrincipalComponentRemover
+from .student import StudentVote, mix_student
 from .translation_vote import TranslationVote, mix, translate
 
 
@@ -41,7 +42,7 @@ def _routed(method):
     return call
 
 
-class CrossLingualClassifier(TranslationVote, ClassifierMixin, BaseEstimator):
+class CrossLingualClassifier(StudentVote, TranslationVote, ClassifierMixin, BaseEstimator):
     """Sentiment (or any) classifier over aligned document vectors.
 
     The fitted model is a scikit-learn :class:`~sklearn.pipeline.Pipeline` of named steps,
@@ -226,6 +227,7 @@ class CrossLingualClassifier(TranslationVote, ClassifierMixin, BaseEstimator):
         self.calibrator_ = None
         self.target_priors_ = {}
         self.translations_ = {}
+        self.students_ = {}
         return self
 
     def adapt(self, X_unlabelled, lang, *, origin="unlabelled documents"):
@@ -312,6 +314,8 @@ class CrossLingualClassifier(TranslationVote, ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "pipeline_")
         prior, vote = self._target_priors().get(lang), self._translations().get(lang)
         parts = [self.standardizer_.describe(lang)] + ([vote.describe(self.translation_weight)] if vote else [])
+        student = self._students().get(lang)
+        parts += [student.describe()] if student else []
         return "; ".join(parts + ([prior.describe(self.classes_)] if prior else []))
 
     def coverage(self, X, lang=None) -> dict:
@@ -348,7 +352,7 @@ class CrossLingualClassifier(TranslationVote, ClassifierMixin, BaseEstimator):
         """Whether ``lang``'s probabilities are calibrated, prior-adjusted or mixed with the
         translation's (predict is then their argmax)."""
         return (getattr(self, "calibrator_", None) is not None or lang in self._target_priors()
-                or (self._vote(lang) is not None and self.has_proba))
+                or (self._vote(lang) is not None and self.has_proba) or self._student(lang) is not None)
 
     def predict(self, X, lang=None):
         check_is_fitted(self, "pipeline_")
@@ -388,7 +392,11 @@ class CrossLingualClassifier(TranslationVote, ClassifierMixin, BaseEstimator):
         if not self.has_proba:
             raise AttributeError(f"{type(self.estimator_).__name__} has no predict_proba; "
                                  "use decision_function or calibrate the model")
-        P = self._voted("proba", X, lang)
+        tokens = self.pipeline_[0].transform(X, lang=lang)
+        P = self._voted("proba", tokens, lang)
+        student = self._student(lang)
+        if student is not None:  # the target-native student's vote (xproj.student)
+            P = mix_student(P, student.model.predict_proba(tokens), student.weight)
         prior = self._target_priors().get(lang)
         return P if prior is None else adjust_posteriors(P, self.source_priors_, prior.priors)
 
