@@ -37,18 +37,34 @@ from xproj.config import for_language, load_config  # noqa: E402
 from xproj.run import build_corpus, load_run_vectors, target_sets, tokenize  # noqa: E402
 from xproj.run.train import adaptation_documents  # noqa: E402
 from xproj.translation_vote import first_translations, translate  # noqa: E402
-from dev_variants import method_model, run_spaces  # noqa: E402
+from xproj.run.spaces import TargetSpace, dictionary_anchor, lexicon_pairs  # noqa: E402
+from dev_variants import method_model  # noqa: E402
+from dictionary_and_mapping import saved_spaces  # noqa: E402
 from features_by_set import cell, paired_delta_ci, print_rows, print_summary, scores  # noqa: E402
 
 TODAY = "today (no student)"
 #: name -> fit_student keywords (weights are crossed with each)
 STUDENTS = {
-    "soft C=1": dict(labels="soft", C=1.0),
-    "soft C=10": dict(labels="soft", C=10.0),
-    "hard 50% C=1": dict(labels="hard", share=0.5, C=1.0),
     "hard 100% C=1": dict(labels="hard", share=1.0, C=1.0),
-    "soft C=1, 2 rounds": dict(labels="soft", C=1.0, rounds=2),
+    "hard 100% C=1 unbalanced": dict(labels="hard", share=1.0, C=1.0, balance=False),
+    "soft C=1 unbalanced": dict(labels="soft", C=1.0, balance=False),
+    "hard 50% C=1 unbalanced": dict(labels="hard", share=0.5, C=1.0, balance=False),
 }
+
+
+def run_spaces(cfg, vectors, folder, echo) -> dict:
+    """``{lang: TargetSpace}`` as a run builds them from saved mappings: the seed pairs plus the
+    polarity lexicon's (``alignment.polarity_lexicon``) anchored, the lexicon's pairs kept for
+    the translation vote (``dev_variants.run_spaces`` anchors the seed pairs only: its ja
+    figures are without the lexicon)."""
+    src, out = cfg["data"]["source_lang"], {}
+    for lang, ts in saved_spaces(cfg, vectors, folder, echo).items():
+        lex = lexicon_pairs(cfg, vectors, src, lang, echo)
+        anchored = ts.dictionary + lex if lex and isinstance(ts.dictionary, list) else ts.dictionary
+        space, anchor = dictionary_anchor(ts.space, anchored, vectors, src, lang,
+                                          cfg["alignment"]["dictionary_anchor"], echo)
+        out[lang] = TargetSpace(space, ts.mapping, ts.dictionary, anchor=anchor, lexicon_pairs=lex)
+    return out
 
 
 def parse_student(text):
@@ -57,7 +73,8 @@ def parse_student(text):
     kw = {}
     for item in filter(None, (p.strip() for p in rest.split(";"))):
         k, _, v = item.partition("=")
-        kw[k.strip()] = v.strip() if k.strip() == "labels" else (int(v) if k.strip() == "rounds" else float(v))
+        k, v = k.strip(), v.strip()
+        kw[k] = v if k == "labels" else int(v) if k == "rounds" else v == "true" if k == "balance" else float(v)
     return name.strip(), kw
 
 
@@ -95,7 +112,7 @@ def main():
     ap.add_argument("--mappings", required=True, help="a run folder of the preset: its saved mappings")
     ap.add_argument("--sets", default="", help="comma-separated set ids (default: every set with a dev part)")
     ap.add_argument("--student", action="append", default=[],
-                    help="NAME=key=value;... fit_student keywords (labels, share, C, rounds); "
+                    help="NAME=key=value;... fit_student keywords (labels, share, C, rounds, balance); "
                          f"default: {', '.join(STUDENTS)}")
     ap.add_argument("--weights", default="0.25,0.5,0.75,1", help="student weights, comma-separated")
     ap.add_argument("--set", dest="overrides", action="append", default=[])

@@ -45,6 +45,9 @@ def test_soft_and_hard_targets_are_class_balanced():
     rows, cls, w = teacher_targets(P, "hard", share=1.0)
     assert rows.tolist() == [0, 1, 3] and cls.tolist() == [0, 0, 1]
     np.testing.assert_allclose(np.bincount(cls, weights=w), [1.5, 1.5])
+    # unbalanced: the teacher's proportions (weights as given)
+    rows, cls, w = teacher_targets(P, "soft", balance=False)
+    np.testing.assert_array_equal(w, P.ravel())
     with pytest.raises(ValueError, match="one class"):
         teacher_targets(np.array([[0.9, 0.1], [0.8, 0.2]]), "hard", share=1.0)
     with pytest.raises(ValueError, match="unknown student labels"):
@@ -115,6 +118,7 @@ def test_bad_student_options_are_refused(tiny):
     for bad, key in [("model.student=bert", "model.student"), ("model.student_weight=1.2", "model.student_weight"),
                      ("model.student_share=0", "model.student_share"), ("model.student_C=0", "model.student_C"),
                      ("model.student_rounds=0", "model.student_rounds"),
+                     ("model.student_balance=2", "model.student_balance"),
                      ("model.student_labels=fuzzy", "model.student_labels")]:
         with pytest.raises(ConfigError, match=key):
             load_config("synthetic", [bad])

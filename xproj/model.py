@@ -67,6 +67,11 @@ class CrossLingualClassifier(StudentVote, TranslationVote, ClassifierMixin, Base
     p(document) + w * p(its translation, scored as the training language)``, each side from the
     (calibrated) estimator, then re-weighted to the language's prior (:meth:`adapt_priors`).
 
+    The target-native student (:meth:`fit_student`, :mod:`xproj.student`): a language's
+    probabilities (after the vote, before its prior) are ``(1 - w_s) * those + w_s * p(student)``,
+    the student a linear model on TF-IDF n-grams of the language's text, learnt once from this
+    model's probabilities of unlabelled documents of it and saved with the model.
+
     Parameters
     ----------
     space : AlignedSpace
@@ -385,8 +390,9 @@ class CrossLingualClassifier(StudentVote, TranslationVote, ClassifierMixin, Base
 
     def predict_proba(self, X, lang=None):
         """Class probabilities, calibrated (:meth:`calibrate`), mixed with the word-by-word
-        translation's (:meth:`add_translations`) and re-weighted to ``lang``'s estimated class
-        prior (:meth:`adapt_priors`) when the model has them."""
+        translation's (:meth:`add_translations`), then with the student's (:meth:`fit_student`),
+        and re-weighted to ``lang``'s estimated class prior (:meth:`adapt_priors`) when the model
+        has them."""
         check_is_fitted(self, "pipeline_")
         lang = lang or self.fitted_lang_
         if not self.has_proba:

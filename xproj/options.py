@@ -151,6 +151,8 @@ OPTIONS: dict[str, tuple] = {
                              "model's probability of each class) | hard (its most confident labels, "
                              "model.student_share of the documents, split equally between the classes)"),
     "model.student_share": (0.5, float, "model.student_labels = hard: share of the unlabelled documents labelled"),
+    "model.student_balance": (True, bool, "each class carries the same weight in the student's training (else "
+                              "the English model's proportions)"),
     "model.student_C": (1.0, float, "inverse regularisation of the student's logistic regression"),
     "model.student_rounds": (1, int, "rounds: each further round relabels the documents with the English model + "
                              "student mix and fits a new student"),

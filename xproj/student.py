@@ -52,11 +52,12 @@ def balanced_weights(labels, weights, n_classes) -> np.ndarray:
     return weights * scale[labels]
 
 
-def teacher_targets(proba, labels="soft", share=0.5):
+def teacher_targets(proba, labels="soft", share=0.5, balance=True):
     """What the student learns from the teacher's probabilities ``proba`` of the pool.
 
     Returns ``(rows, classes, weights)``: pool row, class index (a column of ``proba``) and
-    sample weight of each training example, class-balanced (:func:`balanced_weights`).
+    sample weight of each training example, class-balanced (:func:`balanced_weights`) with
+    ``balance``, else in the teacher's proportions.
     ``soft``: every row once per class, weighted by the teacher's probability of it.
     ``hard``: the teacher's label of the most confident rows, ``share`` of the pool split
     equally between the classes (:func:`xproj.loop.pseudo.pseudo_label`, top-k per predicted
@@ -80,7 +81,7 @@ def teacher_targets(proba, labels="soft", share=0.5):
         raise ValueError(f"unknown student labels {labels!r}; choose one of {', '.join(STUDENT_LABELS)}")
     if len(np.unique(cls)) < 2:
         raise ValueError("the teacher gives one class to every unlabelled document: a student needs two")
-    return rows, cls, balanced_weights(cls, w, K)
+    return rows, cls, balanced_weights(cls, w, K) if balance else w
 
 
 class TfidfStudent:
@@ -91,7 +92,7 @@ class TfidfStudent:
     ----------
     C : float
         Inverse regularisation of the logistic regression.
-    labels : {"soft", "hard"}, share : float in (0, 1]
+    labels : {"soft", "hard"}, share : float in (0, 1], balance : bool
         How the teacher's probabilities become training examples (:func:`teacher_targets`).
     min_df : int
         An n-gram must occur in this many pool documents to be a feature.
@@ -101,8 +102,8 @@ class TfidfStudent:
         Seed of the solver.
     """
 
-    def __init__(self, C=1.0, *, labels="soft", share=0.5, min_df=2, max_features=100_000, seed=0):
-        self.C, self.labels, self.share = C, labels, share
+    def __init__(self, C=1.0, *, labels="soft", share=0.5, balance=True, min_df=2, max_features=100_000, seed=0):
+        self.C, self.labels, self.share, self.balance = C, labels, share, balance
         self.min_df, self.max_features, self.seed = min_df, max_features, seed
 
     def _vectorisers(self):
@@ -133,7 +134,7 @@ class TfidfStudent:
         text = _joined(tokens)
         self.vectorisers_ = self._vectorisers()
         X = sp.hstack([v.fit_transform(text) for v in self.vectorisers_], format="csr")
-        rows, cls, w = teacher_targets(P, self.labels, self.share)
+        rows, cls, w = teacher_targets(P, self.labels, self.share, self.balance)
         self.classes_ = np.asarray(classes)
         self.estimator_ = LogisticRegression(C=self.C, max_iter=2000, random_state=self.seed)
         self.estimator_.fit(X[rows], cls, sample_weight=w)
@@ -172,7 +173,7 @@ class Student:
     def summary(self) -> dict:
         m = self.model
         return {"kind": self.kind, "weight": float(self.weight), "labels": m.labels, "share": float(m.share),
-                "C": float(m.C), "pool": int(m.n_pool_), "examples": int(m.n_examples_), "origin": self.origin}
+                "balance": bool(getattr(m, "balance", True)), "C": float(m.C), "pool": int(m.n_pool_), "examples": int(m.n_examples_), "origin": self.origin}
 
 
 class StudentVote:
@@ -181,7 +182,7 @@ class StudentVote:
     the classifier's ``predict_proba``."""
 
     def fit_student(self, X_unlabelled, lang, *, kind="tfidf", weight=0.5, C=1.0, labels="soft", share=0.5,
-                    rounds=1, seed=0, origin="unlabelled documents"):
+                    balance=True, rounds=1, seed=0, origin="unlabelled documents"):
         """Fit ``lang``'s student on unlabelled documents of it (all at once) and keep it (saved
         with the model) until replaced; ``kind="none"`` removes it.
 
@@ -213,7 +214,8 @@ class StudentVote:
         teacher = self.predict_proba(tokens, lang)
         target = teacher
         for _ in range(rounds):
-            student = TfidfStudent(C, labels=labels, share=share, seed=seed).fit(tokens, target, self.classes_)
+            student = TfidfStudent(C, labels=labels, share=share, balance=balance, seed=seed).fit(
+                tokens, target, self.classes_)
             target = mix_student(teacher, student.predict_proba(tokens), weight)
         students[lang] = Student(student, float(weight), kind, origin)
         return self

@@ -188,6 +188,7 @@ def fit_student(cfg, model, adaptation):
     try:
         model.fit_student(adaptation.documents, adaptation.lang, kind=m["student"], weight=m["student_weight"],
                           C=m["student_C"], labels=m["student_labels"], share=m["student_share"],
+                          balance=m["student_balance"],
                           rounds=m["student_rounds"], seed=cfg["seed"], origin=adaptation.origin)
     except ValueError as exc:  # e.g. the English model gives one class to every document
         raise XprojError(f"model.student: {adaptation.lang}: {exc}") from None
