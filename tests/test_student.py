@@ -175,3 +175,15 @@ def test_a_student_never_learns_from_the_test_texts(tmp_path):
     cfg = load_config("synthetic", FAST + ["model.student=tfidf", "features.adapt=test"])
     with pytest.raises(ConfigError, match="only ones are the test texts"):
         run_experiment(cfg, out_dir=tmp_path / "run", echo=lambda *a: None)
+
+
+def test_presets_carry_the_student_chosen_on_dev():
+    multi = load_config("opener-en-multi")["model"]
+    assert (multi["student"], multi["student_labels"], multi["student_balance"], multi["student_weight"]) == (
+        "tfidf", "soft", False, 0.75)
+    for lang in ("es", "zh", "de", "fr", "ja"):  # each row of the multi run scores as its language's preset
+        one = load_config(f"opener-en-{lang}")["model"]
+        assert {k: v for k, v in one.items() if k.startswith("student")} == {
+            k: v for k, v in multi.items() if k.startswith("student")}
+    assert load_config("opener-en-es-plain")["model"]["student"] == "none"
+    assert load_config("synthetic")["model"]["student"] == "none"
