@@ -187,3 +187,39 @@ def test_presets_carry_the_student_chosen_on_dev():
             k: v for k, v in multi.items() if k.startswith("student")}
     assert load_config("opener-en-es-plain")["model"]["student"] == "none"
     assert load_config("synthetic")["model"]["student"] == "none"
+
+
+def test_xproj_predict_uses_the_saved_student_row_by_row(tmp_path):
+    """A saved run model with a student: ``xproj predict`` gives a review the same label and
+    probabilities alone, among other reviews, in any order and chunk size."""
+    import csv
+    import random
+
+    out = tmp_path / "run"
+    small = [a for o in FAST + ["model.student=tfidf", "features.adapt=train", "synthetic.n_words=1500",
+                                "synthetic.dim=20", "synthetic.n_train_docs=400", "synthetic.n_test_docs=200"]
+             for a in ("--set", o)]
+    assert main(["run", "synthetic", "--out", str(out), "--quiet", *small]) == 0
+    model = out / "model-es.joblib"
+    assert load_model(model)["model"].student("es")["weight"] == 0.75
+    world = make_bilingual_world(n_words=1500, dim=20, noise=0.6, seed=0, src_lang="en", tgt_lang="es")
+
+    def rows(prefix, n, seed, **kw):
+        texts, _ = make_documents(world, n, side="tgt", seed=seed, **kw)
+        return [(f"{prefix}{i}", " ".join(t)) for i, t in enumerate(texts)]
+
+    def predict(rows_, name, *extra):
+        with open(tmp_path / f"{name}.csv", "w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows([("id", "text"), *rows_])
+        assert main(["predict", "--model", str(model), "--input", str(tmp_path / f"{name}.csv"), "--lang", "es",
+                     "--output", str(tmp_path / f"{name}-out.csv"), "--quiet", *extra]) == 0
+        with open(tmp_path / f"{name}-out.csv", newline="", encoding="utf-8") as f:
+            return {r["id"]: (r["label"], r["p_negative"], r["p_positive"]) for r in csv.DictReader(f)}
+
+    mine = rows("a", 60, 1)
+    mixed = mine + rows("b", 150, 2, positive_rate=0.95)
+    random.Random(0).shuffle(mixed)
+    alone = predict(mine, "alone")
+    among = predict(mixed, "mixed", "--chunk-size", "7")
+    assert alone == {k: among[k] for k in alone} == predict(mine[::-1], "reversed", "--chunk-size", "5")
+    assert {v[0] for v in alone.values()} == {"negative", "positive"}
