@@ -221,6 +221,7 @@ def choices() -> dict:
     from .features import POOLINGS
     from .model import CALIBRATIONS, ESTIMATORS
     from .shift import PRIOR_METHODS
+    from .student import STUDENT_LABELS, STUDENTS
     from .run.baselines import BASELINES
     from .run.train import ADAPTATION_SOURCES, SELECTION_RULES
     from .self_learning import FINAL_STEPS
@@ -246,6 +247,8 @@ def choices() -> dict:
         "model.calibration": CALIBRATIONS,
         "model.selection": SELECTION_RULES,
         "model.estimator": tuple(ESTIMATORS),
+        "model.student": STUDENTS,
+        "model.student_labels": STUDENT_LABELS,
         "evaluation.baselines": tuple(BASELINES),
         "alignment.normalization": tuple(NORMALIZERS) + ("none",),
         "alignment.recipe": tuple(RECIPES),
@@ -298,6 +301,10 @@ def _check_values(cfg):
     if (cfg["features"]["priors"] != "none" and cfg["model"]["estimator"] != "logreg"
             and cfg["model"]["calibration"] == "none"):
         raise ConfigError(f"features.priors = {cfg['features']['priors']!r} needs probabilities: use "
+                          "model.estimator = \"logreg\" or set model.calibration")
+    if (cfg["model"]["student"] != "none" and cfg["model"]["estimator"] != "logreg"
+            and cfg["model"]["calibration"] == "none"):
+        raise ConfigError(f"model.student = {cfg['model']['student']!r} learns from probabilities: use "
                           "model.estimator = \"logreg\" or set model.calibration")
     src = cfg["data"]["source_lang"]
     if src in cfg["features"]["scale_by_lang"]:

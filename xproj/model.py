@@ -21,6 +21,7 @@ from .persistence import load_model, package_versions, save_model  # noqa: F401 
 from .shift import (PRIOR_METHODS, TargetPrior, adjust_posteriors, effective_priors, estimate_priors_bbse,
                     estimate_priors_em)
 from .standardize import CENTERING, SCALING, LanguageStandardizer, PrincipalComponentRemover
+from .student import StudentVote, mix_student
 from .translation_vote import TranslationVote, mix, translate
 
 
@@ -41,7 +42,7 @@ def _routed(method):
     return call
 
 
-class CrossLingualClassifier(TranslationVote, ClassifierMixin, BaseEstimator):
+class CrossLingualClassifier(StudentVote, TranslationVote, ClassifierMixin, BaseEstimator):
     """Sentiment (or any) classifier over aligned document vectors.
 
     The fitted model is a scikit-learn :class:`~sklearn.pipeline.Pipeline` of named steps,
@@ -65,6 +66,11 @@ class CrossLingualClassifier(TranslationVote, ClassifierMixin, BaseEstimator):
     translations by :meth:`add_translations`): the language's probabilities are ``(1 - w) *
     p(document) + w * p(its translation, scored as the training language)``, each side from the
     (calibrated) estimator, then re-weighted to the language's prior (:meth:`adapt_priors`).
+
+    The target-native student (:meth:`fit_student`, :mod:`xproj.student`): a language's
+    probabilities (after the vote, before its prior) are ``(1 - w_s) * those + w_s * p(student)``,
+    the student a linear model on TF-IDF n-grams of the language's text, learnt once from this
+    model's probabilities of unlabelled documents of it and saved with the model.
 
     Parameters
     ----------
@@ -226,6 +232,7 @@ class CrossLingualClassifier(TranslationVote, ClassifierMixin, BaseEstimator):
         self.calibrator_ = None
         self.target_priors_ = {}
         self.translations_ = {}
+        self.students_ = {}
         return self
 
     def adapt(self, X_unlabelled, lang, *, origin="unlabelled documents"):
@@ -312,6 +319,8 @@ class CrossLingualClassifier(TranslationVote, ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "pipeline_")
         prior, vote = self._target_priors().get(lang), self._translations().get(lang)
         parts = [self.standardizer_.describe(lang)] + ([vote.describe(self.translation_weight)] if vote else [])
+        student = self._students().get(lang)
+        parts += [student.describe()] if student else []
         return "; ".join(parts + ([prior.describe(self.classes_)] if prior else []))
 
     def coverage(self, X, lang=None) -> dict:
@@ -348,7 +357,7 @@ class CrossLingualClassifier(TranslationVote, ClassifierMixin, BaseEstimator):
         """Whether ``lang``'s probabilities are calibrated, prior-adjusted or mixed with the
         translation's (predict is then their argmax)."""
         return (getattr(self, "calibrator_", None) is not None or lang in self._target_priors()
-                or (self._vote(lang) is not None and self.has_proba))
+                or (self._vote(lang) is not None and self.has_proba) or self._student(lang) is not None)
 
     def predict(self, X, lang=None):
         check_is_fitted(self, "pipeline_")
@@ -381,14 +390,19 @@ class CrossLingualClassifier(TranslationVote, ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X, lang=None):
         """Class probabilities, calibrated (:meth:`calibrate`), mixed with the word-by-word
-        translation's (:meth:`add_translations`) and re-weighted to ``lang``'s estimated class
-        prior (:meth:`adapt_priors`) when the model has them."""
+        translation's (:meth:`add_translations`), then with the student's (:meth:`fit_student`),
+        and re-weighted to ``lang``'s estimated class prior (:meth:`adapt_priors`) when the model
+        has them."""
         check_is_fitted(self, "pipeline_")
         lang = lang or self.fitted_lang_
         if not self.has_proba:
             raise AttributeError(f"{type(self.estimator_).__name__} has no predict_proba; "
                                  "use decision_function or calibrate the model")
-        P = self._voted("proba", X, lang)
+        tokens = self.pipeline_[0].transform(X, lang=lang)
+        P = self._voted("proba", tokens, lang)
+        student = self._student(lang)
+        if student is not None:  # the target-native student's vote (xproj.student)
+            P = mix_student(P, student.model.predict_proba(tokens), student.weight)
         prior = self._target_priors().get(lang)
         return P if prior is None else adjust_posteriors(P, self.source_priors_, prior.priors)
 

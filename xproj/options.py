@@ -141,6 +141,23 @@ OPTIONS: dict[str, tuple] = {
                                  "probabilities are (1-w) * the aligned model's + w * those of its translation "
                                  "through the seed dictionary (first translation of each word), scored as source "
                                  "text; 0 = off"),
+    "model.student": ("none", str, "a target-native student (xproj.student): none | tfidf (logistic regression on "
+                      "TF-IDF word and character n-grams of the target text, learnt from the English model's "
+                      "probabilities of the target's unlabelled adaptation documents, never its test texts; saved "
+                      "with the model)"),
+    "model.student_weight": (0.75, float, "weight of the student: a target document's probabilities are (1-w) * the "
+                             "English model's (with the translation vote) + w * the student's; 1 = the student alone "
+                             "(0.75 with soft, unbalanced labels: the best dev mean of the shared sets, no set worse by "
+                             "more than 0.01, bench/student_transfer.py, never a test part)"),
+    "model.student_labels": ("soft", str, "what the student learns: soft (every document, weighted by the English "
+                             "model's probability of each class) | hard (its most confident labels, "
+                             "model.student_share of the documents, split equally between the classes)"),
+    "model.student_share": (0.5, float, "model.student_labels = hard: share of the unlabelled documents labelled"),
+    "model.student_balance": (False, bool, "each class carries the same weight in the student's training (else "
+                              "the English model's proportions)"),
+    "model.student_C": (1.0, float, "inverse regularisation of the student's logistic regression"),
+    "model.student_rounds": (1, int, "rounds: each further round relabels the documents with the English model + "
+                             "student mix and fits a new student"),
     # evaluation
     "evaluation.baselines": (["majority", "unaligned", "word-by-word", "translate-test", "in-language"], list,
                              "baselines computed in the same run (those without resources are skipped)"),
@@ -209,6 +226,10 @@ RANGES: dict[str, Range] = {
     "model.C": Range(0, open_lo=True),
     "model.selection_tolerance": Range(0.0, 1.0),
     "model.translation_weight": Range(0.0, 1.0),
+    "model.student_weight": Range(0.0, 1.0),
+    "model.student_share": Range(0.0, 1.0, open_lo=True),
+    "model.student_C": Range(0, open_lo=True),
+    "model.student_rounds": Range(1, 5),
     "evaluation.bootstrap": Range(0),
     "evaluation.few_shot": Range(1),
 }

@@ -27,7 +27,7 @@ def save_model(model, path, *, mapping=None, config=None, label_names=None):
         joblib.dump({"model": model, "mapping": mapping, "label_names": label_names,
                      "config": config}, f, compress=3)
     meta = {"format": "xproj-model/2", "label_names": label_names, "config": config,
-            "translation_vote": _translation_votes(model), "versions": package_versions()}
+            "translation_vote": _translation_votes(model), "student": _students(model), "versions": package_versions()}
     with atomic_write(path.with_name(path.name + ".json"), "w") as f:
         json.dump(meta, f, indent=2, default=str)
     return path
@@ -37,6 +37,12 @@ def _translation_votes(model) -> dict:
     """``{lang: weight, words, origin}`` of the translations the model carries (the vote is
     part of the pickled model; models saved before it load with the vote off)."""
     return {lang: model.translation_vote(lang) for lang in getattr(model, "translations_", None) or {}}
+
+
+def _students(model) -> dict:
+    """``{lang: kind, weight, ...}`` of the target-native students the model carries
+    (:mod:`xproj.student`; part of the pickled model)."""
+    return {lang: model.student(lang) for lang in getattr(model, "students_", None) or {}}
 
 
 def load_model(path):

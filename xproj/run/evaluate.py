@@ -59,12 +59,14 @@ class Target:
 
     def select_and_fit(self, space, lang, *, extra=None, progress=None, vote=False):
         """Model selection on ``lang``'s dev split, adapted to this target like the method;
-        ``vote``: with the target's translation vote (``model.translation_weight``), as the
-        method and its few-shot rows (baselines go without: they measure one thing each)."""
+        ``vote``: with the target's translation vote (``model.translation_weight``) and its
+        student (``model.student``), as the method and its few-shot rows (baselines go
+        without: they measure one thing each)."""
         pairs = translation_pairs(self.cfg, self.target_space) if vote else None
         return select_and_fit(self.cfg, space, self.corpus, lang, extra=extra, adaptation=self.adaptation,
                               translations={self.lang: pairs} if pairs else None,
-                              translation_origin=translation_origin(self.target_space), progress=progress)
+                              translation_origin=translation_origin(self.target_space), student=vote,
+                              progress=progress)
 
 
 def few_shot_title(k) -> str:
@@ -118,7 +120,7 @@ def evaluate_target(cfg, corpus, vectors, target_space, tgt, progress=None) -> T
         "scale": cfg["features"]["scale"],
         "oov_rate": coverage["oov_rate"], "empty_docs": coverage["empty_docs"], "adaptation": adaptation,
         "transductive": bool(t.adaptation and t.adaptation.transductive),
-        "translation_vote": model.translation_vote(tgt)}}
+        "translation_vote": model.translation_vote(tgt), "student": model.student(tgt)}}
     src_test = corpus.get(t.source_lang, "test")
     if src_test is not None:
         rows[f"source test (in-language, {t.source_lang})"] = t.score(

@@ -126,7 +126,7 @@ def translation_pairs(cfg, target_space) -> list | None:
 
 
 def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, translations=None,
-                   translation_origin="seed dictionary", progress=None) -> Fitted:
+                   translation_origin="seed dictionary", student=False, progress=None) -> Fitted:
     """Choose C and class weighting on ``lang``'s dev split (macro-F1), refit on train.
 
     ``adaptation``: unlabelled target documents whose statistics the model keeps;
@@ -135,6 +135,8 @@ def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, tra
     fitted model for the translation vote (after calibration, before the target prior, which
     is estimated on the mixed probabilities). The vote does not change ``lang``'s dev
     predictions, so model selection is the same with or without it.
+    ``student``: fit the adaptation language's student (``model.student``, after the vote,
+    before the prior) on the adaptation documents, which must not be the test texts.
     """
     from sklearn.metrics import f1_score
 
@@ -168,6 +170,25 @@ def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, tra
     for other, pairs in (translations or {}).items():
         if other != lang:
             model.add_translations(other, pairs, origin=translation_origin)
+    if student and m["student"] != "none" and adaptation and adaptation.lang != lang:
+        fit_student(cfg, model, adaptation)
     if adaptation and adaptation.lang != lang and cfg["features"]["priors"] != "none":
         model.adapt_priors(adaptation.documents, adaptation.lang, method=cfg["features"]["priors"], dev=dev)
     return Fitted(model, best[0], best[1], {f"C={c},class_weight={w}": s for (c, w), s in scores.items()})
+
+
+def fit_student(cfg, model, adaptation):
+    """``model.student``: the target-native student of ``adaptation.lang`` (xproj.student),
+    learnt from the model's probabilities of the adaptation documents."""
+    m = cfg["model"]
+    if adaptation.transductive:
+        raise ConfigError(f"model.student = {m['student']!r} learns from unlabelled {adaptation.lang} documents, "
+                          "but the only ones are the test texts: give data.unlabelled or a training split "
+                          "(features.adapt = unlabelled | train)")
+    try:
+        model.fit_student(adaptation.documents, adaptation.lang, kind=m["student"], weight=m["student_weight"],
+                          C=m["student_C"], labels=m["student_labels"], share=m["student_share"],
+                          balance=m["student_balance"],
+                          rounds=m["student_rounds"], seed=cfg["seed"], origin=adaptation.origin)
+    except ValueError as exc:  # e.g. the English model gives one class to every document
+        raise XprojError(f"model.student: {adaptation.lang}: {exc}") from None

@@ -1,0 +1,161 @@
+"""Cross-lingual distillation into a target-native student (``model.student``, xproj.student)
+against today's method, on every shared target set's *dev* part (never a test part).
+
+For each target set the English model (the teacher) is built as a run builds the method's row
+(:func:`dev_variants.method_model`: the language's options, model selection on the English dev
+split, the translation vote, saved mappings plus the preset's anchoring), adapted on the set's
+unlabelled training part. Each student configuration is then fitted on that same training
+part (labels dropped) from the teacher's probabilities, with the library's own
+``CrossLingualClassifier.fit_student``, and scored on the dev part at several weights (the
+student's weight only mixes probabilities: one fit serves every weight, except with
+``rounds`` > 1, where the weight also relabels the pool and each weight is fitted apart).
+
+Printed: macro-F1 [95% bootstrap CI] per set, class recalls, the change against today's
+method (no student) with a paired bootstrap 95% interval (same documents, same resamples),
+a summary over sets (mean, sets improved, sets worse by > 0.01, lowest class recall), and
+each variant against word-by-word translation scored by the same English model (the run's
+baseline row) on the same dev parts.
+
+Run::
+
+    python bench/student_transfer.py --mappings runs/opener-en-multi
+    python bench/student_transfer.py --mappings runs/opener-en-multi --sets opener:es,allocine-tv:fr \\
+        --student 'soft C=1=labels=soft;C=1.0' --weights 0.5,1
+"""
+
+import argparse
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+
+from xproj.config import for_language, load_config  # noqa: E402
+from xproj.run import build_corpus, load_run_vectors, target_sets, tokenize  # noqa: E402
+from xproj.run.train import adaptation_documents  # noqa: E402
+from xproj.translation_vote import first_translations, translate  # noqa: E402
+from xproj.run.spaces import TargetSpace, dictionary_anchor, lexicon_pairs  # noqa: E402
+from dev_variants import method_model  # noqa: E402
+from dictionary_and_mapping import saved_spaces  # noqa: E402
+from features_by_set import cell, paired_delta_ci, print_rows, print_summary, scores  # noqa: E402
+
+TODAY = "today (no student)"
+#: name -> fit_student keywords (weights are crossed with each)
+STUDENTS = {
+    "hard 100% C=1": dict(labels="hard", share=1.0, C=1.0),
+    "hard 100% C=1 unbalanced": dict(labels="hard", share=1.0, C=1.0, balance=False),
+    "soft C=1 unbalanced": dict(labels="soft", C=1.0, balance=False),
+    "hard 50% C=1 unbalanced": dict(labels="hard", share=0.5, C=1.0, balance=False),
+}
+
+
+def run_spaces(cfg, vectors, folder, echo) -> dict:
+    """``{lang: TargetSpace}`` as a run builds them from saved mappings: the seed pairs plus the
+    polarity lexicon's (``alignment.polarity_lexicon``) anchored, the lexicon's pairs kept for
+    the translation vote (``dev_variants.run_spaces`` anchors the seed pairs only: its ja
+    figures are without the lexicon)."""
+    src, out = cfg["data"]["source_lang"], {}
+    for lang, ts in saved_spaces(cfg, vectors, folder, echo).items():
+        lex = lexicon_pairs(cfg, vectors, src, lang, echo)
+        anchored = ts.dictionary + lex if lex and isinstance(ts.dictionary, list) else ts.dictionary
+        space, anchor = dictionary_anchor(ts.space, anchored, vectors, src, lang,
+                                          cfg["alignment"]["dictionary_anchor"], echo)
+        out[lang] = TargetSpace(space, ts.mapping, ts.dictionary, anchor=anchor, lexicon_pairs=lex)
+    return out
+
+
+def parse_student(text):
+    """``NAME=key=value;key=value`` -> (name, keywords)."""
+    name, _, rest = text.partition("=")
+    kw = {}
+    for item in filter(None, (p.strip() for p in rest.split(";"))):
+        k, _, v = item.partition("=")
+        k, v = k.strip(), v.strip()
+        kw[k] = v if k == "labels" else int(v) if k == "rounds" else v == "true" if k == "balance" else float(v)
+    return name.strip(), kw
+
+
+def measure_set(cfg, spaces, corpus, t, students, weights, seed, echo) -> dict:
+    """``{variant name: scores}`` of one target set's dev part (plus ``"word-by-word"``)."""
+    lcfg = for_language(cfg, t.lang)
+    view = corpus.for_target(t.id)
+    names = corpus.label_names
+    model = method_model(cfg, spaces[t.lang], corpus, t.id, t.lang)
+    Xd, yd = view.get(t.lang, "dev")
+    out = {TODAY: scores(yd, model.predict(Xd, lang=t.lang).astype(np.int64), names, seed)}
+    pairs = spaces[t.lang].dictionary
+    if isinstance(pairs, list):
+        wbw = translate(Xd, first_translations(pairs))
+        out["word-by-word"] = scores(yd, model.predict(wbw, lang=model.fitted_lang_).astype(np.int64), names, seed)
+    pool = adaptation_documents(lcfg, view, t.lang)
+    assert pool is not None and not pool.transductive, "the student learns from the training part only"
+    for name, kw in students.items():
+        fits = weights if kw.get("rounds", 1) > 1 else weights[:1]  # one fit serves every weight
+        for w in weights:
+            if w in fits:
+                start = time.perf_counter()
+                model.fit_student(pool.documents, t.lang, weight=w, seed=seed, origin=pool.origin, **kw)
+                echo(f"  {t.id}: {name} w={w:g} fitted on {len(pool.documents):,} documents "
+                     f"in {time.perf_counter() - start:.1f} s")
+            model.students_[t.lang] = replace(model.students_[t.lang], weight=w)
+            out[f"{name}, w={w:g}"] = scores(yd, model.predict(Xd, lang=t.lang).astype(np.int64), names, seed)
+    model.fit_student([], t.lang, kind="none")
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--preset", default="opener-en-multi")
+    ap.add_argument("--mappings", required=True, help="a run folder of the preset: its saved mappings")
+    ap.add_argument("--sets", default="", help="comma-separated set ids (default: every set with a dev part)")
+    ap.add_argument("--student", action="append", default=[],
+                    help="NAME=key=value;... fit_student keywords (labels, share, C, rounds, balance); "
+                         f"default: {', '.join(STUDENTS)}")
+    ap.add_argument("--weights", default="0.25,0.5,0.75,1", help="student weights, comma-separated")
+    ap.add_argument("--set", dest="overrides", action="append", default=[])
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+    echo = lambda *a, **k: print(*a, file=sys.stderr, flush=True, **k)  # noqa: E731
+    cfg = load_config(args.preset, args.overrides + ["evaluation.few_shot=[]", "model.student=none"])
+    students = dict(parse_student(s) for s in args.student) or STUDENTS
+    weights = [float(w) for w in args.weights.split(",")]
+    corpus = tokenize(build_corpus(cfg), cfg)
+    vectors = load_run_vectors(cfg, None, echo)
+    spaces = run_spaces(cfg, vectors, args.mappings, echo)
+    wanted = [s.strip() for s in args.sets.split(",") if s.strip()]
+    sets = [t for t in target_sets(cfg) if corpus.for_target(t.id).get(t.lang, "dev") is not None
+            and (not wanted or t.id in wanted or f"{t.dataset}:{t.lang}" in wanted)]
+    by_set = {}
+    for t in sets:
+        echo(f"{t.id} ({t.lang})")
+        by_set[t.id] = measure_set(cfg, spaces, corpus, t, students, weights, args.seed, echo)
+    results = {}  # variant -> {("set", id): scores}, as features_by_set prints them
+    for set_id, res in by_set.items():
+        for variant, s in res.items():
+            if variant != "word-by-word":
+                results.setdefault(variant, {})[("set", set_id)] = s
+    keys = [("set", t.id) for t in sets]
+    names = corpus.label_names
+    print(f"{args.preset}: dev parts only (test never read); students fitted on each set's training part, "
+          f"labels dropped; reference: {TODAY}; overrides {args.overrides or 'none'}")
+    print_summary(results, keys, TODAY)
+    print_rows("set", results, names, keys, TODAY)
+    print("\nAgainst word-by-word translation scored by the same English model (dev parts):\n\n"
+          "| set | variant | variant macro-F1 | word-by-word | variant - word-by-word [paired 95% CI] |\n"
+          "|---|---|---|---|---|")
+    for t in sets:
+        w = by_set[t.id].get("word-by-word")
+        if w is None:
+            continue
+        for variant, s in by_set[t.id].items():
+            if variant == "word-by-word":
+                continue
+            lo, hi = paired_delta_ci(w, s, len(names), 0)
+            print(f"| {t.id} | {variant} | {cell(s)} | {cell(w)} | {s['f1'] - w['f1']:+.3f} [{lo:+.3f}, {hi:+.3f}] |")
+
+
+if __name__ == "__main__":
+    main()
