@@ -103,6 +103,31 @@ RCSLS_CANDIDATES = (
     {**SUP, "refine": "auto"},
 )
 
+#: --tune-refine prep: pre-processing of both spaces before the mapping (iterative normalisation,
+#: Zhang et al. 2019; all-but-the-top, Mu and Viswanath 2018), the seed's first translation only,
+#: and the refinement's induction (CSLS k, one-way), each against the default (1 round)
+ITERNORM5 = ",".join(["unit,center"] * 5 + ["unit"])
+DEFAULT = {"recipe": "supervised"}
+PREP_CANDIDATES = (
+    DEFAULT,
+    {**DEFAULT, "normalization": ITERNORM5},
+    {**DEFAULT, "normalization": "unit,center,abtt,unit", "whiten_ridge": 1e-6},
+    {**DEFAULT, "normalization": "unit,center,abtt,abtt,unit", "whiten_ridge": 1e-6},
+    {**DEFAULT, "normalization": "unit,center,abtt,abtt,abtt,unit", "whiten_ridge": 1e-6},
+    {**DEFAULT, "seed_translations": "first"},
+    {**DEFAULT, "csls_k": 5},
+    {**DEFAULT, "csls_k": 20},
+    {**DEFAULT, "induction": "forward"},
+)
+
+#: --tune-refine auto: the rounds chosen per pair at fit time from the training dictionary alone,
+#: by one held-out fifth (``refine="auto"``) or 5-fold cross-validation over its source words
+AUTO_CANDIDATES = (
+    DEFAULT,
+    {**DEFAULT, "refine": 0},
+    {**DEFAULT, "refine": "auto", "auto_folds": 5},
+)
+
 #: --tune-refine pivot: the source-only (fixed pivot) variant's re-weighting and de-whitening
 FIXED = {"recipe": "supervised", "fixed_target": True}  # the default refinement
 PIVOT_CANDIDATES = (
@@ -141,11 +166,13 @@ def _held_out_scores(directions, configs):
     for pair, (src, tgt, train, _test) in directions.items():
         fit_part, held_out = split_by_source(train, *TUNE_SPLIT)
         for config in configs:
+            t0 = time.perf_counter()
             m = fit_mapping(src, tgt, fit_part, **config)
             out[(pair, _key(config))] = evaluate(m, src, tgt, held_out, ("csls",), (1,))["csls"]["p@1"]
             auto = m.metadata.get("refine_auto")
             chosen = f" (rounds chosen: {auto['chosen']})" if auto else ""
-            print(f"  {pair} {_key(config)}: {out[(pair, _key(config))]:.4f}{chosen}", flush=True)
+            print(f"  {pair} {_key(config)}: {out[(pair, _key(config))]:.4f}{chosen} "
+                  f"({time.perf_counter() - t0:.0f} s)", flush=True)
     return out
 
 
@@ -266,7 +293,7 @@ def main(argv=None):
     ap.add_argument("--recipes", nargs="+", default=list(RECIPES), choices=list(RECIPES))
     ap.add_argument("--tune", action="store_true", help="choose supervised defaults on the train dictionary")
     ap.add_argument("--tune-refine", nargs="?", const="refine",
-                    choices=("refine", "more", "rounds", "rcsls", "pivot"),
+                    choices=("refine", "more", "rounds", "rcsls", "pivot", "prep", "auto"),
                     help="compare supervised + refinement (or fixed-pivot) variants on held-out train words")
     ap.add_argument("--pivot", action="store_true",
                     help="map every pair's target language onto the shared source (pivot) space at once")
@@ -282,7 +309,8 @@ def main(argv=None):
         tune(directions)
     elif args.tune_refine:
         tune_refine(directions, {"refine": REFINE_CANDIDATES, "more": MORE_CANDIDATES, "rounds": ROUNDS_CANDIDATES,
-                                 "rcsls": RCSLS_CANDIDATES, "pivot": PIVOT_CANDIDATES}[args.tune_refine])
+                                 "rcsls": RCSLS_CANDIDATES, "pivot": PIVOT_CANDIDATES,
+                                 "prep": PREP_CANDIDATES, "auto": AUTO_CANDIDATES}[args.tune_refine])
     elif args.pivot:
         pivot_bli(directions, {"recipe": "supervised"})
     else:

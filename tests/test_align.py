@@ -327,3 +327,20 @@ def test_solvers_run_with_one_blas_thread():
 
     _solve(solver, np.eye(3), np.eye(3))
     assert seen == [{1}] or seen == [set()]
+
+
+def test_seed_translations_first_fits_each_source_words_first_pair_only(noisy_world):
+    w = noisy_world
+    pairs = list(dict(reversed(w.train_pairs[:400])).items())[::-1]  # each source word's first pair
+    # a second, wrong translation for every other source word (the first one stays first)
+    noisy = [p for i, (s, t) in enumerate(pairs) for p in ([(s, t), (s, w.tgt.words[-1 - i])] if i % 2
+                                                             else [(s, t)])]
+    first = fit_mapping(w.src, w.tgt, noisy, refine=0, seed_translations="first")
+    clean = fit_mapping(w.src, w.tgt, pairs, refine=0)
+    every = fit_mapping(w.src, w.tgt, noisy, refine=0)
+    assert first.metadata["seed_translations"] == "first" and every.metadata["seed_translations"] == "all"
+    assert first.metadata["seed_rows"] == len(pairs) < every.metadata["seed_rows"] == len(noisy)
+    np.testing.assert_allclose(first.W_, clean.W_, atol=1e-6)
+    assert not np.allclose(every.W_, clean.W_, atol=1e-3)
+    with pytest.raises(ValueError, match="seed_translations"):
+        fit_mapping(w.src, w.tgt, pairs, seed_translations="last")
