@@ -123,9 +123,14 @@ PREP_CANDIDATES = (
 #: --tune-refine auto: the rounds chosen per pair at fit time from the training dictionary alone,
 #: by one held-out fifth (``refine="auto"``) or 5-fold cross-validation over its source words
 AUTO_CANDIDATES = (
-    DEFAULT,
-    {**DEFAULT, "refine": 0},
     {**DEFAULT, "refine": "auto", "auto_folds": 5},
+)
+#: --tune-refine one: the one default round's vocabulary K and the re-weighting exponents under it
+#: (K and the exponents were chosen without refinement or with 3 rounds, on en-es / es-en only)
+ONE_ROUND_CANDIDATES = (
+    {**DEFAULT, "refine_vocab": 5000},
+    {**DEFAULT, "refine_vocab": 20000},
+    {**DEFAULT, "src_reweight": 0.5, "trg_reweight": 0.5},
 )
 
 #: --tune-refine pivot: the source-only (fixed pivot) variant's re-weighting and de-whitening
@@ -293,7 +298,7 @@ def main(argv=None):
     ap.add_argument("--recipes", nargs="+", default=list(RECIPES), choices=list(RECIPES))
     ap.add_argument("--tune", action="store_true", help="choose supervised defaults on the train dictionary")
     ap.add_argument("--tune-refine", nargs="?", const="refine",
-                    choices=("refine", "more", "rounds", "rcsls", "pivot", "prep", "auto"),
+                    choices=("refine", "more", "rounds", "rcsls", "pivot", "prep", "auto", "one"),
                     help="compare supervised + refinement (or fixed-pivot) variants on held-out train words")
     ap.add_argument("--pivot", action="store_true",
                     help="map every pair's target language onto the shared source (pivot) space at once")
@@ -310,7 +315,8 @@ def main(argv=None):
     elif args.tune_refine:
         tune_refine(directions, {"refine": REFINE_CANDIDATES, "more": MORE_CANDIDATES, "rounds": ROUNDS_CANDIDATES,
                                  "rcsls": RCSLS_CANDIDATES, "pivot": PIVOT_CANDIDATES,
-                                 "prep": PREP_CANDIDATES, "auto": AUTO_CANDIDATES}[args.tune_refine])
+                                 "prep": PREP_CANDIDATES, "auto": AUTO_CANDIDATES,
+                                 "one": ONE_ROUND_CANDIDATES}[args.tune_refine])
     elif args.pivot:
         pivot_bli(directions, {"recipe": "supervised"})
     else:
