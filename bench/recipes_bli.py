@@ -13,12 +13,15 @@ Two modes:
     the TRAIN dictionary only: its first 4,000 source words (file order, MUSE-style
     ``split_by_source``) fit the mapping, the next 1,000 are the held-out queries; CSLS P@1 over
     covered held-out queries, per direction and averaged. The test dictionary is not read.
-``--tune-refine [refine|more|rounds|rcsls|pivot]``
+``--tune-refine [refine|more|rounds|rcsls|pivot|prep|auto|one]``
     The same held-out protocol for lists of candidates: ``refine`` (supervised + refinement
     rounds, K, keeping the seed, bidirectional induction, CSLS k), ``more`` (smaller K,
     whitening with a ridge), ``rcsls`` (RCSLS variants against Procrustes and supervised with
     0, 1 or "auto" rounds), ``pivot`` (the source-only ``fixed_target`` variant that
-    :func:`~xproj.align.align_to_pivot` uses).
+    :func:`~xproj.align.align_to_pivot` uses), ``prep`` (iterative normalisation,
+    all-but-the-top, the seed's first translations only, CSLS k and one-way induction in the
+    default round), ``auto`` (``refine="auto"`` by 5-fold cross-validation on the seed),
+    ``one`` (K and the re-weighting exponents under the default round).
 ``--pivot``
     Every pair's target language mapped onto the common source language (the pivot) at once
     with ``align_to_pivot(recipe="supervised")``; BLI in that one space next to the pairwise fit.
@@ -32,7 +35,7 @@ Usage::
 
     python bench/recipes_bli.py [--pairs en-es es-en] [--recipes procrustes supervised]
     python bench/recipes_bli.py --tune [--pairs en-es es-en]
-    python bench/recipes_bli.py --tune-refine [refine|more|rounds|rcsls|pivot] --pairs en-es es-en
+    python bench/recipes_bli.py --tune-refine [refine|more|rounds|rcsls|pivot|prep|auto|one] [--pairs ...]
     python bench/recipes_bli.py --pivot --pairs en-es en-de en-fr en-ja en-zh [--one-script]
 """
 
