@@ -304,6 +304,21 @@ def test_whitening_with_a_ridge_whitens_less_and_stays_invertible(noisy_world):
     assert moments.max() < 1 and moments.min() > 0  # shrunk towards, not onto, the identity
 
 
+def test_whitening_of_rows_missing_a_direction_needs_a_ridge(noisy_world):
+    from xproj.vectors.normalize import remove_top_component
+
+    M = remove_top_component(np.asarray(noisy_world.src.vectors)).astype(np.float64)[:300]  # rank d-1
+    with pytest.raises(ShapeError, match="span"):
+        whitening(M)
+    W, W_inv = whitening(M, ridge=1e-6)
+    np.testing.assert_allclose(W @ W_inv, np.eye(M.shape[1]), atol=1e-6)
+    moments = np.linalg.eigvalsh((M @ W).T @ (M @ W))
+    assert moments[0] < 1e-3 and np.allclose(moments[1:], 1, atol=1e-3)  # the missing one stays empty
+    m = fit_mapping(noisy_world.src, noisy_world.tgt, noisy_world.train_pairs, recipe="supervised",
+                    normalization="unit,center,abtt,unit", whiten_ridge=1e-6, refine=0)
+    assert np.isfinite(m.W_).all() and np.isfinite(m.W_tgt_).all()
+
+
 def test_induction_modes_and_their_check(noisy_world):
     w = noisy_world
     X, Z = (np.asarray(v.vectors)[:400] for v in (w.src, w.tgt))
