@@ -27,7 +27,9 @@ Procrustes, pair weight ``1 / (1 + log(1 + r / 1000))`` for the rarer word's fre
 ``--recipes R [R ...]`` measures the alignment recipes instead (``RECIPE_RUNS``: the preset's
 Procrustes with 3 refinement rounds, ``supervised`` with its 1 round or ``refine="auto"``,
 ``rcsls``): each language aligned once per recipe, then the mapping alone (``a=0``) and with the
-default anchoring (``a=0.5``), no translation vote: ``R a=A``.
+default anchoring (``a=0.5``), no translation vote: ``R a=A``. With ``--with-vote`` the run's
+translation vote is on too (the preset's ``model.translation_weight``, the seed dictionary's pairs
+and the polarity lexicon's, as a run attaches them): ``R a=A vote``.
 
 For each variant and language the English model is chosen on the English dev split (the run's
 rule), adapted to each target set's unlabelled training part, and scored on its dev part.
@@ -40,6 +42,7 @@ Run (about 12 minutes on 2 shared cores, most of it alignment; ``--mappings`` sk
     python bench/dictionary_and_mapping.py --set data.target_langs='["de"]'
     python bench/dictionary_and_mapping.py --vote --mappings runs/opener-en-multi   # about 6 minutes
     python bench/dictionary_and_mapping.py --recipes procrustes supervised supervised-auto rcsls
+    python bench/dictionary_and_mapping.py --recipes procrustes supervised rcsls --with-vote
 """
 
 import argparse
@@ -55,6 +58,7 @@ from xproj.anchor import anchor_to_dictionary  # noqa: E402
 from xproj.config import for_language, load_config  # noqa: E402
 from xproj.evaluation import classification_scores  # noqa: E402
 from xproj.run import align_targets, build_corpus, load_run_vectors, select_and_fit, target_sets, tokenize  # noqa: E402
+from xproj.run.train import translation_pairs  # noqa: E402
 from xproj.translation_vote import first_translations  # noqa: E402
 from xproj.translation_vote import translate as translate_tokens  # noqa: E402
 
@@ -72,10 +76,14 @@ RECIPE_RUNS = {
     "rcsls": ["alignment.recipe=\"rcsls\"", "alignment.refine=0"],
 }
 RECIPE_STRENGTHS = (0.0, 0.5)
+#: --recipes --with-vote: where recipe_spaces keeps a language's vote pairs
+VOTE_PAIRS = "vote pairs"
 
 
 def recipe_spaces(args, fixed, corpus, vectors, lang_sets, echo) -> dict:
-    """``--recipes``: ``{lang: {"R a=A": AlignedSpace}}``, each language aligned once per recipe."""
+    """``--recipes``: ``{lang: {"R a=A": AlignedSpace}}``, each language aligned once per recipe;
+    with ``--with-vote`` also ``{lang: vote pairs}`` under ``out[lang][VOTE_PAIRS]`` (the same for
+    every recipe: the seed dictionary and the lexicon)."""
     out = {}
     for name in args.recipes:
         cfg = load_config(args.preset, args.overrides + fixed + RECIPE_RUNS[name])
@@ -83,9 +91,12 @@ def recipe_spaces(args, fixed, corpus, vectors, lang_sets, echo) -> dict:
         src = cfg["data"]["source_lang"]
         for lang in lang_sets:
             ts = spaces[lang]
+            suffix = " vote" if args.with_vote else ""
             for a in RECIPE_STRENGTHS:
-                out.setdefault(lang, {})[f"{name} a={a}"] = anchor_to_dictionary(ts.space, ts.dictionary, src,
-                                                                                  lang, a)[0]
+                out.setdefault(lang, {})[f"{name} a={a}{suffix}"] = anchor_to_dictionary(ts.space, ts.dictionary,
+                                                                                          src, lang, a)[0]
+            if args.with_vote:
+                out[lang][VOTE_PAIRS] = translation_pairs(cfg, ts)
         print(f"  {name} aligned", file=sys.stderr, flush=True)
     return out
 
@@ -165,14 +176,17 @@ def score_language(cfg, corpus, vectors, ts, lang, sets, args) -> dict:
     if args.vote:
         return score_votes(cfg, corpus, ts, lang, sets, args)
     out = {}
+    translations = None
     if args.recipes:
-        variants, pairs = ts, None  # {variant: space} from recipe_spaces
+        variants, pairs = dict(ts), None  # {variant: space} from recipe_spaces
+        vote = variants.pop(VOTE_PAIRS, None)
+        translations = {lang: vote} if vote else None
     else:
         pairs = ts.dictionary
         variants = (weighted_spaces(cfg, vectors, ts, src, lang) if args.weighted
                     else spaces_to_try(ts.space, pairs, src, lang))
     for i, (name, space) in enumerate(variants.items()):
-        model = select_and_fit(cfg, space, corpus, src).model
+        model = select_and_fit(cfg, space, corpus, src, translations=translations).model
         for t in sets:
             view = corpus.for_target(t.id)
             adapted = copy.deepcopy(model).adapt(view.get(lang, "train")[0], lang)
@@ -200,8 +214,14 @@ def main():
     ap.add_argument("--vote", action="store_true", help="the model's translation vote: weights x anchoring")
     ap.add_argument("--recipes", nargs="+", choices=tuple(RECIPE_RUNS),
                     help="align with each of these recipes (mapping alone and anchored a=0.5)")
+    ap.add_argument("--with-vote", action="store_true",
+                    help="--recipes with the run's translation vote on (the preset's model.translation_weight)")
     args = ap.parse_args()
-    fixed = ["evaluation.few_shot=[]", "alignment.dictionary_anchor=0", "model.translation_weight=0"] + (["alignment.refine=0"] if args.weighted else [])
+    if args.with_vote and not args.recipes:
+        ap.error("--with-vote goes with --recipes (--vote measures the vote's weights)")
+    vote_off = [] if args.with_vote else ["model.translation_weight=0"]
+    fixed = (["evaluation.few_shot=[]", "alignment.dictionary_anchor=0"] + vote_off
+             + (["alignment.refine=0"] if args.weighted else []))
     cfg = load_config(args.preset, args.overrides + fixed)
     quiet = lambda *a, **k: None  # noqa: E731
     corpus = tokenize(build_corpus(cfg), cfg)

@@ -13,12 +13,15 @@ Two modes:
     the TRAIN dictionary only: its first 4,000 source words (file order, MUSE-style
     ``split_by_source``) fit the mapping, the next 1,000 are the held-out queries; CSLS P@1 over
     covered held-out queries, per direction and averaged. The test dictionary is not read.
-``--tune-refine [refine|more|rounds|rcsls|pivot]``
+``--tune-refine [refine|more|rounds|rcsls|pivot|prep|auto|one]``
     The same held-out protocol for lists of candidates: ``refine`` (supervised + refinement
     rounds, K, keeping the seed, bidirectional induction, CSLS k), ``more`` (smaller K,
     whitening with a ridge), ``rcsls`` (RCSLS variants against Procrustes and supervised with
     0, 1 or "auto" rounds), ``pivot`` (the source-only ``fixed_target`` variant that
-    :func:`~xproj.align.align_to_pivot` uses).
+    :func:`~xproj.align.align_to_pivot` uses), ``prep`` (iterative normalisation,
+    all-but-the-top, the seed's first translations only, CSLS k and one-way induction in the
+    default round), ``auto`` (``refine="auto"`` by 5-fold cross-validation on the seed),
+    ``one`` (K and the re-weighting exponents under the default round).
 ``--pivot``
     Every pair's target language mapped onto the common source language (the pivot) at once
     with ``align_to_pivot(recipe="supervised")``; BLI in that one space next to the pairwise fit.
@@ -32,7 +35,7 @@ Usage::
 
     python bench/recipes_bli.py [--pairs en-es es-en] [--recipes procrustes supervised]
     python bench/recipes_bli.py --tune [--pairs en-es es-en]
-    python bench/recipes_bli.py --tune-refine [refine|more|rounds|rcsls|pivot] --pairs en-es es-en
+    python bench/recipes_bli.py --tune-refine [refine|more|rounds|rcsls|pivot|prep|auto|one] [--pairs ...]
     python bench/recipes_bli.py --pivot --pairs en-es en-de en-fr en-ja en-zh [--one-script]
 """
 
@@ -103,6 +106,36 @@ RCSLS_CANDIDATES = (
     {**SUP, "refine": "auto"},
 )
 
+#: --tune-refine prep: pre-processing of both spaces before the mapping (iterative normalisation,
+#: Zhang et al. 2019; all-but-the-top, Mu and Viswanath 2018), the seed's first translation only,
+#: and the refinement's induction (CSLS k, one-way), each against the default (1 round)
+ITERNORM5 = ",".join(["unit,center"] * 5 + ["unit"])
+DEFAULT = {"recipe": "supervised"}
+PREP_CANDIDATES = (
+    DEFAULT,
+    {**DEFAULT, "normalization": ITERNORM5},
+    {**DEFAULT, "normalization": "unit,center,abtt,unit", "whiten_ridge": 1e-6},
+    {**DEFAULT, "normalization": "unit,center,abtt,abtt,unit", "whiten_ridge": 1e-6},
+    {**DEFAULT, "normalization": "unit,center,abtt,abtt,abtt,unit", "whiten_ridge": 1e-6},
+    {**DEFAULT, "seed_translations": "first"},
+    {**DEFAULT, "csls_k": 5},
+    {**DEFAULT, "csls_k": 20},
+    {**DEFAULT, "induction": "forward"},
+)
+
+#: --tune-refine auto: the rounds chosen per pair at fit time from the training dictionary alone,
+#: by one held-out fifth (``refine="auto"``) or 5-fold cross-validation over its source words
+AUTO_CANDIDATES = (
+    {**DEFAULT, "refine": "auto", "auto_folds": 5},
+)
+#: --tune-refine one: the one default round's vocabulary K and the re-weighting exponents under it
+#: (K and the exponents were chosen without refinement or with 3 rounds, on en-es / es-en only)
+ONE_ROUND_CANDIDATES = (
+    {**DEFAULT, "refine_vocab": 5000},
+    {**DEFAULT, "refine_vocab": 20000},
+    {**DEFAULT, "src_reweight": 0.5, "trg_reweight": 0.5},
+)
+
 #: --tune-refine pivot: the source-only (fixed pivot) variant's re-weighting and de-whitening
 FIXED = {"recipe": "supervised", "fixed_target": True}  # the default refinement
 PIVOT_CANDIDATES = (
@@ -141,11 +174,13 @@ def _held_out_scores(directions, configs):
     for pair, (src, tgt, train, _test) in directions.items():
         fit_part, held_out = split_by_source(train, *TUNE_SPLIT)
         for config in configs:
+            t0 = time.perf_counter()
             m = fit_mapping(src, tgt, fit_part, **config)
             out[(pair, _key(config))] = evaluate(m, src, tgt, held_out, ("csls",), (1,))["csls"]["p@1"]
             auto = m.metadata.get("refine_auto")
             chosen = f" (rounds chosen: {auto['chosen']})" if auto else ""
-            print(f"  {pair} {_key(config)}: {out[(pair, _key(config))]:.4f}{chosen}", flush=True)
+            print(f"  {pair} {_key(config)}: {out[(pair, _key(config))]:.4f}{chosen} "
+                  f"({time.perf_counter() - t0:.0f} s)", flush=True)
     return out
 
 
@@ -266,7 +301,7 @@ def main(argv=None):
     ap.add_argument("--recipes", nargs="+", default=list(RECIPES), choices=list(RECIPES))
     ap.add_argument("--tune", action="store_true", help="choose supervised defaults on the train dictionary")
     ap.add_argument("--tune-refine", nargs="?", const="refine",
-                    choices=("refine", "more", "rounds", "rcsls", "pivot"),
+                    choices=("refine", "more", "rounds", "rcsls", "pivot", "prep", "auto", "one"),
                     help="compare supervised + refinement (or fixed-pivot) variants on held-out train words")
     ap.add_argument("--pivot", action="store_true",
                     help="map every pair's target language onto the shared source (pivot) space at once")
@@ -282,7 +317,9 @@ def main(argv=None):
         tune(directions)
     elif args.tune_refine:
         tune_refine(directions, {"refine": REFINE_CANDIDATES, "more": MORE_CANDIDATES, "rounds": ROUNDS_CANDIDATES,
-                                 "rcsls": RCSLS_CANDIDATES, "pivot": PIVOT_CANDIDATES}[args.tune_refine])
+                                 "rcsls": RCSLS_CANDIDATES, "pivot": PIVOT_CANDIDATES,
+                                 "prep": PREP_CANDIDATES, "auto": AUTO_CANDIDATES,
+                                 "one": ONE_ROUND_CANDIDATES}[args.tune_refine])
     elif args.pivot:
         pivot_bli(directions, {"recipe": "supervised"})
     else:

@@ -304,6 +304,21 @@ def test_whitening_with_a_ridge_whitens_less_and_stays_invertible(noisy_world):
     assert moments.max() < 1 and moments.min() > 0  # shrunk towards, not onto, the identity
 
 
+def test_whitening_of_rows_missing_a_direction_needs_a_ridge(noisy_world):
+    from xproj.vectors.normalize import remove_top_component
+
+    M = remove_top_component(np.asarray(noisy_world.src.vectors)).astype(np.float64)[:300]  # rank d-1
+    with pytest.raises(ShapeError, match="span"):
+        whitening(M)
+    W, W_inv = whitening(M, ridge=1e-6)
+    np.testing.assert_allclose(W @ W_inv, np.eye(M.shape[1]), atol=1e-6)
+    moments = np.linalg.eigvalsh((M @ W).T @ (M @ W))
+    assert moments[0] < 1e-3 and np.allclose(moments[1:], 1, atol=1e-3)  # the missing one stays empty
+    m = fit_mapping(noisy_world.src, noisy_world.tgt, noisy_world.train_pairs, recipe="supervised",
+                    normalization="unit,center,abtt,unit", whiten_ridge=1e-6, refine=0)
+    assert np.isfinite(m.W_).all() and np.isfinite(m.W_tgt_).all()
+
+
 def test_induction_modes_and_their_check(noisy_world):
     w = noisy_world
     X, Z = (np.asarray(v.vectors)[:400] for v in (w.src, w.tgt))
@@ -327,3 +342,20 @@ def test_solvers_run_with_one_blas_thread():
 
     _solve(solver, np.eye(3), np.eye(3))
     assert seen == [{1}] or seen == [set()]
+
+
+def test_seed_translations_first_fits_each_source_words_first_pair_only(noisy_world):
+    w = noisy_world
+    pairs = list(dict(reversed(w.train_pairs[:400])).items())[::-1]  # each source word's first pair
+    # a second, wrong translation for every other source word (the first one stays first)
+    noisy = [p for i, (s, t) in enumerate(pairs) for p in ([(s, t), (s, w.tgt.words[-1 - i])] if i % 2
+                                                             else [(s, t)])]
+    first = fit_mapping(w.src, w.tgt, noisy, refine=0, seed_translations="first")
+    clean = fit_mapping(w.src, w.tgt, pairs, refine=0)
+    every = fit_mapping(w.src, w.tgt, noisy, refine=0)
+    assert first.metadata["seed_translations"] == "first" and every.metadata["seed_translations"] == "all"
+    assert first.metadata["seed_rows"] == len(pairs) < every.metadata["seed_rows"] == len(noisy)
+    np.testing.assert_allclose(first.W_, clean.W_, atol=1e-6)
+    assert not np.allclose(every.W_, clean.W_, atol=1e-3)
+    with pytest.raises(ValueError, match="seed_translations"):
+        fit_mapping(w.src, w.tgt, pairs, seed_translations="last")

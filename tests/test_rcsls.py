@@ -190,3 +190,21 @@ def test_inverse_of_a_map_that_is_not_orthogonal_keeps_the_shared_space(world):
     np.testing.assert_allclose(inv.transform(world.src, side="target").vectors,
                                m.transform(world.src).vectors, rtol=1e-6)
     np.testing.assert_allclose(inv.transform(world.tgt).vectors, m.transform(world.tgt, side="target").vectors)
+
+
+def test_refine_auto_with_folds_holds_out_every_seed_word_once(world):
+    pairs = world.train_pairs[:300]
+    m = fit_mapping(world.src, world.tgt, pairs, recipe="supervised", refine="auto", auto_folds=3,
+                    refine_vocab=1500)
+    auto = m.metadata["refine_auto"]
+    n_sources = len(dict.fromkeys(s for s, _ in pairs))
+    assert auto["folds"] == 3 and auto["held_out_sources"] == n_sources
+    assert 0 < auto["held_out_covered"] <= len(pairs)
+    scores = dict(zip(auto["rounds_tried"], auto["held_out_p@1_csls"]))
+    assert scores[auto["chosen"]] == max(scores.values())
+    assert m.metadata["refine_rounds"] == auto["chosen"] and m.metadata["seed_pairs"] == 300
+    # the default is one trial on the last fifth
+    one = fit_mapping(world.src, world.tgt, pairs, recipe="supervised", refine="auto", refine_vocab=1500)
+    assert one.metadata["refine_auto"]["folds"] == 1
+    with pytest.raises(ValueError, match="auto_folds"):
+        fit_mapping(world.src, world.tgt, pairs, recipe="supervised", refine="auto", auto_folds=0)

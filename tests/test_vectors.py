@@ -384,3 +384,23 @@ def test_unreadable_vector_file_gives_one_line(tmp_path, monkeypatch, name):
     deny_reading(p, monkeypatch)
     with pytest.raises(XprojError, match=f"{name}: cannot read it: permission denied"):
         load_vectors(p)
+
+
+def test_remove_top_component_is_all_but_the_top():
+    from xproj.vectors.normalize import remove_top_component
+
+    rng = np.random.default_rng(2)
+    # a strong common direction (as frequency is in fastText spaces) on top of isotropic noise
+    X = rng.standard_normal((500, 6)) + np.outer(rng.standard_normal(500) * 5, [1, 1, 0, 0, 0, 0])
+    Xc = X - X.mean(axis=0)
+    _, _, vt = np.linalg.svd(Xc, full_matrices=False)
+    one = remove_top_component(X)
+    np.testing.assert_allclose(one @ vt[0], 0, atol=1e-3)  # the top direction is gone
+    np.testing.assert_allclose(one, Xc - np.outer(Xc @ vt[0], vt[0]), atol=1e-4)
+    # repeating the step removes the top two: Mu and Viswanath's D=2
+    two = normalize(X, "abtt,abtt")
+    np.testing.assert_allclose(two, Xc - Xc @ vt[:2].T @ vt[:2], atol=1e-4)
+    wv = WordVectors([str(i) for i in range(500)], X)
+    out = normalize(wv, "unit,center,abtt,unit")
+    assert isinstance(out, WordVectors) and out.vectors.dtype == np.float32
+    np.testing.assert_allclose(wv.vectors, X.astype(np.float32))  # input untouched

@@ -67,7 +67,8 @@ OPTIONS: dict[str, tuple] = {
                          "(orthogonal, source side only) | supervised (VecMap's multi-step: whitening, "
                          "re-weighting, de-whitening; both sides mapped) | self-learning (from the seed, iterated "
                          "induction) | unsupervised (no dictionary)"),
-    "alignment.normalization": ("unit,center,unit", str, "steps applied to both spaces before mapping"),
+    "alignment.normalization": ("unit,center,unit", str, "steps applied to both spaces before mapping, in order: "
+                                "unit, center, abtt (remove the top principal component)"),
     "alignment.refine": (0, int, ("MUSE-style refinement rounds, whatever the recipe (a run always says how many; "
                          "the library's supervised recipe alone defaults to 1), or \"auto\": the rounds (0-3) "
                          "with the best CSLS P@1 on held-out seed words, refitted on the whole seed")),

@@ -60,6 +60,18 @@ def induce_dictionary(X_mapped, Z_tgt, *, method="csls", k=10, mode="mutual"):
     return a[0], a[1]
 
 
+#: which of a source word's translations in the seed dictionary the mapping is fitted on
+SEED_TRANSLATIONS = ("all", "first")
+
+
+def first_translations(s_idx: np.ndarray, t_idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Keep each source row's first pair (in dictionary order) of the rows ``(s_idx, t_idx)``
+    that :func:`~xproj.dictionaries.to_indices` returned (pairs with both words covered)."""
+    _, first = np.unique(s_idx, return_index=True)
+    first = np.sort(first)
+    return s_idx[first], t_idx[first]
+
+
 #: a recipe's solver: paired normalised rows -> (source matrix, target matrix or None = identity)
 #: or (source matrix, target matrix, dict of facts for the round's history record)
 Solver = Callable[[np.ndarray, np.ndarray], tuple]
@@ -107,6 +119,8 @@ def fit_linear(
     keep_seed: bool = False,
     induction: str = "mutual",
     csls_k: int = 10,
+    seed_translations: str = "all",
+    auto_folds: int = 1,
     eval_pairs=None,
     callback: Callable[[int, dict], None] | None = None,
     src_lang=None,
@@ -135,6 +149,11 @@ def fit_linear(
         (:data:`AUTO_ROUNDS`) with the best CSLS P@1 on held-out seed words (the last
         :data:`AUTO_HELD_OUT` of its source words, fitted on the others; ties: fewer rounds),
         then refitted on the whole seed; the trial is in ``metadata["refine_auto"]``.
+    auto_folds : int
+        ``refine="auto"`` only: 1 = the single held-out part above; k > 1 = k-fold
+        cross-validation over the seed's source words (contiguous blocks in file order), every
+        seed word a held-out query once (:func:`choose_rounds`): k times the cost, a less noisy
+        choice.
     refine_vocab : int
         The most frequent words of each side among which pairs are induced (MUSE: 10,000
         supervised, 15,000 unsupervised).
@@ -146,6 +165,10 @@ def fit_linear(
         VecMap's bidirectional induction), or source -> target only.
     csls_k : int
         CSLS neighbourhood for induction and the logged BLI.
+    seed_translations : {"all", "first"}
+        Fit on every pair of the seed dictionary (a source word with three translations gives
+        three rows), or on each source word's first covered translation only
+        (:func:`first_translations`).
     eval_pairs : list of pairs, optional
         A test dictionary: BLI P@1 (NN and CSLS) is logged after every round and kept in
         ``mapping.metadata["history"]``.
@@ -162,15 +185,22 @@ def fit_linear(
         raise ShapeError(f"{src.describe()} have dimension {src.dim} but {tgt.describe()} have "
                          f"{tgt.dim}; both spaces must have the same dimension")
     check_refine(refine)
+    if seed_translations not in SEED_TRANSLATIONS:
+        raise ValueError(f"seed_translations: {seed_translations!r} is not one of {SEED_TRANSLATIONS}")
     pairs = seed_pairs(dictionary, src, tgt)
     name = seed_name or (str(dictionary) if isinstance(dictionary, (str, Path)) else "seed dictionary")
     s_idx, t_idx = to_indices(pairs, src, tgt, name=name)
+    if seed_translations == "first":
+        s_idx, t_idx = first_translations(s_idx, t_idx)
     common = {"recipe": recipe, "recipe_params": recipe_params, "normalization": normalization,
               "refine_vocab": refine_vocab, "keep_seed": keep_seed, "induction": induction,
-              "csls_k": csls_k, "solver_uses_spaces": solver_uses_spaces}
+              "csls_k": csls_k, "seed_translations": seed_translations,
+              "solver_uses_spaces": solver_uses_spaces}
+    if isinstance(auto_folds, bool) or not isinstance(auto_folds, (int, np.integer)) or auto_folds < 1:
+        raise ValueError(f"auto_folds: must be an integer >= 1, got {auto_folds!r}")
     auto = None
     if refine == "auto":
-        auto = choose_rounds(src, tgt, pairs, solver, common)
+        auto = choose_rounds(src, tgt, pairs, solver, common, folds=auto_folds)
         refine = auto["chosen"]
     # arrays, not WordVectors: no word index rebuilt for each step
     Xn = normalize(np.asarray(src.vectors), normalization)
@@ -190,7 +220,7 @@ def fit_linear(
 
             res = bli_scores(WordVectors(src.words, mapped(Xn, Wx)), WordVectors(tgt.words, mapped(Zn, Wz)),
                              eval_pairs, methods=("nn", "csls"), ks=(1,), csls_k=csls_k)
-            rec.update({"p@1_nn": res["nn"]["p@1"], "p@1_csls": res["csls"]["p@1"]})
+            rec.update({"p@1_nn": res["nn"]["p@1"], "p@1_csls": res["csls"]["p@1"], "covered": res["covered"]})
             log.info("round %d: %d pairs, P@1 NN %.4f CSLS %.4f", round_, n_pairs,
                      rec["p@1_nn"], rec["p@1_csls"])
         history.append(rec)
@@ -224,6 +254,8 @@ def fit_linear(
         "keep_seed": keep_seed,
         "induction": induction,
         "csls_k": csls_k,
+        "seed_translations": seed_translations,
+        "seed_rows": len(s_idx),
         "history": history,
     }
     if auto is not None:
@@ -234,25 +266,46 @@ def fit_linear(
     return VectorMapping(as32(Wx), normalization, src_lang or src.lang, tgt_lang or tgt.lang, meta, as32(Wz))
 
 
-def choose_rounds(src, tgt, pairs, solver, common: dict) -> dict:
-    """``refine="auto"``: fit on the first source words of the seed dictionary with
-    ``max(AUTO_ROUNDS)`` refinement rounds, measure CSLS P@1 on the held-out ones after every
-    round, and choose the best number of rounds (ties: fewer). Returns the record kept in the
-    mapping's metadata (``chosen``, the P@1 per round, the split)."""
-    from ..dictionaries import split_by_source
+def _folds(sources: list, n_folds: int) -> list[set]:
+    """The held-out source words of each trial: the last :data:`AUTO_HELD_OUT` of them (one
+    trial, ``n_folds`` = 1), or ``n_folds`` contiguous blocks in file order (cross-validation)."""
+    n = len(sources)
+    if n_folds == 1:
+        return [set(sources[n - round(n * AUTO_HELD_OUT):])]
+    bounds = np.linspace(0, n, n_folds + 1).round().astype(int)
+    return [set(sources[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
 
-    n_sources = len(dict.fromkeys(s for s, _ in pairs))
-    n_held = round(n_sources * AUTO_HELD_OUT)
-    fit_part, held_out = split_by_source(pairs, n_sources - n_held, n_held)
-    if not fit_part or not held_out:
-        raise ValueError(f"refine='auto' needs a seed dictionary of several source words to hold "
-                         f"some out (it has {n_sources})")
-    probe = fit_linear(src, tgt, fit_part, solver, refine=max(AUTO_ROUNDS), eval_pairs=held_out,
-                       seed_name="the fit part of the seed dictionary", **common)
-    scores = {rec["round"]: rec["p@1_csls"] for rec in probe.metadata["history"]
-              if rec["round"] in AUTO_ROUNDS}
+
+def choose_rounds(src, tgt, pairs, solver, common: dict, folds: int = 1) -> dict:
+    """``refine="auto"``: fit on part of the seed dictionary's source words with
+    ``max(AUTO_ROUNDS)`` refinement rounds, measure CSLS P@1 on the held-out ones after every
+    round, and choose the best number of rounds (ties: fewer). ``folds`` = 1 holds out the last
+    :data:`AUTO_HELD_OUT` of the source words once; ``folds`` = k > 1 holds out each of k
+    contiguous blocks in turn (k-fold cross-validation: every seed word is a held-out query
+    once, P@1 pooled over the folds' covered queries). Returns the record kept in the
+    mapping's metadata (``chosen``, the P@1 per round, the split)."""
+    sources = list(dict.fromkeys(s for s, _ in pairs))
+    held_sets = _folds(sources, folds)
+    hits = dict.fromkeys(AUTO_ROUNDS, 0.0)
+    covered = 0
+    for held in held_sets:
+        fit_part = [p for p in pairs if p[0] not in held]
+        held_out = [p for p in pairs if p[0] in held]
+        if not fit_part or not held_out:
+            raise ValueError(f"refine='auto' needs a seed dictionary of several source words to hold "
+                             f"some out (it has {len(sources)})")
+        probe = fit_linear(src, tgt, fit_part, solver, refine=max(AUTO_ROUNDS), eval_pairs=held_out,
+                           seed_name="the fit part of the seed dictionary", **common)
+        n = probe.metadata["history"][0]["covered"]
+        covered += n
+        for rec in probe.metadata["history"]:
+            if rec["round"] in hits:
+                hits[rec["round"]] += rec["p@1_csls"] * n
+    scores = {r: round(h / covered, 6) if covered else 0.0 for r, h in hits.items()}
     chosen = max(scores, key=lambda r: (scores[r], -r))
     log.info("refine='auto': held-out CSLS P@1 per round %s; %d rounds chosen", scores, chosen)
+    n_held = len(held_sets[0]) if folds == 1 else len(sources)
     return {"rounds_tried": list(scores), "held_out_p@1_csls": [scores[r] for r in scores],
-            "chosen": chosen, "fit_sources": n_sources - n_held, "held_out_sources": n_held,
-            "held_out_fraction": AUTO_HELD_OUT}
+            "chosen": chosen, "fit_sources": len(sources) - n_held if folds == 1 else len(sources),
+            "held_out_sources": n_held, "held_out_fraction": AUTO_HELD_OUT if folds == 1 else 1.0,
+            "folds": folds, "held_out_covered": covered}

@@ -67,7 +67,11 @@ VECMAP_SUPERVISED = {"whiten": True, "src_reweight": 0.5, "trg_reweight": 0.5,
 #: rounds tie (0.2279, 0.2285), K 5,000/20,000, dropping the seed, bidirectional induction,
 #: CSLS k=5 and a whitening ridge did no better. Nor did ``refine="auto"`` (rounds chosen per pair
 #: on a held-out fifth of the seed: mean 0.1485) or the rcsls recipe (at best 0.1218;
-#: bench/recipes_bli.py --tune-refine rcsls). bench/README.md has the tables.
+#: bench/recipes_bli.py --tune-refine rcsls), pre-processing both spaces (iterative normalisation
+#: 0.1481, all-but-the-top 0.1355 and less), fitting on first translations only (0.1449), CSLS k
+#: 5 / 20 or one-way induction in the round (0.1477 / 0.1496 / 0.1484), K 5,000 / 20,000, exponents
+#: 0.5 with the round, or ``refine="auto"`` by 5-fold cross-validation (0.1498; --tune-refine
+#: prep / one / auto). bench/README.md has the tables.
 SUPERVISED_REFINEMENT = {"refine": 1, "refine_vocab": 10000, "keep_seed": True}
 
 

@@ -54,7 +54,9 @@ def whitening(M: np.ndarray, ridge: float = 0.0) -> tuple[np.ndarray, np.ndarray
     With ``M = U S V^T`` (V, S from the eigenvectors of ``M^T M``): ``W = V S^-1 V^T``, so ``(M W)^T (M W) = I`` (the rows' second
     moment, not divided by n: VecMap's convention), and ``W^-1 = V S V^T`` (used to de-whiten).
     ``ridge`` > 0 whitens less: ``S^2`` + ``ridge`` times its mean replaces ``S^2`` (the weak
-    directions, mostly noise in a small dictionary, are not blown up).
+    directions, mostly noise in a small dictionary, are not blown up); with a ridge the rows need
+    not span every dimension (a direction removed from the space by the normalisation, such as
+    ``abtt``'s, stays empty).
 
     Raises
     ------
@@ -67,7 +69,9 @@ def whitening(M: np.ndarray, ridge: float = 0.0) -> tuple[np.ndarray, np.ndarray
     # of M, in milliseconds where LAPACK's SVD of a tall n x d matrix takes seconds here.
     eigenvalues, v = np.linalg.eigh(M.T @ M)
     s = np.sqrt(np.clip(eigenvalues, 0, None))
-    if M.shape[0] < M.shape[1] or s[0] <= s[-1] * 1e-6:  # eigh sorts ascending
+    # eigh sorts ascending. A ridge makes whitening defined without full rank (the null
+    # directions, e.g. those an "abtt" normalisation removed, are scaled by 1/sqrt(ridge))
+    if M.shape[0] < M.shape[1] or (not ridge and s[0] <= s[-1] * 1e-6):
         raise ShapeError(f"whitening needs dictionary rows that span all {M.shape[1]} dimensions "
                          f"(got {M.shape[0]} rows, rank {int(np.sum(s > s[-1] * 1e-6))}); use more pairs "
                          "or the procrustes recipe")

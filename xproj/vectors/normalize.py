@@ -37,7 +37,23 @@ def center(x):
     return _rewrap(x, M)
 
 
-NORMALIZERS: dict[str, Callable] = {"unit": unit_length, "center": center}
+def remove_top_component(x):
+    """Mean-centre, then remove the projection of every row on the top principal direction
+    (Mu and Viswanath's "all-but-the-top", one component; repeat the step to remove more:
+    after one is removed, the next step's top direction is the original second one).
+
+    The direction comes from the d x d covariance (nothing vocabulary-sized beyond the copy);
+    its sign does not matter, so the result is deterministic. Returns a new object.
+    """
+    M = np.asarray(_matrix(center(x)), dtype=np.float32)
+    gram = M.T.astype(np.float64) @ M.astype(np.float64)
+    _, vecs = np.linalg.eigh(gram)  # ascending: the last column is the top direction
+    top = vecs[:, -1].astype(np.float32)
+    M = M - np.outer(M @ top, top)
+    return _rewrap(x, M.astype(np.float32, copy=False))
+
+
+NORMALIZERS: dict[str, Callable] = {"unit": unit_length, "center": center, "abtt": remove_top_component}
 
 
 def normalize(x, steps="unit,center,unit"):
@@ -47,7 +63,9 @@ def normalize(x, steps="unit,center,unit"):
     ----------
     x : WordVectors or array
     steps : str or sequence of str
-        Comma-separated names from ``unit``, ``center``; ``""`` or ``"none"`` does nothing.
+        Comma-separated names from ``unit``, ``center``, ``abtt`` (remove the top principal
+        component, :func:`remove_top_component`); ``""`` or ``"none"`` does nothing. Zhang et
+        al.'s (2019) iterative normalisation is ``unit,center`` repeated, then ``unit``.
 
     Returns
     -------
