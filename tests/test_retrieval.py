@@ -180,13 +180,39 @@ def test_topk_by_groups_on_wide_rows_equals_partition():
     assert (a[0] == ref).all() and (a[1] == np.take_along_axis(S, ref, 1)).all()
 
 
-def test_inverted_file_bounds_are_lower_bounds(spaces):
-    from xproj.retrieval import _InvertedFile
+@pytest.mark.parametrize("n_probes", [4, 8])
+def test_target_bounds_rise_level_by_level_to_the_exact_value(spaces, n_probes):
+    from xproj._csls_bounds import EXACT, TargetBounds
+    from xproj._threads import Workers
 
     S, T = spaces
-    exact = topk_mean(T, S, 10)
-    ivf = _InvertedFile(S, 8, 10)
-    one, four, every = (ivf.topk_mean(T, 10, p) for p in (1, 4, 8))
-    assert (one <= exact + 1e-6).all() and (four <= exact + 1e-6).all()
-    assert (four >= one - 0.05).mean() > 0.9  # more clusters read: mostly tighter
-    np.testing.assert_allclose(every, exact, rtol=1e-5, atol=1e-6)  # all clusters: exact
+    exact = np.sort(T @ S.T, axis=1)[:, -10:].mean(axis=1)
+    with Workers(2) as workers:
+        b = TargetBounds(T, S, 10, workers, n_clusters=8, n_probes=n_probes)
+        rows = np.arange(0, len(T), 7)
+        seen = [b.r[rows].copy()]
+        for _ in range(EXACT):
+            assert not b.upgrade(rows)
+            seen.append(b.r[rows].copy())
+    assert (b.level[rows] == EXACT).all() and (b.level[1:7] == 0).all()
+    for lower, higher in zip(seen, seen[1:]):
+        assert (lower <= higher).all()  # each level at least as tight
+        assert (lower <= exact[rows] + 1e-6).all()  # and a lower bound
+    np.testing.assert_array_equal(seen[-1], exact[rows])  # the same float32 as sorting
+    if n_probes == 8:  # every cluster read at level 2: exact already
+        np.testing.assert_allclose(seen[2], exact[rows], rtol=1e-6)
+    assert (seen[1] > seen[0]).mean() > 0.5  # the own cluster beats the sample mostly
+
+
+def test_exact_r_does_not_depend_on_blocks_or_threads(spaces, monkeypatch):
+    from xproj import _csls_bounds
+    from xproj._threads import Workers
+
+    S, T = spaces
+    with Workers(1) as one:
+        ref = _csls_bounds.exact_r(T, S, 10, one)
+    monkeypatch.setattr(_csls_bounds, "_TILE_BYTES", 4 * 7 * 1000)  # chunks of 1,024 sources
+    rows = np.arange(len(T))[::-3]
+    with Workers(3) as three:
+        got = _csls_bounds.exact_r(T, S, 10, three, rows)
+    np.testing.assert_array_equal(got, ref[rows])

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._rowselect import _topk_mean_rows, _topk_rows, _topk_rows_partition  # noqa: F401
+from ._csls_bounds import EXACT, SAMPLE, TargetBounds, exact_r
+from ._rowselect import _topk_mean_rows, _topk_rows, _topk_rows_partition, topk_columns, topk_values  # noqa: F401
+from ._threads import Workers, chunks
 
 DEFAULT_BATCH = 2048
-_SAMPLE = 512  # sources of csls_topk's first, cheapest bound
-EXACT = 3  # csls_topk's level of a target whose r is exact (below: lower bounds)
 _TOPK_MEAN_MEMORY = 256 * 2**20
 
 
@@ -114,6 +114,7 @@ def csls_topk(
     direct_limit=40_000 * 40_000,
     memory=512 * 2**20,
     seed=0,
+    n_jobs=None,
 ):
     """CSLS retrieval of the ``topn`` best targets for each query, exact.
 
@@ -132,13 +133,20 @@ def csls_topk(
     r_targets, r_queries : arrays, optional
         Precomputed ``r_X`` of every target / ``r_Z`` of every query (then not recomputed).
     batch : int, optional
-        Queries per batch (default: as many as fit in ``memory`` bytes of similarities).
+        Queries per block (default: as many as fit in ``memory`` bytes of similarities,
+        shared by the threads).
     n_clusters, n_probes : int
         Source clusters of the inverted-file lower bounds, and how many of the nearest ones
         the second of them reads (see Notes). The result does not depend on them; the time does.
     direct_limit : int
         When ``n_sources * n_targets`` is at most this, ``r_X`` is computed for every target
         (cheaper than pruning for small spaces).
+    seed : int
+        Seed of the bounds' source sample and clustering (the time depends on it, not the result).
+    n_jobs : int, optional
+        Threads (default: as many as BLAS would use, at most the usable CPUs). Blocks of
+        queries or targets run whole on a thread (product and selections), each product on
+        one BLAS thread; the result does not depend on ``n_jobs`` or ``batch``.
 
     Notes
     -----
@@ -150,7 +158,7 @@ def csls_topk(
     upper bounds are refined to tighter bounds (the sources of their own cluster: an
     inverted file; then of their ``n_probes`` nearest clusters) and then computed exactly,
     until every query's top-n is exact; nothing outside can beat it. The result equals the
-    full computation.
+    full computation (see :mod:`xproj._csls_bounds`).
 
     Returns
     -------
@@ -158,126 +166,132 @@ def csls_topk(
     """
     Q, T = _check(Q, T)
     S_all = Q if sources is None else _check(sources, T)[0]
-    n_t, n_s = T.shape[0], S_all.shape[0]
+    n_q, n_t, n_s = Q.shape[0], T.shape[0], S_all.shape[0]
     topn = min(topn, n_t)
-    # r_Z(x): mean similarity of each query to its k nearest targets (from the batches below
-    # unless given: the query x target similarities are computed there anyway)
-    r_q = np.empty(Q.shape[0], dtype=np.float32) if r_queries is None else np.asarray(r_queries, dtype=np.float32)
+    with Workers(n_jobs) as workers:
+        bounds = None
+        if r_targets is not None:
+            r_t = np.asarray(r_targets, dtype=np.float32)
+        elif n_s * n_t <= direct_limit or n_s <= max(64 * k, SAMPLE):
+            r_t = exact_r(T, S_all, k, workers)
+        else:
+            bounds = TargetBounds(T, S_all, k, workers, n_clusters=n_clusters, n_probes=n_probes,
+                                  seed=seed)
+            r_t = bounds.r
+        if batch is None:  # two buffers of batch x n_targets per thread: cos, and halved scores
+            batch = max(1, min(-(-n_q // workers.n), memory // (8 * max(n_t, 1) * workers.n)))
+        # r_Z(x): mean similarity of each query to its k nearest targets, from the query x
+        # target similarities computed below anyway (unless given)
+        r_q = np.empty(n_q, dtype=np.float32) if r_queries is None else np.asarray(r_queries, dtype=np.float32)
+        width = topn if bounds is None else _shortlist_width(topn, n_t)
+        # a reserve of the next best columns per query, for rows whose answer is outside
+        # their shortlist (no second product over their full rows)
+        wide = width if bounds is None else min(n_t, 4 * width)
+        idx = np.empty((n_q, wide), dtype=np.int64)
+        val = np.empty((n_q, wide), dtype=np.float32)
+        outside = np.full((n_q, 2), -np.inf, dtype=np.float32)  # beyond shortlist, reserve
+        # Scores are compared halved, cos - r/2: the same order, and doubled the same float32
+        # as 2 cos - r (halving and doubling are exact), without a pass doubling the cosines.
+        half_r = r_t / 2
 
-    # level of each target's r: 0 = sample bound, 1 = own cluster, 2 = nearest clusters, EXACT
-    if r_targets is not None:
-        r_t = np.asarray(r_targets, dtype=np.float32)
-        level = np.full(n_t, EXACT, dtype=np.int8)
-    elif n_s * n_t <= direct_limit or n_s <= max(64 * k, _SAMPLE):
-        r_t = topk_mean(T, S_all, k)
-        level = np.full(n_t, EXACT, dtype=np.int8)
-    else:
-        rng = np.random.default_rng(seed)
-        sample = S_all[np.sort(rng.choice(n_s, size=max(64 * k, _SAMPLE), replace=False))]
-        r_t = topk_mean(T, sample, k)
-        level = np.zeros(n_t, dtype=np.int8)
-    ivf = exact_buf = None
+        def query_block(span):
+            i, j = span
+            C = workers.scratch("cos", (j - i, n_t))
+            np.matmul(Q[i:j], T.T, out=C)
+            if r_queries is None:
+                r_q[i:j] = topk_values(C, k).mean(axis=1)
+            H = workers.scratch("half", (j - i, n_t))
+            np.subtract(C, half_r, out=H)
+            if bounds is None:  # r exact: the scores themselves
+                idx[i:j], h = _topk_rows(H, topn)
+                val[i:j] = 2 * h
+                return
+            # Pruned: keep each query's best columns by upper bound, best first, their 2 cos,
+            # and bounds on the columns outside the shortlist and outside the reserve; all
+            # queries are refined together below, so that each pass over the sources serves
+            # all of them.
+            cols, kth = topk_columns(H, wide)
+            h = np.take_along_axis(H, cols, axis=1)
+            order = np.argsort(-h, axis=1, kind="stable")
+            idx[i:j] = np.take_along_axis(cols, order, axis=1)
+            val[i:j] = 2 * np.take_along_axis(C, idx[i:j], axis=1)
+            if width < n_t:
+                outside[i:j, 0] = 2 * np.take_along_axis(h, order[:, width:width + 1], axis=1)[:, 0]
+            if wide < n_t:
+                outside[i:j, 1] = 2 * kth
 
-    def exact_r(rows):
-        nonlocal exact_buf
-        if exact_buf is None:  # one buffer for every exact pass
-            exact_buf = np.empty((max(1, _TOPK_MEAN_MEMORY // (4 * n_s)), n_s), dtype=np.float32)
-        return topk_mean(T[rows], S_all, k, buffer=exact_buf)
+        workers.map(query_block, chunks(n_q, batch))
+        if bounds is not None:
+            def full_rows(rows, floor):  # on the bounds as tightened by then
+                return _columns_reaching(Q, T, bounds.r / 2, rows, floor, workers, batch)
 
-    def upgrade(cols):
-        """Tighten the bounds of ``cols`` one level; True when everything became exact."""
-        nonlocal ivf
-        if np.count_nonzero(level == EXACT) + cols.size > n_t // 3:
-            # Pruning no longer pays (spaces where hubness is everywhere): finish directly.
-            rest = np.flatnonzero(level < EXACT)
-            r_t[rest] = exact_r(rest)
-            level[rest] = EXACT
-            return True
-        by_level = [cols[level[cols] == lv] for lv in range(EXACT)]  # before any changes
-        to_exact = by_level[EXACT - 1]
-        if to_exact.size:
-            r_t[to_exact] = exact_r(to_exact)
-            level[to_exact] = EXACT
-        for lv in (0, 1):
-            up = by_level[lv]
-            if up.size:
-                if ivf is None:
-                    ivf = _InvertedFile(S_all, n_clusters, k, seed)
-                r_t[up] = np.maximum(r_t[up], ivf.topk_mean(T[up], k, 1 if lv == 0 else n_probes))
-                level[up] = lv + 1
-        return False
-
-    n_q = Q.shape[0]
-    if batch is None:  # two buffers of batch x n_targets: 2 cos, and scores on current bounds
-        batch = max(1, min(n_q, memory // (8 * max(n_t, 1))))
-    exact = level.min() == EXACT
-    M = _shortlist_width(topn, n_t)
-    idx = np.empty((n_q, topn if exact else M), dtype=np.int64)
-    val = np.empty((n_q, topn if exact else M), dtype=np.float32)
-    outside = np.full(n_q, -np.inf, dtype=np.float32)
-    two_cos = np.empty((min(batch, max(n_q, 1)), n_t), dtype=np.float32)
-    scores = np.empty_like(two_cos)  # reused: a fresh batch x n_targets array costs page faults
-    for i, j in _batches(n_q, batch):
-        S, sc = two_cos[: j - i], scores[: j - i]
-        np.matmul(Q[i:j], T.T, out=S)
-        if r_queries is None:
-            r_q[i:j] = _topk_mean_rows(S, k)
-        S *= 2
-        # Scores with the current r_t: exact at level EXACT, upper bounds elsewhere.
-        np.subtract(S, r_t, out=sc)
-        if exact:
-            idx[i:j], val[i:j] = _topk_rows(sc, topn)
-            continue
-        # Pruned: keep each query's shortlist (its M best upper bounds, their 2 cos) and the
-        # M-th bound, which bounds every column outside; all queries are refined together
-        # below, so that each pass over the sources serves all of them.
-        idx[i:j], ub = _topk_rows(sc, M)
-        if M < n_t:
-            outside[i:j] = ub[:, -1]
-        val[i:j] = np.take_along_axis(S, idx[i:j], axis=1)
-    if not exact:
-        def two_cos_rows(rows):
-            return 2 * (Q[rows] @ T.T)
-
-        idx, val = _refine_topn(idx, val, outside, two_cos_rows, r_t, level, topn, upgrade, batch)
+            idx, val = _refine_topn(idx, val, outside, full_rows, bounds, topn)
     return idx, val - r_q[:, None]
 
 
 def _shortlist_width(topn, n_targets):
     """Columns kept per query after the first pass (see :func:`_refine_topn`): wide enough
-    that the answer is rarely outside, narrow enough to sort cheaply."""
+    that the answer is rarely outside, narrow enough to refine cheaply."""
     return min(n_targets, 4 * topn + 28)
 
 
-def _refine_topn(short, short_2cos, outside, two_cos_rows, r_t, level, topn, upgrade, batch):
-    """Top-n by exact CSLS from each query's shortlist (``short``: the M best columns by upper
-    bound; ``short_2cos``: their ``2 cos``; ``outside``: a bound on every other column).
+def _columns_reaching(Q, T, half_r, rows, floor, workers, batch):
+    """For each query of ``rows``, every column whose current upper bound ``2 cos - r`` is at
+    least ``floor`` (one per row), in column order, and its ``2 cos``; rows padded with
+    column 0 and ``-inf``. Returns ``(C, V)`` of shape ``(len(rows), widest)``."""
+    found = [None] * len(rows)
 
-    Once a shortlist's top-n are exact and no worse than ``outside``, they are the answer.
-    Rows where that fails redo the search over their full rows (``two_cos_rows(rows)``), but
-    only among the columns whose bound still reaches the row's n-th exact score.
-    Returns ``(indices, scores)`` with scores ``2 cos - r_t``.
+    def block(span):
+        i, j = span
+        C = workers.scratch("cos", (j - i, T.shape[0]))
+        np.matmul(Q[rows[i:j]], T.T, out=C)
+        H = workers.scratch("half", C.shape)
+        np.subtract(C, half_r, out=H)
+        r, c = np.nonzero(H >= (floor[i:j] / 2)[:, None])
+        cut = np.searchsorted(r, np.arange(j - i + 1))
+        two_cos = 2 * C[r, c]
+        for a in range(j - i):
+            found[i + a] = c[cut[a]:cut[a + 1]], two_cos[cut[a]:cut[a + 1]]
+
+    workers.map(block, chunks(len(rows), batch))
+    widest = max([1] + [len(f[0]) for f in found])
+    C = np.zeros((len(rows), widest), dtype=np.int64)
+    V = np.full((len(rows), widest), -np.inf, dtype=np.float32)
+    for a, (c, v) in enumerate(found):
+        C[a, :len(c)], V[a, :len(v)] = c, v
+    return C, V
+
+
+def _refine_topn(ranked, ranked_2cos, outside, full_rows, bounds, topn):
+    """Top-n by exact CSLS from each query's best columns by upper bound (``ranked``, best
+    first; ``ranked_2cos``: their ``2 cos``), of which the first ``_shortlist_width`` are its
+    shortlist and the rest a reserve. ``outside[:, 0]`` bounds every column outside the
+    shortlist, ``outside[:, 1]`` every column outside both.
+
+    Once a row's top-n are exact and better than the bound outside what was searched, they
+    are the answer. Rows where the shortlist fails search their reserve too; rows where that
+    fails search their full rows again (``full_rows(rows, floor)``), among the columns whose
+    bound still reaches the row's n-th exact score. Returns ``(indices, scores)`` with scores
+    ``2 cos - r_t``.
     """
+    r_t, level = bounds.r, bounds.level
+    width = min(_shortlist_width(topn, len(r_t)), ranked.shape[1])
+    short = ranked[:, :width]
     # Cluster bounds for all shortlists at once (cheap), then exact values where needed.
     first = np.unique(short[level[short] == 0])
     if first.size:
-        upgrade(first)
-    cand, cand_scores = _settle(short, short_2cos, r_t, level, topn, upgrade)
-    # Rows whose exact top-n is below the shortlist's last upper bound: a column outside it
-    # might still win. Their candidates: every column whose bound reaches the n-th score.
-    open_rows = np.flatnonzero(cand_scores[:, -1] < outside)
-    for i, j in _batches(open_rows.size, batch):
-        rows = open_rows[i:j]
-        F = two_cos_rows(rows)
-        keep = (F - r_t) >= cand_scores[rows, -1:]
-        counts = keep.sum(axis=1)
-        width = int(counts.max())
-        C = np.zeros((len(rows), width), dtype=np.int64)
-        V = np.full((len(rows), width), -np.inf, dtype=np.float32)
-        r, c = np.nonzero(keep)
-        pos = np.arange(r.size) - np.repeat(np.cumsum(counts) - counts, counts)
-        C[r, pos], V[r, pos] = c, F[r, c]
-        cand[rows], cand_scores[rows] = _settle(C, V, r_t, level, topn, upgrade)
+        bounds.upgrade(first)
+    cand, cand_scores = _settle(short, ranked_2cos[:, :width], r_t, level, topn, bounds.upgrade)
+    # Rows whose n-th exact score does not beat the bound outside: a column outside might
+    # still win (or tie with a lower index). All such rows are settled together.
+    open_rows = np.flatnonzero(cand_scores[:, -1] <= outside[:, 0])
+    if open_rows.size and ranked.shape[1] > width:
+        cand[open_rows], cand_scores[open_rows] = _settle(
+            ranked[open_rows], ranked_2cos[open_rows], r_t, level, topn, bounds.upgrade)
+        open_rows = open_rows[cand_scores[open_rows, -1] <= outside[open_rows, 1]]
+    if open_rows.size:  # every column whose bound reaches the n-th score
+        C, V = full_rows(open_rows, cand_scores[open_rows, -1])
+        cand[open_rows], cand_scores[open_rows] = _settle(C, V, r_t, level, topn, bounds.upgrade)
     return cand, cand_scores
 
 
@@ -314,64 +328,6 @@ def _settle(C, V, r_t, level, topn, upgrade):
             upgrade(np.unique(c[open_][cont]))
             budget *= 2
     return cand, cand_scores
-
-
-class _InvertedFile:
-    """Sources grouped by their nearest of ``n_clusters`` centroids (spherical k-means on a
-    sample, a few Lloyd rounds). For a target, the mean of its k best similarities among the
-    sources of its own cluster is a lower bound of ``r_X`` (a subset), and a tight one, since
-    a word's nearest neighbours mostly share its cluster. Any clustering keeps it a bound."""
-
-    def __init__(self, S, n_clusters, k, seed=0):
-        n_s = S.shape[0]
-        c = int(max(1, min(n_clusters, n_s // max(4 * k, 64))))
-        rng = np.random.default_rng(seed)
-        sample = S[rng.choice(n_s, size=min(n_s, 64 * c), replace=False)]
-        C = sample[rng.choice(sample.shape[0], size=c, replace=False)].copy()
-        for _ in range(8):
-            assign = np.argmax(sample @ C.T, axis=1)
-            for j in range(c):
-                members = sample[assign == j]
-                if len(members):
-                    v = members.sum(axis=0)
-                    C[j] = v / (np.linalg.norm(v) or 1)
-        self.C = C
-        s_assign = np.concatenate([np.argmax(S[i:j] @ C.T, axis=1) for i, j in _batches(n_s, 16384)])
-        # Each cluster's sources contiguous (one copy of S, made once): gathering a cluster's
-        # rows for every call cost more than the similarities.
-        order = np.argsort(s_assign, kind="stable")
-        self.S = S[order]
-        self.bounds = np.searchsorted(s_assign[order], np.arange(c + 1))
-        self.n_fill = min(n_s, max(k, 64))  # so that every cluster has >= k sources
-
-    def topk_mean(self, T, k, probes=1):
-        """Lower bounds of ``r`` for the rows of ``T``: the mean of their k best similarities
-        among the sources of their ``probes`` nearest clusters (distinct clusters: a subset)."""
-        if probes > 1:
-            return self._topk_mean_probes(T, k, min(probes, len(self.C)))
-        out = np.empty(T.shape[0], dtype=np.float32)
-        t_assign = np.argmax(T @ self.C.T, axis=1)
-        for j in np.unique(t_assign):
-            rows = np.flatnonzero(t_assign == j)
-            lo, hi = self.bounds[j], self.bounds[j + 1]
-            members = self.S[lo:hi]
-            if hi - lo < k:  # a small cluster: with the first sources too (each once: a subset)
-                members = self.S[np.union1d(np.arange(lo, hi), np.arange(self.n_fill))]
-            out[rows] = topk_mean(T[rows], members, k)
-        return out
-
-    def _topk_mean_probes(self, T, k, probes):
-        near = np.argpartition(-(T @ self.C.T), probes - 1, axis=1)[:, :probes]
-        best = np.full((len(T), probes, k), -np.inf, dtype=np.float32)
-        for j in np.unique(near):
-            rows, slot = np.nonzero(near == j)
-            members = self.S[self.bounds[j]:self.bounds[j + 1]]
-            kk = min(k, len(members))
-            if kk:
-                sims = T[rows] @ members.T
-                best[rows, slot, :kk] = np.partition(sims, sims.shape[1] - kk, axis=1)[:, -kk:]
-        flat = best.reshape(len(T), probes * k)
-        return np.partition(flat, flat.shape[1] - k, axis=1)[:, -k:].mean(axis=1)
 
 
 #: the methods :func:`retrieve` implements

@@ -1,0 +1,185 @@
+"""Lower bounds of CSLS's target hubness term, raised on demand (for :func:`csls_topk`).
+
+``r(z)``, the mean similarity of a target ``z`` to its ``k`` nearest sources, costs a pass
+over every source. The mean of the ``k`` best similarities among any *subset* of the
+sources is a lower bound of it, so ``2 cos - bound`` bounds a CSLS score from above, and
+only targets that might enter some query's top-n need better. :class:`TargetBounds` keeps a
+level per target:
+
+0. a sample of the sources (every target, once);
+1. the sources of the target's own cluster (an inverted file, :class:`InvertedFile`);
+2. those of its ``n_probes`` nearest clusters (the own cluster's values reused);
+3. ``EXACT``: every source.
+
+Work is done in blocks (per cluster, or per group of targets) on :class:`~xproj._threads.Workers`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._rowselect import topk_values
+from ._threads import chunks
+
+EXACT = 3  # level of a target whose r is exact (below: lower bounds)
+SAMPLE = 512  # sources of the level-0 bound (at least 64 k)
+_TILE_BYTES = 64 * 2**20  # similarities a product writes at once, per thread
+
+
+def _mean(top):
+    """Mean of sorted top-k rows; ``-inf`` when a row has fewer than k finite values."""
+    return top.mean(axis=1) if top.shape[1] else np.full(len(top), -np.inf, dtype=np.float32)
+
+
+def _row_blocks(n, workers, most=1024):
+    """Equal blocks of ``range(n)``, a multiple of ``workers.n`` of them, at most ``most`` rows
+    each: a product packs its other operand once per call, which costs as much as the product
+    itself below a few hundred rows."""
+    n_blocks = workers.n * -(-n // (workers.n * most))
+    return chunks(n, -(-n // max(n_blocks, 1)))
+
+
+def exact_r(T, S, k, workers, rows=None):
+    """Mean of the k largest similarities of each row of ``T`` (or of ``T[rows]``) with all
+    rows of ``S``, in blocks of rows on ``workers``; each block's similarities computed a
+    chunk of sources at a time (``_TILE_BYTES``), and its top k merged over the chunks.
+    The result does not depend on the blocks (the same products, the same sorted values)."""
+    n, n_s = (T.shape[0] if rows is None else len(rows)), S.shape[0]
+    out = np.empty(n, dtype=np.float32)
+    spans = _row_blocks(n, workers)
+    src = chunks(n_s, max(1024, _TILE_BYTES // (4 * max(1, spans[0][1] - spans[0][0] if spans else 1))))
+
+    def block(span):
+        i, j = span
+        A = T[i:j] if rows is None else T[rows[i:j]]
+        tops = np.full((j - i, len(src) * k), -np.inf, dtype=np.float32)
+        for c, (a, b) in enumerate(src):
+            sims = workers.scratch("tile", (j - i, b - a))
+            np.matmul(A, S[a:b].T, out=sims)
+            top = topk_values(sims, k)
+            tops[:, c * k:c * k + top.shape[1]] = top
+        out[i:j] = _mean(topk_values(tops, k))
+
+    workers.map(block, spans)
+    return out
+
+
+class InvertedFile:
+    """Sources grouped by their nearest of ``n_clusters`` centroids (spherical k-means on a
+    sample, a few Lloyd rounds), each cluster's sources contiguous. Any clustering keeps the
+    bounds below valid; a good one makes them tight (a word's neighbours mostly share its
+    cluster)."""
+
+    def __init__(self, S, n_clusters, k, seed=0):
+        n_s = S.shape[0]
+        c = int(max(1, min(n_clusters, n_s // max(4 * k, 64))))
+        rng = np.random.default_rng(seed)
+        sample = S[rng.choice(n_s, size=min(n_s, 64 * c), replace=False)]
+        C = sample[rng.choice(sample.shape[0], size=c, replace=False)].copy()
+        for _ in range(8):
+            assign = np.argmax(sample @ C.T, axis=1)
+            for j in range(c):
+                members = sample[assign == j]
+                if len(members):
+                    v = members.sum(axis=0)
+                    C[j] = v / (np.linalg.norm(v) or 1)
+        self.C = C
+        s_assign = np.concatenate([np.argmax(S[i:j] @ C.T, axis=1) for i, j in chunks(n_s, 16384)])
+        order = np.argsort(s_assign, kind="stable")
+        self.S = S[order]
+        self.bounds = np.searchsorted(s_assign[order], np.arange(c + 1))
+
+    def members(self, j):
+        return self.S[self.bounds[j]:self.bounds[j + 1]]
+
+    def topk_by_cluster(self, T, rows, clusters, k, workers):
+        """Sorted top-k similarities of ``T[rows[i]]`` among the sources of ``clusters[i]``,
+        shape ``(len(rows), k)`` (``-inf`` past a cluster's size); one block per cluster."""
+        out = np.full((len(rows), k), -np.inf, dtype=np.float32)
+        order = np.argsort(clusters, kind="stable")
+        cuts = np.searchsorted(clusters[order], np.arange(len(self.C) + 1))
+
+        def block(j):
+            pos = order[cuts[j]:cuts[j + 1]]
+            members = self.members(j)
+            if pos.size and len(members):
+                top = topk_values(T[rows[pos]] @ members.T, k)
+                out[pos, k - top.shape[1]:] = top
+
+        workers.map(block, [j for j in range(len(self.C)) if cuts[j + 1] > cuts[j]])
+        return out
+
+
+class TargetBounds:
+    """Per-target lower bounds of ``r`` (``self.r``) and their level (``self.level``).
+
+    Parameters
+    ----------
+    T, S : arrays
+        Unit targets and sources.
+    k : int
+    workers : xproj._threads.Workers
+    n_clusters, n_probes : int
+        Clusters of the inverted file and how many of a target's nearest ones level 2 reads.
+    seed : int
+        Seed of the sample and of the clustering (the bounds, never the result, depend on it).
+    """
+
+    def __init__(self, T, S, k, workers, *, n_clusters=64, n_probes=8, seed=0):
+        self.T, self.S, self.k, self.workers = T, S, k, workers
+        self.n_clusters, self.n_probes, self.seed = n_clusters, n_probes, seed
+        n_t, n_s = T.shape[0], S.shape[0]
+        rng = np.random.default_rng(seed)
+        sample = S[np.sort(rng.choice(n_s, size=min(n_s, max(64 * k, SAMPLE)), replace=False))]
+        self.r = exact_r(T, sample, k, workers)
+        self.level = np.zeros(n_t, dtype=np.int8)
+        self.ivf = self.own = self.own_top = None
+
+    def finish(self):
+        """Exact ``r`` for every target still below ``EXACT``."""
+        rest = np.flatnonzero(self.level < EXACT)
+        if rest.size:
+            self.r[rest] = exact_r(self.T, self.S, self.k, self.workers, rest)
+            self.level[rest] = EXACT
+
+    def upgrade(self, cols):
+        """Raise the bounds of ``cols`` one level; True when every target became exact."""
+        level = self.level
+        if np.count_nonzero(level == EXACT) + cols.size > level.size // 3:
+            # Pruning no longer pays (hubness everywhere): finish directly.
+            self.finish()
+            return True
+        by_level = [cols[level[cols] == lv] for lv in range(EXACT)]  # before any change
+        if by_level[2].size:
+            self.r[by_level[2]] = exact_r(self.T, self.S, self.k, self.workers, by_level[2])
+        if by_level[1].size:
+            self._probes(by_level[1])
+        if by_level[0].size:
+            self._own_cluster(by_level[0])
+        for lv in range(EXACT):
+            level[by_level[lv]] = lv + 1
+        return False
+
+    def _own_cluster(self, rows):
+        if self.ivf is None:
+            self.ivf = InvertedFile(self.S, self.n_clusters, self.k, self.seed)
+            self.own = np.full(self.level.size, -1, dtype=np.int64)
+            self.own_top = np.full((self.level.size, self.k), -np.inf, dtype=np.float32)
+        own = np.argmax(self.T[rows] @ self.ivf.C.T, axis=1)
+        top = self.ivf.topk_by_cluster(self.T, rows, own, self.k, self.workers)
+        self.own[rows], self.own_top[rows] = own, top
+        self.r[rows] = np.maximum(self.r[rows], _mean(top))
+
+    def _probes(self, rows):
+        """The sources of each row's ``n_probes`` nearest clusters: its own (values kept from
+        level 1) and the ``n_probes - 1`` nearest others (distinct clusters: a subset)."""
+        ivf, k = self.ivf, self.k
+        p = min(self.n_probes, len(ivf.C)) - 1
+        if p < 1:
+            return
+        sims = self.T[rows] @ ivf.C.T
+        sims[np.arange(len(rows)), self.own[rows]] = -np.inf
+        near = np.argpartition(-sims, p - 1, axis=1)[:, :p]
+        top = ivf.topk_by_cluster(self.T, np.repeat(rows, p), near.ravel(), k, self.workers)
+        pooled = np.concatenate([self.own_top[rows], top.reshape(len(rows), p * k)], axis=1)
+        self.r[rows] = np.maximum(self.r[rows], _mean(topk_values(pooled, k)))
