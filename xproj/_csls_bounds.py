@@ -8,8 +8,11 @@ level per target:
 
 0. a sample of the sources (every target, once);
 1. the sources of the target's own cluster (an inverted file, :class:`InvertedFile`);
-2. those of its ``n_probes`` nearest clusters (the own cluster's values reused);
-3. ``EXACT``: every source.
+2. those of its ``n_probes`` nearest clusters;
+3. those of its ``3 n_probes`` nearest clusters;
+4. ``EXACT``: every source.
+
+Each level only reads the clusters the one before did not.
 
 Work is done in blocks (per cluster, or per group of targets) on :class:`~xproj._threads.Workers`.
 """
@@ -21,7 +24,7 @@ import numpy as np
 from ._rowselect import topk_values
 from ._threads import chunks
 
-EXACT = 3  # level of a target whose r is exact (below: lower bounds)
+EXACT = 4  # level of a target whose r is exact (below: lower bounds)
 SAMPLE = 512  # sources of the level-0 bound (at least 64 k)
 _TILE_BYTES = 64 * 2**20  # similarities a product writes at once, per thread
 
@@ -113,6 +116,11 @@ class InvertedFile:
 class TargetBounds:
     """Per-target lower bounds of ``r`` (``self.r``) and their level (``self.level``).
 
+    From level 1 on, a target reads the clusters of the inverted file in the order of its
+    similarity to their centroids: 1, then ``n_probes``, then ``3 n_probes``, then all of them
+    (``EXACT``), keeping the k best similarities read so far, so that no level repeats the
+    work of the one before.
+
     Parameters
     ----------
     T, S : arrays
@@ -130,10 +138,24 @@ class TargetBounds:
         self.n_clusters, self.n_probes, self.seed = n_clusters, n_probes, seed
         n_t, n_s = T.shape[0], S.shape[0]
         rng = np.random.default_rng(seed)
-        sample = S[np.sort(rng.choice(n_s, size=min(n_s, max(64 * k, SAMPLE)), replace=False))]
+        sample = S[np.sort(rng.choice(n_s, size=min(n_s, max(32 * k, SAMPLE)), replace=False))]
         self.r = exact_r(T, sample, k, workers)
         self.level = np.zeros(n_t, dtype=np.int8)
-        self.ivf = self.own = self.own_top = None
+        self.ivf = None
+        self.history = np.full((n_t, EXACT), np.nan, dtype=np.float32)  # bound at each level
+
+    def gaps(self):
+        """Median of ``exact r - bound`` at each level over the targets already exact (0 when
+        none; 0 at ``EXACT``): how much a level's bound typically rises on the way."""
+        done = np.flatnonzero(self.level == EXACT)
+        out = np.zeros(EXACT + 1, dtype=np.float32)
+        if done.size:
+            gap = self.r[done, None] - self.history[done]
+            for lv in range(EXACT):
+                seen = gap[:, lv][~np.isnan(gap[:, lv])]
+                if seen.size:
+                    out[lv] = np.median(seen)
+        return out
 
     def finish(self):
         """Exact ``r`` for every target still below ``EXACT``."""
@@ -149,37 +171,47 @@ class TargetBounds:
             # Pruning no longer pays (hubness everywhere): finish directly.
             self.finish()
             return True
+        if self.ivf is None:
+            self._start()
         by_level = [cols[level[cols] == lv] for lv in range(EXACT)]  # before any change
-        if by_level[2].size:
-            self.r[by_level[2]] = exact_r(self.T, self.S, self.k, self.workers, by_level[2])
-        if by_level[1].size:
-            self._probes(by_level[1])
-        if by_level[0].size:
-            self._own_cluster(by_level[0])
-        for lv in range(EXACT):
-            level[by_level[lv]] = lv + 1
+        for lv, rows in enumerate(by_level):
+            self.history[rows, lv] = self.r[rows]
+        self._read_clusters([(rows, self.steps[lv], self.steps[lv + 1]) for lv, rows in enumerate(by_level)
+                             if rows.size])
+        n_c = len(self.ivf.C)
+        for lv, rows in enumerate(by_level):
+            level[rows] = EXACT if self.steps[lv + 1] == n_c else lv + 1
         return False
 
-    def _own_cluster(self, rows):
-        if self.ivf is None:
-            self.ivf = InvertedFile(self.S, self.n_clusters, self.k, self.seed)
-            self.own = np.full(self.level.size, -1, dtype=np.int64)
-            self.own_top = np.full((self.level.size, self.k), -np.inf, dtype=np.float32)
-        own = np.argmax(self.T[rows] @ self.ivf.C.T, axis=1)
-        top = self.ivf.topk_by_cluster(self.T, rows, own, self.k, self.workers)
-        self.own[rows], self.own_top[rows] = own, top
-        self.r[rows] = np.maximum(self.r[rows], _mean(top))
+    def _start(self):
+        self.ivf = InvertedFile(self.S, self.n_clusters, self.k, self.seed)
+        n_c, n_t = len(self.ivf.C), self.level.size
+        p = self.n_probes
+        self.steps = [0] + [min(n_c, v) for v in (1, p, 3 * p)] + [n_c]  # clusters read by level
+        assert len(self.steps) == EXACT + 1
+        self.order = np.empty((n_t, n_c), dtype=np.int16)  # rows filled as targets reach level 1
+        self.top = np.full((n_t, self.k), -np.inf, dtype=np.float32)  # k best so far, ascending
 
-    def _probes(self, rows):
-        """The sources of each row's ``n_probes`` nearest clusters: its own (values kept from
-        level 1) and the ``n_probes - 1`` nearest others (distinct clusters: a subset)."""
-        ivf, k = self.ivf, self.k
-        p = min(self.n_probes, len(ivf.C)) - 1
-        if p < 1:
+    def _read_clusters(self, groups):
+        """For each ``(rows, start, stop)`` of ``groups``, read the clusters ``start:stop`` of
+        each row's order (distinct clusters, so the sources read so far are a subset: their k
+        best give a lower bound; all of them: the value). All groups share one product per
+        cluster."""
+        if not groups:
             return
-        sims = self.T[rows] @ ivf.C.T
-        sims[np.arange(len(rows)), self.own[rows]] = -np.inf
-        near = np.argpartition(-sims, p - 1, axis=1)[:, :p]
-        top = ivf.topk_by_cluster(self.T, np.repeat(rows, p), near.ravel(), k, self.workers)
-        pooled = np.concatenate([self.own_top[rows], top.reshape(len(rows), p * k)], axis=1)
-        self.r[rows] = np.maximum(self.r[rows], _mean(topk_values(pooled, k)))
+        ivf, k, n_c = self.ivf, self.k, len(self.ivf.C)
+        fresh = np.concatenate([rows for rows, start, _ in groups if start == 0] + [np.empty(0, int)])
+        if fresh.size:
+            self.order[fresh] = np.argsort(-(self.T[fresh] @ ivf.C.T), axis=1, kind="stable")
+        pair_rows = [np.repeat(rows, stop - start) for rows, start, stop in groups]
+        pair_clusters = [self.order[rows, start:stop].ravel() for rows, start, stop in groups]
+        top = ivf.topk_by_cluster(self.T, np.concatenate(pair_rows), np.concatenate(pair_clusters),
+                                  k, self.workers)
+        at = 0
+        for (rows, start, stop), pr in zip(groups, pair_rows):
+            w = stop - start
+            new = top[at:at + pr.size].reshape(len(rows), w * k)
+            at += pr.size
+            self.top[rows] = topk_values(np.concatenate([self.top[rows], new], axis=1), k)
+            r = _mean(self.top[rows])
+            self.r[rows] = r if stop == n_c else np.maximum(self.r[rows], r)

@@ -277,32 +277,33 @@ def _refine_topn(ranked, ranked_2cos, outside, full_rows, bounds, topn):
     r_t, level = bounds.r, bounds.level
     width = min(_shortlist_width(topn, len(r_t)), ranked.shape[1])
     short = ranked[:, :width]
-    # Cluster bounds for all shortlists at once (cheap), then exact values where needed.
-    first = np.unique(short[level[short] == 0])
-    if first.size:
-        bounds.upgrade(first)
-    cand, cand_scores = _settle(short, ranked_2cos[:, :width], r_t, level, topn, bounds.upgrade)
+    cand, cand_scores = _settle(short, ranked_2cos[:, :width], r_t, level, topn, bounds.upgrade, bounds.gaps)
     # Rows whose n-th exact score does not beat the bound outside: a column outside might
     # still win (or tie with a lower index). All such rows are settled together.
     open_rows = np.flatnonzero(cand_scores[:, -1] <= outside[:, 0])
     if open_rows.size and ranked.shape[1] > width:
         cand[open_rows], cand_scores[open_rows] = _settle(
-            ranked[open_rows], ranked_2cos[open_rows], r_t, level, topn, bounds.upgrade)
+            ranked[open_rows], ranked_2cos[open_rows], r_t, level, topn, bounds.upgrade, bounds.gaps)
         open_rows = open_rows[cand_scores[open_rows, -1] <= outside[open_rows, 1]]
     if open_rows.size:  # every column whose bound reaches the n-th score
         C, V = full_rows(open_rows, cand_scores[open_rows, -1])
-        cand[open_rows], cand_scores[open_rows] = _settle(C, V, r_t, level, topn, bounds.upgrade)
+        cand[open_rows], cand_scores[open_rows] = _settle(C, V, r_t, level, topn, bounds.upgrade,
+                                                           bounds.gaps)
     return cand, cand_scores
 
 
-def _settle(C, V, r_t, level, topn, upgrade):
+def _settle(C, V, r_t, level, topn, upgrade, gaps=None):
     """Exact top-n of each row among its candidate columns ``C`` (``V``: their ``2 cos``;
     ``-inf`` pads a row), tightening bounds until the n best by current score are exact.
 
-    Each round raises, per open row, the bounds of the columns ranked above its n-th exact
-    score (its contenders), best first and at most ``2 ** round`` of them: few passes over
-    the sources, few columns tightened that a better exact score would have ruled out.
-    Ties keep column order. Returns ``(indices, scores)`` with scores ``2 cos - r_t``.
+    Each round raises, per open row, the bounds of some of the columns ranked above its n-th
+    exact score (its contenders) by one level: those whose upper bound reaches the row's
+    likely n-th score, where a column's likely score is its bound lowered by the typical gap
+    of its level (``gaps()``: one value per level, e.g. the median gap seen so far; zeros
+    when not given), and always the first contender. Few columns are tightened that the
+    answer rules out, in few passes over the sources; the gaps only change how fast the
+    bounds rise, never the result. Ties keep column order. Returns ``(indices, scores)``
+    with scores ``2 cos - r_t``.
     """
     order = np.argsort(C, axis=1, kind="stable")  # candidates in column order: ties as a full row
     C, V = np.take_along_axis(C, order, axis=1), np.take_along_axis(V, order, axis=1)
@@ -310,23 +311,24 @@ def _settle(C, V, r_t, level, topn, upgrade):
     cand = np.empty((n, topn), dtype=np.int64)
     cand_scores = np.empty((n, topn), dtype=np.float32)
     active = np.arange(n)
-    budget = 1
     while active.size:
         c = C[active]
         cur = V[active] - r_t[c]
         order = np.argsort(-cur, axis=1, kind="stable")
         c, cur = np.take_along_axis(c, order, axis=1), np.take_along_axis(cur, order, axis=1)
         exact = level[c] == EXACT
-        settled = exact[:, :topn].all(axis=1)
+        cont = ~exact & (np.cumsum(exact, axis=1) < topn) & np.isfinite(cur)
+        settled = exact[:, :topn].all(axis=1) | ~cont.any(axis=1)  # (the latter: padding only)
         cand[active[settled]], cand_scores[active[settled]] = c[settled, :topn], cur[settled, :topn]
         open_ = ~settled
-        active = active[open_]
+        active, c, cur, cont = active[open_], c[open_], cur[open_], cont[open_]
         if active.size:
-            # contenders: not exact, ranked before the row's n-th exact column
-            cont = ~exact[open_] & (np.cumsum(exact[open_], axis=1) < topn) & np.isfinite(cur[open_])
-            cont &= np.cumsum(cont, axis=1) <= budget
-            upgrade(np.unique(c[open_][cont]))
-            budget *= 2
+            g = np.zeros(EXACT + 1, dtype=np.float32) if gaps is None else gaps()
+            likely = cur - g[level[c]]
+            nth = np.partition(likely, likely.shape[1] - topn, axis=1)[:, -topn]
+            first = cur[np.arange(len(cur)), np.argmax(cont, axis=1)]
+            cont &= cur >= np.minimum(nth, first)[:, None]
+            upgrade(np.unique(c[cont]))
     return cand, cand_scores
 
 
