@@ -14,6 +14,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 _GROUP = 256  # columns per group in the selections over wide rows (_best_groups)
+_LANES_FROM = 8192  # narrower rows: a plain partition is as fast as _lane_blocks
 
 
 def _topk_rows(S, k):
@@ -162,7 +163,7 @@ def _lane_blocks(S, k, max_lanes=64):
     """
     n, m = S.shape
     q = min(max_lanes, m // (8 * max(k, 1)))  # at least 8 k blocks, so that few are read
-    if q < 4 or n == 0 or S.strides[1] != S.itemsize:
+    if q < 4 or m < _LANES_FROM or n == 0 or S.strides[1] != S.itemsize:
         return None
     L = m // q
     view = as_strided(S, (n, q, L), (S.strides[0], L * S.strides[1], S.strides[1]), writeable=False)
