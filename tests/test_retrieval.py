@@ -221,3 +221,65 @@ def test_exact_r_does_not_depend_on_blocks_or_threads(spaces, monkeypatch):
     with Workers(3) as three:
         got = _csls_bounds.exact_r(T, S, 10, three, rows)
     np.testing.assert_array_equal(got, ref[rows])
+
+
+@pytest.mark.parametrize("m", [5, 300, 8191, 20001, 218_005])
+def test_topk_values_and_columns_equal_sorting(m):
+    # Plain partition below 8,192 columns, lane blocks above; ties, and the largest values
+    # in the last columns (outside every lane block).
+    from xproj._rowselect import topk_columns, topk_values
+
+    rng = np.random.default_rng(m)
+    S = rng.standard_normal((12 if m > 100_000 else 40, m)).astype(np.float32)
+    S[0] = 0.5  # all ties
+    S[1, -3:] = 9
+    S[2] = np.round(S[2])  # many ties at the k-th value
+    k = min(10, m)
+    ref = np.sort(S, axis=1)[:, -k:]
+    np.testing.assert_array_equal(topk_values(S, 10), ref)
+    cols, kth = topk_columns(S, 10)
+    assert (np.sort(cols, axis=1)[:, 1:] > np.sort(cols, axis=1)[:, :-1]).all()  # distinct
+    np.testing.assert_array_equal(np.sort(np.take_along_axis(S, cols, 1), axis=1), ref)
+    np.testing.assert_array_equal(kth, ref[:, 0])
+
+
+def _tied_world(seed=7):
+    """Sources and targets with exact duplicates (tied scores), queries among the sources."""
+    rng = np.random.default_rng(seed)
+    S = as_unit(rng.standard_normal((2400, 12)))
+    T = as_unit(rng.standard_normal((2000, 12)) + 0.2)
+    T[1000:1300] = T[:300]  # duplicate targets: equal 2 cos and equal r
+    S[1200:1500] = S[:300]  # duplicate sources: ties inside the top k of r
+    return S, T
+
+
+@pytest.mark.parametrize("narrow", [False, True])
+@pytest.mark.parametrize("topn, k", [(1, 10), (3, 10), (5, 1), (2, 4)])
+def test_csls_pruned_is_exact_with_ties(topn, k, narrow, monkeypatch):
+    from xproj import retrieval
+
+    if narrow:  # shortlists of n columns: twins often straddle their edge
+        monkeypatch.setattr(retrieval, "_shortlist_width", lambda topn, n: topn)
+    S, T = _tied_world()
+    Q = S[::9]
+    sim = Q @ T.T
+    r_t = np.sort(T @ S.T, axis=1)[:, -k:].mean(axis=1)
+    score = 2 * sim - r_t  # csls_topk's order (r_q is constant per row)
+    ref = np.argsort(-score, axis=1, kind="stable")[:, :topn]  # ties: lower column first
+    idx, val = csls_topk(Q, T, topn, k=k, sources=S, direct_limit=0, n_clusters=8, n_probes=2)
+    np.testing.assert_array_equal(idx, ref)
+    r_q = np.sort(sim, axis=1)[:, -k:].mean(axis=1)
+    np.testing.assert_allclose(val, np.take_along_axis(score, ref, 1) - r_q[:, None], atol=1e-6)
+    # exercised: answers with an exact twin (column + 1000, the same score), which must
+    # come after it
+    assert (ref < 300).sum() > 10
+
+
+def test_csls_does_not_depend_on_threads_or_batches():
+    S, T = _tied_world(seed=8)
+    Q = S[::5]
+    runs = [csls_topk(Q, T, 3, sources=S, direct_limit=0, n_clusters=8, n_jobs=j, batch=b)
+            for j, b in ((1, None), (3, 7), (2, 1000))]
+    for idx, val in runs[1:]:
+        np.testing.assert_array_equal(idx, runs[0][0])
+        np.testing.assert_array_equal(val, runs[0][1])

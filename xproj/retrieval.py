@@ -287,6 +287,10 @@ def _refine_topn(ranked, ranked_2cos, outside, full_rows, bounds, topn):
         open_rows = open_rows[cand_scores[open_rows, -1] <= outside[open_rows, 1]]
     if open_rows.size:  # every column whose bound reaches the n-th score
         C, V = full_rows(open_rows, cand_scores[open_rows, -1])
+        # with the columns already ranked, their 2 cos as first computed (a product of other
+        # shape may round differently in the last bit)
+        C = np.concatenate([ranked[open_rows], C], axis=1)
+        V = np.concatenate([ranked_2cos[open_rows], V], axis=1)
         cand[open_rows], cand_scores[open_rows] = _settle(C, V, r_t, level, topn, bounds.upgrade,
                                                            bounds.gaps)
     return cand, cand_scores
@@ -295,6 +299,8 @@ def _refine_topn(ranked, ranked_2cos, outside, full_rows, bounds, topn):
 def _settle(C, V, r_t, level, topn, upgrade, gaps=None):
     """Exact top-n of each row among its candidate columns ``C`` (``V``: their ``2 cos``;
     ``-inf`` pads a row), tightening bounds until the n best by current score are exact.
+
+    A column offered twice in a row counts once, with its first ``2 cos``.
 
     Each round raises, per open row, the bounds of some of the columns ranked above its n-th
     exact score (its contenders) by one level: those whose upper bound reaches the row's
@@ -305,8 +311,12 @@ def _settle(C, V, r_t, level, topn, upgrade, gaps=None):
     bounds rise, never the result. Ties keep column order. Returns ``(indices, scores)``
     with scores ``2 cos - r_t``.
     """
+    if C.shape[1] < topn:  # fewer candidates than places: padding
+        C = np.concatenate([C, np.zeros((len(C), topn - C.shape[1]), dtype=C.dtype)], axis=1)
+        V = np.concatenate([V, np.full((len(V), topn - V.shape[1]), -np.inf, dtype=V.dtype)], axis=1)
     order = np.argsort(C, axis=1, kind="stable")  # candidates in column order: ties as a full row
     C, V = np.take_along_axis(C, order, axis=1), np.take_along_axis(V, order, axis=1)
+    V[:, 1:][C[:, 1:] == C[:, :-1]] = -np.inf  # a column offered twice: its first offer counts
     n = len(C)
     cand = np.empty((n, topn), dtype=np.int64)
     cand_scores = np.empty((n, topn), dtype=np.float32)
