@@ -11,7 +11,9 @@ CSLS (Conneau et al., 2018) for a mapped source vector ``x`` and a target vector
 where ``r_Z(x)`` is the mean cosine of ``x`` to its ``k`` nearest targets and ``r_X(z)`` the
 mean cosine of ``z`` to its ``k`` nearest (mapped) sources. ``r_X`` over a large source space
 is the expensive part (targets x sources); :func:`csls_topk` computes it exactly only for the
-targets that can still enter some query's top-n, using a cheap lower bound for the others.
+targets that can still enter some query's top-n, using cheap lower bounds for the others
+(:mod:`xproj._csls_bounds`). Its blocks of work run on threads, one BLAS thread each
+(:mod:`xproj._threads`), so that the selections after each product use every core too.
 
 All inputs are expected unit-normalised (see :func:`xproj.vectors.unit_length`) so that dot
 products are cosines; :func:`as_unit` does that for you.
