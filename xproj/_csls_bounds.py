@@ -187,7 +187,7 @@ class TargetBounds:
     def upgrade(self, cols):
         """Raise the bounds of ``cols`` one level; True when every target became exact."""
         level = self.level
-        if np.count_nonzero(level == EXACT) + cols.size > level.size // 3:
+        if np.count_nonzero(level == EXACT) + np.count_nonzero(level[cols] == EXACT - 1) > level.size // 3:
             # Pruning no longer pays (hubness everywhere): finish directly.
             self.finish()
             return True
