@@ -25,7 +25,7 @@ from ._rowselect import topk_values
 from ._threads import chunks
 
 EXACT = 4  # level of a target whose r is exact (below: lower bounds)
-SAMPLE = 512  # sources of the level-0 bound (at least 64 k)
+SAMPLE = 512  # sources of the level-0 bound (at least 32 k)
 _TILE_BYTES = 64 * 2**20  # similarities a product writes at once, per thread
 
 
