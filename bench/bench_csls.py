@@ -20,11 +20,17 @@ spread ``--ref-fraction`` of the target batches and extrapolated (every batch co
 and the exact P@1 agreement is checked on a smaller world (``--check-words``) with the full
 reference, both in the same run. ``--reference full`` runs the whole reference at full size.
 
+* ``--baseline DIR`` -- the CSLS retrieval of another checkout (``DIR/xproj``, e.g.
+  ``git archive <commit> xproj | tar -x -C DIR``) against this one's, alternately on the same
+  arrays (``retrieve(Q, T, 1, method="csls", sources=S)``, what ``bli_scores`` spends its time
+  in), best of ``--repeat``: a before/after ratio from one run on a shared machine.
+
 Usage::
 
     python bench/bench_csls.py                     # 200k words, extrapolated reference + 30k check
     python bench/bench_csls.py --reference full    # exact reference at 200k (~6 min more)
     python bench/bench_csls.py --quick             # 50k words, full reference
+    python bench/bench_csls.py --baseline /tmp/base --repeat 3   # and before/after
 """
 
 from __future__ import annotations
@@ -140,9 +146,46 @@ def reference(mapped, tgt, pairs, *, k=10, batch=1024, fraction=1.0):
             "time_r_tgt": times["r_tgt"], "extrapolated": extrapolated}
 
 
+# -- same-run baseline ----------------------------------------------------------------------
+
+def load_baseline(path):
+    """``xproj.retrieval`` of the checkout at ``path``, imported as package ``xproj_baseline``
+    so that both versions run in this process."""
+    import importlib
+    import importlib.util
+
+    pkg = Path(path) / "xproj"
+    spec = importlib.util.spec_from_file_location("xproj_baseline", pkg / "__init__.py",
+                                                  submodule_search_locations=[str(pkg)])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["xproj_baseline"] = module
+    spec.loader.exec_module(module)
+    return importlib.import_module("xproj_baseline.retrieval")
+
+
+def compare_baseline(baseline, mapped, tgt, pairs, repeat):
+    """Best-of-``repeat`` wall time (and its CPU time and load) of the baseline's CSLS
+    retrieval and of this checkout's, alternately, on the same unit arrays."""
+    from xproj import retrieval
+
+    S = _unit(mapped.vectors)
+    T = _unit(tgt.vectors)
+    Q = S[_queries(mapped, tgt, pairs)[0]]
+    best, answers = {}, {}
+    for _ in range(repeat):
+        for name, module in (("baseline", baseline), ("current", retrieval)):
+            load = os.getloadavg()[0]
+            t, c = time.perf_counter(), time.process_time()
+            answers[name] = module.retrieve(Q, T, 1, method="csls", sources=S)[0]
+            dt, dc = time.perf_counter() - t, time.process_time() - c
+            if name not in best or dt < best[name][0]:
+                best[name] = (dt, dc, load)
+    return best, bool((answers["baseline"] == answers["current"]).all())
+
+
 # -- one run ---------------------------------------------------------------------------------
 
-def run(n_words, dim, noise, n_queries, ref_fraction, repeat):
+def run(n_words, dim, noise, n_queries, ref_fraction, repeat, baseline=None):
     t0 = time.perf_counter()
     world = make_bilingual_world(n_words=n_words, dim=dim, noise=noise, seed=0, n_train=5000,
                                  n_test=n_queries)
@@ -166,11 +209,19 @@ def run(n_words, dim, noise, n_queries, ref_fraction, repeat):
         xp[method] = (best, res[method]["p@1"], res["covered"], cpu, load)
         print(f"  xproj bli_scores {method}: {best:.2f} s (CPU {cpu:.2f} s, load {load:.1f}), "
               f"P@1 {res[method]['p@1']:.4f}", flush=True)
+    base = None
+    if baseline is not None:
+        times, same = compare_baseline(baseline, mapped, tgt, test, repeat)
+        (tb, cb, lb), (tc, cc, lc) = times["baseline"], times["current"]
+        base = {"times": times, "same": same}
+        print(f"  CSLS retrieval, same arrays: baseline {tb:.2f} s (CPU {cb:.2f} s, load {lb:.1f}), "
+              f"current {tc:.2f} s (CPU {cc:.2f} s, load {lc:.1f}): {tb / tc:.2f}x wall, "
+              f"{cb / cc:.2f}x CPU; same answers: {'yes' if same else 'NO'}", flush=True)
     ref = reference(mapped, tgt, test, fraction=ref_fraction)
     print(f"  numpy reference: NN {ref['time_nn']:.2f} s, CSLS {ref['time_csls']:.2f} s"
           f"{' (r_tgt extrapolated from a ' + format(ref_fraction, '.0%') + ' sample)' if ref['extrapolated'] else ''}",
           flush=True)
-    return {"n_src": len(world.src), "n_tgt": len(world.tgt), "xproj": xp, "ref": ref}
+    return {"n_src": len(world.src), "n_tgt": len(world.tgt), "xproj": xp, "ref": ref, "baseline": base}
 
 
 def table(results):
@@ -209,15 +260,22 @@ def main(argv=None):
                     help="world size of the exact P@1 check with --reference extrapolate (0: none)")
     ap.add_argument("--repeat", type=int, default=1, help="xproj timings: best of N")
     ap.add_argument("--quick", action="store_true", help="50k words, full reference")
+    ap.add_argument("--baseline", metavar="DIR",
+                    help="a checkout (DIR/xproj) whose CSLS retrieval is timed against this one's")
     args = ap.parse_args(argv)
+    baseline = None
+    if args.baseline:
+        if not (Path(args.baseline) / "xproj" / "retrieval.py").is_file():
+            ap.error(f"--baseline {args.baseline}: no xproj/retrieval.py there")
+        baseline = load_baseline(args.baseline)
     if args.quick:
         args.n_words, args.reference = 50_000, "full"
     print(f"python {sys.version.split()[0]}, numpy {np.__version__}, {os.cpu_count()} CPUs")
     results = []
     frac = 1.0 if args.reference == "full" else args.ref_fraction
-    results.append(run(args.n_words, args.dim, args.noise, args.queries, frac, args.repeat))
+    results.append(run(args.n_words, args.dim, args.noise, args.queries, frac, args.repeat, baseline))
     if frac < 1 and args.check_words:
-        results.append(run(args.check_words, args.dim, args.noise, args.queries, 1.0, args.repeat))
+        results.append(run(args.check_words, args.dim, args.noise, args.queries, 1.0, args.repeat, baseline))
     table(results)
     main_run = results[0]
     t, cpu, load = (main_run["xproj"]["csls"][i] for i in (0, 3, 4))

@@ -11,8 +11,10 @@ than the threshold selection.
 from __future__ import annotations
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 _GROUP = 256  # columns per group in the selections over wide rows (_best_groups)
+_LANES_FROM = 8192  # narrower rows: a plain partition is as fast as _lane_blocks
 
 
 def _topk_rows(S, k):
@@ -146,3 +148,56 @@ def row_topk(S: np.ndarray, k: int, lanes_per_block: int = 16):
         vals = np.take_along_axis(cand_vals, sel, axis=1)
     order = np.argsort(-vals, axis=1, kind="stable")
     return np.take_along_axis(part, order, axis=1), np.take_along_axis(vals, order, axis=1)
+
+
+def _lane_blocks(S, k, max_lanes=64):
+    """Candidate columns of the k largest entries of each row of ``S`` (C-contiguous rows):
+    the ``L = m // q`` strided blocks ``{b, b + L, b + 2L, ...}`` (``q`` columns each) with the
+    k largest maxima, plus the last ``m - qL`` columns, which are in no block.
+
+    The k largest values of a row all lie there: an entry of a block left out is at most its
+    block's maximum, which is at most each of the k chosen blocks' maxima (k distinct entries).
+    One streaming max over the row (the strided view reduces whole contiguous runs of ``L``
+    columns at once) replaces a selection over it. Returns ``(cols, vals)`` of shape
+    ``(n, q k + m - q L)``, or ``None`` when the rows are too short to gain anything.
+    """
+    n, m = S.shape
+    q = min(max_lanes, m // (8 * max(k, 1)))  # at least 8 k blocks, so that few are read
+    if q < 4 or m < _LANES_FROM or n == 0 or S.strides[1] != S.itemsize:
+        return None
+    L = m // q
+    view = as_strided(S, (n, q, L), (S.strides[0], L * S.strides[1], S.strides[1]), writeable=False)
+    block_max = view.max(axis=1)
+    blocks = np.argpartition(block_max, L - k, axis=1)[:, L - k:]
+    cols = (blocks[:, None, :] + (np.arange(q) * L)[None, :, None]).reshape(n, q * k)
+    if m > q * L:
+        cols = np.concatenate([cols, np.broadcast_to(np.arange(q * L, m), (n, m - q * L))], axis=1)
+    return cols, np.take_along_axis(S, cols, axis=1)
+
+
+def topk_values(S, k):
+    """The k largest entries of each row of ``S``, ascending, shape ``(n, min(k, m))``: exact.
+
+    Sorted so that their mean does not depend on how they were found (CSLS's ``r``; the
+    same float32 sum as ``np.sort(S, axis=1)[:, -k:].mean(axis=1)``). Wide rows go through
+    :func:`_lane_blocks`.
+    """
+    n, m = S.shape
+    k = min(k, m)
+    found = _lane_blocks(S, k) if k else None
+    vals = S if found is None else found[1]
+    w = vals.shape[1]
+    return np.sort(np.partition(vals, w - k, axis=1)[:, w - k:], axis=1)
+
+
+def topk_columns(S, k):
+    """Columns of the k largest entries of each row of ``S`` (in no particular order) and
+    the k-th largest value of each row, which bounds every other column: shape ``(n, k)``
+    and ``(n,)``. Of equal values at the k-th place, any may be kept."""
+    n, m = S.shape
+    k = min(k, m)
+    found = _lane_blocks(S, k)
+    cols, vals = (np.broadcast_to(np.arange(m), (n, m)), S) if found is None else found
+    pos = np.argpartition(vals, vals.shape[1] - k, axis=1)[:, vals.shape[1] - k:]
+    top = np.take_along_axis(vals, pos, axis=1)
+    return np.take_along_axis(cols, pos, axis=1), top.min(axis=1)

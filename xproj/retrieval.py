@@ -11,7 +11,9 @@ CSLS (Conneau et al., 2018) for a mapped source vector ``x`` and a target vector
 where ``r_Z(x)`` is the mean cosine of ``x`` to its ``k`` nearest targets and ``r_X(z)`` the
 mean cosine of ``z`` to its ``k`` nearest (mapped) sources. ``r_X`` over a large source space
 is the expensive part (targets x sources); :func:`csls_topk` computes it exactly only for the
-targets that can still enter some query's top-n, using a cheap lower bound for the others.
+targets that can still enter some query's top-n, using cheap lower bounds for the others
+(:mod:`xproj._csls_bounds`). Its blocks of work run on threads, one BLAS thread each
+(:mod:`xproj._threads`), so that the selections after each product use every core too.
 
 All inputs are expected unit-normalised (see :func:`xproj.vectors.unit_length`) so that dot
 products are cosines; :func:`as_unit` does that for you.
@@ -21,11 +23,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._rowselect import _topk_mean_rows, _topk_rows, _topk_rows_partition  # noqa: F401
+from ._csls_bounds import EXACT, SAMPLE, TargetBounds, exact_r
+from ._rowselect import _topk_mean_rows, _topk_rows, _topk_rows_partition, topk_columns, topk_values  # noqa: F401
+from ._threads import Workers, chunks
 
 DEFAULT_BATCH = 2048
-_SAMPLE = 512  # sources of csls_topk's first, cheapest bound
-EXACT = 3  # csls_topk's level of a target whose r is exact (below: lower bounds)
 _TOPK_MEAN_MEMORY = 256 * 2**20
 
 
@@ -33,9 +35,11 @@ def as_unit(M) -> np.ndarray:
     """``M`` as float32 with unit rows (zero rows stay zero). Rows already of unit length
     (mapped, normalised spaces) are returned without a copy; the input is never modified."""
     M = np.asarray(M, dtype=np.float32)
-    n = np.linalg.norm(M, axis=1, keepdims=True)
-    if np.all(np.abs(n - 1) < 1e-4):
+    # The check without linalg.norm's temporary copy of M (0.02 s instead of up to 0.7 s at
+    # 200,000 x 300, most of it page faults); the division below as before.
+    if M.ndim == 2 and np.all(np.abs(np.sqrt(np.einsum("ij,ij->i", M, M)) - 1) < 1e-4):
         return M
+    n = np.linalg.norm(M, axis=1, keepdims=True)
     n[n == 0] = 1
     return M / n
 
@@ -111,9 +115,10 @@ def csls_topk(
     batch=None,
     n_clusters=64,
     n_probes=8,
-    direct_limit=40_000 * 40_000,
+    direct_limit=None,
     memory=512 * 2**20,
     seed=0,
+    n_jobs=None,
 ):
     """CSLS retrieval of the ``topn`` best targets for each query, exact.
 
@@ -132,13 +137,24 @@ def csls_topk(
     r_targets, r_queries : arrays, optional
         Precomputed ``r_X`` of every target / ``r_Z`` of every query (then not recomputed).
     batch : int, optional
-        Queries per batch (default: as many as fit in ``memory`` bytes of similarities).
+        Queries per block (default: as many as fit in ``memory`` bytes of similarities,
+        shared by the threads).
     n_clusters, n_probes : int
-        Source clusters of the inverted-file lower bounds, and how many of the nearest ones
-        the second of them reads (see Notes). The result does not depend on them; the time does.
-    direct_limit : int
+        Source clusters of the inverted-file lower bounds, and how many of a target's nearest
+        ones its second bound reads (its third: ``3 n_probes``; see Notes). The result does not
+        depend on them; the time does.
+    direct_limit : int, optional
         When ``n_sources * n_targets`` is at most this, ``r_X`` is computed for every target
-        (cheaper than pruning for small spaces).
+        (cheaper than pruning for small spaces). Default ``topn x 10,000 x 10,000``: the more
+        places, the more exact values pruning needs; on the bench's world at 30,000 words,
+        pruning takes 1.4 s for the top 1 (direct: 6.6 s), 3.6 s for the top 5 and 8.8 s for
+        the top 10 (direct: 6.4 s).
+    seed : int
+        Seed of the bounds' source sample and clustering (the time depends on it, not the result).
+    n_jobs : int, optional
+        Threads (default: as many as BLAS would use, at most the usable CPUs). Blocks of
+        queries or targets run whole on a thread (product and selections), each product on
+        one BLAS thread; the result does not depend on ``n_jobs`` or ``batch``.
 
     Notes
     -----
@@ -148,9 +164,9 @@ def csls_topk(
     among a sample of sources; any subset gives a bound no larger than the true value), so
     ``2 cos - r`` is an upper bound of its score. Targets that reach a query's top-n on
     upper bounds are refined to tighter bounds (the sources of their own cluster: an
-    inverted file; then of their ``n_probes`` nearest clusters) and then computed exactly,
-    until every query's top-n is exact; nothing outside can beat it. The result equals the
-    full computation.
+    inverted file; then of their ``n_probes`` and ``3 n_probes`` nearest clusters) and then
+    computed exactly, until every query's top-n is exact; nothing outside can beat it. The
+    result equals the full computation (see :mod:`xproj._csls_bounds`).
 
     Returns
     -------
@@ -158,220 +174,181 @@ def csls_topk(
     """
     Q, T = _check(Q, T)
     S_all = Q if sources is None else _check(sources, T)[0]
-    n_t, n_s = T.shape[0], S_all.shape[0]
+    n_q, n_t, n_s = Q.shape[0], T.shape[0], S_all.shape[0]
     topn = min(topn, n_t)
-    # r_Z(x): mean similarity of each query to its k nearest targets (from the batches below
-    # unless given: the query x target similarities are computed there anyway)
-    r_q = np.empty(Q.shape[0], dtype=np.float32) if r_queries is None else np.asarray(r_queries, dtype=np.float32)
+    with Workers(n_jobs) as workers:
+        bounds = None
+        if r_targets is not None:
+            r_t = np.asarray(r_targets, dtype=np.float32)
+        elif n_s * n_t <= (direct_limit if direct_limit is not None else topn * 10_000**2) \
+                or n_s <= max(64 * k, SAMPLE):
+            r_t = exact_r(T, S_all, k, workers)
+        else:
+            bounds = TargetBounds(T, S_all, k, workers, n_clusters=n_clusters, n_probes=n_probes,
+                                  seed=seed)
+            r_t = bounds.r
+        if batch is None:  # two buffers of batch x n_targets per thread: cos, and halved scores
+            batch = max(1, min(-(-n_q // workers.n), memory // (8 * max(n_t, 1) * workers.n)))
+        # r_Z(x): mean similarity of each query to its k nearest targets, from the query x
+        # target similarities computed below anyway (unless given)
+        r_q = np.empty(n_q, dtype=np.float32) if r_queries is None else np.asarray(r_queries, dtype=np.float32)
+        width = topn if bounds is None else _shortlist_width(topn, n_t)
+        # a reserve of the next best columns per query, for rows whose answer is outside
+        # their shortlist (no second product over their full rows)
+        wide = width if bounds is None else min(n_t, 4 * width)
+        idx = np.empty((n_q, wide), dtype=np.int64)
+        val = np.empty((n_q, wide), dtype=np.float32)
+        outside = np.full((n_q, 2), -np.inf, dtype=np.float32)  # beyond shortlist, reserve
+        # Scores are compared halved, cos - r/2: the same order, and doubled the same float32
+        # as 2 cos - r (halving and doubling are exact), without a pass doubling the cosines.
+        half_r = r_t / 2
 
-    # level of each target's r: 0 = sample bound, 1 = own cluster, 2 = nearest clusters, EXACT
-    if r_targets is not None:
-        r_t = np.asarray(r_targets, dtype=np.float32)
-        level = np.full(n_t, EXACT, dtype=np.int8)
-    elif n_s * n_t <= direct_limit or n_s <= max(64 * k, _SAMPLE):
-        r_t = topk_mean(T, S_all, k)
-        level = np.full(n_t, EXACT, dtype=np.int8)
-    else:
-        rng = np.random.default_rng(seed)
-        sample = S_all[np.sort(rng.choice(n_s, size=max(64 * k, _SAMPLE), replace=False))]
-        r_t = topk_mean(T, sample, k)
-        level = np.zeros(n_t, dtype=np.int8)
-    ivf = exact_buf = None
+        def query_block(span):
+            i, j = span
+            C = workers.scratch("cos", (j - i, n_t))
+            np.matmul(Q[i:j], T.T, out=C)
+            if r_queries is None:
+                r_q[i:j] = topk_values(C, k).mean(axis=1)
+            H = workers.scratch("half", (j - i, n_t))
+            np.subtract(C, half_r, out=H)
+            if bounds is None:  # r exact: the scores themselves
+                idx[i:j], h = _topk_rows(H, topn)
+                val[i:j] = 2 * h
+                return
+            # Pruned: keep each query's best columns by upper bound, best first, their 2 cos,
+            # and bounds on the columns outside the shortlist and outside the reserve; all
+            # queries are refined together below, so that each pass over the sources serves
+            # all of them.
+            cols, kth = topk_columns(H, wide)
+            h = np.take_along_axis(H, cols, axis=1)
+            order = np.argsort(-h, axis=1, kind="stable")
+            idx[i:j] = np.take_along_axis(cols, order, axis=1)
+            val[i:j] = 2 * np.take_along_axis(C, idx[i:j], axis=1)
+            if width < n_t:
+                outside[i:j, 0] = 2 * np.take_along_axis(h, order[:, width:width + 1], axis=1)[:, 0]
+            if wide < n_t:
+                outside[i:j, 1] = 2 * kth
 
-    def exact_r(rows):
-        nonlocal exact_buf
-        if exact_buf is None:  # one buffer for every exact pass
-            exact_buf = np.empty((max(1, _TOPK_MEAN_MEMORY // (4 * n_s)), n_s), dtype=np.float32)
-        return topk_mean(T[rows], S_all, k, buffer=exact_buf)
+        workers.map(query_block, chunks(n_q, batch))
+        if bounds is not None:
+            def full_rows(rows, floor):  # on the bounds as tightened by then
+                return _columns_reaching(Q, T, bounds.r / 2, rows, floor, workers, batch)
 
-    def upgrade(cols):
-        """Tighten the bounds of ``cols`` one level; True when everything became exact."""
-        nonlocal ivf
-        if np.count_nonzero(level == EXACT) + cols.size > n_t // 3:
-            # Pruning no longer pays (spaces where hubness is everywhere): finish directly.
-            rest = np.flatnonzero(level < EXACT)
-            r_t[rest] = exact_r(rest)
-            level[rest] = EXACT
-            return True
-        by_level = [cols[level[cols] == lv] for lv in range(EXACT)]  # before any changes
-        to_exact = by_level[EXACT - 1]
-        if to_exact.size:
-            r_t[to_exact] = exact_r(to_exact)
-            level[to_exact] = EXACT
-        for lv in (0, 1):
-            up = by_level[lv]
-            if up.size:
-                if ivf is None:
-                    ivf = _InvertedFile(S_all, n_clusters, k, seed)
-                r_t[up] = np.maximum(r_t[up], ivf.topk_mean(T[up], k, 1 if lv == 0 else n_probes))
-                level[up] = lv + 1
-        return False
-
-    n_q = Q.shape[0]
-    if batch is None:  # two buffers of batch x n_targets: 2 cos, and scores on current bounds
-        batch = max(1, min(n_q, memory // (8 * max(n_t, 1))))
-    exact = level.min() == EXACT
-    M = _shortlist_width(topn, n_t)
-    idx = np.empty((n_q, topn if exact else M), dtype=np.int64)
-    val = np.empty((n_q, topn if exact else M), dtype=np.float32)
-    outside = np.full(n_q, -np.inf, dtype=np.float32)
-    two_cos = np.empty((min(batch, max(n_q, 1)), n_t), dtype=np.float32)
-    scores = np.empty_like(two_cos)  # reused: a fresh batch x n_targets array costs page faults
-    for i, j in _batches(n_q, batch):
-        S, sc = two_cos[: j - i], scores[: j - i]
-        np.matmul(Q[i:j], T.T, out=S)
-        if r_queries is None:
-            r_q[i:j] = _topk_mean_rows(S, k)
-        S *= 2
-        # Scores with the current r_t: exact at level EXACT, upper bounds elsewhere.
-        np.subtract(S, r_t, out=sc)
-        if exact:
-            idx[i:j], val[i:j] = _topk_rows(sc, topn)
-            continue
-        # Pruned: keep each query's shortlist (its M best upper bounds, their 2 cos) and the
-        # M-th bound, which bounds every column outside; all queries are refined together
-        # below, so that each pass over the sources serves all of them.
-        idx[i:j], ub = _topk_rows(sc, M)
-        if M < n_t:
-            outside[i:j] = ub[:, -1]
-        val[i:j] = np.take_along_axis(S, idx[i:j], axis=1)
-    if not exact:
-        def two_cos_rows(rows):
-            return 2 * (Q[rows] @ T.T)
-
-        idx, val = _refine_topn(idx, val, outside, two_cos_rows, r_t, level, topn, upgrade, batch)
+            idx, val = _refine_topn(idx, val, outside, full_rows, bounds, topn)
     return idx, val - r_q[:, None]
 
 
 def _shortlist_width(topn, n_targets):
     """Columns kept per query after the first pass (see :func:`_refine_topn`): wide enough
-    that the answer is rarely outside, narrow enough to sort cheaply."""
+    that the answer is rarely outside, narrow enough to refine cheaply."""
     return min(n_targets, 4 * topn + 28)
 
 
-def _refine_topn(short, short_2cos, outside, two_cos_rows, r_t, level, topn, upgrade, batch):
-    """Top-n by exact CSLS from each query's shortlist (``short``: the M best columns by upper
-    bound; ``short_2cos``: their ``2 cos``; ``outside``: a bound on every other column).
+def _columns_reaching(Q, T, half_r, rows, floor, workers, batch):
+    """For each query of ``rows``, every column whose current upper bound ``2 cos - r`` is at
+    least ``floor`` (one per row), in column order, and its ``2 cos``; rows padded with
+    column 0 and ``-inf``. Returns ``(C, V)`` of shape ``(len(rows), widest)``."""
+    found = [None] * len(rows)
 
-    Once a shortlist's top-n are exact and no worse than ``outside``, they are the answer.
-    Rows where that fails redo the search over their full rows (``two_cos_rows(rows)``), but
-    only among the columns whose bound still reaches the row's n-th exact score.
-    Returns ``(indices, scores)`` with scores ``2 cos - r_t``.
+    def block(span):
+        i, j = span
+        C = workers.scratch("cos", (j - i, T.shape[0]))
+        np.matmul(Q[rows[i:j]], T.T, out=C)
+        H = workers.scratch("half", C.shape)
+        np.subtract(C, half_r, out=H)
+        r, c = np.nonzero(H >= (floor[i:j] / 2)[:, None])
+        cut = np.searchsorted(r, np.arange(j - i + 1))
+        two_cos = 2 * C[r, c]
+        for a in range(j - i):
+            found[i + a] = c[cut[a]:cut[a + 1]], two_cos[cut[a]:cut[a + 1]]
+
+    workers.map(block, chunks(len(rows), batch))
+    widest = max([1] + [len(f[0]) for f in found])
+    C = np.zeros((len(rows), widest), dtype=np.int64)
+    V = np.full((len(rows), widest), -np.inf, dtype=np.float32)
+    for a, (c, v) in enumerate(found):
+        C[a, :len(c)], V[a, :len(v)] = c, v
+    return C, V
+
+
+def _refine_topn(ranked, ranked_2cos, outside, full_rows, bounds, topn):
+    """Top-n by exact CSLS from each query's best columns by upper bound (``ranked``, best
+    first; ``ranked_2cos``: their ``2 cos``), of which the first ``_shortlist_width`` are its
+    shortlist and the rest a reserve. ``outside[:, 0]`` bounds every column outside the
+    shortlist, ``outside[:, 1]`` every column outside both.
+
+    Once a row's top-n are exact and better than the bound outside what was searched, they
+    are the answer. Rows where the shortlist fails search their reserve too; rows where that
+    fails search their full rows again (``full_rows(rows, floor)``), among the columns whose
+    bound still reaches the row's n-th exact score. Returns ``(indices, scores)`` with scores
+    ``2 cos - r_t``.
     """
-    # Cluster bounds for all shortlists at once (cheap), then exact values where needed.
-    first = np.unique(short[level[short] == 0])
-    if first.size:
-        upgrade(first)
-    cand, cand_scores = _settle(short, short_2cos, r_t, level, topn, upgrade)
-    # Rows whose exact top-n is below the shortlist's last upper bound: a column outside it
-    # might still win. Their candidates: every column whose bound reaches the n-th score.
-    open_rows = np.flatnonzero(cand_scores[:, -1] < outside)
-    for i, j in _batches(open_rows.size, batch):
-        rows = open_rows[i:j]
-        F = two_cos_rows(rows)
-        keep = (F - r_t) >= cand_scores[rows, -1:]
-        counts = keep.sum(axis=1)
-        width = int(counts.max())
-        C = np.zeros((len(rows), width), dtype=np.int64)
-        V = np.full((len(rows), width), -np.inf, dtype=np.float32)
-        r, c = np.nonzero(keep)
-        pos = np.arange(r.size) - np.repeat(np.cumsum(counts) - counts, counts)
-        C[r, pos], V[r, pos] = c, F[r, c]
-        cand[rows], cand_scores[rows] = _settle(C, V, r_t, level, topn, upgrade)
+    r_t, level = bounds.r, bounds.level
+    width = min(_shortlist_width(topn, len(r_t)), ranked.shape[1])
+    short = ranked[:, :width]
+    cand, cand_scores = _settle(short, ranked_2cos[:, :width], r_t, level, topn, bounds.upgrade, bounds.gaps)
+    # Rows whose n-th exact score does not beat the bound outside: a column outside might
+    # still win (or tie with a lower index). All such rows are settled together.
+    open_rows = np.flatnonzero(cand_scores[:, -1] <= outside[:, 0])
+    if open_rows.size and ranked.shape[1] > width:
+        cand[open_rows], cand_scores[open_rows] = _settle(
+            ranked[open_rows], ranked_2cos[open_rows], r_t, level, topn, bounds.upgrade, bounds.gaps)
+        open_rows = open_rows[cand_scores[open_rows, -1] <= outside[open_rows, 1]]
+    if open_rows.size:  # every column whose bound reaches the n-th score
+        C, V = full_rows(open_rows, cand_scores[open_rows, -1])
+        # with the columns already ranked, their 2 cos as first computed (a product of other
+        # shape may round differently in the last bit)
+        C = np.concatenate([ranked[open_rows], C], axis=1)
+        V = np.concatenate([ranked_2cos[open_rows], V], axis=1)
+        cand[open_rows], cand_scores[open_rows] = _settle(C, V, r_t, level, topn, bounds.upgrade,
+                                                           bounds.gaps)
     return cand, cand_scores
 
 
-def _settle(C, V, r_t, level, topn, upgrade):
+def _settle(C, V, r_t, level, topn, upgrade, gaps=None):
     """Exact top-n of each row among its candidate columns ``C`` (``V``: their ``2 cos``;
     ``-inf`` pads a row), tightening bounds until the n best by current score are exact.
 
-    Each round raises, per open row, the bounds of the columns ranked above its n-th exact
-    score (its contenders), best first and at most ``2 ** round`` of them: few passes over
-    the sources, few columns tightened that a better exact score would have ruled out.
-    Ties keep column order. Returns ``(indices, scores)`` with scores ``2 cos - r_t``.
+    A column offered twice in a row counts once, with its first ``2 cos``.
+
+    Each round raises, per open row, the bounds of some of the columns ranked above its n-th
+    exact score (its contenders) by one level: those whose upper bound reaches the row's
+    likely n-th score, where a column's likely score is its bound lowered by the typical gap
+    of its level (``gaps()``: one value per level, e.g. the median gap seen so far; zeros
+    when not given), and always the first contender. Few columns are tightened that the
+    answer rules out, in few passes over the sources; the gaps only change how fast the
+    bounds rise, never the result. Ties keep column order. Returns ``(indices, scores)``
+    with scores ``2 cos - r_t``.
     """
+    if C.shape[1] < topn:  # fewer candidates than places: padding
+        C = np.concatenate([C, np.zeros((len(C), topn - C.shape[1]), dtype=C.dtype)], axis=1)
+        V = np.concatenate([V, np.full((len(V), topn - V.shape[1]), -np.inf, dtype=V.dtype)], axis=1)
     order = np.argsort(C, axis=1, kind="stable")  # candidates in column order: ties as a full row
     C, V = np.take_along_axis(C, order, axis=1), np.take_along_axis(V, order, axis=1)
+    V[:, 1:][C[:, 1:] == C[:, :-1]] = -np.inf  # a column offered twice: its first offer counts
     n = len(C)
     cand = np.empty((n, topn), dtype=np.int64)
     cand_scores = np.empty((n, topn), dtype=np.float32)
     active = np.arange(n)
-    budget = 1
     while active.size:
         c = C[active]
         cur = V[active] - r_t[c]
         order = np.argsort(-cur, axis=1, kind="stable")
         c, cur = np.take_along_axis(c, order, axis=1), np.take_along_axis(cur, order, axis=1)
         exact = level[c] == EXACT
-        settled = exact[:, :topn].all(axis=1)
+        cont = ~exact & (np.cumsum(exact, axis=1) < topn) & np.isfinite(cur)
+        settled = exact[:, :topn].all(axis=1) | ~cont.any(axis=1)  # (the latter: padding only)
         cand[active[settled]], cand_scores[active[settled]] = c[settled, :topn], cur[settled, :topn]
         open_ = ~settled
-        active = active[open_]
+        active, c, cur, cont = active[open_], c[open_], cur[open_], cont[open_]
         if active.size:
-            # contenders: not exact, ranked before the row's n-th exact column
-            cont = ~exact[open_] & (np.cumsum(exact[open_], axis=1) < topn) & np.isfinite(cur[open_])
-            cont &= np.cumsum(cont, axis=1) <= budget
-            upgrade(np.unique(c[open_][cont]))
-            budget *= 2
+            g = np.zeros(EXACT + 1, dtype=np.float32) if gaps is None else gaps()
+            likely = cur - g[level[c]]
+            nth = np.partition(likely, likely.shape[1] - topn, axis=1)[:, -topn]
+            first = cur[np.arange(len(cur)), np.argmax(cont, axis=1)]
+            cont &= cur >= np.minimum(nth, first)[:, None]
+            upgrade(np.unique(c[cont]))
     return cand, cand_scores
-
-
-class _InvertedFile:
-    """Sources grouped by their nearest of ``n_clusters`` centroids (spherical k-means on a
-    sample, a few Lloyd rounds). For a target, the mean of its k best similarities among the
-    sources of its own cluster is a lower bound of ``r_X`` (a subset), and a tight one, since
-    a word's nearest neighbours mostly share its cluster. Any clustering keeps it a bound."""
-
-    def __init__(self, S, n_clusters, k, seed=0):
-        n_s = S.shape[0]
-        c = int(max(1, min(n_clusters, n_s // max(4 * k, 64))))
-        rng = np.random.default_rng(seed)
-        sample = S[rng.choice(n_s, size=min(n_s, 64 * c), replace=False)]
-        C = sample[rng.choice(sample.shape[0], size=c, replace=False)].copy()
-        for _ in range(8):
-            assign = np.argmax(sample @ C.T, axis=1)
-            for j in range(c):
-                members = sample[assign == j]
-                if len(members):
-                    v = members.sum(axis=0)
-                    C[j] = v / (np.linalg.norm(v) or 1)
-        self.C = C
-        s_assign = np.concatenate([np.argmax(S[i:j] @ C.T, axis=1) for i, j in _batches(n_s, 16384)])
-        # Each cluster's sources contiguous (one copy of S, made once): gathering a cluster's
-        # rows for every call cost more than the similarities.
-        order = np.argsort(s_assign, kind="stable")
-        self.S = S[order]
-        self.bounds = np.searchsorted(s_assign[order], np.arange(c + 1))
-        self.n_fill = min(n_s, max(k, 64))  # so that every cluster has >= k sources
-
-    def topk_mean(self, T, k, probes=1):
-        """Lower bounds of ``r`` for the rows of ``T``: the mean of their k best similarities
-        among the sources of their ``probes`` nearest clusters (distinct clusters: a subset)."""
-        if probes > 1:
-            return self._topk_mean_probes(T, k, min(probes, len(self.C)))
-        out = np.empty(T.shape[0], dtype=np.float32)
-        t_assign = np.argmax(T @ self.C.T, axis=1)
-        for j in np.unique(t_assign):
-            rows = np.flatnonzero(t_assign == j)
-            lo, hi = self.bounds[j], self.bounds[j + 1]
-            members = self.S[lo:hi]
-            if hi - lo < k:  # a small cluster: with the first sources too (each once: a subset)
-                members = self.S[np.union1d(np.arange(lo, hi), np.arange(self.n_fill))]
-            out[rows] = topk_mean(T[rows], members, k)
-        return out
-
-    def _topk_mean_probes(self, T, k, probes):
-        near = np.argpartition(-(T @ self.C.T), probes - 1, axis=1)[:, :probes]
-        best = np.full((len(T), probes, k), -np.inf, dtype=np.float32)
-        for j in np.unique(near):
-            rows, slot = np.nonzero(near == j)
-            members = self.S[self.bounds[j]:self.bounds[j + 1]]
-            kk = min(k, len(members))
-            if kk:
-                sims = T[rows] @ members.T
-                best[rows, slot, :kk] = np.partition(sims, sims.shape[1] - kk, axis=1)[:, -kk:]
-        flat = best.reshape(len(T), probes * k)
-        return np.partition(flat, flat.shape[1] - k, axis=1)[:, -k:].mean(axis=1)
 
 
 #: the methods :func:`retrieve` implements
