@@ -95,6 +95,30 @@ def test_persistence(setup, tmp_path):
         load_model(tmp_path / "none.joblib")
 
 
+def test_a_failed_save_leaves_the_old_model_and_sidecar(setup, tmp_path, monkeypatch):
+    _, m, aligned, _, (X, y), _ = setup
+    clf = CrossLingualClassifier(aligned, source_lang="src").fit(X, y)
+    path = tmp_path / "m.joblib"
+    save_model(clf, path, mapping=m, config={"seed": 1}, label_names=["neg", "pos"])
+    before = path.read_bytes(), (tmp_path / "m.joblib.json").read_bytes()
+
+    import joblib
+
+    import xproj.persistence
+
+    def broken(*args, **kwargs):
+        raise OSError("No space left on device")
+
+    for target, name in ((xproj.persistence, "package_versions"), (joblib, "dump")):  # the sidecar, the model
+        with monkeypatch.context() as mp:
+            mp.setattr(target, name, broken)
+            with pytest.raises(OSError, match="No space"):
+                save_model(clf, path, mapping=m, config={"seed": 2}, label_names=["neg", "pos"])
+        # neither file replaced, no temporary left behind
+        assert (path.read_bytes(), (tmp_path / "m.joblib.json").read_bytes()) == before, name
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["m.joblib", "m.joblib.json"]
+
+
 def test_bad_training_input(setup):
     _, _, aligned, _, (X, y), _ = setup
     with pytest.raises(ValueError, match="single class"):

@@ -23,13 +23,17 @@ def save_model(model, path, *, mapping=None, config=None, label_names=None):
     from ._io import atomic_write
 
     path = Path(path)
-    with atomic_write(path, "wb") as f:
-        joblib.dump({"model": model, "mapping": mapping, "label_names": label_names,
-                     "config": config}, f, compress=3)
     meta = {"format": "xproj-model/2", "label_names": label_names, "config": config,
             "translation_vote": _translation_votes(model), "student": _students(model), "versions": package_versions()}
-    with atomic_write(path.with_name(path.name + ".json"), "w") as f:
-        json.dump(meta, f, indent=2, default=str)
+    text = json.dumps(meta, indent=2, default=str)
+    # Both files are written in full before either is renamed into place: a failure while
+    # writing either leaves the old pair as it was (only the last rename can still fail alone).
+    with atomic_write(path.with_name(path.name + ".json"), "w") as meta_file:
+        meta_file.write(text)
+        meta_file.flush()
+        with atomic_write(path, "wb") as f:
+            joblib.dump({"model": model, "mapping": mapping, "label_names": label_names,
+                         "config": config}, f, compress=3)
     return path
 
 
