@@ -36,7 +36,7 @@ import numpy as np  # noqa: E402
 
 from xproj.config import for_language, load_config  # noqa: E402
 from xproj.run import build_corpus, load_run_vectors, target_sets, tokenize  # noqa: E402
-from xproj.run.spaces import TargetSpace, align_target, dictionary_anchor  # noqa: E402
+from xproj.run.spaces import align_target, with_dictionary_pairs  # noqa: E402
 from xproj.run.train import adaptation_documents, select_and_fit, translation_pairs  # noqa: E402
 from xproj.translation_vote import first_translations, translate  # noqa: E402
 from dictionary_and_mapping import saved_spaces  # noqa: E402
@@ -57,13 +57,9 @@ ANCHOR_KEY = "alignment.dictionary_anchor"  # applied after the mapping: the sav
 
 def run_spaces(cfg, vectors, folder, echo, saved=None) -> dict:
     """``{lang: TargetSpace}`` as the run built them: saved mappings (``saved``: already read),
-    then ``cfg``'s anchoring."""
-    src, out = cfg["data"]["source_lang"], {}
-    for lang, ts in (saved or saved_spaces(cfg, vectors, folder, echo)).items():
-        space, anchor = dictionary_anchor(ts.space, ts.dictionary, vectors, src, lang,
-                                          cfg["alignment"]["dictionary_anchor"], echo)
-        out[lang] = TargetSpace(space, ts.mapping, ts.dictionary, anchor=anchor)
-    return out
+    then what ``cfg`` adds after the mapping (polarity lexicon pairs, anchoring), as a run."""
+    return {lang: with_dictionary_pairs(cfg, vectors, ts, lang, echo=echo)
+            for lang, ts in (saved or saved_spaces(cfg, vectors, folder, echo)).items()}
 
 
 def method_model(cfg, ts, corpus, set_id, lang):

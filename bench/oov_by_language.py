@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench_bli_real import CACHE, shared_dir  # noqa: E402
 
-from xproj.features import _lemma_lang  # noqa: E402  (the model's lemma-step choice)
+from xproj.space import _lemma_lang  # noqa: E402  (the model's lemma-step choice)
 from xproj.lang import VocabularyLookup, get_preprocessor  # noqa: E402
 from xproj.vectors import load_vectors  # noqa: E402
 

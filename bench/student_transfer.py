@@ -37,9 +37,7 @@ from xproj.config import for_language, load_config  # noqa: E402
 from xproj.run import build_corpus, load_run_vectors, target_sets, tokenize  # noqa: E402
 from xproj.run.train import adaptation_documents  # noqa: E402
 from xproj.translation_vote import first_translations, translate  # noqa: E402
-from xproj.run.spaces import TargetSpace, dictionary_anchor, lexicon_pairs  # noqa: E402
-from dev_variants import method_model  # noqa: E402
-from dictionary_and_mapping import saved_spaces  # noqa: E402
+from dev_variants import method_model, run_spaces  # noqa: E402  (the run's spaces from its saved mappings)
 from features_by_set import cell, paired_delta_ci, print_rows, print_summary, scores  # noqa: E402
 
 TODAY = "today (no student)"
@@ -50,21 +48,6 @@ STUDENTS = {
     "soft C=1 unbalanced": dict(labels="soft", C=1.0, balance=False),
     "hard 50% C=1 unbalanced": dict(labels="hard", share=0.5, C=1.0, balance=False),
 }
-
-
-def run_spaces(cfg, vectors, folder, echo) -> dict:
-    """``{lang: TargetSpace}`` as a run builds them from saved mappings: the seed pairs plus the
-    polarity lexicon's (``alignment.polarity_lexicon``) anchored, the lexicon's pairs kept for
-    the translation vote (``dev_variants.run_spaces`` anchors the seed pairs only: its ja
-    figures are without the lexicon)."""
-    src, out = cfg["data"]["source_lang"], {}
-    for lang, ts in saved_spaces(cfg, vectors, folder, echo).items():
-        lex = lexicon_pairs(cfg, vectors, src, lang, echo)
-        anchored = ts.dictionary + lex if lex and isinstance(ts.dictionary, list) else ts.dictionary
-        space, anchor = dictionary_anchor(ts.space, anchored, vectors, src, lang,
-                                          cfg["alignment"]["dictionary_anchor"], echo)
-        out[lang] = TargetSpace(space, ts.mapping, ts.dictionary, anchor=anchor, lexicon_pairs=lex)
-    return out
 
 
 def parse_student(text):
@@ -113,7 +96,7 @@ def main():
     ap.add_argument("--sets", default="", help="comma-separated set ids (default: every set with a dev part)")
     ap.add_argument("--student", action="append", default=[],
                     help="NAME=key=value;... fit_student keywords (labels, share, C, rounds, balance); "
-                         f"default: {', '.join(STUDENTS)}")
+                         f"default: {', '.join(STUDENTS)}".replace("%", "%%"))  # argparse formats help with %
     ap.add_argument("--weights", default="0.25,0.5,0.75,1", help="student weights, comma-separated")
     ap.add_argument("--set", dest="overrides", action="append", default=[])
     ap.add_argument("--seed", type=int, default=0)

@@ -153,12 +153,28 @@ def align_target(cfg, vectors, tgt, world=None, echo=print) -> TargetSpace:
         bli = bli_scores(space[src], space[tgt], test, ks=(1, 5, 10))
         echo(f"  BLI {src}->{tgt}: P@1 NN {bli['nn']['p@1']:.3f}, CSLS {bli['csls']['p@1']:.3f} "
              f"over {bli['covered']}/{bli['queries']} covered queries")
-    # The lexicon pairs come after the mapping and BLI: they say which way a word leans, not
-    # what it translates to, so they move words (anchoring) but never fit the mapping.
-    lex = lexicon_pairs(cfg, vectors, src, tgt, echo) if world is None else []
-    anchored = seed_pairs + lex if lex and isinstance(seed_pairs, list) else seed_pairs
-    space, anchor = dictionary_anchor(space, anchored, vectors, src, tgt, a["dictionary_anchor"], echo)
-    return TargetSpace(space, mapping, seed_pairs, test, bli, warnings, scripts, anchor, lex)
+    mapped = TargetSpace(space, mapping, seed_pairs, test, bli, warnings, scripts)
+    return with_dictionary_pairs(cfg, vectors, mapped, tgt, lexicon=world is None, echo=echo)
+
+
+def with_dictionary_pairs(cfg, vectors, mapped: TargetSpace, tgt, *, lexicon=True, echo=print) -> TargetSpace:
+    """``mapped`` (a mapped, not yet anchored target space) with what a run adds after the
+    mapping: the polarity lexicon's pairs (``alignment.polarity_lexicon``, when ``lexicon``)
+    and the anchoring of the seed and lexicon words (``alignment.dictionary_anchor``).
+
+    The lexicon pairs come after the mapping and BLI: they say which way a word leans, not
+    what it translates to, so they move words (anchoring) but never fit the mapping. Benches
+    that read a run's saved mappings call this to build the spaces the run scored.
+    """
+    from dataclasses import replace
+
+    src = cfg["data"]["source_lang"]
+    lex = lexicon_pairs(cfg, vectors, src, tgt, echo) if lexicon else []
+    seed = mapped.dictionary
+    anchored = seed + lex if lex and isinstance(seed, list) else seed
+    space, anchor = dictionary_anchor(mapped.space, anchored, vectors, src, tgt,
+                                      cfg["alignment"]["dictionary_anchor"], echo)
+    return replace(mapped, space=space, anchor=anchor, lexicon_pairs=lex)
 
 
 def dictionary_anchor(space, seed_pairs, vectors, src, tgt, strength, echo=print):
