@@ -28,7 +28,9 @@ first time (file-backed, shared, ~28 MiB for polars' reader): the table shows th
 peak without them.
 * ``polars-scan``    -- (only with ``--loaders``) ``pl.scan_csv(...).collect_batches()`` of
   the whole file, batches cast to float32 and copied into one float32 matrix, nulls
-  checked: the least a whole-file polars fast path in read_vec would cost (tried, not kept)
+  checked: the least a whole-file polars fast path in read_vec would cost (tried, not kept);
+  ``polars-scan-1m`` / ``-4m``: the same with ``POLARS_CSV_CHUNK_SIZE`` set to 1 / 4 MiB;
+  ``polars-scan-1m-p1``: 1 MiB and ``POLARS_CSV_CHUNK_PREFETCH_LIMIT=1``
 * ``xproj-before``   -- with ``--before DIR``: ``read_vec`` of another checkout (e.g.
   ``git archive HEAD~1 xproj | tar -x -C DIR``), for before/after figures in one run
 
@@ -57,7 +59,7 @@ from bench_load import _status_kb, test_file  # noqa: E402
 
 LOADERS = ("xproj", "xproj-loadtxt", "xproj-careful", "pandas", "pyarrow", "polars")
 # Not run by default: what a whole-file polars fast path would cost (bench/README.md).
-EXTRA_LOADERS = ("polars-scan",)
+EXTRA_LOADERS = ("polars-scan", "polars-scan-1m", "polars-scan-4m", "polars-scan-1m-p1")
 
 
 def _load(kind, path, dim):
@@ -78,7 +80,11 @@ def _load(kind, path, dim):
         df = pd.read_csv(path, sep=" ", quoting=csv.QUOTE_NONE, header=None, skiprows=1,
                          keep_default_na=False, na_filter=False)
         return df.shape[0], df.shape[1] - 1
-    if kind == "polars-scan":
+    if kind.startswith("polars-scan"):
+        if kind != "polars-scan":  # polars reads the file in chunks of this many bytes
+            os.environ["POLARS_CSV_CHUNK_SIZE"] = str(int(kind[len("polars-scan-")]) << 20)
+        if kind.endswith("-p1"):  # and reads at most this many chunks ahead
+            os.environ["POLARS_CSV_CHUNK_PREFETCH_LIMIT"] = "1"
         return _polars_scan(path, dim)
     if kind == "polars":
         import polars as pl
