@@ -26,6 +26,11 @@ Libraries are imported before the measured call (polars' import takes ~38 MiB an
 pandas' ~98 MiB). The peak still counts the pages of library code the call runs for the
 first time (file-backed, shared, ~28 MiB for polars' reader): the table shows them, and the
 peak without them.
+* ``polars-scan``    -- (only with ``--loaders``) ``pl.scan_csv(...).collect_batches()`` of
+  the whole file, batches cast to float32 and copied into one float32 matrix, nulls
+  checked: the least a whole-file polars fast path in read_vec would cost (tried, not kept);
+  ``polars-scan-1m`` / ``-4m``: the same with ``POLARS_CSV_CHUNK_SIZE`` set to 1 / 4 MiB;
+  ``polars-scan-1m-p1``: 1 MiB and ``POLARS_CSV_CHUNK_PREFETCH_LIMIT=1``
 * ``xproj-before``   -- with ``--before DIR``: ``read_vec`` of another checkout (e.g.
   ``git archive HEAD~1 xproj | tar -x -C DIR``), for before/after figures in one run
 
@@ -53,6 +58,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_load import _status_kb, test_file  # noqa: E402
 
 LOADERS = ("xproj", "xproj-loadtxt", "xproj-careful", "pandas", "pyarrow", "polars")
+# Not run by default: what a whole-file polars fast path would cost (bench/README.md).
+EXTRA_LOADERS = ("polars-scan", "polars-scan-1m", "polars-scan-4m", "polars-scan-1m-p1")
 
 
 def _load(kind, path, dim):
@@ -73,6 +80,12 @@ def _load(kind, path, dim):
         df = pd.read_csv(path, sep=" ", quoting=csv.QUOTE_NONE, header=None, skiprows=1,
                          keep_default_na=False, na_filter=False)
         return df.shape[0], df.shape[1] - 1
+    if kind.startswith("polars-scan"):
+        if kind != "polars-scan":  # polars reads the file in chunks of this many bytes
+            os.environ["POLARS_CSV_CHUNK_SIZE"] = str(int(kind[len("polars-scan-")]) << 20)
+        if kind.endswith("-p1"):  # and reads at most this many chunks ahead
+            os.environ["POLARS_CSV_CHUNK_PREFETCH_LIMIT"] = "1"
+        return _polars_scan(path, dim)
     if kind == "polars":
         import polars as pl
 
@@ -92,6 +105,31 @@ def _load(kind, path, dim):
     return table.num_rows, table.num_columns - 1
 
 
+def _polars_scan(path, dim, chunk_size=5000):
+    """The whole file through ``pl.scan_csv(...).collect_batches()`` into one float32 matrix.
+
+    The least a whole-file polars fast path in read_vec would do: each batch's nulls checked,
+    its values cast to float32 in polars (float64 parsed, then rounded, as read_vec rounds),
+    its words kept and its rows copied into the matrix; no fallback, no other check.
+    """
+    import numpy as np
+    import polars as pl
+
+    with open(path, "rb") as f:
+        n = int(f.readline().split()[0])
+    schema = {"word": pl.String, **{f"v{i}": pl.Float64 for i in range(dim)}}
+    frame = pl.scan_csv(path, has_header=False, skip_rows=1, separator=" ", quote_char=None,
+                        schema=schema).with_columns(pl.exclude("word").cast(pl.Float32))
+    matrix, words, start = np.empty((n, dim), dtype=np.float32), [], 0
+    for batch in frame.collect_batches(chunk_size=chunk_size):
+        if any(batch.null_count().row(0)):
+            raise ValueError("a null field")
+        words.extend(batch.get_column("word").to_list())
+        matrix[start:start + batch.height] = batch[:, 1:].to_numpy()
+        start += batch.height
+    return start, dim
+
+
 def child(kind, path, dim, before=None):
     if before:
         sys.path.insert(0, before)
@@ -101,7 +139,7 @@ def child(kind, path, dim, before=None):
             from xproj.vectors.text_polars import polars
 
             polars()  # imported here, as pandas is for its loader (None when not installed)
-    elif kind == "polars":
+    elif kind.startswith("polars"):
         import polars  # noqa: F401
     elif kind == "pandas":
         import pandas  # noqa: F401
@@ -134,7 +172,7 @@ def main(argv=None):
     ap.add_argument("--dim", type=int, default=300)
     ap.add_argument("--repeat", type=int, default=3, help="rounds over all loaders")
     ap.add_argument("--quick", action="store_true", help="50,000 x 300")
-    ap.add_argument("--loaders", nargs="+", default=list(LOADERS), choices=LOADERS + ("xproj-before",))
+    ap.add_argument("--loaders", nargs="+", default=list(LOADERS), choices=LOADERS + EXTRA_LOADERS + ("xproj-before",))
     ap.add_argument("--before", help="a directory holding another checkout's xproj package")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--path", help=argparse.SUPPRESS)
