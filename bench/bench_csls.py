@@ -22,8 +22,10 @@ reference, both in the same run. ``--reference full`` runs the whole reference a
 
 * ``--baseline DIR`` -- the CSLS retrieval of another checkout (``DIR/xproj``, e.g.
   ``git archive <commit> xproj | tar -x -C DIR``) against this one's, alternately on the same
-  arrays (``retrieve(Q, T, 1, method="csls", sources=S)``, what ``bli_scores`` spends its time
-  in), best of ``--repeat``: a before/after ratio from one run on a shared machine.
+  arrays (``retrieve(Q, T, topn, method="csls", sources=S)``, what ``bli_scores`` spends its
+  time in; ``--topn``, default 1: 10 is what ``xproj bli`` asks for, P@10), best of
+  ``--repeat``: a before/after ratio from one run on a shared machine; every query's ranked
+  indices must agree.
 
 Usage::
 
@@ -31,6 +33,7 @@ Usage::
     python bench/bench_csls.py --reference full    # exact reference at 200k (~6 min more)
     python bench/bench_csls.py --quick             # 50k words, full reference
     python bench/bench_csls.py --baseline /tmp/base --repeat 3   # and before/after
+    python bench/bench_csls.py --baseline /tmp/base --topn 10    # before/after, top 10
 """
 
 from __future__ import annotations
@@ -163,9 +166,9 @@ def load_baseline(path):
     return importlib.import_module("xproj_baseline.retrieval")
 
 
-def compare_baseline(baseline, mapped, tgt, pairs, repeat):
+def compare_baseline(baseline, mapped, tgt, pairs, repeat, topn=1):
     """Best-of-``repeat`` wall time (and its CPU time and load) of the baseline's CSLS
-    retrieval and of this checkout's, alternately, on the same unit arrays."""
+    top-``topn`` retrieval and of this checkout's, alternately, on the same unit arrays."""
     from xproj import retrieval
 
     S = _unit(mapped.vectors)
@@ -176,7 +179,7 @@ def compare_baseline(baseline, mapped, tgt, pairs, repeat):
         for name, module in (("baseline", baseline), ("current", retrieval)):
             load = os.getloadavg()[0]
             t, c = time.perf_counter(), time.process_time()
-            answers[name] = module.retrieve(Q, T, 1, method="csls", sources=S)[0]
+            answers[name] = module.retrieve(Q, T, topn, method="csls", sources=S)[0]
             dt, dc = time.perf_counter() - t, time.process_time() - c
             if name not in best or dt < best[name][0]:
                 best[name] = (dt, dc, load)
@@ -185,7 +188,7 @@ def compare_baseline(baseline, mapped, tgt, pairs, repeat):
 
 # -- one run ---------------------------------------------------------------------------------
 
-def run(n_words, dim, noise, n_queries, ref_fraction, repeat, baseline=None):
+def run(n_words, dim, noise, n_queries, ref_fraction, repeat, baseline=None, topn=1):
     t0 = time.perf_counter()
     world = make_bilingual_world(n_words=n_words, dim=dim, noise=noise, seed=0, n_train=5000,
                                  n_test=n_queries)
@@ -211,10 +214,10 @@ def run(n_words, dim, noise, n_queries, ref_fraction, repeat, baseline=None):
               f"P@1 {res[method]['p@1']:.4f}", flush=True)
     base = None
     if baseline is not None:
-        times, same = compare_baseline(baseline, mapped, tgt, test, repeat)
+        times, same = compare_baseline(baseline, mapped, tgt, test, repeat, topn)
         (tb, cb, lb), (tc, cc, lc) = times["baseline"], times["current"]
         base = {"times": times, "same": same}
-        print(f"  CSLS retrieval, same arrays: baseline {tb:.2f} s (CPU {cb:.2f} s, load {lb:.1f}), "
+        print(f"  CSLS top-{topn} retrieval, same arrays: baseline {tb:.2f} s (CPU {cb:.2f} s, load {lb:.1f}), "
               f"current {tc:.2f} s (CPU {cc:.2f} s, load {lc:.1f}): {tb / tc:.2f}x wall, "
               f"{cb / cc:.2f}x CPU; same answers: {'yes' if same else 'NO'}", flush=True)
     ref = reference(mapped, tgt, test, fraction=ref_fraction)
@@ -259,6 +262,8 @@ def main(argv=None):
     ap.add_argument("--check-words", type=int, default=30_000,
                     help="world size of the exact P@1 check with --reference extrapolate (0: none)")
     ap.add_argument("--repeat", type=int, default=1, help="xproj timings: best of N")
+    ap.add_argument("--topn", type=int, default=1,
+                    help="places retrieved in the --baseline comparison (default 1)")
     ap.add_argument("--quick", action="store_true", help="50k words, full reference")
     ap.add_argument("--baseline", metavar="DIR",
                     help="a checkout (DIR/xproj) whose CSLS retrieval is timed against this one's")
@@ -268,14 +273,16 @@ def main(argv=None):
         if not (Path(args.baseline) / "xproj" / "retrieval.py").is_file():
             ap.error(f"--baseline {args.baseline}: no xproj/retrieval.py there")
         baseline = load_baseline(args.baseline)
+    if args.topn < 1:
+        ap.error(f"--topn {args.topn}: must be at least 1")
     if args.quick:
         args.n_words, args.reference = 50_000, "full"
     print(f"python {sys.version.split()[0]}, numpy {np.__version__}, {os.cpu_count()} CPUs")
     results = []
     frac = 1.0 if args.reference == "full" else args.ref_fraction
-    results.append(run(args.n_words, args.dim, args.noise, args.queries, frac, args.repeat, baseline))
+    results.append(run(args.n_words, args.dim, args.noise, args.queries, frac, args.repeat, baseline, args.topn))
     if frac < 1 and args.check_words:
-        results.append(run(args.check_words, args.dim, args.noise, args.queries, 1.0, args.repeat, baseline))
+        results.append(run(args.check_words, args.dim, args.noise, args.queries, 1.0, args.repeat, baseline, args.topn))
     table(results)
     main_run = results[0]
     t, cpu, load = (main_run["xproj"]["csls"][i] for i in (0, 3, 4))

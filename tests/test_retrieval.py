@@ -209,6 +209,32 @@ def test_target_bounds_rise_level_by_level_to_the_exact_value(spaces, n_probes):
     assert (seen[1] > seen[0]).mean() > 0.5  # the own cluster beats the sample mostly
 
 
+def test_topk_by_cluster_skips_pairs_that_cannot_beat_their_floor(spaces):
+    from xproj._csls_bounds import InvertedFile
+    from xproj._rowselect import topk_values
+    from xproj._threads import Workers
+
+    S, T = spaces
+    ivf = InvertedFile(S, 8, 10)
+    rng = np.random.default_rng(1)
+    rows = rng.integers(0, len(T), 300)
+    clusters = rng.integers(0, len(ivf.C), 300)
+    with Workers(2) as workers:
+        full = ivf.topk_by_cluster(T, rows, clusters, 10, workers)
+        best = full[:, -1]
+        # floors below, at (a tie: nothing above it) and above each pair's best value
+        floor = np.where(np.arange(300) % 3 == 0, best - 0.05, np.where(np.arange(300) % 3 == 1, best, best + 0.05))
+        cut = ivf.topk_by_cluster(T, rows, clusters, 10, workers, floor.astype(np.float32))
+    beats = full[:, -1] > floor
+    assert beats.any() and (~beats).any()
+    np.testing.assert_array_equal(cut[beats], full[beats])
+    assert np.isneginf(cut[~beats]).all()
+    # merged into a k-best list whose k-th value is the floor, the same values either way
+    held = np.sort(np.concatenate([floor[:, None], np.full((300, 9), 2.0)], axis=1), axis=1).astype(np.float32)
+    np.testing.assert_array_equal(topk_values(np.concatenate([held, cut], axis=1), 10),
+                                  topk_values(np.concatenate([held, full], axis=1), 10))
+
+
 def test_exact_r_does_not_depend_on_blocks_or_threads(spaces, monkeypatch):
     from xproj import _csls_bounds
     from xproj._threads import Workers

@@ -115,9 +115,14 @@ class InvertedFile:
     def members(self, j):
         return self.S[self.bounds[j]:self.bounds[j + 1]]
 
-    def topk_by_cluster(self, T, rows, clusters, k, workers):
+    def topk_by_cluster(self, T, rows, clusters, k, workers, floor=None):
         """Sorted top-k similarities of ``T[rows[i]]`` among the sources of ``clusters[i]``,
-        shape ``(len(rows), k)`` (``-inf`` past a cluster's size); one block per cluster."""
+        shape ``(len(rows), k)`` (``-inf`` past a cluster's size); one block per cluster.
+
+        ``floor`` (optional, one value per pair): the caller's k-th best so far; a pair none
+        of whose similarities exceeds it is left at ``-inf`` (its values could not change the
+        caller's k best values, ties included), which skips its selection: a row maximum
+        costs a tenth of the top-k, and far clusters rarely beat the near ones already read."""
         out = np.full((len(rows), k), -np.inf, dtype=np.float32)
         order = np.argsort(clusters, kind="stable")
         cuts = np.searchsorted(clusters[order], np.arange(len(self.C) + 1))
@@ -126,8 +131,14 @@ class InvertedFile:
             pos = order[cuts[j]:cuts[j + 1]]
             members = self.members(j)
             if pos.size and len(members):
-                top = topk_values(T[rows[pos]] @ members.T, k)
-                out[pos, k - top.shape[1]:] = top
+                sims = T[rows[pos]] @ members.T
+                if floor is not None:
+                    keep = sims.max(axis=1) > floor[pos]
+                    if not keep.all():
+                        pos, sims = pos[keep], sims[keep]
+                if pos.size:
+                    top = topk_values(sims, k)
+                    out[pos, k - top.shape[1]:] = top
 
         workers.map(block, [j for j in range(len(self.C)) if cuts[j + 1] > cuts[j]])
         return out
@@ -225,8 +236,10 @@ class TargetBounds:
             self.order[fresh] = np.argsort(-(self.T[fresh] @ ivf.C.T), axis=1, kind="stable")
         pair_rows = [np.repeat(rows, stop - start) for rows, start, stop in groups]
         pair_clusters = [self.order[rows, start:stop].ravel() for rows, start, stop in groups]
+        # each pair's floor: its row's k-th best so far (-inf before the first cluster)
+        floor = np.concatenate([np.repeat(self.top[rows, 0], stop - start) for rows, start, stop in groups])
         top = ivf.topk_by_cluster(self.T, np.concatenate(pair_rows), np.concatenate(pair_clusters),
-                                  k, self.workers)
+                                  k, self.workers, floor)
         at = 0
         for (rows, start, stop), pr in zip(groups, pair_rows):
             w = stop - start
