@@ -298,14 +298,11 @@ def _check_values(cfg):
             raise ConfigError(f"{key} = {bad[0]!r} is not one of {', '.join(map(repr, allowed))}")
     _check_ranges(cfg)
     _check_name(cfg["name"])
-    if (cfg["features"]["priors"] != "none" and cfg["model"]["estimator"] != "logreg"
-            and cfg["model"]["calibration"] == "none"):
-        raise ConfigError(f"features.priors = {cfg['features']['priors']!r} needs probabilities: use "
-                          "model.estimator = \"logreg\" or set model.calibration")
-    if (cfg["model"]["student"] != "none" and cfg["model"]["estimator"] != "logreg"
-            and cfg["model"]["calibration"] == "none"):
-        raise ConfigError(f"model.student = {cfg['model']['student']!r} learns from probabilities: use "
-                          "model.estimator = \"logreg\" or set model.calibration")
+    if cfg["model"]["estimator"] != "logreg" and cfg["model"]["calibration"] == "none":  # no probabilities
+        for key, what in (("features.priors", "needs"), ("model.student", "learns from")):
+            if _get(cfg, key) != "none":
+                raise ConfigError(f"{key} = {_get(cfg, key)!r} {what} probabilities: use "
+                                  "model.estimator = \"logreg\" or set model.calibration")
     src = cfg["data"]["source_lang"]
     if src in cfg["features"]["scale_by_lang"]:
         raise ConfigError(f"features.scale_by_lang names the source language {src!r}: the source is scaled as "

@@ -21,7 +21,7 @@ from .persistence import load_model, package_versions, save_model  # noqa: F401 
 from .shift import (PRIOR_METHODS, TargetPrior, adjust_posteriors, effective_priors, estimate_priors_bbse,
                     estimate_priors_em)
 from .standardize import CENTERING, SCALING, LanguageStandardizer, PrincipalComponentRemover
-from .student import StudentVote, mix_student
+from .student import StudentVote
 from .translation_vote import TranslationVote, mix, translate
 
 
@@ -402,7 +402,7 @@ class CrossLingualClassifier(StudentVote, TranslationVote, ClassifierMixin, Base
         P = self._voted("proba", tokens, lang)
         student = self._student(lang)
         if student is not None:  # the target-native student's vote (xproj.student)
-            P = mix_student(P, student.model.predict_proba(tokens), student.weight)
+            P = mix(P, student.model.predict_proba(tokens), student.weight)
         prior = self._target_priors().get(lang)
         return P if prior is None else adjust_posteriors(P, self.source_priors_, prior.priors)
 

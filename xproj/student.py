@@ -30,6 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .translation_vote import mix
+
 #: ``model.student``: ``none`` (off) or ``tfidf`` (word 1-2-grams and character 1-4-grams).
 STUDENTS = ("none", "tfidf")
 #: ``model.student_labels``: ``soft`` (every pool document, once per class, weighted by the
@@ -173,7 +175,7 @@ class Student:
     def summary(self) -> dict:
         m = self.model
         return {"kind": self.kind, "weight": float(self.weight), "labels": m.labels, "share": float(m.share),
-                "balance": bool(getattr(m, "balance", True)), "C": float(m.C), "pool": int(m.n_pool_), "examples": int(m.n_examples_), "origin": self.origin}
+                "balance": bool(m.balance), "C": float(m.C), "pool": int(m.n_pool_), "examples": int(m.n_examples_), "origin": self.origin}
 
 
 class StudentVote:
@@ -216,7 +218,7 @@ class StudentVote:
         for _ in range(rounds):
             student = TfidfStudent(C, labels=labels, share=share, balance=balance, seed=seed).fit(
                 tokens, target, self.classes_)
-            target = mix_student(teacher, student.predict_proba(tokens), weight)
+            target = mix(teacher, student.predict_proba(tokens), weight)
         students[lang] = Student(student, float(weight), kind, origin)
         return self
 
@@ -235,8 +237,3 @@ class StudentVote:
         """What a run records of ``lang``'s student (None without one)."""
         found = self._students().get(lang)
         return None if found is None else found.summary()
-
-
-def mix_student(teacher, student, weight):
-    """``(1 - weight) * teacher + weight * student``, row by row."""
-    return (1.0 - weight) * np.asarray(teacher) + weight * np.asarray(student)

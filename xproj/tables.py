@@ -102,6 +102,11 @@ def infer_format(path, fmt=None) -> str:
 _BAD_BYTES = "not valid "  # how the error of a row with undecodable bytes starts
 
 
+def _encoding_name(encoding: str) -> str:
+    """How messages name an encoding ("UTF-8" for any spelling of it)."""
+    return "UTF-8" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+
+
 def _bad_bytes(values, encoding: str) -> str | None:
     # Text decoded with errors="surrogateescape" keeps undecodable bytes as lone surrogates.
     for v in values:
@@ -109,7 +114,7 @@ def _bad_bytes(values, encoding: str) -> str | None:
             try:
                 v.encode("utf-8")
             except UnicodeEncodeError:
-                return _BAD_BYTES + ('UTF-8' if encoding.lower().replace('_', '-') in ('utf-8', 'utf8') else encoding)
+                return _BAD_BYTES + _encoding_name(encoding)
     return None
 
 
@@ -377,7 +382,7 @@ class Table:
 def _check_header(path, first: Record, encoding: str) -> None:
     """A header row that cannot name columns stops the file: every row would be read under
     names no option can match (and the rows of a UTF-16 file as text full of NUL bytes)."""
-    name = "UTF-8" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+    name = _encoding_name(encoding)
     if first.error is not None and first.error.startswith(_BAD_BYTES):
         raise InputFormatError(path, f"the header row is {first.error}: save the file as {name} "
                                      "(a UTF-16 or Latin-1 file is not read)", first.line)
