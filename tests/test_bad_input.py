@@ -165,14 +165,50 @@ def test_model_and_lang_checked_once_before_the_files_in_this_process(model, tmp
     inputs.mkdir()
     for name in ("a.csv", "b.csv"):
         write_csv(inputs / name, [("1", "razi mazo")])
-    assert main(["predict", "--model", str(model), "--lang", "xx", "--input", str(inputs),
+    assert main(["predict", "--model", str(model), "--lang", "de", "--input", str(inputs),
                  "--output-dir", str(tmp_path / "o1"), "--quiet"]) == 2
-    assert one_line(capsys) == "xproj predict: configuration error: --lang xx: the model has no vectors for 'xx'; it knows en, es"
+    assert one_line(capsys) == "xproj predict: configuration error: --lang de: the model has no vectors for 'de'; it knows en, es"
+    assert not (tmp_path / "o1").exists()
     damaged = tmp_path / "model-es.joblib"
     damaged.write_bytes(model.read_bytes()[:1000])
     assert main(["predict", "--model", str(damaged), "--lang", "es", "--input", str(inputs),
                  "--output-dir", str(tmp_path / "o2"), "--quiet"]) == 1
     assert one_line(capsys).startswith(f"xproj predict: error: {damaged}: not an xproj model file (")
+
+
+PREDICT_OUTPUTS = {"--output": "o.csv", "--output-dir": "o", "--output-file": "o.parquet"}
+
+
+@pytest.mark.parametrize("scheduler", [[], ["--scheduler", "local:1"]])
+@pytest.mark.parametrize("output", list(PREDICT_OUTPUTS))
+def test_unknown_language_code_of_predict_before_any_work(fake_model, tmp_path, capsys, output, scheduler):
+    """Said once whatever the number of input files, before the model, the inputs or a cluster
+    (the model here is not one): it used to fail on every file, and in one process after the
+    model was loaded."""
+    if scheduler and output == "--output":
+        pytest.skip("--scheduler writes to --output-dir or --output-file")
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("a.csv", "b.csv"):
+        write_csv(inputs / name, [("1", "razi mazo")])
+    out = tmp_path / PREDICT_OUTPUTS[output]
+    assert main(["predict", "--model", str(fake_model), "--lang", "xx", "--input", str(inputs / "a.csv"
+                 if output == "--output" else inputs), output, str(out), *scheduler, "--quiet"]) == 2
+    from xproj.lang import supported_languages
+
+    assert one_line(capsys) == (f"xproj predict: configuration error: --lang xx: unknown language code 'xx'; "
+                                f"supported: {', '.join(supported_languages())} (or auto)")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "model-es.joblib"]
+
+
+@pytest.mark.parametrize("value", ["yarn://x", "tcp://", "tcp://host:port", "local:0", "local:two", "localhost"])
+def test_scheduler_form_checked_before_any_work(fake_model, tmp_path, capsys, value):
+    """Before the inputs are listed or a folder made: a missing input here would be exit 1."""
+    assert main(["predict", "--model", str(fake_model), "--lang", "es", "--input", str(tmp_path / "missing" / "*.csv"),
+                 "--output-dir", str(tmp_path / "o"), "--scheduler", value, "--quiet"]) == 2
+    assert one_line(capsys) == (f"xproj predict: configuration error: --scheduler {value}: expected one of "
+                                "local, local:N, tcp://HOST:PORT")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model-es.joblib"]
 
 
 def test_output_dir_that_is_a_file(fake_model, tmp_path, capsys):

@@ -142,6 +142,40 @@ def test_bad_inputs_one_line(model, inputs, tmp_path, capsys, args, code, messag
     assert len(err) == 1 and message in err[0]
 
 
+def test_model_problems_said_once_before_any_work_on_the_cluster(model, cluster, inputs, tmp_path, capsys):
+    """A --lang the model lacks (exit 2) or a model the workers cannot load (exit 1): found by one
+    task before the inputs are read, said in one line (it used to be one failure per file, each
+    logged by its worker with a traceback); no output folder."""
+    damaged = tmp_path / "model-es.joblib"
+    damaged.write_bytes(model.read_bytes()[:1000])
+    for model_path, lang, code, message in (
+            (model, "de", 2, "xproj predict: configuration error: --lang de: the model has no vectors for 'de'; "
+                             "it knows en, es"),
+            (damaged, "es", 1, f"xproj predict: error: {damaged}: not an xproj model file (")):
+        out = tmp_path / f"scored-{lang}"
+        assert main(["predict", "--model", str(model_path), "--lang", lang, "--input", f"{inputs}/[abcd].*",
+                     "--output-dir", str(out), "--scheduler", cluster.scheduler_address, "--quiet"]) == code
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith(message), err
+        assert not out.exists()
+
+
+@pytest.mark.slow
+def test_scheduler_that_does_not_answer_writes_nothing(model, inputs, tmp_path, capsys):
+    """Dask gives up after its 10 s connect timeout: exit 2, one line, no output folder."""
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    out = tmp_path / "scored"
+    assert run(model, f"{inputs}/a.csv", out, f"tcp://127.0.0.1:{port}") == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"xproj predict: configuration error: --scheduler tcp://127.0.0.1:{port}: "
+                                               "cannot reach the scheduler"), err
+    assert not out.exists()
+
+
 @pytest.mark.slow
 def test_killed_worker_loses_and_duplicates_nothing(model, inputs, tmp_path):
     """SIGKILL one worker process mid-job: its tasks are redone elsewhere, every output is

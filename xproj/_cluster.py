@@ -4,6 +4,7 @@ starts, or a running Dask scheduler (see :mod:`xproj.distributed`)."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from .errors import ConfigError, XprojError
@@ -11,6 +12,8 @@ from .errors import ConfigError, XprojError
 #: ``--scheduler`` forms: a local cluster of N worker processes (default: one per core), or
 #: the address of a running Dask scheduler.
 SCHEDULERS = ("local", "local:N", "tcp://HOST:PORT")
+#: a scheduler's address: a host name, IPv4 or [IPv6] address, and a port (Dask's 8786 when left out)
+ADDRESS = r"tcp://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)(:[0-9]{1,5})?/?"
 
 
 def _bokeh() -> bool:
@@ -25,20 +28,31 @@ def _has_dashboard(client) -> bool:
     return getattr(client, "cluster", None) is None or _bokeh()
 
 
-def connect(scheduler: str):
-    """A ``distributed.Client`` for a ``--scheduler`` value (see :data:`SCHEDULERS`)."""
+def check_scheduler(scheduler) -> int | None:
+    """A ``--scheduler`` value checked before any work (its form, and that Dask is installed):
+    the number of local workers (``local``: one per core), or None for a scheduler's address.
+    Whether the address answers is known only when :func:`connect` reaches it."""
     value = str(scheduler).strip()
     head, sep, n = value.partition(":")
     local = head == "local" and (not sep or n.isdigit() and int(n) >= 1)
-    if not local and not value.startswith("tcp://"):
+    if not local and not re.fullmatch(ADDRESS, value):
         raise ConfigError(f"--scheduler {scheduler}: expected one of {', '.join(SCHEDULERS)}")
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError:
-        raise ConfigError("--scheduler: needs Dask: pip install 'xproj[cluster]'") from None
-    if local:
+    import importlib.util
+
+    if importlib.util.find_spec("distributed") is None:
+        raise ConfigError("--scheduler: needs Dask: pip install 'xproj[cluster]'")
+    return (int(n) if sep else os.cpu_count() or 1) if local else None
+
+
+def connect(scheduler: str):
+    """A ``distributed.Client`` for a ``--scheduler`` value (see :data:`SCHEDULERS`)."""
+    n_workers = check_scheduler(scheduler)
+    from distributed import Client, LocalCluster
+
+    value = str(scheduler).strip()
+    if n_workers is not None:
         dashboard = ":0" if _bokeh() else None
-        cluster = LocalCluster(n_workers=int(n) if sep else os.cpu_count() or 1, threads_per_worker=1,
+        cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1,
                                processes=True, host="127.0.0.1", dashboard_address=dashboard)
         return Client(cluster)
     try:
@@ -68,6 +82,17 @@ class _Runner:
 
     def __init__(self, client=None):
         self.client = client
+
+    def once(self, fn, *args):
+        """``fn(*args)`` run once, here or as one cluster task, for a check: ``fn`` returns None
+        or the :class:`XprojError` to raise here (returned, not raised, so that the workers do
+        not log it with a traceback); a task that fails otherwise is an XprojError of one line."""
+        try:
+            problem = fn(*args) if self.client is None else self.client.submit(fn, *args, pure=False).result()
+        except Exception as exc:  # noqa: BLE001  (e.g. the worker died)
+            raise XprojError(one_line(exc)) from None
+        if problem is not None:
+            raise problem
 
     def __call__(self, fn, calls, name, progress):
         bar = _bar(progress, len(calls))

@@ -12,7 +12,9 @@ out equal rows in for every input, and unreadable rows are kept with their reaso
 
 The model reaches each worker once: a worker opens the model file from its path (which must
 be readable on every worker) and keeps it in a per-process cache keyed by path, size and
-modification time; tasks carry only the path, never the model.
+modification time; tasks carry only the path, never the model. Before any input is read or
+output written, one task opens it (:func:`open_model`): a ``lang`` the model lacks or a model
+that cannot be loaded stops the job with one error, not one failure per file.
 
 ``_manifest.json`` in the output folder (written atomically, at most once a second while the
 job runs and at the end) records per task the input's identity (size, modification time,
@@ -42,7 +44,7 @@ from pathlib import Path
 from ._cluster import SCHEDULERS, executor, one_line
 from ._manifest import MANIFEST, Manifest, identity, model_sha256
 from .combine import combine, output_format_of
-from .errors import ConfigError, ResourceNotFoundError
+from .errors import ConfigError, ResourceNotFoundError, XprojError
 from .partitions import PARQUET_SUFFIX, is_parquet, parquet_file, part_name, part_records, plan_file, whole_plan
 from .tables import Table, strip_compression
 
@@ -128,6 +130,20 @@ def _worker_scorer(model_path, lang):
     return _SCORERS[key]
 
 
+def open_model(model_path, lang):
+    """Open the scorer of ``model_path`` where tasks run (:func:`_worker_scorer`; the model
+    stays there): None, or why it cannot be opened, an :class:`XprojError`."""
+    try:
+        _worker_scorer(model_path, lang)
+    except XprojError as exc:
+        return exc
+    except ImportError as exc:  # an extra not installed there; the message says which
+        return XprojError(str(exc))
+    except OSError as exc:  # e.g. a path the workers cannot read
+        return XprojError(f"--model {model_path}: cannot be opened: {one_line(exc)}")
+    return None
+
+
 def score_partition(model_path, lang, input_path, output_path, *, text_column="text", chunk_size=5000,
                     part=None, header=None, columns=None) -> dict:
     """Score one input file, or one part of it (:mod:`xproj.partitions`), into ``output_path``
@@ -183,8 +199,13 @@ def score_files(model_path, inputs, out_dir=None, *, scheduler="local:2", lang, 
         ``not_scored``, ``seconds``, ``rows_per_s``, ``failed`` (``[(input, one-line reason)]``),
         ``manifest``, ``output_file``.
     """
+    from ._cluster import check_scheduler
+    from .predict import check_lang
     from .scoring import check_chunk_size, check_distinct, check_output, check_output_folder
 
+    check_lang(lang, identifier=False)  # the identifier of --lang auto is checked where the tasks run
+    if scheduler is not None:
+        check_scheduler(scheduler)
     check_chunk_size(chunk_size)
     if rows_per_task is not None:
         check_chunk_size(rows_per_task, "--rows-per-task")
@@ -206,12 +227,17 @@ def score_files(model_path, inputs, out_dir=None, *, scheduler="local:2", lang, 
     out_dir = check_output_folder(out_dir, "--output-dir")
     files = find_inputs(inputs, out_dir, exclude=output_file)
     _check_names(files, output_format)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    manifest = Manifest(out_dir, {"model_sha256": model_sha256(model_path), "lang": lang, "text_column": text_column})
     kwargs = {"text_column": text_column, "chunk_size": chunk_size}
     totals = {"rows": 0, "not_scored": 0, "failed": [], "tasks": 0, "todo": 0}
     start = time.perf_counter()
-    with executor(scheduler, log) as run:
+    with executor(scheduler, log) as run:  # an address that does not answer stops here
+        # The model opened once where the tasks run (and kept there for them), before anything is
+        # read or written: a --lang the model lacks, or a model the workers cannot load, stops
+        # here with one line (exit 2 or 1), not once per file.
+        run.once(open_model, str(model_path), lang)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        manifest = Manifest(out_dir, {"model_sha256": model_sha256(model_path), "lang": lang,
+                                      "text_column": text_column})
         identities, n_files = {}, len(files)
         for f in files:
             try:
@@ -231,10 +257,6 @@ def score_files(model_path, inputs, out_dir=None, *, scheduler="local:2", lang, 
         failed_plans = len(totals["failed"])
         todo = [t for t in tasks if not manifest.is_done(t[0], identities[t[1]], t[2])]
         totals["tasks"], totals["todo"] = len(tasks), len(todo)
-        if scheduler is None and todo:
-            # in this process the tasks share one scorer: open it now, so that a --lang the model
-            # lacks or a damaged model stops here with one line (exit 2 or 1), not once per file
-            _worker_scorer(model_path, lang)
         calls = [(t, (str(model_path), lang, str(t[1]), str(t[2])),
                   {**kwargs, "part": t[3], "header": t[4], "columns": t[5]}) for t in todo]
         for (key, inp, out, *_), result in run(score_partition, calls, "score", progress):

@@ -33,6 +33,9 @@ class InputFormatError(XprojError, ValueError):
         where = f"{self.path}, line {line}" if line is not None else self.path
         super().__init__(f"{where}: {problem}")
 
+    def __reduce__(self):  # raised on a cluster worker, it reaches the client pickled
+        return type(self), (self.path, self.problem, self.line)
+
 
 class ResourceNotFoundError(XprojError, FileNotFoundError):
     """A file or resource that a step needs is missing."""

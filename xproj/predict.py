@@ -10,7 +10,8 @@ would get the label of the zero vector, the same for all such texts). Rows witho
 are also listed by number at the end, and rows continuing over several lines (quoted line
 breaks) are counted, so that a stray quote cannot silently swallow the rows after it.
 
-Options are checked before the model is loaded: the output must be writable and must not be
+Options are checked before the model is loaded: ``--lang`` must be a language code xproj can
+tokenise (or ``auto``), the output must be writable and must not be
 the input, ``--adapt-on`` or model file, the text column must exist (an empty file, or a
 header row that is not UTF-8, is an error of the file); a file whose first rows mostly cannot
 be read in the format given stops at once (the format is wrong).
@@ -70,9 +71,33 @@ def parse_lang(value: str):
     return AUTO, candidates
 
 
+def check_lang(value, *, identifier: bool = True):
+    """``--lang`` checked before any work: :func:`parse_lang`'s ``(lang, candidates)``.
+
+    One language must be a code xproj can tokenise (whether the model has it is known when
+    the model is opened); ``auto`` with ``identifier``: the language identifier is installed
+    and knows the candidates."""
+    from .lang import is_supported, supported_languages
+
+    lang, candidates = parse_lang(value)
+    if lang != AUTO:
+        if not is_supported(lang):
+            raise ConfigError(f"--lang {value}: unknown language code {lang!r}; supported: "
+                              f"{', '.join(supported_languages())} (or auto)")
+        return lang, None
+    if identifier:
+        from .lang.detect import detect
+
+        try:
+            detect([], candidates)
+        except ValueError as exc:
+            raise ConfigError(f"--lang {AUTO}:{','.join(candidates)}: {exc}") from None
+    return lang, candidates
+
+
 def _open_scorer(model_path, lang, adapt_table):
     """The scorer of ``--lang``, or a :class:`LanguageRouter` for ``--lang auto``."""
-    lang, candidates = parse_lang(lang)
+    lang, candidates = check_lang(lang)
     if lang != AUTO:
         if Path(model_path).is_dir():
             raise ConfigError(f"--model {model_path}: a folder of models needs --lang auto")
@@ -80,12 +105,6 @@ def _open_scorer(model_path, lang, adapt_table):
     if adapt_table is not None:
         raise ConfigError("--adapt-on: not available with --lang auto; adapt each language's model "
                           "first (xproj adapt), then predict with --lang auto")
-    from .lang.detect import detect
-
-    try:  # checks that the identifier is installed, and the candidates, before any work
-        detect([], candidates)
-    except ValueError as exc:
-        raise ConfigError(f"--lang {AUTO}:{','.join(candidates)}: {exc}") from None
     return LanguageRouter.open(model_path, candidates)
 
 
@@ -167,6 +186,7 @@ def predict_file(model_path, input_path, output_path, *, lang, text_column="text
         ``not_scored`` (rows without a label), ``not_scored_rows`` (the first 1000 ``(row,
         reason)``), ``adaptation`` (one line), ``output``.
     """
+    check_lang(lang, identifier=False)
     check_chunk_size(chunk_size)
     check_n_jobs(n_jobs)
     table = Table(check_input(input_path), fmt=fmt, format_option="--format")
@@ -320,6 +340,12 @@ def configure_parser(p):
 
 
 def run_from_args(args) -> int:
+    # the options that do not need a file, checked before any is opened (once, not per input file)
+    check_lang(args.lang, identifier=args.scheduler is None)
+    if args.scheduler is not None:
+        from ._cluster import check_scheduler
+
+        check_scheduler(args.scheduler)
     if any(v is not None for v in (args.scheduler, args.output_dir, args.output_file, args.rows_per_task)):
         from .distributed import run_from_args as run_many
 
