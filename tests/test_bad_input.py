@@ -337,6 +337,27 @@ def test_train_vectors_unknown_language_is_an_option_error(tmp_path, capsys):
                                        "unknown language code 'xx'; supported: ")
 
 
+@pytest.mark.parametrize("option", ["--src-lang", "--tgt-lang"])
+def test_align_unknown_language_code_before_any_file_is_read(tmp_path, capsys, option):
+    """The vector files do not exist: were they read first, this would be exit 1."""
+    from xproj.lang import supported_languages
+
+    out = tmp_path / "out"
+    assert main(["align", str(tmp_path / "src.vec"), str(tmp_path / "tgt.vec"), "--dictionary", "identical",
+                 option, "xx", "--out", str(out)]) == 2
+    assert one_line(capsys) == (f"xproj align: configuration error: {option} 'xx': unknown language code 'xx'; "
+                                f"expected one xproj tokenises ({', '.join(supported_languages())}) or one with "
+                                "fastText vectors (xproj download list)")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("code", ["en", "ES", "zh-Hant", "pt_BR", "ru", "sw"])
+def test_align_accepts_languages_with_a_preprocessor_or_published_vectors(code):
+    from xproj.align_cmd import check_lang
+
+    check_lang("--src-lang", code)  # ru, sw: no preprocessor, but MUSE / fastText vectors
+
+
 @pytest.mark.parametrize("action", [["verify"], ["clear", "--all"]])
 def test_cache_dir_that_is_a_file_or_missing(tmp_path, capsys, action):
     a_file = tmp_path / "f.txt"

@@ -191,10 +191,22 @@ LANG_CODE = r"[a-z]{2,3}([-_][A-Za-z0-9]{2,8})*"
 
 
 def check_lang(option: str, value) -> None:
+    """A language xproj tokenises, or one with published fastText vectors (aligning is not
+    limited to the languages xproj classifies: MUSE has en-ru dictionaries); a region or script
+    suffix is ignored, as :func:`xproj.lang.get_preprocessor` does."""
     import re
 
-    if value is not None and not re.fullmatch(LANG_CODE, value):
+    from .lang import is_supported, supported_languages
+    from .resources.sources import ALIGNED_LANGS, CC_LANGS, MUSE_LANGS
+
+    if value is None:
+        return
+    if not re.fullmatch(LANG_CODE, value, flags=re.IGNORECASE):
         raise ConfigError(f"{option} {value!r}: expected a language code such as en, es or zh-Hant")
+    code = re.split("[-_]", value)[0].lower()
+    if not is_supported(code) and code not in {*ALIGNED_LANGS, *MUSE_LANGS, *CC_LANGS}:
+        raise ConfigError(f"{option} {value!r}: unknown language code {code!r}; expected one xproj tokenises "
+                          f"({', '.join(supported_languages())}) or one with fastText vectors (xproj download list)")
 
 
 def recipe_flags(args) -> dict:
