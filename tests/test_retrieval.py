@@ -309,3 +309,48 @@ def test_csls_does_not_depend_on_threads_or_batches():
     for idx, val in runs[1:]:
         np.testing.assert_array_equal(idx, runs[0][0])
         np.testing.assert_array_equal(val, runs[0][1])
+
+
+def _dyadic(rng, n, d=8):
+    """Rows of multiples of 1/8 in [-1, 1]: every dot product, mean of 4 of them and CSLS score
+    is exact in float32 whatever the order of the sums, so equal scores are equal bits."""
+    return (rng.integers(-8, 9, size=(n, d)) / 8).astype(np.float32)
+
+
+def _highest_columns_among_ties(S, k):
+    """:func:`topk_columns` keeping, of equal values at the k-th place, the highest columns (its
+    contract allows any): the lowest-indexed of tied columns, the one the tie rule prefers,
+    is then left outside a shortlist."""
+    n, m = S.shape
+    k = min(k, m)
+    order = np.lexsort((-np.broadcast_to(np.arange(m), (n, m)), -S), axis=1)[:, :k]
+    return order, np.take_along_axis(S, order, axis=1).min(axis=1)
+
+
+@pytest.mark.parametrize("direct_limit", [0, 10**12])  # pruned, and r exact for every target
+@pytest.mark.parametrize("topn, place", [(1, 0), (5, 4), (3, 2)])
+def test_csls_tie_outside_the_shortlist_goes_to_the_lower_index(topn, place, direct_limit, monkeypatch):
+    """A column outside the shortlist (and outside the reserve: more copies than both hold)
+    ties a query's n-th score exactly (``place`` = n - 1), and the bounds are exact from the
+    start (the sources are 100 copies each of 12 vectors: any sample holds a target's k best),
+    so the bound outside equals that score: the answer must still be brute force with ties
+    to the lower column. Pins the ``<=`` that keeps such rows open: with ``<`` they would
+    settle on a higher-indexed copy in the shortlist."""
+    from xproj import retrieval
+
+    monkeypatch.setattr(retrieval, "topk_columns", _highest_columns_among_ties)
+    rng = np.random.default_rng(11)
+    S = np.repeat(_dyadic(rng, 12), 100, axis=0)[rng.permutation(1200)]
+    Q, T, k = _dyadic(rng, 40), _dyadic(rng, 3000), 4
+    brute = lambda T: 2 * (Q @ T.T) - np.sort(T @ S.T, axis=1)[:, -k:].mean(axis=1)  # noqa: E731
+    ranked = np.argsort(-brute(T)[0], kind="stable")
+    tied = ranked[place]  # query 0's n-th target, copied over 200 columns ranked below it
+    copies = rng.choice(ranked[place + 1:], size=200, replace=False)
+    T[copies] = T[tied]
+    score = brute(T).astype(np.float64)
+    ref = np.argsort(-score, axis=1, kind="stable")[:, :topn]  # ties: lower column first
+    assert ref[0, place] == min(tied, copies.min()) and (score[0] == score[0, ref[0, place]]).sum() > 200
+    idx, val = csls_topk(Q, T, topn, k=k, sources=S, direct_limit=direct_limit, n_clusters=8, n_probes=2)
+    np.testing.assert_array_equal(idx, ref)
+    r_q = np.sort(Q @ T.T, axis=1)[:, -k:].mean(axis=1)
+    np.testing.assert_array_equal(val, (np.take_along_axis(score, ref, 1) - r_q[:, None]).astype(np.float32))
