@@ -185,6 +185,25 @@ def test_topk_by_groups_on_wide_rows_equals_partition():
     assert (a[0] == ref).all() and (a[1] == np.take_along_axis(S, ref, 1)).all()
 
 
+@pytest.mark.parametrize("m, k", [(300, 5), (3000, 10), (10000, 10), (40000, 5), (40000, 1), (3000, 0)])
+def test_topk_rows_ties_go_to_the_lower_column_on_every_path(m, k):
+    """Narrow rows (a partition), mid-sized (a sampled threshold), wide (group maxima): of
+    entries tied at the k-th value the lower columns win, and tied entries come in column
+    order; a tie spread over many groups of equal maxima (the groups' selection used to keep
+    an arbitrary subset of them, the partition an arbitrary subset of the ties)."""
+    rng = np.random.default_rng(m + k)
+    S = np.round(rng.standard_normal((64, m)), 1).astype(np.float32)  # many natural ties
+    S[0] = 0.5  # all tied
+    S[1, ::97] = 9  # far more ties than k, in every group
+    S[2, ::97], S[2, 5] = 9, 10  # one above them
+    ref = np.argsort(-S, axis=1, kind="stable")[:, :k]
+    idx, vals = _topk_rows(S, k)
+    np.testing.assert_array_equal(idx, ref)
+    np.testing.assert_array_equal(vals, np.take_along_axis(S, ref, 1))
+    S[3, rng.choice(m, 3, replace=False)] = np.nan  # NaN (no order promised): k columns, no error
+    assert _topk_rows(S, k)[0].shape == (64, k)
+
+
 @pytest.mark.parametrize("n_probes", [4, 8])
 def test_target_bounds_rise_level_by_level_to_the_exact_value(spaces, n_probes):
     from xproj._csls_bounds import EXACT, TargetBounds

@@ -53,18 +53,37 @@ def _topk_rows(S, k):
     return cols[sel], vals[sel]
 
 
+def _first_k(vals, k):
+    """Positions of k entries of each row of ``vals``, in column order: those above the row's
+    k-th largest value and, of those equal to it, the first in column order (the tie rule of
+    the selections here: the lower column wins). NaN counts as ``-inf``."""
+    n, w = vals.shape
+    if k == 0:
+        return np.empty((n, 0), dtype=np.int64)
+    kth = np.partition(vals, w - k, axis=1)[:, w - k, None]
+    above, ties = vals > kth, vals == kth
+    need = k - np.count_nonzero(above, axis=1)
+    keep = above | (ties & (np.cumsum(ties, axis=1, dtype=np.int32) <= need[:, None]))
+    found = np.nonzero(keep)
+    if found[0].size != n * k:  # NaN entries (sorted last by partition, equal to nothing)
+        return _first_k(np.where(np.isnan(vals), np.float32(-np.inf), vals), k)
+    return found[1].reshape(n, k)
+
+
 def _best_groups(S, k):
     """Columns of the ``k`` groups of ``_GROUP`` columns with the largest maxima, per row, in
     column order, and their values (-inf past the last column).
 
     A row's k largest entries all lie in these groups: a group outside has its maximum below
-    k distinct larger entries (the other groups' maxima). One fast max-reduction and a
-    gather replace a selection over the whole row.
+    k distinct larger entries (the other groups' maxima). Of groups whose maxima tie at the
+    k-th place the first are kept, so that of entries tied at a row's k-th value the first in
+    column order are among them (ahead of a tied group left out are at least as many tied
+    groups kept as places left). One fast max-reduction and a gather replace a selection
+    over the whole row.
     """
     n, m = S.shape
     group_max = np.maximum.reduceat(S, np.arange(0, m, _GROUP), axis=1)
-    n_groups = group_max.shape[1]
-    best = np.sort(np.argpartition(group_max, n_groups - k, axis=1)[:, n_groups - k:], axis=1)
+    best = _first_k(group_max, k)
     cols = ((best * _GROUP)[:, :, None] + np.arange(_GROUP)).reshape(n, -1)
     vals = np.take_along_axis(S, np.minimum(cols, m - 1), axis=1)
     vals[cols >= m] = -np.inf  # past the last, partial group
@@ -72,17 +91,10 @@ def _best_groups(S, k):
 
 
 def _topk_rows_by_groups(S, k):
-    """:func:`_topk_rows` for wide rows, through :func:`_best_groups`. Exact; a tie at the
-    k-th value with a column of a group left out (equal group maxima) may pick the later one."""
+    """:func:`_topk_rows` for wide rows, through :func:`_best_groups`. Exact; ties keep column
+    order (argpartition alone would pick them arbitrarily)."""
     cols, vals = _best_groups(S, k)
-    width = vals.shape[1]
-    kth = np.partition(vals, width - k, axis=1)[:, width - k, None]
-    # Keep the entries above the k-th value and, of those equal to it, the first ones in
-    # column order (argpartition alone would pick ties arbitrarily): k per row.
-    ties = vals == kth
-    need = k - np.count_nonzero(vals > kth, axis=1)
-    keep = (vals > kth) | (ties & (np.cumsum(ties, axis=1) <= need[:, None]))
-    pos = np.nonzero(keep)[1].reshape(len(vals), k)
+    pos = _first_k(vals, k)
     top = np.take_along_axis(vals, pos, axis=1)
     order = np.argsort(-top, axis=1, kind="stable")
     return np.take_along_axis(np.take_along_axis(cols, pos, axis=1), order, axis=1), \
@@ -108,13 +120,28 @@ def _topk_mean_rows(S, k):
 
 
 def _topk_rows_partition(S, k):
-    if k == S.shape[1]:
+    """:func:`_topk_rows` by a partition of whole rows (narrow rows, or many ties); ties keep
+    column order. A block of rows at a time: :func:`_first_k` keeps a count per entry."""
+    n, m = S.shape
+    if k == 0:
+        return np.empty((n, 0), dtype=np.int64), np.empty((n, 0), dtype=S.dtype)
+    if k == m:
         idx = np.argsort(-S, axis=1, kind="stable")
-    else:
-        part = np.argpartition(-S, k - 1, axis=1)[:, :k]
-        vals = np.take_along_axis(S, part, axis=1)
-        order = np.argsort(-vals, axis=1, kind="stable")
-        idx = np.take_along_axis(part, order, axis=1)
+        return idx, np.take_along_axis(S, idx, axis=1)
+    idx = np.empty((n, k), dtype=np.int64)
+    step = max(1, 2**22 // max(m, 1))
+    for a in range(0, n, step):
+        block = S[a:a + step]
+        part = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        kth = np.take_along_axis(block, part, axis=1).min(axis=1, keepdims=True)
+        # argpartition keeps any of the entries tied at the k-th value: where some were left
+        # out (rare but for ties), the first in column order instead
+        left_out = np.count_nonzero(block >= kth, axis=1) > k
+        if left_out.any():
+            part[left_out] = _first_k(block[left_out], k)
+        part.sort(axis=1)  # column order, kept among equal values by the stable sort below
+        order = np.argsort(-np.take_along_axis(block, part, axis=1), axis=1, kind="stable")
+        idx[a:a + step] = np.take_along_axis(part, order, axis=1)
     return idx, np.take_along_axis(S, idx, axis=1)
 
 

@@ -88,7 +88,7 @@ def nn_topk(Q, T, topn=1, *, batch=DEFAULT_BATCH):
 
     Returns
     -------
-    indices : ndarray of shape (n_queries, topn), best first
+    indices : ndarray of shape (n_queries, topn), best first (equal scores: the lower index first)
     scores : ndarray of shape (n_queries, topn)
     """
     Q, T = _check(Q, T)
@@ -170,7 +170,8 @@ def csls_topk(
 
     Returns
     -------
-    indices, scores : ndarrays of shape (n_queries, topn); scores are full CSLS values.
+    indices, scores : ndarrays of shape (n_queries, topn); scores are full CSLS values. Equal
+        scores: the lower target index first (pruned or not).
     """
     Q, T = _check(Q, T)
     S_all = Q if sources is None else _check(sources, T)[0]
