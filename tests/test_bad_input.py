@@ -286,6 +286,18 @@ def test_input_that_is_a_folder(fake_model, tmp_path, capsys):
     assert one_line(capsys) == f"xproj predict: error: --input {tmp_path / 'in.csv'}: is a directory, expected a file"
 
 
+@pytest.mark.parametrize("key", ["vectors.paths", "alignment.dictionary", "alignment.test_dictionary",
+                                 "alignment.polarity_lexicon", "data.unlabelled"])
+def test_file_options_a_synthetic_run_would_ignore(tmp_path, capsys, key):
+    """The synthetic world has its own vectors, dictionaries and texts: a file named for it was
+    silently ignored (the run reported figures that did not use it)."""
+    assert main(["run", "synthetic", "--set", f"{key}.es={tmp_path / 'es.txt'}", "--out", str(tmp_path / "r")]) == 2
+    assert one_line(capsys) == (f"xproj run: configuration error: {key}: not used by the synthetic world "
+                                "(data.dataset = \"synthetic\"), which has its own vectors, dictionaries and "
+                                "texts; remove it or set data.dataset")
+    assert not (tmp_path / "r").exists()
+
+
 def test_empty_unlabelled_file_of_a_run(tmp_path):
     from xproj.config import load_config
     from xproj.run.corpus import _unlabelled_texts
@@ -308,6 +320,22 @@ def test_n_jobs_zero_before_the_model_is_read(fake_model, tmp_path, capsys, comm
                  "--n-jobs", "0"]) == 2
     assert one_line(capsys) == (f"xproj {command}: configuration error: --n-jobs must be a non-zero whole number "
                                 "(-1 = all cores), got 0")
+
+
+@pytest.mark.parametrize("command", ["adapt", "label-queue", "monitor"])
+def test_unknown_language_code_before_the_input_or_the_model(fake_model, tmp_path, capsys, command):
+    """The input is missing and the model is not one: the language is said first (it used to
+    be found when the model was opened, after the inputs were read)."""
+    from xproj.lang import supported_languages
+
+    missing, out = tmp_path / "in.csv", tmp_path / "out.x"
+    argv = {"adapt": ["--input", str(missing), "--out", str(out)],
+            "label-queue": ["--input", str(missing), "--out", str(out)],
+            "monitor": ["--reference", str(missing), "--batch", str(missing)]}[command]
+    assert main([command, "--model", str(fake_model), "--lang", "xx", *argv]) == 2
+    assert one_line(capsys) == (f"xproj {command}: configuration error: --lang xx: unknown language code 'xx'; "
+                                f"supported: {', '.join(supported_languages())}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model-es.joblib"]
 
 
 @pytest.mark.parametrize("override, key, code", [
@@ -349,6 +377,33 @@ def test_align_unknown_language_code_before_any_file_is_read(tmp_path, capsys, o
                                 f"expected one xproj tokenises ({', '.join(supported_languages())}) or one with "
                                 "fastText vectors (xproj download list)")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("command, missing", [("align", "TGT"), ("align", "--dictionary"),
+                                              ("align", "--test-dictionary"), ("bli", "TGT"), ("bli", "--dictionary"),
+                                              ("bli", "--mapping")])
+def test_align_and_bli_name_a_missing_file_before_reading_vectors(tmp_path, capsys, monkeypatch, command, missing):
+    """A mistyped name used to be found after SRC (and TGT) were read: minutes for real vectors."""
+    import xproj.vectors
+
+    def never(*args, **kwargs):
+        raise AssertionError("a vector file was read before the options were checked")
+
+    monkeypatch.setattr(xproj.vectors, "load_vectors", never)
+    src = tmp_path / "src.vec"
+    src.write_text("1 2\nhola 1 0\n", encoding="utf-8")
+    files = {k: str(src) for k in ("SRC", "TGT", "--dictionary", "--test-dictionary")}
+    files[missing] = str(tmp_path / "nothing.txt")
+    argv = [command, files["SRC"], files["TGT"], "--dictionary", files["--dictionary"]]
+    argv += (["--test-dictionary", files["--test-dictionary"], "--out", str(tmp_path / "out")] if command == "align"
+             else ["--mapping", files.get("--mapping", str(tmp_path))])
+    assert main(argv) == 1
+    err = one_line(capsys)
+    if missing == "--mapping":
+        assert err.startswith(f"xproj bli: error: {tmp_path / 'nothing.txt'}"), err
+    else:
+        assert err.startswith(f"xproj {command}: error: {missing}: {tmp_path / 'nothing.txt'}: no such file"), err
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("code", ["en", "ES", "zh-Hant", "pt_BR", "ru", "sw"])

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .scoring import (Scorer, check_chunk_size, check_distinct, check_input, check_n_jobs, check_output,
-                      check_text_column)
+from .scoring import (Scorer, check_chunk_size, check_distinct, check_input, check_lang_code, check_n_jobs,
+                      check_output, check_text_column)
 from .tables import Table
 
 
@@ -35,6 +35,7 @@ def adapt_file(model_path, input_path, out_path, *, lang, text_column="text", fm
     """
     from .model import save_model
 
+    check_lang_code(lang)
     check_chunk_size(chunk_size)
     check_n_jobs(n_jobs)
     table = Table(check_input(input_path), fmt=fmt, format_option="--format")

@@ -14,8 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-from .bli_cmd import (MAPPING_NAME, add_vector_arguments, check_positive, evaluate, mapped_spaces,
-                      read_test_dictionary)
+from .bli_cmd import (MAPPING_NAME, add_vector_arguments, check_inputs_exist, check_positive, evaluate,
+                      mapped_spaces, read_test_dictionary)
 from ._io import write_problem
 from .errors import ConfigError
 
@@ -160,6 +160,7 @@ def check_options(args) -> dict:
         check_positive("--refine", args.refine, zero_ok=True)
     for option in ("src_lang", "tgt_lang"):
         check_lang(f"--{option.replace('_', '-')}", getattr(args, option))
+    check_inputs_exist(args, named=NAMED_DICTIONARIES)
     params = recipe_flags(args)
     check_positive("--max-minutes", args.max_minutes)
     check_positive("--limit", args.limit)

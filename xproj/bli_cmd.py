@@ -50,8 +50,9 @@ def run_from_args(args) -> int:
     check_positive("--limit", args.limit)
     check_positive("--csls-k", args.csls_k)
     ks = parse_ks(args.k)
+    check_inputs_exist(args)
+    mapping = load_mapping(args.mapping) if args.mapping else None  # small: before the vectors
     src, tgt = load_pair(args.src, args.tgt, limit=args.limit, lowercase=args.lowercase)
-    mapping = load_mapping(args.mapping) if args.mapping else None
     for name, path, wv in (("SRC", args.src, src), ("TGT", args.tgt, tgt)):
         if mapping is not None and wv.dim != mapping.W_.shape[0]:
             raise ShapeError(f"--mapping {args.mapping}: maps {mapping.W_.shape[0]}-dimensional vectors, "
@@ -71,6 +72,17 @@ def check_positive(option: str, value, *, zero_ok=False) -> None:
         return
     if value < 0 or (value == 0 and not zero_ok):
         raise ConfigError(f"{option}: must be {'>= 0' if zero_ok else '> 0'} (got {value})")
+
+
+def check_inputs_exist(args, named=()) -> None:
+    """SRC, TGT and the dictionaries (but the ``named`` values) exist or are resource specs:
+    a mistyped name stops before a vector file is read (:func:`xproj.locate.check_location`)."""
+    from .locate import check_location
+
+    for option, value in (("SRC", args.src), ("TGT", args.tgt), ("--dictionary", args.dictionary),
+                          ("--test-dictionary", getattr(args, "test_dictionary", None))):
+        if value is not None and value not in named:
+            check_location(value, option)
 
 
 def parse_ks(text: str) -> tuple[int, ...]:

@@ -71,14 +71,22 @@ def locate(value, what: str, *, offline: bool = False, data_dir=None, progress: 
         Empty, or neither an existing path nor a spec; or a spec that cannot be fetched
         (offline or unreachable: the message says where to put the file by hand).
     """
+    text, path = check_location(value, what)
+    if path.exists():
+        return path
+    from .download import fetch
+
+    return fetch(text, offline=offline, data_dir=data_dir, progress=progress)
+
+
+def check_location(value, what: str) -> tuple[str, Path]:
+    """What :func:`locate` refuses without fetching anything (for options checked before any
+    work): :class:`ResourceNotFoundError` when ``value`` is empty or neither an existing path
+    nor a resource spec. Returns the expanded text and its path."""
     text = expand(value).strip()
     if not text:
         raise ResourceNotFoundError(f"{what} is empty: give a path or a resource spec ({_SPEC_EXAMPLES})")
     path = Path(text).expanduser()
-    if path.exists():
-        return path
-    if is_spec(text):
-        from .download import fetch
-
-        return fetch(text, offline=offline, data_dir=data_dir, progress=progress)
+    if path.exists() or is_spec(text):
+        return text, path
     raise ResourceNotFoundError(f"{what}: {path}: no such file, and not a resource spec either (e.g. {_SPEC_EXAMPLES})")

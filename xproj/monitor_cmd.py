@@ -33,7 +33,7 @@ import numpy as np
 
 from .errors import ConfigError, XprojError
 from .loop import drift
-from .scoring import Scorer, check_input, check_text_column, text_of
+from .scoring import Scorer, check_input, check_lang_code, check_text_column, text_of
 from .tables import Table
 
 EXIT_DRIFT = 3
@@ -157,6 +157,7 @@ def monitor(model_path, reference, batch, *, lang, text_column="text", labels_co
             thresholds=None, bins=10, permutations=200, mmd_rows=500, bootstrap=1000, top_words=20, seed=0):
     """Compare ``batch`` with ``reference`` through the model; the summary dict (JSON-ready)
     with ``drift`` (the flagged checks) and ``samples`` (the two :class:`Sample`)."""
+    check_lang_code(lang)
     thresholds = drift.default_thresholds() if thresholds is None else thresholds
     if group_column and not labels_column:
         raise ConfigError("--group-column needs --labels-column (group quality needs labels)")

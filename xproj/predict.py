@@ -46,8 +46,8 @@ import sys
 from pathlib import Path
 
 from .errors import ConfigError
-from .scoring import (LanguageRouter, Scorer, check_chunk_size, check_distinct, check_input, check_n_jobs,
-                      check_output, check_text_column, text_of)
+from .scoring import (LanguageRouter, Scorer, check_chunk_size, check_distinct, check_input, check_lang_code,
+                      check_n_jobs, check_output, check_text_column, text_of)
 from .tables import Table
 from .writers import open_output
 
@@ -77,14 +77,9 @@ def check_lang(value, *, identifier: bool = True):
     One language must be a code xproj can tokenise (whether the model has it is known when
     the model is opened); ``auto`` with ``identifier``: the language identifier is installed
     and knows the candidates."""
-    from .lang import is_supported, supported_languages
-
     lang, candidates = parse_lang(value)
     if lang != AUTO:
-        if not is_supported(lang):
-            raise ConfigError(f"--lang {value}: unknown language code {lang!r}; supported: "
-                              f"{', '.join(supported_languages())} (or auto)")
-        return lang, None
+        return check_lang_code(lang, also=" (or auto)"), None
     if identifier:
         from .lang.detect import detect
 

@@ -41,6 +41,17 @@ def check_n_jobs(n, option: str = "--n-jobs"):
     return n
 
 
+def check_lang_code(lang, option: str = "--lang", *, also: str = ""):
+    """Refuse a language code no preprocessor knows, before any file is read (whether the
+    model has it is known when it is opened); ``also`` names other accepted values."""
+    from .lang import is_supported, supported_languages
+
+    if not is_supported(lang):
+        raise ConfigError(f"{option} {lang}: unknown language code {lang!r}; supported: "
+                          f"{', '.join(supported_languages())}{also}")
+    return lang
+
+
 def check_input(path, option: str = "--input") -> Path:
     p = Path(path)
     if p.is_dir():

@@ -21,6 +21,7 @@ from ..scoring import (
     Scorer,
     check_distinct,
     check_input,
+    check_lang_code,
     check_output,
     check_text_column,
     text_of,
@@ -121,6 +122,7 @@ def label_queue(model_path, input_path, output_path, *, lang, n=50, strategy="ma
         raise ConfigError(f"--strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}")
     if n < 1:
         raise ConfigError(f"--n must be at least 1, got {n}")
+    check_lang_code(lang)
     check_distinct(output_path, input_path, "--out", "--input")
     check_distinct(output_path, model_path, "--out", "--model")
     check_output(output_path, "--out")

@@ -56,11 +56,21 @@ def load_run_vectors(cfg, world=None, echo=print) -> dict:
     return out
 
 
+#: file options a synthetic run would ignore
+SYNTHETIC_UNUSED = ("vectors.paths", "alignment.dictionary", "alignment.test_dictionary",
+                    "alignment.polarity_lexicon", "data.unlabelled")
+
+
 def check_named_resources(cfg) -> None:
     """Every language has a vector file and every target a seed dictionary (when mapped):
     checked before any work starts, raising :class:`ConfigError` naming the option."""
-    if cfg["data"]["dataset"] == "synthetic":
-        return  # the synthetic world brings its own vectors and dictionaries
+    if cfg["data"]["dataset"] == "synthetic":  # it brings its own vectors, dictionaries and texts
+        for key in SYNTHETIC_UNUSED:
+            section, name = key.split(".")
+            if cfg[section][name]:  # else silently ignored: the run would not be what was asked
+                raise ConfigError(f"{key}: not used by the synthetic world (data.dataset = \"synthetic\"), "
+                                  "which has its own vectors, dictionaries and texts; remove it or set data.dataset")
+        return
     src, tgts = cfg["data"]["source_lang"], list(cfg["data"]["target_langs"])
     missing = [lang for lang in [src] + tgts if lang not in cfg["vectors"]["paths"]]
     if missing:
