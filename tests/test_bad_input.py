@@ -338,6 +338,15 @@ def test_unknown_language_code_before_the_input_or_the_model(fake_model, tmp_pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model-es.joblib"]
 
 
+def test_retrain_experiment_without_track(fake_model, tmp_path, capsys):
+    labels = write_csv(tmp_path / "labels.csv", [("1", "razi mazo")])
+    assert main(["retrain", "--model", str(fake_model), "--labels", str(labels), "--out", str(tmp_path / "m.joblib"),
+                 "--experiment", "loop"]) == 2
+    assert one_line(capsys) == ("xproj retrain: configuration error: --experiment: names the MLflow experiment of "
+                                "--track; add --track (or drop it)")
+    assert not (tmp_path / "m.joblib").exists()
+
+
 @pytest.mark.parametrize("override, key, code", [
     ('data.target_langs=["xx"]', "data.target_langs", "xx"),
     ('data.source_lang="qq"', "data.source_lang", "qq"),

@@ -38,6 +38,8 @@ def run_from_args(args) -> int:
 
     if args.bootstrap < 0:
         raise ConfigError(f"--bootstrap must be >= 0, got {args.bootstrap}")
+    if args.experiment is not None and args.track is None:  # else silently not logged anywhere
+        raise ConfigError("--experiment: names the MLflow experiment of --track; add --track (or drop it)")
     tracker = None
     if args.track is not None:  # before any work: a missing extra stops here
         from .tracking import make_tracker, resolve_uri
