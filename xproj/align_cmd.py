@@ -94,6 +94,7 @@ def run_from_args(args) -> int:
     from .evaluation import format_bli
 
     recipe_options = check_options(args)
+    check_inputs_exist(args, named=NAMED_DICTIONARIES)  # the options first (exit 2), then the files (exit 1)
     src, tgt = load_pair(args.src, args.tgt, limit=args.limit, lowercase=args.lowercase)
     if recipe_options.get("dim_reduction", 0) > src.dim:
         raise ConfigError(f"--dim-reduction {recipe_options['dim_reduction']}: the vectors have only "
@@ -160,7 +161,6 @@ def check_options(args) -> dict:
         check_positive("--refine", args.refine, zero_ok=True)
     for option in ("src_lang", "tgt_lang"):
         check_lang(f"--{option.replace('_', '-')}", getattr(args, option))
-    check_inputs_exist(args, named=NAMED_DICTIONARIES)
     params = recipe_flags(args)
     check_positive("--max-minutes", args.max_minutes)
     check_positive("--limit", args.limit)
