@@ -18,8 +18,7 @@ from .estimators import (CALIBRATIONS, ESTIMATORS, RowwiseLinearSVC, RowwiseLogi
                          make_estimator, rowwise)
 from .features import POOLINGS, DocumentEmbedder, Tokenizer, _as_space
 from .persistence import load_model, package_versions, save_model  # noqa: F401  (their old home)
-from .shift import (PRIOR_METHODS, TargetPrior, adjust_posteriors, effective_priors, estimate_priors_bbse,
-                    estimate_priors_em)
+from .shift import PriorShift, adjust_posteriors, effective_priors
 from .standardize import CENTERING, SCALING, LanguageStandardizer, PrincipalComponentRemover
 from .student import StudentVote
 from .translation_vote import TranslationVote, mix, translate
@@ -42,7 +41,7 @@ def _routed(method):
     return call
 
 
-class CrossLingualClassifier(StudentVote, TranslationVote, ClassifierMixin, BaseEstimator):
+class CrossLingualClassifier(StudentVote, TranslationVote, PriorShift, ClassifierMixin, BaseEstimator):
     """Sentiment (or any) classifier over aligned document vectors.
 
     The fitted model is a scikit-learn :class:`~sklearn.pipeline.Pipeline` of named steps,
@@ -276,43 +275,6 @@ class CrossLingualClassifier(StudentVote, TranslationVote, ClassifierMixin, Base
         self.source_priors_ = effective_priors(y, self.classes_)
         self.target_priors_ = {}  # they were relative to the old probabilities
         return self
-
-    def adapt_priors(self, X_unlabelled, lang, *, method="em", dev=None, tol=1e-6, max_iter=1000):
-        """Estimate ``lang``'s class prior from unlabelled documents of it, all at once, and
-        keep it (saved with the model): :meth:`predict_proba` and :meth:`predict` of ``lang``
-        then re-weight each row's probabilities from the source prior to it
-        (:func:`xproj.shift.adjust_posteriors`).
-
-        Call it after :meth:`adapt` (the prior is estimated on the adapted probabilities;
-        :meth:`adapt` drops it). ``method``: ``"em"`` (Saerens et al. 2002) or ``"bbse"``
-        (Lipton et al. 2018; needs ``dev = (X, y)``, labelled source documents), ``"none"``
-        removes the prior.
-        """
-        check_is_fitted(self, "pipeline_")
-        if method not in PRIOR_METHODS:
-            raise ValueError(f"unknown prior method {method!r}; choose one of {', '.join(PRIOR_METHODS)}")
-        priors = self._target_priors()
-        priors.pop(lang, None)
-        if method == "none":
-            return self
-        if method == "em":
-            estimate, n_iter = estimate_priors_em(self.predict_proba(X_unlabelled, lang), self.source_priors_,
-                                                  tol=tol, max_iter=max_iter)
-        else:
-            if dev is None:
-                raise ValueError("method='bbse' needs dev=(documents, labels) of the source language")
-            n_iter, K = None, len(self.classes_)
-            codes = lambda labels: np.searchsorted(self.classes_, labels)  # noqa: E731
-            estimate = estimate_priors_bbse(codes(np.asarray(dev[1])), codes(self.predict(dev[0])),
-                                            codes(self.predict(X_unlabelled, lang)), K)
-        priors[lang] = TargetPrior(estimate, method, len(X_unlabelled), n_iter)
-        return self
-
-    def _target_priors(self) -> dict:
-        # models saved before label-shift adjustment have none
-        if getattr(self, "target_priors_", None) is None:
-            self.target_priors_ = {}
-        return self.target_priors_
 
     def adaptation(self, lang) -> str:
         """One line: which statistics documents of ``lang`` are standardised with."""

@@ -13,6 +13,8 @@ from unlabelled target documents:
 
 Both adjust a whole class column by one factor and renormalise each row on its own, so an
 adjusted row depends on that row and the stored priors only, never on the other rows.
+:class:`PriorShift` gives :class:`~xproj.model.CrossLingualClassifier` its per-language
+priors (``adapt_priors``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.utils.validation import check_is_fitted
 
 #: How a target language's class prior is estimated (the run's ``features.priors``):
 #: ``em`` (Saerens et al.), ``bbse`` (confusion matrix, Lipton et al.), ``none`` (no adjustment).
@@ -122,3 +125,46 @@ class TargetPrior:
     def describe(self, classes) -> str:
         shares = ", ".join(f"{c} {p:.2f}" for c, p in zip(classes, self.priors))
         return f"class prior {shares} ({self.method} on {self.n_documents:,} unlabelled documents)"
+
+
+class PriorShift:
+    """Label-shift adjustment of a fitted classifier's probabilities per language: the
+    :class:`~xproj.model.CrossLingualClassifier` methods that estimate and keep a target
+    language's class prior (read by its ``predict_proba``)."""
+
+    def adapt_priors(self, X_unlabelled, lang, *, method="em", dev=None, tol=1e-6, max_iter=1000):
+        """Estimate ``lang``'s class prior from unlabelled documents of it, all at once, and
+        keep it (saved with the model): :meth:`predict_proba` and :meth:`predict` of ``lang``
+        then re-weight each row's probabilities from the source prior to it
+        (:func:`xproj.shift.adjust_posteriors`).
+
+        Call it after :meth:`adapt` (the prior is estimated on the adapted probabilities;
+        :meth:`adapt` drops it). ``method``: ``"em"`` (Saerens et al. 2002) or ``"bbse"``
+        (Lipton et al. 2018; needs ``dev = (X, y)``, labelled source documents), ``"none"``
+        removes the prior.
+        """
+        check_is_fitted(self, "pipeline_")
+        if method not in PRIOR_METHODS:
+            raise ValueError(f"unknown prior method {method!r}; choose one of {', '.join(PRIOR_METHODS)}")
+        priors = self._target_priors()
+        priors.pop(lang, None)
+        if method == "none":
+            return self
+        if method == "em":
+            estimate, n_iter = estimate_priors_em(self.predict_proba(X_unlabelled, lang), self.source_priors_,
+                                                  tol=tol, max_iter=max_iter)
+        else:
+            if dev is None:
+                raise ValueError("method='bbse' needs dev=(documents, labels) of the source language")
+            n_iter, K = None, len(self.classes_)
+            codes = lambda labels: np.searchsorted(self.classes_, labels)  # noqa: E731
+            estimate = estimate_priors_bbse(codes(np.asarray(dev[1])), codes(self.predict(dev[0])),
+                                            codes(self.predict(X_unlabelled, lang)), K)
+        priors[lang] = TargetPrior(estimate, method, len(X_unlabelled), n_iter)
+        return self
+
+    def _target_priors(self) -> dict:
+        # models saved before label-shift adjustment have none
+        if getattr(self, "target_priors_", None) is None:
+            self.target_priors_ = {}
+        return self.target_priors_
