@@ -582,3 +582,13 @@ def test_train_vectors_corpus_not_utf8_names_the_line(tmp_path, capsys):
     assert one_line(capsys) == (f"xproj train-vectors: error: {corpus}, line 4: not valid UTF-8 (byte b'\\xe9' at "
                                 "column 7); save the corpus as UTF-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.txt"]
+
+
+def test_input_format_error_survives_pickling():
+    """Raised on a cluster worker (a damaged model), it reaches the client pickled: it used to
+    fail to unpickle (its constructor takes the path and the problem, not the message)."""
+    import pickle
+
+    exc = pickle.loads(pickle.dumps(InputFormatError("m.joblib", "not an xproj model file", 3)))
+    assert (type(exc), str(exc), exc.path, exc.problem, exc.line) == (
+        InputFormatError, "m.joblib, line 3: not an xproj model file", "m.joblib", "not an xproj model file", 3)
