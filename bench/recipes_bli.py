@@ -136,6 +136,33 @@ ONE_ROUND_CANDIDATES = (
     {**DEFAULT, "src_reweight": 0.5, "trg_reweight": 0.5},
 )
 
+#: --tune-refine ortho: the dictionary the default round is fitted on (issue 11, third search):
+#: induction by CSLS + a weight x orthographic similarity (Riley and Gildea 2018), the seed pairs
+#: counted twice / three times against induced ones, identical strings among the N most frequent
+#: words of both sides added to the seed
+ORTHO_CANDIDATES = (
+    DEFAULT,
+    {**DEFAULT, "orthography": 0.1},
+    {**DEFAULT, "orthography": 0.2},
+    {**DEFAULT, "orthography": 0.4},
+    {**DEFAULT, "seed_weight": 2},
+    {**DEFAULT, "seed_weight": 3},
+    {**DEFAULT, "identical_seed": 10000},
+    {**DEFAULT, "identical_seed": 50000},
+)
+
+#: --tune-refine ortho2: the best weight of --tune-refine ortho with more rounds (a cleaner
+#: induced dictionary may carry further) or a larger weight; induced pairs of new words only
+ORTHO2_CANDIDATES = (
+    DEFAULT,
+    {**DEFAULT, "orthography": 0.4},
+    {**DEFAULT, "orthography": 0.8},
+    {**DEFAULT, "orthography": 0.4, "refine": 2},
+    {**DEFAULT, "orthography": 0.4, "refine": 3},
+    {**DEFAULT, "induce_new_words": True},
+    {**DEFAULT, "orthography": 0.4, "induce_new_words": True},
+)
+
 #: --tune-refine pivot: the source-only (fixed pivot) variant's re-weighting and de-whitening
 FIXED = {"recipe": "supervised", "fixed_target": True}  # the default refinement
 PIVOT_CANDIDATES = (
@@ -168,8 +195,21 @@ def evaluate(mapping, src, tgt, pairs, methods=("nn", "csls"), ks=(1, 5)):
                       methods=methods, ks=ks)
 
 
-def _held_out_scores(directions, configs):
-    """{(pair, config): held-out CSLS P@1} for supervised ``configs`` (dicts of parameters)."""
+def identical_queries(pairs) -> set:
+    """Source words of ``pairs`` that are among their own translations (``hotel``/``hotel``)."""
+    return {s for s, t in pairs if s == t}
+
+
+def without_identical(pairs) -> list:
+    """``pairs`` without the queries of :func:`identical_queries` (all their pairs)."""
+    same = identical_queries(pairs)
+    return [p for p in pairs if p[0] not in same]
+
+
+def _held_out_scores(directions, configs, other=None):
+    """{(pair, config): held-out CSLS P@1} for supervised ``configs`` (dicts of parameters).
+    ``other``: a dict that receives the same P@1 over the held-out queries that are not
+    identical strings (:func:`without_identical`)."""
     out = {}
     for pair, (src, tgt, train, _test) in directions.items():
         fit_part, held_out = split_by_source(train, *TUNE_SPLIT)
@@ -179,6 +219,10 @@ def _held_out_scores(directions, configs):
             out[(pair, _key(config))] = evaluate(m, src, tgt, held_out, ("csls",), (1,))["csls"]["p@1"]
             auto = m.metadata.get("refine_auto")
             chosen = f" (rounds chosen: {auto['chosen']})" if auto else ""
+            if other is not None:
+                other[(pair, _key(config))] = evaluate(m, src, tgt, without_identical(held_out), ("csls",),
+                                                       (1,))["csls"]["p@1"]
+                chosen += f", not identical {other[(pair, _key(config))]:.4f}"
             print(f"  {pair} {_key(config)}: {out[(pair, _key(config))]:.4f}{chosen} "
                   f"({time.perf_counter() - t0:.0f} s)", flush=True)
     return out
@@ -206,13 +250,23 @@ def tune(directions):
     return _print_held_out(configs, scores, pairs, mean, best)
 
 
-def tune_refine(directions, candidates=REFINE_CANDIDATES):
+def tune_refine(directions, candidates=REFINE_CANDIDATES, split_identical=False):
     """Held-out CSLS P@1 (train words only, as :func:`tune`) of supervised + refinement
-    variants; prints the table and returns the best candidate by the mean over directions."""
-    scores = _held_out_scores(directions, candidates)
+    variants; prints the table and returns the best candidate by the mean over directions.
+    ``split_identical``: a second table over the held-out queries that are not identical strings."""
+    other = {} if split_identical else None
+    scores = _held_out_scores(directions, candidates, other)
     pairs = list(directions)
-    mean = {_key(c): sum(scores[(p, _key(c))] for p in pairs) / len(pairs) for c in candidates}
+
+    def means(table):
+        return {_key(c): sum(table[(p, _key(c))] for p in pairs) / len(pairs) for c in candidates}
+
+    mean = means(scores)
     best = max(candidates, key=lambda c: mean[_key(c)])
+    if other is not None:
+        print("\nheld-out queries that are not identical strings:")
+        _print_held_out(candidates, other, pairs, means(other), best)
+        print("\nall held-out queries (the rule):")
     return _print_held_out(candidates, scores, pairs, mean, best)
 
 
@@ -301,7 +355,7 @@ def main(argv=None):
     ap.add_argument("--recipes", nargs="+", default=list(RECIPES), choices=list(RECIPES))
     ap.add_argument("--tune", action="store_true", help="choose supervised defaults on the train dictionary")
     ap.add_argument("--tune-refine", nargs="?", const="refine",
-                    choices=("refine", "more", "rounds", "rcsls", "pivot", "prep", "auto", "one"),
+                    choices=("refine", "more", "rounds", "rcsls", "pivot", "prep", "auto", "one", "ortho", "ortho2"),
                     help="compare supervised + refinement (or fixed-pivot) variants on held-out train words")
     ap.add_argument("--pivot", action="store_true",
                     help="map every pair's target language onto the shared source (pivot) space at once")
@@ -319,7 +373,9 @@ def main(argv=None):
         tune_refine(directions, {"refine": REFINE_CANDIDATES, "more": MORE_CANDIDATES, "rounds": ROUNDS_CANDIDATES,
                                  "rcsls": RCSLS_CANDIDATES, "pivot": PIVOT_CANDIDATES,
                                  "prep": PREP_CANDIDATES, "auto": AUTO_CANDIDATES,
-                                 "one": ONE_ROUND_CANDIDATES}[args.tune_refine])
+                                 "one": ONE_ROUND_CANDIDATES, "ortho": ORTHO_CANDIDATES,
+                                 "ortho2": ORTHO2_CANDIDATES}[args.tune_refine],
+                    split_identical=args.tune_refine.startswith("ortho"))
     elif args.pivot:
         pivot_bli(directions, {"recipe": "supervised"})
     else:
