@@ -15,9 +15,10 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from .._bidirectional import best_both_ways
+from .._bidirectional import INDUCTION_MODES, best_both_ways, pairs_from_best
 from ..dictionaries import identical_strings, numerals, read_dictionary, to_indices
 from ..errors import ShapeError
+from ..options import RANGES
 from ..vectors import WordVectors, normalize
 from .mapping import VectorMapping
 from .orthography import induce_with_orthography
@@ -37,10 +38,6 @@ def seed_pairs(seed, src: WordVectors, tgt: WordVectors, *, lowercase=False):
     return list(seed)
 
 
-#: the ways refinement turns nearest neighbours into a dictionary (:func:`induce_dictionary`)
-INDUCTION_MODES = ("mutual", "forward", "union")
-
-
 def induce_dictionary(X_mapped, Z_tgt, *, method="csls", k=10, mode="mutual"):
     """Translation pairs ``(src_row, tgt_row)`` induced from nearest neighbours.
 
@@ -51,20 +48,6 @@ def induce_dictionary(X_mapped, Z_tgt, *, method="csls", k=10, mode="mutual"):
         raise ValueError(f"induction: {mode!r} is not one of {INDUCTION_MODES}")
     fwd, bwd = best_both_ways(X_mapped, Z_tgt, k=k, method=method)
     return pairs_from_best(fwd, bwd, mode)
-
-
-def pairs_from_best(fwd: np.ndarray, bwd: np.ndarray, mode: str = "mutual"):
-    """``(src_rows, tgt_rows)`` from each source row's best target ``fwd`` and each target
-    row's best source ``bwd``, as ``mode`` of :func:`induce_dictionary` says."""
-    src = np.arange(len(fwd))
-    if mode == "mutual":
-        keep = bwd[fwd] == src
-        return src[keep], fwd[keep]
-    if mode == "forward":
-        return src, fwd
-    # union: sorted by (source, target), each pair once
-    a = np.unique(np.stack([np.concatenate([src, bwd]), np.concatenate([fwd, np.arange(len(bwd))])]), axis=1)
-    return a[0], a[1]
 
 
 #: which of a source word's translations in the seed dictionary the mapping is fitted on
@@ -82,10 +65,6 @@ def first_translations(s_idx: np.ndarray, t_idx: np.ndarray) -> tuple[np.ndarray
 #: a recipe's solver: paired normalised rows -> (source matrix, target matrix or None = identity)
 #: or (source matrix, target matrix, dict of facts for the round's history record)
 Solver = Callable[[np.ndarray, np.ndarray], tuple]
-
-#: the largest ``orthography`` weight accepted (CSLS scores span [-2, 2]; an edit similarity is
-#: in [0, 1], so a weight of 2 already lets spelling outvote any meaning)
-ORTHOGRAPHY_MAX = 2.0
 
 #: ``refine="auto"``: the refinement rounds tried on held-out words of the seed dictionary
 AUTO_ROUNDS = (0, 1, 2, 3)
@@ -133,9 +112,6 @@ def fit_linear(
     seed_translations: str = "all",
     auto_folds: int = 1,
     orthography: float = 0.0,
-    seed_weight: int = 1,
-    identical_seed: int = 0,
-    induce_new_words: bool = False,
     eval_pairs=None,
     callback: Callable[[int, dict], None] | None = None,
     src_lang=None,
@@ -187,17 +163,7 @@ def fit_linear(
     orthography : float
         Refinement induces pairs by CSLS + ``orthography`` x the words' orthographic similarity
         (:func:`~xproj.align.orthography.induce_with_orthography`; Riley and Gildea 2018);
-        0 = CSLS alone. Shapes the dictionary only: retrieval stays CSLS.
-    seed_weight : int
-        With ``keep_seed``, each seed pair counts this many times in a refinement round's
-        dictionary (its rows repeated), induced pairs once.
-    identical_seed : int
-        Add to the seed the identical strings among the ``identical_seed`` most frequent words
-        of both sides whose source word the seed does not translate (0 = none).
-    induce_new_words : bool
-        Refinement keeps only induced pairs of words the seed does not translate (neither the
-        source nor the target word in a seed pair): induction extends the seed, never
-        second-guesses it.
+        0 = CSLS alone. Shapes the dictionary only: retrieval and the logged BLI stay CSLS.
     eval_pairs : list of pairs, optional
         A test dictionary: BLI P@1 (NN and CSLS) is logged after every round and kept in
         ``mapping.metadata["history"]``.
@@ -216,11 +182,8 @@ def fit_linear(
     check_refine(refine)
     if seed_translations not in SEED_TRANSLATIONS:
         raise ValueError(f"seed_translations: {seed_translations!r} is not one of {SEED_TRANSLATIONS}")
-    check_induction_options(orthography, seed_weight, identical_seed)
+    check_orthography(orthography)
     pairs = seed_pairs(dictionary, src, tgt)
-    n_given = len(pairs)
-    if identical_seed:
-        pairs = pairs + identical_additions(pairs, src, tgt, identical_seed)
     name = seed_name or (str(dictionary) if isinstance(dictionary, (str, Path)) else "seed dictionary")
     s_idx, t_idx = to_indices(pairs, src, tgt, name=name)
     if seed_translations == "first":
@@ -228,8 +191,7 @@ def fit_linear(
     common = {"recipe": recipe, "recipe_params": recipe_params, "normalization": normalization,
               "refine_vocab": refine_vocab, "keep_seed": keep_seed, "induction": induction,
               "csls_k": csls_k, "seed_translations": seed_translations,
-              "solver_uses_spaces": solver_uses_spaces, "orthography": orthography,
-              "seed_weight": seed_weight, "induce_new_words": induce_new_words}
+              "solver_uses_spaces": solver_uses_spaces, "orthography": orthography}
     if isinstance(auto_folds, bool) or not isinstance(auto_folds, (int, np.integer)) or auto_folds < 1:
         raise ValueError(f"auto_folds: must be an integer >= 1, got {auto_folds!r}")
     auto = None
@@ -270,18 +232,12 @@ def fit_linear(
         else:
             ri, rj = induce_dictionary(mapped(Xn, Wx, Kx), mapped(Zn, Wz, Kz), method="csls", k=csls_k,
                                        mode=induction)
-        if induce_new_words:
-            new = ~np.isin(ri, s_idx) & ~np.isin(rj, t_idx)
-            ri, rj = ri[new], rj[new]
         if len(ri) == 0:
             log.warning("refinement round %d induced no pairs; stopping", r)
             break
         if keep_seed:
             both = np.unique(np.stack([np.concatenate([ri, s_idx]), np.concatenate([rj, t_idx])]), axis=1)
             ri, rj = both[0], both[1]
-            if seed_weight > 1:  # the seed rows again, seed_weight times in all
-                ri = np.concatenate([ri, *[s_idx] * (seed_weight - 1)])
-                rj = np.concatenate([rj, *[t_idx] * (seed_weight - 1)])
         Wx, Wz, facts = _solve(solver, Xn[ri], Zn[rj], spaces)
         record(r, len(ri), facts)
 
@@ -291,12 +247,8 @@ def fit_linear(
         "src_vectors": {"source": src.source, "n_words": len(src), "dim": src.dim},
         "tgt_vectors": {"source": tgt.source, "n_words": len(tgt), "dim": tgt.dim},
         "seed": name,
-        "seed_pairs": n_given,
-        "identical_seed": identical_seed,
-        "identical_pairs_added": len(pairs) - n_given,
+        "seed_pairs": len(pairs),
         "orthography": orthography,
-        "seed_weight": seed_weight,
-        "induce_new_words": induce_new_words,
         "seed_pairs_covered": len(s_idx),
         "refine_rounds": refine,
         "refine_vocab": refine_vocab,
@@ -315,23 +267,14 @@ def fit_linear(
     return VectorMapping(as32(Wx), normalization, src_lang or src.lang, tgt_lang or tgt.lang, meta, as32(Wz))
 
 
-def check_induction_options(orthography, seed_weight, identical_seed) -> None:
-    """``ValueError`` naming the option when one of them is out of its range
-    (:data:`xproj.options.RANGES`)."""
-    if isinstance(orthography, bool) or not isinstance(orthography, (int, float, np.floating)) \
-            or not 0 <= orthography <= ORTHOGRAPHY_MAX:
-        raise ValueError(f"orthography: must be a number in [0, {ORTHOGRAPHY_MAX}], got {orthography!r}")
-    for option, value in (("seed_weight", seed_weight), ("identical_seed", identical_seed)):
-        low = 1 if option == "seed_weight" else 0
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-            raise ValueError(f"{option}: must be an integer >= {low}, got {value!r}")
-
-
-def identical_additions(pairs, src: WordVectors, tgt: WordVectors, top: int) -> list:
-    """Pairs ``(w, w)`` for the words among the ``top`` most frequent of both vocabularies whose
-    source word has no translation in ``pairs``, in source frequency order."""
-    given = {s for s, _ in pairs}
-    return [p for p in identical_strings(src.words[:top], tgt.words[:top]) if p[0] not in given]
+def check_orthography(orthography) -> None:
+    """``ValueError`` naming the option unless ``orthography`` is a number in the range of
+    ``alignment.orthography`` (:data:`xproj.options.RANGES`: 0 to 2; CSLS scores span [-2, 2]
+    and an edit similarity [0, 1], so a weight of 2 already lets spelling outvote any meaning)."""
+    allowed = RANGES["alignment.orthography"]
+    if isinstance(orthography, bool) or not isinstance(orthography, (int, float, np.integer, np.floating)) \
+            or orthography not in allowed:
+        raise ValueError(f"orthography: must be a number in {allowed}, got {orthography!r}")
 
 
 def _folds(sources: list, n_folds: int) -> list[set]:

@@ -18,7 +18,7 @@ import unicodedata
 
 import numpy as np
 
-from .._bidirectional import _first_pass, best_both_ways
+from .._bidirectional import INDUCTION_MODES, _first_pass, best_both_ways, pairs_from_best
 
 #: candidates per word that get the orthographic term (cosine neighbours)
 SHORTLIST = 16
@@ -117,8 +117,6 @@ def induce_with_orthography(X, Z, src_words, tgt_words, *, weight, k=10, mode="m
     mode : {"mutual", "forward", "union"}
         As :func:`xproj.align.fit.induce_dictionary`.
     """
-    from .fit import INDUCTION_MODES, pairs_from_best
-
     if mode not in INDUCTION_MODES:
         raise ValueError(f"induction: {mode!r} is not one of {INDUCTION_MODES}")
     X = np.ascontiguousarray(X, dtype=np.float32)
