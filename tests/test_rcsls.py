@@ -159,7 +159,8 @@ def test_recipe_options_reach_the_recipe():
     assert a["refine"] == "auto"
     assert recipe_params(a) == {"knn": 10, "n_iter": 10, "lr": 5.0, "negatives": 200000, "projection": "spectral"}
     sup = load_config("synthetic", ["alignment.recipe=supervised", "alignment.whiten=false"])["alignment"]
-    assert recipe_params(sup) == {"whiten": False, "src_reweight": 0.25, "trg_reweight": 0.25, "dim_reduction": 0}
+    assert recipe_params(sup) == {"whiten": False, "src_reweight": 0.25, "trg_reweight": 0.25, "dim_reduction": 0,
+                                   "orthography": 0.4}
 
 
 @pytest.mark.parametrize("override, message", [

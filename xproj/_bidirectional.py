@@ -21,6 +21,8 @@ from ._rowselect import row_topk
 
 _BLOCK_MEMORY = 128 * 2**20  # bytes of similarities per block
 SHORTLIST = 16  # columns kept per row by the first pass
+#: the ways refinement turns nearest neighbours into a dictionary (:func:`pairs_from_best`)
+INDUCTION_MODES = ("mutual", "forward", "union")
 
 
 def best_both_ways(X, Z, *, k=10, method="csls", shortlist=SHORTLIST):
@@ -109,3 +111,19 @@ def _resolve(cols, sims, r_rows, r_cols, A, B, rows_first):
         rows = redo[i:i + len(S)]
         best_col[rows] = np.argmax(_csls(S, r_rows[rows], r_cols, rows_first), axis=1)
     return best_col
+
+
+def pairs_from_best(fwd: np.ndarray, bwd: np.ndarray, mode: str = "mutual"):
+    """``(src_rows, tgt_rows)`` from each source row's best target ``fwd`` and each target
+    row's best source ``bwd``, as ``mode`` says: ``"mutual"`` the pairs that are each other's
+    best (MUSE's ``S2T&T2S``), ``"forward"`` every source row's best, ``"union"`` both
+    directions' (each pair once)."""
+    src = np.arange(len(fwd))
+    if mode == "mutual":
+        keep = bwd[fwd] == src
+        return src[keep], fwd[keep]
+    if mode == "forward":
+        return src, fwd
+    # union: sorted by (source, target), each pair once
+    a = np.unique(np.stack([np.concatenate([src, bwd]), np.concatenate([fwd, np.arange(len(bwd))])]), axis=1)
+    return a[0], a[1]

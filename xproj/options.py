@@ -82,6 +82,10 @@ OPTIONS: dict[str, tuple] = {
     "alignment.trg_reweight": (0.25, float, "supervised: re-weighting exponent of the target side"),
     "alignment.dim_reduction": (0, int, ("supervised: keep this many dimensions of the shared space "
                                 "(0 = all)")),
+    "alignment.orthography": (0.4, float, ("supervised: refinement induces its pairs by CSLS + this weight x the "
+                              "words' orthographic similarity (1 - edit distance / length, accents removed; "
+                              "Riley and Gildea 2018); 0 = CSLS alone. Only the dictionary changes: retrieval "
+                              "and BLI stay CSLS")),
     "alignment.rcsls_knn": (10, int, "rcsls: neighbourhood size of the relaxed CSLS loss"),
     "alignment.rcsls_iterations": (10, int, ("rcsls: gradient steps tried (a step that would raise the "
                                    "loss halves the learning rate instead)")),
@@ -217,6 +221,7 @@ RANGES: dict[str, Range] = {
     "alignment.src_reweight": Range(0.0, 1.0),
     "alignment.trg_reweight": Range(0.0, 1.0),
     "alignment.dim_reduction": Range(0),
+    "alignment.orthography": Range(0.0, 2.0),
     "alignment.rcsls_knn": Range(1),
     "alignment.rcsls_iterations": Range(0),
     "alignment.rcsls_lr": Range(0, open_lo=True),
@@ -243,6 +248,7 @@ RECIPE_PARAMS: dict[str, tuple[str, tuple[str, ...]]] = {
     "alignment.src_reweight": ("src_reweight", ("supervised",)),
     "alignment.trg_reweight": ("trg_reweight", ("supervised",)),
     "alignment.dim_reduction": ("dim_reduction", ("supervised",)),
+    "alignment.orthography": ("orthography", ("supervised",)),
     "alignment.rcsls_knn": ("knn", ("rcsls",)),
     "alignment.rcsls_iterations": ("n_iter", ("rcsls",)),
     "alignment.rcsls_lr": ("lr", ("rcsls",)),

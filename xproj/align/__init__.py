@@ -5,7 +5,8 @@ Vectors are normalised first (VecMap's ``unit,center,unit`` by default), and the
 normalisation is applied whenever the mapping is used, so a saved mapping is self-describing.
 
 Modules: :mod:`~xproj.align.steps` (the steps as matrix functions), :mod:`~xproj.align.fit`
-(dictionary -> fitted mapping, refinement), :mod:`~xproj.align.rcsls` (the relaxed CSLS
+(dictionary -> fitted mapping, refinement), :mod:`~xproj.align.orthography` (refinement's
+orthography-aware dictionary induction), :mod:`~xproj.align.rcsls` (the relaxed CSLS
 loss and its descent), :mod:`~xproj.align.recipes` (``RECIPES`` by name,
 :func:`fit_mapping`), :mod:`~xproj.align.mapping` (:class:`VectorMapping`, save/load).
 """

@@ -15,11 +15,13 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from .._bidirectional import best_both_ways
+from .._bidirectional import INDUCTION_MODES, best_both_ways, pairs_from_best
 from ..dictionaries import identical_strings, numerals, read_dictionary, to_indices
 from ..errors import ShapeError
+from ..options import RANGES
 from ..vectors import WordVectors, normalize
 from .mapping import VectorMapping
+from .orthography import induce_with_orthography
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +38,6 @@ def seed_pairs(seed, src: WordVectors, tgt: WordVectors, *, lowercase=False):
     return list(seed)
 
 
-#: the ways refinement turns nearest neighbours into a dictionary (:func:`induce_dictionary`)
-INDUCTION_MODES = ("mutual", "forward", "union")
-
-
 def induce_dictionary(X_mapped, Z_tgt, *, method="csls", k=10, mode="mutual"):
     """Translation pairs ``(src_row, tgt_row)`` induced from nearest neighbours.
 
@@ -49,15 +47,7 @@ def induce_dictionary(X_mapped, Z_tgt, *, method="csls", k=10, mode="mutual"):
     if mode not in INDUCTION_MODES:
         raise ValueError(f"induction: {mode!r} is not one of {INDUCTION_MODES}")
     fwd, bwd = best_both_ways(X_mapped, Z_tgt, k=k, method=method)
-    src = np.arange(len(fwd))
-    if mode == "mutual":
-        keep = bwd[fwd] == src
-        return src[keep], fwd[keep]
-    if mode == "forward":
-        return src, fwd
-    # union: sorted by (source, target), each pair once
-    a = np.unique(np.stack([np.concatenate([src, bwd]), np.concatenate([fwd, np.arange(len(bwd))])]), axis=1)
-    return a[0], a[1]
+    return pairs_from_best(fwd, bwd, mode)
 
 
 #: which of a source word's translations in the seed dictionary the mapping is fitted on
@@ -121,6 +111,7 @@ def fit_linear(
     csls_k: int = 10,
     seed_translations: str = "all",
     auto_folds: int = 1,
+    orthography: float = 0.0,
     eval_pairs=None,
     callback: Callable[[int, dict], None] | None = None,
     src_lang=None,
@@ -169,6 +160,10 @@ def fit_linear(
         Fit on every pair of the seed dictionary (a source word with three translations gives
         three rows), or on each source word's first covered translation only
         (:func:`first_translations`).
+    orthography : float
+        Refinement induces pairs by CSLS + ``orthography`` x the words' orthographic similarity
+        (:func:`~xproj.align.orthography.induce_with_orthography`; Riley and Gildea 2018);
+        0 = CSLS alone. Shapes the dictionary only: retrieval and the logged BLI stay CSLS.
     eval_pairs : list of pairs, optional
         A test dictionary: BLI P@1 (NN and CSLS) is logged after every round and kept in
         ``mapping.metadata["history"]``.
@@ -187,6 +182,7 @@ def fit_linear(
     check_refine(refine)
     if seed_translations not in SEED_TRANSLATIONS:
         raise ValueError(f"seed_translations: {seed_translations!r} is not one of {SEED_TRANSLATIONS}")
+    check_orthography(orthography)
     pairs = seed_pairs(dictionary, src, tgt)
     name = seed_name or (str(dictionary) if isinstance(dictionary, (str, Path)) else "seed dictionary")
     s_idx, t_idx = to_indices(pairs, src, tgt, name=name)
@@ -195,7 +191,7 @@ def fit_linear(
     common = {"recipe": recipe, "recipe_params": recipe_params, "normalization": normalization,
               "refine_vocab": refine_vocab, "keep_seed": keep_seed, "induction": induction,
               "csls_k": csls_k, "seed_translations": seed_translations,
-              "solver_uses_spaces": solver_uses_spaces}
+              "solver_uses_spaces": solver_uses_spaces, "orthography": orthography}
     if isinstance(auto_folds, bool) or not isinstance(auto_folds, (int, np.integer)) or auto_folds < 1:
         raise ValueError(f"auto_folds: must be an integer >= 1, got {auto_folds!r}")
     auto = None
@@ -230,8 +226,12 @@ def fit_linear(
     record(0, len(s_idx), facts)
     Kx, Kz = min(refine_vocab, len(src)), min(refine_vocab, len(tgt))
     for r in range(1, refine + 1):
-        ri, rj = induce_dictionary(mapped(Xn, Wx, Kx), mapped(Zn, Wz, Kz), method="csls", k=csls_k,
-                                   mode=induction)
+        if orthography:
+            ri, rj = induce_with_orthography(mapped(Xn, Wx, Kx), mapped(Zn, Wz, Kz), src.words[:Kx],
+                                             tgt.words[:Kz], weight=orthography, k=csls_k, mode=induction)
+        else:
+            ri, rj = induce_dictionary(mapped(Xn, Wx, Kx), mapped(Zn, Wz, Kz), method="csls", k=csls_k,
+                                       mode=induction)
         if len(ri) == 0:
             log.warning("refinement round %d induced no pairs; stopping", r)
             break
@@ -253,6 +253,7 @@ def fit_linear(
         "refine_vocab": refine_vocab,
         "keep_seed": keep_seed,
         "induction": induction,
+        "orthography": orthography,
         "csls_k": csls_k,
         "seed_translations": seed_translations,
         "seed_rows": len(s_idx),
@@ -264,6 +265,16 @@ def fit_linear(
         return None if W is None else np.asarray(W, dtype=np.float32)
 
     return VectorMapping(as32(Wx), normalization, src_lang or src.lang, tgt_lang or tgt.lang, meta, as32(Wz))
+
+
+def check_orthography(orthography) -> None:
+    """``ValueError`` naming the option unless ``orthography`` is a number in the range of
+    ``alignment.orthography`` (:data:`xproj.options.RANGES`: 0 to 2; CSLS scores span [-2, 2]
+    and an edit similarity [0, 1], so a weight of 2 already lets spelling outvote any meaning)."""
+    allowed = RANGES["alignment.orthography"]
+    if isinstance(orthography, bool) or not isinstance(orthography, (int, float, np.integer, np.floating)) \
+            or orthography not in allowed:
+        raise ValueError(f"orthography: must be a number in {allowed}, got {orthography!r}")
 
 
 def _folds(sources: list, n_folds: int) -> list[set]:

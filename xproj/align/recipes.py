@@ -19,7 +19,8 @@ supervised
     VecMap's 0.5 is ``src_reweight=0.5, trg_reweight=0.5``, :data:`VECMAP_SUPERVISED`),
     de-whitening of each side with its own whitening, optional dimensionality reduction
     (:func:`xproj.align.steps.multi_step`); both sides are mapped. Then one round of MUSE-style
-    refinement keeping the seed pairs (:data:`SUPERVISED_REFINEMENT`).
+    refinement keeping the seed pairs, whose induced pairs are chosen by CSLS + 0.4 x their
+    orthographic similarity (:data:`SUPERVISED_REFINEMENT`, :mod:`xproj.align.orthography`).
 rcsls
     Joulin et al. (2018), fastText's ``alignment/align.py``: the source map is learnt by
     gradient descent on the relaxed CSLS loss over the most frequent words, from the
@@ -71,8 +72,12 @@ VECMAP_SUPERVISED = {"whiten": True, "src_reweight": 0.5, "trg_reweight": 0.5,
 #: 0.1481, all-but-the-top 0.1355 and less), fitting on first translations only (0.1449), CSLS k
 #: 5 / 20 or one-way induction in the round (0.1477 / 0.1496 / 0.1484), K 5,000 / 20,000, exponents
 #: 0.5 with the round, or ``refine="auto"`` by 5-fold cross-validation (0.1498; --tune-refine
-#: prep / one / auto). bench/README.md has the tables.
-SUPERVISED_REFINEMENT = {"refine": 1, "refine_vocab": 10000, "keep_seed": True}
+#: prep / one / auto). Orthography-aware induction in the round (Riley and Gildea 2018: CSLS +
+#: 0.4 x edit similarity) was then the best of --tune-refine ortho / ortho2: mean 0.1538 against
+#: 0.1511 (weights 0.1 / 0.2 / 0.8: 0.1523 / 0.1535 / 0.1537; with 2 or 3 rounds 0.1519; seed
+#: pairs counted twice or three times, identical strings added to the seed, or induced pairs
+#: of unseeded words only: 0.1417-0.1487). bench/README.md has the tables.
+SUPERVISED_REFINEMENT = {"refine": 1, "refine_vocab": 10000, "keep_seed": True, "orthography": 0.4}
 
 
 def _procrustes_solver(X_d, Z_d):
@@ -89,18 +94,20 @@ def supervised_recipe(src, tgt, dictionary, *, whiten=True, src_reweight=0.25, t
                       whiten_ridge=0.0, refine=SUPERVISED_REFINEMENT["refine"],
                       refine_vocab=SUPERVISED_REFINEMENT["refine_vocab"],
                       keep_seed=SUPERVISED_REFINEMENT["keep_seed"],
+                      orthography=SUPERVISED_REFINEMENT["orthography"],
                       **options) -> VectorMapping:
     """The multi-step supervised mapping (see :func:`xproj.align.steps.multi_step` for the
     parameters); both sides mapped into the shared space, or only the source with
     ``fixed_target=True`` (what :func:`align_to_pivot` uses). By default followed by one
-    refinement round among the 10,000 most frequent words, keeping the seed pairs
-    (:data:`SUPERVISED_REFINEMENT`; ``refine=0`` for the seed dictionary alone)."""
+    refinement round among the 10,000 most frequent words, keeping the seed pairs, inducing
+    pairs by CSLS + ``orthography`` x edit similarity (:data:`SUPERVISED_REFINEMENT`;
+    ``refine=0`` for the seed dictionary alone, ``orthography=0`` for CSLS alone)."""
     params = {"whiten": whiten, "src_reweight": src_reweight, "trg_reweight": trg_reweight,
               "src_dewhiten": src_dewhiten, "trg_dewhiten": trg_dewhiten, "dim_reduction": dim_reduction,
               "fixed_target": fixed_target, "whiten_ridge": whiten_ridge}
     return fit_linear(src, tgt, dictionary, partial(multi_step, **params), recipe="supervised",
                       recipe_params=params, refine=refine, refine_vocab=refine_vocab, keep_seed=keep_seed,
-                      **options)
+                      orthography=orthography, **options)
 
 
 def _rcsls_solver(X_d, Z_d, *, X, Z, **params):
@@ -149,7 +156,7 @@ def fit_mapping(src, tgt, dictionary, *, recipe: str = "procrustes", **params) -
     **params
         The recipe's parameters and the common ones of :func:`~xproj.align.fit.fit_linear`:
         ``normalization``, ``refine``, ``refine_vocab``, ``keep_seed``, ``csls_k``,
-        ``eval_pairs``, ``callback``, ``src_lang``, ``tgt_lang``, ``seed_name``.
+        ``orthography``, ``eval_pairs``, ``callback``, ``src_lang``, ``tgt_lang``, ``seed_name``.
 
     Returns
     -------
