@@ -59,7 +59,7 @@ from bench_load import _status_kb, test_file  # noqa: E402
 
 LOADERS = ("xproj", "xproj-loadtxt", "xproj-careful", "pandas", "pyarrow", "polars")
 # Not run by default: what a whole-file polars fast path would cost (bench/README.md).
-EXTRA_LOADERS = ("polars-scan", "polars-scan-1m", "polars-scan-4m", "polars-scan-1m-p1")
+EXTRA_LOADERS = ("xproj-1worker", "polars-scan", "polars-scan-1m", "polars-scan-4m", "polars-scan-1m-p1")
 
 
 def _load(kind, path, dim):
@@ -67,8 +67,10 @@ def _load(kind, path, dim):
     if kind.startswith("xproj"):
         from xproj.vectors import text
 
+        if kind == "xproj-1worker":
+            text._WORKERS = 1
         if kind in ("xproj-loadtxt", "xproj-careful"):
-            text._parse_block_polars = lambda block, n_lines, dim: None
+            text._parse_block_polars = lambda block, n_lines, dim, out: None
         if kind == "xproj-careful":
             text._parse_block = lambda rests, dim: None
         return text.read_vec(path).vectors.shape

@@ -19,6 +19,7 @@ import codecs
 import io
 import logging
 import warnings
+from contextlib import closing
 from pathlib import Path
 from typing import Iterable
 
@@ -28,7 +29,10 @@ from .._io import atomic_write, open_binary
 from ..errors import InputFormatError
 from .keyed import WordVectors
 from .rows import KeptRows, wanted_words
+from .text_ahead import WORKERS as _WORKERS
+from .text_ahead import parse_ahead
 from .text_polars import parse_block as _parse_block_polars
+from .text_polars import polars
 
 log = logging.getLogger(__name__)
 
@@ -95,12 +99,15 @@ def read_vec(
         kept = KeptRows(capacity, dim, lowercase, wanted_words(vocabulary, lowercase))
         size = _BLOCK_BYTES or int(np.clip(capacity * dim * 4 // _BLOCK_SHARE, *_BLOCK_RANGE))
         n_lines = 0  # data lines consumed (for limit and the header check)
-        for start, block, n_block in _blocks(f, first, 1 if header is None else 2, limit, size):
-            n_lines += n_block
-            parsed = _parse_block_polars(block, n_block, dim)
-            if parsed is None:  # polars absent, or not a plain block: numpy, then line by line
-                parsed = _parse_lines(io.BytesIO(block).readlines(), start, dim, header, malformed)
-            kept.add(*parsed)
+        blocks = _blocks(f, first, 1 if header is None else 2, limit, size)
+        workers = _WORKERS if polars() is not None else 1
+        with closing(parse_ahead(blocks, dim, kept, _parse_block_polars, workers)) as parsed_blocks:
+            for start, block, n_block, parsed in parsed_blocks:
+                n_lines += n_block
+                if parsed is None:  # polars absent, or not a plain block: numpy, then line by line
+                    parsed = _parse_lines(io.BytesIO(block).readlines(), start, dim, header,
+                                          malformed)
+                kept.add(*parsed)
     line_count = _line_count_problem(header, limit, n_lines)
     if line_count:
         malformed.whole_file(line_count)
