@@ -31,6 +31,7 @@ from .keyed import WordVectors
 from .rows import KeptRows, wanted_words
 from .text_ahead import WORKERS as _WORKERS
 from .text_ahead import parse_ahead
+from .text_ahead import read_blocks as _blocks
 from .text_polars import parse_block as _parse_block_polars
 from .text_polars import polars
 
@@ -181,63 +182,6 @@ def _capacity(header, limit: int | None) -> int:
     if limit is not None:
         capacity = min(capacity, limit)
     return max(capacity, 1)
-
-
-def _blocks(f, first: list[bytes], lineno: int, limit: int | None, size: int):
-    """``(number of the first line, whole lines as bytes, number of lines)``, ``limit`` lines at most.
-
-    ``first`` are the data lines the header check already read, from line ``lineno``; the
-    rest come from ``f``, about ``size`` bytes at a time. Lines end at ``\\n`` only, as when
-    iterating over ``f``.
-    """
-    first = first[:limit]  # limit >= 1, so line 1 always fits
-    n_lines = len(first)
-    if first:
-        yield lineno, b"".join(first), n_lines
-    lineno += n_lines
-    # One buffer read into again and again, and one copy of its whole lines a block: fresh
-    # buffers of changing sizes would cost a page fault every 4 KiB (bench/README.md).
-    buffer = bytearray(size)
-    view = memoryview(buffer)
-    rest = b""  # the start of a line the last read cut
-    while limit is None or n_lines < limit:
-        got = _fill(f, view)
-        if not got and not rest:
-            return
-        end = buffer.rfind(b"\n", 0, got) + 1 if got else got
-        if got and not end:  # a line longer than the buffer: keep reading it
-            rest += bytes(view[:got])
-            continue
-        if not got:  # the last line, without a newline
-            block, rest = rest, b""
-        else:
-            block = b"".join((rest, view[:end]))
-            rest = bytes(view[end:got])
-        n_block = block.count(b"\n") + (not block.endswith(b"\n"))
-        if limit is not None and n_lines + n_block > limit:
-            block, n_block = _first_lines(block, limit - n_lines), limit - n_lines
-        yield lineno, block, n_block
-        lineno += n_block
-        n_lines += n_block
-
-
-def _fill(f, view: memoryview) -> int:
-    """Read into ``view`` until it is full or the file ends; the number of bytes read."""
-    got = 0
-    while got < len(view):
-        n = f.readinto(view[got:])
-        if not n:
-            break
-        got += n
-    return got
-
-
-def _first_lines(block: bytes, n: int) -> bytes:
-    """The first ``n`` lines of ``block`` (which has more)."""
-    end = -1
-    for _ in range(n):
-        end = block.index(b"\n", end + 1)
-    return block[: end + 1]
 
 
 def _parse_lines(lines: list[bytes], start: int, dim: int, header, malformed):

@@ -1,4 +1,5 @@
-"""Parse a ``.vec`` file's blocks on worker threads, a bounded number ahead, handed back in order.
+"""A ``.vec`` file's lines in blocks: read (:func:`read_blocks`), and parsed on worker threads a
+bounded number ahead, handed back in order (:func:`parse_ahead`).
 
 :func:`parse_ahead` runs the fast block parser (polars' per block,
 :func:`xproj.vectors.text_polars.parse_block`) on ``workers`` threads, one block each: polars
@@ -33,7 +34,7 @@ def parse_ahead(blocks, dim: int, kept, parse, workers: int = WORKERS):
     Parameters
     ----------
     blocks : iterable of (int, bytes, int)
-        ``(number of the first line, whole lines, number of lines)``, as ``text._blocks``
+        ``(number of the first line, whole lines, number of lines)``, as :func:`read_blocks`
         gives them.
     dim : int
     kept : KeptRows
@@ -84,3 +85,60 @@ def _parse_quietly(parse, block, n_lines, dim, out):
         log.debug("fast block parser failed (%s: %s); the careful reader takes the block",
                   type(exc).__name__, exc)
         return None
+
+
+def read_blocks(f, first: list[bytes], lineno: int, limit: int | None, size: int):
+    """``(number of the first line, whole lines as bytes, number of lines)``, ``limit`` lines at most.
+
+    ``first`` are the data lines the header check already read, from line ``lineno``; the
+    rest come from ``f``, about ``size`` bytes at a time. Lines end at ``\\n`` only, as when
+    iterating over ``f``.
+    """
+    first = first[:limit]  # limit >= 1, so line 1 always fits
+    n_lines = len(first)
+    if first:
+        yield lineno, b"".join(first), n_lines
+    lineno += n_lines
+    # One buffer read into again and again, and one copy of its whole lines a block: fresh
+    # buffers of changing sizes would cost a page fault every 4 KiB (bench/README.md).
+    buffer = bytearray(size)
+    view = memoryview(buffer)
+    rest = b""  # the start of a line the last read cut
+    while limit is None or n_lines < limit:
+        got = _fill(f, view)
+        if not got and not rest:
+            return
+        end = buffer.rfind(b"\n", 0, got) + 1 if got else got
+        if got and not end:  # a line longer than the buffer: keep reading it
+            rest += bytes(view[:got])
+            continue
+        if not got:  # the last line, without a newline
+            block, rest = rest, b""
+        else:
+            block = b"".join((rest, view[:end]))
+            rest = bytes(view[end:got])
+        n_block = block.count(b"\n") + (not block.endswith(b"\n"))
+        if limit is not None and n_lines + n_block > limit:
+            block, n_block = _first_lines(block, limit - n_lines), limit - n_lines
+        yield lineno, block, n_block
+        lineno += n_block
+        n_lines += n_block
+
+
+def _fill(f, view: memoryview) -> int:
+    """Read into ``view`` until it is full or the file ends; the number of bytes read."""
+    got = 0
+    while got < len(view):
+        n = f.readinto(view[got:])
+        if not n:
+            break
+        got += n
+    return got
+
+
+def _first_lines(block: bytes, n: int) -> bytes:
+    """The first ``n`` lines of ``block`` (which has more)."""
+    end = -1
+    for _ in range(n):
+        end = block.index(b"\n", end + 1)
+    return block[: end + 1]
