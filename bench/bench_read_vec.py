@@ -221,9 +221,11 @@ def main(argv=None):
         best = min(x["time"] for x in runs["xproj"])
         peak = max(x["peak_mb"] for x in runs["xproj"]) / matrix_mb
         # Each round's ratio: both loaders ran back to back, under about the same load.
-        rounds = sorted(a["time"] / b["time"] for a, b in zip(runs["xproj"], runs["pandas"]))
-        print(f"\nxproj / pandas per round: median {statistics.median(rounds):.2f}, range "
-              f"{rounds[0]:.2f}-{rounds[-1]:.2f} ({', '.join(f'{r:.2f}' for r in rounds)})")
+        for kind in runs:
+            if kind.startswith("xproj") and len(runs[kind]) == len(runs["pandas"]):
+                rounds = sorted(a["time"] / b["time"] for a, b in zip(runs[kind], runs["pandas"]))
+                print(f"\n{kind} / pandas per round: median {statistics.median(rounds):.2f}, range "
+                      f"{rounds[0]:.2f}-{rounds[-1]:.2f} ({', '.join(f'{r:.2f}' for r in rounds)})")
         print(f"\ntarget (issue 11): xproj read_vec at least as fast as pandas' C parser: "
               f"{'MET' if best <= ref else 'MISSED'} ({best / ref:.2f}x its time); peak <= 1.5x the "
               f"matrix: {'MET' if peak <= 1.5 else 'MISSED'} ({peak:.2f}x)")

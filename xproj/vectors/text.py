@@ -38,8 +38,9 @@ from .text_polars import polars
 log = logging.getLogger(__name__)
 
 # Text read at once (whole lines): a share of the matrix, so that the reader's peak stays near
-# the matrix (polars' reader peaks at ~8x its block); and large enough that polars' cost per
-# call does not show (bench/bench_read_vec.py). _BLOCK_BYTES set (tests): that size.
+# the matrix (polars' reader peaks at ~8x its block), divided among the blocks parsed at once;
+# and large enough that polars' cost per call does not show (bench/bench_read_vec.py).
+# _BLOCK_BYTES set (tests): that size.
 _BLOCK_SHARE = 48
 _BLOCK_RANGE = (1 << 20, 8 << 20)
 _BLOCK_BYTES: int | None = None
@@ -98,10 +99,11 @@ def read_vec(
         header, dim, first = _read_header(f, path)
         capacity = _capacity(header, limit)
         kept = KeptRows(capacity, dim, lowercase, wanted_words(vocabulary, lowercase))
-        size = _BLOCK_BYTES or int(np.clip(capacity * dim * 4 // _BLOCK_SHARE, *_BLOCK_RANGE))
         n_lines = 0  # data lines consumed (for limit and the header check)
-        blocks = _blocks(f, first, 1 if header is None else 2, limit, size)
         workers = _WORKERS if polars() is not None else 1
+        share = _BLOCK_SHARE * workers
+        size = _BLOCK_BYTES or int(np.clip(capacity * dim * 4 // share, *_BLOCK_RANGE))
+        blocks = _blocks(f, first, 1 if header is None else 2, limit, size)
         with closing(parse_ahead(blocks, dim, kept, _parse_block_polars, workers)) as parsed_blocks:
             for start, block, n_block, parsed in parsed_blocks:
                 n_lines += n_block
