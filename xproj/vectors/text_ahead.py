@@ -99,41 +99,18 @@ def read_blocks(f, first: list[bytes], lineno: int, limit: int | None, size: int
     if first:
         yield lineno, b"".join(first), n_lines
     lineno += n_lines
-    # One buffer read into again and again, and one copy of its whole lines a block: fresh
-    # buffers of changing sizes would cost a page fault every 4 KiB (bench/README.md).
-    buffer = bytearray(size)
-    view = memoryview(buffer)
-    rest = b""  # the start of a line the last read cut
     while limit is None or n_lines < limit:
-        got = _fill(f, view)
-        if not got and not rest:
+        block = f.read(size)
+        if not block:
             return
-        end = buffer.rfind(b"\n", 0, got) + 1 if got else got
-        if got and not end:  # a line longer than the buffer: keep reading it
-            rest += bytes(view[:got])
-            continue
-        if not got:  # the last line, without a newline
-            block, rest = rest, b""
-        else:
-            block = b"".join((rest, view[:end]))
-            rest = bytes(view[end:got])
+        if not block.endswith(b"\n"):
+            block += f.readline()  # finish the last line
         n_block = block.count(b"\n") + (not block.endswith(b"\n"))
         if limit is not None and n_lines + n_block > limit:
             block, n_block = _first_lines(block, limit - n_lines), limit - n_lines
         yield lineno, block, n_block
         lineno += n_block
         n_lines += n_block
-
-
-def _fill(f, view: memoryview) -> int:
-    """Read into ``view`` until it is full or the file ends; the number of bytes read."""
-    got = 0
-    while got < len(view):
-        n = f.readinto(view[got:])
-        if not n:
-            break
-        got += n
-    return got
 
 
 def _first_lines(block: bytes, n: int) -> bytes:
