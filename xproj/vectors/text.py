@@ -3,9 +3,10 @@
 A file is an optional ``count dim`` header, then one ``word v1 ... vdim`` line a word; plain,
 ``.gz``, ``.xz`` or ``.bz2``. :func:`read_vec` reads blocks of whole lines and tries three
 parsers on each, quickest first, each giving the same float32 bits as the next: polars' CSV
-reader when polars is installed (:mod:`xproj.vectors.text_polars`: several threads, plain
-blocks only), then one ``np.loadtxt`` call (numpy's C parser), then the careful reader, line
-by line, which names a malformed line or accepts an unusual but valid one (tabs, double
+reader when polars is installed (:mod:`xproj.vectors.text_polars`: plain blocks only, two
+blocks at a time on worker threads, see :mod:`xproj.vectors.text_ahead`), then one
+``np.loadtxt`` call (numpy's C parser), then the careful reader, line by line, in the calling
+thread, which names a malformed line or accepts an unusual but valid one (tabs, double
 spaces).
 
 What the reader meets and lets through (skipped lines, a header that disagrees with the body
