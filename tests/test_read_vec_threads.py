@@ -119,7 +119,14 @@ def test_a_malformed_line_in_the_second_threads_block_gives_the_same_error(tmp_p
     assert not [t for t in threading.enumerate() if t.name.startswith("xproj-read-vec")]
 
 
-@pytest.mark.parametrize("error", [RuntimeError("boom"), MemoryError(), ValueError("x")])
+def _panic():
+    import polars as pl
+
+    return pl.exceptions.PanicException("polars panicked")  # a BaseException, not an Exception
+
+
+@pytest.mark.parametrize("error", [RuntimeError("boom"), MemoryError(), ValueError("x"), _panic()],
+                         ids=["RuntimeError", "MemoryError", "ValueError", "PanicException"])
 @pytest.mark.parametrize("bad_line", [False, True])
 def test_an_error_raised_in_a_worker_gives_the_careful_readers_outcome(
         tmp_path, monkeypatch, error, bad_line):

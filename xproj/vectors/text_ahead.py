@@ -81,7 +81,10 @@ def _parse_quietly(parse, block, n_lines, dim, out):
     """``parse``'s answer, or None when it fails: the careful reader then has the last word."""
     try:
         return parse(block, n_lines, dim, out)
-    except Exception as exc:  # e.g. MemoryError in a worker; never a half-parsed block
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    # e.g. MemoryError, or a panic inside polars (pyo3's PanicException is a BaseException)
+    except BaseException as exc:
         log.debug("fast block parser failed (%s: %s); the careful reader takes the block",
                   type(exc).__name__, exc)
         return None
