@@ -57,6 +57,9 @@ def parse_student(text):
     for item in filter(None, (p.strip() for p in rest.split(";"))):
         k, _, v = item.partition("=")
         k, v = k.strip(), v.strip()
+        if k == "C" and "-" in v:  # C=0.3-1-3: chosen on the pool by held-out loss
+            kw[k] = tuple(float(x) for x in v.split("-"))
+            continue
         if k.endswith("_ngrams"):  # word_ngrams=1-3
             kw[k] = tuple(int(x) for x in v.split("-"))
             continue
@@ -115,6 +118,10 @@ def measure_set(cfg, spaces, corpus, t, students, weights, seed, echo, matches=(
                 echo(f"  {t.id}: {name} w={w:g} fitted on {len(pool.documents):,} documents "
                      f"in {time.perf_counter() - start:.1f} s")
                 found = model.student(t.lang)
+                fitted = model.students_[t.lang].model
+                if getattr(fitted, "cv_losses_", None) is not None:
+                    echo(f"  {t.id}: C {fitted.C_:g} chosen on the pool (held-out losses "
+                         f"{', '.join(f'{c:g}: {x:.4f}' for c, x in zip(fitted.C, fitted.cv_losses_))})")
                 if found["prior"] is not None:  # the EM estimate beside the dev part's true balance
                     true = np.bincount(yd, minlength=len(names)) / len(yd)
                     echo(f"  {t.id}: EM prior {'/'.join(f'{p:.3f}' for p in found['prior'])}, dev part's "

@@ -73,6 +73,21 @@ def test_student_learns_target_words_and_is_deterministic(tiny):
     assert min(map(len, chars.vocabulary_)) == 2 and max(map(len, chars.vocabulary_)) == 5
 
 
+def test_a_c_grid_is_chosen_on_held_out_pool_documents(tiny):
+    _, _, _, _, U, (T, _) = tiny
+    clf = teacher(tiny)
+    P = clf.predict_proba(U, lang="tgt")
+    grid = TfidfStudent(C=(0.01, 1.0), seed=0, balance=False).fit(U, P, clf.classes_)
+    assert len(grid.cv_losses_) == 2 and grid.C_ == (0.01, 1.0)[int(np.argmin(grid.cv_losses_))]
+    # a near-constant student (C = 0.01) reproduces the teacher's held-out labels worse
+    assert grid.cv_losses_[0] > grid.cv_losses_[1]
+    single = TfidfStudent(C=grid.C_, seed=0, balance=False).fit(U, P, clf.classes_)
+    assert single.cv_losses_ is None
+    np.testing.assert_array_equal(grid.predict_proba(T), single.predict_proba(T))
+    again = TfidfStudent(C=(0.01, 1.0), seed=0, balance=False).fit(U, P, clf.classes_)
+    assert again.cv_losses_ == grid.cv_losses_
+
+
 def test_a_row_gets_the_same_probabilities_in_any_batch(tiny):
     _, _, _, _, U, (T, _) = tiny
     clf = teacher(tiny).fit_student(U, "tgt", weight=0.5)

@@ -94,14 +94,37 @@ def teacher_targets(proba, labels="soft", share=0.5, balance=True):
     return rows, cls, balanced_weights(cls, w, K) if balance else w
 
 
+def _held_out_loss(X, rows, cls, w, C, seed, folds=3) -> float:
+    """Cross-entropy of a student with inverse regularisation ``C`` against the teacher's
+    targets of pool documents it did not see (``folds``-fold over documents, seeded)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import KFold
+
+    n_docs = X.shape[0]
+    total = weight = 0.0
+    for train, test in KFold(folds, shuffle=True, random_state=seed).split(np.arange(n_docs)):
+        fit = np.isin(rows, train)
+        est = LogisticRegression(C=C, max_iter=2000, random_state=seed).fit(X[rows[fit]], cls[fit],
+                                                                          sample_weight=w[fit])
+        held = ~fit
+        logp = est.predict_log_proba(X[rows[held]])
+        col = np.searchsorted(est.classes_, cls[held])
+        known = np.isin(cls[held], est.classes_)
+        total -= float(np.sum(w[held][known] * logp[np.flatnonzero(known), col[known]]))
+        weight += float(w[held].sum())
+    return total / weight
+
+
 class TfidfStudent:
     """Logistic regression on TF-IDF word (1-2) and character (1-4, within words) n-grams of
     tokenised target documents, learnt from a teacher's probabilities.
 
     Parameters
     ----------
-    C : float
-        Inverse regularisation of the logistic regression.
+    C : float or tuple of float
+        Inverse regularisation of the logistic regression; a tuple: the one whose student
+        best predicts the teacher's targets of held-out pool documents (3-fold cross-entropy,
+        seeded), kept as ``C_`` with the losses in ``cv_losses_``.
     labels : {"soft", "hard"}, share : float in (0, 1], balance : bool
         How the teacher's probabilities become training examples (:func:`teacher_targets`).
     min_df : int
@@ -164,7 +187,10 @@ class TfidfStudent:
         X = self._with_view([v.fit_transform(text) for v in self.vectorisers_], dense, len(tokens))
         rows, cls, w = teacher_targets(P, self.labels, self.share, self.balance)
         self.classes_ = np.asarray(classes)
-        self.estimator_ = LogisticRegression(C=self.C, max_iter=2000, random_state=self.seed)
+        grid = tuple(self.C) if isinstance(self.C, (tuple, list)) else (self.C,)
+        self.cv_losses_ = None if len(grid) == 1 else [_held_out_loss(X, rows, cls, w, c, self.seed) for c in grid]
+        self.C_ = grid[0] if self.cv_losses_ is None else grid[int(np.argmin(self.cv_losses_))]
+        self.estimator_ = LogisticRegression(C=self.C_, max_iter=2000, random_state=self.seed)
         self.estimator_.fit(X[rows], cls, sample_weight=w)
         self.n_examples_, self.n_pool_ = len(rows), len(tokens)
         return self
@@ -210,7 +236,7 @@ class Student:
     def summary(self) -> dict:
         m = self.model
         return {"kind": self.kind, "weight": float(self.weight), "labels": m.labels, "share": float(m.share),
-                "balance": bool(m.balance), "C": float(m.C), "pool": int(m.n_pool_), "examples": int(m.n_examples_), "origin": self.origin,
+                "balance": bool(m.balance), "C": float(getattr(m, "C_", m.C)), "pool": int(m.n_pool_), "examples": int(m.n_examples_), "origin": self.origin,
                 "view": getattr(m, "view", "text"),
                 "prior": None if self.prior is None else [float(p) for p in self.prior]}
 
