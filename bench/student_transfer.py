@@ -14,7 +14,10 @@ Printed: macro-F1 [95% bootstrap CI] per set, class recalls, the change against 
 method (no student) with a paired bootstrap 95% interval (same documents, same resamples),
 a summary over sets (mean, sets improved, sets worse by > 0.01, lowest class recall), and
 each variant against word-by-word translation scored by the same English model (the run's
-baseline row) on the same dev parts.
+baseline row) on the same dev parts. ``--reference`` names the variant the others are compared
+with (e.g. ``"soft, w=0.75"``, the presets' student); ``--match teacher,em`` adds each variant
+with its decision threshold matched on the pool (its predicted positive share = the teacher's
+mean probability / its EM prior; binary sets), a diagnostic, not a library option.
 
 Run::
 
