@@ -17,7 +17,8 @@ each variant against word-by-word translation scored by the same English model (
 baseline row) on the same dev parts. ``--reference`` names the variant the others are compared
 with (e.g. ``"soft, w=0.75"``, the presets' student); ``--match teacher,em`` adds each variant
 with its decision threshold matched on the pool (its predicted positive share = the teacher's
-mean probability / its EM prior; binary sets), a diagnostic, not a library option.
+mean probability / its EM prior; binary sets) and ``--logit-mix`` each variant with teacher and
+student mixed in log-odds: diagnostics, not library options.
 
 Run::
 
@@ -92,7 +93,7 @@ def match_rows(out, label, model, pool, Xd, yd, lang, names, seed, teacher_pool,
         out[f"{label}, matched to {m}"] = scores(yd, (P_dev[:, 1] > t).astype(np.int64), names, seed)
 
 
-def measure_set(cfg, spaces, corpus, t, students, weights, seed, echo, matches=()) -> dict:
+def measure_set(cfg, spaces, corpus, t, students, weights, seed, echo, matches=(), logit_mix=False) -> dict:
     """``{variant name: scores}`` of one target set's dev part (plus ``"word-by-word"``)."""
     lcfg = for_language(cfg, t.lang)
     view = corpus.for_target(t.id)
@@ -107,6 +108,7 @@ def measure_set(cfg, spaces, corpus, t, students, weights, seed, echo, matches=(
     pool = adaptation_documents(lcfg, view, t.lang)
     assert pool is not None and not pool.transductive, "the student learns from the training part only"
     teacher_pool = model.predict_proba(pool.documents, lang=t.lang)
+    teacher_dev = model.predict_proba(Xd, lang=t.lang)
     if matches:
         echo(f"  {t.id}: teacher's mean probabilities on the pool {teacher_pool.mean(axis=0).round(3).tolist()}, "
              f"argmax shares {np.bincount(teacher_pool.argmax(1), minlength=len(names)) / len(teacher_pool)}, "
@@ -133,6 +135,10 @@ def measure_set(cfg, spaces, corpus, t, students, weights, seed, echo, matches=(
             out[f"{name}, w={w:g}"] = scores(yd, model.predict(Xd, lang=t.lang).astype(np.int64), names, seed)
             match_rows(out, f"{name}, w={w:g}", model, pool.documents, Xd, yd, t.lang, names, seed, teacher_pool,
                        matches)
+            if logit_mix:  # the same two models mixed in log-odds (a product of experts), not probabilities
+                S = model.student_proba(model.students_[t.lang], model.pipeline_[0].transform(Xd, lang=t.lang), t.lang)
+                logits = (1 - w) * np.log(np.clip(teacher_dev, 1e-12, None)) + w * np.log(np.clip(S, 1e-12, None))
+                out[f"{name}, w={w:g}, log-odds mix"] = scores(yd, logits.argmax(axis=1).astype(np.int64), names, seed)
     model.fit_student([], t.lang, kind="none")
     return out
 
@@ -150,6 +156,8 @@ def main():
                     help=f"the variant the others are compared with (default: {TODAY!r}; e.g. the preset's student)")
     ap.add_argument("--match", default="", help="comma-separated: also each variant with its decision threshold "
                     "matched on the pool to the teacher's mean probability (teacher) and/or its EM prior (em)")
+    ap.add_argument("--logit-mix", action="store_true",
+                    help="also each variant with teacher and student mixed in log-odds instead of probabilities")
     ap.add_argument("--set", dest="overrides", action="append", default=[])
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
@@ -167,7 +175,7 @@ def main():
     for t in sets:
         echo(f"{t.id} ({t.lang})")
         by_set[t.id] = measure_set(cfg, spaces, corpus, t, students, weights, args.seed, echo,
-                                    [m for m in args.match.split(",") if m])
+                                    [m for m in args.match.split(",") if m], args.logit_mix)
     results = {}  # variant -> {("set", id): scores}, as features_by_set prints them
     for set_id, res in by_set.items():
         for variant, s in res.items():
