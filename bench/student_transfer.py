@@ -14,7 +14,11 @@ Printed: macro-F1 [95% bootstrap CI] per set, class recalls, the change against 
 method (no student) with a paired bootstrap 95% interval (same documents, same resamples),
 a summary over sets (mean, sets improved, sets worse by > 0.01, lowest class recall), and
 each variant against word-by-word translation scored by the same English model (the run's
-baseline row) on the same dev parts.
+baseline row) on the same dev parts. ``--reference`` names the variant the others are compared
+with (e.g. ``"soft, w=0.75"``, the presets' student); ``--match teacher,em`` adds each variant
+with its decision threshold matched on the pool (its predicted positive share = the teacher's
+mean probability / its EM prior; binary sets) and ``--logit-mix`` each variant with teacher and
+student mixed in log-odds: diagnostics, not library options.
 
 Run::
 
@@ -57,11 +61,39 @@ def parse_student(text):
     for item in filter(None, (p.strip() for p in rest.split(";"))):
         k, _, v = item.partition("=")
         k, v = k.strip(), v.strip()
-        kw[k] = v if k == "labels" else int(v) if k == "rounds" else v == "true" if k == "balance" else float(v)
+        if k == "C" and "-" in v:  # C=0.3-1-3: chosen on the pool by held-out loss
+            kw[k] = tuple(float(x) for x in v.split("-"))
+            continue
+        if k.endswith("_ngrams"):  # word_ngrams=1-3
+            kw[k] = tuple(int(x) for x in v.split("-"))
+            continue
+        kw[k] = v if k in ("labels", "view", "prior") else int(v) if k == "rounds" else v == "true" if k == "balance" else float(v)
     return name.strip(), kw
 
 
-def measure_set(cfg, spaces, corpus, t, students, weights, seed, echo) -> dict:
+def matched_threshold(P_pool, share):
+    """The threshold on the positive column that labels ``share`` of the pool positive (binary):
+    the decision whose class shares on the unlabelled pool equal an estimate of the target's
+    (as the transductive SVM's balance constraint, Joachims 1999)."""
+    return float(np.quantile(P_pool[:, 1], 1.0 - share))
+
+
+def match_rows(out, label, model, pool, Xd, yd, lang, names, seed, teacher_pool, matches):
+    """Add ``label, matched to X`` rows: the decision thresholded so that the pool's predicted
+    positive share is the teacher's mean probability (``teacher``) or its EM prior (``em``)."""
+    if len(names) != 2 or not matches:
+        return
+    from xproj.shift import estimate_priors_em
+
+    P_pool, P_dev = model.predict_proba(pool, lang=lang), model.predict_proba(Xd, lang=lang)
+    targets = {"teacher": teacher_pool[:, 1].mean(),
+               "em": estimate_priors_em(teacher_pool, model.source_priors_)[0][1]}
+    for m in matches:
+        t = matched_threshold(P_pool, targets[m])
+        out[f"{label}, matched to {m}"] = scores(yd, (P_dev[:, 1] > t).astype(np.int64), names, seed)
+
+
+def measure_set(cfg, spaces, corpus, t, students, weights, seed, echo, matches=(), logit_mix=False) -> dict:
     """``{variant name: scores}`` of one target set's dev part (plus ``"word-by-word"``)."""
     lcfg = for_language(cfg, t.lang)
     view = corpus.for_target(t.id)
@@ -75,6 +107,13 @@ def measure_set(cfg, spaces, corpus, t, students, weights, seed, echo) -> dict:
         out["word-by-word"] = scores(yd, model.predict(wbw, lang=model.fitted_lang_).astype(np.int64), names, seed)
     pool = adaptation_documents(lcfg, view, t.lang)
     assert pool is not None and not pool.transductive, "the student learns from the training part only"
+    teacher_pool = model.predict_proba(pool.documents, lang=t.lang)
+    teacher_dev = model.predict_proba(Xd, lang=t.lang)
+    if matches:
+        echo(f"  {t.id}: teacher's mean probabilities on the pool {teacher_pool.mean(axis=0).round(3).tolist()}, "
+             f"argmax shares {np.bincount(teacher_pool.argmax(1), minlength=len(names)) / len(teacher_pool)}, "
+             f"dev part's true {np.bincount(yd, minlength=len(names)) / len(yd)}")
+    match_rows(out, TODAY, model, pool.documents, Xd, yd, t.lang, names, seed, teacher_pool, matches)
     for name, kw in students.items():
         fits = weights if kw.get("rounds", 1) > 1 else weights[:1]  # one fit serves every weight
         for w in weights:
@@ -83,8 +122,23 @@ def measure_set(cfg, spaces, corpus, t, students, weights, seed, echo) -> dict:
                 model.fit_student(pool.documents, t.lang, weight=w, seed=seed, origin=pool.origin, **kw)
                 echo(f"  {t.id}: {name} w={w:g} fitted on {len(pool.documents):,} documents "
                      f"in {time.perf_counter() - start:.1f} s")
+                found = model.student(t.lang)
+                fitted = model.students_[t.lang].model
+                if getattr(fitted, "cv_losses_", None) is not None:
+                    echo(f"  {t.id}: C {fitted.C_:g} chosen on the pool (held-out losses "
+                         f"{', '.join(f'{c:g}: {x:.4f}' for c, x in zip(fitted.C, fitted.cv_losses_))})")
+                if found["prior"] is not None:  # the EM estimate beside the dev part's true balance
+                    true = np.bincount(yd, minlength=len(names)) / len(yd)
+                    echo(f"  {t.id}: EM prior {'/'.join(f'{p:.3f}' for p in found['prior'])}, dev part's "
+                         f"{'/'.join(f'{p:.3f}' for p in true)} ({', '.join(names)})")
             model.students_[t.lang] = replace(model.students_[t.lang], weight=w)
             out[f"{name}, w={w:g}"] = scores(yd, model.predict(Xd, lang=t.lang).astype(np.int64), names, seed)
+            match_rows(out, f"{name}, w={w:g}", model, pool.documents, Xd, yd, t.lang, names, seed, teacher_pool,
+                       matches)
+            if logit_mix:  # the same two models mixed in log-odds (a product of experts), not probabilities
+                S = model.student_proba(model.students_[t.lang], model.pipeline_[0].transform(Xd, lang=t.lang), t.lang)
+                logits = (1 - w) * np.log(np.clip(teacher_dev, 1e-12, None)) + w * np.log(np.clip(S, 1e-12, None))
+                out[f"{name}, w={w:g}, log-odds mix"] = scores(yd, logits.argmax(axis=1).astype(np.int64), names, seed)
     model.fit_student([], t.lang, kind="none")
     return out
 
@@ -95,9 +149,15 @@ def main():
     ap.add_argument("--mappings", required=True, help="a run folder of the preset: its saved mappings")
     ap.add_argument("--sets", default="", help="comma-separated set ids (default: every set with a dev part)")
     ap.add_argument("--student", action="append", default=[],
-                    help="NAME=key=value;... fit_student keywords (labels, share, C, rounds, balance); "
+                    help="NAME=key=value;... fit_student keywords (labels, share, C, rounds, balance, view, prior, word_ngrams=1-2, char_ngrams=1-4); "
                          f"default: {', '.join(STUDENTS)}".replace("%", "%%"))  # argparse formats help with %
     ap.add_argument("--weights", default="0.25,0.5,0.75,1", help="student weights, comma-separated")
+    ap.add_argument("--reference", default=TODAY,
+                    help=f"the variant the others are compared with (default: {TODAY!r}; e.g. the preset's student)")
+    ap.add_argument("--match", default="", help="comma-separated: also each variant with its decision threshold "
+                    "matched on the pool to the teacher's mean probability (teacher) and/or its EM prior (em)")
+    ap.add_argument("--logit-mix", action="store_true",
+                    help="also each variant with teacher and student mixed in log-odds instead of probabilities")
     ap.add_argument("--set", dest="overrides", action="append", default=[])
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
@@ -114,7 +174,8 @@ def main():
     by_set = {}
     for t in sets:
         echo(f"{t.id} ({t.lang})")
-        by_set[t.id] = measure_set(cfg, spaces, corpus, t, students, weights, args.seed, echo)
+        by_set[t.id] = measure_set(cfg, spaces, corpus, t, students, weights, args.seed, echo,
+                                    [m for m in args.match.split(",") if m], args.logit_mix)
     results = {}  # variant -> {("set", id): scores}, as features_by_set prints them
     for set_id, res in by_set.items():
         for variant, s in res.items():
@@ -123,9 +184,9 @@ def main():
     keys = [("set", t.id) for t in sets]
     names = corpus.label_names
     print(f"{args.preset}: dev parts only (test never read); students fitted on each set's training part, "
-          f"labels dropped; reference: {TODAY}; overrides {args.overrides or 'none'}")
-    print_summary(results, keys, TODAY)
-    print_rows("set", results, names, keys, TODAY)
+          f"labels dropped; reference: {args.reference}; overrides {args.overrides or 'none'}")
+    print_summary(results, keys, args.reference)
+    print_rows("set", results, names, keys, args.reference)
     print("\nAgainst word-by-word translation scored by the same English model (dev parts):\n\n"
           "| set | variant | variant macro-F1 | word-by-word | variant - word-by-word [paired 95% CI] |\n"
           "|---|---|---|---|---|")

@@ -64,6 +64,28 @@ def test_student_learns_target_words_and_is_deterministic(tiny):
     np.testing.assert_array_equal(a.predict_proba(T), b.predict_proba(T))
     # it reads target words the teacher labelled: well above chance on held-out target documents
     assert np.mean(a.predict_proba(T).argmax(axis=1) == yT) > 0.75
+    # n-gram ranges: words alone have no two-word features, and characters start at 2
+    words, chars = a.vectorisers_
+    assert any(" " in f for f in words.vocabulary_) and any(len(f) == 1 for f in chars.vocabulary_)
+    c = TfidfStudent(seed=0, word_ngrams=(1, 1), char_ngrams=(2, 5)).fit(U, P, clf.classes_)
+    words, chars = c.vectorisers_
+    assert not any(" " in f for f in words.vocabulary_)
+    assert min(map(len, chars.vocabulary_)) == 2 and max(map(len, chars.vocabulary_)) == 5
+
+
+def test_a_c_grid_is_chosen_on_held_out_pool_documents(tiny):
+    _, _, _, _, U, (T, _) = tiny
+    clf = teacher(tiny)
+    P = clf.predict_proba(U, lang="tgt")
+    grid = TfidfStudent(C=(0.01, 1.0), seed=0, balance=False).fit(U, P, clf.classes_)
+    assert len(grid.cv_losses_) == 2 and grid.C_ == (0.01, 1.0)[int(np.argmin(grid.cv_losses_))]
+    # a near-constant student (C = 0.01) reproduces the teacher's held-out labels worse
+    assert grid.cv_losses_[0] > grid.cv_losses_[1]
+    single = TfidfStudent(C=grid.C_, seed=0, balance=False).fit(U, P, clf.classes_)
+    assert single.cv_losses_ is None
+    np.testing.assert_array_equal(grid.predict_proba(T), single.predict_proba(T))
+    again = TfidfStudent(C=(0.01, 1.0), seed=0, balance=False).fit(U, P, clf.classes_)
+    assert again.cv_losses_ == grid.cv_losses_
 
 
 def test_a_row_gets_the_same_probabilities_in_any_batch(tiny):
@@ -104,6 +126,52 @@ def test_probabilities_are_the_teacher_student_mix(tiny):
     assert teacher_again.student("tgt") is None
 
 
+def test_the_aligned_view_is_read_per_row_and_saved(tiny, tmp_path):
+    _, m, _, _, U, (T, _) = tiny
+    clf = teacher(tiny).fit_student(U, "tgt", weight=1.0, view="text+aligned")
+    student = clf.students_["tgt"]
+    assert student.needs_dense and clf.student("tgt")["view"] == "text+aligned"
+    tokens = clf.pipeline_[0].transform(T, lang="tgt")
+    dense = clf.aligned_features(tokens, "tgt")
+    # the aligned block is a unit-length copy of the English model's features, beside the TF-IDF blocks
+    X = student.model.features(tokens, dense)
+    n_text = sum(len(v.vocabulary_) for v in student.model.vectorisers_)
+    assert X.shape[1] == n_text + dense.shape[1]
+    np.testing.assert_allclose(np.linalg.norm(X[:, n_text:].toarray(), axis=1), 1.0)
+    # it reads them: the text-only student gives other probabilities, and the dense rows are required
+    text_only = teacher(tiny).fit_student(U, "tgt", weight=1.0)
+    assert not np.allclose(clf.predict_proba(T, lang="tgt"), text_only.predict_proba(T, lang="tgt"))
+    with pytest.raises(ValueError, match="dense view"):
+        student.model.predict_proba(tokens)
+    whole = clf.predict_proba(T, lang="tgt")
+    alone = np.vstack([clf.predict_proba([doc], lang="tgt") for doc in T[:20]])
+    np.testing.assert_allclose(alone, whole[:20], rtol=0, atol=1e-12)
+    save_model(clf, tmp_path / "m.joblib", mapping=m)
+    np.testing.assert_array_equal(load_model(tmp_path / "m.joblib")["model"].predict_proba(T, lang="tgt"), whole)
+
+
+def test_the_em_prior_reweights_the_pseudo_labels_only(tiny):
+    from xproj.shift import estimate_priors_em
+
+    _, _, _, _, U, (T, _) = tiny
+    base = teacher(tiny)
+    P_teacher = base.predict_proba(U, lang="tgt")
+    # a pool of one class mostly: EM sees it, and the student learns the re-weighted labels
+    skewed = [doc for doc, p in zip(U, P_teacher) if p[1] > 0.3]
+    expected, _ = estimate_priors_em(base.predict_proba(skewed, lang="tgt"), base.source_priors_)
+    em = teacher(tiny).fit_student(skewed, "tgt", weight=0.5, prior="em")
+    assert em.student("tgt")["prior"] == pytest.approx(expected.tolist())
+    assert expected[1] > 0.6 and "prior" in em.adaptation("tgt")
+    plain = teacher(tiny).fit_student(skewed, "tgt", weight=0.5)
+    assert plain.student("tgt")["prior"] is None
+    # EM puts more weight on the class it finds more often than the teacher's prior says
+    share = [m.predict_proba(T, lang="tgt")[:, 1].mean() for m in (plain, em)]
+    assert share[1] > share[0]
+    # the mix keeps the teacher's own probabilities: only the student changed
+    own = em.students_["tgt"].model.predict_proba(T)
+    np.testing.assert_allclose(em.predict_proba(T, lang="tgt"), 0.5 * base.predict_proba(T, lang="tgt") + 0.5 * own)
+
+
 def test_bad_student_options_are_refused(tiny):
     _, _, _, _, U, _ = tiny
     clf = teacher(tiny)
@@ -115,6 +183,10 @@ def test_bad_student_options_are_refused(tiny):
         clf.fit_student(U, "tgt", rounds=0)
     with pytest.raises(ValueError, match="training language"):
         clf.fit_student(U, "src")
+    with pytest.raises(ValueError, match="unknown student view"):
+        clf.fit_student(U, "tgt", view="images")
+    with pytest.raises(ValueError, match="unknown student prior"):
+        clf.fit_student(U, "tgt", prior="uniform")
     for bad, key in [("model.student=bert", "model.student"), ("model.student_weight=1.2", "model.student_weight"),
                      ("model.student_share=0", "model.student_share"), ("model.student_C=0", "model.student_C"),
                      ("model.student_rounds=0", "model.student_rounds"),

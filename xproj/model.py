@@ -343,6 +343,11 @@ class CrossLingualClassifier(StudentVote, TranslationVote, PriorShift, Classifie
         translated = self._on_tokens(method, translate(tokens, vote.table, prefix), self.fitted_lang_)
         return mix(own, translated, self.translation_weight)
 
+    def aligned_features(self, tokens, lang) -> np.ndarray:
+        """The document features the estimator reads (aligned, pooled, standardised) of
+        tokenised documents of ``lang``; each row from its document only."""
+        return _routed("transform")(self.pipeline_[1:-1], tokens, lang=lang)
+
     def _on_tokens(self, method, tokens, lang):
         calibrator = getattr(self, "calibrator_", None)
         if method == "proba" and calibrator is not None:
@@ -364,7 +369,7 @@ class CrossLingualClassifier(StudentVote, TranslationVote, PriorShift, Classifie
         P = self._voted("proba", tokens, lang)
         student = self._student(lang)
         if student is not None:  # the target-native student's vote (xproj.student)
-            P = mix(P, student.model.predict_proba(tokens), student.weight)
+            P = mix(P, self.student_proba(student, tokens, lang), student.weight)
         prior = self._target_priors().get(lang)
         return P if prior is None else adjust_posteriors(P, self.source_priors_, prior.priors)
 

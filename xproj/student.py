@@ -37,6 +37,14 @@ STUDENTS = ("none", "tfidf")
 #: ``model.student_labels``: ``soft`` (every pool document, once per class, weighted by the
 #: teacher's probability of that class) or ``hard`` (the teacher's most confident labels).
 STUDENT_LABELS = ("soft", "hard")
+#: ``model.student_view``: ``text`` (TF-IDF n-grams only) or ``text+aligned`` (plus the
+#: aligned document vector the English model reads, each row scaled to unit length: a second
+#: view of the same document).
+STUDENT_VIEWS = ("text", "text+aligned")
+#: ``model.student_prior``: the class balance of the student's pseudo-labels: ``teacher`` (the
+#: English model's own) or ``em`` (re-weighted to the target prior estimated from the pool by
+#: EM, Saerens et al. 2002, :func:`xproj.shift.estimate_priors_em`).
+STUDENT_PRIORS = ("teacher", "em")
 
 
 def _joined(tokens) -> list:
@@ -86,14 +94,37 @@ def teacher_targets(proba, labels="soft", share=0.5, balance=True):
     return rows, cls, balanced_weights(cls, w, K) if balance else w
 
 
+def _held_out_loss(X, rows, cls, w, C, seed, folds=3) -> float:
+    """Cross-entropy of a student with inverse regularisation ``C`` against the teacher's
+    targets of pool documents it did not see (``folds``-fold over documents, seeded)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import KFold
+
+    n_docs = X.shape[0]
+    total = weight = 0.0
+    for train, test in KFold(folds, shuffle=True, random_state=seed).split(np.arange(n_docs)):
+        fit = np.isin(rows, train)
+        est = LogisticRegression(C=C, max_iter=2000, random_state=seed).fit(X[rows[fit]], cls[fit],
+                                                                          sample_weight=w[fit])
+        held = ~fit
+        logp = est.predict_log_proba(X[rows[held]])
+        col = np.searchsorted(est.classes_, cls[held])
+        known = np.isin(cls[held], est.classes_)
+        total -= float(np.sum(w[held][known] * logp[np.flatnonzero(known), col[known]]))
+        weight += float(w[held].sum())
+    return total / weight
+
+
 class TfidfStudent:
     """Logistic regression on TF-IDF word (1-2) and character (1-4, within words) n-grams of
     tokenised target documents, learnt from a teacher's probabilities.
 
     Parameters
     ----------
-    C : float
-        Inverse regularisation of the logistic regression.
+    C : float or tuple of float
+        Inverse regularisation of the logistic regression; a tuple: the one whose student
+        best predicts the teacher's targets of held-out pool documents (3-fold cross-entropy,
+        seeded), kept as ``C_`` with the losses in ``cv_losses_``.
     labels : {"soft", "hard"}, share : float in (0, 1], balance : bool
         How the teacher's probabilities become training examples (:func:`teacher_targets`).
     min_df : int
@@ -102,51 +133,72 @@ class TfidfStudent:
         At most this many word and as many character n-grams (the most frequent).
     seed : int
         Seed of the solver.
+    view : {"text", "text+aligned"}
+        ``text+aligned``: each row also carries a dense view of its document (``dense`` of
+        :meth:`fit` and :meth:`predict_proba`, e.g. its aligned document vector), scaled to unit
+        length so that it weighs as much as each TF-IDF block.
     """
 
-    def __init__(self, C=1.0, *, labels="soft", share=0.5, balance=True, min_df=2, max_features=100_000, seed=0):
+    def __init__(self, C=1.0, *, labels="soft", share=0.5, balance=True, min_df=2, max_features=100_000, seed=0,
+                 view="text", word_ngrams=(1, 2), char_ngrams=(1, 4)):
         self.C, self.labels, self.share, self.balance = C, labels, share, balance
-        self.min_df, self.max_features, self.seed = min_df, max_features, seed
+        self.min_df, self.max_features, self.seed, self.view = min_df, max_features, seed, view
+        self.word_ngrams, self.char_ngrams = tuple(word_ngrams), tuple(char_ngrams)
 
     def _vectorisers(self):
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         common = dict(lowercase=False, sublinear_tf=True, min_df=self.min_df, max_features=self.max_features,
                       dtype=np.float64)
-        words = TfidfVectorizer(analyzer="word", token_pattern=r"\S+", ngram_range=(1, 2), **common)
-        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), **common)
+        words = TfidfVectorizer(analyzer="word", token_pattern=r"\S+", ngram_range=self.word_ngrams, **common)
+        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=self.char_ngrams, **common)
         return words, chars
 
-    def features(self, tokens):
+    def _with_view(self, blocks, dense, n):
+        """``blocks`` plus the dense view (rows scaled to unit length) when ``view`` asks for it."""
+        import scipy.sparse as sp
+
+        if getattr(self, "view", "text") == "text+aligned":
+            if dense is None or len(dense) != n:
+                raise ValueError(f"view {self.view!r}: need the dense view of each of the {n} documents")
+            D = np.asarray(dense, dtype=np.float64)
+            norms = np.linalg.norm(D, axis=1, keepdims=True)
+            blocks = blocks + [sp.csr_matrix(np.divide(D, norms, out=np.zeros_like(D), where=norms > 0))]
+        return sp.hstack(blocks, format="csr")
+
+    def features(self, tokens, dense=None):
         """The sparse feature rows of token lists (each row from its document only)."""
-        import scipy.sparse as sp
-
         text = _joined(tokens)
-        return sp.hstack([v.transform(text) for v in self.vectorisers_], format="csr")
+        return self._with_view([v.transform(text) for v in self.vectorisers_], dense, len(tokens))
 
-    def fit(self, tokens, proba, classes):
+    def fit(self, tokens, proba, classes, dense=None):
         """Fit on the pool's token lists and the teacher's probabilities ``proba`` (columns:
-        ``classes``)."""
-        import scipy.sparse as sp
+        ``classes``); ``dense``: the second view's rows (``view="text+aligned"``)."""
         from sklearn.linear_model import LogisticRegression
+
+        if self.view not in STUDENT_VIEWS:
+            raise ValueError(f"unknown student view {self.view!r}; choose one of {', '.join(STUDENT_VIEWS)}")
 
         P = np.asarray(proba, dtype=np.float64)
         if P.ndim != 2 or P.shape[0] != len(tokens) or P.shape[1] < 2:
             raise ValueError(f"{len(tokens)} documents but teacher probabilities of shape {P.shape}")
         text = _joined(tokens)
         self.vectorisers_ = self._vectorisers()
-        X = sp.hstack([v.fit_transform(text) for v in self.vectorisers_], format="csr")
+        X = self._with_view([v.fit_transform(text) for v in self.vectorisers_], dense, len(tokens))
         rows, cls, w = teacher_targets(P, self.labels, self.share, self.balance)
         self.classes_ = np.asarray(classes)
-        self.estimator_ = LogisticRegression(C=self.C, max_iter=2000, random_state=self.seed)
+        grid = tuple(self.C) if isinstance(self.C, (tuple, list)) else (self.C,)
+        self.cv_losses_ = None if len(grid) == 1 else [_held_out_loss(X, rows, cls, w, c, self.seed) for c in grid]
+        self.C_ = grid[0] if self.cv_losses_ is None else grid[int(np.argmin(self.cv_losses_))]
+        self.estimator_ = LogisticRegression(C=self.C_, max_iter=2000, random_state=self.seed)
         self.estimator_.fit(X[rows], cls, sample_weight=w)
         self.n_examples_, self.n_pool_ = len(rows), len(tokens)
         return self
 
-    def predict_proba(self, tokens) -> np.ndarray:
+    def predict_proba(self, tokens, dense=None) -> np.ndarray:
         """Class probabilities (columns: ``classes_``; a class the teacher never gave: 0)."""
         est = self.estimator_
-        scores = self.features(tokens) @ est.coef_.T + est.intercept_  # sparse rows: a per-row sum
+        scores = self.features(tokens, dense) @ est.coef_.T + est.intercept_  # sparse rows: a per-row sum
         if scores.shape[1] == 1:
             p = 1.0 / (1.0 + np.exp(-scores[:, 0]))
             seen = np.column_stack([1.0 - p, p])
@@ -166,16 +218,27 @@ class Student:
     weight: float
     kind: str = "tfidf"
     origin: str = "unlabelled documents"
+    #: the class prior its pseudo-labels were re-weighted to (``prior="em"``), else None
+    prior: tuple | None = None
+
+    @property
+    def needs_dense(self) -> bool:
+        """Whether it reads the aligned document vectors as well as the text."""
+        return getattr(self.model, "view", "text") == "text+aligned"
 
     def describe(self) -> str:
         m = self.model
         labels = "soft labels" if m.labels == "soft" else f"hard labels of {m.n_examples_:,} documents"
-        return f"student {self.kind} {self.weight:g} ({labels}, {m.n_pool_:,} {self.origin})"
+        extra = "".join([", text + aligned vectors" if self.needs_dense else "",
+                         f", prior {'/'.join(f'{p:.2f}' for p in self.prior)} (EM)" if self.prior else ""])
+        return f"student {self.kind} {self.weight:g} ({labels}{extra}, {m.n_pool_:,} {self.origin})"
 
     def summary(self) -> dict:
         m = self.model
         return {"kind": self.kind, "weight": float(self.weight), "labels": m.labels, "share": float(m.share),
-                "balance": bool(m.balance), "C": float(m.C), "pool": int(m.n_pool_), "examples": int(m.n_examples_), "origin": self.origin}
+                "balance": bool(m.balance), "C": float(getattr(m, "C_", m.C)), "pool": int(m.n_pool_), "examples": int(m.n_examples_), "origin": self.origin,
+                "view": getattr(m, "view", "text"),
+                "prior": None if self.prior is None else [float(p) for p in self.prior]}
 
 
 class StudentVote:
@@ -184,15 +247,21 @@ class StudentVote:
     the classifier's ``predict_proba``."""
 
     def fit_student(self, X_unlabelled, lang, *, kind="tfidf", weight=0.5, C=1.0, labels="soft", share=0.5,
-                    balance=True, rounds=1, seed=0, origin="unlabelled documents"):
+                    balance=True, rounds=1, seed=0, origin="unlabelled documents", view="text", prior="teacher",
+                    word_ngrams=(1, 2), char_ngrams=(1, 4)):
         """Fit ``lang``'s student on unlabelled documents of it (all at once) and keep it (saved
         with the model) until replaced; ``kind="none"`` removes it.
 
         The teacher is the model without a student for ``lang`` (aligned reading, translation
         vote, calibration; not ``lang``'s prior, which this drops: call :meth:`adapt_priors`
         afterwards). Each further round (``rounds`` > 1) relabels the pool with the mix of the
-        teacher and the last student and fits a new student from it.
+        teacher and the last student and fits a new student from it. ``view="text+aligned"``:
+        the student also reads the aligned document vectors. ``prior="em"``: the pseudo-labels
+        are the teacher's probabilities re-weighted to ``lang``'s class prior estimated from the
+        pool by EM (Saerens et al. 2002); the mix at prediction keeps the teacher's own.
         """
+        from .shift import adjust_posteriors, estimate_priors_em
+
         from sklearn.utils.validation import check_is_fitted
 
         check_is_fitted(self, "pipeline_")
@@ -200,6 +269,10 @@ class StudentVote:
             raise ValueError(f"unknown student {kind!r}; choose one of {', '.join(STUDENTS)}")
         if not 0 <= weight <= 1:
             raise ValueError(f"weight: must be in [0, 1], got {weight!r}")
+        if view not in STUDENT_VIEWS:
+            raise ValueError(f"unknown student view {view!r}; choose one of {', '.join(STUDENT_VIEWS)}")
+        if prior not in STUDENT_PRIORS:
+            raise ValueError(f"unknown student prior {prior!r}; choose one of {', '.join(STUDENT_PRIORS)}")
         if not isinstance(rounds, int) or rounds < 1:
             raise ValueError(f"rounds: must be an integer >= 1, got {rounds!r}")
         if lang == self.fitted_lang_:
@@ -214,13 +287,27 @@ class StudentVote:
                              "estimator or calibrate the model")
         tokens = self.pipeline_[0].transform(X_unlabelled, lang=lang)
         teacher = self.predict_proba(tokens, lang)
+        dense = self.aligned_features(tokens, lang) if view == "text+aligned" else None
+        estimate = None
+        if prior == "em":
+            estimate, _ = estimate_priors_em(teacher, self.source_priors_)
         target = teacher
         for _ in range(rounds):
-            student = TfidfStudent(C, labels=labels, share=share, balance=balance, seed=seed).fit(
-                tokens, target, self.classes_)
-            target = mix(teacher, student.predict_proba(tokens), weight)
-        students[lang] = Student(student, float(weight), kind, origin)
+            if estimate is not None:
+                target = adjust_posteriors(target, self.source_priors_, estimate)
+            student = TfidfStudent(C, labels=labels, share=share, balance=balance, seed=seed, view=view,
+                                   word_ngrams=word_ngrams, char_ngrams=char_ngrams).fit(
+                tokens, target, self.classes_, dense)
+            target = mix(teacher, student.predict_proba(tokens, dense), weight)
+        students[lang] = Student(student, float(weight), kind, origin,
+                                 None if estimate is None else tuple(float(p) for p in estimate))
         return self
+
+    def student_proba(self, student, tokens, lang) -> np.ndarray:
+        """``student``'s probabilities of tokenised documents of ``lang`` (with the aligned
+        vectors when it reads them)."""
+        dense = self.aligned_features(tokens, lang) if student.needs_dense else None
+        return student.model.predict_proba(tokens, dense)
 
     def _students(self) -> dict:
         # models saved before the student have none
