@@ -10,10 +10,7 @@ one's ratio to pandas in the same run are reported.
 Loaders:
 
 * ``xproj``          -- ``read_vec(path)``: polars' CSV reader per block when polars is
-  installed (xproj/vectors/text_polars.py; two blocks at a time on worker threads,
-  xproj/vectors/text_ahead.py), else ``np.loadtxt`` per block
-* ``xproj-1worker``  -- (only with ``--loaders``) the same with one block at a time, parsed in
-  the calling thread
+  installed (xproj/vectors/text_polars.py), else ``np.loadtxt`` per block
 * ``xproj-loadtxt``  -- the same call with polars' path refused: ``np.loadtxt`` per block
   (what a run without polars costs)
 * ``xproj-careful``  -- the same call with both fast paths refused, so every block goes
@@ -35,8 +32,7 @@ peak without them.
   ``polars-scan-1m`` / ``-4m``: the same with ``POLARS_CSV_CHUNK_SIZE`` set to 1 / 4 MiB;
   ``polars-scan-1m-p1``: 1 MiB and ``POLARS_CSV_CHUNK_PREFETCH_LIMIT=1``
 * ``xproj-before``   -- with ``--before DIR``: ``read_vec`` of another checkout (e.g.
-  ``git archive HEAD~1 xproj | tar -x -C DIR``), for before/after figures in one run (each
-  round's xproj / xproj-before ratio is printed too)
+  ``git archive HEAD~1 xproj | tar -x -C DIR``), for before/after figures in one run
 
 Usage::
 
@@ -63,7 +59,7 @@ from bench_load import _status_kb, test_file  # noqa: E402
 
 LOADERS = ("xproj", "xproj-loadtxt", "xproj-careful", "pandas", "pyarrow", "polars")
 # Not run by default: what a whole-file polars fast path would cost (bench/README.md).
-EXTRA_LOADERS = ("xproj-1worker", "polars-scan", "polars-scan-1m", "polars-scan-4m", "polars-scan-1m-p1")
+EXTRA_LOADERS = ("polars-scan", "polars-scan-1m", "polars-scan-4m", "polars-scan-1m-p1")
 
 
 def _load(kind, path, dim):
@@ -71,10 +67,8 @@ def _load(kind, path, dim):
     if kind.startswith("xproj"):
         from xproj.vectors import text
 
-        if kind == "xproj-1worker":
-            text._WORKERS = 1
         if kind in ("xproj-loadtxt", "xproj-careful"):
-            text._parse_block_polars = lambda block, n_lines, dim, out: None
+            text._parse_block_polars = lambda block, n_lines, dim: None
         if kind == "xproj-careful":
             text._parse_block = lambda rests, dim: None
         return text.read_vec(path).vectors.shape
@@ -141,11 +135,9 @@ def child(kind, path, dim, before=None):
         sys.path.insert(0, before)
     if kind.startswith("xproj"):
         import xproj.vectors.text  # noqa: F401  (imports outside the timed call)
-        try:
+        if kind != "xproj-before":
             from xproj.vectors.text_polars import polars
-        except ImportError:  # xproj-before: a checkout older than polars' path
-            pass
-        else:
+
             polars()  # imported here, as pandas is for its loader (None when not installed)
     elif kind.startswith("polars"):
         import polars  # noqa: F401
@@ -225,15 +217,9 @@ def main(argv=None):
         best = min(x["time"] for x in runs["xproj"])
         peak = max(x["peak_mb"] for x in runs["xproj"]) / matrix_mb
         # Each round's ratio: both loaders ran back to back, under about the same load.
-        for kind in runs:
-            if kind.startswith("xproj") and len(runs[kind]) == len(runs["pandas"]):
-                rounds = sorted(a["time"] / b["time"] for a, b in zip(runs[kind], runs["pandas"]))
-                print(f"\n{kind} / pandas per round: median {statistics.median(rounds):.2f}, range "
-                      f"{rounds[0]:.2f}-{rounds[-1]:.2f} ({', '.join(f'{r:.2f}' for r in rounds)})")
-        if len(runs.get("xproj-before", [])) == len(runs["xproj"]):
-            rounds = sorted(a["time"] / b["time"] for a, b in zip(runs["xproj"], runs["xproj-before"]))
-            print(f"\nxproj / xproj-before per round: median {statistics.median(rounds):.2f}, range "
-                  f"{rounds[0]:.2f}-{rounds[-1]:.2f}")
+        rounds = sorted(a["time"] / b["time"] for a, b in zip(runs["xproj"], runs["pandas"]))
+        print(f"\nxproj / pandas per round: median {statistics.median(rounds):.2f}, range "
+              f"{rounds[0]:.2f}-{rounds[-1]:.2f} ({', '.join(f'{r:.2f}' for r in rounds)})")
         print(f"\ntarget (issue 11): xproj read_vec at least as fast as pandas' C parser: "
               f"{'MET' if best <= ref else 'MISSED'} ({best / ref:.2f}x its time); peak <= 1.5x the "
               f"matrix: {'MET' if peak <= 1.5 else 'MISSED'} ({peak:.2f}x)")

@@ -32,14 +32,14 @@ BODIES = {
 def _read_both(path, monkeypatch, **kw):
     fast = read_vec(path, **kw)
     with monkeypatch.context() as m:
-        m.setattr(vec_text, "_parse_block_polars", lambda block, n_lines, dim, out: None)
+        m.setattr(vec_text, "_parse_block_polars", lambda block, n_lines, dim: None)
         m.setattr(vec_text, "_parse_block", lambda rests, dim: None)
         careful = read_vec(path, **kw)
     return fast, careful
 
 
 def _without_polars(monkeypatch):
-    monkeypatch.setattr(vec_text, "_parse_block_polars", lambda block, n_lines, dim, out: None)
+    monkeypatch.setattr(vec_text, "_parse_block_polars", lambda block, n_lines, dim: None)
 
 
 def _assert_same(a, b):

@@ -19,7 +19,7 @@ pl = pytest.importorskip("polars")
 
 
 def _careful_only(monkeypatch):
-    monkeypatch.setattr(vec_text, "_parse_block_polars", lambda block, n_lines, dim, out: None)
+    monkeypatch.setattr(vec_text, "_parse_block_polars", lambda block, n_lines, dim: None)
     monkeypatch.setattr(vec_text, "_parse_block", lambda rests, dim: None)
 
 

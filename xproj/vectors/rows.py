@@ -68,34 +68,12 @@ class KeptRows:
         stop = len(self.words)
         while stop > self.M.shape[0]:
             self.M = _grow(self.M)
-        rows = self.M[stop - len(kept):stop]
-        if len(kept) < len(values):
-            rows[...] = values[kept]  # a copy first: the rows may overlap values (rows_for)
-        elif not _same_memory(rows, values):  # numpy copies overlapping rows correctly
-            rows[...] = values
-
-    def rows_for(self, first: int, n: int) -> np.ndarray | None:
-        """Rows ``first:first + n`` of the matrix, where a block's values can be written
-        before :meth:`add` (None when they are beyond it, or with a vocabulary filter, which
-        keeps few rows: the rest of the matrix is never touched then).
-
-        When every earlier word was kept, :meth:`add` finds the values in place; otherwise it
-        moves them up, never down, so rows of later blocks are never overwritten.
-        """
-        if self.keep is not None or first + n > self.M.shape[0]:
-            return None
-        return self.M[first:first + n]
+        self.M[stop - len(kept):stop] = values if len(kept) == len(values) else values[kept]
 
     def matrix(self) -> np.ndarray:
         """The filled rows (the matrix itself when it was sized exactly)."""
         n = len(self.words)
         return self.M if self.M.shape[0] == n else self.M[:n].copy()
-
-
-def _same_memory(a: np.ndarray, b: np.ndarray) -> bool:
-    """Whether ``b`` is exactly the array ``a`` (same start, shape and strides)."""
-    return (a.shape == b.shape and a.strides == b.strides and a.dtype == b.dtype
-            and a.__array_interface__["data"][0] == b.__array_interface__["data"][0])
 
 
 def _grow(M):

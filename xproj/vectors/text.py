@@ -3,10 +3,9 @@
 A file is an optional ``count dim`` header, then one ``word v1 ... vdim`` line a word; plain,
 ``.gz``, ``.xz`` or ``.bz2``. :func:`read_vec` reads blocks of whole lines and tries three
 parsers on each, quickest first, each giving the same float32 bits as the next: polars' CSV
-reader when polars is installed (:mod:`xproj.vectors.text_polars`: plain blocks only, two
-blocks at a time on worker threads, see :mod:`xproj.vectors.text_ahead`), then one
-``np.loadtxt`` call (numpy's C parser), then the careful reader, line by line, in the calling
-thread, which names a malformed line or accepts an unusual but valid one (tabs, double
+reader when polars is installed (:mod:`xproj.vectors.text_polars`: several threads, plain
+blocks only), then one ``np.loadtxt`` call (numpy's C parser), then the careful reader, line
+by line, which names a malformed line or accepts an unusual but valid one (tabs, double
 spaces).
 
 What the reader meets and lets through (skipped lines, a header that disagrees with the body
@@ -20,7 +19,6 @@ import codecs
 import io
 import logging
 import warnings
-from contextlib import closing
 from pathlib import Path
 from typing import Iterable
 
@@ -30,18 +28,13 @@ from .._io import atomic_write, open_binary
 from ..errors import InputFormatError
 from .keyed import WordVectors
 from .rows import KeptRows, wanted_words
-from .text_ahead import WORKERS as _WORKERS
-from .text_ahead import parse_ahead
-from .text_ahead import read_blocks as _blocks
 from .text_polars import parse_block as _parse_block_polars
-from .text_polars import polars
 
 log = logging.getLogger(__name__)
 
 # Text read at once (whole lines): a share of the matrix, so that the reader's peak stays near
-# the matrix (polars' reader peaks at ~8x its block), divided among the blocks parsed at once;
-# and large enough that polars' cost per call does not show (bench/bench_read_vec.py).
-# _BLOCK_BYTES set (tests): that size.
+# the matrix (polars' reader peaks at ~8x its block); and large enough that polars' cost per
+# call does not show (bench/bench_read_vec.py). _BLOCK_BYTES set (tests): that size.
 _BLOCK_SHARE = 48
 _BLOCK_RANGE = (1 << 20, 8 << 20)
 _BLOCK_BYTES: int | None = None
@@ -100,18 +93,14 @@ def read_vec(
         header, dim, first = _read_header(f, path)
         capacity = _capacity(header, limit)
         kept = KeptRows(capacity, dim, lowercase, wanted_words(vocabulary, lowercase))
+        size = _BLOCK_BYTES or int(np.clip(capacity * dim * 4 // _BLOCK_SHARE, *_BLOCK_RANGE))
         n_lines = 0  # data lines consumed (for limit and the header check)
-        workers = _WORKERS if polars() is not None else 1
-        share = _BLOCK_SHARE * workers
-        size = _BLOCK_BYTES or int(np.clip(capacity * dim * 4 // share, *_BLOCK_RANGE))
-        blocks = _blocks(f, first, 1 if header is None else 2, limit, size)
-        with closing(parse_ahead(blocks, dim, kept, _parse_block_polars, workers)) as parsed_blocks:
-            for start, block, n_block, parsed in parsed_blocks:
-                n_lines += n_block
-                if parsed is None:  # polars absent, or not a plain block: numpy, then line by line
-                    parsed = _parse_lines(io.BytesIO(block).readlines(), start, dim, header,
-                                          malformed)
-                kept.add(*parsed)
+        for start, block, n_block in _blocks(f, first, 1 if header is None else 2, limit, size):
+            n_lines += n_block
+            parsed = _parse_block_polars(block, n_block, dim)
+            if parsed is None:  # polars absent, or not a plain block: numpy, then line by line
+                parsed = _parse_lines(io.BytesIO(block).readlines(), start, dim, header, malformed)
+            kept.add(*parsed)
     line_count = _line_count_problem(header, limit, n_lines)
     if line_count:
         malformed.whole_file(line_count)
@@ -185,6 +174,40 @@ def _capacity(header, limit: int | None) -> int:
     if limit is not None:
         capacity = min(capacity, limit)
     return max(capacity, 1)
+
+
+def _blocks(f, first: list[bytes], lineno: int, limit: int | None, size: int):
+    """``(number of the first line, whole lines as bytes, number of lines)``, ``limit`` lines at most.
+
+    ``first`` are the data lines the header check already read, from line ``lineno``; the
+    rest come from ``f``, about ``size`` bytes at a time. Lines end at ``\\n`` only, as when
+    iterating over ``f``.
+    """
+    first = first[:limit]  # limit >= 1, so line 1 always fits
+    n_lines = len(first)
+    if first:
+        yield lineno, b"".join(first), n_lines
+    lineno += n_lines
+    while limit is None or n_lines < limit:
+        block = f.read(size)
+        if not block:
+            return
+        if not block.endswith(b"\n"):
+            block += f.readline()  # finish the last line
+        n_block = block.count(b"\n") + (not block.endswith(b"\n"))
+        if limit is not None and n_lines + n_block > limit:
+            block, n_block = _first_lines(block, limit - n_lines), limit - n_lines
+        yield lineno, block, n_block
+        lineno += n_block
+        n_lines += n_block
+
+
+def _first_lines(block: bytes, n: int) -> bytes:
+    """The first ``n`` lines of ``block`` (which has more)."""
+    end = -1
+    for _ in range(n):
+        end = block.index(b"\n", end + 1)
+    return block[: end + 1]
 
 
 def _parse_lines(lines: list[bytes], start: int, dim: int, header, malformed):

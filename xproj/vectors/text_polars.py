@@ -31,10 +31,8 @@ def polars():
     return _polars_module or None
 
 
-def parse_block(block: bytes, n_lines: int, dim: int, out: np.ndarray | None = None):
+def parse_block(block: bytes, n_lines: int, dim: int):
     """``(words, float32 values)`` of a block of ``n_lines`` well-formed lines, else None.
-
-    Safe to call from several threads at once (polars releases the GIL while it parses).
 
     Parameters
     ----------
@@ -44,9 +42,6 @@ def parse_block(block: bytes, n_lines: int, dim: int, out: np.ndarray | None = N
         Lines in ``block``; a block read as another number of rows is refused.
     dim : int
         Values a line must have.
-    out : float32 array of shape ``(n_lines, dim)``, optional
-        Where to write the values (e.g. the block's rows of the final matrix, which saves a
-        copy); returned as the values. Written even when the block is then refused.
     """
     pl = polars()
     if pl is None:
@@ -66,27 +61,21 @@ def parse_block(block: bytes, n_lines: int, dim: int, out: np.ndarray | None = N
         return None
     # Every line a row (an empty line is a row of nulls), every field present: a missing
     # value, an empty word (a line starting with a space) or two spaces in a row are nulls.
-    if frame.height != n_lines:
+    if frame.height != n_lines or any(frame.null_count().row(0)[: dim + 1]):
         return None
-    word = frame.drop_in_place("word")  # in place: much cheaper than slicing off the values
-    end = frame.drop_in_place("end") if trailing else None
-    if word.null_count() or any(frame.null_count().row(0)):
+    if trailing and frame.get_column("end").null_count() != n_lines:
+        # The field after the last space: empty, or a value more than dim with no space after.
+        if any(frame.get_column("end").to_list()):
+            return None
+    words = frame.get_column("word").to_list()
+    if "" in words or None in words:
         return None
-    # The field after the last space: empty, or a value more than dim with no space after.
-    if end is not None and end.null_count() != n_lines and any(end.to_list()):
-        return None
-    words = word.to_list()
-    if "" in words:
-        return None
-    values = frame.to_numpy()  # float64 as parsed, column-major
-    del frame, word, end
-    if out is None:
-        out = np.empty((n_lines, dim), dtype=np.float32)
+    values = frame[:, 1 : dim + 1].to_numpy()  # float64, as parsed (slicing beats drop())
     with np.errstate(over="ignore"):  # beyond float32's range: inf, refused just below
-        out[...] = values  # rounded as the careful reader's np.array(..., float32)
-    if not np.isfinite(out).all():  # nan, inf
+        values = values.astype(np.float32)  # rounded as the careful reader's np.array(..., float32)
+    if not np.isfinite(values).all():  # nan, inf
         return None
-    return words, out
+    return words, values
 
 
 _SCHEMAS: dict = {}
