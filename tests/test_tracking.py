@@ -97,6 +97,15 @@ def test_unknown_tracker_or_unusable_uri_is_a_configuration_error(tmp_path, caps
     assert not out.exists()
 
 
+@pytest.mark.parametrize("key", ["tracking_uri", "experiment"])
+def test_a_tracking_option_without_a_tracker_is_refused_before_work(tmp_path, capsys, key):
+    out = tmp_path / "r"
+    assert main(["run", "synthetic", "--out", str(out), *FAST, "--set", f"output.{key}='x'"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"output.{key} = 'x' is set but output.tracking = \"none\"" in err[0]
+    assert not out.exists()
+
+
 def test_a_tracking_failure_is_a_warning_and_the_run_is_kept(tmp_path, monkeypatch, capsys):
     from xproj.tracking import MlflowTracker
 

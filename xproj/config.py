@@ -315,6 +315,11 @@ def _check_values(cfg):
         raise ConfigError(f"alignment.recipe = {a['recipe']!r} iterates by itself: set alignment.refine = 0 "
                           f"(it is {a['refine']}; presets refine their Procrustes mappings)")
     _check_recipe_params(a)
+    o = cfg["output"]
+    unused = [k for k in ("tracking_uri", "experiment") if o["tracking"] == "none" and o[k]]
+    if unused:
+        raise ConfigError(f"output.{unused[0]} = {o[unused[0]]!r} is set but output.tracking = \"none\": "
+                          "set output.tracking = \"mlflow\" or remove it (it would be silently ignored)")
     d = cfg["data"]
     if a["polarity_lexicon"] and d["source_lang"] != "en":
         raise ConfigError(f"alignment.polarity_lexicon pairs target words with English anchors (good, bad, ...): "
