@@ -1,7 +1,8 @@
 """Stage 5 of a run: which documents a target language is adapted on, and model selection.
 
 Hyper-parameters (C, class weighting) are chosen on the training language's own dev split
-only: zero-shot honesty, the target's labels are never looked at.
+only: zero-shot honesty, the target's labels are never looked at. Few-shot rows keep the
+zero-shot model's (``params``), see :func:`xproj.run.evaluate.few_shot_rows`.
 """
 
 from __future__ import annotations
