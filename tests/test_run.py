@@ -422,3 +422,45 @@ def test_source_fallback_only_for_the_languages_it_names(staged):
         cfg = load_config("synthetic", SMALL + [f"features.source_fallback={langs}"])
         assert make_classifier(cfg, space, "en", 1.0, "none").fallback_lang == expected
         assert make_classifier(cfg, space, "es", 1.0, "none").fallback_lang == expected  # in-language too
+
+
+def test_few_shot_rows_keep_the_method_params_and_teach_the_student_gold_labels(staged, monkeypatch):
+    """The English dev split says nothing about what target labels add: few-shot rows keep the
+    zero-shot model's C and class weighting, and the student learns the k documents' gold
+    labels, the rest of the pool the teacher's (bench/few_shot.py)."""
+    import xproj.run.evaluate as evaluate
+    import xproj.run.train as train
+
+    cfg, corpus, vectors, spaces = staged
+    cfg = {**cfg, "evaluation": {**cfg["evaluation"], "few_shot": [20]},
+           "model": {**cfg["model"], "C": [0.01, 1.0], "class_weight": ["none", "balanced"], "student": "tfidf"}}
+    calls, pools = [], []
+    real_select, real_fit_student = evaluate.select_and_fit, train.fit_student
+
+    def spy_select(*args, **kw):
+        fitted = real_select(*args, **kw)
+        calls.append((kw.get("extra"), kw.get("params"), (fitted.C, fitted.class_weight)))
+        return fitted
+
+    def spy_student(cfg, model, adaptation, labelled=()):
+        pools.append((len(adaptation.documents), labelled))
+        return real_fit_student(cfg, model, adaptation, labelled)
+
+    monkeypatch.setattr(evaluate, "select_and_fit", spy_select)
+    monkeypatch.setattr(train, "fit_student", spy_student)
+    evaluate_target(cfg, corpus, vectors, spaces["es"], "es")
+    method = calls[0][2]  # the method's row is fitted first, without target labels
+    (extra, params, few), = [c for c in calls if c[0] is not None]
+    assert len(extra[0][0]) == 20 and params == method == few
+    # the few-shot student: its labelled documents are the row's 20, with their gold labels
+    (_, labelled) = pools[-1]
+    assert len(labelled) == 1 and labelled[0][0] == extra[0][0]
+    np.testing.assert_array_equal(labelled[0][1], extra[0][1])
+
+
+def test_documents_leave_the_pool_once_each():
+    from xproj.run.train import _without
+
+    docs = [["a"], ["b"], ["a"], ["c"]]
+    assert _without(docs, [["a"], ["c"]]) == [["b"], ["a"]]
+    assert _without(["x", "y"], []) == ["x", "y"]

@@ -295,3 +295,24 @@ def test_xproj_predict_uses_the_saved_student_row_by_row(tmp_path):
     among = predict(mixed, "mixed", "--chunk-size", "7")
     assert alone == {k: among[k] for k in alone} == predict(mine[::-1], "reversed", "--chunk-size", "5")
     assert {v[0] for v in alone.values()} == {"negative", "positive"}
+
+
+def test_labelled_documents_are_learnt_with_their_gold_labels(tiny):
+    """Few-shot: the k labelled target documents join the student's pool with their gold
+    labels (one-hot targets), not the teacher's guess of them."""
+    _, _, _, _, U, (T, yT) = tiny
+    L, yL = T[:40], 1 - yT[:40]  # labels the teacher would not give: the student must read them
+    clf = teacher(tiny)
+    P = clf.predict_proba(U, lang="tgt")
+    clf.fit_student(U, "tgt", weight=1.0, labelled=(L, yL))
+    gold = np.eye(2)[yL]
+    direct = TfidfStudent(seed=0, balance=True).fit(list(U) + list(L), np.vstack([P, gold]), clf.classes_)
+    np.testing.assert_allclose(clf.students_["tgt"].model.predict_proba(T), direct.predict_proba(T))
+    assert clf.student("tgt")["pool"] == len(U) + len(L)
+    # the flipped labels are learnt: the student follows them on those documents, unlike without
+    without = teacher(tiny).fit_student(U, "tgt", weight=1.0)
+    agree = lambda m: np.mean(m.predict(L, lang="tgt") == yL)  # noqa: E731
+    assert agree(clf) > agree(without) + 0.3
+    # further rounds relabel the unlabelled documents only: the gold rows stay
+    two = teacher(tiny).fit_student(U, "tgt", weight=0.5, rounds=2, labelled=(L, yL))
+    assert two.student("tgt")["pool"] == len(U) + len(L)

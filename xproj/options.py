@@ -168,7 +168,8 @@ OPTIONS: dict[str, tuple] = {
                              "baselines computed in the same run (those without resources are skipped)"),
     "evaluation.bootstrap": (1000, int, "bootstrap resamples for 95% intervals (0 = none)"),
     "evaluation.few_shot": ([], list, "k values, e.g. [10, 50, 200]: one few-shot row per k (the English "
-                            "training set plus k labelled target training documents); [] = none"),
+                            "training set plus k labelled target training documents, with the method's C and class weighting; "
+                            "the student learns those k with their gold labels); [] = none"),
     # output
     "output.dir": ("runs", str, "parent folder of run outputs"),
     "output.plots": (True, bool, "write PNG plots"),

@@ -248,9 +248,13 @@ class StudentVote:
 
     def fit_student(self, X_unlabelled, lang, *, kind="tfidf", weight=0.5, C=1.0, labels="soft", share=0.5,
                     balance=True, rounds=1, seed=0, origin="unlabelled documents", view="text", prior="teacher",
-                    word_ngrams=(1, 2), char_ngrams=(1, 4)):
+                    word_ngrams=(1, 2), char_ngrams=(1, 4), labelled=None):
         """Fit ``lang``'s student on unlabelled documents of it (all at once) and keep it (saved
         with the model) until replaced; ``kind="none"`` removes it.
+
+        ``labelled``: optional ``(X, y)`` labelled documents of ``lang`` (few-shot) joining the
+        pool with their gold labels (one-hot targets, in every round) instead of the teacher's
+        guess; the caller leaves them out of ``X_unlabelled``.
 
         The teacher is the model without a student for ``lang`` (aligned reading, translation
         vote, calibration; not ``lang``'s prior, which this drops: call :meth:`adapt_priors`
@@ -287,9 +291,14 @@ class StudentVote:
                              "estimator or calibrate the model")
         tokens = self.pipeline_[0].transform(X_unlabelled, lang=lang)
         teacher = self.predict_proba(tokens, lang)
+        gold = np.zeros((0, len(self.classes_)))
+        if labelled is not None and len(labelled[0]):
+            X_gold, y_gold = labelled
+            tokens = list(tokens) + list(self.pipeline_[0].transform(X_gold, lang=lang))
+            gold = (np.asarray(y_gold)[:, None] == self.classes_[None, :]).astype(np.float64)
         dense = self.aligned_features(tokens, lang) if view == "text+aligned" else None
         estimate = None
-        if prior == "em":
+        if prior == "em":  # the prior of the unlabelled documents, as the teacher sees them
             estimate, _ = estimate_priors_em(teacher, self.source_priors_)
         target = teacher
         for _ in range(rounds):
@@ -297,8 +306,9 @@ class StudentVote:
                 target = adjust_posteriors(target, self.source_priors_, estimate)
             student = TfidfStudent(C, labels=labels, share=share, balance=balance, seed=seed, view=view,
                                    word_ngrams=word_ngrams, char_ngrams=char_ngrams).fit(
-                tokens, target, self.classes_, dense)
-            target = mix(teacher, student.predict_proba(tokens, dense), weight)
+                tokens, np.vstack([target, gold]), self.classes_, dense)
+            target = mix(teacher, student.predict_proba(tokens[:len(teacher)],
+                                                        None if dense is None else dense[:len(teacher)]), weight)
         students[lang] = Student(student, float(weight), kind, origin,
                                  None if estimate is None else tuple(float(p) for p in estimate))
         return self

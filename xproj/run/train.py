@@ -1,7 +1,8 @@
 """Stage 5 of a run: which documents a target language is adapted on, and model selection.
 
 Hyper-parameters (C, class weighting) are chosen on the training language's own dev split
-only: zero-shot honesty, the target's labels are never looked at.
+only: zero-shot honesty, the target's labels are never looked at. Few-shot rows keep the
+zero-shot model's (``params``), see :func:`xproj.run.evaluate.few_shot_rows`.
 """
 
 from __future__ import annotations
@@ -126,7 +127,7 @@ def translation_pairs(cfg, target_space) -> list | None:
 
 
 def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, translations=None,
-                   translation_origin="seed dictionary", student=False, progress=None) -> Fitted:
+                   translation_origin="seed dictionary", student=False, params=None, progress=None) -> Fitted:
     """Choose C and class weighting on ``lang``'s dev split (macro-F1), refit on train.
 
     ``adaptation``: unlabelled target documents whose statistics the model keeps;
@@ -136,7 +137,10 @@ def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, tra
     is estimated on the mixed probabilities). The vote does not change ``lang``'s dev
     predictions, so model selection is the same with or without it.
     ``student``: fit the adaptation language's student (``model.student``, after the vote,
-    before the prior) on the adaptation documents, which must not be the test texts.
+    before the prior) on the adaptation documents, which must not be the test texts; labelled
+    documents of ``extra`` in the adaptation language join it with their gold labels.
+    ``params``: a fixed ``(C, class_weight)`` instead of model selection (few-shot rows keep
+    the zero-shot model's: ``lang``'s dev split says nothing about what the target labels add).
     """
     from sklearn.metrics import f1_score
 
@@ -158,7 +162,9 @@ def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, tra
     # labelled target documents join training (few-shot): adapt the grid's models only then.
     adapt_grid = bool(extra)
     scores = {}
-    if dev is not None and len(grid) > 1:
+    if params is not None:
+        best = tuple(params)
+    elif dev is not None and len(grid) > 1:
         for C, w in (progress(grid, desc=f"model selection ({lang} dev)", leave=False) if progress else grid):
             scores[(C, w)] = f1_score(dev[1], fit(C, w, adapt_grid).predict(dev[0], lang=lang), average="macro")
         best = choose_params(grid, scores, m["selection"], m["selection_tolerance"])
@@ -171,24 +177,48 @@ def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, tra
         if other != lang:
             model.add_translations(other, pairs, origin=translation_origin)
     if student and m["student"] != "none" and adaptation and adaptation.lang != lang:
-        fit_student(cfg, model, adaptation)
+        fit_student(cfg, model, adaptation,
+                    labelled=[(Xk, yk) for Xk, yk, lk in extra or [] if lk == adaptation.lang])
     if adaptation and adaptation.lang != lang and cfg["features"]["priors"] != "none":
         model.adapt_priors(adaptation.documents, adaptation.lang, method=cfg["features"]["priors"], dev=dev)
     return Fitted(model, best[0], best[1], {f"C={c},class_weight={w}": s for (c, w), s in scores.items()})
 
 
-def fit_student(cfg, model, adaptation):
+def fit_student(cfg, model, adaptation, labelled=()):
     """``model.student``: the target-native student of ``adaptation.lang`` (xproj.student),
-    learnt from the model's probabilities of the adaptation documents."""
+    learnt from the model's probabilities of the adaptation documents; ``labelled``: ``(X, y)``
+    labelled documents of that language (few-shot), learnt with their gold labels and taken
+    out of the unlabelled pool (the adaptation documents may hold them, labels dropped)."""
+    import numpy as np
+
     m = cfg["model"]
     if adaptation.transductive:
         raise ConfigError(f"model.student = {m['student']!r} learns from unlabelled {adaptation.lang} documents, "
                           "but the only ones are the test texts: give data.unlabelled or a training split "
                           "(features.adapt = unlabelled | train)")
+    gold = None
+    if labelled:
+        gold = ([d for X, _ in labelled for d in X], np.concatenate([np.asarray(y) for _, y in labelled]))
+    pool = _without(adaptation.documents, gold[0]) if gold else adaptation.documents
     try:
-        model.fit_student(adaptation.documents, adaptation.lang, kind=m["student"], weight=m["student_weight"],
+        model.fit_student(pool, adaptation.lang, labelled=gold, kind=m["student"], weight=m["student_weight"],
                           C=m["student_C"], labels=m["student_labels"], share=m["student_share"],
                           balance=m["student_balance"],
                           rounds=m["student_rounds"], seed=cfg["seed"], origin=adaptation.origin)
     except ValueError as exc:  # e.g. the English model gives one class to every document
         raise XprojError(f"model.student: {adaptation.lang}: {exc}") from None
+
+
+def _without(documents, drop) -> list:
+    """``documents`` less one occurrence of each of ``drop`` (texts or token lists)."""
+    from collections import Counter
+
+    key = lambda d: d if isinstance(d, str) else tuple(d)  # noqa: E731
+    left = Counter(key(d) for d in drop)
+    kept = []
+    for d in documents:
+        if left[key(d)] > 0:
+            left[key(d)] -= 1
+        else:
+            kept.append(d)
+    return kept
