@@ -376,6 +376,9 @@ def test_few_shot_rows_form_a_learning_curve(staged):
     cfg = {**cfg, "evaluation": {**cfg["evaluation"], "few_shot": [50, 10]}}
     r = evaluate_target(cfg, corpus, vectors, spaces["es"], "es")
     assert [r.rows[few_shot_title(k)]["k"] for k in (10, 50)] == [10, 50]
+    # each row says what it was fitted with: the method's C and class weighting
+    assert {(r.rows[few_shot_title(k)]["C"], r.rows[few_shot_title(k)]["class_weight"])
+            for k in (10, 50)} == {(r.fitted.C, r.fitted.class_weight)}
     metrics = {"results": {"es": r.rows}}
     assert summary_columns(metrics)[-2:] == [few_shot_title(10), few_shot_title(50)]
     assert load_config("synthetic", ["evaluation.few_shot=[10, 50, 200]"])["evaluation"]["few_shot"] == [10, 50, 200]

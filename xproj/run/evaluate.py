@@ -93,7 +93,8 @@ def few_shot_rows(t: Target, ks) -> dict:
         idx = order[:k]
         few = t.select_and_fit(t.target_space.space, t.source_lang, extra=[([Xt[i] for i in idx], yt[idx], t.lang)],
                                vote=True, params=(t.fitted.C, t.fitted.class_weight) if t.fitted else None)
-        rows[few_shot_title(k)] = t.score(few.model.predict(t.X_test, lang=t.lang)) | {"k": len(idx)}
+        rows[few_shot_title(k)] = t.score(few.model.predict(t.X_test, lang=t.lang)) | {
+            "k": len(idx), "C": few.C, "class_weight": few.class_weight}
     return rows
 
 
