@@ -6,8 +6,9 @@ The manifest (``<project>/manifest.json``, written atomically) records
   its path, its parent's hash and, for a retrained one, its lineage (label files and ids,
   the rounds they came from);
 - ``rounds``: each ``xproj label-queue`` call: round number, model hash, input identity
-  (path and sha256), strategy, seed, and the queued rows (id and text, so that a retrain
-  does not depend on the input file still being there);
+  (path and sha256) and the id and text columns read, strategy, seed, and the queued rows
+  (id and text, so that a retrain does not depend on the input file still being there,
+  unless the model has a student, which relearns from the inputs' texts);
 - ``labels``: ``{id: label name}``, every label a retrain has accepted.
 
 A row id is handed out at most once (:meth:`Project.queued_ids`), so running
@@ -99,10 +100,12 @@ class Project:
         self.data["models"].append(entry)
         return entry
 
-    def add_round(self, *, model: dict, input_path, queue, strategy: str, seed: int, rows: list) -> dict:
+    def add_round(self, *, model: dict, input_path, queue, strategy: str, seed: int, rows: list,
+                  id_column: str = "id", text_column: str = "text") -> dict:
         rnd = {"round": len(self.rounds) + 1, "model": model["sha256"], "strategy": strategy, "seed": seed,
-               "input": {"path": str(input_path), "sha256": file_sha256(input_path)}, "queue": str(queue),
-               "created": now(), "rows": rows}
+               "input": {"path": str(input_path), "sha256": file_sha256(input_path), "id_column": id_column,
+                         "text_column": text_column},
+               "queue": str(queue), "created": now(), "rows": rows}
         self.rounds.append(rnd)
         return rnd
 

@@ -144,7 +144,8 @@ def label_queue(model_path, input_path, output_path, *, lang, n=50, strategy="ma
     if rows:
         proj.data["lang"] = lang
         proj.add_round(model=proj.model_entry(model_path), input_path=input_path, queue=output_path,
-                       strategy=strategy, seed=seed, rows=[{"id": r[0], "text": r[1]} for r in rows])
+                       strategy=strategy, seed=seed, rows=[{"id": r[0], "text": r[1]} for r in rows],
+                       id_column=id_column, text_column=text_column)
         proj.save()
     return QueueResult(rnd_no, len(rows), len(ok), pool.already, pool.unreadable,
                        len(pool.texts) - len(ok), str(output_path))

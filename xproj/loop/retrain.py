@@ -14,6 +14,11 @@
    calibrated parent is re-calibrated the same way on the source dev split; a target class
    prior (``features.priors``) is dropped, since it was estimated from the parent's
    probabilities on documents the model file does not hold (re-run ``xproj adapt`` to renew it).
+   A target-native student of the project's language (:mod:`xproj.student`) is refit after
+   the classifier, with its own saved options and the run's seed, as the run fits it: the
+   refitted model is the teacher of the unlabelled pool (the texts of the rounds' input files,
+   which must be there unchanged: checked by sha256 before any work), and every labelled
+   document leaves the pool to be learnt with its gold label (:func:`refit_student`).
 4. the new model is written atomically, its ``.json`` holding the lineage, then the manifest
    records the version. A failure before that leaves the parent and the manifest as they were.
 """
@@ -157,10 +162,63 @@ def refit_classifier(model, source, target, src, lang):
     return model
 
 
-def what_is_kept(model, lang, calibration) -> list:
-    """What a retrained version keeps of ``model`` (and what not), in words."""
+def student_pool(proj, labelled_ids) -> list:
+    """The student's unlabelled pool: the texts of the project's rounds' input files (each
+    file once, in round order; each id once), the ids in ``labelled_ids`` left out.
+
+    Every file is checked (there, and the bytes its round hashed) before one is read.
+
+    Raises
+    ------
+    ResourceNotFoundError, InputFormatError
+        A file that is gone or has changed since its round, named (exit 1).
+    """
+    from .queue import read_pool
+
+    inputs = {}
+    for rnd in proj.rounds:
+        source = rnd["input"]
+        path = Path(source["path"])
+        if not path.is_file():
+            raise ResourceNotFoundError(f"{path}: the input of round {rnd['round']} is gone; the model's student "
+                                        "relearns from the texts of every round's input: put it back")
+        if file_sha256(path) != source["sha256"]:
+            raise InputFormatError(path, f"changed since round {rnd['round']} queued from it (sha256 differs); the "
+                                         "model's student relearns from the texts of every round's input: restore it")
+        inputs.setdefault(path.resolve(), (path, source.get("id_column", "id"), source.get("text_column", "text")))
+    skip, texts = set(labelled_ids), []
+    for path, id_column, text_column in inputs.values():
+        rows = read_pool(path, id_column, text_column, skip)
+        skip.update(rows.ids)
+        texts += rows.texts
+    return texts
+
+
+def refit_student(model, lang, pool, labelled, *, seed, rounds=1):
+    """Refit ``model``'s student of ``lang`` in place with its own saved options (kind,
+    weight, labels, share, balance, C or C grid, view, prior, n-grams), ``rounds`` and
+    ``seed``: the teacher is ``model`` as it now is; ``pool``: unlabelled texts of ``lang``;
+    ``labelled``: ``(texts, label indices)`` learnt with their gold labels."""
+    old = model._students()[lang]
+    m = old.model
+    try:
+        model.fit_student(pool, lang, labelled=labelled, kind=old.kind, weight=old.weight, C=m.C, labels=m.labels,
+                          share=m.share, balance=m.balance, rounds=rounds, seed=seed, view=m.view,
+                          prior="teacher" if old.prior is None else "em", word_ngrams=m.word_ngrams,
+                          char_ngrams=m.char_ngrams, origin="documents of the loop's inputs")
+    except ValueError as exc:  # e.g. the refitted model gives one class to every pool document
+        raise XprojError(f"the student of {lang}: {exc}") from None
+    return model
+
+
+def what_is_kept(model, lang, calibration, student=None) -> list:
+    """What a retrained version keeps of ``model`` (and what not), in words; ``student``:
+    ``(pool documents, labelled documents)`` the student of ``lang`` is refit on."""
     est = model.estimator_
-    kept = [f"feature steps and every language's statistics ({model.adaptation(lang)})",
+    stats, found = model.adaptation(lang), model._students().get(lang)
+    if found is not None and student is not None:  # said below: it is refit, not kept as it is
+        stats = stats.replace(f"; {found.describe()}", "")
+    kept = [f"feature steps and every language's statistics ({stats})",
             (f"estimator {type(est).__name__} (C={getattr(est, 'C', None)}, "
              f"class_weight={getattr(est, 'class_weight', None)})"),
             "aligned space and mapping"]
@@ -169,6 +227,11 @@ def what_is_kept(model, lang, calibration) -> list:
         kept.append(f"translation vote {vote['weight']} ({vote['words']:,} words of the {vote['origin']})")
     if getattr(model, "calibrator_", None) is not None:
         kept.append(f"calibration ({calibration}, refit on the source dev split)")
+    if found is not None and student is not None:
+        s = found.summary()
+        kept.append(f"student {s['kind']} {s['weight']:g} and its options ({s['labels']} labels, C={s['C']:g}, "
+                    f"{s['view']}), refit on {student[0]:,} unlabelled documents of the project's inputs and "
+                    f"the {student[1]:,} labelled ones, the refitted classifier as teacher")
     if getattr(model, "target_priors_", None):
         kept.append(f"not kept: target class prior of {', '.join(model.target_priors_)} (estimated from the "
                     "old probabilities on documents the model file does not hold)")
@@ -211,16 +274,20 @@ def retrain(model_path, label_paths, output_path, *, project=None, dev=None, n_b
     merged = {**proj.labels, **labels.by_id}
     changed = sum(1 for i, lab in labels.by_id.items() if i in proj.labels and proj.labels[i] != lab)
     cfg = bundle["config"]
+    model = bundle["model"]
+    # the student's pool before any work: a missing or changed input stops here
+    pool = student_pool(proj, merged) if model.student(lang) is not None else None
     src, source, source_dev = source_training_data(cfg, label_names)
     ids = sorted(merged)
     target = ([queued[i][1] for i in ids], np.array([label_names.index(merged[i]) for i in ids]))
-    model = bundle["model"]
     before = _dev_scores(model, dev_set, lang, label_names, n_boot, seed) if dev_set is not None else None
-    kept = what_is_kept(model, lang, cfg["model"]["calibration"])
+    kept = what_is_kept(model, lang, cfg["model"]["calibration"], None if pool is None else (len(pool), len(ids)))
     calibrated = getattr(model, "calibrator_", None) is not None
     refit_classifier(model, source, target, src, lang)
     if calibrated and source_dev is not None:
         model.calibrate(*source_dev, lang=src, method=cfg["model"]["calibration"])
+    if pool is not None:  # after calibration, as a run fits it
+        refit_student(model, lang, pool, target, seed=cfg["seed"], rounds=cfg["model"].get("student_rounds", 1))
     scores = None if before is None else {
         "before": before, "after": _dev_scores(model, dev_set, lang, label_names, n_boot, seed)}
     parent_entry = proj.model_entry(model_path)
