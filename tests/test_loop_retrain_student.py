@@ -116,6 +116,17 @@ def test_a_missing_or_changed_input_stops_it_with_one_line_and_nothing_written(p
     assert snapshot(tmp_path) == before and not (tmp_path / "v1.joblib").exists()
 
 
+def test_an_input_grown_between_rounds_is_read_as_the_last_round_saw_it(tmp_path, student_model, texts, capsys):
+    labels, _ = flipped_round(tmp_path, student_model, texts)
+    with open(tmp_path / "pool.csv", "a", encoding="utf-8") as f:  # new reviews arrived; queue again
+        f.writelines(f"n{i},{t}\n" for i, t in enumerate(texts[:20]))
+    assert main(["label-queue", "--model", str(student_model), "--input", str(tmp_path / "pool.csv"), "--lang", "es",
+                 "--n", "5", "--out", str(tmp_path / "queue2.csv"), "--id-column", "rid", "--text-column", "body"]) == 0
+    capsys.readouterr()
+    assert retrain(student_model, labels, tmp_path / "v1.joblib") == 0
+    assert "refit on 110 unlabelled documents of the project's inputs and the 30 labelled ones" in capsys.readouterr().out
+
+
 def test_without_a_student_the_inputs_are_not_needed(tmp_path, model, texts, capsys):
     labels, _ = flipped_round(tmp_path, model, texts)
     (tmp_path / "pool.csv").unlink()  # the queued rows in the manifest are all a retrain reads

@@ -166,29 +166,32 @@ def student_pool(proj, labelled_ids) -> list:
     """The student's unlabelled pool: the texts of the project's rounds' input files (each
     file once, in round order; each id once), the ids in ``labelled_ids`` left out.
 
-    Every file is checked (there, and the bytes its round hashed) before one is read.
+    Every file is checked (there, and the bytes the last round that read it hashed: a file
+    grown between rounds is read as the last round saw it) before one is read.
 
     Raises
     ------
     ResourceNotFoundError, InputFormatError
-        A file that is gone or has changed since its round, named (exit 1).
+        A file that is gone or has changed since its last round, named (exit 1).
     """
     from .queue import read_pool
 
     inputs = {}
-    for rnd in proj.rounds:
-        source = rnd["input"]
-        path = Path(source["path"])
+    for rnd in proj.rounds:  # a later round's record of a file replaces an earlier one's
+        path = Path(rnd["input"]["path"])
+        inputs.pop(path.resolve(), None)
+        inputs[path.resolve()] = (path, rnd)
+    for path, rnd in inputs.values():
         if not path.is_file():
             raise ResourceNotFoundError(f"{path}: the input of round {rnd['round']} is gone; the model's student "
                                         "relearns from the texts of every round's input: put it back")
-        if file_sha256(path) != source["sha256"]:
+        if file_sha256(path) != rnd["input"]["sha256"]:
             raise InputFormatError(path, f"changed since round {rnd['round']} queued from it (sha256 differs); the "
                                          "model's student relearns from the texts of every round's input: restore it")
-        inputs.setdefault(path.resolve(), (path, source.get("id_column", "id"), source.get("text_column", "text")))
     skip, texts = set(labelled_ids), []
-    for path, id_column, text_column in inputs.values():
-        rows = read_pool(path, id_column, text_column, skip)
+    for path, rnd in inputs.values():
+        columns = rnd["input"]
+        rows = read_pool(path, columns.get("id_column", "id"), columns.get("text_column", "text"), skip)
         skip.update(rows.ids)
         texts += rows.texts
     return texts
