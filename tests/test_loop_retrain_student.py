@@ -135,3 +135,20 @@ def test_without_a_student_the_inputs_are_not_needed(tmp_path, model, texts, cap
     said = capsys.readouterr().out
     assert "trained on 30 labelled target documents" in said and "kept: student" not in said
     assert load_model(tmp_path / "v1.joblib")["model"].student("es") is None
+
+
+def test_a_pool_queued_by_a_relative_path_is_found_from_another_folder(tmp_path, student_model, texts,
+                                                                      monkeypatch):
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    pool = write_csv(work / "pool.csv", [(f"r{i}", t) for i, t in enumerate(texts)], header=("rid", "body"))
+    assert main(["label-queue", "--model", str(student_model), "--input", pool.name, "--lang", "es", "--n", "30",
+                 "--out", str(work / "queue.csv"), "--id-column", "rid", "--text-column", "body"]) == 0
+    rows = read_csv(work / "queue.csv")
+    for r in rows:
+        r["label"] = r["prediction"]
+    write_csv(work / "filled.csv", [list(r.values()) for r in rows], header=list(rows[0]))
+    monkeypatch.chdir(tmp_path)  # retrain run from elsewhere: the manifest's input path still leads to the pool
+    assert retrain(student_model, work / "filled.csv", tmp_path / "v1.joblib") == 0
+    assert load_model(tmp_path / "v1.joblib")["model"].student("es")["pool"] == 120

@@ -103,7 +103,9 @@ class Project:
     def add_round(self, *, model: dict, input_path, queue, strategy: str, seed: int, rows: list,
                   id_column: str = "id", text_column: str = "text") -> dict:
         rnd = {"round": len(self.rounds) + 1, "model": model["sha256"], "strategy": strategy, "seed": seed,
-               "input": {"path": str(input_path), "sha256": file_sha256(input_path), "id_column": id_column,
+               # absolute: retrain rereads it (the student's pool) from wherever it is run
+               "input": {"path": str(Path(input_path).resolve()), "sha256": file_sha256(input_path),
+                         "id_column": id_column,
                          "text_column": text_column},
                "queue": str(queue), "created": now(), "rows": rows}
         self.rounds.append(rnd)
