@@ -37,13 +37,14 @@ STUDENTS = ("none", "tfidf")
 #: ``model.student_labels``: ``soft`` (every pool document, once per class, weighted by the
 #: teacher's probability of that class) or ``hard`` (the teacher's most confident labels).
 STUDENT_LABELS = ("soft", "hard")
-#: ``model.student_view``: ``text`` (TF-IDF n-grams only) or ``text+aligned`` (plus the
-#: aligned document vector the English model reads, each row scaled to unit length: a second
-#: view of the same document).
+#: ``fit_student(view=...)``, a library keyword (measured on dev, lost; not a run option):
+#: ``text`` (TF-IDF n-grams only) or ``text+aligned`` (plus the aligned document vector the
+#: English model reads, each row scaled to unit length: a second view of the same document).
 STUDENT_VIEWS = ("text", "text+aligned")
-#: ``model.student_prior``: the class balance of the student's pseudo-labels: ``teacher`` (the
-#: English model's own) or ``em`` (re-weighted to the target prior estimated from the pool by
-#: EM, Saerens et al. 2002, :func:`xproj.shift.estimate_priors_em`).
+#: ``fit_student(prior=...)``, a library keyword (measured on dev, lost; not a run option): the
+#: class balance of the student's pseudo-labels: ``teacher`` (the English model's own) or ``em``
+#: (re-weighted to the target prior estimated from the pool by EM, Saerens et al. 2002,
+#: :func:`xproj.shift.estimate_priors_em`).
 STUDENT_PRIORS = ("teacher", "em")
 
 
