@@ -55,6 +55,14 @@ ALIGNMENT_KEYS = ("alignment.", "vectors.")
 ANCHOR_KEY = "alignment.dictionary_anchor"  # applied after the mapping: the saved mappings serve
 
 
+def dev_sets(cfg, corpus, wanted: str) -> list:
+    """The preset's target sets that have a dev part, narrowed to ``wanted`` (``--sets``:
+    comma-separated set ids or ``dataset:lang``; empty = all)."""
+    names = [s.strip() for s in wanted.split(",") if s.strip()]
+    return [t for t in target_sets(cfg) if corpus.for_target(t.id).get(t.lang, "dev") is not None
+            and (not names or t.id in names or f"{t.dataset}:{t.lang}" in names)]
+
+
 def run_spaces(cfg, vectors, folder, echo, saved=None) -> dict:
     """``{lang: TargetSpace}`` as the run built them: saved mappings (``saved``: already read),
     then what ``cfg`` adds after the mapping (polarity lexicon pairs, anchoring), as a run."""
@@ -144,9 +152,7 @@ def main():
     corpus = tokenize(build_corpus(cfg), cfg)
     vectors = load_run_vectors(cfg, None, echo)
     mappings = saved_spaces(cfg, vectors, args.mappings, echo)
-    wanted = [s.strip() for s in args.sets.split(",") if s.strip()]
-    sets = [t for t in target_sets(cfg) if corpus.for_target(t.id).get(t.lang, "dev") is not None
-            and (not wanted or t.id in wanted or f"{t.dataset}:{t.lang}" in wanted)]
+    sets = dev_sets(cfg, corpus, args.sets)
     checks = [c.strip() for c in args.checks.split(";") if c.strip()]
     results = {}
     for text in args.variant:

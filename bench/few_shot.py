@@ -32,9 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 from xproj.config import for_language, load_config  # noqa: E402
-from xproj.run import build_corpus, load_run_vectors, target_sets, tokenize  # noqa: E402
+from xproj.run import build_corpus, load_run_vectors, tokenize  # noqa: E402
 from xproj.run.train import adaptation_documents, fit_student, select_and_fit, translation_pairs  # noqa: E402
-from dev_variants import run_spaces  # noqa: E402
+from dev_variants import dev_sets, run_spaces  # noqa: E402
 from features_by_set import print_rows, print_summary, scores  # noqa: E402
 
 BEFORE = "selected, teacher labels"
@@ -91,9 +91,7 @@ def main():
     corpus = tokenize(build_corpus(cfg), cfg)
     vectors = load_run_vectors(cfg, None, echo)
     spaces = run_spaces(cfg, vectors, args.mappings, echo)
-    wanted = [s.strip() for s in args.sets.split(",") if s.strip()]
-    sets = [t for t in target_sets(cfg) if corpus.for_target(t.id).get(t.lang, "dev") is not None
-            and (not wanted or t.id in wanted)]
+    sets = dev_sets(cfg, corpus, args.sets)
     results = {}  # "variant, +k" -> {("set", id): scores}, as features_by_set prints them
     for t in sets:
         echo(f"{t.id} ({t.lang})")

@@ -38,10 +38,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 from xproj.config import for_language, load_config  # noqa: E402
-from xproj.run import build_corpus, load_run_vectors, target_sets, tokenize  # noqa: E402
+from xproj.run import build_corpus, load_run_vectors, tokenize  # noqa: E402
 from xproj.run.train import adaptation_documents  # noqa: E402
 from xproj.translation_vote import first_translations, translate  # noqa: E402
-from dev_variants import method_model, run_spaces  # noqa: E402  (the run's spaces from its saved mappings)
+from dev_variants import dev_sets, method_model, run_spaces  # noqa: E402  (the run's spaces from its saved mappings)
 from features_by_set import cell, paired_delta_ci, print_rows, print_summary, scores  # noqa: E402
 
 TODAY = "today (no student)"
@@ -168,9 +168,7 @@ def main():
     corpus = tokenize(build_corpus(cfg), cfg)
     vectors = load_run_vectors(cfg, None, echo)
     spaces = run_spaces(cfg, vectors, args.mappings, echo)
-    wanted = [s.strip() for s in args.sets.split(",") if s.strip()]
-    sets = [t for t in target_sets(cfg) if corpus.for_target(t.id).get(t.lang, "dev") is not None
-            and (not wanted or t.id in wanted or f"{t.dataset}:{t.lang}" in wanted)]
+    sets = dev_sets(cfg, corpus, args.sets)
     by_set = {}
     for t in sets:
         echo(f"{t.id} ({t.lang})")

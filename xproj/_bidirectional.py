@@ -50,13 +50,22 @@ def best_both_ways(X, Z, *, k=10, method="csls", shortlist=SHORTLIST):
     Z = np.ascontiguousarray(Z, dtype=np.float32)
     if method == "nn":
         return _first_pass(X, Z, 1, 1)[1][:, 0], _first_pass(Z, X, 1, 1)[1][:, 0]
+    return best_from_passes(first_passes(X, Z, k, shortlist), X, Z)
+
+
+def first_passes(X, Z, k, shortlist=SHORTLIST):
+    """Both directions' first passes over contiguous float32 unit rows:
+    ``((r_x, x_cols, x_sims), (r_z, z_cols, z_sims))`` (see :func:`_first_pass`)."""
     k = min(k, len(X), len(Z))
     m = max(k, min(shortlist, len(X), len(Z)))
-    r_x, x_cols, x_sims = _first_pass(X, Z, k, m)
-    r_z, z_cols, z_sims = _first_pass(Z, X, k, m)
-    fwd = _resolve(x_cols, x_sims, r_x, r_z, X, Z, rows_first=True)
-    bwd = _resolve(z_cols, z_sims, r_z, r_x, Z, X, rows_first=False)
-    return fwd, bwd
+    return _first_pass(X, Z, k, m), _first_pass(Z, X, k, m)
+
+
+def best_from_passes(passes, X, Z):
+    """``(fwd, bwd)`` best CSLS rows both ways from :func:`first_passes`' shortlists."""
+    (r_x, x_cols, x_sims), (r_z, z_cols, z_sims) = passes
+    return (_resolve(x_cols, x_sims, r_x, r_z, X, Z, rows_first=True),
+            _resolve(z_cols, z_sims, r_z, r_x, Z, X, rows_first=False))
 
 
 def _blocks(A, B):

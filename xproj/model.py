@@ -276,13 +276,14 @@ class CrossLingualClassifier(StudentVote, TranslationVote, PriorShift, Classifie
         self.target_priors_ = {}  # they were relative to the old probabilities
         return self
 
-    def adaptation(self, lang) -> str:
-        """One line: which statistics documents of ``lang`` are standardised with."""
+    def adaptation(self, lang, *, student=True) -> str:
+        """One line: which statistics documents of ``lang`` are standardised with;
+        ``student=False``: without ``lang``'s student."""
         check_is_fitted(self, "pipeline_")
         prior, vote = self._target_priors().get(lang), self._translations().get(lang)
         parts = [self.standardizer_.describe(lang)] + ([vote.describe(self.translation_weight)] if vote else [])
-        student = self._students().get(lang)
-        parts += [student.describe()] if student else []
+        found = self._students().get(lang) if student else None
+        parts += [found.describe()] if found else []
         return "; ".join(parts + ([prior.describe(self.classes_)] if prior else []))
 
     def coverage(self, X, lang=None) -> dict:

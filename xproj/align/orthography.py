@@ -7,7 +7,7 @@ minus the Levenshtein distance over the longer length, accents removed). Only th
 mapping is fitted on changes; retrieval and every reported P@1 stay pure CSLS.
 
 The orthographic term is computed for each word's ``shortlist`` most similar words by cosine
-(the candidates :func:`xproj._bidirectional.best_both_ways` keeps anyway), never for a whole
+(the candidates :func:`xproj._bidirectional.first_passes` keeps anyway), never for a whole
 vocabulary x vocabulary matrix: a word's pair is the best of its shortlist by CSLS + ``weight``
 x similarity, unless its plain CSLS best (exact, over all words) scores higher on its own.
 """
@@ -18,7 +18,7 @@ import unicodedata
 
 import numpy as np
 
-from .._bidirectional import INDUCTION_MODES, _first_pass, best_both_ways, pairs_from_best
+from .._bidirectional import INDUCTION_MODES, best_from_passes, first_passes, pairs_from_best
 
 #: candidates per word that get the orthographic term (cosine neighbours)
 SHORTLIST = 16
@@ -121,12 +121,10 @@ def induce_with_orthography(X, Z, src_words, tgt_words, *, weight, k=10, mode="m
         raise ValueError(f"induction: {mode!r} is not one of {INDUCTION_MODES}")
     X = np.ascontiguousarray(X, dtype=np.float32)
     Z = np.ascontiguousarray(Z, dtype=np.float32)
-    fwd, bwd = best_both_ways(X, Z, k=k, method="csls")
+    passes = first_passes(X, Z, k, shortlist)  # one pass each way: the plain best and the candidates
+    fwd, bwd = best_from_passes(passes, X, Z)
     if weight:
-        k = min(k, len(X), len(Z))
-        m = max(k, min(shortlist, len(X), len(Z)))
-        r_x, x_cols, x_sims = _first_pass(X, Z, k, m)
-        r_z, z_cols, z_sims = _first_pass(Z, X, k, m)
+        (r_x, x_cols, x_sims), (r_z, z_cols, z_sims) = passes
         src_words, tgt_words = list(src_words), list(tgt_words)
         fwd = _best_with_bonus(X, Z, src_words, tgt_words, r_x, r_z, x_cols, x_sims, fwd, weight)
         bwd = _best_with_bonus(Z, X, tgt_words, src_words, r_z, r_x, z_cols, z_sims, bwd, weight)

@@ -179,8 +179,9 @@ def student_pool(proj, labelled_ids) -> list:
     inputs = {}
     for rnd in proj.rounds:  # a later round's record of a file replaces an earlier one's
         path = Path(rnd["input"]["path"])
-        inputs.pop(path.resolve(), None)
-        inputs[path.resolve()] = (path, rnd)
+        key = path.resolve()
+        inputs.pop(key, None)  # re-inserted: the file keeps its last round's place
+        inputs[key] = (path, rnd)
     for path, rnd in inputs.values():
         if not path.is_file():
             raise ResourceNotFoundError(f"{path}: the input of round {rnd['round']} is gone; the model's student "
@@ -218,9 +219,8 @@ def what_is_kept(model, lang, calibration, student=None) -> list:
     """What a retrained version keeps of ``model`` (and what not), in words; ``student``:
     ``(pool documents, labelled documents)`` the student of ``lang`` is refit on."""
     est = model.estimator_
-    stats, found = model.adaptation(lang), model._students().get(lang)
-    if found is not None and student is not None:  # said below: it is refit, not kept as it is
-        stats = stats.replace(f"; {found.describe()}", "")
+    found = model._students().get(lang)
+    stats = model.adaptation(lang, student=student is None)  # a refit student is said below
     kept = [f"feature steps and every language's statistics ({stats})",
             (f"estimator {type(est).__name__} (C={getattr(est, 'C', None)}, "
              f"class_weight={getattr(est, 'class_weight', None)})"),
