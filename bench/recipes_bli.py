@@ -23,8 +23,11 @@ Two modes:
     default round), ``auto`` (``refine="auto"`` by 5-fold cross-validation on the seed),
     ``one`` (K and the re-weighting exponents under the default round), ``ortho`` (the round's
     induction by CSLS + a weight x orthographic similarity; also a table over the held-out
-    queries that are not identical strings). Candidates of the searches before ``ortho`` keep
-    the plain CSLS induction they were run with (``orthography=0``).
+    queries that are not identical strings), ``translit`` (the round's orthographic term with the
+    languages' declared transliterations, Japanese katakana -> Latin, at weights 0.2 / 0.4 / 0.8,
+    against the default without; also a table over the held-out queries without a katakana
+    translation). Candidates of the searches before ``ortho`` keep the plain CSLS induction
+    they were run with (``orthography=0``), those before ``translit`` no transliteration.
 ``--pivot``
     Every pair's target language mapped onto the common source language (the pivot) at once
     with ``align_to_pivot(recipe="supervised")``; BLI in that one space next to the pairwise fit.
@@ -41,7 +44,8 @@ Usage::
 
     python bench/recipes_bli.py [--pairs en-es es-en] [--recipes procrustes supervised]
     python bench/recipes_bli.py --tune [--pairs en-es es-en]
-    python bench/recipes_bli.py --tune-refine [refine|more|rounds|rcsls|pivot|prep|auto|one|ortho] [--pairs ...]
+    python bench/recipes_bli.py --tune-refine [refine|more|rounds|rcsls|pivot|prep|auto|one|ortho|translit]
+                                [--pairs ...]
     python bench/recipes_bli.py --pivot --pairs en-es en-de en-fr en-ja en-zh [--one-script]
 """
 
@@ -60,9 +64,10 @@ from bench_bli_real import CACHE, find_dictionaries, find_vectors, shared_dir  #
 from self_learning import wilson  # noqa: E402
 
 from xproj.align import RECIPES, align_to_pivot, fit_mapping  # noqa: E402
-from xproj.align.recipes import VECMAP_SUPERVISED  # noqa: E402
+from xproj.align.recipes import SUPERVISED_REFINEMENT, VECMAP_SUPERVISED  # noqa: E402
 from xproj.dictionaries import normalize_pairs, split_by_source  # noqa: E402
 from xproj.features import AlignedSpace  # noqa: E402
+from xproj.lang.kana import is_katakana_word  # noqa: E402
 from xproj.evaluation import bli_scores  # noqa: E402
 from xproj.vectors import load_vectors  # noqa: E402
 
@@ -74,7 +79,7 @@ REWEIGHTS = ((0.5, 0.5), (0.0, 0.0), (0.25, 0.25), (0.75, 0.75), (1.0, 1.0), (0.
 DIMS = (0, 50, 75, 90)
 #: --tune-refine: supervised (exponents 0.25) + refinement variants, compared on held-out train words
 #: no refinement unless a candidate sets it, then plain CSLS induction (as when these ran)
-SUP = {"recipe": "supervised", "refine": 0, "orthography": 0.0}
+SUP = {"recipe": "supervised", "refine": 0, "orthography": 0.0, "transliterate": False}
 REFINE_CANDIDATES = (
     SUP,
     {**SUP, "refine": 1, "refine_vocab": 10000, "keep_seed": True},
@@ -120,7 +125,7 @@ RCSLS_CANDIDATES = (
 ITERNORM5 = ",".join(["unit,center"] * 5 + ["unit"])
 #: the default these searches were run against: one round, plain CSLS induction (the
 #: orthography weight came later, --tune-refine ortho)
-DEFAULT = {"recipe": "supervised", "orthography": 0.0}
+DEFAULT = {"recipe": "supervised", "orthography": 0.0, "transliterate": False}
 PREP_CANDIDATES = (
     DEFAULT,
     {**DEFAULT, "normalization": ITERNORM5},
@@ -159,8 +164,16 @@ ORTHO_CANDIDATES = (
     {**DEFAULT, "orthography": 0.4, "refine": 3},
 )
 
+#: --tune-refine translit: the default round (orthography 0.4) with the languages' declared
+#: transliterations (xproj.lang.script.get_transliterator: Japanese katakana -> Latin letters),
+#: at 0.2 / 0.4 / 0.8; directions without one must come out identical to the first row
+TRANSLIT_CANDIDATES = (
+    {"recipe": "supervised", "transliterate": False},
+    *({"recipe": "supervised", "orthography": w, "transliterate": True} for w in (0.2, 0.4, 0.8)),
+)
+
 #: --tune-refine pivot: the source-only (fixed pivot) variant's re-weighting and de-whitening
-FIXED = {"recipe": "supervised", "fixed_target": True, "orthography": 0.0}  # the refinement then
+FIXED = {"recipe": "supervised", "fixed_target": True, "orthography": 0.0, "transliterate": False}  # the refinement then
 PIVOT_CANDIDATES = (
     FIXED,
     {**FIXED, "src_reweight": 0.5},
@@ -191,6 +204,17 @@ def evaluate(mapping, src, tgt, pairs, methods=("nn", "csls"), ks=(1, 5)):
                       methods=methods, ks=ks)
 
 
+def katakana_queries(pairs) -> set:
+    """Source words of ``pairs`` with a translation written in katakana (ホテル for hotel)."""
+    return {s for s, t in pairs if is_katakana_word(t)}
+
+
+def without_katakana(pairs) -> list:
+    """``pairs`` without the queries of :func:`katakana_queries` (all their pairs)."""
+    kana = katakana_queries(pairs)
+    return [p for p in pairs if p[0] not in kana]
+
+
 def identical_queries(pairs) -> set:
     """Source words of ``pairs`` that are among their own translations (``hotel``/``hotel``)."""
     return {s for s, t in pairs if s == t}
@@ -202,10 +226,10 @@ def without_identical(pairs) -> list:
     return [p for p in pairs if p[0] not in same]
 
 
-def _held_out_scores(directions, configs, other=None):
+def _held_out_scores(directions, configs, other=None, subset=without_identical):
     """{(pair, config): held-out CSLS P@1} for supervised ``configs`` (dicts of parameters).
-    ``other``: a dict that receives the same P@1 over the held-out queries that are not
-    identical strings (:func:`without_identical`)."""
+    ``other``: a dict that receives the same P@1 over ``subset(held-out pairs)`` (default: the
+    queries that are not identical strings, :func:`without_identical`)."""
     out = {}
     for pair, (src, tgt, train, _test) in directions.items():
         fit_part, held_out = split_by_source(train, *TUNE_SPLIT)
@@ -216,9 +240,9 @@ def _held_out_scores(directions, configs, other=None):
             auto = m.metadata.get("refine_auto")
             chosen = f" (rounds chosen: {auto['chosen']})" if auto else ""
             if other is not None:
-                other[(pair, _key(config))] = evaluate(m, src, tgt, without_identical(held_out), ("csls",),
+                other[(pair, _key(config))] = evaluate(m, src, tgt, subset(held_out), ("csls",),
                                                        (1,))["csls"]["p@1"]
-                chosen += f", not identical {other[(pair, _key(config))]:.4f}"
+                chosen += f", {subset.__name__} {other[(pair, _key(config))]:.4f}"
             print(f"  {pair} {_key(config)}: {out[(pair, _key(config))]:.4f}{chosen} "
                   f"({time.perf_counter() - t0:.0f} s)", flush=True)
     return out
@@ -246,12 +270,18 @@ def tune(directions):
     return _print_held_out(configs, scores, pairs, mean, best)
 
 
-def tune_refine(directions, candidates=REFINE_CANDIDATES, split_identical=False):
+def tune_refine(directions, candidates=REFINE_CANDIDATES, subset=None):
     """Held-out CSLS P@1 (train words only, as :func:`tune`) of supervised + refinement
     variants; prints the table and returns the best candidate by the mean over directions.
-    ``split_identical``: a second table over the held-out queries that are not identical strings."""
-    other = {} if split_identical else None
-    scores = _held_out_scores(directions, candidates, other)
+    ``subset`` (:func:`without_identical`, :func:`without_katakana`): a second table over the
+    held-out pairs it keeps."""
+    other = {} if subset else None
+    if subset is not None:
+        for pair, (_s, _t, train, _test) in directions.items():
+            held_out = split_by_source(train, *TUNE_SPLIT)[1]
+            print(f"  {pair}: {len({s for s, _ in subset(held_out)})} of {len({s for s, _ in held_out})} "
+                  f"held-out queries kept by {subset.__name__}", flush=True)
+    scores = _held_out_scores(directions, candidates, other, subset or without_identical)
     pairs = list(directions)
 
     def means(table):
@@ -260,7 +290,7 @@ def tune_refine(directions, candidates=REFINE_CANDIDATES, split_identical=False)
     mean = means(scores)
     best = max(candidates, key=lambda c: mean[_key(c)])
     if other is not None:
-        print("\nheld-out queries that are not identical strings:")
+        print(f"\nheld-out queries kept by {subset.__name__}:")
         _print_held_out(candidates, other, pairs, means(other), best)
         print("\nall held-out queries (the rule):")
     return _print_held_out(candidates, scores, pairs, mean, best)
@@ -280,24 +310,33 @@ def _print_held_out(configs, scores, pairs, mean, best):
 
 def compare(directions, recipes, defaults_only=False):
     variants = {r: {"recipe": r} for r in recipes}
+    other_translit = not SUPERVISED_REFINEMENT["transliterate"]
     if "supervised" in recipes and not defaults_only:  # VecMap's own settings, xproj's before refinement
         variants = {"supervised (VecMap's reweight 0.5)": {"recipe": "supervised", **VECMAP_SUPERVISED, "refine": 0},
                     "supervised, no refinement": {"recipe": "supervised", "refine": 0},
                     "supervised, 1 round, CSLS induction (the default before)": {"recipe": "supervised",
                                                                                 "orthography": 0.0},
                     "supervised, refine auto": {"recipe": "supervised", "refine": "auto"},
+                    f"supervised, transliterate={other_translit}": {"recipe": "supervised",
+                                                                    "transliterate": other_translit},
                     **variants}
     rows = []
     for pair, (src, tgt, train, test) in directions.items():
-        same = identical_queries(test)
+        same, kana = identical_queries(test), katakana_queries(test)
         print(f"  {pair}: {len(same)} of {len({s for s, _ in test})} test queries have themselves as a "
-              f"translation (identical strings)", flush=True)
+              f"translation (identical strings), {len(kana)} a katakana translation", flush=True)
         for recipe, params in variants.items():
             t0 = time.perf_counter()
             m = fit_mapping(src, tgt, train, **params)
             t_fit = time.perf_counter() - t0
             res = evaluate(m, src, tgt, test)
             res["other"] = evaluate(m, src, tgt, without_identical(test), ("csls",), (1,))
+            if kana:  # the queries a transliteration can help, and the others
+                res["kana"] = evaluate(m, src, tgt, [p for p in test if p[0] in kana], ("csls",), (1,))
+                res["no kana"] = evaluate(m, src, tgt, without_katakana(test), ("csls",), (1,))
+                print(f"    katakana-translated queries: CSLS P@1 {res['kana']['csls']['p@1']:.4f} "
+                      f"({res['kana']['covered']} covered); others {res['no kana']['csls']['p@1']:.4f} "
+                      f"({res['no kana']['covered']} covered)", flush=True)
             auto = m.metadata.get("refine_auto")
             if auto:  # the rounds chosen on held-out train words
                 recipe = f"{recipe.split(' (')[0]} ({auto['chosen']} chosen)"
@@ -361,7 +400,8 @@ def main(argv=None):
     ap.add_argument("--recipes", nargs="+", default=list(RECIPES), choices=list(RECIPES))
     ap.add_argument("--tune", action="store_true", help="choose supervised defaults on the train dictionary")
     ap.add_argument("--tune-refine", nargs="?", const="refine",
-                    choices=("refine", "more", "rounds", "rcsls", "pivot", "prep", "auto", "one", "ortho"),
+                    choices=("refine", "more", "rounds", "rcsls", "pivot", "prep", "auto", "one", "ortho",
+                             "translit"),
                     help="compare supervised + refinement (or fixed-pivot) variants on held-out train words")
     ap.add_argument("--pivot", action="store_true",
                     help="map every pair's target language onto the shared source (pivot) space at once")
@@ -379,8 +419,9 @@ def main(argv=None):
         tune_refine(directions, {"refine": REFINE_CANDIDATES, "more": MORE_CANDIDATES, "rounds": ROUNDS_CANDIDATES,
                                  "rcsls": RCSLS_CANDIDATES, "pivot": PIVOT_CANDIDATES,
                                  "prep": PREP_CANDIDATES, "auto": AUTO_CANDIDATES,
-                                 "one": ONE_ROUND_CANDIDATES, "ortho": ORTHO_CANDIDATES}[args.tune_refine],
-                    split_identical=args.tune_refine == "ortho")
+                                 "one": ONE_ROUND_CANDIDATES, "ortho": ORTHO_CANDIDATES,
+                                 "translit": TRANSLIT_CANDIDATES}[args.tune_refine],
+                    subset={"ortho": without_identical, "translit": without_katakana}.get(args.tune_refine))
     elif args.pivot:
         pivot_bli(directions, {"recipe": "supervised"})
     else:

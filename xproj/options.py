@@ -86,6 +86,9 @@ OPTIONS: dict[str, tuple] = {
                               "words' orthographic similarity (1 - edit distance / length, accents removed; "
                               "Riley and Gildea 2018); 0 = CSLS alone. Only the dictionary changes: retrieval "
                               "and BLI stay CSLS")),
+    "alignment.transliterate": (False, bool, ("supervised: with alignment.orthography, words of a language "
+                                "that declares a transliteration (ja: katakana -> Latin letters) are "
+                                "compared in it; no effect for other pairs")),
     "alignment.rcsls_knn": (10, int, "rcsls: neighbourhood size of the relaxed CSLS loss"),
     "alignment.rcsls_iterations": (10, int, ("rcsls: gradient steps tried (a step that would raise the "
                                    "loss halves the learning rate instead)")),
@@ -250,6 +253,7 @@ RECIPE_PARAMS: dict[str, tuple[str, tuple[str, ...]]] = {
     "alignment.trg_reweight": ("trg_reweight", ("supervised",)),
     "alignment.dim_reduction": ("dim_reduction", ("supervised",)),
     "alignment.orthography": ("orthography", ("supervised",)),
+    "alignment.transliterate": ("transliterate", ("supervised",)),
     "alignment.rcsls_knn": ("knn", ("rcsls",)),
     "alignment.rcsls_iterations": ("n_iter", ("rcsls",)),
     "alignment.rcsls_lr": ("lr", ("rcsls",)),

@@ -21,7 +21,7 @@ from ..errors import ShapeError
 from ..options import RANGES
 from ..vectors import WordVectors, normalize
 from .mapping import VectorMapping
-from .orthography import induce_with_orthography
+from .orthography import induce_with_orthography, pair_transliterators
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +112,7 @@ def fit_linear(
     seed_translations: str = "all",
     auto_folds: int = 1,
     orthography: float = 0.0,
+    transliterate: bool = False,
     eval_pairs=None,
     callback: Callable[[int, dict], None] | None = None,
     src_lang=None,
@@ -164,6 +165,10 @@ def fit_linear(
         Refinement induces pairs by CSLS + ``orthography`` x the words' orthographic similarity
         (:func:`~xproj.align.orthography.induce_with_orthography`; Riley and Gildea 2018);
         0 = CSLS alone. Shapes the dictionary only: retrieval and the logged BLI stay CSLS.
+    transliterate : bool
+        With ``orthography``: the words of a language that declares a transliteration
+        (:func:`xproj.lang.script.get_transliterator`; Japanese katakana -> Latin) are compared in
+        it; the names used are in ``metadata["transliteration"]``. Pairs without one: no effect.
     eval_pairs : list of pairs, optional
         A test dictionary: BLI P@1 (NN and CSLS) is logged after every round and kept in
         ``mapping.metadata["history"]``.
@@ -191,7 +196,8 @@ def fit_linear(
     common = {"recipe": recipe, "recipe_params": recipe_params, "normalization": normalization,
               "refine_vocab": refine_vocab, "keep_seed": keep_seed, "induction": induction,
               "csls_k": csls_k, "seed_translations": seed_translations,
-              "solver_uses_spaces": solver_uses_spaces, "orthography": orthography}
+              "solver_uses_spaces": solver_uses_spaces, "orthography": orthography,
+              "transliterate": transliterate, "src_lang": src_lang, "tgt_lang": tgt_lang}
     if isinstance(auto_folds, bool) or not isinstance(auto_folds, (int, np.integer)) or auto_folds < 1:
         raise ValueError(f"auto_folds: must be an integer >= 1, got {auto_folds!r}")
     auto = None
@@ -225,10 +231,13 @@ def fit_linear(
 
     record(0, len(s_idx), facts)
     Kx, Kz = min(refine_vocab, len(src)), min(refine_vocab, len(tgt))
+    spellings = pair_transliterators(src_lang or src.lang, tgt_lang or tgt.lang) \
+        if transliterate and orthography and refine else {}
     for r in range(1, refine + 1):
         if orthography:
             ri, rj = induce_with_orthography(mapped(Xn, Wx, Kx), mapped(Zn, Wz, Kz), src.words[:Kx],
-                                             tgt.words[:Kz], weight=orthography, k=csls_k, mode=induction)
+                                             tgt.words[:Kz], weight=orthography, k=csls_k, mode=induction,
+                                             transliterators=spellings)
         else:
             ri, rj = induce_dictionary(mapped(Xn, Wx, Kx), mapped(Zn, Wz, Kz), method="csls", k=csls_k,
                                        mode=induction)
@@ -254,6 +263,7 @@ def fit_linear(
         "keep_seed": keep_seed,
         "induction": induction,
         "orthography": orthography,
+        "transliteration": {side: name for side, (name, _) in spellings.items()},
         "csls_k": csls_k,
         "seed_translations": seed_translations,
         "seed_rows": len(s_idx),

@@ -10,11 +10,17 @@ The orthographic term is computed for each word's ``shortlist`` most similar wor
 (the candidates :func:`xproj._bidirectional.first_passes` keeps anyway), never for a whole
 vocabulary x vocabulary matrix: a word's pair is the best of its shortlist by CSLS + ``weight``
 x similarity, unless its plain CSLS best (exact, over all words) scores higher on its own.
+
+Words of another script are compared through their language's transliteration when it declares
+one (:func:`xproj.lang.script.get_transliterator`; Japanese: katakana loanwords in Latin
+letters, ホテル -> ``hoter`` against ``hotel``), with ``transliterate=True``; a pair of languages
+without one is compared as written.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
 import numpy as np
 
@@ -86,6 +92,15 @@ def edit_similarity(a: list[str], b: list[str]) -> np.ndarray:
     return (1.0 - levenshtein(sa, sb) / longest).astype(np.float32)
 
 
+def pair_transliterators(src_lang, tgt_lang) -> dict[str, tuple[str, Callable[[str], str]]]:
+    """``{"src"|"tgt": (name, function)}`` for the sides whose language declares a
+    transliteration (:func:`xproj.lang.script.get_transliterator`); empty for most pairs."""
+    from ..lang.script import get_transliterator  # noqa: PLC0415  (xproj.lang is imported lazily)
+
+    found = {"src": get_transliterator(src_lang), "tgt": get_transliterator(tgt_lang)}
+    return {side: t for side, t in found.items() if t is not None}
+
+
 def _best_with_bonus(A, B, a_words, b_words, r_a, r_b, cols, sims, plain, weight):
     """Per row of ``A``: the best of its cosine shortlist ``cols`` by CSLS + weight x edit
     similarity, or its exact plain-CSLS best ``plain`` when that scores higher alone."""
@@ -100,7 +115,7 @@ def _best_with_bonus(A, B, a_words, b_words, r_a, r_b, cols, sims, plain, weight
 
 
 def induce_with_orthography(X, Z, src_words, tgt_words, *, weight, k=10, mode="mutual",
-                            shortlist=SHORTLIST):
+                            shortlist=SHORTLIST, transliterators=None):
     """Translation pairs ``(src_row, tgt_row)`` from nearest neighbours by CSLS + ``weight`` x
     :func:`edit_similarity` (see the module docstring for the candidates).
 
@@ -116,6 +131,9 @@ def induce_with_orthography(X, Z, src_words, tgt_words, *, weight, k=10, mode="m
         CSLS neighbourhood.
     mode : {"mutual", "forward", "union"}
         As :func:`xproj.align.fit.induce_dictionary`.
+    transliterators : dict, optional
+        ``{"src"|"tgt": (name, function)}`` (:func:`pair_transliterators`): that side's words are
+        compared in the spelling the function gives them.
     """
     if mode not in INDUCTION_MODES:
         raise ValueError(f"induction: {mode!r} is not one of {INDUCTION_MODES}")
@@ -126,6 +144,11 @@ def induce_with_orthography(X, Z, src_words, tgt_words, *, weight, k=10, mode="m
     if weight:
         (r_x, x_cols, x_sims), (r_z, z_cols, z_sims) = passes
         src_words, tgt_words = list(src_words), list(tgt_words)
+        transliterators = transliterators or {}
+        if "src" in transliterators:
+            src_words = [transliterators["src"][1](w) for w in src_words]
+        if "tgt" in transliterators:
+            tgt_words = [transliterators["tgt"][1](w) for w in tgt_words]
         fwd = _best_with_bonus(X, Z, src_words, tgt_words, r_x, r_z, x_cols, x_sims, fwd, weight)
         bwd = _best_with_bonus(Z, X, tgt_words, src_words, r_z, r_x, z_cols, z_sims, bwd, weight)
     return pairs_from_best(fwd, bwd, mode)

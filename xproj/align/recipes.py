@@ -77,7 +77,8 @@ VECMAP_SUPERVISED = {"whiten": True, "src_reweight": 0.5, "trg_reweight": 0.5,
 #: 0.1511 (weights 0.1 / 0.2 / 0.8: 0.1523 / 0.1535 / 0.1537; with 2 or 3 rounds 0.1519; seed
 #: pairs counted twice or three times, identical strings added to the seed, or induced pairs
 #: of unseeded words only: 0.1417-0.1487). bench/README.md has the tables.
-SUPERVISED_REFINEMENT = {"refine": 1, "refine_vocab": 10000, "keep_seed": True, "orthography": 0.4}
+SUPERVISED_REFINEMENT = {"refine": 1, "refine_vocab": 10000, "keep_seed": True, "orthography": 0.4,
+                         "transliterate": False}
 
 
 def _procrustes_solver(X_d, Z_d):
@@ -95,19 +96,22 @@ def supervised_recipe(src, tgt, dictionary, *, whiten=True, src_reweight=0.25, t
                       refine_vocab=SUPERVISED_REFINEMENT["refine_vocab"],
                       keep_seed=SUPERVISED_REFINEMENT["keep_seed"],
                       orthography=SUPERVISED_REFINEMENT["orthography"],
+                      transliterate=SUPERVISED_REFINEMENT["transliterate"],
                       **options) -> VectorMapping:
     """The multi-step supervised mapping (see :func:`xproj.align.steps.multi_step` for the
     parameters); both sides mapped into the shared space, or only the source with
     ``fixed_target=True`` (what :func:`align_to_pivot` uses). By default followed by one
     refinement round among the 10,000 most frequent words, keeping the seed pairs, inducing
     pairs by CSLS + ``orthography`` x edit similarity (:data:`SUPERVISED_REFINEMENT`;
-    ``refine=0`` for the seed dictionary alone, ``orthography=0`` for CSLS alone)."""
+    ``refine=0`` for the seed dictionary alone, ``orthography=0`` for CSLS alone); with
+    ``transliterate``, a language that declares a transliteration (Japanese katakana) is
+    compared in Latin letters (:mod:`xproj.align.orthography`)."""
     params = {"whiten": whiten, "src_reweight": src_reweight, "trg_reweight": trg_reweight,
               "src_dewhiten": src_dewhiten, "trg_dewhiten": trg_dewhiten, "dim_reduction": dim_reduction,
               "fixed_target": fixed_target, "whiten_ridge": whiten_ridge}
     return fit_linear(src, tgt, dictionary, partial(multi_step, **params), recipe="supervised",
                       recipe_params=params, refine=refine, refine_vocab=refine_vocab, keep_seed=keep_seed,
-                      orthography=orthography, **options)
+                      orthography=orthography, transliterate=transliterate, **options)
 
 
 def _rcsls_solver(X_d, Z_d, *, X, Z, **params):
@@ -156,7 +160,7 @@ def fit_mapping(src, tgt, dictionary, *, recipe: str = "procrustes", **params) -
     **params
         The recipe's parameters and the common ones of :func:`~xproj.align.fit.fit_linear`:
         ``normalization``, ``refine``, ``refine_vocab``, ``keep_seed``, ``csls_k``,
-        ``orthography``, ``eval_pairs``, ``callback``, ``src_lang``, ``tgt_lang``, ``seed_name``.
+        ``orthography``, ``transliterate``, ``eval_pairs``, ``callback``, ``src_lang``, ``tgt_lang``, ``seed_name``.
 
     Returns
     -------

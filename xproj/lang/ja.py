@@ -22,12 +22,35 @@ from collections.abc import Iterable
 
 from ..errors import ConfigError
 from .base import Preprocessor
+from .kana import is_katakana_word, loanword_spelling
 from .script import nfkc_normalizer
 
-__all__ = ["JapanesePreprocessor", "japanese_nlp", "script_normalizer"]
+__all__ = ["JapanesePreprocessor", "japanese_nlp", "script_normalizer", "transliterator"]
 
 #: Words of dictionaries are brought to NFKC, the form the preprocessor gives text.
 script_normalizer = nfkc_normalizer
+
+
+def _katakana_in_latin(word: str) -> str:
+    return loanword_spelling(word) if is_katakana_word(word) else word
+
+
+def transliterator():
+    """``(name, function)`` giving a Japanese word the Latin spelling that orthographic
+    similarity compares (:mod:`xproj.lang.script`, :mod:`xproj.align.orthography`).
+
+    Katakana words only (loanwords: ホテル -> ``hoter``, :func:`xproj.lang.kana.loanword_spelling`);
+    other words are returned as they are. Hiragana words are native Japanese: romanised, the
+    hiragana translations of the MUSE en-ja train dictionary are no closer to their English
+    words than shuffled pairs (mean edit similarity 0.10 against 0.10).
+
+    Examples
+    --------
+    >>> name, spell = transliterator()
+    >>> spell("ホテル"), spell("ほてる"), spell("部屋")
+    ('hoter', 'ほてる', '部屋')
+    """
+    return "katakana -> Latin (Hepburn, loanword vowels dropped)", _katakana_in_latin
 
 _INSTALL_HINT = "Japanese needs SudachiPy and its dictionary: pip install 'xproj[ja]'"
 #: SudachiPy (0.6) raises "Input is too long" past this many UTF-8 bytes; longer texts are

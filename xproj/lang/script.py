@@ -8,6 +8,14 @@ Chinese vectors and reviews are Simplified. Each language module may declare a
 preprocessors give text by default (``unicode_form="NFKC"``). Chinese declares NFKC then OpenCC
 t2s (:func:`xproj.lang.zh.script_normalizer`).
 
+A language written in another script than Latin may also declare a ``transliterator()``
+returning ``(name, function)``: the Latin spelling that orthographic similarity
+(:mod:`xproj.align.orthography`) compares with the other language's words. Japanese declares one
+for katakana loanwords (:func:`xproj.lang.ja.transliterator`); languages that declare none are
+compared as written (:func:`get_transliterator` gives ``None``). Chinese declares none: pinyin of
+a Chinese word is its sound, not a borrowed spelling (酒店 ``jiudian``, not ``hotel``), and
+phonetic loans (沙发 ``shafa``/sofa) are rare among the words of a bilingual dictionary.
+
 Examples
 --------
 >>> name, convert = get_script_normalizer("fr")
@@ -21,7 +29,7 @@ import importlib
 import unicodedata
 from collections.abc import Callable
 
-__all__ = ["get_script_normalizer", "nfkc", "nfkc_normalizer"]
+__all__ = ["get_script_normalizer", "get_transliterator", "nfkc", "nfkc_normalizer"]
 
 
 def nfkc(word: str) -> str:
@@ -34,6 +42,31 @@ def nfkc_normalizer() -> tuple[str, Callable[[str], str]]:
     return "NFKC", nfkc
 
 
+def _language_module(code: str):
+    """The module of language ``code``'s preprocessor, or None (unknown, or registered at run
+    time as a callable)."""
+    from . import _REGISTRY  # noqa: PLC0415  (the package imports this module lazily)
+
+    key = str(code).strip().replace("_", "-").split("-")[0].lower()
+    target = _REGISTRY.get(key)
+    return importlib.import_module(target.split(":")[0]) if isinstance(target, str) else None
+
+
+def get_transliterator(code) -> tuple[str, Callable[[str], str]] | None:
+    """``(name, function word -> Latin spelling)`` declared by language ``code`` for
+    orthographic similarity, or ``None`` when it declares none (its words are compared as
+    written). ``code`` None: None.
+
+    Examples
+    --------
+    >>> get_transliterator("fr") is None, get_transliterator("ja")[1]("ホテル")
+    (True, 'hoter')
+    """
+    module = None if code is None else _language_module(code)
+    declared = getattr(module, "transliterator", None)
+    return declared() if declared is not None else None
+
+
 def get_script_normalizer(code: str) -> tuple[str, Callable[[str], str]]:
     """``(name, function word -> word)`` bringing words of language `code` to its one script.
 
@@ -44,11 +77,7 @@ def get_script_normalizer(code: str) -> tuple[str, Callable[[str], str]]:
     ImportError
         The language's converter needs a missing extra (zh: ``pip install 'xproj[zh]'``).
     """
-    from . import _REGISTRY  # noqa: PLC0415  (the package imports this module lazily)
-
-    key = str(code).strip().replace("_", "-").split("-")[0].lower()
-    target = _REGISTRY.get(key)
-    if not isinstance(target, str):  # unknown or registered at run time: the default
+    module = _language_module(code)
+    if module is None:  # unknown or registered at run time: the default
         return nfkc_normalizer()
-    module = importlib.import_module(target.split(":")[0])
     return getattr(module, "script_normalizer", nfkc_normalizer)()
