@@ -263,6 +263,7 @@ def fit_linear(
         "keep_seed": keep_seed,
         "induction": induction,
         "orthography": orthography,
+        "transliterate": transliterate,
         "transliteration": {side: name for side, (name, _) in spellings.items()},
         "csls_k": csls_k,
         "seed_translations": seed_translations,
