@@ -334,15 +334,16 @@ def compare(directions, recipes, defaults_only=False):
             if kana:  # the queries a transliteration can help, and the others
                 res["kana"] = evaluate(m, src, tgt, [p for p in test if p[0] in kana], ("csls",), (1,))
                 res["no kana"] = evaluate(m, src, tgt, without_katakana(test), ("csls",), (1,))
-                print(f"    katakana-translated queries: CSLS P@1 {res['kana']['csls']['p@1']:.4f} "
-                      f"({res['kana']['covered']} covered); others {res['no kana']['csls']['p@1']:.4f} "
-                      f"({res['no kana']['covered']} covered)", flush=True)
             auto = m.metadata.get("refine_auto")
             if auto:  # the rounds chosen on held-out train words
                 recipe = f"{recipe.split(' (')[0]} ({auto['chosen']} chosen)"
             rows.append((pair, recipe, res, t_fit))
             print(f"  {pair} {recipe}: fit {t_fit:.1f} s, P@1 NN {res['nn']['p@1']:.4f} "
                   f"CSLS {res['csls']['p@1']:.4f}", flush=True)
+            if kana:
+                print(f"    katakana-translated queries: CSLS P@1 {res['kana']['csls']['p@1']:.4f} "
+                      f"({res['kana']['covered']} covered); others {res['no kana']['csls']['p@1']:.4f} "
+                      f"({res['no kana']['covered']} covered)", flush=True)
     print()
     print("| pair | recipe | P@1 NN | P@1 CSLS [95% CI] | P@5 CSLS | covered queries | P@1 CSLS, not identical "
           "(covered) | fit (s) |")
