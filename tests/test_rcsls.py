@@ -160,7 +160,7 @@ def test_recipe_options_reach_the_recipe():
     assert recipe_params(a) == {"knn": 10, "n_iter": 10, "lr": 5.0, "negatives": 200000, "projection": "spectral"}
     sup = load_config("synthetic", ["alignment.recipe=supervised", "alignment.whiten=false"])["alignment"]
     assert recipe_params(sup) == {"whiten": False, "src_reweight": 0.25, "trg_reweight": 0.25, "dim_reduction": 0,
-                                   "orthography": 0.4}
+                                   "orthography": 0.4, "transliterate": False}
 
 
 @pytest.mark.parametrize("override, message", [
