@@ -51,3 +51,39 @@ def test_help_still_prints_usage_and_exits_0(argv, capsys):
         main(argv)
     assert exc.value.code == 0
     assert capsys.readouterr().out.startswith("usage: xproj")
+
+
+@pytest.mark.parametrize("command", [
+    ["monitor", "--model", "m.joblib", "--lang", "es", "--reference", "r.csv", "--batch", "b.csv"],
+    ["label-queue", "--model", "m.joblib", "--lang", "es", "--input", "i.csv", "--out", "q.csv"],
+    ["align", "a.vec", "b.vec", "--dictionary", "d.txt", "--out", "out"],
+    ["retrain", "--model", "m.joblib", "--labels", "q.csv", "--out", "m1.joblib"],
+])
+@pytest.mark.parametrize("seed, problem", [
+    ("-1", "-1 is out of range: allowed 0 .. 4294967295"),
+    ("4294967296", "4294967296 is out of range"),
+    ("x", "'x' is not an integer"),
+])
+def test_seed_out_of_numpy_range_is_a_usage_error_before_any_work(command, seed, problem, tmp_path, capsys,
+                                                                  monkeypatch):
+    # before: numpy's "expected non-negative integer" traceback, after the inputs were read
+    monkeypatch.chdir(tmp_path)  # none of the files exists: the flag is refused first
+    with pytest.raises(SystemExit) as exc:
+        main([*command, "--seed", seed])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and f"argument --seed: {problem}" in err, err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("seed, problem", [("-1", "must be at least 0, got -1"),
+                                           ("99999999999", "must be at most 2147483647, got 99999999999")])
+def test_train_vectors_seed_beyond_fasttext_int_is_exit_2(seed, problem, tmp_path, capsys):
+    # before: 99999999999 was fastText's binding's TypeError traceback
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("hola mundo\n" * 20, encoding="utf-8")
+    assert main(["train-vectors", "--lang", "es", "--corpus", str(corpus), "--out", str(tmp_path / "v"),
+                 "--seed", seed]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"xproj train-vectors: configuration error: seed (--seed): {problem}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus.txt"]

@@ -18,6 +18,7 @@ from .bli_cmd import (MAPPING_NAME, add_vector_arguments, check_inputs_exist, ch
                       mapped_spaces, read_test_dictionary)
 from ._io import write_problem
 from .errors import ConfigError
+from .options import seed_option
 
 #: ``--dictionary`` values that are not files ("none": the unsupervised recipe)
 NAMED_DICTIONARIES = ("identical", "numerals", "none")
@@ -51,7 +52,7 @@ def configure_parser(p):
     p.add_argument("--tgt-lang", default=None, metavar="LANG", help="language code of TGT")
     p.add_argument("--max-minutes", type=float, default=None,
                    help="time budget of the self-learning recipes (default: until converged)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the self-learning recipes' random steps")
+    p.add_argument("--seed", type=seed_option, default=0, help="seed of the self-learning recipes' random steps")
     p.add_argument("--write-vectors", action="store_true",
                    help=f"also write both mapped spaces ({', '.join(VECTOR_FILES.values())})")
     p.add_argument("--precision", type=int, default=5,
