@@ -1,0 +1,74 @@
+"""Bad input a careful new user meets (a config saved with a byte-order mark, ``--set`` with
+spaces or a broken list, a duplicated language, ...): one line naming the file or option and the
+problem, the documented exit code, checked before any work, nothing half-written."""
+
+import pytest
+
+from xproj.cli import main
+from xproj.config import load_config
+from xproj.errors import ConfigError
+
+TINY = ["--set", "synthetic.n_words=300", "--set", "synthetic.dim=10", "--set", "synthetic.n_train_docs=200",
+        "--set", "synthetic.n_test_docs=100", "--set", "evaluation.bootstrap=0", "--set", "output.plots=false",
+        "--set", "model.C=[1.0]", "--set", 'evaluation.baselines=["majority"]', "--set", "output.save_model=false"]
+
+
+def one_line(capsys) -> str:
+    captured = capsys.readouterr()
+    err = captured.err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+    return err
+
+
+# -- run configs ---------------------------------------------------------------------------
+
+def test_config_saved_with_a_byte_order_mark_is_read(tmp_path):
+    # before: "not valid TOML (Invalid statement (at line 1, column 1))" for a file Notepad saved
+    cfg = tmp_path / "my.toml"
+    cfg.write_bytes(b"\xef\xbb\xbf" + '[features]\npooling = "sif"\n'.encode())
+    assert load_config(str(cfg))["features"]["pooling"] == "sif"
+
+
+@pytest.mark.parametrize("item, key, value", [
+    ("features.pooling = sif", "pooling", "sif"),        # before: ' sif' is not one of 'mean', ...
+    ("features.pooling=sif ", "pooling", "sif"),
+    ("features.remove_pc = 1", "remove_pc", 1),
+])
+def test_set_with_spaces_around_the_value(item, key, value):
+    assert load_config("synthetic", [item])["features"][key] == value
+
+
+@pytest.mark.parametrize("item, problem", [
+    ("model.C=[0.1,", "--set model.C=[0.1,: not a valid TOML value"),    # before: must be a list, got str
+    ('name="demo', '--set name="demo: not a valid TOML value'),           # before: ran as a run named "demo
+    ("vectors.paths.es=[a.vec", "--set vectors.paths.es=[a.vec: not a valid TOML value"),
+])
+def test_set_value_that_is_broken_toml_names_it(item, problem, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a run that went ahead would write runs/ here
+    with pytest.raises(ConfigError, match="^" + problem.replace("[", r"\[").replace(".", r"\.")):
+        load_config("synthetic", [item])
+    assert main(["run", "synthetic", "--set", item, "--quiet"]) == 2
+    assert one_line(capsys).startswith(f"xproj run: configuration error: {problem}")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_bare_string_still_needs_no_quotes():
+    assert load_config("synthetic", ["description=my run, 2nd try"])["description"] == "my run, 2nd try"
+
+
+def test_target_language_named_twice(tmp_path, capsys):
+    # before: a synthetic run printed its banner, then failed; a real run would score the language twice
+    out = tmp_path / "r"
+    assert main(["run", "synthetic", "--set", 'data.target_langs=["es", "es"]', "--out", str(out), *TINY]) == 2
+    assert capsys.readouterr().out == ""
+    with pytest.raises(ConfigError, match=r"data.target_langs = \['zh', 'zh'\] names 'zh' twice"):
+        load_config("opener-en-multi", ['data.target_langs=["zh", "zh"]'])
+    assert not out.exists()
+
+
+def test_synthetic_run_with_two_targets_stops_before_the_banner(tmp_path, capsys):
+    out = tmp_path / "r"
+    assert main(["run", "synthetic", "--set", 'data.target_langs=["es", "de"]', "--out", str(out), *TINY]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "the synthetic world has one target language" in captured.err
+    assert not out.exists()
