@@ -72,3 +72,13 @@ def test_synthetic_run_with_two_targets_stops_before_the_banner(tmp_path, capsys
     captured = capsys.readouterr()
     assert captured.out == "" and "the synthetic world has one target language" in captured.err
     assert not out.exists()
+
+
+# -- monitor ----------------------------------------------------------------------------------
+
+def test_monitor_threshold_given_twice_is_refused():
+    from xproj.loop import drift
+
+    # before: psi=0.1,psi=0.3 ran with 0.3, the first silently dropped
+    with pytest.raises(ConfigError, match="^--thresholds: psi is given twice"):
+        drift.parse_thresholds("psi=0.1, alpha=0.05, psi=0.3")
