@@ -82,3 +82,43 @@ def test_monitor_threshold_given_twice_is_refused():
     # before: psi=0.1,psi=0.3 ran with 0.3, the first silently dropped
     with pytest.raises(ConfigError, match="^--thresholds: psi is given twice"):
         drift.parse_thresholds("psi=0.1, alpha=0.05, psi=0.3")
+
+
+# -- align / bli ------------------------------------------------------------------------------
+
+def _vec(path, rows, dim=4, header=True):
+    lines = [f"{len(rows)} {dim}"] if header else []
+    lines += [f"{w} " + " ".join(v) for w, v in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def spaces(tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 4))
+    en = _vec(tmp_path / "en.vec", [(f"e{i}", [f"{x:.4f}" for x in v]) for i, v in enumerate(X)])
+    rows = [(f"s{i}", [f"{x:.4f}" for x in v]) for i, v in enumerate(X)]
+    rows.insert(5, ("broken", ["0.1", "0.2"]))  # a ragged row
+    es = _vec(tmp_path / "es.vec", rows)
+    (tmp_path / "dict.txt").write_text("".join(f"e{i} s{i}\n" for i in range(30)), encoding="utf-8")
+    (tmp_path / "test.txt").write_text("".join(f"e{i} s{i}\n" for i in range(30, 40)), encoding="utf-8")
+    return tmp_path, en, es
+
+
+def test_align_and_bli_can_skip_malformed_vector_lines(spaces, capsys, caplog):
+    # before: the error advised vectors.on_bad_line, a run option that align and bli do not have
+    tmp, en, es = spaces
+    out = tmp / "al"
+    assert main(["align", str(en), str(es), "--dictionary", str(tmp / "dict.txt"), "--out", str(out)]) == 1
+    err = one_line(capsys)
+    assert err.startswith(f"xproj align: error: {es}, line 7: has 2 values, expected 4") and "--on-bad-line skip" in err
+    assert not out.exists()
+    assert main(["align", str(en), str(es), "--dictionary", str(tmp / "dict.txt"), "--out", str(out),
+                 "--on-bad-line", "skip"]) == 0
+    assert "skipped 1 malformed lines" in caplog.text  # a logged warning: stderr outside pytest
+    assert main(["bli", str(en), str(es), "--dictionary", str(tmp / "test.txt"), "--mapping", str(out),
+                 "--on-bad-line", "skip"]) == 0
+    assert "queries 10, covered 10" in capsys.readouterr().out

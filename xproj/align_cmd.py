@@ -96,7 +96,8 @@ def run_from_args(args) -> int:
 
     recipe_options = check_options(args)
     check_inputs_exist(args, named=NAMED_DICTIONARIES)  # the options first (exit 2), then the files (exit 1)
-    src, tgt = load_pair(args.src, args.tgt, limit=args.limit, lowercase=args.lowercase)
+    src, tgt = load_pair(args.src, args.tgt, limit=args.limit, lowercase=args.lowercase,
+                         on_bad_line=args.on_bad_line)
     if recipe_options.get("dim_reduction", 0) > src.dim:
         raise ConfigError(f"--dim-reduction {recipe_options['dim_reduction']}: the vectors have only "
                           f"{src.dim} dimensions")
@@ -111,7 +112,7 @@ def run_from_args(args) -> int:
                               seed_name=args.dictionary, src_lang=args.src_lang, tgt_lang=args.tgt_lang,
                               **recipe_options)
     seconds = time.perf_counter() - start
-    mapping.metadata["loaded_with"] = {"limit": args.limit, "lowercase": args.lowercase}
+    mapping.metadata["loaded_with"] = {"limit": args.limit, "lowercase": args.lowercase, "on_bad_line": args.on_bad_line}
     out = Path(args.out)
     written = save_outputs(mapping, src, tgt, out, args)
     print(f"{args.recipe}: {args.src} -> {args.tgt} ({len(src):,} x {len(tgt):,} words, "

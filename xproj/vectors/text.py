@@ -44,7 +44,8 @@ _FIRST_CAPACITY = 65536  # rows allocated when no header gives the count
 _ZERO_SHARE_WARNED = 0.1
 # The run option vectors.on_bad_line -> the readers' ``errors``; and how a message advises it.
 ON_BAD_LINE = {"error": "raise", "skip": "skip"}
-SKIP_ADVICE = 'set vectors.on_bad_line = "skip" (or errors="skip" in load_vectors)'
+SKIP_ADVICE = ('set vectors.on_bad_line = "skip" in a run (xproj align/bli: --on-bad-line skip; '
+               'load_vectors: errors="skip")')
 
 
 def read_vec(
