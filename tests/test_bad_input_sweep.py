@@ -122,3 +122,87 @@ def test_align_and_bli_can_skip_malformed_vector_lines(spaces, capsys, caplog):
     assert main(["bli", str(en), str(es), "--dictionary", str(tmp / "test.txt"), "--mapping", str(out),
                  "--on-bad-line", "skip"]) == 0
     assert "queries 10, covered 10" in capsys.readouterr().out
+
+
+# -- JSON lines: lines that are not objects, numeric ids; rows adapt leaves out ---------------
+
+@pytest.fixture(scope="module")
+def small_model(tmp_path_factory):
+    from test_predict import SMALL
+
+    out = tmp_path_factory.mktemp("run") / "small"
+    assert main(["run", "synthetic", "--out", str(out), "--quiet", *SMALL]) == 0
+    return out / "model-es.joblib"
+
+
+@pytest.fixture(scope="module")
+def texts():
+    from test_predict import WORLD
+
+    from xproj.datasets.synthetic import make_bilingual_world, make_documents
+
+    world = make_bilingual_world(src_lang="en", tgt_lang="es", **WORLD)
+    docs, _ = make_documents(world, 6, side="tgt", seed=3)
+    return [" ".join(d) for d in docs]
+
+
+def _jsonl(path, texts):
+    import json
+
+    lines = [json.dumps({"id": 1, "text": texts[0]}), "[1, 2]", '"just a string"', "42", "null",
+             json.dumps({"id": 2, "text": texts[1]})]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_predict_names_a_json_line_that_is_not_an_object(small_model, texts, tmp_path, capsys):
+    import csv
+
+    inp, out = _jsonl(tmp_path / "in.jsonl", texts), tmp_path / "out.csv"
+    assert main(["predict", "--model", str(small_model), "--lang", "es", "--input", str(inp),
+                 "--output", str(out), "--quiet"]) == 0
+    rows = list(csv.DictReader(out.open(newline="", encoding="utf-8")))
+    # before: "no field 'text'" for all four, as if the object lacked the field
+    assert [r["error"] for r in rows] == [
+        "", "no field 'text' (the row is a list of values, not an object with named fields)",
+        "no field 'text' (the line is a JSON string, not an object)",
+        "no field 'text' (the line is a JSON number, not an object)",
+        "no field 'text' (the line is a JSON null, not an object)", ""]
+
+
+@pytest.mark.parametrize("command", ["adapt", "predict"])
+def test_rows_left_out_of_an_adaptation_are_said(command, small_model, texts, tmp_path, capsys):
+    # before: "2 documents -> ..." and nothing about the 4 rows that could not be read
+    inp = _jsonl(tmp_path / "in.jsonl", texts)
+    argv = (["adapt", "--out", str(tmp_path / "m.joblib")] if command == "adapt" else
+            ["predict", "--output", str(tmp_path / "o.csv"), "--adapt-on", str(inp), "--quiet"])
+    assert main([*argv, "--model", str(small_model), "--lang", "es", "--input", str(inp)]) == 0
+    err = capsys.readouterr().err
+    assert (f"{inp}: 4 rows left out of the adaptation (unreadable or without a text; first: row 2, no field "
+            "'text' (the row is a list of values, not an object with named fields))") in err.splitlines()
+
+
+def test_label_queue_takes_whole_number_json_ids(small_model, texts, tmp_path, capsys):
+    import csv
+
+    inp, out = _jsonl(tmp_path / "in.jsonl", texts), tmp_path / "q.csv"
+    # before: "field 'id' is not a string" for every row, and "0 rows to label"
+    assert main(["label-queue", "--model", str(small_model), "--lang", "es", "--input", str(inp),
+                 "--out", str(out), "--n", "5"]) == 0
+    assert sorted(r["id"] for r in csv.DictReader(out.open(newline="", encoding="utf-8"))) == ["1", "2"]
+
+
+@pytest.mark.parametrize("content, problem", [
+    ("id,text\n", "no row to queue: it has no data rows"),
+    ('{"id": true, "text": "a"}\n{"text": "b"}\n',
+     "no row to queue: all 2 rows are unreadable (line 1: field 'id' is not a string)"),
+])
+def test_label_queue_with_no_usable_row_is_a_data_error(content, problem, small_model, tmp_path, capsys):
+    # before: exit 0, an empty queue written, and "every readable row was queued or labelled before"
+    inp = tmp_path / ("in.csv" if content.startswith("id,") else "in.jsonl")
+    inp.write_text(content, encoding="utf-8")
+    out = tmp_path / "q" / "q.csv"
+    assert main(["label-queue", "--model", str(small_model), "--lang", "es", "--input", str(inp),
+                 "--out", str(out)]) == 1
+    assert one_line(capsys) == f"xproj label-queue: error: {inp}: {problem}"
+    assert not (tmp_path / "q").exists()

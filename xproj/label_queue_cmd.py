@@ -42,5 +42,7 @@ def run_from_args(args) -> int:
         shown = ", ".join(f"line {line} ({why})" for line, why in r.unreadable[:10])
         print(f"{len(r.unreadable)} rows skipped: {shown}{' ...' if len(r.unreadable) > 10 else ''}", file=sys.stderr)
     if not r.queued:
-        print("nothing left to queue: every readable row was queued or labelled before", file=sys.stderr)
+        why = [f"{n} {what}" for n, what in ((r.already, "queued or labelled before"),
+                                              (r.unscorable, "with no word the model knows")) if n]
+        print(f"nothing left to queue: of the readable rows, {' and '.join(why)}", file=sys.stderr)
     return 0
