@@ -206,3 +206,31 @@ def test_label_queue_with_no_usable_row_is_a_data_error(content, problem, small_
                  "--out", str(out)]) == 1
     assert one_line(capsys) == f"xproj label-queue: error: {inp}: {problem}"
     assert not (tmp_path / "q").exists()
+
+
+def test_align_interrupted_while_writing_leaves_the_folder_as_it_was(spaces, monkeypatch):
+    import xproj.vectors
+
+    tmp, en, _ = spaces
+    es = _vec(tmp / "es_ok.vec", [(f"s{i}", line.split()[1:]) for i, line in
+                                  enumerate(en.read_text(encoding="utf-8").splitlines()[1:])])
+    out = tmp / "al"
+    argv = ["align", str(en), str(es), "--dictionary", str(tmp / "dict.txt"), "--out", str(out),
+            "--test-dictionary", str(tmp / "test.txt"), "--write-vectors"]
+    assert main(argv) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert sorted(before) == ["bli.json", "mapping.json", "mapping.npy", "src.mapped.vec", "tgt.mapped.vec"]
+    real = xproj.vectors.write_vec
+
+    def ctrl_c_on_the_target_side(space, path, **kw):
+        if path.name == "tgt.mapped.vec":
+            raise KeyboardInterrupt
+        return real(space, path, **kw)
+
+    monkeypatch.setattr(xproj.vectors, "write_vec", ctrl_c_on_the_target_side)
+    # before: a new mapping.npy/.json and src.mapped.vec beside the old tgt.mapped.vec and bli.json
+    assert main([*argv[:-1], "--write-vectors", "--recipe", "supervised"]) == 130
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no hidden staging folder either
+    fresh = tmp / "fresh"
+    assert main([*argv[:6], str(fresh), "--write-vectors"]) == 130
+    assert not fresh.exists()

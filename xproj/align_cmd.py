@@ -9,8 +9,12 @@ VecMap read, and with ``--test-dictionary`` a BLI table (printed, and ``bli.json
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -113,14 +117,12 @@ def run_from_args(args) -> int:
                               **recipe_options)
     seconds = time.perf_counter() - start
     mapping.metadata["loaded_with"] = {"limit": args.limit, "lowercase": args.lowercase, "on_bad_line": args.on_bad_line}
-    out = Path(args.out)
-    written = save_outputs(mapping, src, tgt, out, args)
+    bli = evaluate(src, tgt, test, mapping) if test is not None else None  # before any file is written
+    written = save_outputs(mapping, src, tgt, Path(args.out), args, bli=bli)
     print(f"{args.recipe}: {args.src} -> {args.tgt} ({len(src):,} x {len(tgt):,} words, "
           f"dimension {src.dim}) aligned in {seconds:.1f} s")
-    if test is not None:
-        res = evaluate(src, tgt, test, mapping)
-        print(format_bli(res, f"BLI on {args.test_dictionary}:"))
-        written.append(write_json(out / BLI_FILE, {"test_dictionary": args.test_dictionary, **res}))
+    if bli is not None:
+        print(format_bli(bli, f"BLI on {args.test_dictionary}:"))
     print(f"wrote {', '.join(str(p) for p in written)}")
     return 0
 
@@ -282,19 +284,38 @@ class iteration_bar:
         self.bar.close()
 
 
-def save_outputs(mapping, src, tgt, out: Path, args) -> list[Path]:
-    """The mapping and (``--write-vectors``) both mapped spaces, atomically; their paths."""
+def save_outputs(mapping, src, tgt, out: Path, args, bli=None) -> list[Path]:
+    """The mapping, (``--write-vectors``) both mapped spaces and (``bli``) the BLI table,
+    written into a hidden folder inside ``out`` and renamed into ``out`` only when all are
+    written: an align that fails or is interrupted (Ctrl-C while the mapped vectors are
+    written) leaves ``out`` as it was, never a new mapping beside an earlier run's
+    ``bli.json`` or one mapped space of two. Returns their paths in ``out``."""
     from .vectors import write_vec
 
+    created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
-    base = mapping.save(out / MAPPING_NAME)
-    written = [base.with_name(base.name + ".npy"), base.with_name(base.name + ".json")]
-    if mapping.two_sided:
-        written.append(base.with_name(base.name + ".tgt.npy"))
-    if args.write_vectors:
-        for side, space in zip(VECTOR_FILES, mapped_spaces(src, tgt, mapping)):
-            written.append(write_vec(space, out / VECTOR_FILES[side], precision=args.precision))
-    return written
+    stage = Path(tempfile.mkdtemp(prefix=f".align.{os.getpid()}.", suffix=".partial", dir=out))
+    try:
+        names = [MAPPING_NAME + ".npy", MAPPING_NAME + ".json"] + ([MAPPING_NAME + ".tgt.npy"]
+                                                                   if mapping.two_sided else [])
+        mapping.save(stage / MAPPING_NAME)
+        if args.write_vectors:
+            for side, space in zip(VECTOR_FILES, mapped_spaces(src, tgt, mapping)):
+                write_vec(space, stage / VECTOR_FILES[side], precision=args.precision)
+                names.append(VECTOR_FILES[side])
+        if bli is not None:
+            write_json(stage / BLI_FILE, {"test_dictionary": args.test_dictionary, **bli})
+            names.append(BLI_FILE)
+        for name in names:
+            os.replace(stage / name, out / name)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        if created:
+            with contextlib.suppress(OSError):
+                out.rmdir()  # only when empty: the folder this call made
+        raise
+    shutil.rmtree(stage, ignore_errors=True)
+    return [out / name for name in names]
 
 
 def write_json(path: Path, obj) -> Path:
