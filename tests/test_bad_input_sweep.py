@@ -234,3 +234,33 @@ def test_align_interrupted_while_writing_leaves_the_folder_as_it_was(spaces, mon
     fresh = tmp / "fresh"
     assert main([*argv[:6], str(fresh), "--write-vectors"]) == 130
     assert not fresh.exists()
+
+
+@pytest.mark.parametrize("k", [20, 21, 299, 300, 301, 1000])
+def test_csls_neighbourhood_larger_than_a_space_is_the_whole_space(k):
+    import numpy as np
+
+    from xproj.retrieval import retrieve
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 10)).astype(np.float32)
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    Q = X[:20]  # the hubness of targets is taken over the 20 queries
+    C = Q @ X.T
+    r_t = np.sort(X @ Q.T, axis=1)[:, ::-1][:, :k].mean(axis=1)
+    r_q = np.sort(C, axis=1)[:, ::-1][:, :k].mean(axis=1)
+    scores = 2 * C - r_t[None, :] - r_q[:, None]
+    idx, val = retrieve(Q, X, topn=1, method="csls", k=k)
+    # before: k above 20 (the queries) gave every score inf and every answer target 0
+    assert np.isfinite(val).all()
+    assert (idx[:, 0] == scores.argmax(axis=1)).all()
+    np.testing.assert_allclose(val[:, 0], scores.max(axis=1), atol=1e-5)
+
+
+def test_bli_csls_k_above_the_vocabulary(spaces, capsys):
+    tmp, en, _ = spaces
+    es = _vec(tmp / "es_ok.vec", [(f"s{i}", line.split()[1:]) for i, line in
+                                  enumerate(en.read_text(encoding="utf-8").splitlines()[1:])])
+    # before: P@1 0.0000 (every CSLS score inf) once --csls-k exceeded the 40 words
+    assert main(["bli", str(en), str(es), "--dictionary", str(tmp / "test.txt"), "--csls-k", "41"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].split()[:2] == ["csls", "1.0000"]
