@@ -264,3 +264,14 @@ def test_bli_csls_k_above_the_vocabulary(spaces, capsys):
     # before: P@1 0.0000 (every CSLS score inf) once --csls-k exceeded the 40 words
     assert main(["bli", str(en), str(es), "--dictionary", str(tmp / "test.txt"), "--csls-k", "41"]) == 0
     assert capsys.readouterr().out.splitlines()[-1].split()[:2] == ["csls", "1.0000"]
+
+
+# -- cache --------------------------------------------------------------------------------------
+
+def test_cache_clear_of_a_file_without_entries_says_so(tmp_path, capsys):
+    cdir = tmp_path / "cache"
+    cdir.mkdir()
+    missing = tmp_path / "never-loaded.vec"
+    assert main(["cache", "clear", str(missing), "--cache-dir", str(cdir)]) == 1
+    # before: "xproj cache: error: <cache>: cannot remove it: <file>: no cache entries ..."
+    assert one_line(capsys) == f"xproj cache: error: {missing}: no cache entries in {cdir} for this file"
