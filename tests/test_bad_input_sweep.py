@@ -275,3 +275,34 @@ def test_cache_clear_of_a_file_without_entries_says_so(tmp_path, capsys):
     assert main(["cache", "clear", str(missing), "--cache-dir", str(cdir)]) == 1
     # before: "xproj cache: error: <cache>: cannot remove it: <file>: no cache entries ..."
     assert one_line(capsys) == f"xproj cache: error: {missing}: no cache entries in {cdir} for this file"
+
+
+# -- tables: a header naming a column twice --------------------------------------------------
+
+@pytest.mark.parametrize("command", ["predict", "adapt", "label-queue"])
+def test_header_naming_a_column_twice_is_a_data_error(command, fake_model_file, tmp_path, capsys):
+    inp = tmp_path / "in.csv"
+    inp.write_text("id,text,text\n1,hola,adios\n", encoding="utf-8")
+    out = tmp_path / "out" / "o.csv"
+    # before: each row kept only the last 'text' (the first column's values silently gone) and was scored on it
+    assert main([command, "--model", str(fake_model_file), "--lang", "es", "--input", str(inp),
+                 "--output" if command == "predict" else "--out", str(out)]) == 1
+    assert one_line(capsys) == (f"xproj {command}: error: {inp}, line 1: the header names the column 'text' "
+                                "twice (columns 2 and 3); rename one")
+    assert not out.parent.exists()
+
+
+def test_an_unnamed_index_column_is_still_read():
+    import io
+
+    from xproj.tables import iter_records
+
+    recs = list(iter_records(io.StringIO(",id,text\n0,1,hola\n", newline=""), "csv"))
+    assert recs[0].fields == {"": "0", "id": "1", "text": "hola"}
+
+
+@pytest.fixture
+def fake_model_file(tmp_path):
+    path = tmp_path / "model-es.joblib"
+    path.write_bytes(b"not loaded: the input is checked first")
+    return path
