@@ -306,3 +306,25 @@ def fake_model_file(tmp_path):
     path = tmp_path / "model-es.joblib"
     path.write_bytes(b"not loaded: the input is checked first")
     return path
+
+
+# -- a run's table datasets: the advice fits a run, where the library's keywords do not exist --------
+
+@pytest.mark.parametrize("content, problem", [
+    (b"text,label\nhola,positive\nadios,negative,extra\n",
+     "line 3: 3 columns, expected 2 (text, label) (fix or remove the row; the library's loaders leave such "
+     "rows out with errors='skip')"),
+    (b"text,label\ncaf\xe9,positive\n",
+     "line 2: byte(s) b'\\xe9' at column 4 are not valid utf-8; re-save the file as UTF-8 (the library's "
+     "loaders take encoding=...)"),
+])
+def test_table_dataset_errors_advise_what_a_run_can_do(content, problem, tmp_path):
+    from xproj.datasets.table import load_table
+    from xproj.errors import InputFormatError
+
+    path = tmp_path / "es.csv"
+    path.write_bytes(content)
+    # before: "(pass errors='skip' ...)" / "or pass the right encoding", options a run does not have
+    with pytest.raises(InputFormatError) as exc:
+        load_table(path, text_column="text", label_column="label", lang="es")
+    assert str(exc.value) == f"{path}, {problem}"
