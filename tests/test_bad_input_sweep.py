@@ -328,3 +328,25 @@ def test_table_dataset_errors_advise_what_a_run_can_do(content, problem, tmp_pat
     with pytest.raises(InputFormatError) as exc:
         load_table(path, text_column="text", label_column="label", lang="es")
     assert str(exc.value) == f"{path}, {problem}"
+
+
+@pytest.mark.parametrize("errors", ["raise", "skip"])
+def test_table_dataset_column_missing_from_the_header_is_an_option_error(errors, tmp_path):
+    from xproj.datasets.table import load_table
+
+    path = tmp_path / "en.csv"
+    path.write_bytes(b"review,label\nhola,positive\n")
+    # before: "line 2: no text column 'text' (have: review, label)", a bad row (exit 1), or with
+    # errors='skip' every row skipped
+    with pytest.raises(ConfigError, match=r"en\.csv: no text column 'text'; its header: review, label "
+                                          r"\(a run's data\.text_column\)$"):
+        load_table(path, text_column="text", label_column="label", lang="en", errors=errors)
+
+
+def test_json_lines_table_dataset_row_without_the_field_is_still_a_row_problem(tmp_path):
+    from xproj.datasets.table import load_table
+
+    path = tmp_path / "en.jsonl"
+    path.write_text('{"text": "hola", "label": "positive"}\n{"label": "negative"}\n', encoding="utf-8")
+    ds = load_table(path, text_column="text", label_column="label", lang="en", errors="skip")
+    assert ds.texts == ["hola"] and ds.meta["skipped"] == 1
