@@ -350,3 +350,50 @@ def test_json_lines_table_dataset_row_without_the_field_is_still_a_row_problem(t
     path.write_text('{"text": "hola", "label": "positive"}\n{"label": "negative"}\n', encoding="utf-8")
     ds = load_table(path, text_column="text", label_column="label", lang="en", errors="skip")
     assert ds.texts == ["hola"] and ds.meta["skipped"] == 1
+
+
+# -- retrain ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def filled_queue(small_model, texts, tmp_path):
+    import csv
+
+    pool = tmp_path / "pool.csv"
+    with pool.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([("id", "text"), *((f"r{i}", t) for i, t in enumerate(texts))])
+    queue = tmp_path / "q.csv"
+    assert main(["label-queue", "--model", str(small_model), "--lang", "es", "--input", str(pool),
+                 "--out", str(queue), "--n", "4"]) == 0
+    rows = list(csv.DictReader(queue.open(newline="", encoding="utf-8")))
+    for i, r in enumerate(rows):
+        r["label"] = ("negative", "positive")[i % 2]
+    with queue.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    return queue
+
+
+@pytest.mark.parametrize("dev, problem", [
+    ('{"text": "hola", "label": 1}\n', "labels not applied (1 problem; nothing was changed):"),  # before: a traceback
+    ("id,text\n1,hola\n", "--dev {dev}: no 'label' column (its columns: id, text)"),  # before: one line per row
+])
+def test_retrain_dev_file_problems_are_named(dev, problem, small_model, filled_queue, tmp_path, capsys):
+    path = tmp_path / ("dev.jsonl" if dev.startswith("{") else "dev.csv")
+    path.write_text(dev, encoding="utf-8")
+    out = tmp_path / "m1.joblib"
+    assert main(["retrain", "--model", str(small_model), "--labels", str(filled_queue), "--out", str(out),
+                 "--dev", str(path), "--bootstrap", "0"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.splitlines()[0] == f"xproj retrain: error: {problem.format(dev=path)}"
+    if dev.startswith("{"):
+        assert err.splitlines()[1] == f"  {path}, line 1: unknown or empty label 1 (negative, positive)"
+    assert not out.exists()
+
+
+def test_retrain_names_a_missing_labels_file_before_the_project(small_model, tmp_path, capsys):
+    missing = tmp_path / "nowhere" / "q.csv"
+    assert main(["retrain", "--model", str(small_model), "--labels", str(missing), "--out",
+                 str(tmp_path / "m1.joblib")]) == 1
+    # before: "--project .../loop: no queue was handed out there" (exit 2)
+    assert one_line(capsys) == f"xproj retrain: error: --labels {missing}: no such file"
