@@ -397,3 +397,14 @@ def test_retrain_names_a_missing_labels_file_before_the_project(small_model, tmp
                  str(tmp_path / "m1.joblib")]) == 1
     # before: "--project .../loop: no queue was handed out there" (exit 2)
     assert one_line(capsys) == f"xproj retrain: error: --labels {missing}: no such file"
+
+
+@pytest.mark.parametrize("value", ["nan", "inf"])
+def test_align_max_minutes_not_finite_is_a_usage_error(value, spaces, capsys):
+    tmp, en, _ = spaces
+    out = tmp / "al"
+    # before: "cannot convert float NaN/infinity to integer" traceback after the vectors were read
+    assert main(["align", str(en), str(en), "--dictionary", "identical", "--recipe", "self-learning",
+                 "--max-minutes", value, "--out", str(out)]) == 2
+    assert one_line(capsys) == f"xproj align: configuration error: --max-minutes: must be a finite number (got {value})"
+    assert not out.exists()

@@ -10,6 +10,7 @@ The loading and checking helpers here are shared with ``xproj align`` (:mod:`xpr
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from .errors import ConfigError, InputFormatError, ShapeError, XprojError
@@ -74,6 +75,8 @@ def check_positive(option: str, value, *, zero_ok=False) -> None:
     """:class:`ConfigError` for a number out of range (``None``: not given, fine)."""
     if value is None:
         return
+    if not math.isfinite(value):  # nan passes every comparison below; inf is no budget (leave it out)
+        raise ConfigError(f"{option}: must be a finite number (got {value})")
     if value < 0 or (value == 0 and not zero_ok):
         raise ConfigError(f"{option}: must be {'>= 0' if zero_ok else '> 0'} (got {value})")
 
