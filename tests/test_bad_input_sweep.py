@@ -408,3 +408,17 @@ def test_align_max_minutes_not_finite_is_a_usage_error(value, spaces, capsys):
                  "--max-minutes", value, "--out", str(out)]) == 2
     assert one_line(capsys) == f"xproj align: configuration error: --max-minutes: must be a finite number (got {value})"
     assert not out.exists()
+
+
+def test_a_field_beyond_the_csv_limit_is_named_as_such():
+    import csv
+    import io
+
+    from xproj.tables import iter_records
+
+    text = "id,text\n1," + "palabra " * (csv.field_size_limit() // 8 + 1) + "\n2,hola\n"
+    recs = list(iter_records(io.StringIO(text, newline=""), "csv"))
+    # before: "malformed quoting (field larger than field limit (131072))", for a row without a quote
+    assert recs[0].error == (f"a field longer than {csv.field_size_limit():,} characters, the CSV reader's "
+                             "limit; row left out")
+    assert recs[1].fields == {"id": "2", "text": "hola"}

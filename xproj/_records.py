@@ -191,6 +191,8 @@ def _quote_problem(exc: csv.Error, lines: _Lines) -> str:
     if len(lines.taken) > 1 or str(exc) == "unexpected end of data":
         return ("unclosed quote: the quoted field that opens on this row never ends properly "
                 f"({exc}, line {lines.number}); row left out, reading resumes on the next line")
+    if str(exc).startswith("field larger than field limit"):  # one line, no quote involved
+        return f"a field longer than {csv.field_size_limit():,} characters, the CSV reader's limit; row left out"
     return f"malformed quoting ({exc})"
 
 
