@@ -422,3 +422,20 @@ def test_a_field_beyond_the_csv_limit_is_named_as_such():
     assert recs[0].error == (f"a field longer than {csv.field_size_limit():,} characters, the CSV reader's "
                              "limit; row left out")
     assert recs[1].fields == {"id": "2", "text": "hola"}
+
+
+# -- vector files: a word listed twice ----------------------------------------------------------
+
+def test_a_word_listed_twice_in_a_vector_file_is_a_warning(tmp_path, caplog):
+    from xproj.vectors import read_vec
+
+    path = tmp_path / "v.vec"
+    path.write_text("3 2\nhola 1 0\nadios 0 1\nhola 0.5 0.5\n", encoding="utf-8")
+    wv = read_vec(path)
+    # before: logged at INFO only: align/bli said "2 words" of a 3-line file and nothing else
+    assert wv.words == ["hola", "adios"] and wv["hola"].tolist() == [1, 0]
+    assert wv.load_stats["warnings"] == ["1 word appears more than once; kept the first vector of each"]
+    assert f"{path}: 1 word appears more than once" in caplog.text
+    lowered = tmp_path / "w.vec"
+    lowered.write_text("2 2\nHola 1 0\nhola 0 1\n", encoding="utf-8")
+    assert read_vec(lowered, lowercase=True).load_stats["warnings"] == []  # collisions of lowercasing: expected

@@ -115,8 +115,12 @@ def read_vec(
              "warnings": malformed.warnings + _zero_warning(n_zero, len(matrix))}
     if stats["skipped"]:
         stats["warnings"].append(f"skipped {stats['skipped']} malformed lines")
+    if stats["duplicates"] and not lowercase:  # a word listed twice (lowercasing collisions are expected)
+        n = stats["duplicates"]
+        stats["warnings"].append(f"{n} {'word appears' if n == 1 else 'words appear'} more than once; kept the "
+                                 "first vector of each")
     log_load_warnings(path, stats)
-    if stats["duplicates"]:
+    if stats["duplicates"] and lowercase:
         log.info("%s: %d duplicate words, kept the first occurrence", path, stats["duplicates"])
     return WordVectors(kept.words, matrix, lang=lang, source=str(path), load_stats=stats)
 
