@@ -439,3 +439,14 @@ def test_a_word_listed_twice_in_a_vector_file_is_a_warning(tmp_path, caplog):
     lowered = tmp_path / "w.vec"
     lowered.write_text("2 2\nHola 1 0\nhola 0 1\n", encoding="utf-8")
     assert read_vec(lowered, lowercase=True).load_stats["warnings"] == []  # collisions of lowercasing: expected
+
+
+@pytest.mark.parametrize("item", ['vectors.paths.es=["a.vec", "b.vec"]', 'data.unlabelled.es=["u.csv"]',
+                                  'alignment.test_dictionary.es=["t.txt"]'])
+def test_a_list_where_a_table_takes_one_path(item):
+    # before: TypeError "expected str, bytes or os.PathLike object, not list" once the run started
+    key = item.split("=")[0]
+    with pytest.raises(ConfigError, match=rf"^--set: {key.replace('.', '[.]')} = \[.*\]: give one string "
+                                          r"\(only alignment.dictionary takes a list\)$"):
+        load_config("synthetic", [item])
+    assert load_config("opener-en-es")["alignment"]["dictionary"]["es"][0].endswith("en-es.0-5000.txt")

@@ -23,6 +23,7 @@ from .errors import ConfigError
 # The tables of options live in xproj.options (re-exported here: the config's public names).
 from .options import (  # noqa: F401  (re-exported)
     LIST_ELEMENTS,
+    LIST_VALUED_TABLES,
     NAMED_VALUES,
     OPTIONS,
     RANGES,
@@ -114,6 +115,10 @@ def _coerce(key, value, where):
         if not ok:
             raise ConfigError(f"{where}: {key} must be a table of strings or lists of strings "
                               f"(lang = \"...\"), got {value!r}")
+        listed = next((k for k, v in value.items() if isinstance(v, list)), None)
+        if listed is not None and key not in LIST_VALUED_TABLES:  # else a TypeError deep in the run
+            raise ConfigError(f"{where}: {key}.{listed} = {value[listed]!r}: give one string (only "
+                              f"{', '.join(LIST_VALUED_TABLES)} takes a list)")
         return value
     if typ is int and isinstance(value, bool) or not isinstance(value, typ):
         names = "".join(f" or {n!r}" for n in NAMED_VALUES.get(key, ()))

@@ -259,6 +259,10 @@ RECIPE_PARAMS: dict[str, tuple[str, tuple[str, ...]]] = {
     "alignment.final_step": ("final_step", ("self-learning", "unsupervised")),
 }
 
+#: table options whose values may be lists (dictionaries whose pairs are pooled); every other
+#: table maps a language (or class) to one string
+LIST_VALUED_TABLES = ("alignment.dictionary",)
+
 #: integer options that also take these names
 NAMED_VALUES = {"alignment.refine": ("auto",)}
 
