@@ -450,3 +450,18 @@ def test_a_list_where_a_table_takes_one_path(item):
                                           r"\(only alignment.dictionary takes a list\)$"):
         load_config("synthetic", [item])
     assert load_config("opener-en-es")["alignment"]["dictionary"]["es"][0].endswith("en-es.0-5000.txt")
+
+
+# -- download: a malformed spec is a usage error; a language without a file stays a resource error --
+
+@pytest.mark.parametrize("args, code, message", [
+    (["get", "nope"], 2, "configuration error: 'nope' is not a resource spec"),
+    (["get", "aligned:es@x"], 2, "configuration error: 'aligned:es@x': expected '@N' with N a number of words"),
+    (["dictionary", "enes"], 2, "configuration error: dict:enes: expected a language pair such as 'en-es'"),
+    (["vectors", "xx"], 1, "error: aligned: no resource for language 'xx'"),
+])
+def test_download_spec_errors(args, code, message, tmp_path, capsys):
+    # before: every one of them exit 1, a malformed spec as a resource error
+    assert main(["download", *args, "--offline", "--data-dir", str(tmp_path)]) == code
+    assert one_line(capsys).startswith(f"xproj download: {message}")
+    assert list(tmp_path.iterdir()) == []
