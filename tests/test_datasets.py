@@ -361,7 +361,7 @@ def test_table_malformed_rows(tmp_path):
     assert any("line 4" in m and "unparseable label" in m for m in d.meta["problems"])
     with pytest.raises(ConfigError, match="errors"):
         load_table(p, text_column="text", label_column="label", lang="en", errors="ignore")
-    with pytest.raises(InputFormatError, match="no text column 'body'"):
+    with pytest.raises(ConfigError, match="no text column 'body'; its header: text, label"):  # the option, not a row
         load_table(p, text_column="body", label_column="label", lang="en")
 
 

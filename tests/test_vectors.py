@@ -329,7 +329,8 @@ def test_skip_advice_names_the_config_key(tmp_path):
     from xproj.vectors import ON_BAD_LINE
 
     assert ON_BAD_LINE == {"error": "raise", "skip": "skip"}  # for config choices and the run
-    with pytest.raises(InputFormatError, match=r'set vectors.on_bad_line = "skip" \(or errors="skip" in load_vectors\)'):
+    with pytest.raises(InputFormatError, match=r'set vectors.on_bad_line = "skip" in a run \(xproj align/bli: '
+                                               r'--on-bad-line skip; load_vectors: errors="skip"\)'):
         read_vec(write(tmp_path / "bad.vec", "2 2\na 1 2\nb 1 x\n"))
 
 

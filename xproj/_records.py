@@ -191,6 +191,8 @@ def _quote_problem(exc: csv.Error, lines: _Lines) -> str:
     if len(lines.taken) > 1 or str(exc) == "unexpected end of data":
         return ("unclosed quote: the quoted field that opens on this row never ends properly "
                 f"({exc}, line {lines.number}); row left out, reading resumes on the next line")
+    if str(exc).startswith("field larger than field limit"):  # one line, no quote involved
+        return f"a field longer than {csv.field_size_limit():,} characters, the CSV reader's limit; row left out"
     return f"malformed quoting ({exc})"
 
 
@@ -218,9 +220,22 @@ def _csv_records(stream, delimiter, has_header, path, encoding, first_line=1):
             continue
         if has_header and header is None:
             header = [h.strip() for h in fields]
+            problem = repeated_column(header)
+            if problem:
+                raise InputFormatError(path, problem, lines.start())
             continue
         row += 1
         yield Record(row, lines.start(), *_csv_fields(fields, header, encoding), lines.number)
+
+
+def repeated_column(header) -> str | None:
+    """The problem of a header that names a column twice (each row would keep only the last
+    column of that name, the other's values silently lost), or None."""
+    names = [str(h).strip() for h in header]
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            return f"the header names the column {name!r} twice (columns {names.index(name) + 1} and {i + 1}); rename one"
+    return None
 
 
 def _csv_fields(fields, header, encoding):

@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from .scoring import (Scorer, check_chunk_size, check_distinct, check_input, check_lang_code, check_n_jobs,
@@ -49,7 +50,8 @@ def adapt_file(model_path, input_path, out_path, *, lang, text_column="text", fm
     b = scorer.bundle
     save_model(scorer.model, out_path, mapping=b.get("mapping"), config=b.get("config"),
                label_names=b.get("label_names"))
-    return {"documents": n, "adaptation": scorer.adaptation(), "output": str(out_path)}
+    return {"documents": n, "adaptation": scorer.adaptation(), "output": str(out_path),
+            "left_out": scorer.left_out_line(input_path)}
 
 
 def configure_parser(p):
@@ -67,4 +69,6 @@ def run_from_args(args) -> int:
     summary = adapt_file(args.model, args.input, Path(args.out), lang=args.lang, text_column=args.text_column,
                          fmt=args.format, chunk_size=args.chunk_size, n_jobs=args.n_jobs)
     print(f"{summary['documents']:,} documents -> {summary['output']} ({summary['adaptation']})")
+    if summary["left_out"]:
+        print(summary["left_out"], file=sys.stderr)
     return 0

@@ -9,8 +9,12 @@ VecMap read, and with ``--test-dictionary`` a BLI table (printed, and ``bli.json
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -18,6 +22,7 @@ from .bli_cmd import (MAPPING_NAME, add_vector_arguments, check_inputs_exist, ch
                       mapped_spaces, read_test_dictionary)
 from ._io import write_problem
 from .errors import ConfigError
+from .options import seed_option
 
 #: ``--dictionary`` values that are not files ("none": the unsupervised recipe)
 NAMED_DICTIONARIES = ("identical", "numerals", "none")
@@ -51,7 +56,7 @@ def configure_parser(p):
     p.add_argument("--tgt-lang", default=None, metavar="LANG", help="language code of TGT")
     p.add_argument("--max-minutes", type=float, default=None,
                    help="time budget of the self-learning recipes (default: until converged)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the self-learning recipes' random steps")
+    p.add_argument("--seed", type=seed_option, default=0, help="seed of the self-learning recipes' random steps")
     p.add_argument("--write-vectors", action="store_true",
                    help=f"also write both mapped spaces ({', '.join(VECTOR_FILES.values())})")
     p.add_argument("--precision", type=int, default=5,
@@ -95,7 +100,8 @@ def run_from_args(args) -> int:
 
     recipe_options = check_options(args)
     check_inputs_exist(args, named=NAMED_DICTIONARIES)  # the options first (exit 2), then the files (exit 1)
-    src, tgt = load_pair(args.src, args.tgt, limit=args.limit, lowercase=args.lowercase)
+    src, tgt = load_pair(args.src, args.tgt, limit=args.limit, lowercase=args.lowercase,
+                         on_bad_line=args.on_bad_line)
     if recipe_options.get("dim_reduction", 0) > src.dim:
         raise ConfigError(f"--dim-reduction {recipe_options['dim_reduction']}: the vectors have only "
                           f"{src.dim} dimensions")
@@ -110,15 +116,13 @@ def run_from_args(args) -> int:
                               seed_name=args.dictionary, src_lang=args.src_lang, tgt_lang=args.tgt_lang,
                               **recipe_options)
     seconds = time.perf_counter() - start
-    mapping.metadata["loaded_with"] = {"limit": args.limit, "lowercase": args.lowercase}
-    out = Path(args.out)
-    written = save_outputs(mapping, src, tgt, out, args)
+    mapping.metadata["loaded_with"] = {"limit": args.limit, "lowercase": args.lowercase, "on_bad_line": args.on_bad_line}
+    bli = evaluate(src, tgt, test, mapping) if test is not None else None  # before any file is written
+    written = save_outputs(mapping, src, tgt, Path(args.out), args, bli=bli)
     print(f"{args.recipe}: {args.src} -> {args.tgt} ({len(src):,} x {len(tgt):,} words, "
           f"dimension {src.dim}) aligned in {seconds:.1f} s")
-    if test is not None:
-        res = evaluate(src, tgt, test, mapping)
-        print(format_bli(res, f"BLI on {args.test_dictionary}:"))
-        written.append(write_json(out / BLI_FILE, {"test_dictionary": args.test_dictionary, **res}))
+    if bli is not None:
+        print(format_bli(bli, f"BLI on {args.test_dictionary}:"))
     print(f"wrote {', '.join(str(p) for p in written)}")
     return 0
 
@@ -280,19 +284,38 @@ class iteration_bar:
         self.bar.close()
 
 
-def save_outputs(mapping, src, tgt, out: Path, args) -> list[Path]:
-    """The mapping and (``--write-vectors``) both mapped spaces, atomically; their paths."""
+def save_outputs(mapping, src, tgt, out: Path, args, bli=None) -> list[Path]:
+    """The mapping, (``--write-vectors``) both mapped spaces and (``bli``) the BLI table,
+    written into a hidden folder inside ``out`` and renamed into ``out`` only when all are
+    written: an align that fails or is interrupted (Ctrl-C while the mapped vectors are
+    written) leaves ``out`` as it was, never a new mapping beside an earlier run's
+    ``bli.json`` or one mapped space of two. Returns their paths in ``out``."""
     from .vectors import write_vec
 
+    created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
-    base = mapping.save(out / MAPPING_NAME)
-    written = [base.with_name(base.name + ".npy"), base.with_name(base.name + ".json")]
-    if mapping.two_sided:
-        written.append(base.with_name(base.name + ".tgt.npy"))
-    if args.write_vectors:
-        for side, space in zip(VECTOR_FILES, mapped_spaces(src, tgt, mapping)):
-            written.append(write_vec(space, out / VECTOR_FILES[side], precision=args.precision))
-    return written
+    stage = Path(tempfile.mkdtemp(prefix=f".align.{os.getpid()}.", suffix=".partial", dir=out))
+    try:
+        names = [MAPPING_NAME + ".npy", MAPPING_NAME + ".json"] + ([MAPPING_NAME + ".tgt.npy"]
+                                                                   if mapping.two_sided else [])
+        mapping.save(stage / MAPPING_NAME)
+        if args.write_vectors:
+            for side, space in zip(VECTOR_FILES, mapped_spaces(src, tgt, mapping)):
+                write_vec(space, stage / VECTOR_FILES[side], precision=args.precision)
+                names.append(VECTOR_FILES[side])
+        if bli is not None:
+            write_json(stage / BLI_FILE, {"test_dictionary": args.test_dictionary, **bli})
+            names.append(BLI_FILE)
+        for name in names:
+            os.replace(stage / name, out / name)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        if created:
+            with contextlib.suppress(OSError):
+                out.rmdir()  # only when empty: the folder this call made
+        raise
+    shutil.rmtree(stage, ignore_errors=True)
+    return [out / name for name in names]
 
 
 def write_json(path: Path, obj) -> Path:

@@ -10,6 +10,7 @@ The loading and checking helpers here are shared with ``xproj align`` (:mod:`xpr
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from .errors import ConfigError, InputFormatError, ShapeError, XprojError
@@ -28,6 +29,9 @@ def add_vector_arguments(p) -> None:
                    help="read the N first (most frequent) words of each file (default: all)")
     p.add_argument("--lowercase", action="store_true",
                    help="lowercase words of the vectors and dictionaries (first occurrence kept)")
+    p.add_argument("--on-bad-line", choices=("error", "skip"), default="error",
+                   help="a malformed line of a vector file: error (stop, naming the file and line) or skip "
+                        "(leave it out, counted in a warning); as the run option vectors.on_bad_line")
 
 
 def configure_parser(p):
@@ -52,7 +56,8 @@ def run_from_args(args) -> int:
     ks = parse_ks(args.k)
     check_inputs_exist(args)
     mapping = load_mapping(args.mapping) if args.mapping else None  # small: before the vectors
-    src, tgt = load_pair(args.src, args.tgt, limit=args.limit, lowercase=args.lowercase)
+    src, tgt = load_pair(args.src, args.tgt, limit=args.limit, lowercase=args.lowercase,
+                         on_bad_line=args.on_bad_line)
     for name, path, wv in (("SRC", args.src, src), ("TGT", args.tgt, tgt)):
         if mapping is not None and wv.dim != mapping.W_.shape[0]:
             raise ShapeError(f"--mapping {args.mapping}: maps {mapping.W_.shape[0]}-dimensional vectors, "
@@ -70,6 +75,8 @@ def check_positive(option: str, value, *, zero_ok=False) -> None:
     """:class:`ConfigError` for a number out of range (``None``: not given, fine)."""
     if value is None:
         return
+    if not math.isfinite(value):  # nan passes every comparison below; inf is no budget (leave it out)
+        raise ConfigError(f"{option}: must be a finite number (got {value})")
     if value < 0 or (value == 0 and not zero_ok):
         raise ConfigError(f"{option}: must be {'>= 0' if zero_ok else '> 0'} (got {value})")
 
@@ -96,14 +103,16 @@ def parse_ks(text: str) -> tuple[int, ...]:
     return ks
 
 
-def load_pair(src_path, tgt_path, *, limit=None, lowercase=False):
+def load_pair(src_path, tgt_path, *, limit=None, lowercase=False, on_bad_line="error"):
     """Both spaces, non-empty and of one dimension (:class:`~xproj.errors.ShapeError`)."""
     from .locate import locate
     from .self_learning import check_spaces
     from .vectors import load_vectors
+    from .vectors.text import ON_BAD_LINE
 
-    src = load_vectors(locate(src_path, "SRC"), limit=limit, lowercase=lowercase)
-    tgt = load_vectors(locate(tgt_path, "TGT"), limit=limit, lowercase=lowercase)
+    kwargs = dict(limit=limit, lowercase=lowercase, errors=ON_BAD_LINE[on_bad_line])
+    src = load_vectors(locate(src_path, "SRC"), **kwargs)
+    tgt = load_vectors(locate(tgt_path, "TGT"), **kwargs)
     check_spaces(src, tgt)
     return src, tgt
 

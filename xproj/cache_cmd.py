@@ -53,6 +53,8 @@ def run_from_args(args) -> int:
         raise ConfigError(f"{where}: cannot remove files in it (permission denied)")
     try:
         return clear_cache(cdir, None if args.all else [Path(p) for p in args.paths])
+    except XprojError:  # a file with no entries (ResourceNotFoundError is an OSError too): as it says
+        raise
     except OSError as exc:  # a file that cannot be removed after all (another user's, a disk)
         raise XprojError(f"{exc.filename or cdir}: cannot remove it: {(exc.strerror or str(exc)).lower()}") from None
 

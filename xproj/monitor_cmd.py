@@ -33,6 +33,7 @@ import numpy as np
 
 from .errors import ConfigError, XprojError
 from .loop import drift
+from .options import seed_option
 from .scoring import Scorer, check_input, check_lang_code, check_text_column, text_of
 from .tables import Table
 
@@ -200,7 +201,7 @@ def configure_parser(p):
     for name, (default, low, help_) in SAMPLING.items():
         p.add_argument(f"--{name.replace('_', '-')}", type=int, default=default,
                        help=f"{help_} (default {default}, at least {low})")
-    p.add_argument("--seed", type=int, default=0, help="seed of the MMD sample and permutations and the bootstrap")
+    p.add_argument("--seed", type=seed_option, default=0, help="seed of the MMD sample and permutations and the bootstrap")
 
 
 def _check_sampling(args):

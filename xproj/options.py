@@ -6,6 +6,7 @@ the code that implements them (:func:`xproj.config.choices`)."""
 
 from __future__ import annotations
 
+import argparse
 import math
 from dataclasses import dataclass
 
@@ -262,6 +263,10 @@ RECIPE_PARAMS: dict[str, tuple[str, tuple[str, ...]]] = {
     "alignment.final_step": ("final_step", ("self-learning", "unsupervised")),
 }
 
+#: table options whose values may be lists (dictionaries whose pairs are pooled); every other
+#: table maps a language (or class) to one string
+LIST_VALUED_TABLES = ("alignment.dictionary",)
+
 #: integer options that also take these names
 NAMED_VALUES = {"alignment.refine": ("auto",)}
 
@@ -272,3 +277,19 @@ SEQUENCE_OPTIONS = ("alignment.normalization",)
 LIST_ELEMENTS = {"evaluation.few_shot": int, "features.source_fallback": str}
 
 SECTIONS = sorted({k.split(".")[0] for k in OPTIONS if "." in k})
+
+
+def seed_option(text: str) -> int:
+    """The ``type`` of every command's ``--seed`` flag: an integer in ``RANGES["seed"]``.
+
+    numpy refuses negative seeds (and fastText's above ``2**31 - 1``) deep inside a command,
+    as a traceback after the inputs are read; checked here, a bad seed is one usage line
+    (exit 2) naming the flag before any work.
+    """
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value not in RANGES["seed"]:
+        raise argparse.ArgumentTypeError(f"{value} is out of range: allowed {RANGES['seed']}")
+    return value

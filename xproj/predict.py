@@ -203,7 +203,8 @@ def predict_file(model_path, input_path, output_path, *, lang, text_column="text
         ready(scorer)
     summary = score_table(scorer, table, output_path, text_column=text_column, kept=kept,
                           chunk_size=chunk_size, n_jobs=n_jobs, progress=progress)
-    return {**summary, "adaptation": scorer.adaptation(), "output": str(output_path)}
+    left_out = scorer.left_out_line(adapt_on) if adapt_table is not None else None
+    return {**summary, "adaptation": scorer.adaptation(), "output": str(output_path), "adapt_left_out": left_out}
 
 
 def score_table(scorer, records, output_path, *, text_column, kept, chunk_size=5000, n_jobs=1, progress=False):
@@ -357,6 +358,8 @@ def run_from_args(args) -> int:
     if summary["languages"] is not None:
         counts = sorted(summary["languages"].items(), key=lambda kv: (-kv[1], str(kv[0])))
         print("languages: " + ", ".join(f"{lang or 'not identified'} {n}" for lang, n in counts))
+    if summary["adapt_left_out"]:
+        print(summary["adapt_left_out"], file=sys.stderr)
     n, first = summary["multiline"]
     if n:
         print(f"{_rows(n)} over several lines (quoted line breaks): row {first[0]} (lines {first[1]}-{first[2]})"

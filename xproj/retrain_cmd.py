@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import sys
 
+from .options import seed_option
+
 
 def configure_parser(p):
     p.add_argument("--model", required=True, help="the model the labels were queued with (the parent)")
@@ -24,7 +26,7 @@ def configure_parser(p):
                    help="labelled target dev file (text, label columns): before/after macro-F1")
     p.add_argument("--bootstrap", type=int, default=1000,
                    help="bootstrap resamples of the dev intervals (default 1000)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default 0)")
+    p.add_argument("--seed", type=seed_option, default=0, help="seed of the bootstrap (default 0)")
     p.add_argument("--track", nargs="?", const="", default=None, metavar="URI",
                    help="log the round to MLflow (pip install 'xproj[tracking]'): at URI, or without one at "
                         "$MLFLOW_TRACKING_URI, else ./mlruns (where runs log by default)")

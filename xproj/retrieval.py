@@ -177,15 +177,18 @@ def csls_topk(
     S_all = Q if sources is None else _check(sources, T)[0]
     n_q, n_t, n_s = Q.shape[0], T.shape[0], S_all.shape[0]
     topn = min(topn, n_t)
+    # a neighbourhood larger than the space is all of it (as in topk_mean): beyond, the means
+    # of "k largest" would be taken over fewer than k values (-inf) and every score be inf
+    k_t, k_q = min(k, n_s), min(k, n_t)
     with Workers(n_jobs) as workers:
         bounds = None
         if r_targets is not None:
             r_t = np.asarray(r_targets, dtype=np.float32)
         elif n_s * n_t <= (direct_limit if direct_limit is not None else topn * 10_000**2) \
-                or n_s <= max(64 * k, SAMPLE):
-            r_t = exact_r(T, S_all, k, workers)
+                or n_s <= max(64 * k_t, SAMPLE):
+            r_t = exact_r(T, S_all, k_t, workers)
         else:
-            bounds = TargetBounds(T, S_all, k, workers, n_clusters=n_clusters, n_probes=n_probes,
+            bounds = TargetBounds(T, S_all, k_t, workers, n_clusters=n_clusters, n_probes=n_probes,
                                   seed=seed)
             r_t = bounds.r
         if batch is None:  # two buffers of batch x n_targets per thread: cos, and halved scores
@@ -209,7 +212,7 @@ def csls_topk(
             C = workers.scratch("cos", (j - i, n_t))
             np.matmul(Q[i:j], T.T, out=C)
             if r_queries is None:
-                r_q[i:j] = topk_values(C, k).mean(axis=1)
+                r_q[i:j] = topk_values(C, k_q).mean(axis=1)
             H = workers.scratch("half", (j - i, n_t))
             np.subtract(C, half_r, out=H)
             if bounds is None:  # r exact: the scores themselves

@@ -113,6 +113,9 @@ def check_text_column(table, text_column, option: str = "--text-column"):
                           f"(its header: {', '.join(columns)}){hint}")
 
 
+_JSON_KINDS = {str: "string", int: "number", float: "number", bool: "true/false", type(None): "null"}
+
+
 def text_of(fields, text_column):
     """``(text, None)`` or ``(None, problem)`` for one record's fields."""
     if isinstance(fields, dict):
@@ -124,8 +127,10 @@ def text_of(fields, text_column):
             return None, f"no field {text_column!r}"
     elif isinstance(fields, list) and str(text_column).isdigit() and int(text_column) < len(fields):
         value = fields[int(text_column)]
-    else:
-        return None, f"no field {text_column!r}"
+    elif isinstance(fields, list):
+        return None, f"no field {text_column!r} (the row is a list of values, not an object with named fields)"
+    else:  # a JSON line holding a string, a number, true/false or null
+        return None, f"no field {text_column!r} (the line is a JSON {_JSON_KINDS.get(type(fields), 'value')}, not an object)"
     if not isinstance(value, str):
         return None, f"field {text_column!r} is not a string"
     return value, None
@@ -203,12 +208,17 @@ class Scorer:
 
     def adapt(self, table, text_column, *, chunk_size: int = 5000, n_jobs: int = 1) -> int:
         """Learn the language's statistics from every readable text of ``table`` (one call of
-        ``model.adapt``); returns the number of documents."""
+        ``model.adapt``); returns the number of documents. The rows left out (unreadable, or
+        without a text) are in :attr:`adapt_left_out`: ``(count, first row, its problem)``."""
         tokens, chunk = [], []
+        self.adapt_left_out = (0, None, None)
         for rec in table:
-            text, _ = text_of(rec.fields, text_column) if rec.error is None else (None, rec.error)
+            text, problem = text_of(rec.fields, text_column) if rec.error is None else (None, rec.error)
             if text is not None:
                 chunk.append(text)
+            else:
+                n, row, first = self.adapt_left_out
+                self.adapt_left_out = (n + 1, row or rec.row, first or problem)
             if len(chunk) >= chunk_size:
                 tokens += self.tokens(chunk, n_jobs)
                 chunk = []
@@ -224,6 +234,14 @@ class Scorer:
     def adaptation(self) -> str:
         """Which statistics the language uses, in one line."""
         return self.model.adaptation(self.lang)
+
+    def left_out_line(self, path) -> str | None:
+        """One line naming the rows :meth:`adapt` left out of ``path``, or None when none was."""
+        n, row, problem = getattr(self, "adapt_left_out", (0, None, None))
+        if not n:
+            return None
+        return (f"{path}: {n} row{'s' if n > 1 else ''} left out of the adaptation (unreadable or without "
+                f"a text; first: row {row}, {problem})")
 
 
 class LanguageRouter:

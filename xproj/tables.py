@@ -25,7 +25,7 @@ from itertools import islice
 from pathlib import Path
 
 from ._io import open_text
-from ._records import _BAD_BYTES, Record, _encoding_name, _without_bom, iter_records
+from ._records import _BAD_BYTES, Record, _encoding_name, _without_bom, iter_records, repeated_column
 from .errors import ConfigError, InputFormatError
 
 __all__ = ["FORMATS", "Record", "Table", "infer_format", "iter_records", "table_columns"]
@@ -170,6 +170,8 @@ def _check_header(path, first: Record, encoding: str) -> None:
     if first.error is None and any("\x00" in str(h) for h in first.fields):
         raise InputFormatError(path, f"the header row holds NUL bytes: is the file UTF-16? save it as {name}",
                                first.line)
+    if first.error is None and repeated_column(first.fields):
+        raise InputFormatError(path, repeated_column(first.fields), first.line)
 
 
 def _header_only(stream):

@@ -235,6 +235,8 @@ def train_vectors(
 
 # --- validation, before any work ------------------------------------------------------------
 
+FASTTEXT_MAX_SEED = 2**31 - 1
+
 # Library argument -> command-line option, so that messages make sense to both callers.
 _OPTIONS = {"model": "--model", "dim": "--dim", "epochs": "--epochs", "min_count": "--min-count",
             "threads": "--threads", "minn": "--minn", "maxn": "--maxn", "seed": "--seed",
@@ -271,7 +273,9 @@ def check_options(*, model, dim, epochs, min_count, threads, minn, maxn, seed, m
     if max_lines is not None:
         _check_int("max_lines", max_lines, 1)
     if seed is not None:
-        _check_int("seed", seed)
+        _check_int("seed", seed, 0)
+        if seed > FASTTEXT_MAX_SEED:  # fastText's seed is a C int: the binding raises a TypeError
+            raise ConfigError(f"{_name('seed')}: must be at most {FASTTEXT_MAX_SEED}, got {seed}")
     if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not (math.isfinite(lr) and lr > 0):
         raise ConfigError(f"lr: must be a positive number, got {lr!r}")
 

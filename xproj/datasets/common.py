@@ -60,7 +60,8 @@ class Problems:
 
     def __call__(self, problem: str, line: int | None = None):
         if self.errors == "raise":
-            raise InputFormatError(self.path, problem + " (pass errors='skip' to leave such rows out)", line)
+            raise InputFormatError(self.path, problem + " (fix or remove the row; the library's loaders leave such rows "
+                                                 "out with errors='skip')", line)
         self.skipped += 1
         if len(self.messages) < _MAX_PROBLEMS:
             self.messages.append(f"line {line}: {problem}" if line is not None else problem)
@@ -115,7 +116,7 @@ def decode(path, data: bytes, encodings) -> tuple:
     raise InputFormatError(
         path,
         f"byte(s) {data[exc.start:exc.end]!r} at column {col} are not valid {tried}; "
-        "re-save the file as UTF-8 or pass the right encoding",
+        "re-save the file as UTF-8 (the library's loaders take encoding=...)",
         line,
     )
 

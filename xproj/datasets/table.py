@@ -20,12 +20,17 @@ from .common import Problems, decode, finish, read_bytes, records
 
 __all__ = ["load_table"]
 
-def _column(rec, col, line, problems, what):
-    """Value of column ``col`` (name or 0-based index) of one record, or raise/skip."""
+def _column(rec, col, line, problems, what, from_header=False):
+    """Value of column ``col`` (name or 0-based index) of one record, or raise/skip.
+    ``from_header``: the record's names are a CSV/TSV header, the same for every row, so a
+    name missing from it is the option's mistake (:class:`ConfigError`), not a bad row."""
     try:
         if isinstance(rec, dict):
             if isinstance(col, int):
                 return list(rec.values())[col]
+            if from_header and col not in rec:
+                raise ConfigError(f"{problems.path}: no {what} column {col!r}; its header: {', '.join(map(str, rec))} "
+                                  f"(a run's data.{what}_column)")
             return rec[col]
         if isinstance(rec, (list, tuple)):
             if not isinstance(col, int):
@@ -97,11 +102,12 @@ def load_table(path, *, text_column, label_column, lang: str, format=None, label
         delimiter = "\t" if fmt == "tsv" else ","
     rows = []  # (line, text, raw label)
     empty = 0
-    for line, rec in records(path, text, fmt, delimiter, has_header and fmt != "jsonl", problems):
-        t = _column(rec, text_column, line, problems, "text")
+    from_header = has_header and fmt != "jsonl"
+    for line, rec in records(path, text, fmt, delimiter, from_header, problems):
+        t = _column(rec, text_column, line, problems, "text", from_header)
         if t is _MISSING:
             continue
-        lab = _column(rec, label_column, line, problems, "label")
+        lab = _column(rec, label_column, line, problems, "label", from_header)
         if lab is _MISSING:
             continue
         if isinstance(lab, (dict, list)) or lab is None or (isinstance(lab, str) and not lab.strip()):

@@ -10,7 +10,7 @@ from pathlib import Path
 from .. import paths
 from .._io import write_problem
 from ..errors import ConfigError
-from ..resources import list_resources
+from ..resources import UnknownResourceError, list_resources, lookup
 from .fetching import fetch
 from .lock import LOCK_ENV, LOCK_NAME, locked_entries, write_lock
 from .mirror import base_url
@@ -117,6 +117,10 @@ def run_from_args(args) -> int:
     if args.what == "lock":
         return _write_lock(args)
     spec = _spec_from_args(args)
+    try:
+        lookup(spec)  # its form and source, before any fetch: a malformed spec is a usage error
+    except UnknownResourceError as exc:  # (a language with no file stays a resource error, exit 1)
+        raise ConfigError(str(exc)) from None
     path = fetch(spec, offline=args.offline, data_dir=args.data_dir, progress=not args.quiet)
     print(path)
     return 0

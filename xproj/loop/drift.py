@@ -50,12 +50,15 @@ def default_thresholds() -> dict:
 def parse_thresholds(text: str | None, option: str = "--thresholds") -> dict:
     """The thresholds with ``"name=value,name=value"`` overrides; unknown names and values out
     of :data:`THRESHOLDS`' range raise :class:`~xproj.errors.ConfigError`."""
-    out = default_thresholds()
+    out, given = default_thresholds(), set()
     for item in filter(None, (s.strip() for s in (text or "").split(","))):
         name, sep, value = item.partition("=")
         name = name.strip()
         if not sep or name not in THRESHOLDS:
             raise ConfigError(f"{option} {item!r}: expected name=value with a name among {', '.join(THRESHOLDS)}")
+        if name in given:  # which of the two was meant? the last would silently win
+            raise ConfigError(f"{option}: {name} is given twice; give each threshold once")
+        given.add(name)
         try:
             number = float(value)
         except ValueError:

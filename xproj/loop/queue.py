@@ -60,7 +60,7 @@ def read_pool(path, id_column: str, text_column: str, skip: set) -> Pool:
     pool, seen = Pool(), {}
     for rec in table:
         text, problem = (None, rec.error) if rec.error else text_of(rec.fields, text_column)
-        rid, id_problem = (None, problem) if problem else text_of(rec.fields, id_column)
+        rid, id_problem = (None, problem) if problem else _id_of(rec.fields, id_column)
         if problem or id_problem or not rid.strip() or not text.strip():
             why = problem or id_problem or ("empty id" if not rid.strip() else "empty text")
             pool.unreadable.append((rec.line, why))
@@ -75,7 +75,20 @@ def read_pool(path, id_column: str, text_column: str, skip: set) -> Pool:
             continue
         pool.ids.append(rid)
         pool.texts.append(text)
+    if not pool.ids and not pool.already:  # an empty queue and a round would hide a bad input
+        first = (f": all {len(pool.unreadable)} rows are unreadable (line {pool.unreadable[0][0]}: "
+                 f"{pool.unreadable[0][1]})" if pool.unreadable else ": it has no data rows")
+        raise InputFormatError(path, f"no row to queue{first}")
     return pool
+
+
+def _id_of(fields, id_column):
+    """``(id, None)`` or ``(None, problem)``: a row's id, a whole number taken as its digits
+    (JSON lines often have ``"id": 17``; the queue CSV writes it as ``17``)."""
+    value = fields.get(id_column) if isinstance(fields, dict) else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value), None
+    return text_of(fields, id_column)
 
 
 def document_vectors(model, tokens, lang) -> np.ndarray:

@@ -259,6 +259,9 @@ def retrain(model_path, label_paths, output_path, *, project=None, dev=None, n_b
 
     if not Path(model_path).is_file():
         raise ResourceNotFoundError(f"--model {model_path}: no such file")
+    missing = [p for p in label_paths if not Path(p).is_file()]
+    if missing:  # before the project beside it is looked for: that one would be missing too
+        raise ResourceNotFoundError(f"--labels {missing[0]}: no such file")
     check_distinct(output_path, model_path, "--out", "--model")
     for option, path in [*(("--labels", p) for p in label_paths), *([("--dev", dev)] if dev is not None else [])]:
         check_distinct(output_path, path, "--out", option)
@@ -326,10 +329,17 @@ def read_dev(path, label_names):
     path = Path(path)
     if not path.is_file():
         raise ResourceNotFoundError(f"--dev {path}: no such file")
+    table = Table(path)
+    columns = table.columns()
+    missing = [c for c in ("text", "label") if columns is not None and c not in columns]
+    if missing:  # one line for the file, not one per row
+        have = f"its columns: {', '.join(columns)}" if columns else "it has no rows"
+        raise XprojError(f"--dev {path}: no {' or '.join(map(repr, missing))} column ({have})")
     texts, y, problems = [], [], []
-    for rec in Table(path):
+    for rec in table:
         fields = rec.fields if isinstance(rec.fields, dict) else {}
-        text, label = fields.get("text"), (fields.get("label") or "").strip()
+        text, label = fields.get("text"), fields.get("label")
+        label = label.strip() if isinstance(label, str) else label  # JSON lines: "label": 1 is not a name
         problem = rec.error or (None if isinstance(text, str) and text.strip() else "no text") or (
             None if label in label_names else f"unknown or empty label {label!r} ({', '.join(label_names)})")
         if problem:

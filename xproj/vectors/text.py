@@ -44,7 +44,8 @@ _FIRST_CAPACITY = 65536  # rows allocated when no header gives the count
 _ZERO_SHARE_WARNED = 0.1
 # The run option vectors.on_bad_line -> the readers' ``errors``; and how a message advises it.
 ON_BAD_LINE = {"error": "raise", "skip": "skip"}
-SKIP_ADVICE = 'set vectors.on_bad_line = "skip" (or errors="skip" in load_vectors)'
+SKIP_ADVICE = ('set vectors.on_bad_line = "skip" in a run (xproj align/bli: --on-bad-line skip; '
+               'load_vectors: errors="skip")')
 
 
 def read_vec(
@@ -114,8 +115,12 @@ def read_vec(
              "warnings": malformed.warnings + _zero_warning(n_zero, len(matrix))}
     if stats["skipped"]:
         stats["warnings"].append(f"skipped {stats['skipped']} malformed lines")
+    if stats["duplicates"] and not lowercase:  # a word listed twice (lowercasing collisions are expected)
+        n = stats["duplicates"]
+        stats["warnings"].append(f"{n} {'word appears' if n == 1 else 'words appear'} more than once; kept the "
+                                 "first vector of each")
     log_load_warnings(path, stats)
-    if stats["duplicates"]:
+    if stats["duplicates"] and lowercase:
         log.info("%s: %d duplicate words, kept the first occurrence", path, stats["duplicates"])
     return WordVectors(kept.words, matrix, lang=lang, source=str(path), load_stats=stats)
 
