@@ -232,13 +232,12 @@ def test_target_bounds_rise_level_by_level_to_the_exact_value(spaces, n_probes):
 def test_target_bounds_climb_any_ladder_to_the_value_of_sorting(ladder):
     """A finer ladder (csls_topk's for several places): one level a call, each at least as
     tight and still a lower bound, the last the same float32 as sorting, on dyadic vectors
-    whose similarities tie often (at the k-th place and at the sample's least value too)."""
+    whose similarities tie often (at the k-th place too)."""
     from xproj._csls_bounds import TargetBounds, fine_ladder
     from xproj._threads import Workers
 
     rng = np.random.default_rng(3)
-    # half the sources 50 copies each of 30 vectors: a sample holds the top values of many
-    # targets, so that their least value equals their k-th largest similarity
+    # half the sources 50 copies each of 30 vectors: ties inside the k best
     S = (rng.integers(-2, 3, size=(3000, 16)) / 4).astype(np.float32)
     S[:1500] = np.repeat(S[:30], 50, axis=0)
     S = S[rng.permutation(3000)]
@@ -248,8 +247,6 @@ def test_target_bounds_climb_any_ladder_to_the_value_of_sorting(ladder):
     assert (np.sort(sims, axis=1)[:, -10] == np.sort(sims, axis=1)[:, -11]).mean() > 0.5  # ties at the k-th
     with Workers(2) as workers:
         b = TargetBounds(T, S, 10, workers, n_clusters=8, ladder=ladder)
-        assert (b.least <= np.sort(sims, axis=1)[:, -10]).all()
-        assert (b.least == np.sort(sims, axis=1)[:, -10]).any()  # the floor's tie case exercised
         rows = np.arange(0, len(T), 4)  # (a third of all would finish every target directly)
         seen = [b.r[rows].copy()]
         for _ in range(b.exact):

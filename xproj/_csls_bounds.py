@@ -69,15 +69,11 @@ def exact_r(T, S, k, workers, rows=None):
     return out
 
 
-def sample_bound(T, sample, k, workers, least=None):
+def sample_bound(T, sample, k, workers):
     """A lower bound of ``r`` for every row of ``T`` from a sample of the sources: the mean
     of the k largest of the maxima of ``L >= k`` disjoint groups of the sample (k distinct
     sources, so at most the mean of the sample's k best; cheaper to select, and about as
-    tight: 0.0007 lower on average on the bench's 200k world).
-
-    ``least`` (optional, one float32 per row of ``T``) receives the smallest of those k
-    maxima: a value at most each row's k-th largest similarity to all the sources, below
-    which no similarity can be among its k best."""
+    tight: 0.0007 lower on average on the bench's 200k world)."""
     L = min(len(sample), max(4 * k, 64))
     q = len(sample) // L
     sample = sample[:q * L]
@@ -86,10 +82,7 @@ def sample_bound(T, sample, k, workers, least=None):
         i, j = span
         sims = T[i:j] @ sample.T
         best = sims.reshape(j - i, q, L).max(axis=1)
-        top = np.sort(np.partition(best, L - k, axis=1)[:, L - k:], axis=1)
-        out[i:j] = _mean(top)
-        if least is not None:
-            least[i:j] = top[:, 0] if top.shape[1] else -np.inf
+        out[i:j] = _mean(np.sort(np.partition(best, L - k, axis=1)[:, L - k:], axis=1))
 
     out = np.empty(T.shape[0], dtype=np.float32)
     workers.map(block, _row_blocks(T.shape[0], workers, most=8192))
@@ -234,9 +227,7 @@ class TargetBounds:
         self.exact = len(self.steps) - 1  # the level of an exact value
         rng = np.random.default_rng(seed)
         sample = S[np.sort(rng.choice(n_s, size=min(n_s, max(32 * k, SAMPLE)), replace=False))]
-        # below least, no similarity can be among a target's k best: the selections skip it
-        self.least = np.empty(n_t, dtype=np.float32)
-        self.r = sample_bound(T, sample, k, workers, self.least)
+        self.r = sample_bound(T, sample, k, workers)
         self.level = np.zeros(n_t, dtype=np.int8)
         self.ivf = None
         self.history = np.full((n_t, self.exact), np.nan, dtype=np.float32)  # bound at each level
@@ -300,11 +291,8 @@ class TargetBounds:
             self.order[fresh] = np.argsort(-(self.T[fresh] @ ivf.C.T), axis=1, kind="stable")
         pair_rows = [np.repeat(rows, stop - start) for rows, start, stop in groups]
         pair_clusters = [self.order[rows, start:stop].ravel() for rows, start, stop in groups]
-        # each pair's floor: its row's k-th best so far, and just below its least value (which
-        # the k best of all are at least): only values above it can enter the k best
+        # each pair's floor: its row's k-th best so far (-inf before the first cluster)
         floor = np.concatenate([np.repeat(self.top[rows, 0], stop - start) for rows, start, stop in groups])
-        np.maximum(floor, np.nextafter(np.concatenate([np.repeat(self.least[rows], stop - start)
-                                                       for rows, start, stop in groups]), -np.inf), out=floor)
         top = ivf.topk_by_cluster(self.T, np.concatenate(pair_rows), np.concatenate(pair_clusters),
                                   k, self.workers, floor)
         at = 0

@@ -141,8 +141,9 @@ def csls_topk(
         shared by the threads).
     n_clusters, n_probes : int
         Source clusters of the inverted-file lower bounds, and how many of a target's nearest
-        ones its second bound reads (its third: ``3 n_probes``; see Notes). The result does not
-        depend on them; the time does.
+        ones its second bound reads (its third: ``3 n_probes``; see Notes; for ``topn > 1``,
+        a level every ``n_probes`` clusters after that, :func:`~xproj._csls_bounds.fine_ladder`).
+        The result does not depend on them; the time does.
     direct_limit : int, optional
         When ``n_sources * n_targets`` is at most this, ``r_X`` is computed for every target
         (cheaper than pruning for small spaces). Default ``topn x 10,000 x 10,000``: the more
@@ -164,8 +165,8 @@ def csls_topk(
     among a sample of sources; any subset gives a bound no larger than the true value), so
     ``2 cos - r`` is an upper bound of its score. Targets that reach a query's top-n on
     upper bounds are refined to tighter bounds (the sources of their own cluster: an
-    inverted file; then of their ``n_probes`` and ``3 n_probes`` nearest clusters) and then
-    computed exactly, until every query's top-n is exact; nothing outside can beat it. The
+    inverted file; then of their ``n_probes`` and ``3 n_probes`` nearest clusters, and for
+    ``topn > 1`` of ``n_probes`` more at each further level) and then computed exactly, until every query's top-n is exact; nothing outside can beat it. The
     result equals the full computation (see :mod:`xproj._csls_bounds`).
 
     Returns
@@ -289,13 +290,15 @@ def _refine_topn(ranked, ranked_2cos, outside, full_rows, bounds, topn):
     r_t, level = bounds.r, bounds.level
     width = min(_shortlist_width(topn, len(r_t)), ranked.shape[1])
     short = ranked[:, :width]
-    cand, cand_scores = _settle(short, ranked_2cos[:, :width], r_t, level, topn, bounds.upgrade, bounds.gaps, bounds.exact)
+    def settle(C, V):
+        return _settle(C, V, r_t, level, topn, bounds.upgrade, bounds.gaps, bounds.exact)
+
+    cand, cand_scores = settle(short, ranked_2cos[:, :width])
     # Rows whose n-th exact score does not beat the bound outside: a column outside might
     # still win (or tie with a lower index). All such rows are settled together.
     open_rows = np.flatnonzero(cand_scores[:, -1] <= outside[:, 0])
     if open_rows.size and ranked.shape[1] > width:
-        cand[open_rows], cand_scores[open_rows] = _settle(
-            ranked[open_rows], ranked_2cos[open_rows], r_t, level, topn, bounds.upgrade, bounds.gaps, bounds.exact)
+        cand[open_rows], cand_scores[open_rows] = settle(ranked[open_rows], ranked_2cos[open_rows])
         open_rows = open_rows[cand_scores[open_rows, -1] <= outside[open_rows, 1]]
     if open_rows.size:  # every column whose bound reaches the n-th score
         C, V = full_rows(open_rows, cand_scores[open_rows, -1])
@@ -303,8 +306,7 @@ def _refine_topn(ranked, ranked_2cos, outside, full_rows, bounds, topn):
         # shape may round differently in the last bit)
         C = np.concatenate([ranked[open_rows], C], axis=1)
         V = np.concatenate([ranked_2cos[open_rows], V], axis=1)
-        cand[open_rows], cand_scores[open_rows] = _settle(C, V, r_t, level, topn, bounds.upgrade,
-                                                           bounds.gaps, bounds.exact)
+        cand[open_rows], cand_scores[open_rows] = settle(C, V)
     return cand, cand_scores
 
 
@@ -320,7 +322,8 @@ def _settle(C, V, r_t, level, topn, upgrade, gaps=None, exact_level=EXACT):
     of its level (``gaps()``: one value per level, e.g. the median gap seen so far; zeros
     when not given), and always the first contender. Few columns are tightened that the
     answer rules out, in few passes over the sources; the gaps only change how fast the
-    bounds rise, never the result. Ties keep column order. Returns ``(indices, scores)``
+    bounds rise, never the result. ``exact_level``: the level of an exact value (the
+    bounds' ``exact``). Ties keep column order. Returns ``(indices, scores)``
     with scores ``2 cos - r_t``.
     """
     if C.shape[1] < topn:  # fewer candidates than places: padding
