@@ -228,30 +228,77 @@ def test_target_bounds_rise_level_by_level_to_the_exact_value(spaces, n_probes):
     assert (seen[1] > seen[0]).mean() > 0.5  # the own cluster beats the sample mostly
 
 
-def test_topk_by_cluster_skips_pairs_that_cannot_beat_their_floor(spaces):
+@pytest.mark.parametrize("ladder", [(1, 2, 4, 6), (1, 1, 3, 20)])  # 20: past the clusters
+def test_target_bounds_climb_any_ladder_to_the_value_of_sorting(ladder):
+    """A finer ladder (csls_topk's for several places): one level a call, each at least as
+    tight and still a lower bound, the last the same float32 as sorting, on dyadic vectors
+    whose similarities tie often (at the k-th place too)."""
+    from xproj._csls_bounds import TargetBounds, fine_ladder
+    from xproj._threads import Workers
+
+    rng = np.random.default_rng(3)
+    # half the sources 50 copies each of 30 vectors: ties inside the k best
+    S = (rng.integers(-2, 3, size=(3000, 16)) / 4).astype(np.float32)
+    S[:1500] = np.repeat(S[:30], 50, axis=0)
+    S = S[rng.permutation(3000)]
+    T = (rng.integers(-2, 3, size=(400, 16)) / 4).astype(np.float32)
+    sims = T @ S.T
+    exact = np.sort(sims, axis=1)[:, -10:].mean(axis=1)
+    assert (np.sort(sims, axis=1)[:, -10] == np.sort(sims, axis=1)[:, -11]).mean() > 0.5  # ties at the k-th
+    with Workers(2) as workers:
+        b = TargetBounds(T, S, 10, workers, n_clusters=8, ladder=ladder)
+        rows = np.arange(0, len(T), 4)  # (a third of all would finish every target directly)
+        seen = [b.r[rows].copy()]
+        for _ in range(b.exact):
+            assert not b.upgrade(rows)
+            seen.append(b.r[rows].copy())
+    assert b.exact == len(ladder) + 1
+    assert (b.level[rows] == b.exact).all()
+    for lower, higher in zip(seen, seen[1:]):
+        assert (lower <= higher).all() and (lower <= exact[rows]).all()
+    np.testing.assert_array_equal(seen[-1], exact[rows])
+    assert fine_ladder(8, 64) == (1, 4, 8, 16, 24, 32, 40, 48, 56)
+    assert fine_ladder(2, 8) == (1, 2, 4, 6)
+
+
+@pytest.mark.parametrize("tied", [False, True])
+def test_topk_by_cluster_returns_only_values_above_the_floor(spaces, tied):
+    """With a floor per pair, a pair returns the k largest of its values above the floor
+    (fewer: -inf first), whatever their number: none (skipped), some, more than k; and a full
+    selection where the floor is -inf. Merged into a k-best list whose k-th value is the
+    floor, the same k values as the full selection, ties at the floor included."""
     from xproj._csls_bounds import InvertedFile
     from xproj._rowselect import topk_values
     from xproj._threads import Workers
 
     S, T = spaces
+    if tied:  # dyadic vectors: many equal similarities, some equal to the floor
+        rng = np.random.default_rng(7)
+        S = (rng.integers(-2, 3, size=S.shape) / 4).astype(np.float32)
+        T = (rng.integers(-2, 3, size=T.shape) / 4).astype(np.float32)
     ivf = InvertedFile(S, 8, 10)
     rng = np.random.default_rng(1)
-    rows = rng.integers(0, len(T), 300)
-    clusters = rng.integers(0, len(ivf.C), 300)
+    rows = rng.integers(0, len(T), 500)
+    clusters = rng.integers(0, len(ivf.C), 500)
     with Workers(2) as workers:
         full = ivf.topk_by_cluster(T, rows, clusters, 10, workers)
-        best = full[:, -1]
-        # floors below, at (a tie: nothing above it) and above each pair's best value
-        floor = np.where(np.arange(300) % 3 == 0, best - 0.05, np.where(np.arange(300) % 3 == 1, best, best + 0.05))
-        cut = ivf.topk_by_cluster(T, rows, clusters, 10, workers, floor.astype(np.float32))
-    beats = full[:, -1] > floor
-    assert beats.any() and (~beats).any()
-    np.testing.assert_array_equal(cut[beats], full[beats])
-    assert np.isneginf(cut[~beats]).all()
+        # floors above each pair's best, at it (nothing strictly above), at its 4th best, at
+        # its k-th, far below (more than k above), -inf
+        case = np.arange(500) % 6
+        floor = np.select([case == 0, case == 1, case == 2, case == 3, case == 4],
+                          [full[:, -1] + 0.05, full[:, -1], full[:, -4], full[:, 0], full[:, 0] - 1],
+                          -np.inf).astype(np.float32)
+        cut = ivf.topk_by_cluster(T, rows, clusters, 10, workers, floor)
+    expected = np.where(full > floor[:, None], full, -np.inf)  # ascending: -inf first already
+    np.testing.assert_array_equal(cut, expected)
+    assert np.isneginf(cut[case <= 1]).all() and np.isfinite(cut[case >= 4]).all()
     # merged into a k-best list whose k-th value is the floor, the same values either way
-    held = np.sort(np.concatenate([floor[:, None], np.full((300, 9), 2.0)], axis=1), axis=1).astype(np.float32)
-    np.testing.assert_array_equal(topk_values(np.concatenate([held, cut], axis=1), 10),
-                                  topk_values(np.concatenate([held, full], axis=1), 10))
+    held = np.sort(np.concatenate([floor[:, None], np.full((500, 9), 2.0)], axis=1), axis=1).astype(np.float32)
+    finite = np.isfinite(floor)
+    np.testing.assert_array_equal(topk_values(np.concatenate([held, cut], axis=1), 10)[finite],
+                                  topk_values(np.concatenate([held, full], axis=1), 10)[finite])
+    if tied:  # exercised: values equal to the floor, left out
+        assert ((full == floor[:, None]).sum(axis=1) > 1).any()
 
 
 def test_exact_r_does_not_depend_on_blocks_or_threads(spaces, monkeypatch):

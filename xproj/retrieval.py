@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._csls_bounds import EXACT, SAMPLE, TargetBounds, exact_r
+from ._csls_bounds import EXACT, SAMPLE, TargetBounds, exact_r, fine_ladder
 from ._rowselect import _topk_mean_rows, _topk_rows, _topk_rows_partition, topk_columns, topk_values  # noqa: F401
 from ._threads import Workers, chunks
 
@@ -141,8 +141,9 @@ def csls_topk(
         shared by the threads).
     n_clusters, n_probes : int
         Source clusters of the inverted-file lower bounds, and how many of a target's nearest
-        ones its second bound reads (its third: ``3 n_probes``; see Notes). The result does not
-        depend on them; the time does.
+        ones its second bound reads (its third: ``3 n_probes``; see Notes; for ``topn > 1``,
+        a level every ``n_probes`` clusters after that, :func:`~xproj._csls_bounds.fine_ladder`).
+        The result does not depend on them; the time does.
     direct_limit : int, optional
         When ``n_sources * n_targets`` is at most this, ``r_X`` is computed for every target
         (cheaper than pruning for small spaces). Default ``topn x 10,000 x 10,000``: the more
@@ -164,8 +165,8 @@ def csls_topk(
     among a sample of sources; any subset gives a bound no larger than the true value), so
     ``2 cos - r`` is an upper bound of its score. Targets that reach a query's top-n on
     upper bounds are refined to tighter bounds (the sources of their own cluster: an
-    inverted file; then of their ``n_probes`` and ``3 n_probes`` nearest clusters) and then
-    computed exactly, until every query's top-n is exact; nothing outside can beat it. The
+    inverted file; then of their ``n_probes`` and ``3 n_probes`` nearest clusters, and for
+    ``topn > 1`` of ``n_probes`` more at each further level) and then computed exactly, until every query's top-n is exact; nothing outside can beat it. The
     result equals the full computation (see :mod:`xproj._csls_bounds`).
 
     Returns
@@ -188,8 +189,10 @@ def csls_topk(
                 or n_s <= max(64 * k_t, SAMPLE):
             r_t = exact_r(T, S_all, k_t, workers)
         else:
+            # several places: a finer ladder (see fine_ladder; the top 1 is as fast with either)
+            ladder = fine_ladder(n_probes, n_clusters) if topn > 1 else None
             bounds = TargetBounds(T, S_all, k_t, workers, n_clusters=n_clusters, n_probes=n_probes,
-                                  seed=seed)
+                                  ladder=ladder, seed=seed)
             r_t = bounds.r
         if batch is None:  # two buffers of batch x n_targets per thread: cos, and halved scores
             batch = max(1, min(-(-n_q // workers.n), memory // (8 * max(n_t, 1) * workers.n)))
@@ -290,13 +293,15 @@ def _refine_topn(ranked, ranked_2cos, outside, full_rows, bounds, topn):
     r_t, level = bounds.r, bounds.level
     width = min(_shortlist_width(topn, len(r_t)), ranked.shape[1])
     short = ranked[:, :width]
-    cand, cand_scores = _settle(short, ranked_2cos[:, :width], r_t, level, topn, bounds.upgrade, bounds.gaps)
+    def settle(C, V):
+        return _settle(C, V, r_t, level, topn, bounds.upgrade, bounds.gaps, bounds.exact)
+
+    cand, cand_scores = settle(short, ranked_2cos[:, :width])
     # Rows whose n-th exact score does not beat the bound outside: a column outside might
     # still win (or tie with a lower index). All such rows are settled together.
     open_rows = np.flatnonzero(cand_scores[:, -1] <= outside[:, 0])
     if open_rows.size and ranked.shape[1] > width:
-        cand[open_rows], cand_scores[open_rows] = _settle(
-            ranked[open_rows], ranked_2cos[open_rows], r_t, level, topn, bounds.upgrade, bounds.gaps)
+        cand[open_rows], cand_scores[open_rows] = settle(ranked[open_rows], ranked_2cos[open_rows])
         open_rows = open_rows[cand_scores[open_rows, -1] <= outside[open_rows, 1]]
     if open_rows.size:  # every column whose bound reaches the n-th score
         C, V = full_rows(open_rows, cand_scores[open_rows, -1])
@@ -304,12 +309,11 @@ def _refine_topn(ranked, ranked_2cos, outside, full_rows, bounds, topn):
         # shape may round differently in the last bit)
         C = np.concatenate([ranked[open_rows], C], axis=1)
         V = np.concatenate([ranked_2cos[open_rows], V], axis=1)
-        cand[open_rows], cand_scores[open_rows] = _settle(C, V, r_t, level, topn, bounds.upgrade,
-                                                           bounds.gaps)
+        cand[open_rows], cand_scores[open_rows] = settle(C, V)
     return cand, cand_scores
 
 
-def _settle(C, V, r_t, level, topn, upgrade, gaps=None):
+def _settle(C, V, r_t, level, topn, upgrade, gaps=None, exact_level=EXACT):
     """Exact top-n of each row among its candidate columns ``C`` (``V``: their ``2 cos``;
     ``-inf`` pads a row), tightening bounds until the n best by current score are exact.
 
@@ -321,7 +325,8 @@ def _settle(C, V, r_t, level, topn, upgrade, gaps=None):
     of its level (``gaps()``: one value per level, e.g. the median gap seen so far; zeros
     when not given), and always the first contender. Few columns are tightened that the
     answer rules out, in few passes over the sources; the gaps only change how fast the
-    bounds rise, never the result. Ties keep column order. Returns ``(indices, scores)``
+    bounds rise, never the result. ``exact_level``: the level of an exact value (the
+    bounds' ``exact``). Ties keep column order. Returns ``(indices, scores)``
     with scores ``2 cos - r_t``.
     """
     if C.shape[1] < topn:  # fewer candidates than places: padding
@@ -339,14 +344,14 @@ def _settle(C, V, r_t, level, topn, upgrade, gaps=None):
         cur = V[active] - r_t[c]
         order = np.argsort(-cur, axis=1, kind="stable")
         c, cur = np.take_along_axis(c, order, axis=1), np.take_along_axis(cur, order, axis=1)
-        exact = level[c] == EXACT
+        exact = level[c] == exact_level
         cont = ~exact & (np.cumsum(exact, axis=1) < topn) & np.isfinite(cur)
         settled = exact[:, :topn].all(axis=1) | ~cont.any(axis=1)  # (the latter: padding only)
         cand[active[settled]], cand_scores[active[settled]] = c[settled, :topn], cur[settled, :topn]
         open_ = ~settled
         active, c, cur, cont = active[open_], c[open_], cur[open_], cont[open_]
         if active.size:
-            g = np.zeros(EXACT + 1, dtype=np.float32) if gaps is None else gaps()
+            g = np.zeros(exact_level + 1, dtype=np.float32) if gaps is None else gaps()
             likely = cur - g[level[c]]
             nth = np.partition(likely, likely.shape[1] - topn, axis=1)[:, -topn]
             first = cur[np.arange(len(cur)), np.argmax(cont, axis=1)]
