@@ -4,7 +4,9 @@ A row keeps the method's (zero-shot) C and class weighting unless ``evaluation.f
 "cv"`` asks for a C chosen on the k documents themselves; ``evaluation.few_shot_weight`` /
 ``few_shot_share`` weight the k documents against the English ones in the English model's
 training, ``evaluation.few_shot_student_weight`` against the unlabelled ones in the student's.
-The defaults (1, 0, 1, ``zero-shot``) fit the rows as they were before these options.
+``few_shot_weight = 1``, ``few_shot_share = 0``, ``few_shot_student_weight = 1`` and
+``few_shot_C = "zero-shot"`` fit the rows as they were before these options; the defaults
+(1, 0, 3, ``cv``) were chosen on the shared sets' dev parts (bench/few_shot.py).
 :func:`few_shot_order` is the one draw of the k documents, shared by the run and
 bench/few_shot.py.
 """
@@ -47,16 +49,16 @@ def cv_C(t, Xk, yk, class_weight, weight):
     document weighing ``weight``; the translation vote, no student: it would cost a student per
     fold and C) predict the held-out fold; the pooled macro-F1 of the held-out predictions ranks
     C under ``model.selection``. Returns ``(C, {C: score})``, or ``(None, {})`` when a class has
-    fewer than :data:`CV_MIN_PER_CLASS` documents."""
+    fewer than :data:`CV_MIN_PER_CLASS` documents (or ``model.C`` has one value)."""
     from sklearn.metrics import f1_score
     from sklearn.model_selection import StratifiedKFold
 
     from .train import choose_params
 
     yk = np.asarray(yk)
-    if np.bincount(yk, minlength=len(t.corpus.label_names)).min() < CV_MIN_PER_CLASS:
-        return None, {}
     m = t.cfg["model"]
+    if len(m["C"]) < 2 or np.bincount(yk, minlength=len(t.corpus.label_names)).min() < CV_MIN_PER_CLASS:
+        return None, {}
     folds = list(StratifiedKFold(CV_FOLDS, shuffle=True, random_state=t.cfg["seed"]).split(np.zeros(len(yk)), yk))
     scores = {}
     for C in m["C"]:
@@ -86,7 +88,8 @@ def fit_few_shot(t, Xk, yk):
     if ev["few_shot_C"] == "cv" and t.fitted is not None:
         chosen, scores = cv_C(t, Xk, yk, class_weight, weight)
         if chosen is None:
-            record["C_choice"] = f"zero-shot (fewer than {CV_MIN_PER_CLASS} documents of a class for cv)"
+            record["C_choice"] = ("zero-shot (one C in model.C)" if len(t.cfg["model"]["C"]) < 2 else
+                                  f"zero-shot (fewer than {CV_MIN_PER_CLASS} documents of a class for cv)")
         else:
             C, record["C_choice"] = chosen, f"cv ({CV_FOLDS}-fold on the target documents)"
             record["cv_macro_f1"] = {f"C={c:g}": s for c, s in scores.items()}
