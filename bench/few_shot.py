@@ -3,8 +3,11 @@
 as a run fits them) under variants of the ``evaluation.few_shot_*`` options, on every shared
 target set's *dev* part.
 
-Each variant is a list of config overrides; the reference (``today``) is the preset as it is.
-Default variants (the second pass of bench/README.md's few_shot section):
+Each variant is a list of config overrides; the reference (``today``) is the preset as it is
+(``--reference``: other overrides). The second pass of bench/README.md's few_shot section ran
+before its choice was adopted, when the preset's rows were ``evaluation.few_shot_student_weight
+= 1`` and ``few_shot_C = "zero-shot"`` (today they are 3 and ``cv``: pass those two as the
+reference to re-make its tables). Default variants:
 
 - ``weight 10``: each target document weighs 10 English ones (``evaluation.few_shot_weight``);
 - ``share 0.25`` / ``share 0.5``: the k documents carry that share of the English model's
@@ -68,9 +71,10 @@ def parse_variant(spec) -> tuple:
 
 def measure_set(cfgs, space, view, lang, ks, split, seed, echo) -> dict:
     """``{(variant, k): scores}`` of one target set's ``split`` part (k = 0: the zero-shot
-    method, the same for every variant). ``cfgs``: ``{variant: config for lang}``."""
+    method, the same for every variant). ``cfgs``: ``{variant: config for lang}``, the
+    reference first."""
     names = view.label_names
-    base = cfgs[REFERENCE]
+    base = next(iter(cfgs.values()))
     Xt, yt = view.get(lang, "train")
     Xe, ye = view.get(lang, split)
     t = Target(base, lang, view, None, space, adaptation_documents(base, view, lang))
@@ -106,13 +110,16 @@ def main():
     ap.add_argument("--variant", action="append", default=[],
                     help="NAME=KEY=VALUE[;KEY=VALUE...] config overrides of one variant (repeatable; "
                          "default: the second pass's variants)")
+    ap.add_argument("--reference", default="",
+                    help=f"NAME=KEY=VALUE[;...]: the reference's overrides (default: {REFERENCE!r}, the preset as it is)")
     ap.add_argument("--split", choices=("dev", "test"), default="dev",
                     help="test: only after a choice made on dev, for its paired intervals")
     ap.add_argument("--set", dest="overrides", action="append", default=[])
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
     echo = lambda *a, **k: print(*a, file=sys.stderr, flush=True, **k)  # noqa: E731
-    variants = [(REFERENCE, [])] + [parse_variant(v) for v in (args.variant or DEFAULT_VARIANTS)]
+    reference = parse_variant(args.reference) if args.reference else (REFERENCE, [])
+    variants = [reference] + [parse_variant(v) for v in (args.variant or DEFAULT_VARIANTS)]
     base_over = args.overrides + ["evaluation.few_shot=[]"]
     cfg = load_config(args.preset, base_over)
     variant_cfgs = {name: load_config(args.preset, base_over + over) for name, over in variants}  # checked first
@@ -131,14 +138,15 @@ def main():
     keys = [("set", t.id) for t in sets]
     print(f"{args.preset}: {args.split} parts" + (" only (test never read)" if args.split == "dev" else
                                                   " (after the choice)")
-          + f"; few-shot documents drawn as a run's rows; reference: {REFERENCE}; overrides {args.overrides or 'none'}")
-    for name, over in variants[1:]:
-        print(f"- {name}: {'; '.join(over)}")
+          + f"; few-shot documents drawn as a run's rows; reference: {reference[0]}; "
+            f"overrides {args.overrides or 'none'}")
+    for name, over in variants:
+        print(f"- {name}: {'; '.join(over) or 'the preset as it is'}")
     for k in [0] + ks:
         print(f"\n## k = {k}" + (" (zero-shot method, every variant the same)" if k == 0 else ""))
         if k:
-            print_summary(results[k], keys, REFERENCE)
-        print_rows("set", results[k], corpus.label_names, keys, REFERENCE)
+            print_summary(results[k], keys, reference[0])
+        print_rows("set", results[k], corpus.label_names, keys, reference[0])
 
 
 if __name__ == "__main__":

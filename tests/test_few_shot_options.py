@@ -108,7 +108,7 @@ def test_gold_weight_reaches_the_student(staged, weights_seen):
     assert len(student) > 30 and student.sum() == pytest.approx(pool + 7 * 30)
     np.testing.assert_allclose(student[-30:], 7.0)
     # weight 1: each gold document counts as one pool document, the student as before
-    same = fit_few_shot(target(cfg, corpus, space), Xk, yk)[0].model
+    same = fit_few_shot(target(cfg, corpus, space, ["evaluation.few_shot_student_weight=1"]), Xk, yk)[0].model
     default = same.students_["es"].model.estimator_.coef_
     assert not np.allclose(default, few.model.students_["es"].model.estimator_.coef_)
 
@@ -130,6 +130,9 @@ def test_cv_chooses_C_on_the_target_documents_only_where_k_allows(staged):
     few, record = fit_few_shot(t, Xk, yk)
     assert record["C_choice"].startswith("cv") and set(record["cv_macro_f1"]) == {"C=0.1", "C=1"}
     assert few.C in (0.1, 1.0) and few.class_weight == t.fitted.class_weight
+    # one C in model.C: nothing to cross-validate
+    one = target(cfg, corpus, space, ["evaluation.few_shot_C=cv", "model.C=[1.0]"])
+    assert fit_few_shot(one, Xk, yk)[1]["C_choice"] == "zero-shot (one C in model.C)"
     # the same row again: the same folds, C and predictions (seeded)
     again, record2 = fit_few_shot(t, Xk, yk)
     assert record2 == record
@@ -148,7 +151,8 @@ def test_rows_record_the_options(staged):
                                             "evaluation.few_shot_student_weight=2", "evaluation.baselines=['majority']"])
     r = evaluate_target(cfg, corpus, None, space, "es")
     row = r.rows[few_shot_title(20)]
-    assert (row["target_weight"], row["student_gold_weight"], row["C_choice"]) == (3.0, 2.0, "zero-shot")
+    assert (row["target_weight"], row["student_gold_weight"]) == (3.0, 2.0)
+    assert row["C_choice"] == "zero-shot (fewer than 20 documents of a class for cv)"  # the default, cv
     assert "target_weight" not in r.rows["xproj (aligned)"]  # the zero-shot row is untouched
 
 
