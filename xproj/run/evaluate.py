@@ -82,7 +82,8 @@ def few_shot_rows(t: Target, ks) -> dict:
     The k documents are the first k of one seeded permutation, so a larger k adds documents
     to a smaller one's (the rows form a learning curve).
 
-    Each row keeps the method's C and class weighting (``t.fitted``): selecting them again on
+    Each row keeps the method's class weighting and, unless ``evaluation.few_shot_C = "cv"``
+    finds enough target documents to cross-validate it on, its C (``t.fitted``): selecting them again on
     the English dev split with the target documents in training measures nothing about the
     target, and on tripadvisor-restaurants' dev part it swapped balanced C=1 for unweighted
     C=10 at k=200, whose positive lean the student amplified (bench/few_shot.py). The student

@@ -2,7 +2,8 @@
 
 Hyper-parameters (C, class weighting) are chosen on the training language's own dev split
 only: zero-shot honesty, the target's labels are never looked at. Few-shot rows keep the
-zero-shot model's (``params``), see :func:`xproj.run.evaluate.few_shot_rows`.
+zero-shot model's (``params``) or cross-validate C on their target documents, see
+:mod:`xproj.run.few_shot`.
 """
 
 from __future__ import annotations
