@@ -1,30 +1,42 @@
-"""The few-shot rows (English training set + k labelled target training documents, as
-``xproj.run.evaluate.few_shot_rows`` draws them) under variants of how they are fitted, on
-every shared target set's *dev* part (never a test part).
+"""The few-shot rows (English training set + k labelled target training documents, drawn as
+``xproj.run.evaluate.few_shot_rows`` draws them, fitted by ``xproj.run.few_shot.fit_few_shot``
+as a run fits them) under variants of the ``evaluation.few_shot_*`` options, on every shared
+target set's *dev* part.
 
-Variants, each with the translation vote and the student as a run's few-shot rows:
+Each variant is a list of config overrides; the reference (``today``) is the preset as it is
+(``--reference``: other overrides). The second pass of bench/README.md's few_shot section ran
+before its choice was adopted, when the preset's rows were ``evaluation.few_shot_student_weight
+= 1`` and ``few_shot_C = "zero-shot"`` (today they are 3 and ``cv``: pass those two as the
+reference to re-make its tables). Default variants:
 
-- ``selected, teacher labels``: the rows before bench/few_shot.py: C and class weighting
-  chosen again on the English dev split with the k documents in training; the student learns
-  the whole training part (the k documents too) from the teacher's probabilities;
-- ``selected, gold labels``: the same model, the student learning the k documents' gold labels;
-- ``zero-shot params, teacher labels``: C and class weighting of the zero-shot method (k = 0);
-- ``zero-shot params, gold labels``: both (today's rows).
+- ``weight 10``: each target document weighs 10 English ones (``evaluation.few_shot_weight``);
+- ``share 0.25`` / ``share 0.5``: the k documents carry that share of the English model's
+  training weight (``evaluation.few_shot_share``);
+- ``student gold weight 10``: each gold document weighs 10 pool documents in the student
+  (``evaluation.few_shot_student_weight``);
+- ``C by cv``: C cross-validated on the k documents where every class has 20 of them
+  (``evaluation.few_shot_C = "cv"``).
 
-Printed: per set and k, the selected C/class weighting, the k documents' positive share,
-then macro-F1 [95% bootstrap CI], class recalls and the change against the first variant
-with a paired bootstrap 95% interval (same documents, same resamples), and a summary over
-sets per k. The mappings come from a run folder of the preset (``--mappings``), as
-bench/student_transfer.py.
+Printed: per set, k and variant what the options made of the row (target weight, C and how it
+was chosen), then per k a summary over sets (mean macro-F1, change, sets worse by > 0.01, the
+lowest class recall) and per set macro-F1 [95% bootstrap CI], class recalls and the change
+against ``today`` with a paired bootstrap 95% interval (same documents, same resamples). The
+mappings come from a run folder of the preset (``--mappings``), as bench/student_transfer.py.
+
+``--split test`` scores the test parts instead: only for figures taken **after** a choice made
+on the dev parts (the paired intervals of a change's test rows; the rows themselves equal the
+run's few-shot rows, same draw, same fits).
 
 Run::
 
     python bench/few_shot.py --mappings runs/opener-en-multi
-    python bench/few_shot.py --mappings runs/opener-en-multi --sets fr/tripadvisor-restaurants --ks 200
+    python bench/few_shot.py --mappings runs/opener-en-multi --sets de --ks 200 \\
+        --variant 'w5+g10=evaluation.few_shot_weight=5;evaluation.few_shot_student_weight=10'
 """
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -33,46 +45,59 @@ import numpy as np  # noqa: E402
 
 from xproj.config import for_language, load_config  # noqa: E402
 from xproj.run import build_corpus, load_run_vectors, tokenize  # noqa: E402
-from xproj.run.train import adaptation_documents, fit_student, select_and_fit, translation_pairs  # noqa: E402
+from xproj.run.evaluate import Target  # noqa: E402
+from xproj.run.few_shot import few_shot_order, fit_few_shot  # noqa: E402
+from xproj.run.train import adaptation_documents  # noqa: E402
 from dev_variants import dev_sets, run_spaces  # noqa: E402
 from features_by_set import print_rows, print_summary, scores  # noqa: E402
 
-BEFORE = "selected, teacher labels"
-VARIANTS = (BEFORE, "selected, gold labels", "zero-shot params, teacher labels", "zero-shot params, gold labels")
+REFERENCE = "today"
+DEFAULT_VARIANTS = (
+    "weight 10=evaluation.few_shot_weight=10",
+    "share 0.25=evaluation.few_shot_share=0.25",
+    "share 0.5=evaluation.few_shot_share=0.5",
+    "student gold weight 10=evaluation.few_shot_student_weight=10",
+    "C by cv=evaluation.few_shot_C=cv",
+)
 
 
-def measure_set(cfg, space, view, lang, ks, seed, echo) -> dict:
-    """``{(variant, k): scores}`` of one target set's dev part (k = 0: the zero-shot method)."""
+def parse_variant(spec) -> tuple:
+    """``"name=key=value;key=value"`` -> ``(name, [overrides])``."""
+    name, sep, rest = spec.partition("=")
+    if not sep or not name.strip() or not rest.strip():
+        raise SystemExit(f"--variant {spec!r}: expected NAME=KEY=VALUE[;KEY=VALUE...]")
+    return name.strip(), [o.strip() for o in rest.split(";") if o.strip()]
+
+
+def measure_set(cfgs, space, view, lang, ks, split, seed, echo) -> dict:
+    """``{(variant, k): scores}`` of one target set's ``split`` part (k = 0: the zero-shot
+    method, the same for every variant). ``cfgs``: ``{variant: config for lang}``, the
+    reference first."""
     names = view.label_names
+    base = next(iter(cfgs.values()))
     Xt, yt = view.get(lang, "train")
-    Xd, yd = view.get(lang, "dev")
-    adaptation = adaptation_documents(cfg, view, lang)
-    pairs = translation_pairs(cfg, space)
-    src = cfg["data"]["source_lang"]
-    common = dict(adaptation=adaptation, translations={lang: pairs} if pairs else None)
-    student = cfg["model"]["student"] != "none"
+    Xe, ye = view.get(lang, split)
+    t = Target(base, lang, view, None, space, adaptation_documents(base, view, lang))
+    zero = t.select_and_fit(space.space, t.source_lang, vote=True)
+    t = replace(t, fitted=zero)
 
     def score(model):
-        return scores(yd, model.predict(Xd, lang=lang).astype(np.int64), names, seed)
+        return scores(ye, model.predict(Xe, lang=lang).astype(np.int64), names, seed)
 
-    zero = select_and_fit(cfg, space.space, view, src, student=student, **common)
-    out = {(v, 0): score(zero.model) for v in VARIANTS}
-    order = np.random.default_rng(cfg["seed"]).permutation(len(Xt))  # as few_shot_rows draws them
+    zero_scores = score(zero.model)
+    out = {(v, 0): zero_scores for v in cfgs}
+    order = few_shot_order(base["seed"], len(Xt))
     for k in ks:
         idx = order[:k]
-        extra = [([Xt[i] for i in idx], yt[idx], lang)]
-        labelled = [(extra[0][0], extra[0][1])]
-        selected = select_and_fit(cfg, space.space, view, src, extra=extra, **common)
-        same = (selected.C, selected.class_weight) == (zero.C, zero.class_weight)
-        fixed = selected if same else select_and_fit(cfg, space.space, view, src, extra=extra,
-                                                      params=(zero.C, zero.class_weight), **common)
-        echo(f"  k={k}: positive share {yt[idx].mean():.3f}; selected C={selected.C:g} {selected.class_weight}, "
-             f"zero-shot C={zero.C:g} {zero.class_weight}")
-        for fitted, tag in ((selected, "selected"), (fixed, "zero-shot params")):
-            for gold, label in (((), "teacher labels"), (labelled, "gold labels")):
-                if student:
-                    fit_student(cfg, fitted.model, adaptation, labelled=gold)
-                out[(f"{tag}, {label}", k)] = score(fitted.model)
+        Xk, yk = [Xt[i] for i in idx], yt[idx]
+        echo(f"  k={k}: positive share {yk.mean():.3f}; zero-shot C={zero.C:g} {zero.class_weight}")
+        for variant, cfg in cfgs.items():
+            few, record = fit_few_shot(replace(t, cfg=cfg), Xk, yk)
+            out[(variant, k)] = s = score(few.model)
+            cv = record.get("cv_macro_f1")
+            echo(f"    {variant}: target weight {record['target_weight']:.3g}, C={few.C:g} ({record['C_choice']}"
+                 + (f"; {', '.join(f'{c} {v:.3f}' for c, v in cv.items())}" if cv else "")
+                 + f"), macro-F1 {s['f1']:.3f}")
     return out
 
 
@@ -82,31 +107,46 @@ def main():
     ap.add_argument("--mappings", required=True, help="a run folder of the preset: its saved mappings")
     ap.add_argument("--sets", default="", help="comma-separated set ids (default: every set with a dev part)")
     ap.add_argument("--ks", default="10,50,200", help="comma-separated numbers of labelled target documents")
+    ap.add_argument("--variant", action="append", default=[],
+                    help="NAME=KEY=VALUE[;KEY=VALUE...] config overrides of one variant (repeatable; "
+                         "default: the second pass's variants)")
+    ap.add_argument("--reference", default="",
+                    help=f"NAME=KEY=VALUE[;...]: the reference's overrides (default: {REFERENCE!r}, the preset as it is)")
+    ap.add_argument("--split", choices=("dev", "test"), default="dev",
+                    help="test: only after a choice made on dev, for its paired intervals")
     ap.add_argument("--set", dest="overrides", action="append", default=[])
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
     echo = lambda *a, **k: print(*a, file=sys.stderr, flush=True, **k)  # noqa: E731
-    cfg = load_config(args.preset, args.overrides + ["evaluation.few_shot=[]"])
+    reference = parse_variant(args.reference) if args.reference else (REFERENCE, [])
+    variants = [reference] + [parse_variant(v) for v in (args.variant or DEFAULT_VARIANTS)]
+    base_over = args.overrides + ["evaluation.few_shot=[]"]
+    cfg = load_config(args.preset, base_over)
+    variant_cfgs = {name: load_config(args.preset, base_over + over) for name, over in variants}  # checked first
     ks = [int(k) for k in args.ks.split(",")]
     corpus = tokenize(build_corpus(cfg), cfg)
     vectors = load_run_vectors(cfg, None, echo)
     spaces = run_spaces(cfg, vectors, args.mappings, echo)
     sets = dev_sets(cfg, corpus, args.sets)
-    results = {}  # "variant, +k" -> {("set", id): scores}, as features_by_set prints them
+    results = {}  # k -> variant -> {("set", id): scores}, as features_by_set prints them
     for t in sets:
         echo(f"{t.id} ({t.lang})")
-        by = measure_set(for_language(cfg, t.lang), spaces[t.lang], corpus.for_target(t.id), t.lang, ks,
-                         args.seed, echo)
+        cfgs = {name: for_language(c, t.lang) for name, c in variant_cfgs.items()}
+        by = measure_set(cfgs, spaces[t.lang], corpus.for_target(t.id), t.lang, ks, args.split, args.seed, echo)
         for (variant, k), s in by.items():
             results.setdefault(k, {}).setdefault(variant, {})[("set", t.id)] = s
     keys = [("set", t.id) for t in sets]
-    print(f"{args.preset}: dev parts only (test never read); few-shot documents drawn as a run's rows; "
-          f"reference: {BEFORE}; overrides {args.overrides or 'none'}")
+    print(f"{args.preset}: {args.split} parts" + (" only (test never read)" if args.split == "dev" else
+                                                  " (after the choice)")
+          + f"; few-shot documents drawn as a run's rows; reference: {reference[0]}; "
+            f"overrides {args.overrides or 'none'}")
+    for name, over in variants:
+        print(f"- {name}: {'; '.join(over) or 'the preset as it is'}")
     for k in [0] + ks:
         print(f"\n## k = {k}" + (" (zero-shot method, every variant the same)" if k == 0 else ""))
         if k:
-            print_summary(results[k], keys, BEFORE)
-        print_rows("set", results[k], corpus.label_names, keys, BEFORE)
+            print_summary(results[k], keys, reference[0])
+        print_rows("set", results[k], corpus.label_names, keys, reference[0])
 
 
 if __name__ == "__main__":

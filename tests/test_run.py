@@ -445,9 +445,9 @@ def test_few_shot_rows_keep_the_method_params_and_teach_the_student_gold_labels(
         calls.append((kw.get("extra"), kw.get("params"), (fitted.C, fitted.class_weight)))
         return fitted
 
-    def spy_student(cfg, model, adaptation, labelled=()):
+    def spy_student(cfg, model, adaptation, labelled=(), **kw):
         pools.append((len(adaptation.documents), labelled))
-        return real_fit_student(cfg, model, adaptation, labelled)
+        return real_fit_student(cfg, model, adaptation, labelled, **kw)
 
     monkeypatch.setattr(evaluate, "select_and_fit", spy_select)
     monkeypatch.setattr(train, "fit_student", spy_student)

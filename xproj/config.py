@@ -231,6 +231,7 @@ def choices() -> dict:
     from .shift import PRIOR_METHODS
     from .student import STUDENT_LABELS, STUDENTS
     from .run.baselines import BASELINES
+    from .run.few_shot import FEW_SHOT_C
     from .run.train import ADAPTATION_SOURCES, SELECTION_RULES
     from .self_learning import FINAL_STEPS
     from .standardize import CENTERING, SCALING
@@ -258,6 +259,7 @@ def choices() -> dict:
         "model.student": STUDENTS,
         "model.student_labels": STUDENT_LABELS,
         "evaluation.baselines": tuple(BASELINES),
+        "evaluation.few_shot_C": FEW_SHOT_C,
         "alignment.normalization": tuple(NORMALIZERS) + ("none",),
         "alignment.recipe": tuple(RECIPES),
         "alignment.rcsls_projection": PROJECTIONS,
@@ -347,6 +349,10 @@ def _check_values(cfg):
     if d["source_lang"] in d["target_langs"]:
         raise ConfigError(f"data.target_langs = {d['target_langs']!r} includes the source language "
                           f"{d['source_lang']!r} (data.source_lang): a target must be another language")
+    ev = cfg["evaluation"]
+    if ev["few_shot_share"] and ev["few_shot_weight"] != 1:
+        raise ConfigError(f"evaluation.few_shot_share = {ev['few_shot_share']!r} and evaluation.few_shot_weight = "
+                          f"{ev['few_shot_weight']!r} both weight the few-shot documents: set one of them")
     bad = [w for w in cfg["model"]["class_weight"] if w not in ("none", "balanced")]
     if bad or not cfg["model"]["class_weight"]:
         raise ConfigError(f"model.class_weight values must be 'none' or 'balanced', got {cfg['model']['class_weight']!r}")

@@ -186,7 +186,7 @@ class CrossLingualClassifier(StudentVote, TranslationVote, PriorShift, Classifie
         return self.pipeline_.named_steps["classify"]
 
     # -- scikit-learn API ----------------------------------------------------------------
-    def fit(self, X, y, *, lang=None, extra=None, unlabelled=None):
+    def fit(self, X, y, *, lang=None, extra=None, unlabelled=None, sample_weight=None):
         """Fit on labelled documents ``X`` of ``lang`` (default ``source_lang``).
 
         1. the tokenizer, embedder, the source statistics and the component remover are fit
@@ -197,7 +197,8 @@ class CrossLingualClassifier(StudentVote, TranslationVote, PriorShift, Classifie
            joining the training set (few-shot mode); a language of ``extra`` absent from
            ``unlabelled`` gets its statistics from those labelled documents;
         4. the estimator is fit on every labelled document, standardised with its language's
-           statistics.
+           statistics; ``sample_weight``: one weight per document, ``X``'s then each of
+           ``extra``'s in order (e.g. target documents weighted up against source ones).
         """
         self._validate_params()
         lang = lang or self.source_lang
@@ -224,10 +225,16 @@ class CrossLingualClassifier(StudentVote, TranslationVote, PriorShift, Classifie
             labels.append(np.asarray(yk))
         Z = _routed("transform")(features, docs, lang=np.asarray(langs, dtype=object))
         y_all = np.concatenate(labels)
-        self.pipeline_[-1].fit(Z, y_all)
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight, dtype=np.float64)
+            if sample_weight.shape != y_all.shape or not np.all(np.isfinite(sample_weight) & (sample_weight > 0)):
+                raise ValueError(f"sample_weight: need {len(y_all)} positive finite weights (X, then extra), "
+                                 f"got shape {sample_weight.shape}")
+        self.pipeline_[-1].fit(Z, y_all, **({} if sample_weight is None else {"sample_weight": sample_weight}))
         self.classes_ = self.estimator_.classes_
         # the balance the probabilities refer to (uniform with balanced class weights)
-        self.source_priors_ = effective_priors(y_all, self.classes_, getattr(self.estimator_, "class_weight", None))
+        self.source_priors_ = effective_priors(y_all, self.classes_, getattr(self.estimator_, "class_weight", None),
+                                               sample_weight)
         self.calibrator_ = None
         self.target_priors_ = {}
         self.translations_ = {}

@@ -172,8 +172,22 @@ OPTIONS: dict[str, tuple] = {
                              "baselines computed in the same run (those without resources are skipped)"),
     "evaluation.bootstrap": (1000, int, "bootstrap resamples for 95% intervals (0 = none)"),
     "evaluation.few_shot": ([], list, "k values, e.g. [10, 50, 200]: one few-shot row per k (the English "
-                            "training set plus k labelled target training documents, with the method's C and class weighting; "
-                            "the student learns those k with their gold labels); [] = none"),
+                            "training set plus k labelled target training documents, with the method's class weighting and C "
+                            "or one cross-validated on them, evaluation.few_shot_C; the student learns those k with "
+                            "their gold labels, evaluation.few_shot_student_weight); [] = none"),
+    # how a few-shot row is fitted (xproj.run.few_shot); student weight 3 and C by cv: chosen on the
+    # shared sets' dev parts by a rule fixed beforehand (bench/few_shot.py, second pass; never a test part)
+    "evaluation.few_shot_weight": (1.0, float, "few-shot rows: each labelled target document's weight in the "
+                                   "English model's training, against one English document (1 = the same)"),
+    "evaluation.few_shot_share": (0.0, float, "few-shot rows: the k target documents together carry this share of "
+                                  "the English model's training weight (each weighs share / (1 - share) x English "
+                                  "documents / k); 0 = off (evaluation.few_shot_weight). Not both"),
+    "evaluation.few_shot_student_weight": (3.0, float, "few-shot rows: each gold target document's weight in the "
+                                           "student's training, against one unlabelled document (1 = the same)"),
+    "evaluation.few_shot_C": ("cv", str, "few-shot rows' C: zero-shot (the method's) | cv (the best "
+                              "pooled macro-F1 of 5-fold stratified cross-validation on the k target documents, "
+                              "the method's class weighting; only where every class has 20 of them, else the "
+                              "method's C)"),
     # output
     "output.dir": ("runs", str, "parent folder of run outputs"),
     "output.plots": (True, bool, "write PNG plots"),
@@ -243,6 +257,9 @@ RANGES: dict[str, Range] = {
     "model.student_rounds": Range(1, 5),
     "evaluation.bootstrap": Range(0),
     "evaluation.few_shot": Range(1),
+    "evaluation.few_shot_weight": Range(0, open_lo=True),
+    "evaluation.few_shot_share": Range(0.0, 1.0, open_hi=True),
+    "evaluation.few_shot_student_weight": Range(0, open_lo=True),
 }
 
 #: the recipes' own parameters: option -> (the recipe keyword it sets, the recipes that take it).

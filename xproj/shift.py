@@ -36,9 +36,9 @@ def _as_prior(p, n_classes, what):
     return p / p.sum()
 
 
-def effective_priors(y, classes, class_weight=None) -> np.ndarray:
+def effective_priors(y, classes, class_weight=None, sample_weight=None) -> np.ndarray:
     """The class balance a classifier's probabilities refer to: the share of each class in
-    the training loss, i.e. label frequencies times class weights.
+    the training loss, i.e. label frequencies (summed ``sample_weight``) times class weights.
 
     With ``class_weight="balanced"`` every class weighs the same in the loss, so the model
     behaves as if trained on a uniform prior, whatever the label frequencies.
@@ -47,11 +47,12 @@ def effective_priors(y, classes, class_weight=None) -> np.ndarray:
 
     classes = np.asarray(classes)
     y = np.asarray(y)
-    counts = np.array([(y == c).sum() for c in classes], dtype=np.float64)
+    sw = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    counts = np.array([sw[y == c].sum() for c in classes], dtype=np.float64)
     if class_weight is None:
         weights = np.ones(len(classes))
     else:
-        weights = compute_class_weight(class_weight, classes=classes, y=y)
+        weights = compute_class_weight(class_weight, classes=classes, y=y, sample_weight=sample_weight)
     share = counts * weights
     return _as_prior(share, len(classes), "training labels")
 

@@ -172,9 +172,11 @@ class TfidfStudent:
         text = _joined(tokens)
         return self._with_view([v.transform(text) for v in self.vectorisers_], dense, len(tokens))
 
-    def fit(self, tokens, proba, classes, dense=None):
+    def fit(self, tokens, proba, classes, dense=None, doc_weight=None):
         """Fit on the pool's token lists and the teacher's probabilities ``proba`` (columns:
-        ``classes``); ``dense``: the second view's rows (``view="text+aligned"``)."""
+        ``classes``); ``dense``: the second view's rows (``view="text+aligned"``);
+        ``doc_weight``: one weight per document multiplying its examples' (before any class
+        balancing; None: each document counts once)."""
         from sklearn.linear_model import LogisticRegression
 
         if self.view not in STUDENT_VIEWS:
@@ -186,7 +188,15 @@ class TfidfStudent:
         text = _joined(tokens)
         self.vectorisers_ = self._vectorisers()
         X = self._with_view([v.fit_transform(text) for v in self.vectorisers_], dense, len(tokens))
-        rows, cls, w = teacher_targets(P, self.labels, self.share, self.balance)
+        if doc_weight is None:
+            rows, cls, w = teacher_targets(P, self.labels, self.share, self.balance)
+        else:
+            doc_weight = np.asarray(doc_weight, dtype=np.float64)
+            if doc_weight.shape != (len(tokens),) or not np.all(np.isfinite(doc_weight) & (doc_weight > 0)):
+                raise ValueError(f"doc_weight: need {len(tokens)} positive finite weights, got shape {doc_weight.shape}")
+            rows, cls, w = teacher_targets(P, self.labels, self.share, balance=False)
+            w = w * doc_weight[rows]
+            w = balanced_weights(cls, w, P.shape[1]) if self.balance else w
         self.classes_ = np.asarray(classes)
         grid = tuple(self.C) if isinstance(self.C, (tuple, list)) else (self.C,)
         self.cv_losses_ = None if len(grid) == 1 else [_held_out_loss(X, rows, cls, w, c, self.seed) for c in grid]
@@ -249,13 +259,14 @@ class StudentVote:
 
     def fit_student(self, X_unlabelled, lang, *, kind="tfidf", weight=0.5, C=1.0, labels="soft", share=0.5,
                     balance=True, rounds=1, seed=0, origin="unlabelled documents", view="text", prior="teacher",
-                    word_ngrams=(1, 2), char_ngrams=(1, 4), labelled=None):
+                    word_ngrams=(1, 2), char_ngrams=(1, 4), labelled=None, labelled_weight=1.0):
         """Fit ``lang``'s student on unlabelled documents of it (all at once) and keep it (saved
         with the model) until replaced; ``kind="none"`` removes it.
 
         ``labelled``: optional ``(X, y)`` labelled documents of ``lang`` (few-shot) joining the
         pool with their gold labels (one-hot targets, in every round) instead of the teacher's
-        guess; the caller leaves them out of ``X_unlabelled``.
+        guess; the caller leaves them out of ``X_unlabelled``. ``labelled_weight``: the weight of
+        each of them against one unlabelled document (1: the same).
 
         The teacher is the model without a student for ``lang`` (aligned reading, translation
         vote, calibration; not ``lang``'s prior, which this drops: call :meth:`adapt_priors`
@@ -278,6 +289,8 @@ class StudentVote:
             raise ValueError(f"unknown student view {view!r}; choose one of {', '.join(STUDENT_VIEWS)}")
         if prior not in STUDENT_PRIORS:
             raise ValueError(f"unknown student prior {prior!r}; choose one of {', '.join(STUDENT_PRIORS)}")
+        if not (isinstance(labelled_weight, (int, float)) and math.isfinite(labelled_weight) and labelled_weight > 0):
+            raise ValueError(f"labelled_weight: must be a positive number, got {labelled_weight!r}")
         if not isinstance(rounds, int) or rounds < 1:
             raise ValueError(f"rounds: must be an integer >= 1, got {rounds!r}")
         if lang == self.fitted_lang_:
@@ -298,6 +311,9 @@ class StudentVote:
             tokens = list(tokens) + list(self.pipeline_[0].transform(X_gold, lang=lang))
             gold = (np.asarray(y_gold)[:, None] == self.classes_[None, :]).astype(np.float64)
         dense = self.aligned_features(tokens, lang) if view == "text+aligned" else None
+        doc_weight = None  # each document once, as before the gold documents could weigh more
+        if len(gold) and labelled_weight != 1:
+            doc_weight = np.concatenate([np.ones(len(teacher)), np.full(len(gold), float(labelled_weight))])
         estimate = None
         if prior == "em":  # the prior of the unlabelled documents, as the teacher sees them
             estimate, _ = estimate_priors_em(teacher, self.source_priors_)
@@ -307,7 +323,7 @@ class StudentVote:
                 target = adjust_posteriors(target, self.source_priors_, estimate)
             student = TfidfStudent(C, labels=labels, share=share, balance=balance, seed=seed, view=view,
                                    word_ngrams=word_ngrams, char_ngrams=char_ngrams).fit(
-                tokens, np.vstack([target, gold]), self.classes_, dense)
+                tokens, np.vstack([target, gold]), self.classes_, dense, doc_weight)
             target = mix(teacher, student.predict_proba(tokens[:len(teacher)],
                                                         None if dense is None else dense[:len(teacher)]), weight)
         students[lang] = Student(student, float(weight), kind, origin,

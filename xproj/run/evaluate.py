@@ -14,6 +14,7 @@ from ..config import for_language
 from ..errors import ResourceNotFoundError
 from ..evaluation import one_class_warning
 from .baselines import BASELINES
+from .few_shot import few_shot_order, fit_few_shot
 from .train import (
     Adaptation,
     Fitted,
@@ -57,16 +58,19 @@ class Target:
         return classification_scores(self.y_test if y is None else y, predicted, self.corpus.label_names,
                                      n_boot=ev["bootstrap"], seed=self.cfg["seed"])
 
-    def select_and_fit(self, space, lang, *, extra=None, progress=None, vote=False, params=None):
+    def select_and_fit(self, space, lang, *, extra=None, progress=None, vote=False, params=None, student=None,
+                       extra_weight=1.0, gold_weight=1.0):
         """Model selection on ``lang``'s dev split, adapted to this target like the method;
         ``vote``: with the target's translation vote (``model.translation_weight``) and its
-        student (``model.student``), as the method and its few-shot rows (baselines go
-        without: they measure one thing each)."""
+        student (``model.student``; ``student=False``: the vote alone), as the method and its
+        few-shot rows (baselines go without: they measure one thing each). ``extra_weight``,
+        ``gold_weight``: as :func:`xproj.run.train.select_and_fit`."""
         pairs = translation_pairs(self.cfg, self.target_space) if vote else None
         return select_and_fit(self.cfg, space, self.corpus, lang, extra=extra, adaptation=self.adaptation,
                               translations={self.lang: pairs} if pairs else None,
-                              translation_origin=translation_origin(self.target_space), student=vote,
-                              params=params, progress=progress)
+                              translation_origin=translation_origin(self.target_space),
+                              student=vote if student is None else student, params=params,
+                              extra_weight=extra_weight, gold_weight=gold_weight, progress=progress)
 
 
 def few_shot_title(k) -> str:
@@ -78,23 +82,25 @@ def few_shot_rows(t: Target, ks) -> dict:
     The k documents are the first k of one seeded permutation, so a larger k adds documents
     to a smaller one's (the rows form a learning curve).
 
-    Each row keeps the method's C and class weighting (``t.fitted``): selecting them again on
+    Each row keeps the method's class weighting and, unless ``evaluation.few_shot_C = "cv"``
+    finds enough target documents to cross-validate it on, its C (``t.fitted``): selecting them again on
     the English dev split with the target documents in training measures nothing about the
     target, and on tripadvisor-restaurants' dev part it swapped balanced C=1 for unweighted
     C=10 at k=200, whose positive lean the student amplified (bench/few_shot.py). The student
-    learns the k documents with their gold labels, the rest of the pool with the teacher's."""
+    learns the k documents with their gold labels, the rest of the pool with the teacher's.
+    The ``evaluation.few_shot_*`` options weight the k documents and choose C
+    (:func:`xproj.run.few_shot.fit_few_shot`); the row records what they did."""
     train = t.corpus.get(t.lang, "train")
     if not ks or train is None:
         return {}
     Xt, yt = train
-    order = np.random.default_rng(t.cfg["seed"]).permutation(len(Xt))
+    order = few_shot_order(t.cfg["seed"], len(Xt))
     rows = {}
     for k in sorted(ks):
         idx = order[:k]
-        few = t.select_and_fit(t.target_space.space, t.source_lang, extra=[([Xt[i] for i in idx], yt[idx], t.lang)],
-                               vote=True, params=(t.fitted.C, t.fitted.class_weight) if t.fitted else None)
+        few, record = fit_few_shot(t, [Xt[i] for i in idx], yt[idx])
         rows[few_shot_title(k)] = t.score(few.model.predict(t.X_test, lang=t.lang)) | {
-            "k": len(idx), "C": few.C, "class_weight": few.class_weight}
+            "k": len(idx), "C": few.C, "class_weight": few.class_weight} | record
     return rows
 
 

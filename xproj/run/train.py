@@ -2,7 +2,8 @@
 
 Hyper-parameters (C, class weighting) are chosen on the training language's own dev split
 only: zero-shot honesty, the target's labels are never looked at. Few-shot rows keep the
-zero-shot model's (``params``), see :func:`xproj.run.evaluate.few_shot_rows`.
+zero-shot model's (``params``) or cross-validate C on their target documents, see
+:mod:`xproj.run.few_shot`.
 """
 
 from __future__ import annotations
@@ -127,7 +128,8 @@ def translation_pairs(cfg, target_space) -> list | None:
 
 
 def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, translations=None,
-                   translation_origin="seed dictionary", student=False, params=None, progress=None) -> Fitted:
+                   translation_origin="seed dictionary", student=False, params=None, extra_weight=1.0,
+                   gold_weight=1.0, progress=None) -> Fitted:
     """Choose C and class weighting on ``lang``'s dev split (macro-F1), refit on train.
 
     ``adaptation``: unlabelled target documents whose statistics the model keeps;
@@ -141,6 +143,9 @@ def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, tra
     documents of ``extra`` in the adaptation language join it with their gold labels.
     ``params``: a fixed ``(C, class_weight)`` instead of model selection (few-shot rows keep
     the zero-shot model's: ``lang``'s dev split says nothing about what the target labels add).
+    ``extra_weight``: the weight of each document of ``extra`` against one of ``lang``'s
+    training documents; ``gold_weight``: of each of ``extra``'s documents in the student's
+    training against one unlabelled document (1, 1: as many documents, each counted once).
     """
     from sklearn.metrics import f1_score
 
@@ -154,8 +159,14 @@ def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, tra
     unlabelled = ({adaptation.lang: Unlabelled(adaptation.documents, adaptation.origin)}
                   if adaptation and adaptation.lang != lang else None)
 
+    weights = None  # None (not ones): the estimator is fit exactly as before these weights existed
+    if extra and extra_weight != 1:
+        import numpy as np
+
+        weights = np.concatenate([np.ones(len(ytr))] + [np.full(len(yk), float(extra_weight)) for _, yk, _ in extra])
+
     def fit(C, w, adapt=True):
-        return make_classifier(cfg, space, lang, C, w).fit(Xtr, ytr, extra=extra,
+        return make_classifier(cfg, space, lang, C, w).fit(Xtr, ytr, extra=extra, sample_weight=weights,
                                                            unlabelled=unlabelled if adapt else None)
 
     # The target's statistics cannot change predictions on ``lang``'s dev split unless
@@ -177,18 +188,19 @@ def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, tra
         if other != lang:
             model.add_translations(other, pairs, origin=translation_origin)
     if student and m["student"] != "none" and adaptation and adaptation.lang != lang:
-        fit_student(cfg, model, adaptation,
+        fit_student(cfg, model, adaptation, labelled_weight=gold_weight,
                     labelled=[(Xk, yk) for Xk, yk, lk in extra or [] if lk == adaptation.lang])
     if adaptation and adaptation.lang != lang and cfg["features"]["priors"] != "none":
         model.adapt_priors(adaptation.documents, adaptation.lang, method=cfg["features"]["priors"], dev=dev)
     return Fitted(model, best[0], best[1], {f"C={c},class_weight={w}": s for (c, w), s in scores.items()})
 
 
-def fit_student(cfg, model, adaptation, labelled=()):
+def fit_student(cfg, model, adaptation, labelled=(), labelled_weight=1.0):
     """``model.student``: the target-native student of ``adaptation.lang`` (xproj.student),
     learnt from the model's probabilities of the adaptation documents; ``labelled``: ``(X, y)``
-    labelled documents of that language (few-shot), learnt with their gold labels and taken
-    out of the unlabelled pool (the adaptation documents may hold them, labels dropped)."""
+    labelled documents of that language (few-shot), learnt with their gold labels (each
+    weighing ``labelled_weight`` pool documents) and taken out of the unlabelled pool (the
+    adaptation documents may hold them, labels dropped)."""
     import numpy as np
 
     m = cfg["model"]
@@ -204,7 +216,8 @@ def fit_student(cfg, model, adaptation, labelled=()):
         model.fit_student(pool, adaptation.lang, labelled=gold, kind=m["student"], weight=m["student_weight"],
                           C=m["student_C"], labels=m["student_labels"], share=m["student_share"],
                           balance=m["student_balance"],
-                          rounds=m["student_rounds"], seed=cfg["seed"], origin=adaptation.origin)
+                          rounds=m["student_rounds"], seed=cfg["seed"], origin=adaptation.origin,
+                          labelled_weight=labelled_weight)
     except ValueError as exc:  # e.g. the English model gives one class to every document
         raise XprojError(f"model.student: {adaptation.lang}: {exc}") from None
 
