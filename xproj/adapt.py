@@ -46,12 +46,12 @@ def adapt_file(model_path, input_path, out_path, *, lang, text_column="text", fm
     check_output(out_path, "--out")
     check_text_column(table, text_column)
     scorer = Scorer.open(model_path, lang)
-    n = scorer.adapt(table, text_column, chunk_size=chunk_size, n_jobs=n_jobs)
+    adapted = scorer.adapt(table, text_column, chunk_size=chunk_size, n_jobs=n_jobs)
     b = scorer.bundle
     save_model(scorer.model, out_path, mapping=b.get("mapping"), config=b.get("config"),
                label_names=b.get("label_names"))
-    return {"documents": n, "adaptation": scorer.adaptation(), "output": str(out_path),
-            "left_out": scorer.left_out_line(input_path)}
+    return {"documents": adapted.documents, "adaptation": scorer.adaptation(), "output": str(out_path),
+            "left_out": adapted.left_out_line(input_path)}
 
 
 def configure_parser(p):

@@ -197,13 +197,13 @@ def predict_file(model_path, input_path, output_path, *, lang, text_column="text
         check_text_column(t, text_column)
     kept = _kept_columns(table, keep_columns)
     scorer = _open_scorer(model_path, lang, adapt_table)
-    if adapt_table is not None:
-        scorer.adapt(adapt_table, text_column, chunk_size=chunk_size, n_jobs=n_jobs)
+    adapted = None if adapt_table is None else scorer.adapt(adapt_table, text_column, chunk_size=chunk_size,
+                                                             n_jobs=n_jobs)
     if warm:
         ready(scorer)
     summary = score_table(scorer, table, output_path, text_column=text_column, kept=kept,
                           chunk_size=chunk_size, n_jobs=n_jobs, progress=progress)
-    left_out = scorer.left_out_line(adapt_on) if adapt_table is not None else None
+    left_out = adapted.left_out_line(adapt_on) if adapted is not None else None
     return {**summary, "adaptation": scorer.adaptation(), "output": str(output_path), "adapt_left_out": left_out}
 
 

@@ -189,7 +189,7 @@ def csls_topk(
                 or n_s <= max(64 * k_t, SAMPLE):
             r_t = exact_r(T, S_all, k_t, workers)
         else:
-            # several places: a finer ladder (see fine_ladder; the top 1 is as fast with either)
+            # several places: a finer ladder (fine_ladder); the top 1 keeps the default, it is no faster with it
             ladder = fine_ladder(n_probes, n_clusters) if topn > 1 else None
             bounds = TargetBounds(T, S_all, k_t, workers, n_clusters=n_clusters, n_probes=n_probes,
                                   ladder=ladder, seed=seed)

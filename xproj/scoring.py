@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
@@ -113,6 +114,25 @@ def check_text_column(table, text_column, option: str = "--text-column"):
                           f"(its header: {', '.join(columns)}){hint}")
 
 
+@dataclass(frozen=True)
+class Adapted:
+    """What :meth:`Scorer.adapt` learnt from: ``documents`` texts; ``left_out`` rows were
+    unreadable or had no text, the first of them ``first_row`` (its ``first_problem``)."""
+
+    documents: int
+    left_out: int = 0
+    first_row: int | None = None
+    first_problem: str | None = None
+
+    def left_out_line(self, path) -> str | None:
+        """One line naming the rows left out of ``path``, or None when none was."""
+        if not self.left_out:
+            return None
+        n = self.left_out
+        return (f"{path}: {n} row{'s' if n > 1 else ''} left out of the adaptation (unreadable or without "
+                f"a text; first: row {self.first_row}, {self.first_problem})")
+
+
 _JSON_KINDS = {str: "string", int: "number", float: "number", bool: "true/false", type(None): "null"}
 
 
@@ -206,19 +226,20 @@ class Scorer:
             out[i] = (int(labels[j]), None if probs is None else [float(p) for p in probs[j]], out[i][2], None)
         return out
 
-    def adapt(self, table, text_column, *, chunk_size: int = 5000, n_jobs: int = 1) -> int:
+    def adapt(self, table, text_column, *, chunk_size: int = 5000, n_jobs: int = 1) -> Adapted:
         """Learn the language's statistics from every readable text of ``table`` (one call of
-        ``model.adapt``); returns the number of documents. The rows left out (unreadable, or
-        without a text) are in :attr:`adapt_left_out`: ``(count, first row, its problem)``."""
+        ``model.adapt``); returns the number of documents and the rows left out (unreadable,
+        or without a text) as an :class:`Adapted`."""
         tokens, chunk = [], []
-        self.adapt_left_out = (0, None, None)
+        left_out, first_row, first_problem = 0, None, None
         for rec in table:
             text, problem = text_of(rec.fields, text_column) if rec.error is None else (None, rec.error)
             if text is not None:
                 chunk.append(text)
             else:
-                n, row, first = self.adapt_left_out
-                self.adapt_left_out = (n + 1, row or rec.row, first or problem)
+                if not left_out:
+                    first_row, first_problem = rec.row, problem
+                left_out += 1
             if len(chunk) >= chunk_size:
                 tokens += self.tokens(chunk, n_jobs)
                 chunk = []
@@ -229,19 +250,12 @@ class Scorer:
             self.model.adapt(tokens, self.lang, origin=f"unlabelled documents of {Path(table.path).name}")
         except ValueError as exc:  # e.g. the training language, whose statistics come from fit
             raise ConfigError(f"--lang {self.lang}: cannot adapt on {table.path}: {exc}") from None
-        return len(tokens)
+        return Adapted(len(tokens), left_out, first_row, first_problem)
 
     def adaptation(self) -> str:
         """Which statistics the language uses, in one line."""
         return self.model.adaptation(self.lang)
 
-    def left_out_line(self, path) -> str | None:
-        """One line naming the rows :meth:`adapt` left out of ``path``, or None when none was."""
-        n, row, problem = getattr(self, "adapt_left_out", (0, None, None))
-        if not n:
-            return None
-        return (f"{path}: {n} row{'s' if n > 1 else ''} left out of the adaptation (unreadable or without "
-                f"a text; first: row {row}, {problem})")
 
 
 class LanguageRouter:

@@ -35,9 +35,7 @@ def target_weight(cfg, n_source, k) -> float:
     training documents: ``evaluation.few_shot_weight``, or with ``few_shot_share`` = s the
     weight at which the k documents carry s of the total (k w / (n_source + k w) = s)."""
     ev = cfg["evaluation"]
-    share = ev["few_shot_share"]
-    if not 0 <= share < 1:
-        raise ValueError(f"evaluation.few_shot_share: must be in [0, 1), got {share!r}")
+    share = ev["few_shot_share"]  # in [0, 1): checked where declared (xproj.options.RANGES)
     if not share:
         return float(ev["few_shot_weight"])
     return share / (1 - share) * n_source / k
