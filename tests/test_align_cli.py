@@ -3,6 +3,7 @@ self-learning recipes in the registry, and every bad input's one line and exit c
 
 import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -305,3 +306,78 @@ def test_out_that_is_a_file_is_a_usage_error_before_any_work(tmp_path):
     out.write_text("x")
     assert main(["align", str(tmp_path / "missing-src.vec"), str(tmp_path / "missing-tgt.vec"),
                  "--dictionary", "identical", "--out", str(out)]) == 2
+
+
+def _align_into(files, out, *extra):
+    return _run_captured(["align", str(files / "src.vec"), str(files / "tgt.vec"), "--dictionary",
+                          str(files / "train.txt"), "--out", str(out), *extra])[0]
+
+
+def test_a_rerun_leaves_only_its_own_outputs(files, tmp_path):
+    out = tmp_path / "again"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")  # not an align output: never touched
+    assert _align_into(files, out, "--recipe", "supervised", "--test-dictionary", str(files / "test.txt"),
+                       "--write-vectors") == 0
+    assert {p.name for p in out.iterdir()} == {"notes.txt", "mapping.npy", "mapping.json", "mapping.tgt.npy",
+                                               "bli.json", "src.mapped.vec", "tgt.mapped.vec"}
+    assert _align_into(files, out, "--recipe", "procrustes") == 0  # one-sided, no BLI, no vectors
+    assert {p.name for p in out.iterdir()} == {"notes.txt", "mapping.npy", "mapping.json"}
+    assert json.loads((out / "mapping.json").read_text())["metadata"]["recipe"] == "procrustes"
+    assert (out / "notes.txt").read_text() == "mine"
+
+
+def test_an_interrupt_during_the_commit_never_leaves_a_mix(files, tmp_path, monkeypatch):
+    import os
+    import signal
+
+    import xproj.align_cmd
+
+    out = tmp_path / "interrupted"
+    assert _align_into(files, out, "--recipe", "supervised", "--test-dictionary", str(files / "test.txt")) == 0
+    real_replace = os.replace
+
+    def ctrl_c_after_the_first_rename(src, dst):
+        real_replace(src, dst)
+        moved_in = Path(dst).parent == out and Path(src).parent != out  # from the stage: the commit
+        if moved_in and not getattr(ctrl_c_after_the_first_rename, "sent", False):
+            ctrl_c_after_the_first_rename.sent = True
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(xproj.align_cmd.os, "replace", ctrl_c_after_the_first_rename)
+    assert _align_into(files, out, "--recipe", "procrustes") == 130  # the interrupt still stops the command
+    # held until the commit was whole: this run's outputs, none of the first run's
+    assert {p.name for p in out.iterdir()} == {"mapping.npy", "mapping.json"}
+    assert json.loads((out / "mapping.json").read_text())["metadata"]["recipe"] == "procrustes"
+    W = VectorMapping.load(out / "mapping").W_
+    assert W.shape[0] == W.shape[1] and np.allclose(W @ W.T, np.eye(len(W)), atol=1e-5)  # Procrustes: orthogonal
+
+
+def test_an_earlier_runs_output_given_as_input_is_refused_not_removed(files, tmp_path, capsys):
+    out = tmp_path / "reuse"
+    assert _align_into(files, out, "--write-vectors") == 0
+    src = out / "src.mapped.vec"
+    before = src.read_bytes()
+    code = main(["align", str(src), str(files / "tgt.vec"), "--dictionary", str(files / "train.txt"),
+                 "--out", str(out)])  # without --write-vectors this run would remove it
+    assert code == 2 and src.read_bytes() == before
+    err = capsys.readouterr().err.strip()
+    assert err == (f"xproj align: configuration error: --out {out}: would remove src.mapped.vec, an earlier "
+                   f"align's output, which is SRC {src}; choose another folder")
+
+
+def test_stage_folders_of_killed_aligns_are_removed(files, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True)
+    out = tmp_path / "killed"
+    dead_stage = out / f".align.{int(dead.stdout)}.x1y2z3w4.partial"  # what kill -9 leaves
+    live_stage = out / f".align.{os.getpid()}.other123.partial"  # an align of a process still running
+    for stage in (dead_stage, live_stage):
+        stage.mkdir(parents=True)
+        (stage / "src.mapped.vec").write_text("1 1\na 1\n")
+    assert _align_into(files, out) == 0
+    assert not dead_stage.exists() and live_stage.exists()

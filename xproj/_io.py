@@ -17,7 +17,9 @@ import io
 import lzma
 import os
 import re
+import signal
 import tempfile
+import threading
 import time
 import zlib
 from pathlib import Path
@@ -211,6 +213,31 @@ def atomic_write(path, mode="wb"):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+@contextlib.contextmanager
+def held_interrupts(signals=(signal.SIGINT, signal.SIGTERM)):
+    """Hold Ctrl-C and ``kill`` (SIGINT, SIGTERM) while the block runs; deliver them after.
+
+    For a commit of several files (a few unlinks and renames, microseconds): interrupted
+    between two of them, a folder would mix two commands' outputs. Only SIGKILL or the
+    machine stopping can still cut the block short. Handlers are replaced, not the signal
+    mask blocked, because a signal may be delivered to another thread (tqdm's monitor) where
+    a mask set here would not hold it. Outside the main thread (where Python cannot set
+    handlers) the block runs as it is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received = []
+    previous = {s: signal.signal(s, lambda signum, frame: received.append(signum)) for s in signals}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler if handler is not None else signal.SIG_DFL)
+        for s in dict.fromkeys(received):
+            signal.raise_signal(s)  # now handled as it would have been: KeyboardInterrupt, exit
 
 
 def atomic_save_npy(path, array):

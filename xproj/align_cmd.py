@@ -3,7 +3,8 @@
 Writes into DIR the mapping (``mapping.npy`` + ``mapping.json``, and ``mapping.tgt.npy`` for a
 two-sided recipe; :meth:`~xproj.align.VectorMapping.save`), with ``--write-vectors`` both
 mapped spaces as ``.vec`` text files (``src.mapped.vec``, ``tgt.mapped.vec``) that MUSE and
-VecMap read, and with ``--test-dictionary`` a BLI table (printed, and ``bli.json``).
+VecMap read, and with ``--test-dictionary`` a BLI table (printed, and ``bli.json``). A re-run
+into the same DIR leaves only its own outputs (:func:`save_outputs`).
 ``xproj bli SRC TGT --dictionary TEST --mapping DIR`` evaluates the saved mapping again.
 """
 
@@ -31,6 +32,9 @@ EVAL_EVERY = 10
 #: files written besides the mapping
 VECTOR_FILES = {"source": "src.mapped.vec", "target": "tgt.mapped.vec"}
 BLI_FILE = "bli.json"
+#: every file an align writes into ``--out``: a run replaces those it writes and removes the others
+OUTPUT_NAMES = (MAPPING_NAME + ".npy", MAPPING_NAME + ".json", MAPPING_NAME + ".tgt.npy", *VECTOR_FILES.values(),
+                BLI_FILE)
 
 
 def configure_parser(p):
@@ -156,9 +160,13 @@ def check_options(args) -> dict:
     outputs = [MAPPING_NAME + ".npy", MAPPING_NAME + ".json", *(VECTOR_FILES.values() if args.write_vectors else [])]
     for name, value in (("SRC", args.src), ("TGT", args.tgt), ("--dictionary", args.dictionary),
                         ("--test-dictionary", args.test_dictionary)):
-        clash = next((o for o in outputs if value and (Path(args.out) / o).resolve() == Path(value).resolve()), None)
-        if clash:  # e.g. aligning last run's mapped vectors again into the same folder
+        clash = next((o for o in OUTPUT_NAMES if value and (Path(args.out) / o).resolve() == Path(value).resolve()),
+                     None)
+        if clash in outputs:  # e.g. aligning last run's mapped vectors again into the same folder
             raise ConfigError(f"--out {args.out}: would write {clash} over {name} {value}; choose another folder")
+        if clash:  # an earlier run's output that this run does not write: removed with the others
+            raise ConfigError(f"--out {args.out}: would remove {clash}, an earlier align's output, which is "
+                              f"{name} {value}; choose another folder")
     if isinstance(args.refine, str) and args.refine != "auto":
         raise ConfigError(f"--refine {args.refine}: expected a whole number of rounds or 'auto'")
     if args.refine not in (None, "auto"):
@@ -286,15 +294,21 @@ class iteration_bar:
 
 def save_outputs(mapping, src, tgt, out: Path, args, bli=None) -> list[Path]:
     """The mapping, (``--write-vectors``) both mapped spaces and (``bli``) the BLI table,
-    written into a hidden folder inside ``out`` and renamed into ``out`` only when all are
-    written: an align that fails or is interrupted (Ctrl-C while the mapped vectors are
-    written) leaves ``out`` as it was, never a new mapping beside an earlier run's
-    ``bli.json`` or one mapped space of two. Returns their paths in ``out``."""
+    written into a hidden folder inside ``out`` and moved into ``out`` only when all are
+    written, with the files of :data:`OUTPUT_NAMES` this run does not write (an earlier run's
+    ``bli.json`` or mapped vectors) removed: ``out`` then holds this run's outputs and no
+    other align's. The removals and renames happen with Ctrl-C and ``kill`` held
+    (:func:`~xproj._io.held_interrupts`), so an align that fails or is interrupted leaves
+    ``out`` as it was or as this run made it, never a mix. Other files in ``out`` are left
+    alone; stage folders of aligns that were killed (``kill -9``) are removed. Returns the
+    paths written in ``out``."""
+    from ._io import held_interrupts
     from .vectors import write_vec
 
     created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".align.{os.getpid()}.", suffix=".partial", dir=out))
+    remove_dead_stages(out)
+    stage = Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{os.getpid()}.", suffix=".partial", dir=out))
     try:
         names = [MAPPING_NAME + ".npy", MAPPING_NAME + ".json"] + ([MAPPING_NAME + ".tgt.npy"]
                                                                    if mapping.two_sided else [])
@@ -306,8 +320,13 @@ def save_outputs(mapping, src, tgt, out: Path, args, bli=None) -> list[Path]:
         if bli is not None:
             write_json(stage / BLI_FILE, {"test_dictionary": args.test_dictionary, **bli})
             names.append(BLI_FILE)
-        for name in names:
-            os.replace(stage / name, out / name)
+        stale = [out / name for name in OUTPUT_NAMES if name not in names]
+        with held_interrupts():  # removed first: a failing rename leaves none of the earlier run's extras
+            for path in stale:
+                if path.is_file() or path.is_symlink():  # not a folder of that name: not ours
+                    path.unlink()
+            for name in names:
+                os.replace(stage / name, out / name)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         if created:
@@ -316,6 +335,24 @@ def save_outputs(mapping, src, tgt, out: Path, args, bli=None) -> list[Path]:
         raise
     shutil.rmtree(stage, ignore_errors=True)
     return [out / name for name in names]
+
+
+#: the hidden stage folder of :func:`save_outputs`: ``.align.<pid>.<random>.partial`` in ``--out``
+STAGE_PREFIX = ".align."
+
+
+def remove_dead_stages(out: Path) -> None:
+    """Remove the stage folders in ``out`` of aligns whose process is gone (killed while the
+    mapped vectors were written: they can take gigabytes)."""
+    import re
+
+    from ._io import _alive
+
+    pattern = re.compile(rf"{re.escape(STAGE_PREFIX)}(\d+)\.\w+\.partial")
+    for p in out.iterdir():
+        m = pattern.fullmatch(p.name)
+        if m and p.is_dir() and not _alive(int(m[1])):
+            shutil.rmtree(p, ignore_errors=True)
 
 
 def write_json(path: Path, obj) -> Path:
