@@ -592,3 +592,25 @@ def test_input_format_error_survives_pickling():
     exc = pickle.loads(pickle.dumps(InputFormatError("m.joblib", "not an xproj model file", 3)))
     assert (type(exc), str(exc), exc.path, exc.problem, exc.line) == (
         InputFormatError, "m.joblib, line 3: not an xproj model file", "m.joblib", "not an xproj model file", 3)
+
+
+@pytest.mark.parametrize("option", ["vectors.paths.es", "vectors.paths.en", "alignment.dictionary.es",
+                                    "alignment.test_dictionary.es", "data.unlabelled.es"])
+def test_an_empty_file_option_is_a_usage_error_before_any_work(option, tmp_path, capsys, monkeypatch):
+    # before: the English vectors were loaded, then "vectors.paths.es is empty" exited 1
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "opener-en-es", "--set", f"{option}=", "--out", str(tmp_path / "run")]) == 2
+    assert one_line(capsys) == (f"xproj run: configuration error: {option} is empty: give a path or a resource "
+                                "spec ('aligned:es@200000', 'dict:en-es@train', 'opener:es'; see 'xproj download "
+                                "list')")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("table", ['{ es = "" }', '{ es = "  " }', '{ es = [] }', '{ es = ["dict:en-es@train", ""] }'])
+def test_an_empty_dictionary_in_a_config_file_names_the_option(table, tmp_path):
+    from xproj.config import load_config
+
+    config = tmp_path / "run.toml"
+    config.write_text(f'[data]\ndataset = "opener"\ntarget_langs = ["es"]\n[alignment]\ndictionary = {table}\n')
+    with pytest.raises(ConfigError, match=r"^alignment\.dictionary\.es is empty: give a path or a resource spec"):
+        load_config(config)

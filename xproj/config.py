@@ -24,6 +24,7 @@ from .errors import ConfigError
 from .options import (  # noqa: F401  (re-exported)
     LIST_ELEMENTS,
     LIST_VALUED_TABLES,
+    LOCATION_TABLES,
     NAMED_VALUES,
     OPTIONS,
     RANGES,
@@ -301,6 +302,19 @@ def _check_name(name):
                           "(outputs go to <output.dir>/<name>/; use output.dir or --out for the place)")
 
 
+def _check_locations(cfg):
+    """An empty file of :data:`LOCATION_TABLES` (``--set vectors.paths.es=``, ``es = []``): an
+    option error here, not a failure of that language after the others' files are loaded."""
+    from .locate import empty_problem
+
+    for key in LOCATION_TABLES:
+        for lang, value in _get(cfg, key).items():
+            values = value if isinstance(value, list) else [value]
+            problem = next(filter(None, (empty_problem(v, f"{key}.{lang}") for v in values or [""])), None)
+            if problem:
+                raise ConfigError(problem)
+
+
 def _check_values(cfg):
     for key, allowed in choices().items():
         bad = [x for x in _items(key, _get(cfg, key)) if x not in allowed]
@@ -308,6 +322,7 @@ def _check_values(cfg):
             raise ConfigError(f"{key} = {bad[0]!r} is not one of {', '.join(map(repr, allowed))}")
     _check_ranges(cfg)
     _check_name(cfg["name"])
+    _check_locations(cfg)
     if cfg["model"]["estimator"] != "logreg" and cfg["model"]["calibration"] == "none":  # no probabilities
         for key, what in (("features.priors", "needs"), ("model.student", "learns from")):
             if _get(cfg, key) != "none":

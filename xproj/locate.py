@@ -79,13 +79,22 @@ def locate(value, what: str, *, offline: bool = False, data_dir=None, progress: 
     return fetch(text, offline=offline, data_dir=data_dir, progress=progress)
 
 
+def empty_problem(value, what: str) -> str | None:
+    """The line saying that ``value`` (of option ``what``) is empty, or None: a problem of the
+    option itself, which :mod:`xproj.config` refuses (exit 2) before any work."""
+    if str(value).strip():
+        return None
+    return f"{what} is empty: give a path or a resource spec ({_SPEC_EXAMPLES})"
+
+
 def check_location(value, what: str) -> tuple[str, Path]:
     """What :func:`locate` refuses without fetching anything (for options checked before any
     work): :class:`ResourceNotFoundError` when ``value`` is empty or neither an existing path
     nor a resource spec. Returns the expanded text and its path."""
+    problem = empty_problem(value, what)
+    if problem:
+        raise ResourceNotFoundError(problem)
     text = expand(value).strip()
-    if not text:
-        raise ResourceNotFoundError(f"{what} is empty: give a path or a resource spec ({_SPEC_EXAMPLES})")
     path = Path(text).expanduser()
     if path.exists() or is_spec(text):
         return text, path

