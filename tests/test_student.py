@@ -316,3 +316,25 @@ def test_labelled_documents_are_learnt_with_their_gold_labels(tiny):
     # further rounds relabel the unlabelled documents only: the gold rows stay
     two = teacher(tiny).fit_student(U, "tgt", weight=0.5, rounds=2, labelled=(L, yL))
     assert two.student("tgt")["pool"] == len(U) + len(L)
+
+
+@pytest.mark.parametrize("bad, got", [(-1.0, "-1.0 at position 7"), (0.0, "0.0 at position 7"),
+                                      (np.nan, "nan at position 7"), (np.inf, "inf at position 7")])
+def test_the_classifier_and_the_student_check_weights_alike(tiny, bad, got):
+    """One check, one message for the classifier's ``sample_weight`` and the student's
+    ``doc_weight``: the first weight that is not positive and finite, and where it is (it used to
+    say "got shape (n,)", the right shape, whatever was wrong)."""
+    world, _, space, (X, y), U, (T, yT) = tiny
+    weights = np.ones(len(X) + 20)
+    weights[7] = bad
+    with pytest.raises(ValueError) as info:
+        CrossLingualClassifier(space, source_lang="src").fit(X, y, extra=[(T[:20], yT[:20], "tgt")],
+                                                               sample_weight=weights)
+    assert str(info.value) == f"sample_weight: need {len(X) + 20} positive finite weights (X, then extra), got {got}"
+    docs = [["muy", "bueno"], ["malo"], ["bueno", "hotel"], ["hotel", "malo"]] * 3
+    proba = np.array([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7], [0.9, 0.1]] * 3)
+    with pytest.raises(ValueError) as info:
+        TfidfStudent(min_df=1).fit(docs, proba, np.array([0, 1]), doc_weight=weights[:12])
+    assert str(info.value) == f"doc_weight: need 12 positive finite weights, got {got}"
+    with pytest.raises(ValueError, match=r"^doc_weight: need 12 positive finite weights, got shape \(11,\)$"):
+        TfidfStudent(min_df=1).fit(docs, proba, np.array([0, 1]), doc_weight=weights[:11])

@@ -14,6 +14,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._weights import positive_weights
 from .estimators import (CALIBRATIONS, ESTIMATORS, RowwiseLinearSVC, RowwiseLogisticRegression,  # noqa: F401
                          make_estimator, rowwise)
 from .features import POOLINGS, DocumentEmbedder, Tokenizer, _as_space
@@ -207,6 +208,9 @@ class CrossLingualClassifier(StudentVote, TranslationVote, PriorShift, Classifie
             raise ValueError(f"{len(X)} documents but {len(y)} labels")
         if len(np.unique(y)) < 2:
             raise ValueError("training labels have a single class; need at least two")
+        if sample_weight is not None:  # before any work
+            sample_weight = positive_weights(sample_weight, len(y) + sum(len(yk) for _, yk, _ in extra or []),
+                                             "sample_weight", "X, then extra")
         self.pipeline_ = self._make_pipeline(lang)
         self.fitted_lang_ = lang
         features = self.pipeline_[:-1]
@@ -225,11 +229,6 @@ class CrossLingualClassifier(StudentVote, TranslationVote, PriorShift, Classifie
             labels.append(np.asarray(yk))
         Z = _routed("transform")(features, docs, lang=np.asarray(langs, dtype=object))
         y_all = np.concatenate(labels)
-        if sample_weight is not None:
-            sample_weight = np.asarray(sample_weight, dtype=np.float64)
-            if sample_weight.shape != y_all.shape or not np.all(np.isfinite(sample_weight) & (sample_weight > 0)):
-                raise ValueError(f"sample_weight: need {len(y_all)} positive finite weights (X, then extra), "
-                                 f"got shape {sample_weight.shape}")
         self.pipeline_[-1].fit(Z, y_all, **({} if sample_weight is None else {"sample_weight": sample_weight}))
         self.classes_ = self.estimator_.classes_
         # the balance the probabilities refer to (uniform with balanced class weights)

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._weights import positive_weights
 from .translation_vote import mix
 
 #: ``model.student``: ``none`` (off) or ``tfidf`` (word 1-2-grams and character 1-4-grams).
@@ -191,9 +192,7 @@ class TfidfStudent:
         if doc_weight is None:
             rows, cls, w = teacher_targets(P, self.labels, self.share, self.balance)
         else:
-            doc_weight = np.asarray(doc_weight, dtype=np.float64)
-            if doc_weight.shape != (len(tokens),) or not np.all(np.isfinite(doc_weight) & (doc_weight > 0)):
-                raise ValueError(f"doc_weight: need {len(tokens)} positive finite weights, got shape {doc_weight.shape}")
+            doc_weight = positive_weights(doc_weight, len(tokens), "doc_weight")
             rows, cls, w = teacher_targets(P, self.labels, self.share, balance=False)
             w = w * doc_weight[rows]
             w = balanced_weights(cls, w, P.shape[1]) if self.balance else w
