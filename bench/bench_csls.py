@@ -25,7 +25,8 @@ reference, both in the same run. ``--reference full`` runs the whole reference a
   arrays (``retrieve(Q, T, topn, method="csls", sources=S)``, what ``bli_scores`` spends its
   time in; ``--topn``, default 1: 10 is what ``xproj bli`` asks for, P@10), best of
   ``--repeat``: a before/after ratio from one run on a shared machine; every query's ranked
-  indices must agree.
+  indices must agree and their CSLS scores within ``SCORE_TOLERANCE`` (1e-5), bit for bit
+  said apart (:func:`compare_answers`).
 
 Usage::
 
@@ -166,9 +167,55 @@ def load_baseline(path):
     return importlib.import_module("xproj_baseline.retrieval")
 
 
+#: largest CSLS score difference still "the same answer": about 170 float32 steps at 1.
+#: A score is ``2 cos - r_src - r_tgt``, float32 dot products of 300-d unit vectors; a version
+#: that blocks the products differently (another matrix shape, another BLAS kernel) rounds
+#: each of them differently, by about sqrt(d) u ~ 1e-6 typically and d u ~ 1.8e-5 at worst
+#: (u = 6e-8). Measured: 17a3edc against stop 20's code, top-10 at 50k, one query of 1,500 off
+#: by 2.98e-08, the rest bit-identical. A real error (another neighbour in r, another k)
+#: moves a score by a gap between two similarities / k: orders of magnitude more.
+SCORE_TOLERANCE = 1e-5
+
+
+def compare_answers(before, after) -> dict:
+    """How two ``retrieve`` answers ``(indices, scores)`` of the same queries agree:
+    ``indices`` (every query's ranked targets the same), ``bits`` (the float32 scores the same
+    to the bit), ``scores`` (within :data:`SCORE_TOLERANCE`), ``queries`` (how many queries
+    differ in indices or score bits) and ``max_score_diff``. The same answer: the same
+    indices and scores within the tolerance; bit for bit is said apart."""
+    (i0, s0), (i1, s1) = before, after
+    if i0.shape != i1.shape or s0.shape != s1.shape:
+        return {"indices": False, "bits": False, "scores": False, "queries": len(i1),
+                "max_score_diff": float("inf")}
+    if s0.dtype == s1.dtype:  # the bytes of each query's scores
+        bits_differ = (s0.view(np.uint8).reshape(len(s0), -1) != s1.view(np.uint8).reshape(len(s1), -1)).any(axis=1)
+    else:
+        bits_differ = np.ones(len(s0), dtype=bool)
+    indices_differ = (i0 != i1).reshape(len(i0), -1).any(axis=1)
+    diff = np.abs(s0.astype(np.float64) - s1.astype(np.float64))
+    max_diff = float(np.max(np.where(np.isnan(diff), np.inf, diff), initial=0.0))  # nan on one side only: off
+    max_diff = 0.0 if not bits_differ.any() else max_diff  # the same bits (nan included): no difference
+    return {"indices": not indices_differ.any(), "bits": not bits_differ.any(),
+            "scores": max_diff <= SCORE_TOLERANCE, "queries": int((indices_differ | bits_differ).sum()),
+            "max_score_diff": max_diff}
+
+
+def describe_comparison(same: dict) -> str:
+    """One phrase for :func:`compare_answers`' result."""
+    n = same["queries"]
+    detail = f"{n} quer{'y differs' if n == 1 else 'ies differ'}, max |score diff| {same['max_score_diff']:.3g}"
+    if same["indices"] and same["bits"]:
+        return "same answers: yes (indices, and scores to the float32 bit)"
+    if same["indices"] and same["scores"]:
+        return f"same answers: yes (indices; scores within {SCORE_TOLERANCE:g}, not to the bit: {detail})"
+    return (f"same answers: NO (indices {'same' if same['indices'] else 'differ'}, scores "
+            f"{'within' if same['scores'] else 'beyond'} {SCORE_TOLERANCE:g}; {detail})")
+
+
 def compare_baseline(baseline, mapped, tgt, pairs, repeat, topn=1):
     """Best-of-``repeat`` wall time (and its CPU time and load) of the baseline's CSLS
-    top-``topn`` retrieval and of this checkout's, alternately, on the same unit arrays."""
+    top-``topn`` retrieval and of this checkout's, alternately, on the same unit arrays, and
+    how their answers agree (:func:`compare_answers`)."""
     from xproj import retrieval
 
     S = _unit(mapped.vectors)
@@ -179,11 +226,11 @@ def compare_baseline(baseline, mapped, tgt, pairs, repeat, topn=1):
         for name, module in (("baseline", baseline), ("current", retrieval)):
             load = os.getloadavg()[0]
             t, c = time.perf_counter(), time.process_time()
-            answers[name] = module.retrieve(Q, T, topn, method="csls", sources=S)[0]
+            answers[name] = module.retrieve(Q, T, topn, method="csls", sources=S)
             dt, dc = time.perf_counter() - t, time.process_time() - c
             if name not in best or dt < best[name][0]:
                 best[name] = (dt, dc, load)
-    return best, bool((answers["baseline"] == answers["current"]).all())
+    return best, compare_answers(answers["baseline"], answers["current"])
 
 
 # -- one run ---------------------------------------------------------------------------------
@@ -219,7 +266,7 @@ def run(n_words, dim, noise, n_queries, ref_fraction, repeat, baseline=None, top
         base = {"times": times, "same": same}
         print(f"  CSLS top-{topn} retrieval, same arrays: baseline {tb:.2f} s (CPU {cb:.2f} s, load {lb:.1f}), "
               f"current {tc:.2f} s (CPU {cc:.2f} s, load {lc:.1f}): {tb / tc:.2f}x wall, "
-              f"{cb / cc:.2f}x CPU; same answers: {'yes' if same else 'NO'}", flush=True)
+              f"{cb / cc:.2f}x CPU; {describe_comparison(same)}", flush=True)
     ref = reference(mapped, tgt, test, fraction=ref_fraction)
     print(f"  numpy reference: NN {ref['time_nn']:.2f} s, CSLS {ref['time_csls']:.2f} s"
           f"{' (r_tgt extrapolated from a ' + format(ref_fraction, '.0%') + ' sample)' if ref['extrapolated'] else ''}",
