@@ -173,3 +173,63 @@ def test_duplicate_pool_ids_are_a_data_error(tmp_path, model, capsys):
                  "--out", str(tmp_path / "q.csv")]) == 1
     assert "line 3: id 'a' appears twice" in capsys.readouterr().err
     assert not (tmp_path / "loop").exists() and not (tmp_path / "q.csv").exists()
+
+
+def test_a_retrain_interrupted_before_the_manifest_is_refused_then_redone(round1, model, pool, monkeypatch,
+                                                                            capsys):
+    """Ctrl-C after the new model is written but before the manifest records it: the model
+    names this project in its lineage, so using it is refused (it used to be registered as a
+    new root, and a retrain from it silently left out the labels of the interrupted one);
+    running the same retrain again records it."""
+    from xproj.loop.project import Project
+
+    tmp, _, truth = round1
+    labels = fill(tmp / "queue.csv", tmp / "filled.csv", truth)
+    out = tmp / "model-v1.joblib"
+    argv = ["retrain", "--model", str(model), "--labels", str(labels), "--out", str(out)]
+    manifest = tmp / "loop" / "manifest.json"
+    before = manifest.read_bytes()
+
+    def ctrl_c(self, *args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Project, "add_version", ctrl_c)
+    assert main(argv) == 130
+    monkeypatch.undo()
+    assert out.is_file() and manifest.read_bytes() == before  # the window: a model the manifest does not list
+    capsys.readouterr()
+    code = main(["label-queue", "--model", str(out), "--input", str(pool[0]), "--lang", "es", "--n", "10",
+                 "--out", str(tmp / "queue2.csv")])
+    assert code == 2 and not (tmp / "queue2.csv").exists() and manifest.read_bytes() == before
+    err = capsys.readouterr().err.strip()
+    assert err == (f"xproj label-queue: configuration error: --model {out}: retrained in project {tmp / 'loop'} "
+                   "but not recorded there (its xproj retrain was interrupted before the manifest was written); "
+                   "run that retrain again (the same --out)")
+    assert main(argv) == 0
+    models = json.loads(manifest.read_text())["models"]
+    assert models[-1]["path"] == str(out) and models[-1]["parent"] == models[0]["sha256"]
+    assert main(["label-queue", "--model", str(out), "--input", str(pool[0]), "--lang", "es", "--n", "10",
+                 "--out", str(tmp / "queue2.csv")]) == 0
+
+
+def test_ctrl_c_while_a_queue_is_written_records_its_round(tmp_path, model, pool, monkeypatch):
+    """Ctrl-C between the queue file and its round in the manifest is held until both are
+    written (it used to leave a queue file the manifest did not know)."""
+    import os
+    import signal
+
+    from xproj.loop.project import Project
+
+    real = Project.add_round
+
+    def ctrl_c_after_the_queue(self, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)
+        return real(self, **kwargs)
+
+    monkeypatch.setattr(Project, "add_round", ctrl_c_after_the_queue)
+    out = tmp_path / "queue.csv"
+    assert main(["label-queue", "--model", str(model), "--input", str(pool[0]), "--lang", "es", "--n", "10",
+                 "--out", str(out)]) == 130
+    rounds = json.loads((tmp_path / "loop" / "manifest.json").read_text())["rounds"]
+    assert [r["round"] for r in rounds] == [1]
+    assert [row["id"] for row in rounds[0]["rows"]] == [r["id"] for r in read_csv(out)]

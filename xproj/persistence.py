@@ -11,12 +11,13 @@ from . import __version__
 from .errors import InputFormatError, ResourceNotFoundError
 
 
-def save_model(model, path, *, mapping=None, config=None, label_names=None):
+def save_model(model, path, *, mapping=None, config=None, label_names=None, lineage=None):
     """Save a fitted model with joblib (atomic), with its mapping and config beside it.
 
     Writes ``path`` (joblib), and ``path`` + ``.json`` (config, label names, translation vote,
-    versions). The aligned space (every language's mapped vectors) is stored inside the model
-    file, so a saved model predicts without the original vector files.
+    versions; ``lineage``, a retrained model's, in the same write). The aligned space (every
+    language's mapped vectors) is stored inside the model file, so a saved model predicts
+    without the original vector files.
     """
     import joblib
 
@@ -24,7 +25,8 @@ def save_model(model, path, *, mapping=None, config=None, label_names=None):
 
     path = Path(path)
     meta = {"format": "xproj-model/2", "label_names": label_names, "config": config,
-            "translation_vote": _translation_votes(model), "student": _students(model), "versions": package_versions()}
+            "translation_vote": _translation_votes(model), "student": _students(model), "versions": package_versions(),
+            **({"lineage": lineage} if lineage is not None else {})}
     text = json.dumps(meta, indent=2, default=str)
     # Both files are written in full before either is renamed into place: a failure while
     # writing either leaves the old pair as it was (only the last rename can still fail alone).
@@ -47,6 +49,18 @@ def _students(model) -> dict:
     """``{lang: kind, weight, ...}`` of the target-native students the model carries
     (:mod:`xproj.student`; part of the pickled model)."""
     return {lang: model.student(lang) for lang in getattr(model, "students_", None) or {}}
+
+
+def model_lineage(path) -> dict:
+    """The ``lineage`` :func:`save_model` wrote beside the model at ``path`` ({} for a model
+    that was not retrained, or whose ``.json`` is missing or unreadable)."""
+    meta_path = Path(path).with_name(Path(path).name + ".json")
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    lineage = meta.get("lineage") if isinstance(meta, dict) else None
+    return lineage if isinstance(lineage, dict) else {}
 
 
 def load_model(path):

@@ -89,6 +89,21 @@ class Project:
                               "use another --project for another language")
 
     # -- model versions -----------------------------------------------------------------
+    def check_recorded(self, model_path, option: str = "--model") -> None:
+        """Refuse a model that a retrain of this project wrote but never recorded: the retrain
+        was interrupted between the model and the manifest (the model is written first, see
+        :func:`xproj.loop.retrain.retrain`). Used as a parent, or registered as a new root,
+        it would silently drop the labels that retrain accepted. Checked before any work."""
+        from ..persistence import model_lineage
+
+        if model_lineage(model_path).get("project") != str(self.folder.resolve()):
+            return  # not retrained here: a root or another project's model
+        digest = file_sha256(model_path)
+        if not any(entry["sha256"] == digest for entry in self.data["models"]):
+            raise ConfigError(f"{option} {model_path}: retrained in project {self.folder} but not recorded there "
+                              "(its xproj retrain was interrupted before the manifest was written); run that "
+                              "retrain again (the same --out)")
+
     def model_entry(self, model_path) -> dict:
         """The manifest entry of a model file (registered, as a root, when new)."""
         digest = file_sha256(model_path)

@@ -4,9 +4,10 @@ The pool is scored with a saved model; rows already queued (in any earlier round
 labelled are left out; a query strategy (:mod:`xproj.loop.strategies`) picks ``n`` of the
 rest; the queue is written as a CSV (``id, text, prediction, confidence, label, strategy,
 round``, ``label`` empty for people to fill) and the round is recorded in the project's
-manifest (:mod:`xproj.loop.project`). Both writes are atomic; the queue file is written
-first, so an interrupted call leaves at worst a queue file the manifest does not know,
-and the next call queues those rows again instead of losing them.
+manifest (:mod:`xproj.loop.project`). Both writes are atomic, the queue file first, with
+Ctrl-C and ``kill`` held until both are written; only ``kill -9`` or a crash in between can
+leave a queue file the manifest does not know: the next call queues those rows again
+instead of losing them, and a retrain refuses labels of that file ("never queued").
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._io import held_interrupts
 from ..errors import ConfigError, InputFormatError, XprojError
 from ..scoring import (
     Scorer,
@@ -141,6 +143,7 @@ def label_queue(model_path, input_path, output_path, *, lang, n=50, strategy="ma
     check_output(output_path, "--out")
     proj = Project(project if project is not None else Path(output_path).parent / "loop")
     proj.check_lang(lang)
+    proj.check_recorded(model_path)
     # the input (its columns, ids) before the model: a bad file or column stops before any work
     pool = read_pool(input_path, id_column, text_column, proj.queued_ids() | set(proj.labels))
     scorer = Scorer.open(model_path, lang)
@@ -152,13 +155,15 @@ def label_queue(model_path, input_path, output_path, *, lang, n=50, strategy="ma
     rnd_no = len(proj.rounds) + 1
     rows = [[pool.ids[ok[j]], pool.texts[ok[j]], scorer.label_names[int(proba[j].argmax())],
              float(proba[j].max()), None, strategy, rnd_no] for j in picked]
-    with open_output(output_path, QUEUE_COLUMNS) as out:
-        out.write(rows)
-    if rows:
-        proj.data["lang"] = lang
-        proj.add_round(model=proj.model_entry(model_path), input_path=input_path, queue=output_path,
-                       strategy=strategy, seed=seed, rows=[{"id": r[0], "text": r[1]} for r in rows],
-                       id_column=id_column, text_column=text_column)
-        proj.save()
+    model_entry = proj.model_entry(model_path)  # hashes the model: before the queue is written
+    with held_interrupts():  # n rows and a small manifest: Ctrl-C waits until both are written
+        with open_output(output_path, QUEUE_COLUMNS) as out:
+            out.write(rows)
+        if rows:
+            proj.data["lang"] = lang
+            proj.add_round(model=model_entry, input_path=input_path, queue=output_path,
+                           strategy=strategy, seed=seed, rows=[{"id": r[0], "text": r[1]} for r in rows],
+                           id_column=id_column, text_column=text_column)
+            proj.save()
     return QueueResult(rnd_no, len(rows), len(ok), pool.already, pool.unreadable,
                        len(pool.texts) - len(ok), str(output_path))

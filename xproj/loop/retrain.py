@@ -19,19 +19,19 @@
    refitted model is the teacher of the unlabelled pool (the texts of the rounds' input files,
    which must be there unchanged: checked by sha256 before any work), and every labelled
    document leaves the pool to be learnt with its gold label (:func:`refit_student`).
-4. the new model is written atomically, its ``.json`` holding the lineage, then the manifest
-   records the version. A failure before that leaves the parent and the manifest as they were.
+4. the new model is written atomically, its ``.json`` holding the lineage (project included),
+   then the manifest records the version. A failure before that leaves the parent and the
+   manifest as they were; an interruption between the two leaves a model that names this
+   project but is not recorded, refused when used until the retrain is run again.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from .._io import atomic_write
 from ..errors import ConfigError, InputFormatError, ResourceNotFoundError, XprojError
 from ..scoring import check_distinct, check_output
 from ..tables import Table
@@ -268,6 +268,7 @@ def retrain(model_path, label_paths, output_path, *, project=None, dev=None, n_b
     check_output(output_path, "--out")
     proj = Project(project if project is not None else Path(label_paths[0]).parent / "loop")
     _check_new_version(proj, output_path)
+    proj.check_recorded(model_path)
     if not proj.rounds:
         raise ConfigError(f"--project {proj.folder}: no queue was handed out there (run xproj label-queue first, "
                           "or give the project folder with --project)")
@@ -299,9 +300,13 @@ def retrain(model_path, label_paths, output_path, *, project=None, dev=None, n_b
     parent_entry = proj.model_entry(model_path)
     rounds = sorted({queued[i][0] for i in labels.by_id})
     lineage = {"parent": parent_entry["sha256"], "parent_path": str(model_path), "rounds": rounds,
-               "label_files": labels.files, "n_labels": len(merged), "lang": lang, "created": now()}
-    save_model(model, output_path, mapping=bundle.get("mapping"), config=cfg, label_names=label_names)
-    _add_lineage(output_path, lineage)
+               "label_files": labels.files, "n_labels": len(merged), "lang": lang, "created": now(),
+               "project": str(proj.folder.resolve())}
+    # the model (its lineage in the same .json) first, then the manifest: an interruption in
+    # between leaves a model the manifest does not list, which names this project and is
+    # refused until this retrain is run again (Project.check_recorded)
+    save_model(model, output_path, mapping=bundle.get("mapping"), config=cfg, label_names=label_names,
+               lineage=lineage)
     entry = proj.add_version(output_path, lineage, merged)
     return RetrainResult(str(output_path), entry["version"], len(merged), len(labels.by_id) - changed, changed,
                          labels.empty, kept, scores)
@@ -313,14 +318,6 @@ def _check_new_version(proj, output_path):
         if Path(entry["path"]).resolve() == Path(output_path).resolve():
             raise ConfigError(f"--out {output_path}: model version {entry['version']} of {proj.folder}; "
                               "choose a new name")
-
-
-def _add_lineage(model_path, lineage):
-    meta_path = Path(model_path).with_name(Path(model_path).name + ".json")
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    meta["lineage"] = lineage
-    with atomic_write(meta_path, "w") as f:
-        json.dump(meta, f, indent=2, default=str)
 
 
 def read_dev(path, label_names):
