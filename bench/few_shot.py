@@ -97,7 +97,8 @@ def measure_set(cfgs, space, view, lang, ks, split, seed, echo) -> dict:
             cv = record.get("cv_macro_f1")
             echo(f"    {variant}: target weight {record['target_weight']:.3g}, C={few.C:g} ({record['C_choice']}"
                  + (f"; {', '.join(f'{c} {v:.3f}' for c, v in cv.items())}" if cv else "")
-                 + f"), macro-F1 {s['f1']:.3f}")
+                 + (f"; guard: {record['guard']}" if "guard" in record else "")
+                 + f"), macro-F1 {s['f1']:.3f} (zero-shot {zero_scores['f1']:.3f})")
     return out
 
 
@@ -147,6 +148,17 @@ def main():
         if k:
             print_summary(results[k], keys, reference[0])
         print_rows("set", results[k], corpus.label_names, keys, reference[0])
+    print_below_zero_shot(results, keys, ks)
+
+
+def print_below_zero_shot(results, keys, ks):
+    """Per variant, the (set, k) rows whose dev macro-F1 is below the set's zero-shot figure
+    (the k = 0 row), with the gap: what a few-shot row should never do in expectation."""
+    print("\n## rows below the zero-shot figure\n\n| variant | rows below | (set, k): few-shot - zero-shot |\n|---|---:|---|")
+    for variant in results[ks[0]]:
+        below = [(key[1], k, results[k][variant][key]["f1"] - results[0][variant][key]["f1"])
+                 for k in ks for key in keys if results[k][variant][key]["f1"] < results[0][variant][key]["f1"]]
+        print(f"| {variant} | {len(below)} | {', '.join(f'{s} +{k} {d:+.3f}' for s, k, d in below) or '-'} |")
 
 
 if __name__ == "__main__":
