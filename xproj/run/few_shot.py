@@ -54,16 +54,19 @@ def target_weight(cfg, n_source, k) -> float:
 
 def stratified_folds(yk, seed) -> list:
     """The :data:`CV_FOLDS` seeded stratified folds of the k documents (the same for every C and
-    for the guard). A class with fewer documents than folds is spread over the folds it can
-    fill; scikit-learn's warning about it says nothing the caller does not know."""
+    for the guard); fewer when no class has that many documents, none (``[]``) when no class
+    has two. A class with fewer documents than folds is spread over the folds it can fill;
+    scikit-learn's warning about it says nothing the caller does not know."""
     import warnings
 
     from sklearn.model_selection import StratifiedKFold
 
+    n_folds = min(CV_FOLDS, int(np.bincount(yk).max()))
+    if n_folds < 2:
+        return []
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "The least populated class", UserWarning)
-        return list(StratifiedKFold(min(CV_FOLDS, len(yk)), shuffle=True, random_state=seed)
-                    .split(np.zeros(len(yk)), yk))
+        return list(StratifiedKFold(n_folds, shuffle=True, random_state=seed).split(np.zeros(len(yk)), yk))
 
 
 def macro_f1(y, predicted, n_classes) -> float:
@@ -87,17 +90,17 @@ def cv_C(t, Xk, yk, class_weight, weight, rule="cv"):
     scores (std / sqrt(folds)); 50-200 documents rank C noisily, and a C they pick by less than
     their own noise is a guess (bench/README.md, few_shot.py, third pass).
 
-    Returns ``(C, {C: score})`` (pooled macro-F1 for ``cv``, mean fold macro-F1 for ``cv-1se``),
-    or ``(None, {})`` when a class has fewer than :data:`CV_MIN_PER_CLASS` documents (or
-    ``model.C`` has one value)."""
+    Returns ``(C, {C: score}, stderr)``: pooled macro-F1 for ``cv``, mean fold macro-F1 and the
+    best C's standard error for ``cv-1se`` (``None`` for ``cv``); ``(None, {}, None)`` when a
+    class has fewer than :data:`CV_MIN_PER_CLASS` documents (or ``model.C`` has one value)."""
     from .train import choose_params
 
     yk = np.asarray(yk)
     m = t.cfg["model"]
     n_classes = len(t.corpus.label_names)
     if len(m["C"]) < 2 or np.bincount(yk, minlength=n_classes).min() < CV_MIN_PER_CLASS:
-        return None, {}
-    folds = stratified_folds(yk, t.cfg["seed"])
+        return None, {}, None
+    folds = stratified_folds(yk, t.cfg["seed"])  # CV_FOLDS of them: every class has >= CV_MIN_PER_CLASS
     # the 1-SE rule compares against the method's C: it must be scored even if not in model.C
     grid_C = list(m["C"]) + ([t.fitted.C] if rule == "cv-1se" and t.fitted.C not in m["C"] else [])
     pooled, by_fold = {}, {}
@@ -114,20 +117,20 @@ def cv_C(t, Xk, yk, class_weight, weight, rule="cv"):
         mean = {C: float(s.mean()) for C, s in by_fold.items()}
         best = max(grid_C, key=lambda C: (round(mean[C], 6), -grid_C.index(C)))
         stderr = float(by_fold[best].std(ddof=1) / np.sqrt(len(folds)))
-        return (best if mean[best] - mean[t.fitted.C] > stderr else t.fitted.C), mean
+        return (best if mean[best] - mean[t.fitted.C] > stderr else t.fitted.C), mean, stderr
     grid = [(C, class_weight) for C in m["C"]]
     best = choose_params(grid, {(C, class_weight): s for C, s in pooled.items()}, m["selection"],
                          m["selection_tolerance"])
-    return best[0], pooled
+    return best[0], pooled, None
 
 
-def guard_estimates(t, Xk, yk, params, weight, gold_weight) -> tuple:
+def guard_estimates(t, Xk, yk, folds, params, weight, gold_weight) -> tuple:
     """The guard's two honest estimates of a row's macro-F1 on the target, from the k documents
     alone: the zero-shot model's on all k (it never saw their labels), and the few-shot fit's
     cross-validated one (the full fit, student included, on the English set + the other
     :data:`CV_FOLDS` - 1 folds, scoring the held-out fold; pooled). The held-out documents
     stay in the student's unlabelled pool, as the k documents do in the zero-shot model's.
-    Both use the same seeded folds (:func:`stratified_folds`); the few-shot estimate trains on
+    ``folds``: :func:`stratified_folds` of ``yk`` (not empty). The few-shot estimate trains on
     4/5 of the k documents, so it leans low: the guard errs towards the zero-shot model.
     When C was itself chosen on the k documents the estimate leans the other way (the fold
     models use that C); nested cross-validation would cost :data:`CV_FOLDS` x ``model.C`` more
@@ -136,7 +139,7 @@ def guard_estimates(t, Xk, yk, params, weight, gold_weight) -> tuple:
     n_classes = len(t.corpus.label_names)
     zero = macro_f1(yk, t.fitted.model.predict(Xk, lang=t.lang), n_classes)
     predicted = np.empty_like(yk)
-    for train, held in stratified_folds(yk, t.cfg["seed"]):
+    for train, held in folds:
         fold = t.select_and_fit(t.target_space.space, t.source_lang, extra=[([Xk[i] for i in train], yk[train], t.lang)],
                                 vote=True, params=params, extra_weight=weight, gold_weight=gold_weight)
         predicted[held] = fold.model.predict([Xk[i] for i in held], lang=t.lang)
@@ -156,7 +159,7 @@ def fit_few_shot(t, Xk, yk):
     C, class_weight = (t.fitted.C, t.fitted.class_weight) if t.fitted else (None, None)
     record = {"target_weight": weight, "student_gold_weight": float(gold_weight), "C_choice": "zero-shot"}
     if ev["few_shot_C"] != "zero-shot" and t.fitted is not None:
-        chosen, scores = cv_C(t, Xk, yk, class_weight, weight, rule=ev["few_shot_C"])
+        chosen, scores, stderr = cv_C(t, Xk, yk, class_weight, weight, rule=ev["few_shot_C"])
         if chosen is None:
             record["C_choice"] = ("zero-shot (one C in model.C)" if len(t.cfg["model"]["C"]) < 2 else
                                   f"zero-shot (fewer than {CV_MIN_PER_CLASS} documents of a class for cv)")
@@ -165,12 +168,15 @@ def fit_few_shot(t, Xk, yk):
                    f"{CV_FOLDS}-fold, one-standard-error rule against C={t.fitted.C:g}")
             C, record["C_choice"] = chosen, f"{ev['few_shot_C']} ({how})"
             record["cv_macro_f1"] = {f"C={c:g}": s for c, s in scores.items()}
+            if stderr is not None:
+                record["cv_stderr"] = stderr
     params = (C, class_weight) if t.fitted else None
     if ev["few_shot_guard"] == "cv" and t.fitted is not None:
-        if len(yk) < 2:
-            record["guard"] = "few-shot (fewer than 2 target documents: nothing to cross-validate)"
+        folds = stratified_folds(np.asarray(yk), t.cfg["seed"])
+        if not folds:
+            record["guard"] = "few-shot (no class has 2 of the target documents: nothing to cross-validate)"
         else:
-            zero, few = guard_estimates(t, Xk, yk, params, weight, gold_weight)
+            zero, few = guard_estimates(t, Xk, yk, folds, params, weight, gold_weight)
             record["guard_macro_f1"] = {"zero-shot": zero, "few-shot (cv)": few}
             if few < zero - GUARD_MARGIN:
                 record["guard"] = (f"zero-shot (few-shot cv macro-F1 {few:.3f} below the zero-shot model's "
