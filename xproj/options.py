@@ -192,7 +192,9 @@ OPTIONS: dict[str, tuple] = {
     "evaluation.few_shot_guard": ("none", str, "few-shot rows: none | cv (the row is the few-shot fit only if its "
                                   "5-fold cross-validated macro-F1 on the k target documents is not below the "
                                   "zero-shot model's macro-F1 on them, else the zero-shot model; 5 more fits "
-                                  "per row, students included)"),
+                                  "per row, students included) | cv-1se (the same folds; the zero-shot model only "
+                                  "if its mean fold macro-F1 beats the few-shot fit's by more than one standard "
+                                  "error of the fold differences)"),
     # output
     "output.dir": ("runs", str, "parent folder of run outputs"),
     "output.plots": (True, bool, "write PNG plots"),

@@ -22,10 +22,12 @@ import numpy as np
 #: k target documents where every class has :data:`CV_MIN_PER_CLASS` of them) or ``cv-1se``
 #: (the same folds; the cv-best C only if it beats the method's by more than one standard error).
 FEW_SHOT_C = ("zero-shot", "cv", "cv-1se")
-#: ``evaluation.few_shot_guard``: ``none`` (the few-shot fit is the row) or ``cv`` (the row is the
+#: ``evaluation.few_shot_guard``: ``none`` (the few-shot fit is the row), ``cv`` (the row is the
 #: few-shot fit only if its cross-validated macro-F1 on the k documents is not below the
-#: zero-shot model's macro-F1 on them, else the zero-shot model).
-FEW_SHOT_GUARDS = ("none", "cv")
+#: zero-shot model's macro-F1 on them, else the zero-shot model) or ``cv-1se`` (the zero-shot
+#: model only if it beats the few-shot fit on the folds by more than one standard error of the
+#: fold differences).
+FEW_SHOT_GUARDS = ("none", "cv", "cv-1se")
 CV_FOLDS = 5
 #: fewer documents of a class than this (4 per fold) and the held-out scores cannot rank C:
 #: the row keeps the method's C
@@ -134,16 +136,19 @@ def guard_estimates(t, Xk, yk, folds, params, weight, gold_weight) -> tuple:
     4/5 of the k documents, so it leans low: the guard errs towards the zero-shot model.
     When C was itself chosen on the k documents the estimate leans the other way (the fold
     models use that C); nested cross-validation would cost :data:`CV_FOLDS` x ``model.C`` more
-    fits."""
+    fits. Returns the ``(zero-shot, few-shot)`` pooled macro-F1 and the two arrays of each
+    fold's macro-F1 ``(zero-shot, few-shot)``."""
     yk = np.asarray(yk)
     n_classes = len(t.corpus.label_names)
-    zero = macro_f1(yk, t.fitted.model.predict(Xk, lang=t.lang), n_classes)
+    zero_predicted = t.fitted.model.predict(Xk, lang=t.lang)
     predicted = np.empty_like(yk)
     for train, held in folds:
         fold = t.select_and_fit(t.target_space.space, t.source_lang, extra=[([Xk[i] for i in train], yk[train], t.lang)],
                                 vote=True, params=params, extra_weight=weight, gold_weight=gold_weight)
         predicted[held] = fold.model.predict([Xk[i] for i in held], lang=t.lang)
-    return zero, macro_f1(yk, predicted, n_classes)
+    by_fold = tuple(np.array([macro_f1(yk[held], p[held], n_classes) for _, held in folds])
+                    for p in (zero_predicted, predicted))
+    return macro_f1(yk, zero_predicted, n_classes), macro_f1(yk, predicted, n_classes), by_fold
 
 
 def fit_few_shot(t, Xk, yk):
@@ -171,18 +176,27 @@ def fit_few_shot(t, Xk, yk):
             if stderr is not None:
                 record["cv_stderr"] = stderr
     params = (C, class_weight) if t.fitted else None
-    if ev["few_shot_guard"] == "cv" and t.fitted is not None:
+    if ev["few_shot_guard"] != "none" and t.fitted is not None:
         folds = stratified_folds(np.asarray(yk), t.cfg["seed"])
         if not folds:
             record["guard"] = "few-shot (no class has 2 of the target documents: nothing to cross-validate)"
         else:
-            zero, few = guard_estimates(t, Xk, yk, folds, params, weight, gold_weight)
+            zero, few, (zero_folds, few_folds) = guard_estimates(t, Xk, yk, folds, params, weight,
+                                                                 gold_weight)
+            margin = GUARD_MARGIN
+            if ev["few_shot_guard"] == "cv-1se":  # fold means; the burden of proof on the zero-shot model
+                zero, few = float(zero_folds.mean()), float(few_folds.mean())
+                margin = -float((zero_folds - few_folds).std(ddof=1) / np.sqrt(len(folds)))
+                record["guard_stderr"] = -margin
             record["guard_macro_f1"] = {"zero-shot": zero, "few-shot (cv)": few}
-            if few < zero - GUARD_MARGIN:
+            one_se = ev["few_shot_guard"] == "cv-1se"
+            by = f" by more than one standard error ({-margin:.3f})" if one_se else ""
+            if few < zero - margin:
                 record["guard"] = (f"zero-shot (few-shot cv macro-F1 {few:.3f} below the zero-shot model's "
-                                   f"{zero:.3f} on the {len(yk)} documents)")
+                                   f"{zero:.3f}{by} on the {len(yk)} documents)")
                 return t.fitted, record
-            record["guard"] = f"few-shot (cv macro-F1 {few:.3f}, zero-shot {zero:.3f} on the {len(yk)} documents)"
+            record["guard"] = (f"few-shot (cv macro-F1 {few:.3f}, zero-shot {zero:.3f} on the {len(yk)} documents"
+                               + (f"; standard error {-margin:.3f}" if one_se else "") + ")")
     few = t.select_and_fit(t.target_space.space, t.source_lang, extra=[(Xk, yk, t.lang)], vote=True,
                            params=params, extra_weight=weight, gold_weight=gold_weight)
     return few, record
