@@ -112,6 +112,22 @@ def test_guard_falls_back_whenever_the_zero_shot_estimate_wins(staged, monkeypat
     assert few is not zero_t.fitted and record["guard"].startswith("few-shot")
 
 
+def test_guard_1se_puts_the_burden_of_proof_on_the_zero_shot_model(staged):
+    cfg, corpus, space, zero_t = staged
+    outcomes = []
+    for k, overrides in ((120, []), (20, ["evaluation.few_shot_weight=1000"])):
+        Xk, yk = draw(corpus, cfg, k)
+        few, record = fit_few_shot(under(staged, ["evaluation.few_shot_guard=cv-1se"] + overrides), Xk, yk)
+        est, stderr = record["guard_macro_f1"], record["guard_stderr"]
+        fell_back = est["zero-shot"] - est["few-shot (cv)"] > stderr
+        assert (few is zero_t.fitted) == fell_back and record["guard"].startswith("zero-shot" if fell_back else "few")
+        # fold means of the same folds as the plain guard, whose pooled estimates it records
+        plain = fit_few_shot(under(staged, GUARD + overrides), Xk, yk)[1]["guard_macro_f1"]
+        assert est != plain and all(0 <= v <= 1 for v in (*est.values(), *plain.values()))
+        outcomes.append(fell_back)
+    assert outcomes == [False, True]  # 120 documents at weight 1 kept; 20 overweighted ones refused
+
+
 def test_one_standard_error_rule(staged):
     cfg, corpus, space, zero_t = staged
     Xk, yk = draw(corpus, cfg, 150)

@@ -186,17 +186,17 @@ def fit_few_shot(t, Xk, yk):
             margin = GUARD_MARGIN
             if ev["few_shot_guard"] == "cv-1se":  # fold means; the burden of proof on the zero-shot model
                 zero, few = float(zero_folds.mean()), float(few_folds.mean())
-                margin = -float((zero_folds - few_folds).std(ddof=1) / np.sqrt(len(folds)))
-                record["guard_stderr"] = -margin
+                margin = float((zero_folds - few_folds).std(ddof=1) / np.sqrt(len(folds)))
+                record["guard_stderr"] = margin
             record["guard_macro_f1"] = {"zero-shot": zero, "few-shot (cv)": few}
             one_se = ev["few_shot_guard"] == "cv-1se"
-            by = f" by more than one standard error ({-margin:.3f})" if one_se else ""
+            by = f" by more than one standard error ({margin:.3f})" if one_se else ""
             if few < zero - margin:
                 record["guard"] = (f"zero-shot (few-shot cv macro-F1 {few:.3f} below the zero-shot model's "
                                    f"{zero:.3f}{by} on the {len(yk)} documents)")
                 return t.fitted, record
             record["guard"] = (f"few-shot (cv macro-F1 {few:.3f}, zero-shot {zero:.3f} on the {len(yk)} documents"
-                               + (f"; standard error {-margin:.3f}" if one_se else "") + ")")
+                               + (f"; standard error {margin:.3f}" if one_se else "") + ")")
     few = t.select_and_fit(t.target_space.space, t.source_lang, extra=[(Xk, yk, t.lang)], vote=True,
                            params=params, extra_weight=weight, gold_weight=gold_weight)
     return few, record
