@@ -17,10 +17,14 @@ reference to re-make its tables). Default variants:
 - ``C by cv``: C cross-validated on the k documents where every class has 20 of them
   (``evaluation.few_shot_C = "cv"``).
 
+The third pass's variants (``--variant``): ``evaluation.few_shot_C = "cv-1se"`` and
+``evaluation.few_shot_guard = "cv"`` / ``"cv-1se"`` (bench/README.md, few_shot.py, third pass).
+
 Printed: per set, k and variant what the options made of the row (target weight, C and how it
 was chosen), then per k a summary over sets (mean macro-F1, change, sets worse by > 0.01, the
 lowest class recall) and per set macro-F1 [95% bootstrap CI], class recalls and the change
-against ``today`` with a paired bootstrap 95% interval (same documents, same resamples). The
+against ``today`` with a paired bootstrap 95% interval (same documents, same resamples), and
+last, per variant, the (set, k) rows below the set's zero-shot (k = 0) figure. The
 mappings come from a run folder of the preset (``--mappings``), as bench/student_transfer.py.
 
 ``--split test`` scores the test parts instead: only for figures taken **after** a choice made
