@@ -53,7 +53,7 @@ from xproj.run.evaluate import Target  # noqa: E402
 from xproj.run.few_shot import few_shot_order, fit_few_shot  # noqa: E402
 from xproj.run.train import adaptation_documents  # noqa: E402
 from dev_variants import dev_sets, run_spaces  # noqa: E402
-from features_by_set import print_rows, print_summary, scores  # noqa: E402
+from features_by_set import paired_delta_ci, print_rows, print_summary, scores  # noqa: E402
 
 REFERENCE = "today"
 DEFAULT_VARIANTS = (
@@ -152,17 +152,24 @@ def main():
         if k:
             print_summary(results[k], keys, reference[0])
         print_rows("set", results[k], corpus.label_names, keys, reference[0])
-    print_below_zero_shot(results, keys, ks)
+    print_below_zero_shot(results, keys, ks, len(corpus.label_names))
 
 
-def print_below_zero_shot(results, keys, ks):
-    """Per variant, the (set, k) rows whose dev macro-F1 is below the set's zero-shot figure
-    (the k = 0 row), with the gap: what a few-shot row should never do in expectation."""
-    print("\n## rows below the zero-shot figure\n\n| variant | rows below | (set, k): few-shot - zero-shot |\n|---|---:|---|")
+def print_below_zero_shot(results, keys, ks, n_classes):
+    """Per variant, the (set, k) rows whose macro-F1 is below the set's zero-shot figure (the
+    k = 0 row), with the gap [paired bootstrap 95% CI]: what a few-shot row should never do in
+    expectation."""
+    print("\n## rows below the zero-shot figure\n\n| variant | rows below | (set, k): few-shot - zero-shot "
+          "[paired 95% CI] |\n|---|---:|---|")
     for variant in results[ks[0]]:
-        below = [(key[1], k, results[k][variant][key]["f1"] - results[0][variant][key]["f1"])
-                 for k in ks for key in keys if results[k][variant][key]["f1"] < results[0][variant][key]["f1"]]
-        print(f"| {variant} | {len(below)} | {', '.join(f'{s} +{k} {d:+.3f}' for s, k, d in below) or '-'} |")
+        below = []
+        for k in ks:
+            for key in keys:
+                zero, few = results[0][variant][key], results[k][variant][key]
+                if few["f1"] < zero["f1"]:
+                    lo, hi = paired_delta_ci(zero, few, n_classes, 0)
+                    below.append(f"{key[1]} +{k} {few['f1'] - zero['f1']:+.3f} [{lo:+.3f}, {hi:+.3f}]")
+        print(f"| {variant} | {len(below)} | {', '.join(below) or '-'} |")
 
 
 if __name__ == "__main__":
