@@ -2,8 +2,10 @@
 
 A row keeps the method's (zero-shot) C and class weighting unless ``evaluation.few_shot_C =
 "cv"`` or ``"cv-1se"`` asks for a C chosen on the k documents themselves;
-``evaluation.few_shot_guard = "cv"`` keeps the row only if the k documents, cross-validated,
-do not rate it below the zero-shot model (else the row is the zero-shot model);
+``evaluation.few_shot_guard = "cv"`` (or ``"cv-1se"``) keeps the row only if the k documents,
+cross-validated, do not rate it below the zero-shot model (else the row is the zero-shot model;
+off by default: on the dev parts no guard or 1-SE variant beat the defaults, bench/README.md,
+few_shot.py, third pass);
 ``evaluation.few_shot_weight`` /
 ``few_shot_share`` weight the k documents against the English ones in the English model's
 training, ``evaluation.few_shot_student_weight`` against the unlabelled ones in the student's.
