@@ -17,10 +17,14 @@ reference to re-make its tables). Default variants:
 - ``C by cv``: C cross-validated on the k documents where every class has 20 of them
   (``evaluation.few_shot_C = "cv"``).
 
+The third pass's variants (``--variant``): ``evaluation.few_shot_C = "cv-1se"`` and
+``evaluation.few_shot_guard = "cv"`` / ``"cv-1se"`` (bench/README.md, few_shot.py, third pass).
+
 Printed: per set, k and variant what the options made of the row (target weight, C and how it
 was chosen), then per k a summary over sets (mean macro-F1, change, sets worse by > 0.01, the
 lowest class recall) and per set macro-F1 [95% bootstrap CI], class recalls and the change
-against ``today`` with a paired bootstrap 95% interval (same documents, same resamples). The
+against ``today`` with a paired bootstrap 95% interval (same documents, same resamples), and
+last, per variant, the (set, k) rows below the set's zero-shot (k = 0) figure. The
 mappings come from a run folder of the preset (``--mappings``), as bench/student_transfer.py.
 
 ``--split test`` scores the test parts instead: only for figures taken **after** a choice made
@@ -49,7 +53,7 @@ from xproj.run.evaluate import Target  # noqa: E402
 from xproj.run.few_shot import few_shot_order, fit_few_shot  # noqa: E402
 from xproj.run.train import adaptation_documents  # noqa: E402
 from dev_variants import dev_sets, run_spaces  # noqa: E402
-from features_by_set import print_rows, print_summary, scores  # noqa: E402
+from features_by_set import paired_delta_ci, print_rows, print_summary, scores  # noqa: E402
 
 REFERENCE = "today"
 DEFAULT_VARIANTS = (
@@ -97,7 +101,8 @@ def measure_set(cfgs, space, view, lang, ks, split, seed, echo) -> dict:
             cv = record.get("cv_macro_f1")
             echo(f"    {variant}: target weight {record['target_weight']:.3g}, C={few.C:g} ({record['C_choice']}"
                  + (f"; {', '.join(f'{c} {v:.3f}' for c, v in cv.items())}" if cv else "")
-                 + f"), macro-F1 {s['f1']:.3f}")
+                 + (f"; guard: {record['guard']}" if "guard" in record else "")
+                 + f"), macro-F1 {s['f1']:.3f} (zero-shot {zero_scores['f1']:.3f})")
     return out
 
 
@@ -147,6 +152,24 @@ def main():
         if k:
             print_summary(results[k], keys, reference[0])
         print_rows("set", results[k], corpus.label_names, keys, reference[0])
+    print_below_zero_shot(results, keys, ks, len(corpus.label_names))
+
+
+def print_below_zero_shot(results, keys, ks, n_classes):
+    """Per variant, the (set, k) rows whose macro-F1 is below the set's zero-shot figure (the
+    k = 0 row), with the gap [paired bootstrap 95% CI]: what a few-shot row should never do in
+    expectation."""
+    print("\n## rows below the zero-shot figure\n\n| variant | rows below | (set, k): few-shot - zero-shot "
+          "[paired 95% CI] |\n|---|---:|---|")
+    for variant in results[ks[0]]:
+        below = []
+        for k in ks:
+            for key in keys:
+                zero, few = results[0][variant][key], results[k][variant][key]
+                if few["f1"] < zero["f1"]:
+                    lo, hi = paired_delta_ci(zero, few, n_classes, 0)
+                    below.append(f"{key[1]} +{k} {few['f1'] - zero['f1']:+.3f} [{lo:+.3f}, {hi:+.3f}]")
+        print(f"| {variant} | {len(below)} | {', '.join(below) or '-'} |")
 
 
 if __name__ == "__main__":

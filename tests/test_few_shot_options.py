@@ -161,7 +161,8 @@ def test_rows_record_the_options(staged):
     ("evaluation.few_shot_weight=-1", "evaluation.few_shot_weight = -1.0 is out of range: allowed > 0"),
     ("evaluation.few_shot_share=1", "evaluation.few_shot_share = 1.0 is out of range: allowed [0.0, 1.0)"),
     ("evaluation.few_shot_student_weight=nan", "evaluation.few_shot_student_weight = nan is out of range"),
-    ("evaluation.few_shot_C=grid", "evaluation.few_shot_C = 'grid' is not one of 'zero-shot', 'cv'"),
+    ("evaluation.few_shot_C=grid", "evaluation.few_shot_C = 'grid' is not one of 'zero-shot', 'cv', 'cv-1se'"),
+    ("evaluation.few_shot_guard=yes", "evaluation.few_shot_guard = 'yes' is not one of 'none', 'cv', 'cv-1se'"),
     ("evaluation.few_shot_share=0.3;evaluation.few_shot_weight=2",
      "evaluation.few_shot_share = 0.3 and evaluation.few_shot_weight = 2.0 both weight"),
 ])

@@ -232,7 +232,7 @@ def choices() -> dict:
     from .shift import PRIOR_METHODS
     from .student import STUDENT_LABELS, STUDENTS
     from .run.baselines import BASELINES
-    from .run.few_shot import FEW_SHOT_C
+    from .run.few_shot import FEW_SHOT_C, FEW_SHOT_GUARDS
     from .run.train import ADAPTATION_SOURCES, SELECTION_RULES
     from .self_learning import FINAL_STEPS
     from .standardize import CENTERING, SCALING
@@ -261,6 +261,7 @@ def choices() -> dict:
         "model.student_labels": STUDENT_LABELS,
         "evaluation.baselines": tuple(BASELINES),
         "evaluation.few_shot_C": FEW_SHOT_C,
+        "evaluation.few_shot_guard": FEW_SHOT_GUARDS,
         "alignment.normalization": tuple(NORMALIZERS) + ("none",),
         "alignment.recipe": tuple(RECIPES),
         "alignment.rcsls_projection": PROJECTIONS,

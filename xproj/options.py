@@ -187,7 +187,14 @@ OPTIONS: dict[str, tuple] = {
     "evaluation.few_shot_C": ("cv", str, "few-shot rows' C: zero-shot (the method's) | cv (the best "
                               "pooled macro-F1 of 5-fold stratified cross-validation on the k target documents, "
                               "the method's class weighting; only where every class has 20 of them, else the "
-                              "method's C)"),
+                              "method's C) | cv-1se (the same folds; the best mean fold macro-F1's C only if it "
+                              "beats the method's C by more than one standard error of its fold scores)"),
+    "evaluation.few_shot_guard": ("none", str, "few-shot rows: none | cv (the row is the few-shot fit only if its "
+                                  "5-fold cross-validated macro-F1 on the k target documents is not below the "
+                                  "zero-shot model's macro-F1 on them, else the zero-shot model; 5 more fits "
+                                  "per row, students included) | cv-1se (the same folds; the zero-shot model only "
+                                  "if its mean fold macro-F1 beats the few-shot fit's by more than one standard "
+                                  "error of the fold differences)"),
     # output
     "output.dir": ("runs", str, "parent folder of run outputs"),
     "output.plots": (True, bool, "write PNG plots"),

@@ -82,14 +82,16 @@ def few_shot_rows(t: Target, ks) -> dict:
     The k documents are the first k of one seeded permutation, so a larger k adds documents
     to a smaller one's (the rows form a learning curve).
 
-    Each row keeps the method's class weighting and, unless ``evaluation.few_shot_C = "cv"``
-    finds enough target documents to cross-validate it on, its C (``t.fitted``): selecting them again on
+    Each row keeps the method's class weighting and, unless ``evaluation.few_shot_C`` (``cv``,
+    ``cv-1se``) finds enough target documents to cross-validate it on, its C (``t.fitted``): selecting them again on
     the English dev split with the target documents in training measures nothing about the
     target, and on tripadvisor-restaurants' dev part it swapped balanced C=1 for unweighted
     C=10 at k=200, whose positive lean the student amplified (bench/few_shot.py). The student
     learns the k documents with their gold labels, the rest of the pool with the teacher's.
-    The ``evaluation.few_shot_*`` options weight the k documents and choose C
-    (:func:`xproj.run.few_shot.fit_few_shot`); the row records what they did."""
+    The ``evaluation.few_shot_*`` options weight the k documents, choose C and, with
+    ``evaluation.few_shot_guard``, whether the row is the few-shot fit or the zero-shot model
+    (:func:`xproj.run.few_shot.fit_few_shot`); the row records what they did (``C_choice``,
+    ``guard``)."""
     train = t.corpus.get(t.lang, "train")
     if not ks or train is None:
         return {}
