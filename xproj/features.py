@@ -229,7 +229,11 @@ class DocumentEmbedder(TransformerMixin, BaseEstimator):
         super().__setstate__({"fallback_lang": None, "negation": "ignore", "negation_prefix": "NEG_", **state})
 
     def _lookup(self, lang):
-        return self.space_.lookup(lang, self.fallback_lang)
+        rows = self.space_.lookup(lang, self.fallback_lang)
+        prefix = getattr(self, "negation_prefix", LOOKUP_NEGATION_PREFIX)
+        if prefix and prefix != LOOKUP_NEGATION_PREFIX:  # the space's lookups strip only their own mark
+            return _MarkedRows(rows, prefix)
+        return rows
 
     def fit(self, X, y=None):
         if self.pooling not in POOLINGS:
@@ -353,6 +357,26 @@ class DocumentEmbedder(TransformerMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         return _document_tags(super().__sklearn_tags__(), requires_fit=True)
+
+
+#: the mark the space's lookups strip themselves (:class:`~xproj.lang.VocabularyLookup`'s default)
+LOOKUP_NEGATION_PREFIX = "NEG_"
+
+
+class _MarkedRows(dict):
+    """token -> row through ``rows``, a token marked with another ``prefix`` than the lookups'
+    own (``preprocess={"negation_prefix": "not_"}``) falling back to its unmarked word."""
+
+    def __init__(self, rows, prefix):
+        super().__init__()
+        self.rows, self.prefix = rows, prefix
+
+    def __missing__(self, token):
+        row = self.rows[token]
+        if row < 0 and len(token) > len(self.prefix) and token.startswith(self.prefix):
+            row = self.rows[token[len(self.prefix):]]
+        self[token] = row
+        return row
 
 
 def _counts(data, indices, indptr, shape):
