@@ -9,7 +9,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 from xproj.config import choices, load_config
 from xproj.errors import ConfigError
-from xproj.features import NEGATIONS, DocumentEmbedder, Tokenizer
+from xproj.features import NEGATIONS, DocumentEmbedder, Tokenizer, preprocessor_for
 from xproj.model import CrossLingualClassifier
 from xproj.vectors import WordVectors
 
@@ -160,3 +160,9 @@ def test_run_tokenizer_marks_languages_with_negators_only():
     # Japanese has no negator list (its negation follows the verb): tokenised as without the option
     text = ["部屋は広くなかったです。"]
     assert tok.transform(text, lang="ja") == Tokenizer().transform(text, lang="ja")
+    # the scorer of a saved model builds its tokeniser the same way (xproj.scoring.Scorer)
+    assert preprocessor_for("ja", {"negation": True}).negation is False
+    with pytest.raises(ConfigError, match="negation marking is not defined"):  # the library's own rule
+        from xproj.lang import get_preprocessor
+
+        get_preprocessor("ja", negation=True)

@@ -104,6 +104,19 @@ def _document_tags(tags, requires_fit):
     return tags
 
 
+def preprocessor_for(lang, preprocess=None):
+    """:func:`xproj.lang.get_preprocessor` of ``lang`` with a model's (or run's) options:
+    ``negation=True`` marks scopes only in a language with a negator list
+    (:data:`xproj.lang.negation.NEGATORS`); one without (Japanese) is tokenised without marks."""
+    from .lang import _key, get_preprocessor
+    from .lang.negation import negators_for
+
+    options = dict(preprocess or {})
+    if options.get("negation") and not negators_for(_key(lang)):
+        options["negation"] = False
+    return get_preprocessor(lang, **options)
+
+
 class Tokenizer(TransformerMixin, BaseEstimator):
     """Raw texts -> token lists with :func:`xproj.lang.get_preprocessor` (``lang`` routed
     per call); documents that are already token lists pass through unchanged.
@@ -136,15 +149,9 @@ class Tokenizer(TransformerMixin, BaseEstimator):
 
     def preprocessor(self, lang):
         """The (cached) preprocessor of ``lang``."""
-        from .lang import _key, get_preprocessor
-        from .lang.negation import negators_for
-
         cache = self.__dict__.setdefault("_preprocessors", {})
         if lang not in cache:
-            options = dict(self.preprocess or {})
-            if options.get("negation") and not negators_for(_key(lang)):
-                options["negation"] = False  # documented: no negator list, no marks
-            cache[lang] = get_preprocessor(lang, **options)
+            cache[lang] = preprocessor_for(lang, self.preprocess)
         return cache[lang]
 
     def transform(self, X, lang="en"):
