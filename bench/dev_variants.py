@@ -15,7 +15,10 @@ The mappings come from a run folder of the same preset (``--mappings``: its save
 ``mapping-<src>-<lang>``, then the preset's dictionary anchoring, as the run), so nothing is
 re-aligned unless a variant changes the alignment (then it is aligned again, slowly).
 Variants that change only the English side (``model.*``) share nothing with each other
-either: each is fitted as a run would.
+either: each is fitted as a run would. A variant that changes ``preprocess.*`` (e.g.
+``preprocess.negation=true``) gets its own tokenisation of the corpus (one per distinct
+preprocessing); the share of documents with a negation scope (at least one ``NEG_``-marked
+token) of each scored part is printed beside the OOV rates.
 
 Run::
 
@@ -24,6 +27,9 @@ Run::
     python bench/dev_variants.py --mappings runs/opener-en-multi \\
         --checks "ChnSentiCorp, 50/50; sb10k tweets, natural" \\
         --variant 'preset=' --variant 'em=features.priors=em'
+    python bench/dev_variants.py --mappings runs/opener-en-multi --variant 'preset=' \\
+        --variant 'neg=preprocess.negation=true' \\
+        --variant 'flip=preprocess.negation=true;features.negation=flip'
 """
 
 import argparse
@@ -36,6 +42,7 @@ import numpy as np  # noqa: E402
 
 from xproj.config import for_language, load_config  # noqa: E402
 from xproj.run import build_corpus, load_run_vectors, target_sets, tokenize  # noqa: E402
+from xproj.run.corpus import preprocess_options  # noqa: E402
 from xproj.run.spaces import align_target, with_dictionary_pairs  # noqa: E402
 from xproj.run.train import adaptation_documents, select_and_fit, translation_pairs  # noqa: E402
 from xproj.translation_vote import first_translations, translate  # noqa: E402
@@ -75,25 +82,49 @@ def method_model(cfg, ts, corpus, set_id, lang):
     cfg = for_language(cfg, lang)
     view = corpus.for_target(set_id)
     pairs = translation_pairs(cfg, ts)
+    # student=True: the run's method row fits the target's student (model.student) after the
+    # vote; without it this script measured the method without its student
     return select_and_fit(cfg, ts.space, view, cfg["data"]["source_lang"],
                           adaptation=adaptation_documents(cfg, view, lang),
-                          translations={lang: pairs} if pairs else None).model
+                          translations={lang: pairs} if pairs else None, student=True).model
+
+
+def negated_share(docs, prefix="NEG_") -> float:
+    """Share of documents with a negation scope: at least one token marked ``prefix``."""
+    n = len(prefix)
+    return sum(any(len(t) > n and t.startswith(prefix) for t in doc) for doc in docs) / max(len(docs), 1)
+
+
+class TokenisedCorpora:
+    """The corpus tokenised once per distinct ``preprocess`` section (variants that leave it
+    alone share one tokenisation)."""
+
+    def __init__(self, raw):
+        self.raw, self.done = raw, {}
+
+    def __call__(self, cfg):
+        key = tuple(sorted(preprocess_options(cfg).items()))
+        if key not in self.done:
+            self.done[key] = tokenize(self.raw, cfg)
+        return self.done[key]
 
 
 def measure(cfg, spaces, corpus, sets, checks, seed) -> dict:
-    """``{("set", id) or ("check", name): scores + oov}`` of one variant."""
+    """``{("set", id) or ("check", name): scores + oov + negated share}`` of one variant."""
     names, out = corpus.label_names, {}
     for t in sets:
         model = method_model(cfg, spaces[t.lang], corpus, t.id, t.lang)
         Xd, yd = corpus.for_target(t.id).get(t.lang, "dev")
         s = out[("set", t.id)] = scores(yd, model.predict(Xd, lang=t.lang).astype(np.int64), names, seed)
         s["oov"] = model.embedder_.coverage(Xd, t.lang)["oov_rate"]
+        s["negated"] = negated_share(Xd)
         pairs = spaces[t.lang].dictionary
         if isinstance(pairs, list):  # the run's word-by-word row: the same model, first translations
             wbw = translate(Xd, first_translations(pairs))
             w = out[("word-by-word", t.id)] = scores(yd, model.predict(wbw, lang=model.fitted_lang_).astype(np.int64),
                                                      names, seed)
             w["oov"] = model.embedder_.coverage(wbw, model.fitted_lang_)["oov_rate"]
+            w["negated"] = s["negated"]
     for name in checks:
         set_id, share, group = CHECKS[name]
         lang = corpus.lang_of(set_id)
@@ -102,6 +133,9 @@ def measure(cfg, spaces, corpus, sets, checks, seed) -> dict:
         s = out[("check", name)] = score_check(_PriorsAfterAdapt(model, cfg, corpus), docs, y, share, lang,
                                                names, seed)
         s["oov"] = model.embedder_.coverage(docs, lang)["oov_rate"]
+        s["negated"] = negated_share(docs)
+    src = cfg["data"]["source_lang"]
+    out[("source", "train")] = {"negated": negated_share(corpus.get(src, "train")[0])}
     return out
 
 
@@ -149,7 +183,8 @@ def main():
     echo = lambda *a, **k: print(*a, file=sys.stderr, **k)  # noqa: E731
     base = args.overrides + ["evaluation.few_shot=[]"]
     cfg = load_config(args.preset, base)
-    corpus = tokenize(build_corpus(cfg), cfg)
+    corpora = TokenisedCorpora(build_corpus(cfg))
+    corpus = corpora(cfg)
     vectors = load_run_vectors(cfg, None, echo)
     mappings = saved_spaces(cfg, vectors, args.mappings, echo)
     sets = dev_sets(cfg, corpus, args.sets)
@@ -162,7 +197,7 @@ def main():
         vspaces = run_spaces(vcfg, vectors, args.mappings, echo, mappings)  # the variant's anchoring
         if any(o.startswith(ALIGNMENT_KEYS) and not o.startswith(ANCHOR_KEY) for o in over):
             vspaces = {lang: align_target(vcfg, vectors, lang, None, echo) for lang in {t.lang for t in sets}}
-        results[name] = measure(vcfg, vspaces, corpus, sets, checks, args.seed)
+        results[name] = measure(vcfg, vspaces, corpora(vcfg), sets, checks, args.seed)
     first = next(iter(results))
     keys = [("set", t.id) for t in sets] + [("check", c) for c in checks]
     print(f"{args.preset}: dev parts and dev checks (test never read); reference: {first}; overrides "
@@ -171,6 +206,12 @@ def main():
           + " |\n|---|" + "---:|" * len(keys))
     for name, res in results.items():
         print(f"| {name} | " + " | ".join(f"{res[k]['oov']:.1%}" for k in keys) + " |")
+    print("\nShare of documents with a negation scope (a NEG_-marked token; English training part, then the "
+          "scored documents):\n\n| variant | en train | " + " | ".join(k[1] for k in keys)
+          + " |\n|---|---:|" + "---:|" * len(keys))
+    for name, res in results.items():
+        print(f"| {name} | {res[('source', 'train')]['negated']:.1%} | "
+              + " | ".join(f"{res[k]['negated']:.1%}" for k in keys) + " |")
     print_summary(results, keys, first)
     print_rows("set / check", results, corpus.label_names, keys, first)
     print("\nEach variant against word-by-word translation scored by the same model (the run's baseline), "

@@ -227,7 +227,7 @@ def choices() -> dict:
     from .align.rcsls import PROJECTIONS
     from .datasets import common as _tasks
     from .datasets import registry as _datasets
-    from .features import POOLINGS
+    from .features import NEGATIONS, POOLINGS
     from .model import CALIBRATIONS, ESTIMATORS
     from .shift import PRIOR_METHODS
     from .student import STUDENT_LABELS, STUDENTS
@@ -249,6 +249,7 @@ def choices() -> dict:
         "alignment.method": ("procrustes", "none"),
         "vectors.on_bad_line": tuple(ON_BAD_LINE),
         "features.pooling": POOLINGS,
+        "features.negation": NEGATIONS,
         "features.center": CENTERING,
         "features.scale": SCALING,
         "features.scale_by_lang": SCALING,
@@ -329,6 +330,9 @@ def _check_values(cfg):
             if _get(cfg, key) != "none":
                 raise ConfigError(f"{key} = {_get(cfg, key)!r} {what} probabilities: use "
                                   "model.estimator = \"logreg\" or set model.calibration")
+    if cfg["features"]["negation"] != "ignore" and not cfg["preprocess"]["negation"]:
+        raise ConfigError(f"features.negation = {cfg['features']['negation']!r} reads negation marks: set "
+                          "preprocess.negation = true (without it no token is marked)")
     src = cfg["data"]["source_lang"]
     if src in cfg["features"]["scale_by_lang"]:
         raise ConfigError(f"features.scale_by_lang names the source language {src!r}: the source is scaled as "

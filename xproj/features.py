@@ -15,6 +15,8 @@ vectors by a weighted mean of word vectors:
 
 Out-of-vocabulary policy: a token is looked up as is, then lower-cased, lemmatised and
 accent-stripped (:class:`xproj.lang.VocabularyLookup`); tokens still not found are ignored.
+A token marked as negated (``NEG_good``) has its word's vector; ``negation`` says whether it
+counts as the word, enters with its sign flipped or joins a second block (:data:`NEGATIONS`).
 A document with no known token gets the zero vector (it cannot be scored: its label would be
 the classifier's label of the zero vector, the same for all such documents);
 :meth:`DocumentEmbedder.coverage` counts known and unknown tokens of given documents, in all
@@ -41,6 +43,13 @@ from .space import AlignedSpace, _as_space  # noqa: F401  (AlignedSpace's old ho
 from .standardize import PrincipalComponentRemover  # noqa: F401  (its old home)
 
 POOLINGS = ("mean", "tfidf", "sif")
+#: ``features.negation``: what a negation-marked token (``NEG_good``, ``preprocess.negation``)
+#: does to the pooled vector. ``ignore``: it counts as its word; ``flip``: its vector enters with
+#: the opposite sign (polarity shifting: its contribution to a linear score is reversed);
+#: ``block``: the marked tokens are pooled into a second block beside the unmarked ones (twice
+#: the dimension; both divided by the same total weight, so the blocks' sum is ``ignore``'s
+#: vector and their difference ``flip``'s: the classifier learns a weight for each).
+NEGATIONS = ("ignore", "flip", "block")
 
 
 def _check_docs(X):
@@ -67,6 +76,16 @@ def docs_to_rows(docs, cache):
     return kept_before[bounds], rows[keep], len(flat), int(len(flat) - keep.sum())
 
 
+def negated_tokens(docs, cache, prefix) -> np.ndarray:
+    """Per token that :func:`docs_to_rows` keeps (those with a row), in the same order:
+    whether it carries the negation mark ``prefix`` (``NEG_good``; a bare prefix is no mark)."""
+    flat = list(chain.from_iterable(docs))
+    rows = np.fromiter(map(cache.__getitem__, flat), dtype=np.int64, count=len(flat))
+    n = len(prefix)
+    marked = np.fromiter((len(t) > n and t.startswith(prefix) for t in flat), dtype=bool, count=len(flat))
+    return marked[rows >= 0]
+
+
 def _by_language(lang, n_docs, default):
     """``[(code, row indices or None for all rows)]`` for one code or one code per document."""
     if lang is None or isinstance(lang, str):
@@ -85,6 +104,19 @@ def _document_tags(tags, requires_fit):
     return tags
 
 
+def preprocessor_for(lang, preprocess=None):
+    """:func:`xproj.lang.get_preprocessor` of ``lang`` with a model's (or run's) options:
+    ``negation=True`` marks scopes only in a language with a negator list
+    (:data:`xproj.lang.negation.NEGATORS`); one without (Japanese) is tokenised without marks."""
+    from .lang import _key, get_preprocessor
+    from .lang.negation import negators_for
+
+    options = dict(preprocess or {})
+    if options.get("negation") and not negators_for(_key(lang)):
+        options["negation"] = False
+    return get_preprocessor(lang, **options)
+
+
 class Tokenizer(TransformerMixin, BaseEstimator):
     """Raw texts -> token lists with :func:`xproj.lang.get_preprocessor` (``lang`` routed
     per call); documents that are already token lists pass through unchanged.
@@ -93,6 +125,10 @@ class Tokenizer(TransformerMixin, BaseEstimator):
     ----------
     preprocess : dict or None
         Options for :func:`xproj.lang.get_preprocessor` (lemmatize, negation, ...).
+        ``negation=True`` marks negation scopes in the languages that have a negator list
+        (:data:`xproj.lang.negation.NEGATORS`); a language without one (Japanese: its negation
+        follows the verb) is tokenised without marks, so that one option serves every
+        language of a run.
 
     Examples
     --------
@@ -113,11 +149,9 @@ class Tokenizer(TransformerMixin, BaseEstimator):
 
     def preprocessor(self, lang):
         """The (cached) preprocessor of ``lang``."""
-        from .lang import get_preprocessor
-
         cache = self.__dict__.setdefault("_preprocessors", {})
         if lang not in cache:
-            cache[lang] = get_preprocessor(lang, **(self.preprocess or {}))
+            cache[lang] = preprocessor_for(lang, self.preprocess)
         return cache[lang]
 
     def transform(self, X, lang="en"):
@@ -157,6 +191,12 @@ class DocumentEmbedder(TransformerMixin, BaseEstimator):
     fallback_lang : str or None
         A language of the space (the source) whose vector stands for a token of another
         language that has none of its own (:meth:`AlignedSpace.lookup`); None: no fallback.
+    negation : {"ignore", "flip", "block"}
+        What a token marked as negated (``negation_prefix``) does, see :data:`NEGATIONS`;
+        documents without marks (``preprocess.negation`` off, or a language without negators)
+        are embedded as with ``"ignore"`` (``"block"``: a zero second block).
+    negation_prefix : str
+        The mark (the preprocessor's ``negation_prefix``).
     normalize : bool, deprecated
         The old name of ``unit_length``; removed in the next release.
 
@@ -180,25 +220,35 @@ class DocumentEmbedder(TransformerMixin, BaseEstimator):
     __metadata_request__transform = {"lang": True}
 
     def __init__(self, space=None, *, lang="en", pooling="mean", sif_a=1e-3, unit_length=True,
-                 fallback_lang=None, normalize="deprecated"):
+                 fallback_lang=None, negation="ignore", negation_prefix="NEG_", normalize="deprecated"):
         self.space = space
         self.lang = lang
         self.pooling = pooling
         self.sif_a = sif_a
         self.unit_length = unit_length
         self.fallback_lang = fallback_lang
+        self.negation = negation
+        self.negation_prefix = negation_prefix
         self.normalize = normalize
 
     def __setstate__(self, state):
-        # embedders saved before fallback_lang existed had none
-        super().__setstate__({"fallback_lang": None, **state})
+        # embedders saved before fallback_lang / negation existed had neither
+        super().__setstate__({"fallback_lang": None, "negation": "ignore", "negation_prefix": "NEG_", **state})
 
     def _lookup(self, lang):
-        return self.space_.lookup(lang, self.fallback_lang)
+        rows = self.space_.lookup(lang, self.fallback_lang)
+        prefix = getattr(self, "negation_prefix", LOOKUP_NEGATION_PREFIX)
+        if prefix and prefix != LOOKUP_NEGATION_PREFIX:  # the space's lookups strip only their own mark
+            return _MarkedRows(rows, prefix)
+        return rows
 
     def fit(self, X, y=None):
         if self.pooling not in POOLINGS:
             raise ValueError(f"pooling must be one of {POOLINGS}, got {self.pooling!r}")
+        if self.negation not in NEGATIONS:
+            raise ValueError(f"negation must be one of {NEGATIONS}, got {self.negation!r}")
+        if self.negation != "ignore" and not self.negation_prefix:
+            raise ValueError(f"negation={self.negation!r} needs a negation_prefix (the mark of negated tokens)")
         if self.normalize != "deprecated":
             import warnings
 
@@ -208,7 +258,7 @@ class DocumentEmbedder(TransformerMixin, BaseEstimator):
         X = _check_docs(X)
         self.space_ = space
         self.idf_ = {}
-        self.n_features_out_ = space.dim
+        self.n_features_out_ = space.dim * (2 if self.negation == "block" else 1)
         self.fitted_lang_ = self.lang
         return self.fit_lang(X, self.lang)
 
@@ -271,24 +321,23 @@ class DocumentEmbedder(TransformerMixin, BaseEstimator):
     def _embed(self, X, lang):
         space = self.space_
         blocks = space.row_blocks(lang, self.fallback_lang)
-        indptr, indices, _, _ = docs_to_rows(X, self._lookup(lang))
-        data = np.ones(len(indices), dtype=np.float32)
-        C = sp.csr_matrix((data, indices, indptr), shape=(len(X), sum(map(len, blocks))))
-        C.sum_duplicates()
-        if self.pooling == "tfidf" and lang in self.idf_:
-            C = C.multiply(self.idf_[lang][None, :]).tocsr()
-        elif self.pooling == "sif":
-            p = space.sif_probability(lang, self.fallback_lang)
-            C = C.multiply((self.sif_a / (self.sif_a + p))[None, :]).tocsr()
-        weight = np.asarray(C.sum(axis=1)).ravel()
+        cache = self._lookup(lang)
+        indptr, indices, _, _ = docs_to_rows(X, cache)
+        shape = (len(X), sum(map(len, blocks)))
+        counts = self._weighted(_counts(np.ones(len(indices), dtype=np.float32), indices, indptr, shape), lang)
+        weight = np.asarray(counts.sum(axis=1)).ravel()  # the pooling's denominator, marks or not
         weight[weight == 0] = 1
-        if len(blocks) == 1:
-            out = np.asarray(C @ np.asarray(blocks[0].vectors), dtype=np.float32)
-        else:  # each block's columns times its own matrix: no stacked copy of the vectors
-            out, start = np.zeros((len(X), space.dim), dtype=np.float32), 0
-            for wv in blocks:
-                out += np.asarray(C[:, start:start + len(wv)] @ np.asarray(wv.vectors), dtype=np.float32)
-                start += len(wv)
+        if self.negation == "ignore":
+            out = _times_vectors(counts, blocks, space.dim)
+        else:
+            marked = negated_tokens(X, cache, self.negation_prefix)
+            if self.negation == "flip":  # -1 for a marked token: its contribution reversed
+                signs = np.where(marked, -1.0, 1.0).astype(np.float32)
+                out = _times_vectors(self._weighted(_counts(signs, indices, indptr, shape), lang), blocks, space.dim)
+            else:  # block: [unmarked tokens' sum, marked tokens' sum], one denominator
+                halves = [self._weighted(_counts((marked == m).astype(np.float32), indices, indptr, shape), lang)
+                          for m in (False, True)]
+                out = np.hstack([_times_vectors(h, blocks, space.dim) for h in halves])
         out /= weight[:, None]
         if self.unit_length if self.normalize == "deprecated" else self.normalize:
             n = np.linalg.norm(out, axis=1, keepdims=True)
@@ -296,12 +345,65 @@ class DocumentEmbedder(TransformerMixin, BaseEstimator):
             out /= n
         return out
 
+    def _weighted(self, C, lang):
+        """Token counts ``C`` (documents x rows) times the pooling's per-word weights."""
+        if self.pooling == "tfidf" and lang in self.idf_:
+            return C.multiply(self.idf_[lang][None, :]).tocsr()
+        if self.pooling == "sif":
+            p = self.space_.sif_probability(lang, self.fallback_lang)
+            return C.multiply((self.sif_a / (self.sif_a + p))[None, :]).tocsr()
+        return C
+
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "space_")
-        return np.array([f"dim{i}" for i in range(self.n_features_out_)], dtype=object)
+        dim = self.space_.dim
+        names = [f"dim{i}" for i in range(dim)]
+        if self.n_features_out_ > dim:  # negation="block": the marked tokens' block
+            names += [f"negated_dim{i}" for i in range(dim)]
+        return np.array(names, dtype=object)
 
     def __sklearn_tags__(self):
         return _document_tags(super().__sklearn_tags__(), requires_fit=True)
+
+
+#: the mark the space's lookups strip themselves (:class:`~xproj.lang.VocabularyLookup`'s default)
+LOOKUP_NEGATION_PREFIX = "NEG_"
+
+
+class _MarkedRows(dict):
+    """token -> row through ``rows``, a token marked with another ``prefix`` than the lookups'
+    own (``preprocess={"negation_prefix": "not_"}``) falling back to its unmarked word."""
+
+    def __init__(self, rows, prefix):
+        super().__init__()
+        self.rows, self.prefix = rows, prefix
+
+    def __missing__(self, token):
+        row = self.rows[token]
+        if row < 0 and len(token) > len(self.prefix) and token.startswith(self.prefix):
+            row = self.rows[token[len(self.prefix):]]
+        self[token] = row
+        return row
+
+
+def _counts(data, indices, indptr, shape):
+    """Documents x vocabulary rows, one entry per token (``data``: its count or sign), repeated
+    rows summed."""
+    C = sp.csr_matrix((data, indices, indptr), shape=shape)
+    C.sum_duplicates()
+    return C
+
+
+def _times_vectors(C, blocks, dim) -> np.ndarray:
+    """``C`` times the stacked vectors of ``blocks``, float32; each block's columns times its own
+    matrix (no stacked copy of the vectors)."""
+    if len(blocks) == 1:
+        return np.asarray(C @ np.asarray(blocks[0].vectors), dtype=np.float32)
+    out, start = np.zeros((C.shape[0], dim), dtype=np.float32), 0
+    for wv in blocks:
+        out += np.asarray(C[:, start:start + len(wv)] @ np.asarray(wv.vectors), dtype=np.float32)
+        start += len(wv)
+    return out
 
 
 def _idf(indptr, indices, n_vocab):

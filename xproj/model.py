@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._weights import positive_weights
 from .estimators import (CALIBRATIONS, ESTIMATORS, RowwiseLinearSVC, RowwiseLogisticRegression,  # noqa: F401
                          make_estimator, rowwise)
-from .features import POOLINGS, DocumentEmbedder, Tokenizer, _as_space
+from .features import NEGATIONS, POOLINGS, DocumentEmbedder, Tokenizer, _as_space
 from .persistence import load_model, package_versions, save_model  # noqa: F401  (their old home)
 from .shift import PriorShift, adjust_posteriors, effective_priors
 from .standardize import CENTERING, SCALING, LanguageStandardizer, PrincipalComponentRemover
@@ -104,6 +104,10 @@ class CrossLingualClassifier(StudentVote, TranslationVote, PriorShift, Classifie
         A language of ``space`` (normally ``source_lang``) whose vector stands for a token of
         another language that has none of its own (English words in German tweets); see
         :class:`~xproj.features.DocumentEmbedder`. None: off.
+    negation : {"ignore", "flip", "block"}
+        What a token marked as negated (``preprocess={"negation": True}``: ``NEG_good``) does
+        to the aligned document vector, see :data:`~xproj.features.NEGATIONS`; the mark is
+        ``preprocess["negation_prefix"]`` (default ``"NEG_"``).
 
     Attributes
     ----------
@@ -143,11 +147,12 @@ class CrossLingualClassifier(StudentVote, TranslationVote, PriorShift, Classifie
         "preprocess": [dict, None],
         "translation_weight": [Interval(Real, 0, 1, closed="both")],
         "fallback_lang": [str, None],
+        "negation": [StrOptions(set(NEGATIONS))],
     }
 
     def __init__(self, space=None, *, source_lang="en", pooling="mean", center="language",
                  scale="language", remove_pc=0, estimator=None, preprocess=None, translation_weight=0.0,
-                 fallback_lang=None):
+                 fallback_lang=None, negation="ignore"):
         self.space = space
         self.source_lang = source_lang
         self.pooling = pooling
@@ -158,21 +163,27 @@ class CrossLingualClassifier(StudentVote, TranslationVote, PriorShift, Classifie
         self.preprocess = preprocess
         self.translation_weight = translation_weight
         self.fallback_lang = fallback_lang
+        self.negation = negation
 
     def __setstate__(self, state):
-        # models saved before fallback_lang existed had none
-        super().__setstate__({"fallback_lang": None, **state})
+        # models saved before fallback_lang / negation existed had neither
+        super().__setstate__({"fallback_lang": None, "negation": "ignore", **state})
 
     def _make_pipeline(self, lang):
         estimator = self.estimator if self.estimator is not None else make_estimator()
         return Pipeline([
             ("tokenize", Tokenizer(self.preprocess)),
             ("embed", DocumentEmbedder(_as_space(self.space), lang=lang, pooling=self.pooling,
-                                       fallback_lang=self.fallback_lang)),
+                                       fallback_lang=self.fallback_lang, negation=self.negation,
+                                       negation_prefix=self._negation_prefix())),
             ("standardize", LanguageStandardizer(center=self.center, scale=self.scale, source_lang=lang)),
             ("remove_pc", PrincipalComponentRemover(self.remove_pc) if self.remove_pc else "passthrough"),
             ("classify", rowwise(estimator)),
         ])
+
+    def _negation_prefix(self) -> str:
+        """The mark of negated tokens: the preprocessor's (``preprocess["negation_prefix"]``)."""
+        return (self.preprocess or {}).get("negation_prefix", "NEG_")
 
     @property
     def embedder_(self) -> DocumentEmbedder:
@@ -346,8 +357,8 @@ class CrossLingualClassifier(StudentVote, TranslationVote, PriorShift, Classifie
         vote = self._vote(lang)
         if vote is None:
             return own
-        prefix = (self.preprocess or {}).get("negation_prefix", "NEG_")
-        translated = self._on_tokens(method, translate(tokens, vote.table, prefix), self.fitted_lang_)
+        translated = self._on_tokens(method, translate(tokens, vote.table, self._negation_prefix()),
+                                     self.fitted_lang_)
         return mix(own, translated, self.translation_weight)
 
     def aligned_features(self, tokens, lang) -> np.ndarray:

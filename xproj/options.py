@@ -112,11 +112,19 @@ OPTIONS: dict[str, tuple] = {
                                    "learn the mapping; xproj.polarity)"),
     # preprocessing
     "preprocess.lemmatize": (False, bool, "replace tokens by lemmas (spaCy lookup tables)"),
-    "preprocess.negation": (False, bool, "mark tokens in negation scope (NEG_ prefix)"),
+    "preprocess.negation": (False, bool, "mark tokens in negation scope (NEG_ prefix, up to the next punctuation; "
+                            "xproj.lang.negation). Languages without a negator list (ja: its negation follows the "
+                            "verb) are tokenised without marks. The aligned features read a marked word as the word "
+                            "unless features.negation says otherwise; the student's n-grams and the translation vote "
+                            "keep the mark"),
     "preprocess.remove_stopwords": (False, bool, "drop stop words"),
     "preprocess.strip_accents": (False, bool, "strip accents"),
     # features
     "features.pooling": ("mean", str, "mean | tfidf | sif"),
+    "features.negation": ("ignore", str, "what a negation-marked token (preprocess.negation) does to the aligned "
+                          "document vector: ignore (counts as its word) | flip (its vector enters with the opposite "
+                          "sign) | block (marked tokens pooled into a second block beside the unmarked ones); flip "
+                          "and block need preprocess.negation = true"),
     "features.center": ("language", str, "language (each language's mean removed) | source | none"),
     "features.remove_pc": (0, int, "common principal components removed (1 = SIF)"),
     "features.scale": ("language", str, "standardise by the source's spread (source), each language's own (language), or none"),

@@ -179,7 +179,7 @@ class Scorer:
     """
 
     def __init__(self, bundle: dict, lang: str):
-        from .lang import get_preprocessor
+        from .features import preprocessor_for
 
         self.bundle = bundle
         self.model = bundle["model"]
@@ -188,7 +188,7 @@ class Scorer:
         if lang not in known:
             raise ConfigError(f"--lang {lang}: the model has no vectors for {lang!r}; it knows {', '.join(known)}")
         self.label_names = _labels(bundle)
-        self.preprocessor = get_preprocessor(lang, **(self.model.preprocess or {}))
+        self.preprocessor = preprocessor_for(lang, self.model.preprocess)  # the model's tokeniser
 
     @classmethod
     def open(cls, model_path, lang: str) -> "Scorer":

@@ -97,7 +97,7 @@ def make_classifier(cfg, space, lang, C, class_weight):
     return CrossLingualClassifier(space, source_lang=lang, pooling=f["pooling"], center=f["center"],
                                   remove_pc=f["remove_pc"], scale=f["scale"], preprocess=preprocess_options(cfg),
                                   estimator=estimator, translation_weight=m["translation_weight"],
-                                  fallback_lang=fallback)
+                                  fallback_lang=fallback, negation=f["negation"])
 
 
 def _check_two_classes(y, label_names, lang):
