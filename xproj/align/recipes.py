@@ -29,6 +29,9 @@ self-learning, unsupervised
     :mod:`xproj.self_learning` from the seed dictionary, or from none
     (:mod:`xproj.align.learned`); only the source is mapped.
 
+After any recipe that has a seed dictionary, :func:`fit_mapping`'s ``instance_k`` > 0 adds
+InstaMap's non-linear correction of the source side (:mod:`xproj.align.instance`; off by default).
+
 Examples
 --------
 >>> from xproj.datasets.synthetic import make_bilingual_world
@@ -49,6 +52,7 @@ from functools import partial
 from .._deprecate import renamed_keyword
 from ..errors import ConfigError
 from .fit import fit_linear
+from .instance import INSTANCE_PARAMS, add_instance_correction, check_instance_params
 from .learned import SELF_LEARNING_RECIPES
 from .mapping import VectorMapping
 from .rcsls import RCSLS_DEFAULTS, check_params, rcsls
@@ -148,7 +152,10 @@ RECIPES: dict[str, Callable[..., VectorMapping]] = {
 
 
 @renamed_keyword("seed", "dictionary")
-def fit_mapping(src, tgt, dictionary, *, recipe: str = "procrustes", **params) -> VectorMapping:
+def fit_mapping(src, tgt, dictionary, *, recipe: str = "procrustes",
+                instance_k: int = INSTANCE_PARAMS["instance_k"],
+                instance_temperature: float = INSTANCE_PARAMS["instance_temperature"],
+                instance_iterations: int = INSTANCE_PARAMS["instance_iterations"], **params) -> VectorMapping:
     """Learn a mapping from ``src`` onto ``tgt`` with a named recipe.
 
     Parameters
@@ -164,6 +171,10 @@ def fit_mapping(src, tgt, dictionary, *, recipe: str = "procrustes", **params) -
         The recipe's parameters and the common ones of :func:`~xproj.align.fit.fit_linear`:
         ``normalization``, ``refine``, ``refine_vocab``, ``keep_seed``, ``csls_k``,
         ``orthography``, ``transliterate``, ``eval_pairs``, ``callback``, ``src_lang``, ``tgt_lang``, ``seed_name``.
+    instance_k, instance_temperature, instance_iterations :
+        InstaMap (:mod:`xproj.align.instance`): with ``instance_k`` > 0, the recipe's mapping
+        gets a non-linear correction of its source side fitted on the seed dictionary (then
+        :attr:`VectorMapping.linear` is False). 0 (the default): the recipe's mapping as it is.
 
     Returns
     -------
@@ -171,7 +182,16 @@ def fit_mapping(src, tgt, dictionary, *, recipe: str = "procrustes", **params) -
     """
     if recipe not in RECIPES:
         raise ConfigError(f"recipe: {recipe!r} is not one of {', '.join(RECIPES)}")
-    return RECIPES[recipe](src, tgt, dictionary, **params)
+    instance = check_instance_params(instance_k=instance_k, instance_temperature=instance_temperature,
+                                     instance_iterations=instance_iterations)
+    if instance["instance_k"] and dictionary is None:
+        raise ConfigError("instance_k: InstaMap moves points by the seed dictionary's translations; "
+                          f"the {recipe} recipe was given none")
+    mapping = RECIPES[recipe](src, tgt, dictionary, **params)
+    if instance["instance_k"]:
+        mapping = add_instance_correction(mapping, src, tgt, dictionary, seed_name=params.get("seed_name"),
+                                          **instance)
+    return mapping
 
 
 #: parameters a recipe needs to leave the pivot side alone (one pivot space for all languages)
