@@ -138,7 +138,8 @@ def displace(X, anchors, displacements, k: int, temperature: float = 0.0, batch:
     """Each row of ``X`` plus the weighted mean displacement of its ``k`` most cosine-similar
     ``anchors`` (unit rows). Rows go through in batches of ``batch``; one ``batch x m`` buffer
     holds the similarities, then (zeroed outside the k) the weights, so the mean is one matrix
-    product. Each row's result depends on that row alone."""
+    product. Each row's result depends on that row alone (up to float32 rounding: BLAS may add a
+    product of another batch shape in another order; the same call gives the same bits)."""
     X = np.asarray(X, dtype=np.float32)
     n, m = X.shape[0], anchors.shape[0]
     if X.shape[1] != anchors.shape[1]:
