@@ -11,6 +11,13 @@ evaluation this imports), CSLS P@1 over covered queries.
     part with :data:`MAX_ITERATIONS` iterations, measured after each iteration (a correction of T
     iterations is the first T steps of a longer one: the fit is sequential). Prints the table,
     the best candidate by the mean over directions, and whether it passes :data:`RULE`.
+``--diagnose K TEMPERATURE ITERATIONS``
+    Held-out TRAIN words again, for one correction: NN and CSLS P@1 with and without it, over
+    all held-out queries and split by whether a gold translation is also a target word of the fit
+    part. The correction moves the fit part's source words onto their translations, which raises
+    those target words' CSLS hubness term; queries whose answer is such a word could be hurt,
+    the others helped for that reason alone (MUSE-style splits hold out source words, and most
+    held-out answers are new target words): this shows which share of the gain is which.
 ``--test K TEMPERATURE ITERATIONS``
     The full train dictionary; the default mapping with and without that correction on the test
     split (Wilson 95% intervals), the test split read once after the choice.
@@ -18,7 +25,8 @@ evaluation this imports), CSLS P@1 over covered queries.
 Usage::
 
     python bench/instamap_bli.py --tune [--pairs en-es es-en ...]
-    python bench/instamap_bli.py --test 30 0 2 [--pairs ...]
+    python bench/instamap_bli.py --diagnose 30 0.1 1 [--pairs ...]
+    python bench/instamap_bli.py --test 30 0.1 1 [--pairs ...]
 """
 
 from __future__ import annotations
@@ -95,6 +103,29 @@ def tune(directions) -> dict:
     return scores
 
 
+def diagnose(directions, k: int, temperature: float, iterations: int) -> None:
+    """Held-out P@1 (NN, CSLS) with and without one correction, split by whether a query's gold
+    translations include a target word of the fit part (see the module docstring)."""
+    print("\n| pair | queries (covered) | mapping | P@1 NN | P@1 CSLS | CSLS, answer among fit targets (n) "
+          "| CSLS, new answer (n) |")
+    print("|---|---|---|---:|---:|---|---|")
+    for pair, (src, tgt, train, _test) in directions.items():
+        fit_part, held_out = split_by_source(train, *TUNE_SPLIT)
+        fit_targets = {t for _, t in fit_part}
+        seen = {s for s, t in held_out if t in fit_targets}
+        parts = {"seen": [p for p in held_out if p[0] in seen], "new": [p for p in held_out if p[0] not in seen]}
+        linear = fit_mapping(src, tgt, fit_part, recipe="supervised")
+        inst = add_instance_correction(copy.deepcopy(linear), src, tgt, fit_part, instance_k=k,
+                                       instance_temperature=temperature, instance_iterations=iterations)
+        for name, m in (("default", linear), (f"+ InstaMap k={k}, T={temperature}, {iterations} it.", inst)):
+            Xs, Zt = m.transform(src), m.transform(tgt, side="target")
+            res = bli_scores(Xs, Zt, held_out, methods=("nn", "csls"), ks=(1,))
+            sub = {key: bli_scores(Xs, Zt, pairs, methods=("csls",), ks=(1,)) for key, pairs in parts.items()}
+            print(f"| {pair} | {res['covered']:,} | {name} | {res['nn']['p@1']:.4f} | {res['csls']['p@1']:.4f} | "
+                  f"{sub['seen']['csls']['p@1']:.4f} ({sub['seen']['covered']}) | "
+                  f"{sub['new']['csls']['p@1']:.4f} ({sub['new']['covered']}) |", flush=True)
+
+
 def test(directions, k: int, temperature: float, iterations: int) -> None:
     """The test split, default with and without the correction (full train dictionary)."""
     rows = []
@@ -126,6 +157,8 @@ def main(argv=None):
     ap.add_argument("--pairs", nargs="+", default=list(PAIRS))
     mode = ap.add_mutually_exclusive_group(required=True)
     mode.add_argument("--tune", action="store_true", help="choose k / temperature / iterations on train words")
+    mode.add_argument("--diagnose", nargs=3, metavar=("K", "TEMPERATURE", "ITERATIONS"),
+                      help="held-out train words: NN / CSLS with and without this correction, by answer kind")
     mode.add_argument("--test", nargs=3, metavar=("K", "TEMPERATURE", "ITERATIONS"),
                       help="the test split with and without this correction")
     args = ap.parse_args(argv)
@@ -134,6 +167,8 @@ def main(argv=None):
         print("no direction with both vectors and dictionaries; nothing to do.")
     elif args.tune:
         tune(directions)
+    elif args.diagnose:
+        diagnose(directions, int(args.diagnose[0]), float(args.diagnose[1]), int(args.diagnose[2]))
     else:
         test(directions, int(args.test[0]), float(args.test[1]), int(args.test[2]))
     return 0
