@@ -11,6 +11,7 @@ evaluation this imports), CSLS P@1 over covered queries.
     part with :data:`MAX_ITERATIONS` iterations, measured after each iteration (a correction of T
     iterations is the first T steps of a longer one: the fit is sequential). Prints the table,
     the best candidate by the mean over directions, and whether it passes :data:`RULE`.
+    ``--grid second``: :data:`GRID_SECOND` instead (around the first round's best).
 ``--diagnose K TEMPERATURE ITERATIONS``
     Held-out TRAIN words again, for one correction: NN and CSLS P@1 with and without it, over
     all held-out queries and split by whether a gold translation is also a target word of the fit
@@ -24,7 +25,7 @@ evaluation this imports), CSLS P@1 over covered queries.
 
 Usage::
 
-    python bench/instamap_bli.py --tune [--pairs en-es es-en ...]
+    python bench/instamap_bli.py --tune [--grid second] [--pairs en-es es-en ...]
     python bench/instamap_bli.py --diagnose 30 0.1 1 [--pairs ...]
     python bench/instamap_bli.py --test 30 0.1 1 [--pairs ...]
 """
@@ -51,6 +52,8 @@ from xproj.evaluation import bli_scores  # noqa: E402
 
 #: (k, softmax temperature; 0 = the cosine similarities as weights) tried by --tune
 GRID = ((5, 0.0), (10, 0.0), (30, 0.0), (70, 0.0), (30, 0.1))
+#: the second round of --tune (``--grid second``), around the first round's best (k=30, 0.1)
+GRID_SECOND = ((10, 0.1), (70, 0.1), (30, 0.05), (30, 0.2))
 #: iterations measured (1 .. this) for every pair of GRID
 MAX_ITERATIONS = 3
 #: the adoption rule, written before the run: the best candidate (mean held-out CSLS P@1 over
@@ -64,8 +67,9 @@ def _p1(src_space, tgt_space, pairs) -> float:
     return bli_scores(src_space, tgt_space, pairs, methods=("csls",), ks=(1,))["csls"]["p@1"]
 
 
-def tune(directions) -> dict:
-    """{(pair, candidate name): held-out CSLS P@1}; prints the table and the rule's verdict."""
+def tune(directions, grid=GRID) -> dict:
+    """{(pair, candidate name): held-out CSLS P@1} of the (k, temperature) pairs of ``grid``;
+    prints the table and the rule's verdict."""
     scores, names = {}, ["default (no correction)"]
     for pair, (src, tgt, train, _test) in directions.items():
         fit_part, held_out = split_by_source(train, *TUNE_SPLIT)
@@ -74,7 +78,7 @@ def tune(directions) -> dict:
         Xs, Zt = linear.transform(src), linear.transform(tgt, side="target")
         scores[(pair, names[0])] = _p1(Xs, Zt, held_out)
         print(f"  {pair} default: {scores[(pair, names[0])]:.4f} ({time.perf_counter() - t0:.0f} s)", flush=True)
-        for k, temperature in GRID:
+        for k, temperature in grid:
             t0 = time.perf_counter()
             m = add_instance_correction(copy.deepcopy(linear), src, tgt, fit_part, instance_k=k,
                                         instance_temperature=temperature, instance_iterations=MAX_ITERATIONS)
@@ -161,12 +165,13 @@ def main(argv=None):
                       help="held-out train words: NN / CSLS with and without this correction, by answer kind")
     mode.add_argument("--test", nargs=3, metavar=("K", "TEMPERATURE", "ITERATIONS"),
                       help="the test split with and without this correction")
+    ap.add_argument("--grid", choices=("first", "second"), default="first", help="--tune: which grid")
     args = ap.parse_args(argv)
     directions = read_directions(args.pairs)
     if not directions:
         print("no direction with both vectors and dictionaries; nothing to do.")
     elif args.tune:
-        tune(directions)
+        tune(directions, {"first": GRID, "second": GRID_SECOND}[args.grid])
     elif args.diagnose:
         diagnose(directions, int(args.diagnose[0]), float(args.diagnose[1]), int(args.diagnose[2]))
     else:
