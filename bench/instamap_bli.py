@@ -11,7 +11,8 @@ evaluation this imports), CSLS P@1 over covered queries.
     part with :data:`MAX_ITERATIONS` iterations, measured after each iteration (a correction of T
     iterations is the first T steps of a longer one: the fit is sequential). Prints the table,
     the best candidate by the mean over directions, and whether it passes :data:`RULE`.
-    ``--grid second``: :data:`GRID_SECOND` instead (around the first round's best).
+    ``--grid second``: :data:`GRID_SECOND` instead (around the first round's best); ``--grid
+    third``: :data:`GRID_THIRD` (smaller temperatures: the second round's best was its smallest).
 ``--diagnose K TEMPERATURE ITERATIONS``
     Held-out TRAIN words again, for one correction: NN and CSLS P@1 with and without it, over
     all held-out queries and split by whether a gold translation is also a target word of the fit
@@ -25,7 +26,7 @@ evaluation this imports), CSLS P@1 over covered queries.
 
 Usage::
 
-    python bench/instamap_bli.py --tune [--grid second] [--pairs en-es es-en ...]
+    python bench/instamap_bli.py --tune [--grid second|third] [--pairs en-es es-en ...]
     python bench/instamap_bli.py --diagnose 30 0.1 1 [--pairs ...]
     python bench/instamap_bli.py --test 30 0.1 1 [--pairs ...]
 """
@@ -54,6 +55,8 @@ from xproj.evaluation import bli_scores  # noqa: E402
 GRID = ((5, 0.0), (10, 0.0), (30, 0.0), (70, 0.0), (30, 0.1))
 #: the second round of --tune (``--grid second``), around the first round's best (k=30, 0.1)
 GRID_SECOND = ((10, 0.1), (70, 0.1), (30, 0.05), (30, 0.2))
+#: the third round (``--grid third``): the second's best was the smallest temperature tried
+GRID_THIRD = ((30, 0.02), (30, 0.01))
 #: iterations measured (1 .. this) for every pair of GRID
 MAX_ITERATIONS = 3
 #: the adoption rule, written before the run: the best candidate (mean held-out CSLS P@1 over
@@ -165,13 +168,13 @@ def main(argv=None):
                       help="held-out train words: NN / CSLS with and without this correction, by answer kind")
     mode.add_argument("--test", nargs=3, metavar=("K", "TEMPERATURE", "ITERATIONS"),
                       help="the test split with and without this correction")
-    ap.add_argument("--grid", choices=("first", "second"), default="first", help="--tune: which grid")
+    ap.add_argument("--grid", choices=("first", "second", "third"), default="first", help="--tune: which grid")
     args = ap.parse_args(argv)
     directions = read_directions(args.pairs)
     if not directions:
         print("no direction with both vectors and dictionaries; nothing to do.")
     elif args.tune:
-        tune(directions, {"first": GRID, "second": GRID_SECOND}[args.grid])
+        tune(directions, {"first": GRID, "second": GRID_SECOND, "third": GRID_THIRD}[args.grid])
     elif args.diagnose:
         diagnose(directions, int(args.diagnose[0]), float(args.diagnose[1]), int(args.diagnose[2]))
     else:

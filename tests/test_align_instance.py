@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 from scipy.stats import ortho_group
 
-from xproj.align import VectorMapping, fit_mapping
-from xproj.align.instance import INSTANCE_PARAMS, check_instance_params, displace, fit_instance_correction
+from xproj.align import VectorMapping, align_to_pivot, fit_mapping
+from xproj.align.instance import (INSTANCE_PARAMS, RECIPE_INSTANCE_DEFAULTS, check_instance_params, displace,
+                                  fit_instance_correction)
 from xproj.cli import main
 from xproj.dictionaries import write_dictionary
 from xproj.errors import ConfigError, ResourceNotFoundError
@@ -131,9 +132,20 @@ def test_bad_parameters_are_named(params, message):
         check_instance_params(**params)
 
 
-def test_defaults_are_off_and_need_a_dictionary(two_rotations):
+def test_defaults_per_recipe_and_a_dictionary_needed(two_rotations):
     src, tgt, train, _ = two_rotations
     assert check_instance_params() == INSTANCE_PARAMS and INSTANCE_PARAMS["instance_k"] == 0
+    assert check_instance_params("supervised") == RECIPE_INSTANCE_DEFAULTS["supervised"]
+    assert check_instance_params("supervised", instance_k=0)["instance_k"] == 0
+    # supervised's default is corrected; procrustes and an explicit 0 are not; the pivot stays linear
+    default = fit_mapping(src, tgt, train, recipe="supervised", refine=0)
+    assert not default.linear and default.instance_.params == RECIPE_INSTANCE_DEFAULTS["supervised"]
+    off = fit_mapping(src, tgt, train, recipe="supervised", refine=0, instance_k=0)
+    assert off.linear and "instance" not in off.metadata
+    np.testing.assert_array_equal(off.W_, default.W_)
+    assert fit_mapping(src, tgt, train).linear
+    pivot = align_to_pivot({"x": (src, train)}, tgt, recipe="supervised", refine=0)
+    assert pivot["x"].linear
     with pytest.raises(ConfigError, match="dictionary"):
         fit_mapping(src, tgt, None, recipe="unsupervised", instance_k=5)
 
@@ -160,6 +172,8 @@ def test_align_and_bli_commands(two_rotations, tmp_path, capsys):
     assert p1[0] > 0.6 and p1[0] == pytest.approx(p1[1], abs=0.01)
     for flags, message in ((["--instance-temperature", "-1", "--instance-k", "3"], "--instance-temperature:"),
                            (["--instance-iterations", "2"], "only used with --instance-k"),
+                           (["--instance-iterations", "2", "--recipe", "supervised", "--instance-k", "0"],
+                            "only used with --instance-k"),
                            (["--instance-k", "-2"], "--instance-k:")):
         assert main(["align", *common, "--dictionary", str(tmp_path / "train.txt"), *flags,
                      "--out", str(tmp_path / "bad")]) == 2

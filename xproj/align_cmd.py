@@ -89,18 +89,20 @@ def add_recipe_arguments(p) -> None:
 def add_instance_arguments(p) -> None:
     """``--instance-k``, ``--instance-temperature``, ``--instance-iterations``: InstaMap's
     correction after the recipe (:mod:`xproj.align.instance`; declared there with their ranges)."""
-    from .align.instance import INSTANCE_PARAMS, INSTANCE_RANGES
+    from .align.instance import INSTANCE_PARAMS, INSTANCE_RANGES, RECIPE_INSTANCE_DEFAULTS
 
     helps = {"instance_k": "InstaMap after the recipe: dictionary neighbours averaged per source word "
-                           "(0 = off: the recipe's linear mapping)",
+                           "(0 = off: the recipe's linear mapping; non-linear mappings are for BLI and "
+                           "--write-vectors, the sentiment run keeps the linear one)",
              "instance_temperature": "InstaMap: 0 = cosine similarities as weights, > 0 = softmax of "
                                      "similarity / this",
              "instance_iterations": "InstaMap: rotation + translation rounds"}
     for key, default in INSTANCE_PARAMS.items():
         typ = type(default)
+        own = ", ".join(f"{recipe} {values[key]}" for recipe, values in RECIPE_INSTANCE_DEFAULTS.items())
         p.add_argument("--" + key.replace("_", "-"), dest=key, type=typ, default=None,
                        metavar={int: "N", float: "X"}[typ],
-                       help=f"{helps[key]} (default {default}; allowed {INSTANCE_RANGES[key]})")
+                       help=f"{helps[key]} (default {own}, other recipes {default}; allowed {INSTANCE_RANGES[key]})")
 
 
 def instance_flags(args) -> dict:
@@ -109,12 +111,14 @@ def instance_flags(args) -> dict:
 
     given = {key: getattr(args, key) for key in INSTANCE_PARAMS if getattr(args, key, None) is not None}
     try:
-        check_instance_params(**given)
+        effective = check_instance_params(args.recipe, **given)
     except ConfigError as exc:  # "instance_k: ..." -> "--instance-k: ..."
         name, _, problem = str(exc).partition(":")
         raise ConfigError(f"--{name.replace('_', '-')}:{problem}") from None
-    if given and not given.get("instance_k", INSTANCE_PARAMS["instance_k"]):
-        raise ConfigError(f"--{next(iter(given)).replace('_', '-')}: only used with --instance-k > 0")
+    if given and not effective["instance_k"]:
+        other = next((key for key in given if key != "instance_k"), None)
+        if other:
+            raise ConfigError(f"--{other.replace('_', '-')}: only used with --instance-k > 0")
     if given.get("instance_k") and args.dictionary == "none":
         raise ConfigError("--instance-k: InstaMap moves words by the seed dictionary's translations; "
                           "--dictionary none has none")

@@ -52,7 +52,7 @@ from functools import partial
 from .._deprecate import renamed_keyword
 from ..errors import ConfigError
 from .fit import fit_linear
-from .instance import INSTANCE_PARAMS, add_instance_correction, check_instance_params
+from .instance import add_instance_correction, check_instance_params
 from .learned import SELF_LEARNING_RECIPES
 from .mapping import VectorMapping
 from .rcsls import RCSLS_DEFAULTS, check_params, rcsls
@@ -152,10 +152,9 @@ RECIPES: dict[str, Callable[..., VectorMapping]] = {
 
 
 @renamed_keyword("seed", "dictionary")
-def fit_mapping(src, tgt, dictionary, *, recipe: str = "procrustes",
-                instance_k: int = INSTANCE_PARAMS["instance_k"],
-                instance_temperature: float = INSTANCE_PARAMS["instance_temperature"],
-                instance_iterations: int = INSTANCE_PARAMS["instance_iterations"], **params) -> VectorMapping:
+def fit_mapping(src, tgt, dictionary, *, recipe: str = "procrustes", instance_k: int | None = None,
+                instance_temperature: float | None = None, instance_iterations: int | None = None,
+                **params) -> VectorMapping:
     """Learn a mapping from ``src`` onto ``tgt`` with a named recipe.
 
     Parameters
@@ -174,7 +173,9 @@ def fit_mapping(src, tgt, dictionary, *, recipe: str = "procrustes",
     instance_k, instance_temperature, instance_iterations :
         InstaMap (:mod:`xproj.align.instance`): with ``instance_k`` > 0, the recipe's mapping
         gets a non-linear correction of its source side fitted on the seed dictionary (then
-        :attr:`VectorMapping.linear` is False). 0 (the default): the recipe's mapping as it is.
+        :attr:`VectorMapping.linear` is False); 0: the recipe's mapping as it is. ``None``: the
+        recipe's default (:data:`~xproj.align.instance.RECIPE_INSTANCE_DEFAULTS`: ``supervised``
+        k=30, temperature 0.1, 3 iterations; the other recipes off).
 
     Returns
     -------
@@ -182,9 +183,9 @@ def fit_mapping(src, tgt, dictionary, *, recipe: str = "procrustes",
     """
     if recipe not in RECIPES:
         raise ConfigError(f"recipe: {recipe!r} is not one of {', '.join(RECIPES)}")
-    instance = check_instance_params(instance_k=instance_k, instance_temperature=instance_temperature,
+    instance = check_instance_params(recipe, instance_k=instance_k, instance_temperature=instance_temperature,
                                      instance_iterations=instance_iterations)
-    if instance["instance_k"] and dictionary is None:
+    if instance["instance_k"] and dictionary in (None, "none"):
         raise ConfigError("instance_k: InstaMap moves points by the seed dictionary's translations; "
                           f"the {recipe} recipe was given none")
     mapping = RECIPES[recipe](src, tgt, dictionary, **params)
@@ -203,7 +204,9 @@ def align_to_pivot(spaces, pivot, *, recipe: str = "procrustes", **kwargs) -> di
 
     Every mapping leaves the pivot side as it is (normalised only): two-sided recipes run
     with their :data:`PIVOT_PARAMS` (``supervised``: ``fixed_target=True``), so the mappings
-    share one :class:`~xproj.features.AlignedSpace` (``AlignedSpace.from_mappings``).
+    share one :class:`~xproj.features.AlignedSpace` (``AlignedSpace.from_mappings``). The
+    mappings are linear (``instance_k=0``) unless ``instance_k`` is given: InstaMap was chosen on
+    pairwise BLI, not measured in one pivot space.
 
     Parameters
     ----------
@@ -213,7 +216,7 @@ def align_to_pivot(spaces, pivot, *, recipe: str = "procrustes", **kwargs) -> di
         A key of :data:`RECIPES`.
     **kwargs : passed to :func:`fit_mapping`.
     """
-    kwargs = {**PIVOT_PARAMS.get(recipe, {}), **kwargs}
+    kwargs = {**PIVOT_PARAMS.get(recipe, {}), "instance_k": 0, **kwargs}
     return {lang: fit_mapping(wv, pivot, dictionary, recipe=recipe, src_lang=lang, tgt_lang=pivot.lang,
                               **kwargs)
             for lang, (wv, dictionary) in spaces.items()}
