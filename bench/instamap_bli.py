@@ -77,7 +77,7 @@ def tune(directions, grid=GRID) -> dict:
     for pair, (src, tgt, train, _test) in directions.items():
         fit_part, held_out = split_by_source(train, *TUNE_SPLIT)
         t0 = time.perf_counter()
-        linear = fit_mapping(src, tgt, fit_part, recipe="supervised")
+        linear = fit_mapping(src, tgt, fit_part, recipe="supervised", instance_k=0)
         Xs, Zt = linear.transform(src), linear.transform(tgt, side="target")
         scores[(pair, names[0])] = _p1(Xs, Zt, held_out)
         print(f"  {pair} default: {scores[(pair, names[0])]:.4f} ({time.perf_counter() - t0:.0f} s)", flush=True)
@@ -121,7 +121,7 @@ def diagnose(directions, k: int, temperature: float, iterations: int) -> None:
         fit_targets = {t for _, t in fit_part}
         seen = {s for s, t in held_out if t in fit_targets}
         parts = {"seen": [p for p in held_out if p[0] in seen], "new": [p for p in held_out if p[0] not in seen]}
-        linear = fit_mapping(src, tgt, fit_part, recipe="supervised")
+        linear = fit_mapping(src, tgt, fit_part, recipe="supervised", instance_k=0)
         inst = add_instance_correction(copy.deepcopy(linear), src, tgt, fit_part, instance_k=k,
                                        instance_temperature=temperature, instance_iterations=iterations)
         for name, m in (("default", linear), (f"+ InstaMap k={k}, T={temperature}, {iterations} it.", inst)):
@@ -138,7 +138,7 @@ def test(directions, k: int, temperature: float, iterations: int) -> None:
     rows = []
     for pair, (src, tgt, train, test_pairs) in directions.items():
         t0 = time.perf_counter()
-        linear = fit_mapping(src, tgt, train, recipe="supervised")
+        linear = fit_mapping(src, tgt, train, recipe="supervised", instance_k=0)
         t_lin = time.perf_counter() - t0
         t0 = time.perf_counter()
         inst = add_instance_correction(copy.deepcopy(linear), src, tgt, train, instance_k=k,
