@@ -175,7 +175,7 @@ def fit_mapping(src, tgt, dictionary, *, recipe: str = "procrustes", instance_k:
         gets a non-linear correction of its source side fitted on the seed dictionary (then
         :attr:`VectorMapping.linear` is False); 0: the recipe's mapping as it is. ``None``: the
         recipe's default (:data:`~xproj.align.instance.RECIPE_INSTANCE_DEFAULTS`: ``supervised``
-        k=30, temperature 0.1, 3 iterations; the other recipes off).
+        k=30, temperature 0.05, 2 iterations; the other recipes off).
 
     Returns
     -------
