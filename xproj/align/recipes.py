@@ -21,6 +21,9 @@ supervised
     (:func:`xproj.align.steps.multi_step`); both sides are mapped. Then one round of MUSE-style
     refinement keeping the seed pairs, whose induced pairs are chosen by CSLS + 0.4 x their
     orthographic similarity (:data:`SUPERVISED_REFINEMENT`, :mod:`xproj.align.orthography`).
+    Through :func:`fit_mapping`, then InstaMap's non-linear correction of the source side
+    (:data:`~xproj.align.instance.RECIPE_INSTANCE_DEFAULTS`; ``instance_k=0`` for the linear map,
+    which the sentiment pipeline and :func:`align_to_pivot` use).
 rcsls
     Joulin et al. (2018), fastText's ``alignment/align.py``: the source map is learnt by
     gradient descent on the relaxed CSLS loss over the most frequent words, from the
@@ -30,7 +33,8 @@ self-learning, unsupervised
     (:mod:`xproj.align.learned`); only the source is mapped.
 
 After any recipe that has a seed dictionary, :func:`fit_mapping`'s ``instance_k`` > 0 adds
-InstaMap's non-linear correction of the source side (:mod:`xproj.align.instance`; off by default).
+InstaMap's non-linear correction of the source side (:mod:`xproj.align.instance`; by default for
+``supervised`` only).
 
 Examples
 --------
@@ -40,8 +44,8 @@ Examples
 >>> mapping.W_.shape, mapping.two_sided
 ((32, 32), False)
 >>> mapping = fit_mapping(world.src, world.tgt, world.train_pairs, recipe="supervised")
->>> mapping.metadata["recipe"], mapping.two_sided
-('supervised', True)
+>>> mapping.metadata["recipe"], mapping.two_sided, mapping.linear
+('supervised', True, False)
 """
 
 from __future__ import annotations
