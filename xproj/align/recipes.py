@@ -66,8 +66,9 @@ from .steps import multi_step, procrustes
 #: re-weighting exponent, 0.25 here: chosen on held-out words of the MUSE en-es and es-en TRAIN
 #: dictionaries (CSLS P@1 0.220 against 0.213 at 0.5; dimensionality reduction 50/75/90 did not
 #: help), bench/recipes_bli.py --tune, bench/README.md
+#: VecMap's mapping is linear: ``instance_k=0`` (no InstaMap; a :func:`fit_mapping` keyword)
 VECMAP_SUPERVISED = {"whiten": True, "src_reweight": 0.5, "trg_reweight": 0.5,
-                     "src_dewhiten": "src", "trg_dewhiten": "trg", "dim_reduction": 0}
+                     "src_dewhiten": "src", "trg_dewhiten": "trg", "dim_reduction": 0, "instance_k": 0}
 
 #: ``supervised``'s default refinement (MUSE-style, in the mapped spaces, seed pairs kept): one
 #: round among the 10,000 most frequent words, chosen on held-out TRAIN words of all six MUSE
