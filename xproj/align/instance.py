@@ -167,7 +167,8 @@ def displace(X, anchors, displacements, k: int, temperature: float = 0.0, batch:
         rows = X[start:start + batch]
         sims = buf[:len(rows)]
         np.matmul(_unit(rows), anchors.T, out=sims)
-        nearest = np.argpartition(-sims, k - 1, axis=1)[:, :k] if k < m else np.broadcast_to(np.arange(m), sims.shape)
+        nearest = (np.argpartition(sims, m - k, axis=1)[:, m - k:] if k < m  # the k largest, no negated copy
+                   else np.broadcast_to(np.arange(m), sims.shape))
         top = np.take_along_axis(sims, nearest, axis=1)
         if temperature:
             w = np.exp((top - top.max(axis=1, keepdims=True)) / np.float32(temperature))
