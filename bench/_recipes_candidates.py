@@ -1,7 +1,11 @@
 """The configurations the searches of ``recipes_bli.py`` compare: the directions, the
 held-out split of the train dictionary, and each ``--tune`` / ``--tune-refine`` search's
 candidates (what was tried when each default was chosen, kept so that the searches can be run
-again)."""
+again). Every fit here is the recipe's linear map (:data:`LINEAR`): the tables were recorded
+before InstaMap became supervised's default, which ``instamap_bli.py`` measures on its own."""
+
+#: keyword every fit_mapping here gets: InstaMap's correction off (a config may still set it)
+LINEAR = {"instance_k": 0}
 
 PAIRS = ("en-es", "es-en", "en-zh", "en-de", "en-fr", "en-ja")
 #: the held-out part of the train dictionary used by --tune (source words, file order)

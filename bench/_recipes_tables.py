@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 
+from _recipes_candidates import LINEAR
 from _recipes_directions import evaluate, identical_queries, katakana_queries, without_identical, without_katakana
 from self_learning import wilson
 
@@ -34,7 +35,7 @@ def compare(directions, recipes, defaults_only=False):
               f"translation (identical strings), {len(kana)} a katakana translation", flush=True)
         for recipe, params in variants.items():
             t0 = time.perf_counter()
-            m = fit_mapping(src, tgt, train, **params)
+            m = fit_mapping(src, tgt, train, **{**LINEAR, **params})
             t_fit = time.perf_counter() - t0
             res = evaluate(m, src, tgt, test)
             res["other"] = evaluate(m, src, tgt, without_identical(test), ("csls",), (1,))
@@ -78,7 +79,7 @@ def pivot_bli(directions, config):
     spaces = {pair.split("-")[1]: (tgt, [(b, a) for a, b in train])
               for pair, (_src, tgt, train, _test) in directions.items()}
     t0 = time.perf_counter()
-    maps = align_to_pivot(spaces, src0, recipe=config["recipe"], **params)
+    maps = align_to_pivot(spaces, src0, recipe=config["recipe"], **{**LINEAR, **params})
     shared = AlignedSpace.from_mappings(src0.lang, src0, {x: (wv, maps[x]) for x, (wv, _) in spaces.items()})
     print(f"  {len(maps)} languages onto {src0.lang} in {time.perf_counter() - t0:.1f} s", flush=True)
     print("\n| pair | pairwise (two-sided) CSLS P@1 | one pivot space CSLS P@1 | covered queries |")
@@ -86,6 +87,6 @@ def pivot_bli(directions, config):
     for pair, (src, tgt, train, test) in directions.items():
         x = pair.split("-")[1]
         one = bli_scores(shared[src.lang], shared[x], test, methods=("csls",), ks=(1,))
-        two = evaluate(fit_mapping(src, tgt, train, **config), src, tgt, test, ("csls",), (1,))
+        two = evaluate(fit_mapping(src, tgt, train, **{**LINEAR, **config}), src, tgt, test, ("csls",), (1,))
         print(f"| {pair} | {two['csls']['p@1']:.4f} | {one['csls']['p@1']:.4f} | "
               f"{one['covered']:,}/{one['queries']:,} |", flush=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 
-from _recipes_candidates import DIMS, REFINE_CANDIDATES, REWEIGHTS, TUNE_SPLIT
+from _recipes_candidates import DIMS, LINEAR, REFINE_CANDIDATES, REWEIGHTS, TUNE_SPLIT
 from _recipes_directions import evaluate, without_identical, without_katakana
 
 from xproj.align import fit_mapping
@@ -25,7 +25,7 @@ def _held_out_scores(directions, configs, other=None, subset=without_identical):
         fit_part, held_out = split_by_source(train, *TUNE_SPLIT)
         for config in configs:
             t0 = time.perf_counter()
-            m = fit_mapping(src, tgt, fit_part, **config)
+            m = fit_mapping(src, tgt, fit_part, **{**LINEAR, **config})
             out[(pair, _key(config))] = evaluate(m, src, tgt, held_out, ("csls",), (1,))["csls"]["p@1"]
             auto = m.metadata.get("refine_auto")
             chosen = f" (rounds chosen: {auto['chosen']})" if auto else ""

@@ -145,7 +145,7 @@ def test_supervised_with_every_extra_step_off_is_procrustes(noisy_world):
     w = noisy_world
     plain = fit_mapping(w.src, w.tgt, w.train_pairs)
     off = fit_mapping(w.src, w.tgt, w.train_pairs, recipe="supervised", whiten=False, src_reweight=0,
-                      trg_reweight=0, src_dewhiten=None, trg_dewhiten=None, refine=0)
+                      trg_reweight=0, src_dewhiten=None, trg_dewhiten=None, refine=0, instance_k=0)
     assert off.two_sided and off.metadata["recipe"] == "supervised"
     # the shared space is rotated (Wz = V), but Wx Wz^T is the Procrustes solution
     np.testing.assert_allclose(off.W_ @ off.W_tgt_.T, plain.W_, atol=1e-4)
@@ -195,7 +195,7 @@ def test_unknown_recipe_and_config_choices():
 def test_two_sided_mapping_save_load_round_trip(tmp_path, noisy_world):
     w = noisy_world
     m = fit_mapping(w.src, w.tgt, w.train_pairs, recipe="supervised", dim_reduction=10, src_lang="en",
-                    tgt_lang="es")
+                    tgt_lang="es", instance_k=0)  # linear: InstaMap's save/load in test_align_instance.py
     base = m.save(tmp_path / "map")
     assert (tmp_path / "map.tgt.npy").exists()
     back = VectorMapping.load(base)
@@ -288,7 +288,7 @@ def test_supervised_puts_three_languages_into_one_pivot_space(noisy_world):
     space = AlignedSpace.from_mappings("src", w.src, {lang: (wv, maps[lang]) for lang, (wv, _) in spaces.items()})
     for lang, (wv, train) in spaces.items():
         shared = bli_scores(space[lang], space["src"], tests[lang], ks=(1,))["csls"]["p@1"]
-        pair = fit_mapping(wv, w.src, train, recipe="supervised")
+        pair = fit_mapping(wv, w.src, train, recipe="supervised", instance_k=0)  # linear, as the pivot's
         pairwise = bli_scores(pair.transform(wv), pair.transform(w.src, side="target"), tests[lang],
                               ks=(1,))["csls"]["p@1"]
         assert shared > 0.8 and abs(shared - pairwise) < 0.03, (lang, shared, pairwise)

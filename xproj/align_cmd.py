@@ -1,7 +1,8 @@
 """``xproj align SRC TGT --dictionary D --recipe R --out DIR``: align two vector files.
 
-Writes into DIR the mapping (``mapping.npy`` + ``mapping.json``, and ``mapping.tgt.npy`` for a
-two-sided recipe; :meth:`~xproj.align.VectorMapping.save`), with ``--write-vectors`` both
+Writes into DIR the mapping (``mapping.npy`` + ``mapping.json``, ``mapping.tgt.npy`` for a
+two-sided recipe, ``mapping.instance.npz`` with ``--instance-k``'s InstaMap correction;
+:meth:`~xproj.align.VectorMapping.save`), with ``--write-vectors`` both
 mapped spaces as ``.vec`` text files (``src.mapped.vec``, ``tgt.mapped.vec``) that MUSE and
 VecMap read, and with ``--test-dictionary`` a BLI table (printed, and ``bli.json``). A re-run
 into the same DIR leaves only its own outputs (:func:`save_outputs`).
@@ -55,6 +56,7 @@ def configure_parser(p):
                         "supervised 1, others 0), or 'auto': the rounds (0-3) with the best CSLS P@1 on "
                         "held-out seed words")
     add_recipe_arguments(p)
+    add_instance_arguments(p)
     p.add_argument("--src-lang", default=None, metavar="LANG",
                    help="language code of SRC, recorded in the mapping (e.g. en)")
     p.add_argument("--tgt-lang", default=None, metavar="LANG", help="language code of TGT")
@@ -86,6 +88,45 @@ def add_recipe_arguments(p) -> None:
               else {"type": typ, "metavar": {int: "N", float: "X", str: "NAME"}[typ]})
         p.add_argument(flag(key), dest=key.split(".", 1)[1], default=None,
                        help=f"{help_} (default {default}{allowed})", **kw)
+
+
+def add_instance_arguments(p) -> None:
+    """``--instance-k``, ``--instance-temperature``, ``--instance-iterations``: InstaMap's
+    correction after the recipe (:mod:`xproj.align.instance`; declared there with their ranges)."""
+    from .align.instance import INSTANCE_PARAMS, INSTANCE_RANGES, RECIPE_INSTANCE_DEFAULTS
+
+    helps = {"instance_k": "InstaMap after the recipe: dictionary neighbours averaged per source word "
+                           "(0 = off: the recipe's linear mapping; non-linear mappings are for BLI and "
+                           "--write-vectors, the sentiment run keeps the linear one)",
+             "instance_temperature": "InstaMap: 0 = cosine similarities as weights, > 0 = softmax of "
+                                     "similarity / this",
+             "instance_iterations": "InstaMap: rotation + translation rounds"}
+    for key, default in INSTANCE_PARAMS.items():
+        typ = type(default)
+        own = ", ".join(f"{recipe} {values[key]}" for recipe, values in RECIPE_INSTANCE_DEFAULTS.items())
+        p.add_argument("--" + key.replace("_", "-"), dest=key, type=typ, default=None,
+                       metavar={int: "N", float: "X"}[typ],
+                       help=f"{helps[key]} (default {own}, other recipes {default}; allowed {INSTANCE_RANGES[key]})")
+
+
+def instance_flags(args) -> dict:
+    """The InstaMap keywords of the flags given, checked (:class:`ConfigError` naming the flag)."""
+    from .align.instance import INSTANCE_PARAMS, check_instance_params
+
+    given = {key: getattr(args, key) for key in INSTANCE_PARAMS if getattr(args, key, None) is not None}
+    try:
+        effective = check_instance_params(args.recipe, **given)
+    except ConfigError as exc:  # "instance_k: ..." -> "--instance-k: ..."
+        name, _, problem = str(exc).partition(":")
+        raise ConfigError(f"--{name.replace('_', '-')}:{problem}") from None
+    if given and not effective["instance_k"]:
+        other = next((key for key in given if key != "instance_k"), None)
+        if other:
+            raise ConfigError(f"--{other.replace('_', '-')}: only used with --instance-k > 0")
+    if given.get("instance_k") and args.dictionary == "none":
+        raise ConfigError("--instance-k: InstaMap moves words by the seed dictionary's translations; "
+                          "--dictionary none has none")
+    return given
 
 
 def refine_value(text: str):
@@ -173,7 +214,7 @@ def check_options(args) -> dict:
         check_positive("--refine", args.refine, zero_ok=True)
     for option in ("src_lang", "tgt_lang"):
         check_lang(f"--{option.replace('_', '-')}", getattr(args, option))
-    params = recipe_flags(args)
+    params = {**recipe_flags(args), **instance_flags(args)}
     check_positive("--max-minutes", args.max_minutes)
     check_positive("--limit", args.limit)
     if not 1 <= args.precision <= 9:
@@ -310,8 +351,11 @@ def save_outputs(mapping, src, tgt, out: Path, args, bli=None) -> list[Path]:
     remove_dead_stages(out)
     stage = Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{os.getpid()}.", suffix=".partial", dir=out))
     try:
+        from .align.mapping import INSTANCE_SUFFIX
+
         names = [MAPPING_NAME + ".npy", MAPPING_NAME + ".json"] + ([MAPPING_NAME + ".tgt.npy"]
-                                                                   if mapping.two_sided else [])
+                                                                   if mapping.two_sided else []) \
+            + ([] if mapping.linear else [MAPPING_NAME + INSTANCE_SUFFIX])
         mapping.save(stage / MAPPING_NAME)
         if args.write_vectors:
             for side, space in zip(VECTOR_FILES, mapped_spaces(src, tgt, mapping)):

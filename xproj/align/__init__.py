@@ -7,7 +7,8 @@ normalisation is applied whenever the mapping is used, so a saved mapping is sel
 Modules: :mod:`~xproj.align.steps` (the steps as matrix functions), :mod:`~xproj.align.fit`
 (dictionary -> fitted mapping, refinement), :mod:`~xproj.align.orthography` (refinement's
 orthography-aware dictionary induction), :mod:`~xproj.align.rcsls` (the relaxed CSLS
-loss and its descent), :mod:`~xproj.align.recipes` (``RECIPES`` by name,
+loss and its descent), :mod:`~xproj.align.instance` (InstaMap's non-linear correction after a
+linear map), :mod:`~xproj.align.recipes` (``RECIPES`` by name,
 :func:`fit_mapping`), :mod:`~xproj.align.mapping` (:class:`VectorMapping`, save/load).
 """
 

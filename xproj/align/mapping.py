@@ -2,7 +2,9 @@
 
 A mapping sends both spaces into one: ``normalize(X_src) @ W_`` and ``normalize(Z_tgt) @ W_tgt_``.
 Orthogonal Procrustes maps the source only (``W_tgt_`` is ``None``: the target space, normalised,
-is the shared space); multi-step recipes such as ``supervised`` map both sides.
+is the shared space); multi-step recipes such as ``supervised`` map both sides. A mapping may
+also carry a non-linear InstaMap correction of its source side (``instance_``,
+:mod:`xproj.align.instance`), applied after ``W_`` wherever the mapping maps source vectors.
 """
 
 from __future__ import annotations
@@ -18,9 +20,12 @@ from .. import __version__
 from .._io import atomic_save_npy, atomic_write
 from ..errors import InputFormatError, ResourceNotFoundError, ShapeError
 from ..vectors import WordVectors, normalize
+from .instance import InstanceCorrection
 
 #: the two sides a mapping transforms
 SIDES = ("source", "target")
+#: the file of an InstaMap correction, beside the mapping's ``.npy`` / ``.json``
+INSTANCE_SUFFIX = ".instance.npz"
 
 
 @dataclass
@@ -40,6 +45,9 @@ class VectorMapping:
     W_tgt_ : ndarray (d, k) or None
         ``mapped target = normalize(Z_tgt) @ W_tgt_``; ``None`` is the identity (the target
         is only normalised), as for Procrustes.
+    instance_ : InstanceCorrection or None
+        A non-linear InstaMap correction applied to the source side after ``W_``
+        (:mod:`xproj.align.instance`); ``None``: the mapping is linear.
 
     Notes
     -----
@@ -53,6 +61,12 @@ class VectorMapping:
     tgt_lang: str | None = None
     metadata: dict = field(default_factory=dict)
     W_tgt_: np.ndarray | None = None
+    instance_: InstanceCorrection | None = None
+
+    @property
+    def linear(self) -> bool:
+        """True when both sides are plain matrix products (no InstaMap correction)."""
+        return self.instance_ is None
 
     @property
     def two_sided(self) -> bool:
@@ -64,7 +78,8 @@ class VectorMapping:
         return normalize(wv, self.normalization)
 
     def matrix(self, side: str = "source") -> np.ndarray | None:
-        """The matrix applied to ``side`` ("source" or "target"; ``None``: identity)."""
+        """The matrix applied to ``side`` ("source" or "target"; ``None``: identity): the whole
+        map unless the source side has an InstaMap correction (:attr:`linear`), which follows it."""
         if side not in SIDES:
             raise ValueError(f"side: {side!r} is not one of {SIDES}")
         return self.W_ if side == "source" else self.W_tgt_
@@ -76,13 +91,19 @@ class VectorMapping:
         if wv.dim != self.W_.shape[0]:
             raise ShapeError(f"vectors of dimension {wv.dim} cannot go through a {self.W_.shape} mapping")
         prepared = self.prepare(wv)
-        return prepared if W is None else prepared.with_vectors(np.asarray(prepared.vectors) @ W)
+        if W is None:
+            return prepared
+        return prepared.with_vectors(self.transform_matrix(np.asarray(prepared.vectors), side))
 
     def transform_matrix(self, X, side: str = "source") -> np.ndarray:
-        """Map already-normalised rows of ``side``."""
+        """Map already-normalised rows of ``side`` (source rows: through the InstaMap correction
+        too, when there is one)."""
         W = self.matrix(side)
         X = np.asarray(X, dtype=np.float32)
-        return X if W is None else X @ W
+        X = X if W is None else X @ W
+        if side == "source" and self.instance_ is not None:
+            X = self.instance_.apply(X)
+        return X
 
     def same_target_side(self, other: VectorMapping) -> bool:
         """True when ``other`` treats the target space exactly as this mapping does (one
@@ -95,6 +116,9 @@ class VectorMapping:
         """The target -> source mapping: ``W.T`` for an orthogonal one-sided map, the two
         matrices swapped for a two-sided one or a one-sided map that is not orthogonal (RCSLS:
         the identity on the new source side; the shared space is the same)."""
+        if not self.linear:
+            raise ValueError("an InstaMap-corrected mapping has no inverse (its source side is not a "
+                             "matrix product); fit one in the other direction")
         meta = {**self.metadata, "inverted": not self.metadata.get("inverted", False)}
         if self.two_sided:
             return VectorMapping(self.W_tgt_.copy(), self.normalization, self.tgt_lang, self.src_lang,
@@ -108,11 +132,13 @@ class VectorMapping:
     # -- persistence ---------------------------------------------------------------------
     def save(self, path) -> Path:
         """Save as ``<path>.npy`` (the source matrix), ``<path>.tgt.npy`` (the target matrix,
-        two-sided mappings only) and ``<path>.json`` (metadata), atomically."""
+        two-sided mappings only), ``<path>.instance.npz`` (an InstaMap correction's arrays, when
+        there is one) and ``<path>.json`` (metadata), atomically."""
         base = _mapping_base(path)
         atomic_save_npy(_sibling(base, ".npy"), self.W_)
+        fmt = "xproj-mapping/3" if not self.linear else "xproj-mapping/2" if self.two_sided else "xproj-mapping/1"
         meta = {
-            "format": "xproj-mapping/2" if self.two_sided else "xproj-mapping/1",
+            "format": fmt,
             "src_lang": self.src_lang,
             "tgt_lang": self.tgt_lang,
             "normalization": self.normalization,
@@ -123,6 +149,10 @@ class VectorMapping:
         if self.two_sided:
             atomic_save_npy(_sibling(base, ".tgt.npy"), self.W_tgt_)
             meta["target_matrix"] = base.name + ".tgt.npy"
+        if not self.linear:
+            with atomic_write(_sibling(base, INSTANCE_SUFFIX), "wb") as f:
+                np.savez(f, **self.instance_.arrays())
+            meta["instance"] = {**self.instance_.params, "file": base.name + INSTANCE_SUFFIX}
         with atomic_write(_sibling(base, ".json"), "w") as f:
             json.dump(meta, f, indent=2, default=_json_default)
         return base
@@ -146,8 +176,24 @@ class VectorMapping:
             W_tgt = _load_target(base.parent / meta["target_matrix"], W, dim)
         elif W.ndim != 2 or W.shape[0] != W.shape[1] or W.shape[0] != dim:
             raise InputFormatError(npy, f"expected a square {dim}-d matrix, found shape {W.shape}")
+        instance = _load_instance(base.parent, meta["instance"], W, dim) if meta.get("instance") else None
         return cls(W.astype(np.float32), meta.get("normalization", ""), meta.get("src_lang"),
-                   meta.get("tgt_lang"), meta.get("metadata", {}), W_tgt)
+                   meta.get("tgt_lang"), meta.get("metadata", {}), W_tgt, instance)
+
+
+def _load_instance(folder: Path, info: dict, W: np.ndarray, dim) -> InstanceCorrection:
+    """The InstaMap correction of a mapping, its arrays checked against the matrix."""
+    path = folder / str(info.get("file", ""))
+    if not path.is_file():
+        raise ResourceNotFoundError(f"{path}: no such file (the InstaMap correction of the mapping)")
+    try:
+        with np.load(path, allow_pickle=False) as arrays:
+            return InstanceCorrection.from_arrays(dict(arrays), k=info["instance_k"],
+                                                  temperature=info["instance_temperature"],
+                                                  iterations=info["instance_iterations"], dim=W.shape[1],
+                                                  where=path)
+    except KeyError as exc:
+        raise InputFormatError(path, f"the mapping's InstaMap record lacks {exc.args[0]}") from None
 
 
 def _load_target(path: Path, W: np.ndarray, dim) -> np.ndarray:
@@ -169,7 +215,7 @@ def _mapping_base(path) -> Path:
     """``map``, ``map.npy``, ``map.tgt.npy`` and ``map.json`` all name the mapping saved as
     ``map.{npy,json}``."""
     path = Path(path)
-    for suffix in (".json", ".tgt.npy", ".npy"):
+    for suffix in (".json", ".tgt.npy", INSTANCE_SUFFIX, ".npy"):
         if path.name.endswith(suffix):
             return path.with_name(path.name[: -len(suffix)])
     return path

@@ -21,6 +21,9 @@ supervised
     (:func:`xproj.align.steps.multi_step`); both sides are mapped. Then one round of MUSE-style
     refinement keeping the seed pairs, whose induced pairs are chosen by CSLS + 0.4 x their
     orthographic similarity (:data:`SUPERVISED_REFINEMENT`, :mod:`xproj.align.orthography`).
+    Through :func:`fit_mapping`, then InstaMap's non-linear correction of the source side
+    (:data:`~xproj.align.instance.RECIPE_INSTANCE_DEFAULTS`; ``instance_k=0`` for the linear map,
+    which the sentiment pipeline and :func:`align_to_pivot` use).
 rcsls
     Joulin et al. (2018), fastText's ``alignment/align.py``: the source map is learnt by
     gradient descent on the relaxed CSLS loss over the most frequent words, from the
@@ -28,6 +31,10 @@ rcsls
 self-learning, unsupervised
     :mod:`xproj.self_learning` from the seed dictionary, or from none
     (:mod:`xproj.align.learned`); only the source is mapped.
+
+After any recipe that has a seed dictionary, :func:`fit_mapping`'s ``instance_k`` > 0 adds
+InstaMap's non-linear correction of the source side (:mod:`xproj.align.instance`; by default for
+``supervised`` only).
 
 Examples
 --------
@@ -37,8 +44,8 @@ Examples
 >>> mapping.W_.shape, mapping.two_sided
 ((32, 32), False)
 >>> mapping = fit_mapping(world.src, world.tgt, world.train_pairs, recipe="supervised")
->>> mapping.metadata["recipe"], mapping.two_sided
-('supervised', True)
+>>> mapping.metadata["recipe"], mapping.two_sided, mapping.linear
+('supervised', True, False)
 """
 
 from __future__ import annotations
@@ -49,6 +56,7 @@ from functools import partial
 from .._deprecate import renamed_keyword
 from ..errors import ConfigError
 from .fit import fit_linear
+from .instance import add_instance_correction, check_instance_params
 from .learned import SELF_LEARNING_RECIPES
 from .mapping import VectorMapping
 from .rcsls import RCSLS_DEFAULTS, check_params, rcsls
@@ -58,8 +66,9 @@ from .steps import multi_step, procrustes
 #: re-weighting exponent, 0.25 here: chosen on held-out words of the MUSE en-es and es-en TRAIN
 #: dictionaries (CSLS P@1 0.220 against 0.213 at 0.5; dimensionality reduction 50/75/90 did not
 #: help), bench/recipes_bli.py --tune, bench/README.md
+#: VecMap's mapping is linear: ``instance_k=0`` (no InstaMap; a :func:`fit_mapping` keyword)
 VECMAP_SUPERVISED = {"whiten": True, "src_reweight": 0.5, "trg_reweight": 0.5,
-                     "src_dewhiten": "src", "trg_dewhiten": "trg", "dim_reduction": 0}
+                     "src_dewhiten": "src", "trg_dewhiten": "trg", "dim_reduction": 0, "instance_k": 0}
 
 #: ``supervised``'s default refinement (MUSE-style, in the mapped spaces, seed pairs kept): one
 #: round among the 10,000 most frequent words, chosen on held-out TRAIN words of all six MUSE
@@ -148,7 +157,9 @@ RECIPES: dict[str, Callable[..., VectorMapping]] = {
 
 
 @renamed_keyword("seed", "dictionary")
-def fit_mapping(src, tgt, dictionary, *, recipe: str = "procrustes", **params) -> VectorMapping:
+def fit_mapping(src, tgt, dictionary, *, recipe: str = "procrustes", instance_k: int | None = None,
+                instance_temperature: float | None = None, instance_iterations: int | None = None,
+                **params) -> VectorMapping:
     """Learn a mapping from ``src`` onto ``tgt`` with a named recipe.
 
     Parameters
@@ -164,6 +175,12 @@ def fit_mapping(src, tgt, dictionary, *, recipe: str = "procrustes", **params) -
         The recipe's parameters and the common ones of :func:`~xproj.align.fit.fit_linear`:
         ``normalization``, ``refine``, ``refine_vocab``, ``keep_seed``, ``csls_k``,
         ``orthography``, ``transliterate``, ``eval_pairs``, ``callback``, ``src_lang``, ``tgt_lang``, ``seed_name``.
+    instance_k, instance_temperature, instance_iterations :
+        InstaMap (:mod:`xproj.align.instance`): with ``instance_k`` > 0, the recipe's mapping
+        gets a non-linear correction of its source side fitted on the seed dictionary (then
+        :attr:`VectorMapping.linear` is False); 0: the recipe's mapping as it is. ``None``: the
+        recipe's default (:data:`~xproj.align.instance.RECIPE_INSTANCE_DEFAULTS`: ``supervised``
+        k=30, temperature 0.05, 2 iterations; the other recipes off).
 
     Returns
     -------
@@ -171,7 +188,16 @@ def fit_mapping(src, tgt, dictionary, *, recipe: str = "procrustes", **params) -
     """
     if recipe not in RECIPES:
         raise ConfigError(f"recipe: {recipe!r} is not one of {', '.join(RECIPES)}")
-    return RECIPES[recipe](src, tgt, dictionary, **params)
+    instance = check_instance_params(recipe, instance_k=instance_k, instance_temperature=instance_temperature,
+                                     instance_iterations=instance_iterations)
+    if instance["instance_k"] and dictionary in (None, "none"):
+        raise ConfigError("instance_k: InstaMap moves points by the seed dictionary's translations; "
+                          f"the {recipe} recipe was given none")
+    mapping = RECIPES[recipe](src, tgt, dictionary, **params)
+    if instance["instance_k"]:
+        mapping = add_instance_correction(mapping, src, tgt, dictionary, seed_name=params.get("seed_name"),
+                                          **instance)
+    return mapping
 
 
 #: parameters a recipe needs to leave the pivot side alone (one pivot space for all languages)
@@ -183,7 +209,9 @@ def align_to_pivot(spaces, pivot, *, recipe: str = "procrustes", **kwargs) -> di
 
     Every mapping leaves the pivot side as it is (normalised only): two-sided recipes run
     with their :data:`PIVOT_PARAMS` (``supervised``: ``fixed_target=True``), so the mappings
-    share one :class:`~xproj.features.AlignedSpace` (``AlignedSpace.from_mappings``).
+    share one :class:`~xproj.features.AlignedSpace` (``AlignedSpace.from_mappings``). The
+    mappings are linear (``instance_k=0``) unless ``instance_k`` is given: InstaMap was chosen on
+    pairwise BLI, not measured in one pivot space.
 
     Parameters
     ----------
@@ -193,7 +221,7 @@ def align_to_pivot(spaces, pivot, *, recipe: str = "procrustes", **kwargs) -> di
         A key of :data:`RECIPES`.
     **kwargs : passed to :func:`fit_mapping`.
     """
-    kwargs = {**PIVOT_PARAMS.get(recipe, {}), **kwargs}
+    kwargs = {**PIVOT_PARAMS.get(recipe, {}), "instance_k": 0, **kwargs}
     return {lang: fit_mapping(wv, pivot, dictionary, recipe=recipe, src_lang=lang, tgt_lang=pivot.lang,
                               **kwargs)
             for lang, (wv, dictionary) in spaces.items()}

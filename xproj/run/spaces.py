@@ -156,6 +156,7 @@ def align_target(cfg, vectors, tgt, world=None, echo=print) -> TargetSpace:
                           recipe=a["recipe"],
                           refine=a["refine"], refine_vocab=a["refine_vocab"], keep_seed=a["keep_seed"],
                           eval_pairs=test if a["refine"] else None, src_lang=src, tgt_lang=tgt,
+                          instance_k=0,  # linear: InstaMap's effect on transfer was not measured
                           **recipe_params(a))
     space = AlignedSpace.from_mappings(tgt, vectors[tgt], {src: (vectors[src], mapping)})
     bli = None

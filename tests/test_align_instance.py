@@ -1,0 +1,198 @@
+"""InstaMap (xproj.align.instance): the batched neighbour average against a direct computation,
+determinism, the sequential fit, a world no linear map can align, save/load, and bad options."""
+
+import json
+
+import numpy as np
+import pytest
+from scipy.stats import ortho_group
+
+from xproj.align import VectorMapping, align_to_pivot, fit_mapping
+from xproj.align.instance import (INSTANCE_PARAMS, RECIPE_INSTANCE_DEFAULTS, check_instance_params, displace,
+                                  fit_instance_correction)
+from xproj.cli import main
+from xproj.dictionaries import write_dictionary
+from xproj.errors import ConfigError, ResourceNotFoundError
+from xproj.evaluation import bli_scores
+from xproj.vectors import WordVectors, write_vec
+
+
+@pytest.fixture(scope="module")
+def two_rotations():
+    """Clustered source words; each target word is its source word rotated by one of two
+    rotations, depending on the sign of the first coordinate: no single linear map aligns them,
+    a local correction can."""
+    rng = np.random.default_rng(0)
+    d, n = 16, 2000
+    centres = rng.standard_normal((100, d))
+    X = centres[rng.integers(0, 100, n)] + 0.3 * rng.standard_normal((n, d))
+    r1, r2 = ortho_group.rvs(d, random_state=1), ortho_group.rvs(d, random_state=2)
+    Y = np.where(X[:, :1] > 0, X @ r1, X @ r2) + 0.05 * rng.standard_normal((n, d))
+    src = WordVectors([f"s{i}" for i in range(n)], X.astype(np.float32))
+    tgt = WordVectors([f"t{i}" for i in range(n)], Y.astype(np.float32))
+    pairs = [(f"s{i}", f"t{i}") for i in rng.permutation(n)]
+    return src, tgt, pairs[:1500], pairs[1500:]
+
+
+def _p1(mapping, src, tgt, pairs):
+    return bli_scores(mapping.transform(src), mapping.transform(tgt, side="target"), pairs,
+                      methods=("csls",), ks=(1,))["csls"]["p@1"]
+
+
+def _direct(X, anchors, disp, k, temperature):
+    """One row at a time, sorting every similarity: what :func:`displace` must compute."""
+    out = []
+    for x in X:
+        sims = anchors @ (x / np.linalg.norm(x))
+        top = np.argsort(-sims, kind="stable")[:k]
+        w = np.exp((sims[top] - sims[top].max()) / temperature) if temperature else np.clip(sims[top], 0, None)
+        w = w / w.sum()
+        out.append(x + w @ disp[top])
+    return np.array(out)
+
+
+@pytest.mark.parametrize("temperature", [0.0, 0.1])
+def test_displace_is_the_weighted_mean_of_the_k_nearest_displacements(temperature):
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((50, 8)).astype(np.float32)
+    anchors = rng.standard_normal((40, 8)).astype(np.float32)
+    anchors /= np.linalg.norm(anchors, axis=1, keepdims=True)
+    disp = rng.standard_normal((40, 8)).astype(np.float32)
+    got = displace(X, anchors, disp, 5, temperature)
+    np.testing.assert_allclose(got, _direct(X, anchors, disp, 5, temperature), atol=1e-5)
+    # batches of 7 rows, or the rows in another order: the same rows out (to float32 rounding:
+    # BLAS may sum a product of another shape in another order)
+    np.testing.assert_allclose(displace(X, anchors, disp, 5, temperature, batch=7), got, rtol=0, atol=1e-6)
+    order = rng.permutation(50)
+    np.testing.assert_allclose(displace(X[order], anchors, disp, 5, temperature, batch=7), got[order],
+                               rtol=0, atol=1e-6)
+    np.testing.assert_array_equal(displace(X, anchors, disp, 5, temperature), got)  # same call, same bits
+    # k above the number of anchors: all of them
+    np.testing.assert_allclose(displace(X, anchors, disp, 99, temperature), _direct(X, anchors, disp, 40, temperature),
+                               atol=1e-5)
+
+
+def test_a_longer_fit_starts_with_the_shorter_one():
+    rng = np.random.default_rng(2)
+    P, G = rng.standard_normal((300, 6)), rng.standard_normal((300, 6))
+    two, three = (fit_instance_correction(P, G, k=5, iterations=t) for t in (2, 3))
+    assert three.steps[0].rotation is None and three.steps[1].rotation.shape == (6, 6)
+    for a, b in zip(two.steps, three.steps):
+        np.testing.assert_array_equal(a.anchors, b.anchors)
+        np.testing.assert_array_equal(a.displacements, b.displacements)
+
+
+def test_instamap_aligns_what_no_linear_map_can(two_rotations):
+    src, tgt, train, test = two_rotations
+    linear = fit_mapping(src, tgt, train, recipe="procrustes")
+    corrected = fit_mapping(src, tgt, train, recipe="procrustes", instance_k=5)
+    assert linear.linear and not corrected.linear
+    assert _p1(linear, src, tgt, test) < 0.4 < 0.6 < _p1(corrected, src, tgt, test)
+    assert corrected.metadata["instance"]["instance_k"] == 5
+    assert corrected.metadata["instance"]["dictionary_sources"] == 1500
+    # the linear part is the recipe's own, untouched
+    np.testing.assert_array_equal(corrected.W_, linear.W_)
+    # two-sided recipes too: the correction follows the supervised map
+    sup = fit_mapping(src, tgt, train, recipe="supervised", refine=0, instance_k=5, instance_iterations=2)
+    assert sup.two_sided and _p1(sup, src, tgt, test) > 0.6
+    # deterministic
+    again = fit_mapping(src, tgt, train, recipe="supervised", refine=0, instance_k=5, instance_iterations=2)
+    np.testing.assert_array_equal(sup.transform(src).vectors, again.transform(src).vectors)
+
+
+def test_saved_and_loaded_it_maps_new_vectors_alike(two_rotations, tmp_path):
+    src, tgt, train, _ = two_rotations
+    m = fit_mapping(src, tgt, train, recipe="supervised", refine=0, instance_k=7, instance_temperature=0.2,
+                    instance_iterations=2)
+    base = m.save(tmp_path / "m")
+    meta = json.loads((tmp_path / "m.json").read_text())
+    assert meta["format"] == "xproj-mapping/3" and meta["instance"]["file"] == "m.instance.npz"
+    back = VectorMapping.load(tmp_path / "m.instance.npz")  # any of its files names the mapping
+    assert back.instance_.params == m.instance_.params
+    new_words = src.with_vectors(np.asarray(src.vectors) * 1.5 + 0.1)  # vectors never seen by the fit
+    np.testing.assert_array_equal(back.transform(new_words).vectors, m.transform(new_words).vectors)
+    with pytest.raises(ValueError, match="no inverse"):
+        m.inverse()
+    (tmp_path / "m.instance.npz").unlink()
+    with pytest.raises(ResourceNotFoundError, match="InstaMap"):
+        VectorMapping.load(base)
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"instance_k": -1}, "instance_k"),
+    ({"instance_k": True}, "instance_k"),
+    ({"instance_k": 2.5}, "instance_k"),
+    ({"instance_temperature": float("nan")}, "instance_temperature"),
+    ({"instance_temperature": -0.1}, "instance_temperature"),
+    ({"instance_iterations": 0}, "instance_iterations"),
+    ({"instance_steps": 3}, "instance_steps"),
+])
+def test_bad_parameters_are_named(params, message):
+    with pytest.raises(ConfigError, match=message):
+        check_instance_params(**params)
+
+
+def test_defaults_per_recipe_and_a_dictionary_needed(two_rotations):
+    src, tgt, train, _ = two_rotations
+    assert check_instance_params() == INSTANCE_PARAMS and INSTANCE_PARAMS["instance_k"] == 0
+    assert check_instance_params("supervised") == RECIPE_INSTANCE_DEFAULTS["supervised"]
+    assert check_instance_params("supervised", instance_k=0)["instance_k"] == 0
+    # supervised's default is corrected; procrustes and an explicit 0 are not; the pivot stays linear
+    default = fit_mapping(src, tgt, train, recipe="supervised", refine=0)
+    assert not default.linear and default.instance_.params == RECIPE_INSTANCE_DEFAULTS["supervised"]
+    off = fit_mapping(src, tgt, train, recipe="supervised", refine=0, instance_k=0)
+    assert off.linear and "instance" not in off.metadata
+    np.testing.assert_array_equal(off.W_, default.W_)
+    assert fit_mapping(src, tgt, train).linear
+    pivot = align_to_pivot({"x": (src, train)}, tgt, recipe="supervised", refine=0)
+    assert pivot["x"].linear
+    with pytest.raises(ConfigError, match="dictionary"):
+        fit_mapping(src, tgt, None, recipe="unsupervised", instance_k=5)
+
+
+def test_align_and_bli_commands(two_rotations, tmp_path, capsys):
+    src, tgt, train, test = two_rotations
+    write_vec(src, tmp_path / "src.vec", precision=6)
+    write_vec(tgt, tmp_path / "tgt.vec", precision=6)
+    write_dictionary(train, tmp_path / "train.txt")
+    write_dictionary(test, tmp_path / "test.txt")
+    common = [str(tmp_path / "src.vec"), str(tmp_path / "tgt.vec")]
+    assert main(["align", *common, "--dictionary", str(tmp_path / "train.txt"), "--recipe", "procrustes",
+                 "--instance-k", "5", "--out", str(tmp_path / "out"), "--write-vectors"]) == 0
+    assert (tmp_path / "out" / "mapping.instance.npz").exists()
+    capsys.readouterr()
+    assert main(["bli", *common, "--dictionary", str(tmp_path / "test.txt"), "--mapping",
+                 str(tmp_path / "out")]) == 0
+    through_mapping = capsys.readouterr().out
+    assert main(["bli", str(tmp_path / "out" / "src.mapped.vec"), str(tmp_path / "out" / "tgt.mapped.vec"),
+                 "--dictionary", str(tmp_path / "test.txt")]) == 0
+    written = capsys.readouterr().out
+    p1 = [float(line.split()[1]) for text in (through_mapping, written) for line in text.splitlines()
+          if line.startswith("csls")]
+    assert p1[0] > 0.6 and p1[0] == pytest.approx(p1[1], abs=0.01)
+    for flags, message in ((["--instance-temperature", "-1", "--instance-k", "3"], "--instance-temperature:"),
+                           (["--instance-iterations", "2"], "only used with --instance-k"),
+                           (["--instance-iterations", "2", "--recipe", "supervised", "--instance-k", "0"],
+                            "only used with --instance-k"),
+                           (["--instance-k", "-2"], "--instance-k:")):
+        assert main(["align", *common, "--dictionary", str(tmp_path / "train.txt"), *flags,
+                     "--out", str(tmp_path / "bad")]) == 2
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and message in err, err
+        assert not (tmp_path / "bad" / "mapping.npy").exists()
+
+
+@pytest.mark.data
+def test_on_the_shared_en_es_vectors_held_out_train_words_gain():
+    from xproj.dictionaries import read_dictionary, split_by_source
+    from xproj.vectors import load_vectors
+
+    from conftest import shared_file
+
+    en = load_vectors(shared_file("vectors", "en.100d.top50k.vec.xz"), lowercase=True, cache=False)
+    es = load_vectors(shared_file("vectors", "es.100d.top50k.vec.xz"), lowercase=True, cache=False)
+    fit_part, held_out = split_by_source(read_dictionary(shared_file("data", "muse", "en-es.0-5000.txt")), 4000, 1000)
+    linear = fit_mapping(en, es, fit_part, recipe="supervised", instance_k=0)
+    default = fit_mapping(en, es, fit_part, recipe="supervised")
+    # bench/README.md (50k words): 0.2441 -> 0.3016 on these held-out words
+    assert _p1(default, en, es, held_out) > _p1(linear, en, es, held_out) + 0.03
