@@ -320,8 +320,9 @@ def test_a_rerun_leaves_only_its_own_outputs(files, tmp_path):
     assert _align_into(files, out, "--recipe", "supervised", "--test-dictionary", str(files / "test.txt"),
                        "--write-vectors") == 0
     assert {p.name for p in out.iterdir()} == {"notes.txt", "mapping.npy", "mapping.json", "mapping.tgt.npy",
-                                               "bli.json", "src.mapped.vec", "tgt.mapped.vec"}
-    assert _align_into(files, out, "--recipe", "procrustes") == 0  # one-sided, no BLI, no vectors
+                                               "mapping.instance.npz", "bli.json", "src.mapped.vec",
+                                               "tgt.mapped.vec"}
+    assert _align_into(files, out, "--recipe", "procrustes") == 0  # linear, one-sided, no BLI, no vectors
     assert {p.name for p in out.iterdir()} == {"notes.txt", "mapping.npy", "mapping.json"}
     assert json.loads((out / "mapping.json").read_text())["metadata"]["recipe"] == "procrustes"
     assert (out / "notes.txt").read_text() == "mine"

@@ -23,6 +23,7 @@ from pathlib import Path
 from .bli_cmd import (MAPPING_NAME, add_vector_arguments, check_inputs_exist, check_positive, evaluate,
                       mapped_spaces, read_test_dictionary)
 from ._io import write_problem
+from .align.mapping import INSTANCE_SUFFIX
 from .errors import ConfigError
 from .options import seed_option
 
@@ -34,8 +35,8 @@ EVAL_EVERY = 10
 VECTOR_FILES = {"source": "src.mapped.vec", "target": "tgt.mapped.vec"}
 BLI_FILE = "bli.json"
 #: every file an align writes into ``--out``: a run replaces those it writes and removes the others
-OUTPUT_NAMES = (MAPPING_NAME + ".npy", MAPPING_NAME + ".json", MAPPING_NAME + ".tgt.npy", *VECTOR_FILES.values(),
-                BLI_FILE)
+OUTPUT_NAMES = (MAPPING_NAME + ".npy", MAPPING_NAME + ".json", MAPPING_NAME + ".tgt.npy",
+                MAPPING_NAME + INSTANCE_SUFFIX, *VECTOR_FILES.values(), BLI_FILE)
 
 
 def configure_parser(p):
