@@ -59,7 +59,9 @@ from features_by_set import (  # noqa: E402
 )
 
 ALIGNMENT_KEYS = ("alignment.", "vectors.")
-ANCHOR_KEY = "alignment.dictionary_anchor"  # applied after the mapping: the saved mappings serve
+# applied after the linear mapping: the saved mappings serve (anchoring; InstaMap's correction,
+# fitted on the seed dictionary after the refined linear map, as fit_mapping does in a run)
+AFTER_MAPPING_KEYS = ("alignment.dictionary_anchor", "alignment.instance_")
 
 
 def dev_sets(cfg, corpus, wanted: str) -> list:
@@ -75,6 +77,32 @@ def run_spaces(cfg, vectors, folder, echo, saved=None) -> dict:
     then what ``cfg`` adds after the mapping (polarity lexicon pairs, anchoring), as a run."""
     return {lang: with_dictionary_pairs(cfg, vectors, ts, lang, echo=echo)
             for lang, ts in (saved or saved_spaces(cfg, vectors, folder, echo)).items()}
+
+
+def with_instance(cfg, vectors, saved, echo) -> dict:
+    """``saved`` (``{lang: TargetSpace}`` of linear mappings) with ``cfg``'s InstaMap correction
+    (``alignment.instance_*``) added to a copy of each mapping, fitted on the run's seed
+    dictionary (one script per language, as read by :func:`saved_spaces`), and the space rebuilt
+    through it: what a run with those options maps. ``saved`` itself when ``instance_k`` = 0."""
+    import copy
+    from dataclasses import replace
+
+    from xproj.align.instance import add_instance_correction
+    from xproj.config import instance_params
+    from xproj.features import AlignedSpace
+
+    params, src = instance_params(cfg["alignment"]), cfg["data"]["source_lang"]
+    if not params["instance_k"]:
+        return saved
+    out = {}
+    for lang, ts in saved.items():
+        mapping = add_instance_correction(copy.deepcopy(ts.mapping), vectors[src], vectors[lang], ts.dictionary,
+                                          seed_name=f"alignment.dictionary.{lang}", **params)
+        space = AlignedSpace.from_mappings(lang, vectors[lang], {src: (vectors[src], mapping)})
+        out[lang] = replace(ts, space=space, mapping=mapping)
+        echo(f"  {lang}: InstaMap {params} added to the saved mapping "
+             f"({mapping.metadata['instance']['dictionary_sources']:,} dictionary source words)")
+    return out
 
 
 def method_model(cfg, ts, corpus, set_id, lang):
@@ -194,8 +222,9 @@ def main():
         name, over = parse_variant(text)
         echo(f"variant {name}: {over}")
         vcfg = load_config(args.preset, base + over)
-        vspaces = run_spaces(vcfg, vectors, args.mappings, echo, mappings)  # the variant's anchoring
-        if any(o.startswith(ALIGNMENT_KEYS) and not o.startswith(ANCHOR_KEY) for o in over):
+        # the variant's InstaMap correction, then its anchoring
+        vspaces = run_spaces(vcfg, vectors, args.mappings, echo, with_instance(vcfg, vectors, mappings, echo))
+        if any(o.startswith(ALIGNMENT_KEYS) and not o.startswith(AFTER_MAPPING_KEYS) for o in over):
             vspaces = {lang: align_target(vcfg, vectors, lang, None, echo) for lang in {t.lang for t in sets}}
         results[name] = measure(vcfg, vspaces, corpora(vcfg), sets, checks, args.seed)
     first = next(iter(results))

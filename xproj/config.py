@@ -345,6 +345,7 @@ def _check_values(cfg):
         raise ConfigError(f"alignment.recipe = {a['recipe']!r} iterates by itself: set alignment.refine = 0 "
                           f"(it is {a['refine']}; presets refine their Procrustes mappings)")
     _check_recipe_params(a)
+    _check_instance(a)
     o = cfg["output"]
     unused = [k for k in ("tracking_uri", "experiment") if o["tracking"] == "none" and o[k]]
     if unused:
@@ -386,6 +387,30 @@ def _check_recipe_params(a: dict) -> None:
         if a["recipe"] not in recipes and a[name] != OPTIONS[key][0]:
             raise ConfigError(f"{key} = {to_toml_value(a[name])}: only the {' and '.join(recipes)} recipe "
                               f"uses it (alignment.recipe = {a['recipe']!r}); remove it or change the recipe")
+
+
+def _check_instance(a: dict) -> None:
+    """InstaMap's options (``alignment.instance_*``, ranges checked with the others): the
+    temperature or the iterations set while ``instance_k`` = 0 would be silently ignored, and
+    ``alignment.method = "none"`` learns no mapping to correct."""
+    if a["instance_k"] and a["method"] == "none":
+        raise ConfigError(f"alignment.instance_k = {a['instance_k']}: InstaMap corrects a learnt mapping, and "
+                          "alignment.method = \"none\" learns none; set alignment.instance_k = 0")
+    if not a["instance_k"]:
+        for name in ("instance_temperature", "instance_iterations"):
+            key = f"alignment.{name}"
+            if a[name] != OPTIONS[key][0]:
+                raise ConfigError(f"{key} = {to_toml_value(a[name])}: only used with alignment.instance_k > 0 "
+                                  "(0: InstaMap off); set alignment.instance_k or remove it")
+
+
+def instance_params(a: dict) -> dict:
+    """The InstaMap keywords of :func:`~xproj.align.fit_mapping` from the run options
+    (``cfg["alignment"]``), checked by the library's own check as well."""
+    from .align.instance import check_instance_params
+
+    return check_instance_params(**{name: a[name] for name in ("instance_k", "instance_temperature",
+                                                               "instance_iterations")})
 
 
 def recipe_params(a: dict) -> dict:

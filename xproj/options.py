@@ -101,6 +101,17 @@ OPTIONS: dict[str, tuple] = {
     "alignment.final_step": ("procrustes", str, ("self-learning, unsupervised: the mapping solved on the final "
                              "dictionary: procrustes | multi-step (VecMap's last step: whitening, re-weighting, "
                              "de-whitening)")),
+    # InstaMap (xproj.align.instance): off in runs; temperature and iterations default to the values
+    # chosen for BLI (RECIPE_INSTANCE_DEFAULTS["supervised"]), so instance_k alone turns on that correction
+    "alignment.instance_k": (0, int, ("InstaMap (Glavaš and Vulić 2020; xproj.align.instance): after the linear "
+                             "mapping each source-language word moves by the translation offsets of its k nearest "
+                             "seed-dictionary words; 0 = off, the linear map alone (its transfer effect on the shared "
+                             "sets' dev parts: bench/README.md \"InstaMap in the run\"). Saved with the mapping "
+                             "(mapping-<src>-<lang>.instance.npz) and inside the model")),
+    "alignment.instance_temperature": (0.05, float, ("InstaMap: softmax temperature of the neighbours' weights "
+                                       "(0 = the cosine similarities themselves); needs alignment.instance_k > 0")),
+    "alignment.instance_iterations": (2, int, ("InstaMap: rotation + translation rounds; needs "
+                                      "alignment.instance_k > 0")),
     "alignment.dictionary_anchor": (0.5, float, "after mapping, pull each target word of the seed dictionary "
                                     "toward its mapped translations: 0 = off, 1 = exactly onto them (xproj.anchor; "
                                     "0.5 chosen on the shared sets' dev parts, bench/dictionary_and_mapping.py)"),
@@ -262,6 +273,10 @@ RANGES: dict[str, Range] = {
     "alignment.rcsls_negatives": Range(1),
     "alignment.refine_vocab": Range(1),
     "alignment.dictionary_anchor": Range(0.0, 1.0),
+    # InstaMap's parameters; xproj.align.instance.INSTANCE_RANGES reads them from here
+    "alignment.instance_k": Range(0),
+    "alignment.instance_temperature": Range(0.0, 10.0),
+    "alignment.instance_iterations": Range(1, 10),
     "features.remove_pc": Range(0),
     "model.C": Range(0, open_lo=True),
     "model.selection_tolerance": Range(0.0, 1.0),

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ConfigError, ShapeError
-from ..options import Range
+from ..options import RANGES
 from .steps import procrustes
 
 #: the parameters of the correction and their defaults for a recipe without its own (0 = off)
@@ -47,12 +47,13 @@ INSTANCE_PARAMS = {"instance_k": 0, "instance_temperature": 0.0, "instance_itera
 #: adoption rule written before the runs (mean > +0.005, no direction < -0.01); 3 iterations tie,
 #: temperatures 0.1 / 0.2 / 0.02 / 0.01 and plain similarity weights did less. The gain is on
 #: queries whose answer is also a translation in the fit dictionary; on the others it is small,
-#: nil or negative (--diagnose, bench/README.md "InstaMap"). The sentiment pipeline and
-#: align_to_pivot keep the linear map (instance_k=0): their transfer effect was not measured.
+#: nil or negative (--diagnose, bench/README.md "InstaMap"). align_to_pivot keeps the linear map
+#: (instance_k=0); a run too unless alignment.instance_k says otherwise (its transfer effect on the
+#: shared sets' dev parts: bench/README.md "InstaMap in the run").
 RECIPE_INSTANCE_DEFAULTS = {"supervised": {"instance_k": 30, "instance_temperature": 0.05, "instance_iterations": 2}}
-#: the values each parameter allows
-INSTANCE_RANGES = {"instance_k": Range(0), "instance_temperature": Range(0.0, 10.0),
-                   "instance_iterations": Range(1, 10)}
+#: the values each parameter allows: the run options' ranges (``alignment.instance_*``,
+#: :data:`xproj.options.RANGES`, declared once there), shared by ``xproj align`` and the library
+INSTANCE_RANGES = {name: RANGES[f"alignment.{name}"] for name in INSTANCE_PARAMS}
 #: rows moved per batch: the similarity buffer is BATCH x dictionary words float32 (5,000
 #: dictionary words: 20 MB)
 BATCH = 1024

@@ -22,7 +22,8 @@ from ..errors import ConfigError, XprojError
 
 #: what a run writes; a folder holding anything else is not replaced
 RUN_FILES = ("metrics.json", "report.md", "config.toml", "versions.json", "confusion-*.png", "pca-*.png",
-             "reliability-*.png", "model-*.joblib", "model-*.joblib.json", "mapping-*.npy", "mapping-*.json")
+             "reliability-*.png", "model-*.joblib", "model-*.joblib.json", "mapping-*.npy", "mapping-*.json",
+             "mapping-*.instance.npz")
 _SWAP_ATTEMPTS = 5
 
 

@@ -133,7 +133,7 @@ def align_targets(cfg, vectors, world=None, echo=print) -> dict:
 
 def align_target(cfg, vectors, tgt, world=None, echo=print) -> TargetSpace:
     from ..align import fit_mapping
-    from ..config import recipe_params
+    from ..config import instance_params, recipe_params
     from ..dictionaries import read_dictionary
     from ..evaluation import bli_scores
     from ..features import AlignedSpace
@@ -156,8 +156,7 @@ def align_target(cfg, vectors, tgt, world=None, echo=print) -> TargetSpace:
                           recipe=a["recipe"],
                           refine=a["refine"], refine_vocab=a["refine_vocab"], keep_seed=a["keep_seed"],
                           eval_pairs=test if a["refine"] else None, src_lang=src, tgt_lang=tgt,
-                          instance_k=0,  # linear: InstaMap's effect on transfer was not measured
-                          **recipe_params(a))
+                          **instance_params(a), **recipe_params(a))
     space = AlignedSpace.from_mappings(tgt, vectors[tgt], {src: (vectors[src], mapping)})
     bli = None
     if test is not None:
