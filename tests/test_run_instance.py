@@ -106,6 +106,9 @@ def test_a_model_on_the_corrected_space_saves_and_loads_with_it(staged, tmp_path
     assert result.rows["xproj (aligned)"]["accuracy"] > 0.8
     out = tmp_path / "run"
     run_experiment(insta, out_dir=out, echo=quiet)
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["instance"]["es"]["instance_k"] == 10
+    assert "moved by InstaMap" in (out / "report.md").read_text(encoding="utf-8")
     meta = json.loads((out / "mapping-en-es.json").read_text())
     assert meta["instance"]["file"] == "mapping-en-es.instance.npz" and (out / "mapping-en-es.instance.npz").exists()
     saved = VectorMapping.load(out / "mapping-en-es")
@@ -130,3 +133,5 @@ def test_a_model_on_the_corrected_space_saves_and_loads_with_it(staged, tmp_path
     # linear one leaves no correction behind
     run_experiment(load_config("synthetic", SMALL + ["output.save_model=true"]), out_dir=out, echo=quiet)
     assert not (out / "mapping-en-es.instance.npz").exists() and VectorMapping.load(out / "mapping-en-es").linear
+    assert json.loads((out / "metrics.json").read_text())["instance"] == {}
+    assert "moved by InstaMap" not in (out / "report.md").read_text(encoding="utf-8")

@@ -93,12 +93,13 @@ def add_recipe_arguments(p) -> None:
 
 def add_instance_arguments(p) -> None:
     """``--instance-k``, ``--instance-temperature``, ``--instance-iterations``: InstaMap's
-    correction after the recipe (:mod:`xproj.align.instance`; declared there with their ranges)."""
+    correction after the recipe (:mod:`xproj.align.instance`; their ranges are the run options'
+    ``alignment.instance_*``, :data:`xproj.options.RANGES`)."""
     from .align.instance import INSTANCE_PARAMS, INSTANCE_RANGES, RECIPE_INSTANCE_DEFAULTS
 
     helps = {"instance_k": "InstaMap after the recipe: dictionary neighbours averaged per source word "
-                           "(0 = off: the recipe's linear mapping; non-linear mappings are for BLI and "
-                           "--write-vectors, the sentiment run keeps the linear one)",
+                           "(0 = off: the recipe's linear mapping; a sentiment run's own option is "
+                           "alignment.instance_k, off by default)",
              "instance_temperature": "InstaMap: 0 = cosine similarities as weights, > 0 = softmax of "
                                      "similarity / this",
              "instance_iterations": "InstaMap: rotation + translation rounds"}

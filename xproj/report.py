@@ -185,6 +185,13 @@ def write_report(path, cfg, metrics, plots, *, run_folder=None):
                 lines.append(f"| {metrics['source_lang']}-{tgt} | {m.upper()} | {s['p@1']:.3f} | {s['p@5']:.3f} | "
                              f"{s['p@10']:.3f} | {s['p@1_all']:.3f} | {r['covered']} / {r['queries']} |")
         lines.append("")
+    if metrics.get("instance"):
+        lines += [f"{metrics['source_lang']} words moved by InstaMap after the linear mapping (alignment.instance_k; "
+                  "BLI above reads the corrected mapping):", ""]
+        lines += [f"- {lang}: k {r['instance_k']}, temperature {r['instance_temperature']}, "
+                  f"{r['instance_iterations']} iterations, {r['dictionary_sources']:,} dictionary source words"
+                  for lang, r in metrics["instance"].items()]
+        lines.append("")
     if metrics.get("dictionary_anchor"):
         lines += ["Dictionary words pulled toward their mapped translations (alignment.dictionary_anchor):", ""]
         lines += [f"- {lang}: strength {r['strength']}, {r['words_moved']:,} of {r['vocabulary']:,} words moved "

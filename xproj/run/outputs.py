@@ -57,6 +57,9 @@ def write_outputs(out_dir, cfg, corpus, spaces, results, timings, *, option="out
                "targets": {t.id: {"lang": t.lang, "dataset": t.dataset} for t in target_sets(cfg)},
                "failures": dict(failures or {}),
                "bli": {lang: ts.bli for lang, ts in spaces.items() if ts.bli is not None},
+               # alignment.instance_k: the source side's InstaMap correction (its parameters, dictionary words)
+               "instance": {lang: ts.mapping.metadata["instance"] for lang, ts in spaces.items()
+                            if ts.mapping is not None and not ts.mapping.linear},
                "dictionary_anchor": {lang: ts.anchor for lang, ts in spaces.items() if ts.anchor},
                "polarity_lexicon": {lang: {"words": len({w for _, w in ts.lexicon_pairs}), "pairs": len(ts.lexicon_pairs)}
                                     for lang, ts in spaces.items() if ts.lexicon_pairs},
