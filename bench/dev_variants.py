@@ -13,7 +13,9 @@ interval (same documents, same resamples).
 
 The mappings come from a run folder of the same preset (``--mappings``: its saved
 ``mapping-<src>-<lang>``, then the preset's dictionary anchoring, as the run), so nothing is
-re-aligned unless a variant changes the alignment (then it is aligned again, slowly).
+re-aligned unless a variant changes the alignment (then it is aligned again, slowly); InstaMap
+variants (``alignment.instance_*``) add the correction to each saved linear mapping instead
+(:func:`with_instance`, what a run fits after its refined linear map: seconds, not minutes).
 Variants that change only the English side (``model.*``) share nothing with each other
 either: each is fitted as a run would. A variant that changes ``preprocess.*`` (e.g.
 ``preprocess.negation=true``) gets its own tokenisation of the corpus (one per distinct
