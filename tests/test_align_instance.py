@@ -12,7 +12,7 @@ from xproj.align.instance import (INSTANCE_PARAMS, RECIPE_INSTANCE_DEFAULTS, che
                                   fit_instance_correction)
 from xproj.cli import main
 from xproj.dictionaries import write_dictionary
-from xproj.errors import ConfigError, ResourceNotFoundError
+from xproj.errors import ConfigError, InputFormatError, ResourceNotFoundError
 from xproj.evaluation import bli_scores
 from xproj.vectors import WordVectors, write_vec
 
@@ -116,6 +116,63 @@ def test_saved_and_loaded_it_maps_new_vectors_alike(two_rotations, tmp_path):
     (tmp_path / "m.instance.npz").unlink()
     with pytest.raises(ResourceNotFoundError, match="InstaMap"):
         VectorMapping.load(base)
+
+
+def _edit_json(base, change):
+    path = base.with_name(base.name + ".json")
+    meta = json.loads(path.read_text())
+    change(meta)
+    path.write_text(json.dumps(meta))
+
+
+def _truncate(path):
+    path.write_bytes(path.read_bytes()[:100])
+
+
+@pytest.mark.parametrize("damage, error, message", [
+    # a damaged or foreign .instance.npz: one error naming it (was a BadZipFile / EOFError traceback)
+    (lambda b: _truncate(b.with_name("m.instance.npz")), InputFormatError, r"m\.instance\.npz: not an InstaMap"),
+    (lambda b: b.with_name("m.instance.npz").write_bytes(b""), InputFormatError, r"m\.instance\.npz: not an"),
+    (lambda b: b.with_name("m.instance.npz").write_text("hello"), InputFormatError, r"m\.instance\.npz: not an"),
+    # a record that does not say what the file holds: never read as less (was silently linear or
+    # one iteration short), never a traceback (was a kth out of bounds ValueError for k < 0)
+    (lambda b: _edit_json(b, lambda m: m.pop("instance")), InputFormatError, "xproj-mapping/3 without"),
+    (lambda b: _edit_json(b, lambda m: m["instance"].update(instance_iterations=0)), InputFormatError,
+     "instance_iterations"),
+    (lambda b: _edit_json(b, lambda m: m["instance"].update(instance_iterations=1)), InputFormatError,
+     "holds anchors_1"),
+    (lambda b: _edit_json(b, lambda m: m["instance"].update(instance_k=-3)), InputFormatError, "instance_k"),
+    (lambda b: _edit_json(b, lambda m: m["instance"].update(instance_k=0)), InputFormatError, "instance_k is 0"),
+    (lambda b: _edit_json(b, lambda m: m["instance"].update(instance_temperature=float("nan"))), InputFormatError,
+     "instance_temperature"),
+    (lambda b: _edit_json(b, lambda m: m.update(instance="yes")), InputFormatError, "InstaMap record is not"),
+    (lambda b: _edit_json(b, lambda m: m["instance"].update(file="../m.instance.npz")), InputFormatError,
+     "beside the mapping"),
+    (lambda b: _edit_json(b, lambda m: m.update(format="xproj-mapping/9")), InputFormatError, "newer xproj"),
+    (lambda b: _edit_json(b, lambda m: m.update(format="xproj-mapping/2")), InputFormatError,
+     "xproj-mapping/2 with an InstaMap"),
+    (lambda b: b.with_name("m.npy").write_bytes(b""), InputFormatError, r"m\.npy: not a mapping saved"),
+])
+def test_a_damaged_corrected_mapping_is_one_error_naming_the_file(two_rotations, tmp_path, damage, error, message):
+    src, tgt, train, _ = two_rotations
+    base = fit_mapping(src, tgt, train, recipe="procrustes", instance_k=5, instance_iterations=2).save(tmp_path / "m")
+    VectorMapping.load(base)  # whole: it loads
+    damage(base)
+    with pytest.raises(error, match=message):
+        VectorMapping.load(base)
+
+
+def test_a_damaged_mapping_is_one_line_exit_1_from_bli(two_rotations, tmp_path, capsys):
+    src, tgt, train, test = two_rotations
+    write_vec(src, tmp_path / "src.vec", precision=6)
+    write_vec(tgt, tmp_path / "tgt.vec", precision=6)
+    write_dictionary(test, tmp_path / "test.txt")
+    fit_mapping(src, tgt, train, recipe="procrustes", instance_k=5).save(tmp_path / "mapping")
+    _truncate(tmp_path / "mapping.instance.npz")
+    assert main(["bli", str(tmp_path / "src.vec"), str(tmp_path / "tgt.vec"), "--dictionary",
+                 str(tmp_path / "test.txt"), "--mapping", str(tmp_path)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "mapping.instance.npz" in err and "Traceback" not in err, err
 
 
 @pytest.mark.parametrize("params, message", [
