@@ -391,13 +391,9 @@ def remove_dead_stages(out: Path) -> None:
     mapped vectors were written: they can take gigabytes)."""
     import re
 
-    from ._io import _alive
+    from ._io import remove_dead_folders
 
-    pattern = re.compile(rf"{re.escape(STAGE_PREFIX)}(\d+)\.\w+\.partial")
-    for p in out.iterdir():
-        m = pattern.fullmatch(p.name)
-        if m and p.is_dir() and not _alive(int(m[1])):
-            shutil.rmtree(p, ignore_errors=True)
+    remove_dead_folders(out, re.compile(rf"{re.escape(STAGE_PREFIX)}(\d+)\.\w+\.partial"))
 
 
 def write_json(path: Path, obj) -> Path:
