@@ -207,12 +207,28 @@ def test_a_damaged_mapping_is_one_line_exit_1_from_bli(two_rotations, tmp_path, 
     ({"instance_k": 2.5}, "instance_k"),
     ({"instance_temperature": float("nan")}, "instance_temperature"),
     ({"instance_temperature": -0.1}, "instance_temperature"),
+    ({"instance_temperature": 1e-46}, "instance_temperature: must be 0 .* or at least 1e-30"),  # was nan vectors
+    ({"instance_temperature": 1e-40}, "instance_temperature: must be 0"),  # was an overflow warning
     ({"instance_iterations": 0}, "instance_iterations"),
     ({"instance_steps": 3}, "instance_steps"),
 ])
 def test_bad_parameters_are_named(params, message):
     with pytest.raises(ConfigError, match=message):
         check_instance_params(**params)
+
+
+def test_the_smallest_temperature_gives_finite_vectors():
+    from xproj.align.instance import MIN_TEMPERATURE
+
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((30, 6)).astype(np.float32)
+    anchors = rng.standard_normal((20, 6)).astype(np.float32)
+    anchors /= np.linalg.norm(anchors, axis=1, keepdims=True)
+    disp = rng.standard_normal((20, 6)).astype(np.float32)
+    with np.errstate(over="raise", divide="raise", invalid="raise"):  # no overflow, no 0 / 0
+        moved = displace(X, anchors, disp, 5, check_instance_params(instance_temperature=MIN_TEMPERATURE)
+                         ["instance_temperature"])
+    np.testing.assert_allclose(moved, X + disp[np.argmax(X @ anchors.T, axis=1)], atol=1e-6)  # the nearest alone
 
 
 def test_defaults_per_recipe_and_a_dictionary_needed(two_rotations):

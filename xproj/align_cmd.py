@@ -83,13 +83,13 @@ def add_recipe_arguments(p) -> None:
 def add_instance_arguments(p) -> None:
     """``--instance-k``, ``--instance-temperature``, ``--instance-iterations``: InstaMap's
     correction after the recipe (:mod:`xproj.align.instance`; declared there with their ranges)."""
-    from .align.instance import INSTANCE_PARAMS, INSTANCE_RANGES, RECIPE_INSTANCE_DEFAULTS
+    from .align.instance import INSTANCE_PARAMS, INSTANCE_RANGES, MIN_TEMPERATURE, RECIPE_INSTANCE_DEFAULTS
 
     helps = {"instance_k": "InstaMap after the recipe: dictionary neighbours averaged per source word "
                            "(0 = off: the recipe's linear mapping; non-linear mappings are for BLI and "
                            "--write-vectors, the sentiment run keeps the linear one)",
-             "instance_temperature": "InstaMap: 0 = cosine similarities as weights, > 0 = softmax of "
-                                     "similarity / this",
+             "instance_temperature": f"InstaMap: 0 = cosine similarities as weights, >= {MIN_TEMPERATURE:g} = "
+                                     "softmax of similarity / this",
              "instance_iterations": "InstaMap: rotation + translation rounds"}
     for key, default in INSTANCE_PARAMS.items():
         typ = type(default)

@@ -24,7 +24,8 @@ instance_k : int
     Dictionary neighbours averaged per point; 0 = off (the linear mapping alone).
 instance_temperature : float
     0: weights are the cosine similarities (negative ones count 0), the paper's weighted
-    average; > 0: a softmax of the similarities divided by it (small = the nearest dominate).
+    average; > 0 (at least :data:`MIN_TEMPERATURE`): a softmax of the similarities divided by
+    it (small = the nearest dominate).
 instance_iterations : int
     Rotation + translation rounds (>= 1).
 """
@@ -54,6 +55,9 @@ RECIPE_INSTANCE_DEFAULTS = {"supervised": {"instance_k": 30, "instance_temperatu
 #: the values each parameter allows
 INSTANCE_RANGES = {"instance_k": Range(0), "instance_temperature": Range(0.0, 10.0),
                    "instance_iterations": Range(1, 10)}
+#: the smallest positive temperature: float32 similarity gaps (at most 2) divided by a smaller one
+#: overflow, and one below float32's range is 0 (0 / 0: nan weights, nan vectors)
+MIN_TEMPERATURE = 1e-30
 #: rows moved per block: the similarity buffer is BATCH x dictionary words float32 (5,000
 #: dictionary words: 20 MB); fixed, since every block goes to BLAS in this one shape (:func:`displace`)
 BATCH = 1024
@@ -78,6 +82,10 @@ def check_instance_params(recipe: str | None = None, **params) -> dict:
         if isinstance(value, bool) or not isinstance(value, kinds) or value not in INSTANCE_RANGES[name]:
             raise ConfigError(f"{name}: must be {'an integer' if integral else 'a number'} in "
                               f"{INSTANCE_RANGES[name]}, got {value!r}")
+    if 0 < out["instance_temperature"] < MIN_TEMPERATURE:
+        raise ConfigError(f"instance_temperature: must be 0 (the similarities as weights) or at least "
+                          f"{MIN_TEMPERATURE:g} (a softmax; a smaller one overflows float32), got "
+                          f"{out['instance_temperature']!r}")
     return out
 
 
