@@ -43,7 +43,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from recipes_bli import PAIRS, TUNE_SPLIT, read_directions  # noqa: E402
+from _recipes_candidates import PAIRS, TUNE_SPLIT  # noqa: E402
+from _recipes_directions import read_directions  # noqa: E402
 from self_learning import wilson  # noqa: E402
 
 from xproj.align import fit_mapping  # noqa: E402
