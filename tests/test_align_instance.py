@@ -151,6 +151,14 @@ def _edit_json(base, change):
     path.write_text(json.dumps(meta))
 
 
+def _with_nan(path):  # a readable archive whose second step's displacements are nan (was: nan vectors)
+    with np.load(path) as npz:
+        arrays = {name: npz[name] for name in npz.files}
+    arrays["displacements_1"][0, 0] = np.nan
+    with open(path, "wb") as f:
+        np.savez(f, **arrays)
+
+
 def _truncate(path):
     path.write_bytes(path.read_bytes()[:100])
 
@@ -178,6 +186,7 @@ def _truncate(path):
     (lambda b: _edit_json(b, lambda m: m.update(format="xproj-mapping/2")), InputFormatError,
      "xproj-mapping/2 with an InstaMap"),
     (lambda b: b.with_name("m.npy").write_bytes(b""), InputFormatError, r"m\.npy: not a mapping saved"),
+    (lambda b: _with_nan(b.with_name("m.instance.npz")), InputFormatError, "iteration 2: holds nan"),
 ])
 def test_a_damaged_corrected_mapping_is_one_error_naming_the_file(two_rotations, tmp_path, damage, error, message):
     src, tgt, train, _ = two_rotations

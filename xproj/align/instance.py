@@ -148,6 +148,8 @@ class InstanceCorrection:
                     (rotation is not None and rotation.shape != (dim, dim)):
                 raise InputFormatError(where, f"InstaMap iteration {i + 1}: expected {dim}-column anchors and "
                                        f"displacements of one shape, found {anchors.shape} and {disp.shape}")
+            if not all(np.isfinite(a).all() for a in (anchors, disp) + (() if rotation is None else (rotation,))):
+                raise InputFormatError(where, f"InstaMap iteration {i + 1}: holds nan or infinite values")
             steps.append(InstanceStep(None if rotation is None else rotation.astype(np.float32),
                                       anchors.astype(np.float32), disp.astype(np.float32)))
         return cls(steps, int(k), float(temperature))
