@@ -34,8 +34,9 @@ FORMATS = ("xproj-mapping/1", "xproj-mapping/2", "xproj-mapping/3")
 
 @dataclass
 class VectorMapping:
-    """A fitted linear map from a source space (and, for two-sided recipes, a target space)
-    into a shared space, and how it was made.
+    """A fitted map from a source space (and, for two-sided recipes, a target space) into a
+    shared space, and how it was made: linear, unless an InstaMap correction of the source side
+    follows ``W_`` (``instance_``; then :attr:`linear` is False and there is no :meth:`inverse`).
 
     Attributes
     ----------
