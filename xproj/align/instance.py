@@ -80,8 +80,8 @@ def check_instance_params(recipe: str | None = None, **params) -> dict:
         integral = isinstance(INSTANCE_PARAMS[name], int) and not isinstance(INSTANCE_PARAMS[name], bool)
         kinds = (int, np.integer) if integral else (int, float, np.integer, np.floating)
         if isinstance(value, bool) or not isinstance(value, kinds) or value not in INSTANCE_RANGES[name]:
-            raise ConfigError(f"{name}: must be {'an integer' if integral else 'a number'} in "
-                              f"{INSTANCE_RANGES[name]}, got {value!r}")
+            raise ConfigError(f"{name}: must be {'an integer' if integral else 'a number'}, allowed "
+                              f"{INSTANCE_RANGES[name]}; got {value!r}")
     if 0 < out["instance_temperature"] < MIN_TEMPERATURE:
         raise ConfigError(f"instance_temperature: must be 0 (the similarities as weights) or at least "
                           f"{MIN_TEMPERATURE:g} (a softmax; a smaller one overflows float32), got "
