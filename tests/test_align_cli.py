@@ -332,7 +332,7 @@ def test_an_interrupt_during_the_commit_never_leaves_a_mix(files, tmp_path, monk
     import os
     import signal
 
-    import xproj.align_cmd
+    import xproj.align_outputs
 
     out = tmp_path / "interrupted"
     assert _align_into(files, out, "--recipe", "supervised", "--test-dictionary", str(files / "test.txt")) == 0
@@ -345,7 +345,7 @@ def test_an_interrupt_during_the_commit_never_leaves_a_mix(files, tmp_path, monk
             ctrl_c_after_the_first_rename.sent = True
             os.kill(os.getpid(), signal.SIGINT)
 
-    monkeypatch.setattr(xproj.align_cmd.os, "replace", ctrl_c_after_the_first_rename)
+    monkeypatch.setattr(xproj.align_outputs.os, "replace", ctrl_c_after_the_first_rename)
     assert _align_into(files, out, "--recipe", "procrustes") == 130  # the interrupt still stops the command
     # held until the commit was whole: this run's outputs, none of the first run's
     assert {p.name for p in out.iterdir()} == {"mapping.npy", "mapping.json"}

@@ -12,7 +12,7 @@ from xproj.align.instance import (INSTANCE_PARAMS, RECIPE_INSTANCE_DEFAULTS, che
                                   fit_instance_correction)
 from xproj.cli import main
 from xproj.dictionaries import write_dictionary
-from xproj.errors import ConfigError, ResourceNotFoundError
+from xproj.errors import ConfigError, InputFormatError, ResourceNotFoundError
 from xproj.evaluation import bli_scores
 from xproj.vectors import WordVectors, write_vec
 
@@ -60,16 +60,42 @@ def test_displace_is_the_weighted_mean_of_the_k_nearest_displacements(temperatur
     disp = rng.standard_normal((40, 8)).astype(np.float32)
     got = displace(X, anchors, disp, 5, temperature)
     np.testing.assert_allclose(got, _direct(X, anchors, disp, 5, temperature), atol=1e-5)
-    # batches of 7 rows, or the rows in another order: the same rows out (to float32 rounding:
-    # BLAS may sum a product of another shape in another order)
-    np.testing.assert_allclose(displace(X, anchors, disp, 5, temperature, batch=7), got, rtol=0, atol=1e-6)
-    order = rng.permutation(50)
-    np.testing.assert_allclose(displace(X[order], anchors, disp, 5, temperature, batch=7), got[order],
-                               rtol=0, atol=1e-6)
     np.testing.assert_array_equal(displace(X, anchors, disp, 5, temperature), got)  # same call, same bits
     # k above the number of anchors: all of them
     np.testing.assert_allclose(displace(X, anchors, disp, 99, temperature), _direct(X, anchors, disp, 40, temperature),
                                atol=1e-5)
+
+
+@pytest.mark.parametrize("temperature", [0.0, 0.05])
+def test_a_row_moves_alike_bit_for_bit_whatever_rows_are_moved_with_it(temperature):
+    # more rows than one block (BATCH), mapped at once, one at a time, in chunks of other sizes,
+    # in another order: the same bits (a single row was another BLAS shape and moved differently,
+    # so a word mapped alone differed from the same word mapped with the vocabulary)
+    from xproj.align.instance import BATCH
+
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((BATCH + 300, 24)).astype(np.float32)
+    anchors = rng.standard_normal((60, 24)).astype(np.float32)
+    anchors /= np.linalg.norm(anchors, axis=1, keepdims=True)
+    disp = rng.standard_normal((60, 24)).astype(np.float32)
+    whole = displace(X, anchors, disp, 7, temperature)
+    picked = np.arange(0, len(X), 37)
+    alone = np.vstack([displace(X[i:i + 1], anchors, disp, 7, temperature) for i in picked])
+    np.testing.assert_array_equal(alone, whole[picked])
+    for size in (7, 100, BATCH - 1, BATCH + 1):
+        chunks = [displace(X[i:i + size], anchors, disp, 7, temperature) for i in range(0, len(X), size)]
+        np.testing.assert_array_equal(np.vstack(chunks), whole)
+    order = rng.permutation(len(X))
+    np.testing.assert_array_equal(displace(X[order], anchors, disp, 7, temperature), whole[order])
+
+
+def test_a_saved_correction_maps_a_word_alone_as_with_its_vocabulary(two_rotations):
+    src, tgt, train, _ = two_rotations
+    m = fit_mapping(src, tgt, train, recipe="procrustes", instance_k=5, instance_iterations=2)
+    prepared = np.asarray(m.prepare(src).vectors)
+    whole = m.transform_matrix(prepared)
+    for i in (0, 777, len(prepared) - 1):
+        np.testing.assert_array_equal(m.transform_matrix(prepared[i:i + 1]), whole[i:i + 1])
 
 
 def test_a_longer_fit_starts_with_the_shorter_one():
@@ -118,18 +144,100 @@ def test_saved_and_loaded_it_maps_new_vectors_alike(two_rotations, tmp_path):
         VectorMapping.load(base)
 
 
+def _edit_json(base, change):
+    path = base.with_name(base.name + ".json")
+    meta = json.loads(path.read_text())
+    change(meta)
+    path.write_text(json.dumps(meta))
+
+
+def _with_nan(path):  # a readable archive whose second step's displacements are nan (was: nan vectors)
+    with np.load(path) as npz:
+        arrays = {name: npz[name] for name in npz.files}
+    arrays["displacements_1"][0, 0] = np.nan
+    with open(path, "wb") as f:
+        np.savez(f, **arrays)
+
+
+def _truncate(path):
+    path.write_bytes(path.read_bytes()[:100])
+
+
+@pytest.mark.parametrize("damage, error, message", [
+    # a damaged or foreign .instance.npz: one error naming it (was a BadZipFile / EOFError traceback)
+    (lambda b: _truncate(b.with_name("m.instance.npz")), InputFormatError, r"m\.instance\.npz: not an InstaMap"),
+    (lambda b: b.with_name("m.instance.npz").write_bytes(b""), InputFormatError, r"m\.instance\.npz: not an"),
+    (lambda b: b.with_name("m.instance.npz").write_text("hello"), InputFormatError, r"m\.instance\.npz: not an"),
+    # a record that does not say what the file holds: never read as less (was silently linear or
+    # one iteration short), never a traceback (was a kth out of bounds ValueError for k < 0)
+    (lambda b: _edit_json(b, lambda m: m.pop("instance")), InputFormatError, "xproj-mapping/3 without"),
+    (lambda b: _edit_json(b, lambda m: m["instance"].update(instance_iterations=0)), InputFormatError,
+     "instance_iterations"),
+    (lambda b: _edit_json(b, lambda m: m["instance"].update(instance_iterations=1)), InputFormatError,
+     "holds anchors_1"),
+    (lambda b: _edit_json(b, lambda m: m["instance"].update(instance_k=-3)), InputFormatError, "instance_k"),
+    (lambda b: _edit_json(b, lambda m: m["instance"].update(instance_k=0)), InputFormatError, "instance_k is 0"),
+    (lambda b: _edit_json(b, lambda m: m["instance"].update(instance_temperature=float("nan"))), InputFormatError,
+     "instance_temperature"),
+    (lambda b: _edit_json(b, lambda m: m.update(instance="yes")), InputFormatError, "InstaMap record is not"),
+    (lambda b: _edit_json(b, lambda m: m["instance"].update(file="../m.instance.npz")), InputFormatError,
+     "beside the mapping"),
+    (lambda b: _edit_json(b, lambda m: m.update(format="xproj-mapping/9")), InputFormatError, "newer xproj"),
+    (lambda b: _edit_json(b, lambda m: m.update(format="xproj-mapping/2")), InputFormatError,
+     "xproj-mapping/2 with an InstaMap"),
+    (lambda b: b.with_name("m.npy").write_bytes(b""), InputFormatError, r"m\.npy: not a mapping saved"),
+    (lambda b: _with_nan(b.with_name("m.instance.npz")), InputFormatError, "iteration 2: holds nan"),
+])
+def test_a_damaged_corrected_mapping_is_one_error_naming_the_file(two_rotations, tmp_path, damage, error, message):
+    src, tgt, train, _ = two_rotations
+    base = fit_mapping(src, tgt, train, recipe="procrustes", instance_k=5, instance_iterations=2).save(tmp_path / "m")
+    VectorMapping.load(base)  # whole: it loads
+    damage(base)
+    with pytest.raises(error, match=message):
+        VectorMapping.load(base)
+
+
+def test_a_damaged_mapping_is_one_line_exit_1_from_bli(two_rotations, tmp_path, capsys):
+    src, tgt, train, test = two_rotations
+    write_vec(src, tmp_path / "src.vec", precision=6)
+    write_vec(tgt, tmp_path / "tgt.vec", precision=6)
+    write_dictionary(test, tmp_path / "test.txt")
+    fit_mapping(src, tgt, train, recipe="procrustes", instance_k=5).save(tmp_path / "mapping")
+    _truncate(tmp_path / "mapping.instance.npz")
+    assert main(["bli", str(tmp_path / "src.vec"), str(tmp_path / "tgt.vec"), "--dictionary",
+                 str(tmp_path / "test.txt"), "--mapping", str(tmp_path)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "mapping.instance.npz" in err and "Traceback" not in err, err
+
+
 @pytest.mark.parametrize("params, message", [
     ({"instance_k": -1}, "instance_k"),
     ({"instance_k": True}, "instance_k"),
     ({"instance_k": 2.5}, "instance_k"),
     ({"instance_temperature": float("nan")}, "instance_temperature"),
     ({"instance_temperature": -0.1}, "instance_temperature"),
+    ({"instance_temperature": 1e-46}, "instance_temperature: must be 0 .* or at least 1e-30"),  # was nan vectors
+    ({"instance_temperature": 1e-40}, "instance_temperature: must be 0"),  # was an overflow warning
     ({"instance_iterations": 0}, "instance_iterations"),
     ({"instance_steps": 3}, "instance_steps"),
 ])
 def test_bad_parameters_are_named(params, message):
     with pytest.raises(ConfigError, match=message):
         check_instance_params(**params)
+
+
+def test_the_smallest_temperature_gives_finite_vectors():
+    from xproj.align.instance import MIN_TEMPERATURE
+
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((30, 6)).astype(np.float32)
+    anchors = rng.standard_normal((20, 6)).astype(np.float32)
+    anchors /= np.linalg.norm(anchors, axis=1, keepdims=True)
+    disp = rng.standard_normal((20, 6)).astype(np.float32)
+    with np.errstate(over="raise", divide="raise", invalid="raise"):  # no overflow, no 0 / 0
+        moved = displace(X, anchors, disp, 5, check_instance_params(instance_temperature=MIN_TEMPERATURE)
+                         ["instance_temperature"])
+    np.testing.assert_allclose(moved, X + disp[np.argmax(X @ anchors.T, axis=1)], atol=1e-6)  # the nearest alone
 
 
 def test_defaults_per_recipe_and_a_dictionary_needed(two_rotations):

@@ -9,25 +9,21 @@ import numpy as np
 import pytest
 
 from xproj.config import load_config
-from xproj.run import align_targets, build_corpus, load_run_vectors, tokenize
 from xproj.run import few_shot
 from xproj.run.evaluate import Target, evaluate_target, few_shot_title
 from xproj.run.few_shot import CV_MIN_PER_CLASS, fit_few_shot, macro_f1, stratified_folds
 from xproj.run.train import adaptation_documents
 
-from test_few_shot_options import SMALL, QUIET, draw
+from test_few_shot_options import SMALL, draw, stage_es
 
 GUARD = ["evaluation.few_shot_guard=cv"]
 
 
 @pytest.fixture(scope="module")
 def staged():
-    cfg = load_config("synthetic", SMALL)
-    corpus = tokenize(build_corpus(cfg), cfg)
-    vectors = load_run_vectors(cfg, corpus.world, echo=QUIET)
-    spaces = align_targets(cfg, vectors, corpus.world, echo=QUIET)
-    zero = Target(cfg, "es", corpus, None, spaces["es"], adaptation_documents(cfg, corpus, "es"))
-    return cfg, corpus, spaces["es"], replace(zero, fitted=zero.select_and_fit(spaces["es"].space, "en", vote=True))
+    cfg, corpus, space = stage_es()
+    zero = Target(cfg, "es", corpus, None, space, adaptation_documents(cfg, corpus, "es"))
+    return cfg, corpus, space, replace(zero, fitted=zero.select_and_fit(space.space, "en", vote=True))
 
 
 def under(staged, overrides):

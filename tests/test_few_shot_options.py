@@ -20,13 +20,18 @@ SMALL = ["synthetic.n_words=1500", "synthetic.dim=30", "synthetic.n_train_docs=6
          "evaluation.bootstrap=20", "model.C=[0.1, 1.0]", "model.class_weight=['balanced']", "model.student=tfidf"]
 
 
-@pytest.fixture(scope="module")
-def staged():
+def stage_es():
+    """``(cfg, corpus, es target space)`` of the SMALL synthetic run, before any model."""
     cfg = load_config("synthetic", SMALL)
     corpus = tokenize(build_corpus(cfg), cfg)
     vectors = load_run_vectors(cfg, corpus.world, echo=QUIET)
     spaces = align_targets(cfg, vectors, corpus.world, echo=QUIET)
     return cfg, corpus, spaces["es"]
+
+
+@pytest.fixture(scope="module")
+def staged():
+    return stage_es()
 
 
 def target(cfg, corpus, space, overrides=()):

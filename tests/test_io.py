@@ -148,3 +148,29 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path):
         f.write("half")
         raise RuntimeError("killed")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_temporary_named_after_no_possible_pid_neither_stops_a_write_nor_is_removed(tmp_path):
+    # a number too large for a pid (os.kill raised OverflowError, a traceback on every write of
+    # that target): it may be another program's file, so it is left as it is
+    odd = tmp_path / ".scored.csv.99999999999999999999.abcd_123.tmp"
+    odd.write_bytes(b"partial")
+    with atomic_write(tmp_path / "scored.csv", "w") as f:
+        f.write("ok\n")
+    assert (tmp_path / "scored.csv").read_text() == "ok\n" and odd.exists()
+
+
+def test_dead_stage_folders_are_found_by_one_rule(tmp_path):
+    import re
+
+    from xproj._io import process_alive, remove_dead_folders
+
+    assert process_alive(os.getpid()) and not process_alive(dead_pid()) and process_alive(10 ** 20)
+    pattern = re.compile(r"\.stage\.(\d+)\.\w+")
+    gone = dead_pid()
+    dead, alive, huge = (tmp_path / f".stage.{pid}.x1" for pid in (gone, os.getpid(), 10 ** 20))
+    for p in (dead, alive, huge):
+        p.mkdir()
+    (tmp_path / f".stage.{gone}.file").write_text("not a folder")
+    remove_dead_folders(tmp_path, pattern)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([alive.name, huge.name, f".stage.{gone}.file"])

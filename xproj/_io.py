@@ -141,14 +141,29 @@ def _temporary_pattern(name: str):
     return re.compile(rf"\.{re.escape(name)}\.(?:(\d+)\.)?[a-z0-9_]{{8}}\.tmp")
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` may still run: False only when it is certainly gone (a file
+    or folder named after it is then an orphan that may be removed)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:  # another user's process
-        return True
+    except (PermissionError, OverflowError):
+        return True  # someone else's process, or not a pid we can ask about: leave it
     return True
+
+
+def remove_dead_folders(parent, pattern) -> None:
+    """Remove the folders in ``parent`` whose names ``pattern`` (compiled) matches whole, its
+    group 1 the process id of their maker, when that process is gone (:func:`process_alive`):
+    the stage folders of commands that were killed (``kill -9``) before they could."""
+    import shutil
+
+    with contextlib.suppress(OSError), os.scandir(parent) as entries:
+        for entry in entries:
+            m = pattern.fullmatch(entry.name)
+            if m and entry.is_dir(follow_symlinks=False) and not process_alive(int(m[1])):
+                shutil.rmtree(entry.path, ignore_errors=True)
 
 
 def remove_stale_temporaries(path) -> list:
@@ -166,7 +181,7 @@ def remove_stale_temporaries(path) -> list:
             if not m:
                 continue
             with contextlib.suppress(OSError):  # another writer may remove it first
-                gone = m.group(1) is not None and not _alive(int(m.group(1)))
+                gone = m.group(1) is not None and not process_alive(int(m.group(1)))
                 if gone or now - entry.stat().st_mtime > STALE_AFTER_S:
                     os.unlink(entry.path)
                     removed.append(Path(entry.path))

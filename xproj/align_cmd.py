@@ -5,25 +5,20 @@ two-sided recipe, ``mapping.instance.npz`` with ``--instance-k``'s InstaMap corr
 :meth:`~xproj.align.VectorMapping.save`), with ``--write-vectors`` both
 mapped spaces as ``.vec`` text files (``src.mapped.vec``, ``tgt.mapped.vec``) that MUSE and
 VecMap read, and with ``--test-dictionary`` a BLI table (printed, and ``bli.json``). A re-run
-into the same DIR leaves only its own outputs (:func:`save_outputs`).
+into the same DIR leaves only its own outputs (:func:`xproj.align_outputs.save_outputs`).
 ``xproj bli SRC TGT --dictionary TEST --mapping DIR`` evaluates the saved mapping again.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+from .align_outputs import BLI_FILE, OUTPUT_NAMES, VECTOR_FILES, save_outputs  # noqa: F401  (their old home)
 from .bli_cmd import (MAPPING_NAME, add_vector_arguments, check_inputs_exist, check_positive, evaluate,
-                      mapped_spaces, read_test_dictionary)
+                      read_test_dictionary)
 from ._io import write_problem
-from .align.mapping import INSTANCE_SUFFIX
 from .errors import ConfigError
 from .options import seed_option
 
@@ -31,12 +26,6 @@ from .options import seed_option
 NAMED_DICTIONARIES = ("identical", "numerals", "none")
 #: the self-learning recipes measure P@1 on the test dictionary every this many iterations
 EVAL_EVERY = 10
-#: files written besides the mapping
-VECTOR_FILES = {"source": "src.mapped.vec", "target": "tgt.mapped.vec"}
-BLI_FILE = "bli.json"
-#: every file an align writes into ``--out``: a run replaces those it writes and removes the others
-OUTPUT_NAMES = (MAPPING_NAME + ".npy", MAPPING_NAME + ".json", MAPPING_NAME + ".tgt.npy",
-                MAPPING_NAME + INSTANCE_SUFFIX, *VECTOR_FILES.values(), BLI_FILE)
 
 
 def configure_parser(p):
@@ -95,13 +84,13 @@ def add_instance_arguments(p) -> None:
     """``--instance-k``, ``--instance-temperature``, ``--instance-iterations``: InstaMap's
     correction after the recipe (:mod:`xproj.align.instance`; their ranges are the run options'
     ``alignment.instance_*``, :data:`xproj.options.RANGES`)."""
-    from .align.instance import INSTANCE_PARAMS, INSTANCE_RANGES, RECIPE_INSTANCE_DEFAULTS
+    from .align.instance import INSTANCE_PARAMS, INSTANCE_RANGES, MIN_TEMPERATURE, RECIPE_INSTANCE_DEFAULTS
 
     helps = {"instance_k": "InstaMap after the recipe: dictionary neighbours averaged per source word "
                            "(0 = off: the recipe's linear mapping; a sentiment run's own option is "
                            "alignment.instance_k, off by default)",
-             "instance_temperature": "InstaMap: 0 = cosine similarities as weights, > 0 = softmax of "
-                                     "similarity / this",
+             "instance_temperature": f"InstaMap: 0 = cosine similarities as weights, >= {MIN_TEMPERATURE:g} = "
+                                     "softmax of similarity / this",
              "instance_iterations": "InstaMap: rotation + translation rounds"}
     for key, default in INSTANCE_PARAMS.items():
         typ = type(default)
@@ -333,77 +322,3 @@ class iteration_bar:
 
     def __exit__(self, *exc):
         self.bar.close()
-
-
-def save_outputs(mapping, src, tgt, out: Path, args, bli=None) -> list[Path]:
-    """The mapping, (``--write-vectors``) both mapped spaces and (``bli``) the BLI table,
-    written into a hidden folder inside ``out`` and moved into ``out`` only when all are
-    written, with the files of :data:`OUTPUT_NAMES` this run does not write (an earlier run's
-    ``bli.json`` or mapped vectors) removed: ``out`` then holds this run's outputs and no
-    other align's. The removals and renames happen with Ctrl-C and ``kill`` held
-    (:func:`~xproj._io.held_interrupts`), so an align that fails or is interrupted leaves
-    ``out`` as it was or as this run made it, never a mix. Other files in ``out`` are left
-    alone; stage folders of aligns that were killed (``kill -9``) are removed. Returns the
-    paths written in ``out``."""
-    from ._io import held_interrupts
-    from .vectors import write_vec
-
-    created = not out.exists()
-    out.mkdir(parents=True, exist_ok=True)
-    remove_dead_stages(out)
-    stage = Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{os.getpid()}.", suffix=".partial", dir=out))
-    try:
-        from .align.mapping import INSTANCE_SUFFIX
-
-        names = [MAPPING_NAME + ".npy", MAPPING_NAME + ".json"] + ([MAPPING_NAME + ".tgt.npy"]
-                                                                   if mapping.two_sided else []) \
-            + ([] if mapping.linear else [MAPPING_NAME + INSTANCE_SUFFIX])
-        mapping.save(stage / MAPPING_NAME)
-        if args.write_vectors:
-            for side, space in zip(VECTOR_FILES, mapped_spaces(src, tgt, mapping)):
-                write_vec(space, stage / VECTOR_FILES[side], precision=args.precision)
-                names.append(VECTOR_FILES[side])
-        if bli is not None:
-            write_json(stage / BLI_FILE, {"test_dictionary": args.test_dictionary, **bli})
-            names.append(BLI_FILE)
-        stale = [out / name for name in OUTPUT_NAMES if name not in names]
-        with held_interrupts():  # removed first: a failing rename leaves none of the earlier run's extras
-            for path in stale:
-                if path.is_file() or path.is_symlink():  # not a folder of that name: not ours
-                    path.unlink()
-            for name in names:
-                os.replace(stage / name, out / name)
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        if created:
-            with contextlib.suppress(OSError):
-                out.rmdir()  # only when empty: the folder this call made
-        raise
-    shutil.rmtree(stage, ignore_errors=True)
-    return [out / name for name in names]
-
-
-#: the hidden stage folder of :func:`save_outputs`: ``.align.<pid>.<random>.partial`` in ``--out``
-STAGE_PREFIX = ".align."
-
-
-def remove_dead_stages(out: Path) -> None:
-    """Remove the stage folders in ``out`` of aligns whose process is gone (killed while the
-    mapped vectors were written: they can take gigabytes)."""
-    import re
-
-    from ._io import _alive
-
-    pattern = re.compile(rf"{re.escape(STAGE_PREFIX)}(\d+)\.\w+\.partial")
-    for p in out.iterdir():
-        m = pattern.fullmatch(p.name)
-        if m and p.is_dir() and not _alive(int(m[1])):
-            shutil.rmtree(p, ignore_errors=True)
-
-
-def write_json(path: Path, obj) -> Path:
-    from ._io import atomic_write
-
-    with atomic_write(path, "w") as f:
-        json.dump(obj, f, indent=2)
-    return path

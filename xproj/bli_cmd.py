@@ -1,7 +1,8 @@
 """``xproj bli SRC TGT --dictionary TEST``: bilingual lexicon induction of two vector files.
 
 The two spaces are already aligned, or go through a mapping saved by ``xproj align``
-(``--mapping DIR``: the source side through ``W_``, the target side through ``W_tgt_``). The
+(``--mapping DIR``: the source side through ``W_`` and, when the mapping has one, its InstaMap
+correction; the target side through ``W_tgt_``). The
 output is that of MUSE's / VecMap's ``eval_translation.py``: coverage, then P@k over the
 covered queries (source word and a gold translation both have vectors) and over all queries.
 

@@ -32,13 +32,12 @@ document's features depend on the document and the fitted state only: nothing is
 
 from __future__ import annotations
 
-from itertools import chain
-
 import numpy as np
-import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from ._pooling import (LOOKUP_NEGATION_PREFIX, MarkedRows, docs_to_rows, negated_tokens, smooth_idf,
+                       times_vectors, token_counts)
 from .space import AlignedSpace, _as_space  # noqa: F401  (AlignedSpace's old home; pickles name it)
 from .standardize import PrincipalComponentRemover  # noqa: F401  (its old home)
 
@@ -60,30 +59,6 @@ def _check_docs(X):
             raise TypeError(f"X[{i}] must be a list of tokens (got {type(doc).__name__}); "
                             "tokenise texts with xproj.lang.get_preprocessor(lang).pipe(texts)")
     return X
-
-
-def docs_to_rows(docs, cache):
-    """CSR structure (``indptr``, ``indices``: vocabulary rows) of tokenised documents, and
-    the token and OOV counts. ``cache`` maps token -> row (-1 for OOV), see ``xproj.space._RowCache``."""
-    lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
-    flat = list(chain.from_iterable(docs))
-    rows = np.fromiter(map(cache.__getitem__, flat), dtype=np.int64, count=len(flat))
-    keep = rows >= 0
-    kept_before = np.zeros(len(flat) + 1, dtype=np.int64)
-    np.cumsum(keep, out=kept_before[1:])
-    bounds = np.zeros(len(docs) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=bounds[1:])
-    return kept_before[bounds], rows[keep], len(flat), int(len(flat) - keep.sum())
-
-
-def negated_tokens(docs, cache, prefix) -> np.ndarray:
-    """Per token that :func:`docs_to_rows` keeps (those with a row), in the same order:
-    whether it carries the negation mark ``prefix`` (``NEG_good``; a bare prefix is no mark)."""
-    flat = list(chain.from_iterable(docs))
-    rows = np.fromiter(map(cache.__getitem__, flat), dtype=np.int64, count=len(flat))
-    n = len(prefix)
-    marked = np.fromiter((len(t) > n and t.startswith(prefix) for t in flat), dtype=bool, count=len(flat))
-    return marked[rows >= 0]
 
 
 def _by_language(lang, n_docs, default):
@@ -239,7 +214,7 @@ class DocumentEmbedder(TransformerMixin, BaseEstimator):
         rows = self.space_.lookup(lang, self.fallback_lang)
         prefix = getattr(self, "negation_prefix", LOOKUP_NEGATION_PREFIX)
         if prefix and prefix != LOOKUP_NEGATION_PREFIX:  # the space's lookups strip only their own mark
-            return _MarkedRows(rows, prefix)
+            return MarkedRows(rows, prefix)
         return rows
 
     def fit(self, X, y=None):
@@ -269,7 +244,7 @@ class DocumentEmbedder(TransformerMixin, BaseEstimator):
         if self.pooling == "tfidf":
             indptr, indices, _, _ = docs_to_rows(_check_docs(X), self._lookup(lang))
             n_rows = sum(map(len, self.space_.row_blocks(lang, self.fallback_lang)))
-            self.idf_[lang] = _idf(indptr, indices, n_rows)
+            self.idf_[lang] = smooth_idf(indptr, indices, n_rows)
         return self
 
     def transform(self, X, lang=None):
@@ -324,20 +299,20 @@ class DocumentEmbedder(TransformerMixin, BaseEstimator):
         cache = self._lookup(lang)
         indptr, indices, _, _ = docs_to_rows(X, cache)
         shape = (len(X), sum(map(len, blocks)))
-        counts = self._weighted(_counts(np.ones(len(indices), dtype=np.float32), indices, indptr, shape), lang)
+        counts = self._weighted(token_counts(np.ones(len(indices), dtype=np.float32), indices, indptr, shape), lang)
         weight = np.asarray(counts.sum(axis=1)).ravel()  # the pooling's denominator, marks or not
         weight[weight == 0] = 1
         if self.negation == "ignore":
-            out = _times_vectors(counts, blocks, space.dim)
+            out = times_vectors(counts, blocks, space.dim)
         else:
             marked = negated_tokens(X, cache, self.negation_prefix)
             if self.negation == "flip":  # -1 for a marked token: its contribution reversed
                 signs = np.where(marked, -1.0, 1.0).astype(np.float32)
-                out = _times_vectors(self._weighted(_counts(signs, indices, indptr, shape), lang), blocks, space.dim)
+                out = times_vectors(self._weighted(token_counts(signs, indices, indptr, shape), lang), blocks, space.dim)
             else:  # block: [unmarked tokens' sum, marked tokens' sum], one denominator
-                halves = [self._weighted(_counts((marked == m).astype(np.float32), indices, indptr, shape), lang)
+                halves = [self._weighted(token_counts((marked == m).astype(np.float32), indices, indptr, shape), lang)
                           for m in (False, True)]
-                out = np.hstack([_times_vectors(h, blocks, space.dim) for h in halves])
+                out = np.hstack([times_vectors(h, blocks, space.dim) for h in halves])
         out /= weight[:, None]
         if self.unit_length if self.normalize == "deprecated" else self.normalize:
             n = np.linalg.norm(out, axis=1, keepdims=True)
@@ -364,51 +339,3 @@ class DocumentEmbedder(TransformerMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         return _document_tags(super().__sklearn_tags__(), requires_fit=True)
-
-
-#: the mark the space's lookups strip themselves (:class:`~xproj.lang.VocabularyLookup`'s default)
-LOOKUP_NEGATION_PREFIX = "NEG_"
-
-
-class _MarkedRows(dict):
-    """token -> row through ``rows``, a token marked with another ``prefix`` than the lookups'
-    own (``preprocess={"negation_prefix": "not_"}``) falling back to its unmarked word."""
-
-    def __init__(self, rows, prefix):
-        super().__init__()
-        self.rows, self.prefix = rows, prefix
-
-    def __missing__(self, token):
-        row = self.rows[token]
-        if row < 0 and len(token) > len(self.prefix) and token.startswith(self.prefix):
-            row = self.rows[token[len(self.prefix):]]
-        self[token] = row
-        return row
-
-
-def _counts(data, indices, indptr, shape):
-    """Documents x vocabulary rows, one entry per token (``data``: its count or sign), repeated
-    rows summed."""
-    C = sp.csr_matrix((data, indices, indptr), shape=shape)
-    C.sum_duplicates()
-    return C
-
-
-def _times_vectors(C, blocks, dim) -> np.ndarray:
-    """``C`` times the stacked vectors of ``blocks``, float32; each block's columns times its own
-    matrix (no stacked copy of the vectors)."""
-    if len(blocks) == 1:
-        return np.asarray(C @ np.asarray(blocks[0].vectors), dtype=np.float32)
-    out, start = np.zeros((C.shape[0], dim), dtype=np.float32), 0
-    for wv in blocks:
-        out += np.asarray(C[:, start:start + len(wv)] @ np.asarray(wv.vectors), dtype=np.float32)
-        start += len(wv)
-    return out
-
-
-def _idf(indptr, indices, n_vocab):
-    n_docs = len(indptr) - 1
-    doc_of = np.repeat(np.arange(n_docs), np.diff(indptr))
-    pairs = np.unique(doc_of * n_vocab + indices) if len(indices) else np.array([], dtype=np.int64)
-    df = np.bincount(pairs % n_vocab, minlength=n_vocab) if len(pairs) else np.zeros(n_vocab)
-    return np.log((1 + n_docs) / (1 + df)).astype(np.float32) + 1.0  # scikit-learn's smooth idf

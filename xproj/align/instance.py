@@ -13,8 +13,9 @@ What a fitted correction holds (:class:`InstanceCorrection`) is what applying it
 needs: per iteration, the rotation (none for the first), the dictionary source points where they
 stood (unit rows, for the cosine k-NN) and their displacements. Only the source side is moved; the
 target side keeps the recipe's map. A source word with several translations moves toward their
-mean. Nothing vocabulary x vocabulary is formed: rows go through in batches against the
-dictionary's points (a few thousand), with one similarity buffer reused (VecMap style), float32.
+mean. Nothing vocabulary x vocabulary is formed: rows go through in blocks against the
+dictionary's points (a few thousand), with one similarity buffer reused (VecMap style), float32;
+a row's result is the same, bit for bit, however many rows are mapped with it.
 
 Parameters (:data:`INSTANCE_PARAMS`, their ranges :data:`INSTANCE_RANGES`; a recipe's own
 defaults :data:`RECIPE_INSTANCE_DEFAULTS`)
@@ -23,7 +24,8 @@ instance_k : int
     Dictionary neighbours averaged per point; 0 = off (the linear mapping alone).
 instance_temperature : float
     0: weights are the cosine similarities (negative ones count 0), the paper's weighted
-    average; > 0: a softmax of the similarities divided by it (small = the nearest dominate).
+    average; > 0 (at least :data:`MIN_TEMPERATURE`): a softmax of the similarities divided by
+    it (small = the nearest dominate).
 instance_iterations : int
     Rotation + translation rounds (>= 1).
 """
@@ -54,8 +56,11 @@ RECIPE_INSTANCE_DEFAULTS = {"supervised": {"instance_k": 30, "instance_temperatu
 #: the values each parameter allows: the run options' ranges (``alignment.instance_*``,
 #: :data:`xproj.options.RANGES`, declared once there), shared by ``xproj align`` and the library
 INSTANCE_RANGES = {name: RANGES[f"alignment.{name}"] for name in INSTANCE_PARAMS}
-#: rows moved per batch: the similarity buffer is BATCH x dictionary words float32 (5,000
-#: dictionary words: 20 MB)
+#: the smallest positive temperature: float32 similarity gaps (at most 2) divided by a smaller one
+#: overflow, and one below float32's range is 0 (0 / 0: nan weights, nan vectors)
+MIN_TEMPERATURE = 1e-30
+#: rows moved per block: the similarity buffer is BATCH x dictionary words float32 (5,000
+#: dictionary words: 20 MB); fixed, since every block goes to BLAS in this one shape (:func:`displace`)
 BATCH = 1024
 
 
@@ -76,8 +81,12 @@ def check_instance_params(recipe: str | None = None, **params) -> dict:
         integral = isinstance(INSTANCE_PARAMS[name], int) and not isinstance(INSTANCE_PARAMS[name], bool)
         kinds = (int, np.integer) if integral else (int, float, np.integer, np.floating)
         if isinstance(value, bool) or not isinstance(value, kinds) or value not in INSTANCE_RANGES[name]:
-            raise ConfigError(f"{name}: must be {'an integer' if integral else 'a number'} in "
-                              f"{INSTANCE_RANGES[name]}, got {value!r}")
+            raise ConfigError(f"{name}: must be {'an integer' if integral else 'a number'}, allowed "
+                              f"{INSTANCE_RANGES[name]}; got {value!r}")
+    if 0 < out["instance_temperature"] < MIN_TEMPERATURE:
+        raise ConfigError(f"instance_temperature: must be 0 (the similarities as weights) or at least "
+                          f"{MIN_TEMPERATURE:g} (a softmax; a smaller one overflows float32), got "
+                          f"{out['instance_temperature']!r}")
     return out
 
 
@@ -140,6 +149,8 @@ class InstanceCorrection:
                     (rotation is not None and rotation.shape != (dim, dim)):
                 raise InputFormatError(where, f"InstaMap iteration {i + 1}: expected {dim}-column anchors and "
                                        f"displacements of one shape, found {anchors.shape} and {disp.shape}")
+            if not all(np.isfinite(a).all() for a in (anchors, disp) + (() if rotation is None else (rotation,))):
+                raise InputFormatError(where, f"InstaMap iteration {i + 1}: holds nan or infinite values")
             steps.append(InstanceStep(None if rotation is None else rotation.astype(np.float32),
                                       anchors.astype(np.float32), disp.astype(np.float32)))
         return cls(steps, int(k), float(temperature))
@@ -151,23 +162,29 @@ def _unit(M: np.ndarray) -> np.ndarray:
     return (M / norms).astype(np.float32)
 
 
-def displace(X, anchors, displacements, k: int, temperature: float = 0.0, batch: int = BATCH) -> np.ndarray:
+def displace(X, anchors, displacements, k: int, temperature: float = 0.0) -> np.ndarray:
     """Each row of ``X`` plus the weighted mean displacement of its ``k`` most cosine-similar
-    ``anchors`` (unit rows). Rows go through in batches of ``batch``; one ``batch x m`` buffer
-    holds the similarities, then (zeroed outside the k) the weights, so the mean is one matrix
-    product. Each row's result depends on that row alone (up to float32 rounding: BLAS may add a
-    product of another batch shape in another order; the same call gives the same bits)."""
+    ``anchors`` (unit rows). Rows go through in blocks of :data:`BATCH`; one ``BATCH x m``
+    buffer holds the similarities, then (zeroed outside the k) the weights, so the mean is one
+    matrix product. Each row's result depends on that row alone, bit for bit, whatever the
+    number of rows, their order or their neighbours: every block reaches BLAS in one shape (the
+    last one padded with zero rows), because BLAS may sum a product of another shape (a single
+    row above all) in another order, and a row mapped alone would then differ from the same row
+    mapped with the vocabulary."""
     X = np.asarray(X, dtype=np.float32)
     n, m = X.shape[0], anchors.shape[0]
     if X.shape[1] != anchors.shape[1]:
         raise ShapeError(f"InstaMap: rows of dimension {X.shape[1]} against {anchors.shape[1]}-d anchors")
     k = min(int(k), m)
     out = np.empty_like(X)
-    buf = np.empty((min(batch, max(n, 1)), m), dtype=np.float32)
-    for start in range(0, n, batch):
-        rows = X[start:start + batch]
+    block = np.empty((BATCH, X.shape[1]), dtype=np.float32)
+    buf = np.empty((BATCH, m), dtype=np.float32)
+    for start in range(0, n, BATCH):
+        rows = X[start:start + BATCH]
+        block[:len(rows)] = _unit(rows)
+        block[len(rows):] = 0
+        np.matmul(block, anchors.T, out=buf)
         sims = buf[:len(rows)]
-        np.matmul(_unit(rows), anchors.T, out=sims)
         nearest = (np.argpartition(sims, m - k, axis=1)[:, m - k:] if k < m  # the k largest, no negated copy
                    else np.broadcast_to(np.arange(m), sims.shape))
         top = np.take_along_axis(sims, nearest, axis=1)
@@ -177,9 +194,9 @@ def displace(X, anchors, displacements, k: int, temperature: float = 0.0, batch:
             w = np.clip(top, 0, None)
             w[w.sum(axis=1) == 0] = 1
         w /= w.sum(axis=1, keepdims=True)
-        sims.fill(0)
+        buf.fill(0)  # the padding rows too: they take part in the product below
         np.put_along_axis(sims, nearest, w.astype(np.float32), axis=1)
-        out[start:start + len(rows)] = rows + sims @ displacements
+        out[start:start + len(rows)] = rows + (buf @ displacements)[:len(rows)]
     return out
 
 

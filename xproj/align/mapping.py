@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import platform
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,12 +27,16 @@ from .instance import InstanceCorrection
 SIDES = ("source", "target")
 #: the file of an InstaMap correction, beside the mapping's ``.npy`` / ``.json``
 INSTANCE_SUFFIX = ".instance.npz"
+#: the ``format`` values :meth:`VectorMapping.load` reads: one-sided (1), two-sided (2), with an
+#: InstaMap correction (3, one- or two-sided)
+FORMATS = ("xproj-mapping/1", "xproj-mapping/2", "xproj-mapping/3")
 
 
 @dataclass
 class VectorMapping:
-    """A fitted linear map from a source space (and, for two-sided recipes, a target space)
-    into a shared space, and how it was made.
+    """A fitted map from a source space (and, for two-sided recipes, a target space) into a
+    shared space, and how it was made: linear, unless an InstaMap correction of the source side
+    follows ``W_`` (``instance_``; then :attr:`linear` is False and there is no :meth:`inverse`).
 
     Attributes
     ----------
@@ -136,7 +141,7 @@ class VectorMapping:
         there is one) and ``<path>.json`` (metadata), atomically."""
         base = _mapping_base(path)
         atomic_save_npy(_sibling(base, ".npy"), self.W_)
-        fmt = "xproj-mapping/3" if not self.linear else "xproj-mapping/2" if self.two_sided else "xproj-mapping/1"
+        fmt = FORMATS[2] if not self.linear else FORMATS[1] if self.two_sided else FORMATS[0]
         meta = {
             "format": fmt,
             "src_lang": self.src_lang,
@@ -159,7 +164,12 @@ class VectorMapping:
 
     @classmethod
     def load(cls, path) -> VectorMapping:
-        """Read a mapping written by :meth:`save` (one-sided files of xproj 0.1 included)."""
+        """Read a mapping written by :meth:`save` (one-sided files of xproj 0.1 included): any
+        format of :data:`FORMATS`; a file of another format, a damaged file, or an
+        ``xproj-mapping/3`` whose InstaMap record or ``.instance.npz`` is missing or does not
+        match is an :class:`~xproj.errors.InputFormatError` /
+        :class:`~xproj.errors.ResourceNotFoundError` naming the file, never a linear reading of
+        a corrected mapping."""
         base = _mapping_base(path)
         npy, js = _sibling(base, ".npy"), _sibling(base, ".json")
         for p in (npy, js):
@@ -169,38 +179,84 @@ class VectorMapping:
             meta = json.loads(js.read_text(encoding="utf-8"))
         except ValueError as exc:
             raise InputFormatError(js, f"not valid JSON ({exc})") from None
-        W = np.load(npy, allow_pickle=False)
+        if not isinstance(meta, dict):
+            raise InputFormatError(js, "not a mapping's metadata (expected a JSON object)")
+        fmt = meta.get("format", FORMATS[0])  # xproj 0.1 wrote none
+        if fmt not in FORMATS:
+            raise InputFormatError(js, f"format {fmt!r} is not one this xproj reads ({', '.join(FORMATS)}); "
+                                   "written by a newer xproj?")
+        if (fmt == FORMATS[2]) != bool(meta.get("instance")):  # never read a corrected mapping as linear
+            raise InputFormatError(js, f"format {fmt} {'without' if fmt == FORMATS[2] else 'with'} an InstaMap "
+                                   "record (\"instance\"): the file was changed or is damaged")
+        W = _load_array(npy, "a mapping")
         dim = meta.get("dim", W.shape[0] if W.ndim else None)
         W_tgt = None
         if meta.get("target_matrix"):
             W_tgt = _load_target(base.parent / meta["target_matrix"], W, dim)
         elif W.ndim != 2 or W.shape[0] != W.shape[1] or W.shape[0] != dim:
             raise InputFormatError(npy, f"expected a square {dim}-d matrix, found shape {W.shape}")
-        instance = _load_instance(base.parent, meta["instance"], W, dim) if meta.get("instance") else None
+        instance = _load_instance(base.parent, meta["instance"], W, js) if meta.get("instance") else None
         return cls(W.astype(np.float32), meta.get("normalization", ""), meta.get("src_lang"),
                    meta.get("tgt_lang"), meta.get("metadata", {}), W_tgt, instance)
 
 
-def _load_instance(folder: Path, info: dict, W: np.ndarray, dim) -> InstanceCorrection:
-    """The InstaMap correction of a mapping, its arrays checked against the matrix."""
-    path = folder / str(info.get("file", ""))
+def _load_instance(folder: Path, info, W: np.ndarray, js: Path) -> InstanceCorrection:
+    """The InstaMap correction of a mapping (``info``: the ``"instance"`` record of ``js``), its
+    parameters checked as :func:`~xproj.align.instance.check_instance_params` checks them (k >= 1)
+    and its arrays against the matrix: one :class:`InputFormatError` naming the file at fault."""
+    from ..errors import ConfigError
+    from .instance import INSTANCE_PARAMS, check_instance_params
+
+    if not isinstance(info, dict) or not isinstance(info.get("file"), str) or Path(info["file"]).name != info["file"]:
+        raise InputFormatError(js, f"the InstaMap record is not an object naming its file beside the mapping, "
+                               f"got {info!r}")
+    try:
+        params = check_instance_params(**{key: info[key] for key in INSTANCE_PARAMS})
+    except KeyError as exc:
+        raise InputFormatError(js, f"the InstaMap record lacks {exc.args[0]}") from None
+    except ConfigError as exc:
+        raise InputFormatError(js, f"the InstaMap record's {exc}") from None
+    if params["instance_k"] < 1:
+        raise InputFormatError(js, f"the InstaMap record's instance_k is {params['instance_k']}: a saved "
+                               "correction has k >= 1")
+    path = folder / info["file"]
     if not path.is_file():
         raise ResourceNotFoundError(f"{path}: no such file (the InstaMap correction of the mapping)")
     try:
-        with np.load(path, allow_pickle=False) as arrays:
-            return InstanceCorrection.from_arrays(dict(arrays), k=info["instance_k"],
-                                                  temperature=info["instance_temperature"],
-                                                  iterations=info["instance_iterations"], dim=W.shape[1],
-                                                  where=path)
-    except KeyError as exc:
-        raise InputFormatError(path, f"the mapping's InstaMap record lacks {exc.args[0]}") from None
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {name: npz[name] for name in npz.files}
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile, AttributeError) as exc:
+        raise InputFormatError(path, f"not an InstaMap correction saved by xproj ({type(exc).__name__}: "
+                               f"{str(exc) or 'unreadable'})") from None
+    correction = InstanceCorrection.from_arrays(arrays, k=params["instance_k"],
+                                                temperature=params["instance_temperature"],
+                                                iterations=params["instance_iterations"], dim=W.shape[1],
+                                                where=path)
+    extra = sorted(set(arrays) - set(correction.arrays()))
+    if extra:  # e.g. the record says fewer iterations than were saved: never drop one silently
+        raise InputFormatError(path, f"holds {extra[0]}, which the mapping's record "
+                               f"({params['instance_iterations']} iterations) does not account for")
+    return correction
+
+
+def _load_array(path: Path, what: str) -> np.ndarray:
+    """``np.load`` of one saved matrix, an unreadable file an :class:`InputFormatError` naming it."""
+    try:
+        array = np.load(path, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
+        raise InputFormatError(path, f"not {what} saved by xproj align ({type(exc).__name__}: "
+                               f"{str(exc) or 'unreadable'})") from None
+    if not isinstance(array, np.ndarray):  # an .npz archive under the matrix's name
+        array.close()
+        raise InputFormatError(path, f"not {what} saved by xproj align (an archive of arrays, not one matrix)")
+    return array
 
 
 def _load_target(path: Path, W: np.ndarray, dim) -> np.ndarray:
     """The target matrix of a two-sided mapping, checked against the source matrix."""
     if not path.exists():
         raise ResourceNotFoundError(f"{path}: no such file (the target matrix of a two-sided mapping)")
-    W_tgt = np.load(path, allow_pickle=False)
+    W_tgt = _load_array(path, "the target matrix of a mapping")
     if W.ndim != 2 or W.shape[0] != dim or W_tgt.shape != W.shape:
         raise InputFormatError(path, f"expected two {dim}-row matrices of one shape, found "
                                f"{W.shape} and {W_tgt.shape}")

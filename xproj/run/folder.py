@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
-import glob
 import os
 import re
 import shutil
@@ -99,19 +98,7 @@ def _swap_into_place(new: Path, out: Path, option, kinds) -> None:
 
 def remove_stale(out) -> None:
     """Remove temporary folders of ``out`` left by runs that died (their process is gone)."""
+    from .._io import remove_dead_folders
+
     out = Path(out)
-    pattern = re.compile(rf"\.{re.escape(out.name)}\.(\d+)\.\w+\.(partial|old)")
-    for p in out.parent.glob(f".{glob.escape(out.name)}.*"):
-        m = pattern.fullmatch(p.name)
-        if m and p.is_dir() and not _alive(int(m[1])):
-            shutil.rmtree(p, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return True  # someone else's process, or not a pid we can ask about: leave it
-    return True
+    remove_dead_folders(out.parent, re.compile(rf"\.{re.escape(out.name)}\.(\d+)\.\w+\.(partial|old)"))
