@@ -47,6 +47,15 @@ def test_bad_values_exit_2_naming_the_option_before_any_work(item, option, tmp_p
     assert not out.exists() and list(tmp_path.iterdir()) == []
 
 
+def test_a_temperature_float32_turns_into_0_is_refused_before_any_work(tmp_path, capsys):
+    out = tmp_path / "run"  # in the range, but 1e-40 / similarity overflows float32: the library's limit
+    assert main(["run", "synthetic", "--set", "alignment.instance_k=3", "--set",
+                 "alignment.instance_temperature=1e-40", "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "alignment.instance_temperature" in err and "1e-30" in err, err
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
 def test_instance_k_needs_a_learnt_mapping(capsys):
     assert main(["run", "synthetic", "--set", "alignment.instance_k=5", "--set", "alignment.method=none"]) == 2
     err = capsys.readouterr().err

@@ -402,6 +402,10 @@ def _check_instance(a: dict) -> None:
             if a[name] != OPTIONS[key][0]:
                 raise ConfigError(f"{key} = {to_toml_value(a[name])}: only used with alignment.instance_k > 0 "
                                   "(0: InstaMap off); set alignment.instance_k or remove it")
+    try:  # the library's own limits beyond the ranges (e.g. a temperature float32 turns into 0)
+        instance_params(a)
+    except ConfigError as e:
+        raise ConfigError(f"alignment.{e}") from None
 
 
 def instance_params(a: dict) -> dict:
