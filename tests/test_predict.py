@@ -168,6 +168,48 @@ def test_parquet_output(model, world, tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
+@pytest.mark.parametrize("name", ["o.jsonl", "o.ndjson", "o.tsv", "o.csv.gz", "o.jsonl.xz", "o.tsv.bz2"])
+def test_output_is_written_in_the_format_its_name_says(model, world, tmp_path, name):
+    # a .jsonl / .tsv / .gz output used to be plain CSV under that name
+    from xproj.tables import Table
+
+    inp = write_csv(tmp_path / "in.csv", docs(world, 12, "f", seed=8) + [("empty", "")])
+    as_csv = predict(model, inp, tmp_path / "o.csv", "--chunk-size", "5")
+    assert main(["predict", "--model", str(model), "--input", str(inp), "--lang", "es",
+                 "--output", str(tmp_path / name), "--chunk-size", "5", "--quiet"]) == 0
+    back = list(Table(tmp_path / name))  # the reader guesses the format (and compression) from the name
+    assert Table(tmp_path / name).fmt == ("jsonl" if "json" in name else "tsv" if "tsv" in name else "csv")
+    assert len(back) == len(as_csv) == 13
+    rows = [r.fields for r in back]
+    if "json" in name:  # typed values: numbers, and null for what the CSV leaves empty
+        assert rows[-1]["label"] is None and rows[-1]["error"] == "empty text"
+        assert [repr(r["probability"]) for r in rows[:-1]] == [c["probability"] for c in as_csv[:-1]]
+        assert [r["id"] for r in rows] == [c["id"] for c in as_csv]
+    else:
+        assert rows == [dict(c) for c in as_csv]
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("name", ["o.csv.gz", "o.jsonl.xz"])
+def test_a_failed_compressed_write_leaves_nothing(tmp_path, capfd, name):
+    from xproj.writers import open_output
+
+    with pytest.raises(RuntimeError), open_output(tmp_path / name, [("row", "int")]) as out:
+        out.write([[1], [2]])
+        raise RuntimeError("cut off")
+    assert not list(tmp_path.iterdir())
+    assert "Exception ignored" not in capfd.readouterr().err
+
+
+def test_a_compressed_parquet_name_is_refused_before_any_work(model, tmp_path, capsys):
+    inp = write_csv(tmp_path / "in.csv", [("a", "razi")])
+    code = main(["predict", "--model", str(model), "--input", str(inp), "--lang", "es",
+                 "--output", str(tmp_path / "o.parquet.gz")])
+    err = capsys.readouterr().err
+    assert code == 2 and "o.parquet.gz" in err and "Parquet is compressed inside" in err
+    assert not list(tmp_path.glob("o.*"))
+
+
 # -- bad input: one line, the documented exit code, nothing lost ------------------------------
 
 def run(capsys, model, inp, out, *extra):

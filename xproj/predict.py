@@ -49,7 +49,7 @@ from .errors import ConfigError
 from .scoring import (LanguageRouter, Scorer, check_chunk_size, check_distinct, check_input, check_lang_code,
                       check_n_jobs, check_output, check_text_column, text_of)
 from .tables import Table
-from .writers import open_output
+from .writers import open_output, output_format
 
 #: Columns predict adds after the input's (``p_<class>`` per class between probability and coverage).
 OWN_COLUMNS = ("row", "label", "probability", "coverage", "error")
@@ -159,7 +159,8 @@ def _kept_columns(table: Table, keep):
 
 def predict_file(model_path, input_path, output_path, *, lang, text_column="text", fmt=None,
                  chunk_size=5000, n_jobs=1, keep_columns=None, adapt_on=None, progress=False, warm=False):
-    """Score ``input_path`` into ``output_path`` (CSV, or Parquet for ``.parquet``).
+    """Score ``input_path`` into ``output_path`` (in the format its name says,
+    :func:`xproj.writers.output_format`: CSV, TSV, JSON lines or Parquet).
 
     Parameters
     ----------
@@ -188,6 +189,7 @@ def predict_file(model_path, input_path, output_path, *, lang, text_column="text
     check_distinct(output_path, input_path, "--output", "--input")
     check_distinct(output_path, model_path, "--output", "--model")
     check_output(output_path)
+    output_format(output_path)  # a compressed Parquet name, before any work
     adapt_table = None
     if adapt_on is not None:
         check_distinct(output_path, adapt_on, "--output", "--adapt-on")
@@ -305,7 +307,8 @@ def configure_parser(p):
                         "(needs xproj[langid]; 'auto:en,es' chooses among those only) and score it with "
                         "that language's model; the detected language goes to a 'lang' column")
     p.add_argument("--output", default=None,
-                   help="output file: .parquet for Parquet (needs pyarrow), else CSV "
+                   help="output file: .parquet for Parquet (needs pyarrow), .jsonl/.ndjson/.json for JSON "
+                        "lines, .tsv for TSV, else CSV; .gz/.xz/.bz2 after a text format compresses it "
                         "(default: <input>.predictions.csv)")
     p.add_argument("--text-column", default="text", help="column or JSON field holding the text (default: text)")
     p.add_argument("--keep-columns", default=None, metavar="A,B",
