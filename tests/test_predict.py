@@ -151,6 +151,11 @@ def test_keep_columns_and_clashing_names(model, world, tmp_path):
     out = predict(model, jl, tmp_path / "jl.csv")
     assert list(out[0]) == ["id", "text", "meta", "row", *SCORES, "coverage", "error"]  # the input's 'row' is kept
     assert out[0]["meta"] == '{"a": 1}' and out[1]["row"] == "7" and out[2]["error"].startswith("invalid JSON")
+    # a field none of the records has: one line, as a CSV column would be (it was an empty column)
+    assert main(["predict", "--model", str(model), "--input", str(jl), "--lang", "es",
+                 "--output", str(tmp_path / "x.csv"), "--keep-columns", "id,nope"]) == 2
+    assert not (tmp_path / "x.csv").exists()
+    assert list(predict(model, jl, tmp_path / "jl-row.csv", "--keep-columns", "row")[0])[:2] == ["row", "label"]
 
 
 def test_parquet_output(model, world, tmp_path):

@@ -43,12 +43,13 @@ from __future__ import annotations
 
 import json
 import sys
+from itertools import islice
 from pathlib import Path
 
 from .errors import ConfigError
 from .scoring import (LanguageRouter, Scorer, check_chunk_size, check_distinct, check_input, check_lang_code,
                       check_n_jobs, check_output, check_text_column, text_of)
-from .tables import Table
+from .tables import SNIFF_ROWS, Table, table_columns
 from .writers import open_output, output_format
 
 #: Columns predict adds after the input's (``p_<class>`` per class between probability and coverage).
@@ -153,6 +154,12 @@ def _kept_columns(table: Table, keep):
             if missing:
                 raise ConfigError(f"--keep-columns: {table.path} has no column {', '.join(map(repr, missing))} "
                                   f"(it has {', '.join(table.columns())})")
+        elif table.fmt == "jsonl":  # fields may differ by record: a name none of the first has is a typo
+            fields = table_columns(islice(table, SNIFF_ROWS))
+            missing = [c for c in wanted if c not in fields]
+            if fields and missing:
+                raise ConfigError(f"--keep-columns: none of the first {SNIFF_ROWS} records of {table.path} has "
+                                  f"the field {', '.join(map(repr, missing))} (they have: {', '.join(fields)})")
         return wanted
     return table.columns() or []
 
