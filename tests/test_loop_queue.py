@@ -97,6 +97,12 @@ def test_retrain_writes_a_version_with_lineage_and_labelled_rows_are_skipped(rou
     assert all(r["label"] in NAMES for r in read_csv(scored))
     again = queue(out, pool[0], tmp / "queue2.csv")
     assert {r["id"] for r in again}.isdisjoint({r["id"] for r in first})
+    # round 2 retrained with both rounds' files: round 1's labels are not new any more
+    labels2 = fill(tmp / "queue2.csv", tmp / "filled2.csv", truth)
+    assert main(["retrain", "--model", str(out), "--labels", str(labels), "--labels", str(labels2),
+                 "--out", str(tmp / "model-v2.joblib")]) == 0
+    said = capsys.readouterr().out
+    assert "trained on 18 labelled target documents (10 new, 0 changed, 8 as accepted before;" in said
 
 
 BAD = {

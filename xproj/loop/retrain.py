@@ -246,11 +246,12 @@ class RetrainResult:
     output: str
     version: int
     n_labels: int        # labelled target documents trained on (all rounds)
-    new: int             # labels from this call's files
+    new: int             # labels of ids no earlier retrain of the project accepted
     changed: int         # earlier labels these files changed
     empty: int
     kept: list           # what of the parent is kept, in words
     dev: dict | None = None   # {"before": scores, "after": scores}
+    again: int = 0       # earlier labels these files give again, unchanged
 
 
 def retrain(model_path, label_paths, output_path, *, project=None, dev=None, n_boot=1000, seed=0) -> RetrainResult:
@@ -280,6 +281,7 @@ def retrain(model_path, label_paths, output_path, *, project=None, dev=None, n_b
     dev_set = read_dev(dev, label_names) if dev is not None else None
     merged = {**proj.labels, **labels.by_id}
     changed = sum(1 for i, lab in labels.by_id.items() if i in proj.labels and proj.labels[i] != lab)
+    again = sum(1 for i, lab in labels.by_id.items() if proj.labels.get(i) == lab)  # a round's file given again
     cfg = bundle["config"]
     model = bundle["model"]
     # the student's pool before any work: a missing or changed input stops here
@@ -308,8 +310,8 @@ def retrain(model_path, label_paths, output_path, *, project=None, dev=None, n_b
     save_model(model, output_path, mapping=bundle.get("mapping"), config=cfg, label_names=label_names,
                lineage=lineage)
     entry = proj.add_version(output_path, lineage, merged)
-    return RetrainResult(str(output_path), entry["version"], len(merged), len(labels.by_id) - changed, changed,
-                         labels.empty, kept, scores)
+    return RetrainResult(str(output_path), entry["version"], len(merged), len(labels.by_id) - changed - again,
+                         changed, labels.empty, kept, scores, again)
 
 
 def _check_new_version(proj, output_path):
