@@ -239,3 +239,26 @@ def test_ctrl_c_while_a_queue_is_written_records_its_round(tmp_path, model, pool
     rounds = json.loads((tmp_path / "loop" / "manifest.json").read_text())["rounds"]
     assert [r["round"] for r in rounds] == [1]
     assert [row["id"] for row in rounds[0]["rows"]] == [r["id"] for r in read_csv(out)]
+
+
+def test_json_lines_ids_that_are_whole_numbers_round_trip(tmp_path, model, pool):
+    # label-queue takes "id": 17 as 17; a JSON-lines label file giving the id back as a number
+    # was refused with "empty id"
+    pool_path, truth, _ = pool
+    by_number = {}
+    with open(tmp_path / "pool.jsonl", "w", encoding="utf-8") as f:
+        for r in read_csv(pool_path):
+            number = 1000 + int(r["id"][1:])
+            by_number[str(number)] = truth[r["id"]]
+            f.write(json.dumps({"id": number, "text": r["text"]}) + "\n")
+    assert main(["label-queue", "--model", str(model), "--input", str(tmp_path / "pool.jsonl"), "--lang", "es",
+                 "--n", "6", "--out", str(tmp_path / "queue.jsonl")]) == 0
+    rows = [json.loads(line) for line in (tmp_path / "queue.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 6 and all(r["label"] is None and r["id"] in by_number for r in rows)
+    with open(tmp_path / "filled.jsonl", "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps({**r, "id": int(r["id"]), "label": by_number[r["id"]]}) + "\n")
+    assert main(["retrain", "--model", str(model), "--labels", str(tmp_path / "filled.jsonl"),
+                 "--out", str(tmp_path / "v1.joblib")]) == 0
+    manifest = json.loads((tmp_path / "loop" / "manifest.json").read_text())
+    assert manifest["labels"] == {r["id"]: by_number[r["id"]] for r in rows}

@@ -92,7 +92,7 @@ def _read_label_file(path, label_names, queued, labels, problems):
             if problem:
                 problems.append(f"{where}: {problem}")
                 continue
-            rid, label = rec.fields["id"].strip(), (rec.fields.get("label") or "").strip()
+            rid, label = _label_id(rec.fields), (rec.fields.get("label") or "").strip()
             if not label:
                 labels.empty += 1
                 continue
@@ -109,14 +109,25 @@ def _read_label_file(path, label_names, queued, labels, problems):
         return None
 
 
+def _label_id(fields) -> str | None:
+    """A label row's id as queued: text stripped, or a JSON whole number's digits (label-queue
+    reads ``"id": 17`` so, :func:`xproj.loop.queue._id_of`); None when there is none."""
+    rid = fields.get("id")
+    if isinstance(rid, int) and not isinstance(rid, bool):
+        return str(rid)
+    return (rid.strip() or None) if isinstance(rid, str) else None
+
+
 def _label_problem(fields, label_names, queued) -> str | None:
     if not isinstance(fields, dict):
         return "not a row with named columns"
-    rid, label = fields.get("id"), fields.get("label")
-    if not isinstance(rid, str) or not rid.strip():
-        return "empty id"
-    if rid.strip() not in queued:
-        return f"id {rid.strip()!r} was never queued in this project (run label-queue, or check --project)"
+    rid, label = _label_id(fields), fields.get("label")
+    if rid is None:
+        value = fields.get("id")
+        return "empty id" if value is None or isinstance(value, str) else \
+            f"id {value!r} is neither text nor a whole number"
+    if rid not in queued:
+        return f"id {rid!r} was never queued in this project (run label-queue, or check --project)"
     if label is not None and not isinstance(label, str):
         return f"label {label!r} is not text"
     if label and label.strip() and label.strip() not in label_names:
