@@ -262,3 +262,19 @@ def test_json_lines_ids_that_are_whole_numbers_round_trip(tmp_path, model, pool)
                  "--out", str(tmp_path / "v1.joblib")]) == 0
     manifest = json.loads((tmp_path / "loop" / "manifest.json").read_text())
     assert manifest["labels"] == {r["id"]: by_number[r["id"]] for r in rows}
+
+
+def test_a_dev_file_with_one_class_warns(round1, model, pool, capsys):
+    # a run warns of a one-class test set; retrain printed macro-F1 before/after on such a dev file
+    # (0.26 -> 0.38 on 300 negative hotel reviews) without a word
+    tmp, first, truth = round1
+    labels = fill(tmp / "queue.csv", tmp / "filled.csv", truth)
+    rows = [r for r in read_csv(pool[2]) if r["label"] == "negative"]
+    dev = write_csv(tmp / "dev-neg.csv", [(r["text"], r["label"]) for r in rows], header=("text", "label"))
+    assert main(["retrain", "--model", str(model), "--labels", str(labels), "--out", str(tmp / "v1.joblib"),
+                 "--dev", str(dev), "--bootstrap", "20"]) == 0
+    err = capsys.readouterr().err
+    assert f"warning: --dev {dev} has one class (negative): macro-F1 is not meaningful" in err, err
+    assert main(["retrain", "--model", str(tmp / "v1.joblib"), "--labels", str(labels), "--out",
+                 str(tmp / "v2.joblib"), "--dev", str(pool[2]), "--bootstrap", "20"]) == 0
+    assert "warning" not in capsys.readouterr().err

@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ConfigError, InputFormatError, ResourceNotFoundError, XprojError
+from ..evaluation import one_class_warning
 from ..scoring import check_distinct, check_output
 from ..tables import Table
 from .project import Project, file_sha256, now
@@ -263,6 +264,7 @@ class RetrainResult:
     kept: list           # what of the parent is kept, in words
     dev: dict | None = None   # {"before": scores, "after": scores}
     again: int = 0       # earlier labels these files give again, unchanged
+    warnings: list = field(default_factory=list)   # e.g. a dev set with one class
 
 
 def retrain(model_path, label_paths, output_path, *, project=None, dev=None, n_boot=1000, seed=0) -> RetrainResult:
@@ -290,6 +292,8 @@ def retrain(model_path, label_paths, output_path, *, project=None, dev=None, n_b
     queued = proj.queued_rows()
     labels = read_labels(label_paths, label_names, queued)
     dev_set = read_dev(dev, label_names) if dev is not None else None
+    # as a run warns of a one-class test set: macro-F1 before/after would not mean much
+    warnings = list(filter(None, [dev_set and one_class_warning(dev_set[1], label_names, f"--dev {dev}")]))
     merged = {**proj.labels, **labels.by_id}
     changed = sum(1 for i, lab in labels.by_id.items() if i in proj.labels and proj.labels[i] != lab)
     again = sum(1 for i, lab in labels.by_id.items() if proj.labels.get(i) == lab)  # a round's file given again
@@ -322,7 +326,7 @@ def retrain(model_path, label_paths, output_path, *, project=None, dev=None, n_b
                lineage=lineage)
     entry = proj.add_version(output_path, lineage, merged)
     return RetrainResult(str(output_path), entry["version"], len(merged), len(labels.by_id) - changed - again,
-                         changed, labels.empty, kept, scores, again)
+                         changed, labels.empty, kept, scores, again, warnings)
 
 
 def _check_new_version(proj, output_path):
