@@ -106,6 +106,25 @@ def test_adapt_then_predict_equals_predict_adapt_on(model, world, tmp_path, caps
     assert json.loads((tmp_path / "adapted.joblib.json").read_text())["label_names"] == ["negative", "positive"]
 
 
+def test_empty_texts_are_left_out_of_the_adaptation(model, world, tmp_path, capsys):
+    # the README: rows "without a text are left out of the statistics"; empty and blank texts
+    # entered them as zero vectors (6 documents for 3 texts, and other statistics)
+    texts = docs(world, 60, "u", seed=4, length=(3, 6))
+    with_empty = texts[:20] + [("e1", ""), ("e2", "   ")] + texts[20:] + [("e3", "")]
+    target = write_csv(tmp_path / "t.csv", docs(world, 50, "t", seed=5))
+    scores = []
+    for name, rows in (("plain", texts), ("empty", with_empty)):
+        unlabelled = write_csv(tmp_path / f"{name}.csv", rows)
+        assert main(["adapt", "--model", str(model), "--lang", "es", "--input", str(unlabelled),
+                     "--out", str(tmp_path / f"{name}.joblib")]) == 0
+        out, err = capsys.readouterr()
+        assert out.startswith("60 documents"), out
+        scores.append(by_id(predict(tmp_path / f"{name}.joblib", target, tmp_path / f"p-{name}.csv")))
+        capsys.readouterr()
+    assert "3 rows left out of the adaptation" in err and "first: row 21, empty text" in err, err
+    assert scores[0] == scores[1]
+
+
 @pytest.mark.parametrize("args, message, code", [
     (["--out", "{model}"], "--out .* is the --model file", 2),           # option errors: exit 2
     (["--lang", "de"], "no vectors for 'de'; it knows en, es", 2),  # (a code no preprocessor knows: test_bad_input)
