@@ -342,7 +342,7 @@ def configure_parser(p):
                    help="cut files of more rows into tasks of about N rows (Parquet: whole row groups; "
                         "uncompressed text: at record starts; compressed text is never cut); "
                         "default: one task per file")
-    p.add_argument("--quiet", action="store_true")
+    p.add_argument("--quiet", action="store_true", help="no progress bar (the summary lines are still printed)")
 
 
 def run_from_args(args) -> int:
