@@ -171,6 +171,9 @@ def test_usage_errors_exit_2(tmp_path, model, pool):
     assert main([*base, "--lang", "es", "--id-column", "review_id"]) == 2
     assert main([*base, "--lang", "es", "--n", "3"]) == 0
     assert main([*base, "--lang", "en", "--n", "3"]) == 2  # the project is an es loop
+    # a Parquet queue could not be read back by retrain
+    assert main([*base[:-1], str(tmp_path / "q.parquet"), "--lang", "es", "--n", "3"]) == 2
+    assert not (tmp_path / "q.parquet").exists()
 
 
 def test_duplicate_pool_ids_are_a_data_error(tmp_path, model, capsys):
