@@ -57,8 +57,6 @@ def run_from_args(args) -> int:
     ks = parse_ks(args.k)
     check_inputs_exist(args)
     mapping = load_mapping(args.mapping) if args.mapping else None  # small: before the vectors
-    for warning in other_vectors_warnings(mapping, args) if mapping is not None else ():
-        print(f"warning: {warning}", file=sys.stderr)
     src, tgt = load_pair(args.src, args.tgt, limit=args.limit, lowercase=args.lowercase,
                          on_bad_line=args.on_bad_line)
     for name, path, wv in (("SRC", args.src, src), ("TGT", args.tgt, tgt)):
@@ -66,6 +64,8 @@ def run_from_args(args) -> int:
             raise ShapeError(f"--mapping {args.mapping}: maps {mapping.W_.shape[0]}-dimensional vectors, "
                              f"but {name} {path} has dimension {wv.dim}")
     test = read_test_dictionary(args.dictionary, src, tgt, lowercase=args.lowercase)
+    for warning in other_vectors_warnings(mapping, args) if mapping is not None else ():  # after the errors
+        print(f"warning: {warning}", file=sys.stderr)
     res = evaluate(src, tgt, test, mapping, methods=(args.retrieval,), ks=ks, csls_k=args.csls_k)
     how = f"through {args.mapping}" if mapping else "as aligned"
     print(format_bli(res, f"BLI {args.src} -> {args.tgt} ({how}), {args.retrieval} retrieval:"))
