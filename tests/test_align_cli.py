@@ -84,6 +84,23 @@ def test_bli_through_the_saved_mapping_gives_the_printed_p1(aligned, files):
     assert "P@5" in direct and "P@10" not in direct
 
 
+def test_bli_through_a_mapping_learnt_on_other_vectors_warns(aligned, files, tmp_path, capsys):
+    # an en-zh mapping applied to en-ja vectors gave P@1 0.000 without a word
+    out, _ = aligned
+    other = tmp_path / "other.vec"
+    other.write_bytes((files / "tgt.vec").read_bytes())
+    assert main(["bli", str(files / "src.vec"), str(other), "--dictionary", str(files / "test.txt"),
+                 "--mapping", str(out)]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0] == (f"warning: --mapping {out} was learnt on {files / 'tgt.vec'}, not on TGT "
+                                        f"{other}: its scores on other vectors mean little")
+    copy = tmp_path / "tgt.vec"  # the same file elsewhere (same name): no warning
+    copy.write_bytes((files / "tgt.vec").read_bytes())
+    assert main(["bli", str(files / "src.vec"), str(copy), "--dictionary", str(files / "test.txt"),
+                 "--mapping", str(out)]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
 def test_written_vectors_are_the_mapped_matrices(aligned, files):
     out, _ = aligned
     mapping = VectorMapping.load(out / "mapping")

@@ -224,3 +224,17 @@ def test_source_fallback_names_target_languages():
         load_config("synthetic", ['features.source_fallback=["en"]'])
     with pytest.raises(ConfigError, match="features.source_fallback must be a list of str"):
         load_config("synthetic", ["features.source_fallback=[1]"])
+
+
+
+def test_unquoted_placeholder_paths_are_strings():
+    # as the README writes them: paths starting with a placeholder, unquoted
+    cfg = load_config("opener-en-es", ["data.target_root={shared}/data/chnsenticorp",
+                                       "vectors.paths.zh={data}/vectors/zh.vec"])
+    assert cfg["data"]["target_root"] == "{shared}/data/chnsenticorp"
+    assert cfg["vectors"]["paths"]["zh"] == "{data}/vectors/zh.vec"
+
+
+def test_a_broken_inline_table_is_still_named():
+    with pytest.raises(ConfigError, match="not a valid TOML value"):
+        load_config("opener-en-es", ["vectors.paths={zh = }"])

@@ -155,6 +155,9 @@ def test_same_size_and_time_but_other_content_is_redone(model, tmp_path):
     (["--rows-per-task", "0"], "--rows-per-task must be at least 1"),
     (["--output-file", "x.parquet", "--output-format", "csv"], "--output-format csv: --output-file x.parquet"),
     (["--rows-per-task", "5"], "give --output-dir"),
+    # a name that says another format: the parts are combined into Parquet or plain CSV only
+    (["--output-file", "x.jsonl"], "--output-file x.jsonl: the scored parts are combined into Parquet"),
+    (["--output-file", "x.csv.gz"], "not csv .gz"),
 ])
 def test_bad_options_one_line(model, inputs, tmp_path, capsys, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)

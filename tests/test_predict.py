@@ -106,6 +106,25 @@ def test_adapt_then_predict_equals_predict_adapt_on(model, world, tmp_path, caps
     assert json.loads((tmp_path / "adapted.joblib.json").read_text())["label_names"] == ["negative", "positive"]
 
 
+def test_empty_texts_are_left_out_of_the_adaptation(model, world, tmp_path, capsys):
+    # the README: rows "without a text are left out of the statistics"; empty and blank texts
+    # entered them as zero vectors (6 documents for 3 texts, and other statistics)
+    texts = docs(world, 60, "u", seed=4, length=(3, 6))
+    with_empty = texts[:20] + [("e1", ""), ("e2", "   ")] + texts[20:] + [("e3", "")]
+    target = write_csv(tmp_path / "t.csv", docs(world, 50, "t", seed=5))
+    scores = []
+    for name, rows in (("plain", texts), ("empty", with_empty)):
+        unlabelled = write_csv(tmp_path / f"{name}.csv", rows)
+        assert main(["adapt", "--model", str(model), "--lang", "es", "--input", str(unlabelled),
+                     "--out", str(tmp_path / f"{name}.joblib")]) == 0
+        out, err = capsys.readouterr()
+        assert out.startswith("60 documents"), out
+        scores.append(by_id(predict(tmp_path / f"{name}.joblib", target, tmp_path / f"p-{name}.csv")))
+        capsys.readouterr()
+    assert "3 rows left out of the adaptation" in err and "first: row 21, empty text" in err, err
+    assert scores[0] == scores[1]
+
+
 @pytest.mark.parametrize("args, message, code", [
     (["--out", "{model}"], "--out .* is the --model file", 2),           # option errors: exit 2
     (["--lang", "de"], "no vectors for 'de'; it knows en, es", 2),  # (a code no preprocessor knows: test_bad_input)
@@ -151,6 +170,11 @@ def test_keep_columns_and_clashing_names(model, world, tmp_path):
     out = predict(model, jl, tmp_path / "jl.csv")
     assert list(out[0]) == ["id", "text", "meta", "row", *SCORES, "coverage", "error"]  # the input's 'row' is kept
     assert out[0]["meta"] == '{"a": 1}' and out[1]["row"] == "7" and out[2]["error"].startswith("invalid JSON")
+    # a field none of the records has: one line, as a CSV column would be (it was an empty column)
+    assert main(["predict", "--model", str(model), "--input", str(jl), "--lang", "es",
+                 "--output", str(tmp_path / "x.csv"), "--keep-columns", "id,nope"]) == 2
+    assert not (tmp_path / "x.csv").exists()
+    assert list(predict(model, jl, tmp_path / "jl-row.csv", "--keep-columns", "row")[0])[:2] == ["row", "label"]
 
 
 def test_parquet_output(model, world, tmp_path):
@@ -166,6 +190,48 @@ def test_parquet_output(model, world, tmp_path):
     for r in table[:-1]:
         assert (r["label"], repr(r["probability"])) == as_csv[r["id"]][:2]
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("name", ["o.jsonl", "o.ndjson", "o.tsv", "o.csv.gz", "o.jsonl.xz", "o.tsv.bz2"])
+def test_output_is_written_in_the_format_its_name_says(model, world, tmp_path, name):
+    # a .jsonl / .tsv / .gz output used to be plain CSV under that name
+    from xproj.tables import Table
+
+    inp = write_csv(tmp_path / "in.csv", docs(world, 12, "f", seed=8) + [("empty", "")])
+    as_csv = predict(model, inp, tmp_path / "o.csv", "--chunk-size", "5")
+    assert main(["predict", "--model", str(model), "--input", str(inp), "--lang", "es",
+                 "--output", str(tmp_path / name), "--chunk-size", "5", "--quiet"]) == 0
+    back = list(Table(tmp_path / name))  # the reader guesses the format (and compression) from the name
+    assert Table(tmp_path / name).fmt == ("jsonl" if "json" in name else "tsv" if "tsv" in name else "csv")
+    assert len(back) == len(as_csv) == 13
+    rows = [r.fields for r in back]
+    if "json" in name:  # typed values: numbers, and null for what the CSV leaves empty
+        assert rows[-1]["label"] is None and rows[-1]["error"] == "empty text"
+        assert [repr(r["probability"]) for r in rows[:-1]] == [c["probability"] for c in as_csv[:-1]]
+        assert [r["id"] for r in rows] == [c["id"] for c in as_csv]
+    else:
+        assert rows == [dict(c) for c in as_csv]
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("name", ["o.csv.gz", "o.jsonl.xz"])
+def test_a_failed_compressed_write_leaves_nothing(tmp_path, capfd, name):
+    from xproj.writers import open_output
+
+    with pytest.raises(RuntimeError), open_output(tmp_path / name, [("row", "int")]) as out:
+        out.write([[1], [2]])
+        raise RuntimeError("cut off")
+    assert not list(tmp_path.iterdir())
+    assert "Exception ignored" not in capfd.readouterr().err
+
+
+def test_a_compressed_parquet_name_is_refused_before_any_work(model, tmp_path, capsys):
+    inp = write_csv(tmp_path / "in.csv", [("a", "razi")])
+    code = main(["predict", "--model", str(model), "--input", str(inp), "--lang", "es",
+                 "--output", str(tmp_path / "o.parquet.gz")])
+    err = capsys.readouterr().err
+    assert code == 2 and "o.parquet.gz" in err and "Parquet is compressed inside" in err
+    assert not list(tmp_path.glob("o.*"))
 
 
 # -- bad input: one line, the documented exit code, nothing lost ------------------------------

@@ -132,3 +132,27 @@ def test_no_diagnostics_without_probabilities():
     model = _Fixed([[0.5, 0.5]])
     model.has_proba = False  # an SVM without model.calibration
     assert target_diagnostics(model, "xx", [0], [0], [0], 2) == {}
+
+
+def test_pca_plot_of_words_without_glyphs_warns_once(tmp_path):
+    # Chinese words and no CJK font: matplotlib warned once per missing character (73 lines
+    # in a small opener-en-zh run); one line names the plot
+    import warnings
+
+    from matplotlib import font_manager
+
+    from xproj.report import plot_pca_pairs
+
+    rng = np.random.default_rng(0)
+    pairs = [("good", "好"), ("bad", "坏"), ("hotel", "酒店"), ("room", "房间"), ("price", "价格")]
+    space = {"en": {s: rng.normal(size=4) for s, _ in pairs}, "zh": {t: rng.normal(size=4) for _, t in pairs}}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert plot_pca_pairs(space, "en", "zh", pairs, tmp_path / "pca-zh.png") == "pca-zh.png"
+    assert (tmp_path / "pca-zh.png").stat().st_size > 0
+    font = font_manager.get_font(font_manager.findfont(font_manager.FontProperties()))
+    drawn_as_boxes = not all(font.get_char_index(ord(c)) for _, t in pairs for c in t)
+    messages = [str(w.message) for w in caught]
+    assert len(messages) == int(drawn_as_boxes), messages
+    if drawn_as_boxes:
+        assert messages[0].startswith("pca-zh.png: ") and "CJK font" in messages[0]

@@ -467,3 +467,21 @@ def test_documents_leave_the_pool_once_each():
     docs = [["a"], ["b"], ["a"], ["c"]]
     assert _without(docs, [["a"], ["c"]]) == [["b"], ["a"]]
     assert _without(["x", "y"], []) == ["x", "y"]
+
+
+def test_few_shot_sizes_beyond_the_training_split_are_left_out_with_a_warning(staged):
+    # opener-en-multi with data.max_docs=100: k=200 took all 100 documents under a "+200" title
+    # and left the student an empty pool: the whole es set failed with scikit-learn's "Found
+    # array with 0 sample(s)"
+    from xproj.run.evaluate import few_shot_title
+
+    cfg, corpus, vectors, spaces = staged
+    n = len(corpus.get("es", "train")[0])
+    cfg = {**cfg, "evaluation": {**cfg["evaluation"], "few_shot": [10, n, n + 50]},
+           "model": {**cfg["model"], "student": "tfidf"}}
+    r = evaluate_target(cfg, corpus, vectors, spaces["es"], "es")
+    assert r.rows[few_shot_title(10)]["k"] == 10
+    assert few_shot_title(n) not in r.rows and few_shot_title(n + 50) not in r.rows
+    assert r.warnings == [f"evaluation.few_shot k={k}: the es training split has {n} documents, a few-shot row "
+                          "needs more than k (the rest are the student's unlabelled pool); row left out"
+                          for k in (n, n + 50)]

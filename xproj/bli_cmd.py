@@ -12,6 +12,7 @@ The loading and checking helpers here are shared with ``xproj align`` (:mod:`xpr
 from __future__ import annotations
 
 import math
+import sys
 from pathlib import Path
 
 from .errors import ConfigError, InputFormatError, ShapeError, XprojError
@@ -64,10 +65,26 @@ def run_from_args(args) -> int:
             raise ShapeError(f"--mapping {args.mapping}: maps {mapping.W_.shape[0]}-dimensional vectors, "
                              f"but {name} {path} has dimension {wv.dim}")
     test = read_test_dictionary(args.dictionary, src, tgt, lowercase=args.lowercase)
+    for warning in other_vectors_warnings(mapping, args) if mapping is not None else ():  # after the errors
+        print(f"warning: {warning}", file=sys.stderr)
     res = evaluate(src, tgt, test, mapping, methods=(args.retrieval,), ks=ks, csls_k=args.csls_k)
     how = f"through {args.mapping}" if mapping else "as aligned"
     print(format_bli(res, f"BLI {args.src} -> {args.tgt} ({how}), {args.retrieval} retrieval:"))
     return 0
+
+
+def other_vectors_warnings(mapping, args) -> list:
+    """A warning for SRC or TGT that is not the file the mapping was learnt on (neither the same
+    path nor the same name: a copy elsewhere is fine): through another language's mapping every
+    P@k is about 0, and nothing else would say why."""
+    out = []
+    for name, given, key in (("SRC", args.src, "src_vectors"), ("TGT", args.tgt, "tgt_vectors")):
+        learnt = (mapping.metadata.get(key) or {}).get("source")
+        if not learnt or Path(learnt).name == Path(given).name or Path(learnt).resolve() == Path(given).resolve():
+            continue
+        out.append(f"--mapping {args.mapping} was learnt on {learnt}, not on {name} {given}: "
+                   "its scores on other vectors mean little")
+    return out
 
 
 # -- shared with xproj align ----------------------------------------------------------------

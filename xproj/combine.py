@@ -22,13 +22,25 @@ from pathlib import Path
 from ._io import atomic_write
 from .errors import ConfigError
 from .partitions import parquet_file
+from .writers import output_format
 
 __all__ = ["combine", "output_format_of"]
 
 
 def output_format_of(path) -> str:
-    """``"parquet"`` for a name ending in ``.parquet``, else ``"csv"`` (as ``xproj predict --output``)."""
-    return "parquet" if Path(path).name.lower().endswith(".parquet") else "csv"
+    """``"parquet"`` for a name ending in ``.parquet``, else ``"csv"``.
+
+    Raises
+    ------
+    ConfigError
+        A name that says another format (``.jsonl``, ``.tsv``, ``.csv.gz`` ...: what ``xproj
+        predict --output`` would write): the parts are combined into Parquet or plain CSV only.
+    """
+    fmt, compression = output_format(path)
+    if fmt not in ("parquet", "csv") or compression:
+        raise ConfigError(f"--output-file {path}: the scored parts are combined into Parquet (.parquet) or "
+                          f"plain CSV (.csv), not {fmt}{' ' + compression if compression else ''}")
+    return fmt
 
 
 def combine(parts, output_file) -> None:

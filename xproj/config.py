@@ -19,6 +19,7 @@ from importlib import resources as ilr
 from pathlib import Path
 
 from .errors import ConfigError
+from .locate import PLACEHOLDERS
 
 # The tables of options live in xproj.options (re-exported here: the config's public names).
 from .options import (  # noqa: F401  (re-exported)
@@ -135,7 +136,9 @@ def _parse_override(item: str):
     try:  # TOML syntax for the value: numbers, booleans, lists, quoted strings
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError as exc:
-        if raw[:1] in ('[', '{', '"', "'"):  # meant as a TOML list, table or string: say why it is not one
+        # meant as a TOML list, table or string: say why it is not one; a path that starts with
+        # a placeholder ("{shared}/data/x", as the README writes it) is a bare string
+        if raw[:1] in ('[', '{', '"', "'") and not raw.startswith(PLACEHOLDERS):
             raise ConfigError(f"--set {key}={raw}: not a valid TOML value ({exc})") from None
         value = raw  # a bare string
     return key, value

@@ -16,8 +16,10 @@ from pathlib import Path
 
 from .errors import ResourceNotFoundError
 
-__all__ = ["expand", "is_spec", "locate"]
+__all__ = ["PLACEHOLDERS", "expand", "is_spec", "locate"]
 
+#: the placeholders :func:`expand` replaces in a configured location
+PLACEHOLDERS = ("{shared}", "{data}")
 _SPEC_EXAMPLES = "'aligned:es@200000', 'dict:en-es@train', 'opener:es'; see 'xproj download list'"
 
 

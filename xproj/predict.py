@@ -43,13 +43,14 @@ from __future__ import annotations
 
 import json
 import sys
+from itertools import islice
 from pathlib import Path
 
 from .errors import ConfigError
 from .scoring import (LanguageRouter, Scorer, check_chunk_size, check_distinct, check_input, check_lang_code,
                       check_n_jobs, check_output, check_text_column, text_of)
-from .tables import Table
-from .writers import open_output
+from .tables import SNIFF_ROWS, Table, table_columns
+from .writers import open_output, output_format
 
 #: Columns predict adds after the input's (``p_<class>`` per class between probability and coverage).
 OWN_COLUMNS = ("row", "label", "probability", "coverage", "error")
@@ -153,13 +154,20 @@ def _kept_columns(table: Table, keep):
             if missing:
                 raise ConfigError(f"--keep-columns: {table.path} has no column {', '.join(map(repr, missing))} "
                                   f"(it has {', '.join(table.columns())})")
+        elif table.fmt == "jsonl":  # fields may differ by record: a name none of the first has is a typo
+            fields = table_columns(islice(table, SNIFF_ROWS))
+            missing = [c for c in wanted if c not in fields]
+            if fields and missing:
+                raise ConfigError(f"--keep-columns: none of the first {SNIFF_ROWS} records of {table.path} has "
+                                  f"the field {', '.join(map(repr, missing))} (they have: {', '.join(fields)})")
         return wanted
     return table.columns() or []
 
 
 def predict_file(model_path, input_path, output_path, *, lang, text_column="text", fmt=None,
                  chunk_size=5000, n_jobs=1, keep_columns=None, adapt_on=None, progress=False, warm=False):
-    """Score ``input_path`` into ``output_path`` (CSV, or Parquet for ``.parquet``).
+    """Score ``input_path`` into ``output_path`` (in the format its name says,
+    :func:`xproj.writers.output_format`: CSV, TSV, JSON lines or Parquet).
 
     Parameters
     ----------
@@ -188,6 +196,7 @@ def predict_file(model_path, input_path, output_path, *, lang, text_column="text
     check_distinct(output_path, input_path, "--output", "--input")
     check_distinct(output_path, model_path, "--output", "--model")
     check_output(output_path)
+    output_format(output_path)  # a compressed Parquet name, before any work
     adapt_table = None
     if adapt_on is not None:
         check_distinct(output_path, adapt_on, "--output", "--adapt-on")
@@ -305,7 +314,8 @@ def configure_parser(p):
                         "(needs xproj[langid]; 'auto:en,es' chooses among those only) and score it with "
                         "that language's model; the detected language goes to a 'lang' column")
     p.add_argument("--output", default=None,
-                   help="output file: .parquet for Parquet (needs pyarrow), else CSV "
+                   help="output file: .parquet for Parquet (needs pyarrow), .jsonl/.ndjson/.json for JSON "
+                        "lines, .tsv for TSV, else CSV; .gz/.xz/.bz2 after a text format compresses it "
                         "(default: <input>.predictions.csv)")
     p.add_argument("--text-column", default="text", help="column or JSON field holding the text (default: text)")
     p.add_argument("--keep-columns", default=None, metavar="A,B",
@@ -332,7 +342,7 @@ def configure_parser(p):
                    help="cut files of more rows into tasks of about N rows (Parquet: whole row groups; "
                         "uncompressed text: at record starts; compressed text is never cut); "
                         "default: one task per file")
-    p.add_argument("--quiet", action="store_true")
+    p.add_argument("--quiet", action="store_true", help="no progress bar (the summary lines are still printed)")
 
 
 def run_from_args(args) -> int:

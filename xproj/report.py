@@ -75,7 +75,27 @@ def plot_pca_pairs(space, src, tgt, pairs, path, *, n_pairs=40, seed=0):
     ax.scatter(Pb[:, 0], Pb[:, 1], s=12, color="tab:red", label=tgt, zorder=2)
     ax.legend()
     ax.set_title(f"{len(pick)} translation pairs in the aligned space (PCA of these points)")
-    return _save(fig, path)
+    return _save_words(fig, path)
+
+
+def _save_words(fig, path):
+    """:func:`_save` for a plot labelled with words: matplotlib warns once per character its
+    font lacks (dozens of lines for Chinese or Japanese words without a CJK font); one line
+    instead, saying which plot and what to install."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        name = _save(fig, path)
+    missing = [w for w in caught if "missing from font" in str(w.message)]
+    for w in caught:
+        if w not in missing:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if missing:
+        warnings.warn(f"{Path(path).name}: {len(missing)} characters of the words have no glyph in the "
+                      "installed fonts and are drawn as boxes (install a CJK font, e.g. Debian's "
+                      "fonts-noto-cjk)", stacklevel=2)
+    return name
 
 
 def _ci(r, key):

@@ -50,7 +50,10 @@ def run_from_args(args) -> int:
     r = retrain(args.model, args.labels, args.out, project=args.project, dev=args.dev, n_boot=args.bootstrap,
                 seed=args.seed)
     print(f"model version {r.version} -> {r.output}: trained on {r.n_labels} labelled target documents "
-          f"({r.new} new, {r.changed} changed; {r.empty} rows left unlabelled, skipped)")
+          f"({r.new} new, {r.changed} changed{f', {r.again} as accepted before' if r.again else ''}; "
+          f"{r.empty} rows left unlabelled, skipped)")
+    for warning in r.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     for line in r.kept:
         print(f"  kept: {line}" if not line.startswith("not kept") else f"  {line}")
     if r.dev:

@@ -234,6 +234,8 @@ class Scorer:
         left_out, first_row, first_problem = 0, None, None
         for rec in table:
             text, problem = text_of(rec.fields, text_column) if rec.error is None else (None, rec.error)
+            if text is not None and not text.strip():  # no text: no document (a zero vector would move the mean)
+                text, problem = None, "empty text"
             if text is not None:
                 chunk.append(text)
             else:

@@ -1,4 +1,6 @@
-"""Output tables written chunk by chunk: CSV, or Parquet when the name ends in ``.parquet``.
+"""Output tables written chunk by chunk, in the format the name says: Parquet (``.parquet``),
+JSON lines (``.jsonl``, ``.ndjson``, ``.json``), TSV (``.tsv``, ``.tab``), else CSV; a text format
+ending in ``.gz``, ``.xz`` or ``.bz2`` is compressed (:func:`output_format`).
 
 Both go to a temporary file renamed on completion (:func:`xproj._io.atomic_write`): a
 failure leaves no half-written output. Parquet is written one row group per chunk, so
@@ -13,14 +15,19 @@ Examples
 
 from __future__ import annotations
 
+import bz2
 import contextlib
 import csv
+import gzip
+import json
+import lzma
 from pathlib import Path
 
 from ._io import atomic_write
 from .errors import ConfigError
+from .tables import strip_compression
 
-__all__ = ["KINDS", "open_output"]
+__all__ = ["KINDS", "open_output", "output_format"]
 
 #: Column kinds: Python values of each kind, None for a missing value.
 KINDS = ("int", "float", "str")
@@ -35,14 +42,53 @@ def _pyarrow():
     return pa, pq
 
 
+#: the text formats by the name's extension (as the reader guesses them, :func:`xproj.tables.infer_format`)
+_TEXT_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".tsv": "tsv", ".tab": "tsv"}
+#: compressors by extension: ``open(binary_file, "wt")`` of each module
+_COMPRESSORS = {".gz": gzip, ".xz": lzma, ".lzma": lzma, ".bz2": bz2}
+
+
+def output_format(path) -> tuple[str, str | None]:
+    """``(format, compression)`` an output named ``path`` is written in: ``"parquet"``,
+    ``"jsonl"``, ``"tsv"`` or ``"csv"``, and ``".gz"``/``".xz"``/``".lzma"``/``".bz2"`` or None.
+
+    >>> output_format("scored.jsonl.gz"), output_format("scored.txt")
+    (('jsonl', '.gz'), ('csv', None))
+
+    Raises
+    ------
+    ConfigError
+        A compressed Parquet name (Parquet compresses inside: drop the extension).
+    """
+    name = Path(path).name.lower()
+    base = strip_compression(name)
+    compression = name[len(base):] or None
+    if base.endswith(".parquet"):
+        if compression:
+            raise ConfigError(f"{path}: Parquet is compressed inside; name the output {Path(path).name[:len(base)]}")
+        return "parquet", None
+    return _TEXT_FORMATS.get(Path(base).suffix, "csv"), compression
+
+
 class _CsvOutput:
-    def __init__(self, f, columns):
-        self._w = csv.writer(f, lineterminator="\n")
+    def __init__(self, f, columns, delimiter=","):
+        self._w = csv.writer(f, delimiter=delimiter, lineterminator="\n")
         self._w.writerow([name for name, _ in columns])
 
     def write(self, rows):
         # repr of a float round-trips exactly: what is read back is what was computed
         self._w.writerows(["" if v is None else repr(v) if isinstance(v, float) else v for v in r] for r in rows)
+
+
+class _JsonLinesOutput:
+    """One JSON object a line, keys in ``columns`` order; a missing value is ``null``."""
+
+    def __init__(self, f, columns):
+        self._f, self._names = f, [name for name, _ in columns]
+
+    def write(self, rows):
+        # json writes a float as its repr: what is read back is what was computed
+        self._f.writelines(json.dumps(dict(zip(self._names, r)), ensure_ascii=False) + "\n" for r in rows)
 
 
 class _ParquetOutput:
@@ -69,14 +115,17 @@ def open_output(path, columns):
     Parameters
     ----------
     path : str or Path
-        ``.parquet``: Parquet; anything else: CSV with a header row.
+        ``.parquet``: Parquet; ``.jsonl``/``.ndjson``/``.json``: JSON lines; ``.tsv``/``.tab``:
+        TSV with a header row; anything else: CSV with a header row; ``.gz``/``.xz``/``.bz2``
+        after a text format: compressed (:func:`output_format`).
     columns : list of (name, kind)
         ``kind`` one of :data:`KINDS`.
     """
-    parquet = Path(path).name.lower().endswith(".parquet")
+    fmt, compression = output_format(path)
+    parquet = fmt == "parquet"
     if parquet:
         _pyarrow()  # the install hint before any file is created
-    with atomic_write(path, "wb" if parquet else "w") as f:
+    with atomic_write(path, "wb" if parquet or compression else "w") as f:
         if parquet:
             out = _ParquetOutput(f, columns)
             try:
@@ -88,5 +137,22 @@ def open_output(path, columns):
                     out.close()
                 raise
             out.close()
-        else:
-            yield _CsvOutput(f, columns)
+            return
+        with _text_stream(f, compression) as text:
+            yield (_JsonLinesOutput(text, columns) if fmt == "jsonl"
+                   else _CsvOutput(text, columns, delimiter="\t" if fmt == "tsv" else ","))
+
+
+@contextlib.contextmanager
+def _text_stream(f, compression):
+    """``f`` itself (text), or a UTF-8 text stream compressing into the binary ``f``."""
+    if compression is None:
+        yield f
+        return
+    stream = _COMPRESSORS[compression].open(f, "wt", encoding="utf-8", newline="")
+    try:
+        yield stream
+    finally:
+        # flushes into f, which atomic_write then syncs and renames (or, after an error,
+        # removes): left open, the stream would flush when collected, into a closed file
+        stream.close()

@@ -29,7 +29,7 @@ from ..scoring import (
     text_of,
 )
 from ..tables import Table
-from ..writers import open_output
+from ..writers import open_output, output_format
 from .project import Project
 from .strategies import STRATEGIES, select
 
@@ -141,6 +141,9 @@ def label_queue(model_path, input_path, output_path, *, lang, n=50, strategy="ma
     check_distinct(output_path, input_path, "--out", "--input")
     check_distinct(output_path, model_path, "--out", "--model")
     check_output(output_path, "--out")
+    if output_format(output_path)[0] == "parquet":  # (and a compressed Parquet name: ConfigError there)
+        raise ConfigError(f"--out {output_path}: a queue is filled in and read back by xproj retrain, which reads "
+                          "CSV, TSV or JSON lines; name it .csv, .tsv or .jsonl")
     proj = Project(project if project is not None else Path(output_path).parent / "loop")
     proj.check_lang(lang)
     proj.check_recorded(model_path)

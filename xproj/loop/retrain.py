@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ConfigError, InputFormatError, ResourceNotFoundError, XprojError
+from ..evaluation import one_class_warning
 from ..scoring import check_distinct, check_output
 from ..tables import Table
 from .project import Project, file_sha256, now
@@ -92,7 +93,7 @@ def _read_label_file(path, label_names, queued, labels, problems):
             if problem:
                 problems.append(f"{where}: {problem}")
                 continue
-            rid, label = rec.fields["id"].strip(), (rec.fields.get("label") or "").strip()
+            rid, label = _label_id(rec.fields), (rec.fields.get("label") or "").strip()
             if not label:
                 labels.empty += 1
                 continue
@@ -109,14 +110,25 @@ def _read_label_file(path, label_names, queued, labels, problems):
         return None
 
 
+def _label_id(fields) -> str | None:
+    """A label row's id as queued: text stripped, or a JSON whole number's digits (label-queue
+    reads ``"id": 17`` so, :func:`xproj.loop.queue._id_of`); None when there is none."""
+    rid = fields.get("id")
+    if isinstance(rid, int) and not isinstance(rid, bool):
+        return str(rid)
+    return (rid.strip() or None) if isinstance(rid, str) else None
+
+
 def _label_problem(fields, label_names, queued) -> str | None:
     if not isinstance(fields, dict):
         return "not a row with named columns"
-    rid, label = fields.get("id"), fields.get("label")
-    if not isinstance(rid, str) or not rid.strip():
-        return "empty id"
-    if rid.strip() not in queued:
-        return f"id {rid.strip()!r} was never queued in this project (run label-queue, or check --project)"
+    rid, label = _label_id(fields), fields.get("label")
+    if rid is None:
+        value = fields.get("id")
+        return "empty id" if value is None or isinstance(value, str) else \
+            f"id {value!r} is neither text nor a whole number"
+    if rid not in queued:
+        return f"id {rid!r} was never queued in this project (run label-queue, or check --project)"
     if label is not None and not isinstance(label, str):
         return f"label {label!r} is not text"
     if label and label.strip() and label.strip() not in label_names:
@@ -246,11 +258,13 @@ class RetrainResult:
     output: str
     version: int
     n_labels: int        # labelled target documents trained on (all rounds)
-    new: int             # labels from this call's files
+    new: int             # labels of ids no earlier retrain of the project accepted
     changed: int         # earlier labels these files changed
     empty: int
     kept: list           # what of the parent is kept, in words
     dev: dict | None = None   # {"before": scores, "after": scores}
+    again: int = 0       # earlier labels these files give again, unchanged
+    warnings: list = field(default_factory=list)   # e.g. a dev set with one class
 
 
 def retrain(model_path, label_paths, output_path, *, project=None, dev=None, n_boot=1000, seed=0) -> RetrainResult:
@@ -278,8 +292,11 @@ def retrain(model_path, label_paths, output_path, *, project=None, dev=None, n_b
     queued = proj.queued_rows()
     labels = read_labels(label_paths, label_names, queued)
     dev_set = read_dev(dev, label_names) if dev is not None else None
+    # as a run warns of a one-class test set: macro-F1 before/after would not mean much
+    warnings = list(filter(None, [dev_set and one_class_warning(dev_set[1], label_names, f"--dev {dev}")]))
     merged = {**proj.labels, **labels.by_id}
     changed = sum(1 for i, lab in labels.by_id.items() if i in proj.labels and proj.labels[i] != lab)
+    again = sum(1 for i, lab in labels.by_id.items() if proj.labels.get(i) == lab)  # a round's file given again
     cfg = bundle["config"]
     model = bundle["model"]
     # the student's pool before any work: a missing or changed input stops here
@@ -308,8 +325,8 @@ def retrain(model_path, label_paths, output_path, *, project=None, dev=None, n_b
     save_model(model, output_path, mapping=bundle.get("mapping"), config=cfg, label_names=label_names,
                lineage=lineage)
     entry = proj.add_version(output_path, lineage, merged)
-    return RetrainResult(str(output_path), entry["version"], len(merged), len(labels.by_id) - changed, changed,
-                         labels.empty, kept, scores)
+    return RetrainResult(str(output_path), entry["version"], len(merged), len(labels.by_id) - changed - again,
+                         changed, labels.empty, kept, scores, again, warnings)
 
 
 def _check_new_version(proj, output_path):

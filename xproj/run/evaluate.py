@@ -98,12 +98,30 @@ def few_shot_rows(t: Target, ks) -> dict:
     Xt, yt = train
     order = few_shot_order(t.cfg["seed"], len(Xt))
     rows = {}
-    for k in sorted(ks):
+    for k in usable_few_shot_ks(ks, len(Xt)):
         idx = order[:k]
         few, record = fit_few_shot(t, [Xt[i] for i in idx], yt[idx])
         rows[few_shot_title(k)] = t.score(few.model.predict(t.X_test, lang=t.lang)) | {
             "k": len(idx), "C": few.C, "class_weight": few.class_weight} | record
     return rows
+
+
+def usable_few_shot_ks(ks, n_train) -> list:
+    """The ``evaluation.few_shot`` sizes a row can be fitted for, sorted: below the number of
+    target training documents (a larger k would take them all under a title saying more, and
+    leave the student no unlabelled document to learn from)."""
+    return sorted(k for k in ks if k < n_train)
+
+
+def few_shot_warnings(t, ks) -> list:
+    """One warning per ``evaluation.few_shot`` size left out by :func:`usable_few_shot_ks`."""
+    train = t.corpus.get(t.lang, "train")
+    if not ks or train is None:
+        return []
+    n = len(train[0])
+    return [f"evaluation.few_shot k={k}: the {t.lang} training split has {n} documents, a few-shot row needs "
+            f"more than k (the rest are the student's unlabelled pool); row left out"
+            for k in sorted(ks) if k not in usable_few_shot_ks(ks, n)]
 
 
 @dataclass(frozen=True)
@@ -147,8 +165,8 @@ def evaluate_target(cfg, corpus, vectors, target_space, tgt, progress=None) -> T
             rows[title] = row
     rows.update(few_shot_rows(t, cfg["evaluation"]["few_shot"]))
     warning = one_class_warning(t.y_test, corpus.label_names, f"the {tgt} test set")
-    return TargetResult(rows, fitted, t.y_test, predicted, adaptation, [warning] if warning else [],
-                        diagnostics(t, predicted))
+    warnings = few_shot_warnings(t, cfg["evaluation"]["few_shot"]) + ([warning] if warning else [])
+    return TargetResult(rows, fitted, t.y_test, predicted, adaptation, warnings, diagnostics(t, predicted))
 
 
 def diagnostics(t: Target, predicted) -> dict:
