@@ -399,3 +399,44 @@ def test_stage_folders_of_killed_aligns_are_removed(files, tmp_path):
         (stage / "src.mapped.vec").write_text("1 1\na 1\n")
     assert _align_into(files, out) == 0
     assert not dead_stage.exists() and live_stage.exists()
+
+
+def _full_width(word: str) -> str:
+    """The word in full-width forms (NFKC brings it back), as some dictionaries spell Latin words."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in word)
+
+
+def test_dictionary_words_missing_from_the_vectors_are_looked_up_in_one_script(files, aligned, tmp_path, capsys):
+    from xproj.dictionaries import read_dictionary, write_dictionary
+
+    out, _ = aligned
+    test = read_dictionary(files / "test.txt")
+    respelt = tmp_path / "full-width.txt"  # every other target word full-width: missing from the vectors
+    write_dictionary([(s, _full_width(t) if i % 2 else t) for i, (s, t) in enumerate(test)], respelt)
+    argv = ["bli", str(files / "src.vec"), str(files / "tgt.vec"), "--dictionary", str(respelt), "--mapping", str(out)]
+    code, as_given = _run_captured(argv)
+    assert code == 0 and "note:" not in capsys.readouterr().err
+    code, in_one_script = _run_captured([*argv, "--tgt-lang", "es"])
+    err = capsys.readouterr().err
+    assert code == 0 and "note:" in err and "target words (NFKC)" in err, err
+    code, original = _run_captured([*argv[:4], str(files / "test.txt"), *argv[5:]])
+    assert code == 0
+    covered = re.compile(r"covered (\d+)")
+    assert int(covered.search(as_given).group(1)) < int(covered.search(in_one_script).group(1))
+    assert covered.search(in_one_script).group(1) == covered.search(original).group(1)
+    assert _csls_p1(in_one_script) == _csls_p1(original)
+
+
+def test_a_word_the_vectors_have_is_never_respelt(capsys):
+    import numpy as np
+
+    from xproj.bli_cmd import spelt_as_in_vectors
+    from xproj.vectors import WordVectors
+
+    wide = _full_width("casa")
+    tgt = WordVectors([wide, "casa", "perro"], np.eye(3, dtype=np.float32))
+    src = WordVectors(["house", "dog"], np.eye(2, 3, dtype=np.float32))
+    pairs = [("house", wide), ("dog", _full_width("perro"))]
+    assert spelt_as_in_vectors(pairs, src, tgt, (None, "es"), "--dictionary d") == [("house", wide), ("dog", "perro")]
+    assert spelt_as_in_vectors(pairs, src, tgt, (None, None), "--dictionary d") == pairs
+    assert "1 target words (NFKC)" in capsys.readouterr().err

@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 from .align_outputs import BLI_FILE, OUTPUT_NAMES, VECTOR_FILES, save_outputs  # noqa: F401  (their old home)
-from .bli_cmd import (MAPPING_NAME, add_vector_arguments, check_inputs_exist, check_positive, evaluate,
-                      read_test_dictionary)
+from .bli_cmd import (MAPPING_NAME, add_lang_arguments, add_vector_arguments, check_inputs_exist, check_positive,
+                      evaluate, read_test_dictionary)
 from ._io import write_problem
 from .errors import ConfigError
 from .options import seed_option
@@ -47,9 +47,7 @@ def configure_parser(p):
                         "held-out seed words")
     add_recipe_arguments(p)
     add_instance_arguments(p)
-    p.add_argument("--src-lang", default=None, metavar="LANG",
-                   help="language code of SRC, recorded in the mapping (e.g. en)")
-    p.add_argument("--tgt-lang", default=None, metavar="LANG", help="language code of TGT")
+    add_lang_arguments(p)
     p.add_argument("--max-minutes", type=float, default=None,
                    help="time budget of the self-learning recipes (default: until converged)")
     p.add_argument("--seed", type=seed_option, default=0, help="seed of the self-learning recipes' random steps")
@@ -141,9 +139,10 @@ def run_from_args(args) -> int:
     if recipe_options.get("dim_reduction", 0) > src.dim:
         raise ConfigError(f"--dim-reduction {recipe_options['dim_reduction']}: the vectors have only "
                           f"{src.dim} dimensions")
-    seed = seed_dictionary(args.dictionary, src, tgt, lowercase=args.lowercase)
+    langs = (args.src_lang, args.tgt_lang)
+    seed = seed_dictionary(args.dictionary, src, tgt, lowercase=args.lowercase, langs=langs)
     test = (read_test_dictionary(args.test_dictionary, src, tgt, lowercase=args.lowercase,
-                                 option="--test-dictionary") if args.test_dictionary else None)
+                                 option="--test-dictionary", langs=langs) if args.test_dictionary else None)
     if test is not None and (refine_rounds(args) or is_self_learning(args.recipe)):
         recipe_options["eval_pairs"] = test  # P@1 of every round / EVAL_EVERY-th iteration
     start = time.perf_counter()
@@ -275,7 +274,7 @@ def recipe_flags(args) -> dict:
     return out
 
 
-def seed_dictionary(value: str, src, tgt, *, lowercase=False):
+def seed_dictionary(value: str, src, tgt, *, lowercase=False, langs=(None, None)):
     """The ``--dictionary`` value for :func:`~xproj.align.fit_mapping`: ``None`` for "none",
     "identical"/"numerals" as they are, a file's pairs; checked (not reversed, some pairs
     covered, enough for a mapping), weak seeds warned about on stderr."""
@@ -286,7 +285,7 @@ def seed_dictionary(value: str, src, tgt, *, lowercase=False):
     if value in NAMED_DICTIONARIES:
         pairs = value
     else:
-        pairs = read_test_dictionary(value, src, tgt, lowercase=lowercase)
+        pairs = read_test_dictionary(value, src, tgt, lowercase=lowercase, langs=langs)
     for warning in check_seed_pairs(pairs, src, tgt, f"--dictionary {value}", "source", "target"):
         print(f"warning: {warning}", file=sys.stderr)
     return pairs

@@ -48,6 +48,7 @@ def configure_parser(p):
     p.add_argument("--k", default=",".join(map(str, DEFAULT_KS)), metavar="K,K,...",
                    help="precision at these k (default: 1,5,10)")
     p.add_argument("--csls-k", type=int, default=10, help="CSLS neighbourhood (default: 10)")
+    add_lang_arguments(p)
 
 
 def run_from_args(args) -> int:
@@ -55,6 +56,10 @@ def run_from_args(args) -> int:
 
     check_positive("--limit", args.limit)
     check_positive("--csls-k", args.csls_k)
+    from .align_cmd import check_lang
+
+    for option in ("src_lang", "tgt_lang"):
+        check_lang("--" + option.replace("_", "-"), getattr(args, option))
     ks = parse_ks(args.k)
     check_inputs_exist(args)
     mapping = load_mapping(args.mapping) if args.mapping else None  # small: before the vectors
@@ -64,7 +69,10 @@ def run_from_args(args) -> int:
         if mapping is not None and wv.dim != mapping.W_.shape[0]:
             raise ShapeError(f"--mapping {args.mapping}: maps {mapping.W_.shape[0]}-dimensional vectors, "
                              f"but {name} {path} has dimension {wv.dim}")
-    test = read_test_dictionary(args.dictionary, src, tgt, lowercase=args.lowercase)
+    langs = (args.src_lang, args.tgt_lang)
+    if mapping is not None:  # the languages the mapping was learnt for, unless given
+        langs = (langs[0] or mapping.src_lang, langs[1] or mapping.tgt_lang)
+    test = read_test_dictionary(args.dictionary, src, tgt, lowercase=args.lowercase, langs=langs)
     for warning in other_vectors_warnings(mapping, args) if mapping is not None else ():  # after the errors
         print(f"warning: {warning}", file=sys.stderr)
     res = evaluate(src, tgt, test, mapping, methods=(args.retrieval,), ks=ks, csls_k=args.csls_k)
@@ -135,14 +143,67 @@ def load_pair(src_path, tgt_path, *, limit=None, lowercase=False, on_bad_line="e
     return src, tgt
 
 
-def read_test_dictionary(path, src, tgt, *, lowercase=False, option="--dictionary"):
-    """The pairs of a test dictionary, checked: not reversed (:class:`ConfigError`), at least
+def add_lang_arguments(p) -> None:
+    """``--src-lang`` / ``--tgt-lang``, common to ``align`` and ``bli``."""
+    p.add_argument("--src-lang", default=None, metavar="LANG",
+                   help="language code of SRC (e.g. en): recorded in the mapping; dictionary words "
+                        "missing from SRC are looked up in the language's one script")
+    p.add_argument("--tgt-lang", default=None, metavar="LANG",
+                   help="language code of TGT (e.g. zh: a Traditional dictionary word missing from "
+                        "Simplified vectors is looked up in Simplified)")
+
+
+def spelt_as_in_vectors(pairs, src, tgt, langs, option):
+    """``pairs`` with each word that its vectors lack replaced by its language's one-script
+    spelling (:func:`xproj.lang.script.get_script_normalizer`; zh: Traditional -> Simplified,
+    others NFKC) when the vectors have that one: the MUSE zh dictionaries are Traditional, most
+    Chinese vectors Simplified. A word the vectors have is never changed, so coverage can only
+    grow, whatever script the vectors are in. A note on stderr says how many words changed; a
+    warning when a language's converter needs a missing extra. ``langs``: (source, target) codes,
+    either ``None`` (that side left as it is)."""
+    from .lang.script import get_script_normalizer
+
+    sides = []
+    for lang, wv in zip(langs, (src, tgt)):
+        if lang is None:
+            sides.append(None)
+            continue
+        try:
+            name, to_script = get_script_normalizer(lang)
+        except ImportError as exc:
+            print(f"warning: {option}: {lang} words not looked up in one script ({exc})", file=sys.stderr)
+            sides.append(None)
+            continue
+        sides.append((name, to_script, wv))
+    respelt = [{}, {}]
+    for i, side in enumerate(sides):
+        if side is None:
+            continue
+        _name, to_script, wv = side
+        for word in {pair[i] for pair in pairs}:
+            if word not in wv:
+                other = to_script(word)
+                if other != word and other in wv:
+                    respelt[i][word] = other
+    if not any(respelt):
+        return pairs
+    out = list(dict.fromkeys((respelt[0].get(a, a), respelt[1].get(b, b)) for a, b in pairs))
+    said = [f"{len(r):,} {role} words ({side[0]})" for r, role, side in zip(respelt, ("source", "target"), sides) if r]
+    print(f"note: {option}: {' and '.join(said)} missing from the vectors found in their language's one "
+          f"script, e.g. {next(iter((respelt[1] or respelt[0]).items()))}", file=sys.stderr)
+    return out
+
+
+def read_test_dictionary(path, src, tgt, *, lowercase=False, option="--dictionary", langs=(None, None)):
+    """The pairs of a test dictionary, its words spelt as in the vectors where ``langs`` are
+    known (:func:`spelt_as_in_vectors`), checked: not reversed (:class:`ConfigError`), at least
     one pair covered (:class:`~xproj.dictionaries.NoOverlapError`)."""
     from .dictionaries import read_dictionary, to_indices
     from .locate import locate
     from .run.spaces import check_direction
 
     pairs = read_dictionary(locate(path, option), lowercase=lowercase)
+    pairs = spelt_as_in_vectors(pairs, src, tgt, langs, f"{option} {path}")
     check_direction(pairs, src, tgt, f"{option} {path}", "source", "target")
     to_indices(pairs, src, tgt, name=f"{option} {path}")
     return pairs
