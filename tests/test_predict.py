@@ -79,6 +79,18 @@ def test_scores_do_not_depend_on_neighbours_order_chunks_or_jobs(model, world, t
     assert [r["row"] for r in inside] == [str(i) for i in range(1, 801)]
 
 
+def test_a_region_or_script_suffix_scores_as_its_language(model, world, tmp_path, capsys):
+    """--lang es-MX / es_ES score as es (zh-TW as zh: the zh tokeniser brings Traditional text to
+    Simplified); an unknown base language stays an option error."""
+    inp = write_csv(tmp_path / "in.csv", docs(world, 30, "a", seed=3))
+    plain = by_id(predict(model, inp, tmp_path / "es.csv"))
+    for code in ("es-MX", "es_ES"):
+        assert_same_scores(plain, by_id(predict(model, inp, tmp_path / f"{code}.csv", "--lang", code)))
+    assert main(["predict", "--model", str(model), "--input", str(inp), "--lang", "de-AT",
+                 "--output", str(tmp_path / "de.csv"), "--quiet"]) == 2
+    assert "the model has no vectors for 'de-AT'" in capsys.readouterr().err
+
+
 def test_adapt_on_uses_the_whole_file_whatever_the_chunks(model, world, tmp_path, capsys):
     # a shifted target: short, mostly positive documents
     shifted = write_csv(tmp_path / "shifted.csv", docs(world, 300, "s", seed=3, positive_rate=0.95, length=(3, 6)))

@@ -180,11 +180,14 @@ class Scorer:
 
     def __init__(self, bundle: dict, lang: str):
         from .features import preprocessor_for
+        from .lang import base_code
 
         self.bundle = bundle
         self.model = bundle["model"]
-        self.lang = lang
         known = model_languages(self.model)
+        if lang not in known and isinstance(lang, str) and base_code(lang) in known:
+            lang = base_code(lang)  # "zh-TW", "pt_BR": the model's language without region or script
+        self.lang = lang
         if lang not in known:
             raise ConfigError(f"--lang {lang}: the model has no vectors for {lang!r}; it knows {', '.join(known)}")
         self.label_names = _labels(bundle)

@@ -29,6 +29,7 @@ from .lookup import VocabularyLookup, oov_rate
 
 __all__ = [
     "Preprocessor",
+    "base_code",
     "VocabularyLookup",
     "get_preprocessor",
     "oov_rate",
@@ -50,6 +51,12 @@ _REGISTRY: dict[str, str | Callable[..., Preprocessor]] = {
 def _key(code: str) -> str:
     """``"pt_BR"`` -> ``"pt"``: the registry's key of a code (region and script dropped)."""
     return code.strip().replace("_", "-").split("-")[0].lower()
+
+
+def base_code(code: str) -> str:
+    """The language of a code with its region or script dropped (``"zh-TW"`` -> ``"zh"``), as
+    :func:`get_preprocessor` reads it; the zh preprocessor brings Traditional text to Simplified."""
+    return _key(code)
 
 
 def is_supported(code) -> bool:
