@@ -226,6 +226,23 @@ def test_output_is_written_in_the_format_its_name_says(model, world, tmp_path, n
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
+@pytest.mark.parametrize("name", ["o.csv.gz", "o.jsonl.xz", "o.tsv.bz2"])
+def test_a_compressed_output_is_the_same_bytes_whatever_the_time_or_chunks(model, world, tmp_path, monkeypatch,
+                                                                            name):
+    # gzip wrote the time of writing into its header: the same scores, another file each second
+    import gzip
+
+    inp = write_csv(tmp_path / "in.csv", docs(world, 12, "g", seed=9))
+    outputs = []
+    for clock, chunk in ((1e9, "5"), (2e9, "500")):
+        monkeypatch.setattr(gzip.time, "time", lambda clock=clock: clock)
+        (tmp_path / str(chunk)).mkdir()
+        assert main(["predict", "--model", str(model), "--input", str(inp), "--lang", "es", "--output",
+                     str(tmp_path / chunk / name), "--chunk-size", chunk, "--quiet"]) == 0
+        outputs.append((tmp_path / chunk / name).read_bytes())
+    assert outputs[0] == outputs[1]
+
+
 @pytest.mark.parametrize("name", ["o.csv.gz", "o.jsonl.xz"])
 def test_a_failed_compressed_write_leaves_nothing(tmp_path, capfd, name):
     from xproj.writers import open_output
