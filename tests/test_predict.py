@@ -187,6 +187,12 @@ def test_keep_columns_and_clashing_names(model, world, tmp_path):
                  "--output", str(tmp_path / "x.csv"), "--keep-columns", "id,nope"]) == 2
     assert not (tmp_path / "x.csv").exists()
     assert list(predict(model, jl, tmp_path / "jl-row.csv", "--keep-columns", "row")[0])[:2] == ["row", "label"]
+    # JSON lines out: the input's fields as the input has them (a number was written as the text "1",
+    # an object as a string of JSON), as the README says ("numbers as numbers")
+    assert main(["predict", "--model", str(model), "--input", str(jl), "--lang", "es",
+                 "--output", str(tmp_path / "jl.jsonl"), "--quiet"]) == 0
+    back = [json.loads(line) for line in (tmp_path / "jl.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["id"], r["meta"], r["row"]) for r in back] == [(1, {"a": 1}, None), (None, None, 7), (None, None, None)]
 
 
 def test_parquet_output(model, world, tmp_path):

@@ -229,9 +229,11 @@ def score_table(scorer, records, output_path, *, text_column, kept, chunk_size=5
         from tqdm import tqdm
 
         pbar = tqdm(unit="rows", desc="predict")
+    # JSON lines out: the input's values as they are (a JSON input's numbers, objects); else as text
+    cell = (lambda value: value) if output_format(output_path)[0] == "jsonl" else _cell
     with open_output(output_path, columns) as out:
         for chunk in _chunks(records, chunk_size):
-            out.write(_score_chunk(scorer, chunk, text_column, kept, "row" not in kept, n_jobs, tally))
+            out.write(_score_chunk(scorer, chunk, text_column, kept, "row" not in kept, n_jobs, tally, cell))
             if pbar:
                 pbar.update(len(chunk))
     if pbar:
@@ -277,7 +279,7 @@ def _chunks(table, size):
         yield chunk
 
 
-def _score_chunk(scorer, chunk, text_column, kept, with_row, n_jobs, tally):
+def _score_chunk(scorer, chunk, text_column, kept, with_row, n_jobs, tally, cell=_cell):
     texts = []
     for rec in chunk:
         tally.count(rec)
@@ -295,7 +297,7 @@ def _score_chunk(scorer, chunk, text_column, kept, with_row, n_jobs, tally):
         if problem is not None:
             tally.unlabelled(rec.row, problem)
         fields = rec.fields if isinstance(rec.fields, dict) else {}
-        row = ([rec.row] if with_row else []) + [_cell(fields.get(c)) for c in kept]
+        row = ([rec.row] if with_row else []) + [cell(fields.get(c)) for c in kept]
         if routed:
             tally.languages[lang] = tally.languages.get(lang, 0) + 1
             row.append(lang)
