@@ -174,6 +174,11 @@ def test_usage_errors_exit_2(tmp_path, model, pool):
     # a Parquet queue could not be read back by retrain
     assert main([*base[:-1], str(tmp_path / "q.parquet"), "--lang", "es", "--n", "3"]) == 2
     assert not (tmp_path / "q.parquet").exists()
+    # nor a queue whose name says no format (written as CSV, then retrain could not tell what it is)
+    for name in ("q.txt", "queue", "q.txt.gz"):
+        assert main([*base[:-1], str(tmp_path / name), "--lang", "es", "--n", "3"]) == 2
+        assert not (tmp_path / name).exists()
+    assert main([*base[:-1], str(tmp_path / "q.tsv.gz"), "--lang", "es", "--n", "3"]) == 0
 
 
 def test_duplicate_pool_ids_are_a_data_error(tmp_path, model, capsys):
