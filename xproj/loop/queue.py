@@ -174,7 +174,7 @@ def label_queue(model_path, input_path, output_path, *, lang, n=50, strategy="ma
         with open_output(output_path, QUEUE_COLUMNS) as out:
             out.write(rows)
         if rows:
-            proj.data["lang"] = lang
+            proj.data["lang"] = scorer.lang  # the model's code: "es" for --lang es-MX, as retrain needs
             proj.add_round(model=model_entry, input_path=input_path, queue=output_path,
                            strategy=strategy, seed=seed, rows=[{"id": r[0], "text": r[1]} for r in rows],
                            id_column=id_column, text_column=text_column)
