@@ -47,6 +47,7 @@ from itertools import islice
 from pathlib import Path
 
 from .errors import ConfigError
+from .lang import base_code
 from .scoring import (LanguageRouter, Scorer, check_chunk_size, check_distinct, check_input, check_lang_code,
                       check_n_jobs, check_output, check_text_column, text_of)
 from .tables import SNIFF_ROWS, Table, table_columns
@@ -66,7 +67,8 @@ def parse_lang(value: str):
     head, sep, rest = str(value).partition(":")
     if head.strip().lower() != AUTO:
         return value, None
-    candidates = [c.strip().lower() for c in rest.split(",") if c.strip()] if sep else None
+    # "auto:zh-TW,ja" chooses between zh and ja: a suffix names its language, as "--lang zh-TW" does
+    candidates = list(dict.fromkeys(base_code(c) for c in rest.split(",") if c.strip())) if sep else None
     if sep and not candidates:
         raise ConfigError(f"--lang {value}: give languages after 'auto:', e.g. auto:en,es")
     return AUTO, candidates
