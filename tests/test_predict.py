@@ -249,6 +249,19 @@ def test_a_compressed_output_is_the_same_bytes_whatever_the_time_or_chunks(model
     assert outputs[0] == outputs[1]
 
 
+def test_a_lzma_name_is_lzma_data(tmp_path):
+    # .lzma was written in the .xz format: unlzma and lzma -d said "File format not recognized"
+    import lzma
+
+    from xproj.tables import Table
+    from xproj.writers import open_output
+
+    with open_output(tmp_path / "o.csv.lzma", [("row", "int"), ("text", "str")]) as out:
+        out.write([[1, "caf\u00e9"]])
+    assert lzma.decompress((tmp_path / "o.csv.lzma").read_bytes(), format=lzma.FORMAT_ALONE) == b"row,text\n1,caf\xc3\xa9\n"
+    assert [r.fields for r in Table(tmp_path / "o.csv.lzma")] == [{"row": "1", "text": "caf\u00e9"}]
+
+
 @pytest.mark.parametrize("name", ["o.csv.gz", "o.jsonl.xz"])
 def test_a_failed_compressed_write_leaves_nothing(tmp_path, capfd, name):
     from xproj.writers import open_output

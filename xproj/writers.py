@@ -155,6 +155,8 @@ def _text_stream(f, compression):
         # same scores would make another file each second
         stream = io.TextIOWrapper(gzip.GzipFile(filename="", mode="wb", fileobj=f, mtime=0),
                                   encoding="utf-8", newline="")
+    elif compression == ".lzma":  # the legacy .lzma format its name says (lzma.open writes .xz data)
+        stream = lzma.open(f, "wt", format=lzma.FORMAT_ALONE, encoding="utf-8", newline="")
     else:
         stream = _COMPRESSORS[compression].open(f, "wt", encoding="utf-8", newline="")
     try:
