@@ -195,6 +195,20 @@ def test_keep_columns_and_clashing_names(model, world, tmp_path):
     assert [(r["id"], r["meta"], r["row"]) for r in back] == [(1, {"a": 1}, None), (None, None, 7), (None, None, None)]
 
 
+def test_output_column_names_are_never_given_twice(model, world, tmp_path):
+    # an input 'label' renamed input_label beside the input's own input_label, or a column kept
+    # twice: two columns of one name, of which JSON lines kept the last only (silently)
+    rows = [(k, t, "gold", "note") for k, t in docs(world, 3, "n", seed=6)]
+    inp = write_csv(tmp_path / "in.csv", rows, header=("id", "text", "label", "input_label"))
+    out = predict(model, inp, tmp_path / "o.csv")
+    assert list(out[0]) == ["row", "id", "text", "input_input_label", "input_label", *SCORES, "coverage", "error"]
+    assert main(["predict", "--model", str(model), "--input", str(inp), "--lang", "es", "--quiet",
+                 "--output", str(tmp_path / "o.jsonl"), "--keep-columns", "id,label,input_label,id"]) == 0
+    back = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["id"], r["input_input_label"], r["input_label"]) for r in back] == [(k, "gold", "note") for k, *_ in rows]
+    assert list(back[0])[:4] == ["row", "id", "input_input_label", "input_label"]
+
+
 def test_parquet_output(model, world, tmp_path):
     pq = pytest.importorskip("pyarrow.parquet")
     inp = write_csv(tmp_path / "in.csv", docs(world, 40, "q", seed=7) + [("bad", "x", "extra")])

@@ -135,14 +135,21 @@ def _cell(value):
 
 def output_columns(input_columns, label_names, has_proba: bool, with_lang: bool = False):
     """``(columns, kept)``: the output's (name, kind) list, and for each kept input column
-    its name in the input. A kept column whose name predict uses is renamed ``input_<name>``;
+    its name in the input. A kept column whose name predict uses is renamed ``input_<name>``
+    (``input_`` again while the input has a column of that name: no name is given twice);
     ``row`` is left out when the input has a column of that name. ``with_lang`` adds the
     detected ``lang`` before ``label``."""
     probs = [f"p_{n}" for n in label_names] if has_proba else []
     ours = {"label", "probability", "coverage", "error", *probs, *(["lang"] if with_lang else [])}
-    kept = list(input_columns)
+    kept = list(dict.fromkeys(input_columns))  # a column named twice in --keep-columns: once
     cols = [] if "row" in kept else [("row", "int")]
-    cols += [(f"input_{c}" if c in ours else c, "str") for c in kept]
+    taken = ours | {"row"} | set(kept)
+    for c in kept:
+        name = c
+        while c in ours and name in taken:  # beside an input_<c> of the input's own: input_input_<c>
+            name = f"input_{name}"
+        taken.add(name)
+        cols.append((name, "str"))
     cols += [("lang", "str")] if with_lang else []
     cols += [("label", "str"), ("probability", "float")] + [(p, "float") for p in probs]
     return cols + [("coverage", "float"), ("error", "str")], kept
