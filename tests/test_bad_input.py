@@ -268,7 +268,7 @@ def test_folder_outputs_in_a_folder_that_cannot_be_written(tmp_path, capsys, mon
 def test_empty_or_not_utf8_table_is_a_data_error(fake_model, tmp_path, capsys, content, problem, command):
     inp = tmp_path / "in.csv"
     inp.write_bytes(content)
-    out = tmp_path / "out.x"
+    out = tmp_path / ("out.csv" if command == "label-queue" else "out.x")  # a queue's name says its format
     argv = {"predict": ["--input", str(inp), "--output", str(out)],
             "adapt": ["--input", str(inp), "--out", str(out)],
             "label-queue": ["--input", str(inp), "--out", str(out)],

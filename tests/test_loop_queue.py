@@ -174,6 +174,11 @@ def test_usage_errors_exit_2(tmp_path, model, pool):
     # a Parquet queue could not be read back by retrain
     assert main([*base[:-1], str(tmp_path / "q.parquet"), "--lang", "es", "--n", "3"]) == 2
     assert not (tmp_path / "q.parquet").exists()
+    # nor a queue whose name says no format (written as CSV, then retrain could not tell what it is)
+    for name in ("q.txt", "queue", "q.txt.gz"):
+        assert main([*base[:-1], str(tmp_path / name), "--lang", "es", "--n", "3"]) == 2
+        assert not (tmp_path / name).exists()
+    assert main([*base[:-1], str(tmp_path / "q.tsv.gz"), "--lang", "es", "--n", "3"]) == 0
 
 
 def test_duplicate_pool_ids_are_a_data_error(tmp_path, model, capsys):
@@ -281,3 +286,18 @@ def test_a_dev_file_with_one_class_warns(round1, model, pool, capsys):
     assert main(["retrain", "--model", str(tmp / "v1.joblib"), "--labels", str(labels), "--out",
                  str(tmp / "v2.joblib"), "--dev", str(pool[2]), "--bootstrap", "20"]) == 0
     assert "warning" not in capsys.readouterr().err
+
+
+def test_a_region_suffixed_lang_is_the_loop_of_its_language(tmp_path, model, pool, capsys):
+    # label-queue --lang es-MX scores as es (as predict does) but recorded 'es-MX' as the loop's
+    # language: retrain then failed with "no vectors for language 'es-MX'", and --lang es was refused
+    pool_path, truth, _ = pool
+    queue(model, pool_path, tmp_path / "q.csv", "--lang", "es-MX")
+    assert json.loads((tmp_path / "loop" / "manifest.json").read_text())["lang"] == "es"
+    labels = fill(tmp_path / "q.csv", tmp_path / "filled.csv", truth)
+    assert main(["retrain", "--model", str(model), "--labels", str(labels), "--out", str(tmp_path / "v1.joblib")]) == 0
+    again = queue(tmp_path / "v1.joblib", pool_path, tmp_path / "q2.csv")
+    assert {r["id"] for r in again}.isdisjoint({r["id"] for r in read_csv(tmp_path / "q.csv")})
+    assert main(["label-queue", "--model", str(model), "--input", str(pool_path), "--lang", "en", "--n", "3",
+                 "--out", str(tmp_path / "q3.csv")]) == 2  # another language: still refused
+    assert "is a 'es' loop" in capsys.readouterr().err

@@ -187,6 +187,26 @@ def test_keep_columns_and_clashing_names(model, world, tmp_path):
                  "--output", str(tmp_path / "x.csv"), "--keep-columns", "id,nope"]) == 2
     assert not (tmp_path / "x.csv").exists()
     assert list(predict(model, jl, tmp_path / "jl-row.csv", "--keep-columns", "row")[0])[:2] == ["row", "label"]
+    # JSON lines out: the input's fields as the input has them (a number was written as the text "1",
+    # an object as a string of JSON), as the README says ("numbers as numbers")
+    assert main(["predict", "--model", str(model), "--input", str(jl), "--lang", "es",
+                 "--output", str(tmp_path / "jl.jsonl"), "--quiet"]) == 0
+    back = [json.loads(line) for line in (tmp_path / "jl.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["id"], r["meta"], r["row"]) for r in back] == [(1, {"a": 1}, None), (None, None, 7), (None, None, None)]
+
+
+def test_output_column_names_are_never_given_twice(model, world, tmp_path):
+    # an input 'label' renamed input_label beside the input's own input_label, or a column kept
+    # twice: two columns of one name, of which JSON lines kept the last only (silently)
+    rows = [(k, t, "gold", "note") for k, t in docs(world, 3, "n", seed=6)]
+    inp = write_csv(tmp_path / "in.csv", rows, header=("id", "text", "label", "input_label"))
+    out = predict(model, inp, tmp_path / "o.csv")
+    assert list(out[0]) == ["row", "id", "text", "input_input_label", "input_label", *SCORES, "coverage", "error"]
+    assert main(["predict", "--model", str(model), "--input", str(inp), "--lang", "es", "--quiet",
+                 "--output", str(tmp_path / "o.jsonl"), "--keep-columns", "id,label,input_label,id"]) == 0
+    back = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["id"], r["input_input_label"], r["input_label"]) for r in back] == [(k, "gold", "note") for k, *_ in rows]
+    assert list(back[0])[:4] == ["row", "id", "input_input_label", "input_label"]
 
 
 def test_parquet_output(model, world, tmp_path):
@@ -224,6 +244,36 @@ def test_output_is_written_in_the_format_its_name_says(model, world, tmp_path, n
     else:
         assert rows == [dict(c) for c in as_csv]
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("name", ["o.csv.gz", "o.jsonl.xz", "o.tsv.bz2"])
+def test_a_compressed_output_is_the_same_bytes_whatever_the_time_or_chunks(model, world, tmp_path, monkeypatch,
+                                                                            name):
+    # gzip wrote the time of writing into its header: the same scores, another file each second
+    import gzip
+
+    inp = write_csv(tmp_path / "in.csv", docs(world, 12, "g", seed=9))
+    outputs = []
+    for clock, chunk in ((1e9, "5"), (2e9, "500")):
+        monkeypatch.setattr(gzip.time, "time", lambda clock=clock: clock)
+        (tmp_path / str(chunk)).mkdir()
+        assert main(["predict", "--model", str(model), "--input", str(inp), "--lang", "es", "--output",
+                     str(tmp_path / chunk / name), "--chunk-size", chunk, "--quiet"]) == 0
+        outputs.append((tmp_path / chunk / name).read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_a_lzma_name_is_lzma_data(tmp_path):
+    # .lzma was written in the .xz format: unlzma and lzma -d said "File format not recognized"
+    import lzma
+
+    from xproj.tables import Table
+    from xproj.writers import open_output
+
+    with open_output(tmp_path / "o.csv.lzma", [("row", "int"), ("text", "str")]) as out:
+        out.write([[1, "caf\u00e9"]])
+    assert lzma.decompress((tmp_path / "o.csv.lzma").read_bytes(), format=lzma.FORMAT_ALONE) == b"row,text\n1,caf\xc3\xa9\n"
+    assert [r.fields for r in Table(tmp_path / "o.csv.lzma")] == [{"row": "1", "text": "caf\u00e9"}]
 
 
 @pytest.mark.parametrize("name", ["o.csv.gz", "o.jsonl.xz"])

@@ -108,6 +108,9 @@ def test_auto_with_candidates_chooses_among_them_only(models, tmp_path):
     pytest.importorskip("py3langid")
     rows = predict(models, write_csv(tmp_path / "in.csv", ROWS[:2]), tmp_path / "out.csv", "auto:en,es")
     assert [r["lang"] for r in rows] == ["en", "es"]
+    # a region or script suffix names its language, as --lang es-MX does (it was "does not know es-mx")
+    regional = predict(models, write_csv(tmp_path / "in.csv", ROWS[:2]), tmp_path / "r.csv", "auto:en-GB,es_MX")
+    assert regional == rows
 
 
 def fake_detect(texts, candidates=None, **kw):

@@ -22,8 +22,8 @@ def configure_parser(p):
     p.add_argument("--n", type=int, default=50, help="rows to queue (default 50)")
     p.add_argument("--strategy", choices=STRATEGIES, default="margin",
                    help="query strategy (default margin; random is the baseline)")
-    p.add_argument("--out", required=True, help="the queue file to write, label column left empty (CSV; "
-                                                   ".jsonl JSON lines, .tsv TSV by the name, as xproj predict --output)")
+    p.add_argument("--out", required=True, help="the queue file to write, label column left empty: .csv, .tsv "
+                                                   "or .jsonl (.gz/.xz/.bz2 compressed), as xproj retrain reads back")
     p.add_argument("--project", default=None, help="the loop's project folder (default: loop/ beside --out)")
     p.add_argument("--seed", type=seed_option, default=0, help="seed of random and of diverse's k-means (default 0)")
     p.add_argument("--id-column", default="id", help="column holding each row's id (default: id)")

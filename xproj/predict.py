@@ -47,6 +47,7 @@ from itertools import islice
 from pathlib import Path
 
 from .errors import ConfigError
+from .lang import base_code
 from .scoring import (LanguageRouter, Scorer, check_chunk_size, check_distinct, check_input, check_lang_code,
                       check_n_jobs, check_output, check_text_column, text_of)
 from .tables import SNIFF_ROWS, Table, table_columns
@@ -66,7 +67,8 @@ def parse_lang(value: str):
     head, sep, rest = str(value).partition(":")
     if head.strip().lower() != AUTO:
         return value, None
-    candidates = [c.strip().lower() for c in rest.split(",") if c.strip()] if sep else None
+    # "auto:zh-TW,ja" chooses between zh and ja: a suffix names its language, as "--lang zh-TW" does
+    candidates = list(dict.fromkeys(base_code(c) for c in rest.split(",") if c.strip())) if sep else None
     if sep and not candidates:
         raise ConfigError(f"--lang {value}: give languages after 'auto:', e.g. auto:en,es")
     return AUTO, candidates
@@ -133,14 +135,21 @@ def _cell(value):
 
 def output_columns(input_columns, label_names, has_proba: bool, with_lang: bool = False):
     """``(columns, kept)``: the output's (name, kind) list, and for each kept input column
-    its name in the input. A kept column whose name predict uses is renamed ``input_<name>``;
+    its name in the input. A kept column whose name predict uses is renamed ``input_<name>``
+    (``input_`` again while the input has a column of that name: no name is given twice);
     ``row`` is left out when the input has a column of that name. ``with_lang`` adds the
     detected ``lang`` before ``label``."""
     probs = [f"p_{n}" for n in label_names] if has_proba else []
     ours = {"label", "probability", "coverage", "error", *probs, *(["lang"] if with_lang else [])}
-    kept = list(input_columns)
+    kept = list(dict.fromkeys(input_columns))  # a column named twice in --keep-columns: once
     cols = [] if "row" in kept else [("row", "int")]
-    cols += [(f"input_{c}" if c in ours else c, "str") for c in kept]
+    taken = ours | {"row"} | set(kept)
+    for c in kept:
+        name = c
+        while c in ours and name in taken:  # beside an input_<c> of the input's own: input_input_<c>
+            name = f"input_{name}"
+        taken.add(name)
+        cols.append((name, "str"))
     cols += [("lang", "str")] if with_lang else []
     cols += [("label", "str"), ("probability", "float")] + [(p, "float") for p in probs]
     return cols + [("coverage", "float"), ("error", "str")], kept
@@ -229,9 +238,11 @@ def score_table(scorer, records, output_path, *, text_column, kept, chunk_size=5
         from tqdm import tqdm
 
         pbar = tqdm(unit="rows", desc="predict")
+    # JSON lines out: the input's values as they are (a JSON input's numbers, objects); else as text
+    cell = (lambda value: value) if output_format(output_path)[0] == "jsonl" else _cell
     with open_output(output_path, columns) as out:
         for chunk in _chunks(records, chunk_size):
-            out.write(_score_chunk(scorer, chunk, text_column, kept, "row" not in kept, n_jobs, tally))
+            out.write(_score_chunk(scorer, chunk, text_column, kept, "row" not in kept, n_jobs, tally, cell))
             if pbar:
                 pbar.update(len(chunk))
     if pbar:
@@ -277,7 +288,7 @@ def _chunks(table, size):
         yield chunk
 
 
-def _score_chunk(scorer, chunk, text_column, kept, with_row, n_jobs, tally):
+def _score_chunk(scorer, chunk, text_column, kept, with_row, n_jobs, tally, cell=_cell):
     texts = []
     for rec in chunk:
         tally.count(rec)
@@ -295,7 +306,7 @@ def _score_chunk(scorer, chunk, text_column, kept, with_row, n_jobs, tally):
         if problem is not None:
             tally.unlabelled(rec.row, problem)
         fields = rec.fields if isinstance(rec.fields, dict) else {}
-        row = ([rec.row] if with_row else []) + [_cell(fields.get(c)) for c in kept]
+        row = ([rec.row] if with_row else []) + [cell(fields.get(c)) for c in kept]
         if routed:
             tally.languages[lang] = tally.languages.get(lang, 0) + 1
             row.append(lang)

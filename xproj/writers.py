@@ -19,6 +19,7 @@ import bz2
 import contextlib
 import csv
 import gzip
+import io
 import json
 import lzma
 from pathlib import Path
@@ -149,7 +150,15 @@ def _text_stream(f, compression):
     if compression is None:
         yield f
         return
-    stream = _COMPRESSORS[compression].open(f, "wt", encoding="utf-8", newline="")
+    if compression == ".gz":
+        # mtime 0 (as gzip -n): the header would otherwise hold the time of writing, and the
+        # same scores would make another file each second
+        stream = io.TextIOWrapper(gzip.GzipFile(filename="", mode="wb", fileobj=f, mtime=0),
+                                  encoding="utf-8", newline="")
+    elif compression == ".lzma":  # the legacy .lzma format its name says (lzma.open writes .xz data)
+        stream = lzma.open(f, "wt", format=lzma.FORMAT_ALONE, encoding="utf-8", newline="")
+    else:
+        stream = _COMPRESSORS[compression].open(f, "wt", encoding="utf-8", newline="")
     try:
         yield stream
     finally:

@@ -82,9 +82,11 @@ class Project:
 
     def check_lang(self, lang: str, option: str = "--lang"):
         from ..errors import ConfigError
+        from ..lang import base_code
 
         known = self.data.get("lang")
-        if known is not None and known != lang:
+        # "es-MX" is scored as the model's "es" (xproj.scoring.Scorer): the same loop
+        if known is not None and base_code(known) != base_code(lang):
             raise ConfigError(f"{option} {lang}: the project {self.folder} is a {known!r} loop; "
                               "use another --project for another language")
 

@@ -28,7 +28,7 @@ from ..scoring import (
     check_text_column,
     text_of,
 )
-from ..tables import Table
+from ..tables import Table, infer_format
 from ..writers import open_output, output_format
 from .project import Project
 from .strategies import STRATEGIES, select
@@ -127,6 +127,16 @@ class QueueResult:
     output: str
 
 
+def _says_text_format(path) -> bool:
+    """Whether the name says CSV, TSV or JSON lines (a ``.txt`` or bare name is written as CSV,
+    but retrain, which has no format option, could not tell what it reads)."""
+    try:
+        infer_format(path)
+    except ConfigError:
+        return False
+    return True
+
+
 def label_queue(model_path, input_path, output_path, *, lang, n=50, strategy="margin", project=None,
                 seed=0, id_column="id", text_column="text") -> QueueResult:
     """Write the next ``n`` rows to label into ``output_path`` and record the round.
@@ -141,7 +151,8 @@ def label_queue(model_path, input_path, output_path, *, lang, n=50, strategy="ma
     check_distinct(output_path, input_path, "--out", "--input")
     check_distinct(output_path, model_path, "--out", "--model")
     check_output(output_path, "--out")
-    if output_format(output_path)[0] == "parquet":  # (and a compressed Parquet name: ConfigError there)
+    if output_format(output_path)[0] == "parquet" or not _says_text_format(output_path):
+        # (a compressed Parquet name: ConfigError in output_format)
         raise ConfigError(f"--out {output_path}: a queue is filled in and read back by xproj retrain, which reads "
                           "CSV, TSV or JSON lines; name it .csv, .tsv or .jsonl")
     proj = Project(project if project is not None else Path(output_path).parent / "loop")
@@ -163,7 +174,7 @@ def label_queue(model_path, input_path, output_path, *, lang, n=50, strategy="ma
         with open_output(output_path, QUEUE_COLUMNS) as out:
             out.write(rows)
         if rows:
-            proj.data["lang"] = lang
+            proj.data["lang"] = scorer.lang  # the model's code: "es" for --lang es-MX, as retrain needs
             proj.add_round(model=model_entry, input_path=input_path, queue=output_path,
                            strategy=strategy, seed=seed, rows=[{"id": r[0], "text": r[1]} for r in rows],
                            id_column=id_column, text_column=text_column)
