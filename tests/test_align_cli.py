@@ -439,4 +439,4 @@ def test_a_word_the_vectors_have_is_never_respelt(capsys):
     pairs = [("house", wide), ("dog", _full_width("perro"))]
     assert spelt_as_in_vectors(pairs, src, tgt, (None, "es"), "--dictionary d") == [("house", wide), ("dog", "perro")]
     assert spelt_as_in_vectors(pairs, src, tgt, (None, None), "--dictionary d") == pairs
-    assert "1 target words (NFKC)" in capsys.readouterr().err
+    assert "1 target word (NFKC)" in capsys.readouterr().err

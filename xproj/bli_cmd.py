@@ -188,7 +188,8 @@ def spelt_as_in_vectors(pairs, src, tgt, langs, option):
     if not any(respelt):
         return pairs
     out = list(dict.fromkeys((respelt[0].get(a, a), respelt[1].get(b, b)) for a, b in pairs))
-    said = [f"{len(r):,} {role} words ({side[0]})" for r, role, side in zip(respelt, ("source", "target"), sides) if r]
+    said = [f"{len(r):,} {role} word{'s' if len(r) > 1 else ''} ({side[0]})"
+            for r, role, side in zip(respelt, ("source", "target"), sides) if r]
     print(f"note: {option}: {' and '.join(said)} missing from the vectors found in their language's one "
           f"script, e.g. {next(iter((respelt[1] or respelt[0]).items()))}", file=sys.stderr)
     return out
