@@ -16,8 +16,9 @@ import time
 from pathlib import Path
 
 from .align_outputs import BLI_FILE, OUTPUT_NAMES, VECTOR_FILES, save_outputs  # noqa: F401  (their old home)
-from .bli_cmd import (MAPPING_NAME, add_lang_arguments, add_vector_arguments, check_inputs_exist, check_positive,
-                      evaluate, read_test_dictionary)
+from .bli_cmd import (MAPPING_NAME, add_lang_arguments, add_vector_arguments, check_inputs_exist,
+                      check_lang_arguments, check_positive, evaluate, read_test_dictionary)
+from .bli_cmd import LANG_CODE, check_lang  # noqa: F401  (their old home)
 from ._io import write_problem
 from .errors import ConfigError
 from .options import seed_option
@@ -202,8 +203,7 @@ def check_options(args) -> dict:
         raise ConfigError(f"--refine {args.refine}: expected a whole number of rounds or 'auto'")
     if args.refine not in (None, "auto"):
         check_positive("--refine", args.refine, zero_ok=True)
-    for option in ("src_lang", "tgt_lang"):
-        check_lang(f"--{option.replace('_', '-')}", getattr(args, option))
+    check_lang_arguments(args)
     params = {**recipe_flags(args), **instance_flags(args)}
     check_positive("--max-minutes", args.max_minutes)
     check_positive("--limit", args.limit)
@@ -228,29 +228,6 @@ def check_options(args) -> dict:
         raise ConfigError(f"--max-minutes: the {args.recipe} recipe has no time budget (only "
                           "self-learning and unsupervised do)")
     return params if args.refine is None else {**params, "refine": args.refine}
-
-
-#: what ``--src-lang`` / ``--tgt-lang`` accept: an ISO 639 code, optionally with a region or script
-LANG_CODE = r"[a-z]{2,3}([-_][A-Za-z0-9]{2,8})*"
-
-
-def check_lang(option: str, value) -> None:
-    """A language xproj tokenises, or one with published fastText vectors (aligning is not
-    limited to the languages xproj classifies: MUSE has en-ru dictionaries); a region or script
-    suffix is ignored, as :func:`xproj.lang.get_preprocessor` does."""
-    import re
-
-    from .lang import is_supported, supported_languages
-    from .resources.sources import ALIGNED_LANGS, CC_LANGS, MUSE_LANGS
-
-    if value is None:
-        return
-    if not re.fullmatch(LANG_CODE, value, flags=re.IGNORECASE):
-        raise ConfigError(f"{option} {value!r}: expected a language code such as en, es or zh-Hant")
-    code = re.split("[-_]", value)[0].lower()
-    if not is_supported(code) and code not in {*ALIGNED_LANGS, *MUSE_LANGS, *CC_LANGS}:
-        raise ConfigError(f"{option} {value!r}: unknown language code {code!r}; expected one xproj tokenises "
-                          f"({', '.join(supported_languages())}) or one with fastText vectors (xproj download list)")
 
 
 def recipe_flags(args) -> dict:

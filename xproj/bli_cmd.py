@@ -56,10 +56,7 @@ def run_from_args(args) -> int:
 
     check_positive("--limit", args.limit)
     check_positive("--csls-k", args.csls_k)
-    from .align_cmd import check_lang
-
-    for option in ("src_lang", "tgt_lang"):
-        check_lang("--" + option.replace("_", "-"), getattr(args, option))
+    check_lang_arguments(args)
     ks = parse_ks(args.k)
     check_inputs_exist(args)
     mapping = load_mapping(args.mapping) if args.mapping else None  # small: before the vectors
@@ -153,6 +150,35 @@ def add_lang_arguments(p) -> None:
                         "Simplified vectors is looked up in Simplified)")
 
 
+#: what ``--src-lang`` / ``--tgt-lang`` accept: an ISO 639 code, optionally with a region or script
+LANG_CODE = r"[a-z]{2,3}([-_][A-Za-z0-9]{2,8})*"
+
+
+def check_lang(option: str, value) -> None:
+    """A language xproj tokenises, or one with published fastText vectors (aligning is not
+    limited to the languages xproj classifies: MUSE has en-ru dictionaries); a region or script
+    suffix is ignored, as :func:`xproj.lang.get_preprocessor` does."""
+    import re
+
+    from .lang import base_code, is_supported, supported_languages
+    from .resources.sources import ALIGNED_LANGS, CC_LANGS, MUSE_LANGS
+
+    if value is None:
+        return
+    if not re.fullmatch(LANG_CODE, value, flags=re.IGNORECASE):
+        raise ConfigError(f"{option} {value!r}: expected a language code such as en, es or zh-Hant")
+    code = base_code(value)
+    if not is_supported(code) and code not in {*ALIGNED_LANGS, *MUSE_LANGS, *CC_LANGS}:
+        raise ConfigError(f"{option} {value!r}: unknown language code {code!r}; expected one xproj tokenises "
+                          f"({', '.join(supported_languages())}) or one with fastText vectors (xproj download list)")
+
+
+def check_lang_arguments(args) -> None:
+    """``--src-lang`` and ``--tgt-lang`` (:func:`check_lang`)."""
+    for option in ("src_lang", "tgt_lang"):
+        check_lang(f"--{option.replace('_', '-')}", getattr(args, option))
+
+
 def spelt_as_in_vectors(pairs, src, tgt, langs, option):
     """``pairs`` with each word that its vectors lack replaced by its language's one-script
     spelling (:func:`xproj.lang.script.get_script_normalizer`; zh: Traditional -> Simplified,
@@ -161,38 +187,40 @@ def spelt_as_in_vectors(pairs, src, tgt, langs, option):
     grow, whatever script the vectors are in. A note on stderr says how many words changed; a
     warning when a language's converter needs a missing extra. ``langs``: (source, target) codes,
     either ``None`` (that side left as it is)."""
-    from .lang.script import get_script_normalizer
-
-    sides = []
-    for lang, wv in zip(langs, (src, tgt)):
-        if lang is None:
-            sides.append(None)
-            continue
-        try:
-            name, to_script = get_script_normalizer(lang)
-        except ImportError as exc:
-            print(f"warning: {option}: {lang} words not looked up in one script ({exc})", file=sys.stderr)
-            sides.append(None)
-            continue
-        sides.append((name, to_script, wv))
-    respelt = [{}, {}]
-    for i, side in enumerate(sides):
-        if side is None:
-            continue
-        _name, to_script, wv = side
-        for word in {pair[i] for pair in pairs}:
-            if word not in wv:
-                other = to_script(word)
-                if other != word and other in wv:
-                    respelt[i][word] = other
+    respelt, names = [], []
+    for i, (lang, wv) in enumerate(zip(langs, (src, tgt))):
+        name, words = _respelt_missing({pair[i] for pair in pairs}, wv, lang, option)
+        respelt.append(words)
+        names.append(name)
     if not any(respelt):
         return pairs
     out = list(dict.fromkeys((respelt[0].get(a, a), respelt[1].get(b, b)) for a, b in pairs))
-    said = [f"{len(r):,} {role} word{'s' if len(r) > 1 else ''} ({side[0]})"
-            for r, role, side in zip(respelt, ("source", "target"), sides) if r]
+    said = [f"{len(r):,} {role} word{'s' if len(r) > 1 else ''} ({name})"
+            for r, role, name in zip(respelt, ("source", "target"), names) if r]
     print(f"note: {option}: {' and '.join(said)} missing from the vectors found in their language's one "
           f"script, e.g. {next(iter((respelt[1] or respelt[0]).items()))}", file=sys.stderr)
     return out
+
+
+def _respelt_missing(words, wv, lang, option) -> tuple[str | None, dict]:
+    """``(script name, {word: spelling})`` for the ``words`` that ``wv`` lacks and has in
+    ``lang``'s one script; nothing for ``lang`` None, or (with a warning) a missing converter."""
+    from .lang.script import get_script_normalizer
+
+    if lang is None:
+        return None, {}
+    try:
+        name, to_script = get_script_normalizer(lang)
+    except ImportError as exc:
+        print(f"warning: {option}: {lang} words not looked up in one script ({exc})", file=sys.stderr)
+        return None, {}
+    respelt = {}
+    for word in words:
+        if word not in wv:
+            other = to_script(word)
+            if other != word and other in wv:
+                respelt[word] = other
+    return name, respelt
 
 
 def read_test_dictionary(path, src, tgt, *, lowercase=False, option="--dictionary", langs=(None, None)):

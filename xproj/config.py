@@ -414,10 +414,9 @@ def _check_instance(a: dict) -> None:
 def instance_params(a: dict) -> dict:
     """The InstaMap keywords of :func:`~xproj.align.fit_mapping` from the run options
     (``cfg["alignment"]``), checked by the library's own check as well."""
-    from .align.instance import check_instance_params
+    from .align.instance import INSTANCE_PARAMS, check_instance_params
 
-    return check_instance_params(**{name: a[name] for name in ("instance_k", "instance_temperature",
-                                                               "instance_iterations")})
+    return check_instance_params(**{name: a[name] for name in INSTANCE_PARAMS})
 
 
 def recipe_params(a: dict) -> dict:

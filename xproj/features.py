@@ -83,11 +83,11 @@ def preprocessor_for(lang, preprocess=None):
     """:func:`xproj.lang.get_preprocessor` of ``lang`` with a model's (or run's) options:
     ``negation=True`` marks scopes only in a language with a negator list
     (:data:`xproj.lang.negation.NEGATORS`); one without (Japanese) is tokenised without marks."""
-    from .lang import _key, get_preprocessor
+    from .lang import base_code, get_preprocessor
     from .lang.negation import negators_for
 
     options = dict(preprocess or {})
-    if options.get("negation") and not negators_for(_key(lang)):
+    if options.get("negation") and not negators_for(base_code(lang)):
         options["negation"] = False
     return get_preprocessor(lang, **options)
 
@@ -212,7 +212,7 @@ class DocumentEmbedder(TransformerMixin, BaseEstimator):
 
     def _lookup(self, lang):
         rows = self.space_.lookup(lang, self.fallback_lang)
-        prefix = getattr(self, "negation_prefix", LOOKUP_NEGATION_PREFIX)
+        prefix = self.negation_prefix  # (set for models saved before it existed: __setstate__)
         if prefix and prefix != LOOKUP_NEGATION_PREFIX:  # the space's lookups strip only their own mark
             return MarkedRows(rows, prefix)
         return rows

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ._io import atomic_write
 from .errors import ConfigError
-from .tables import strip_compression
+from .tables import infer_format, strip_compression
 
 __all__ = ["KINDS", "open_output", "output_format"]
 
@@ -43,8 +43,6 @@ def _pyarrow():
     return pa, pq
 
 
-#: the text formats by the name's extension (as the reader guesses them, :func:`xproj.tables.infer_format`)
-_TEXT_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".tsv": "tsv", ".tab": "tsv"}
 #: compressors by extension: ``open(binary_file, "wt")`` of each module
 _COMPRESSORS = {".gz": gzip, ".xz": lzma, ".lzma": lzma, ".bz2": bz2}
 
@@ -61,14 +59,17 @@ def output_format(path) -> tuple[str, str | None]:
     ConfigError
         A compressed Parquet name (Parquet compresses inside: drop the extension).
     """
-    name = Path(path).name.lower()
+    name = Path(path).name
     base = strip_compression(name)
-    compression = name[len(base):] or None
-    if base.endswith(".parquet"):
+    compression = name[len(base):].lower() or None
+    if base.lower().endswith(".parquet"):
         if compression:
-            raise ConfigError(f"{path}: Parquet is compressed inside; name the output {Path(path).name[:len(base)]}")
+            raise ConfigError(f"{path}: Parquet is compressed inside; name the output {base}")
         return "parquet", None
-    return _TEXT_FORMATS.get(Path(base).suffix, "csv"), compression
+    try:  # the text formats by extension, as the reader guesses them
+        return infer_format(base), compression
+    except ConfigError:  # a name that says no format
+        return "csv", compression
 
 
 class _CsvOutput:

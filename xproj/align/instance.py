@@ -38,6 +38,7 @@ import numpy as np
 
 from ..errors import ConfigError, ShapeError
 from ..options import RANGES
+from ..vectors.normalize import unit_length
 from .steps import procrustes
 
 #: the parameters of the correction and their defaults for a recipe without its own (0 = off)
@@ -156,12 +157,6 @@ class InstanceCorrection:
         return cls(steps, int(k), float(temperature))
 
 
-def _unit(M: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(M, axis=1, keepdims=True)
-    norms[norms == 0] = 1
-    return (M / norms).astype(np.float32)
-
-
 def displace(X, anchors, displacements, k: int, temperature: float = 0.0) -> np.ndarray:
     """Each row of ``X`` plus the weighted mean displacement of its ``k`` most cosine-similar
     ``anchors`` (unit rows). Rows go through in blocks of :data:`BATCH`; one ``BATCH x m``
@@ -181,7 +176,7 @@ def displace(X, anchors, displacements, k: int, temperature: float = 0.0) -> np.
     buf = np.empty((BATCH, m), dtype=np.float32)
     for start in range(0, n, BATCH):
         rows = X[start:start + BATCH]
-        block[:len(rows)] = _unit(rows)
+        block[:len(rows)] = unit_length(rows)
         block[len(rows):] = 0
         np.matmul(block, anchors.T, out=buf)
         sims = buf[:len(rows)]
@@ -216,7 +211,7 @@ def fit_instance_correction(X_d, goals, *, k: int, temperature: float = 0.0, ite
         if i:  # the Kabsch step: the moved points rotated onto their goals again
             rotation = procrustes(P, goals)
             P = P @ rotation
-        step = InstanceStep(rotation, _unit(P), goals - P)
+        step = InstanceStep(rotation, unit_length(P), goals - P)
         steps.append(step)
         P = displace(P, step.anchors, step.displacements, k, temperature)
     return InstanceCorrection(steps, int(k), float(temperature))

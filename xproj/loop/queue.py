@@ -62,7 +62,7 @@ def read_pool(path, id_column: str, text_column: str, skip: set) -> Pool:
     pool, seen = Pool(), {}
     for rec in table:
         text, problem = (None, rec.error) if rec.error else text_of(rec.fields, text_column)
-        rid, id_problem = (None, problem) if problem else _id_of(rec.fields, id_column)
+        rid, id_problem = (None, problem) if problem else id_of(rec.fields, id_column)
         if problem or id_problem or not rid.strip() or not text.strip():
             why = problem or id_problem or ("empty id" if not rid.strip() else "empty text")
             pool.unreadable.append((rec.line, why))
@@ -84,7 +84,7 @@ def read_pool(path, id_column: str, text_column: str, skip: set) -> Pool:
     return pool
 
 
-def _id_of(fields, id_column):
+def id_of(fields, id_column):
     """``(id, None)`` or ``(None, problem)``: a row's id, a whole number taken as its digits
     (JSON lines often have ``"id": 17``; the queue CSV writes it as ``17``)."""
     value = fields.get(id_column) if isinstance(fields, dict) else None

@@ -37,6 +37,7 @@ from ..evaluation import one_class_warning
 from ..scoring import check_distinct, check_output
 from ..tables import Table
 from .project import Project, file_sha256, now
+from .queue import id_of
 
 
 class LabelProblems(XprojError):
@@ -111,12 +112,10 @@ def _read_label_file(path, label_names, queued, labels, problems):
 
 
 def _label_id(fields) -> str | None:
-    """A label row's id as queued: text stripped, or a JSON whole number's digits (label-queue
-    reads ``"id": 17`` so, :func:`xproj.loop.queue._id_of`); None when there is none."""
-    rid = fields.get("id")
-    if isinstance(rid, int) and not isinstance(rid, bool):
-        return str(rid)
-    return (rid.strip() or None) if isinstance(rid, str) else None
+    """A label row's id as queued (:func:`xproj.loop.queue.id_of`: a JSON whole number as its
+    digits), stripped; None when there is none."""
+    rid, _ = id_of(fields, "id")
+    return (rid.strip() or None) if rid is not None else None
 
 
 def _label_problem(fields, label_names, queued) -> str | None:
