@@ -440,3 +440,30 @@ def test_a_word_the_vectors_have_is_never_respelt(capsys):
     assert spelt_as_in_vectors(pairs, src, tgt, (None, "es"), "--dictionary d") == [("house", wide), ("dog", "perro")]
     assert spelt_as_in_vectors(pairs, src, tgt, (None, None), "--dictionary d") == pairs
     assert "1 target word (NFKC)" in capsys.readouterr().err
+
+
+def test_test_queries_that_are_seed_words_are_left_out_of_bli(world, files, aligned, tmp_path):
+    """A seed that shares test words (a lexicon added to a training split) would score the fit:
+    those queries are left out, counted, and the figure is the one of the unseen queries."""
+    leaked = world.test_pairs[:40]
+    seed = tmp_path / "train+leak.txt"
+    write_dictionary(list(world.train_pairs) + leaked, seed)
+    n_leaked = len({s for s, _ in leaked})
+    out = tmp_path / "out"
+    code, printed = _run_captured(["align", str(files / "src.vec"), str(files / "tgt.vec"),
+                                   "--dictionary", str(seed), "--recipe", "procrustes",
+                                   "--test-dictionary", str(files / "test.txt"), "--out", str(out)])
+    assert code == 0
+    assert f"{n_leaked} test queries left out" in printed
+    bli = json.loads((out / "bli.json").read_text())
+    assert bli["seed_queries_left_out"] == n_leaked
+    assert bli["queries"] == len({s for s, _ in world.test_pairs}) - n_leaked
+
+
+def test_a_test_dictionary_inside_the_seed_is_a_usage_error(files, tmp_path, capsys):
+    code = main(["align", str(files / "src.vec"), str(files / "tgt.vec"), "--dictionary", str(files / "test.txt"),
+                 "--test-dictionary", str(files / "test.txt"), "--out", str(tmp_path / "out")])
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "every query is a source word of --dictionary" in err[0]
+    assert not (tmp_path / "out").exists()

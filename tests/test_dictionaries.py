@@ -6,6 +6,7 @@ from xproj.dictionaries import (
     NoOverlapError,
     dictionary_stats,
     group_by_source,
+    unseen_queries,
     identical_strings,
     numerals,
     read_dictionary,
@@ -155,3 +156,11 @@ def test_muse_en_zh_coverage_doubles_after_t2s():
     before = dictionary_stats(test, en.index, zh.index).covered_sources
     after = dictionary_stats(normalize_pairs(test, "en", "zh")[0], en.index, zh.index).covered_sources
     assert (before, after) == (422, 875)
+
+
+def test_unseen_queries_drop_every_pair_of_a_seed_source_word():
+    test = [("a", "1"), ("a", "2"), ("b", "3"), ("c", "4")]
+    kept, left_out = unseen_queries(test, [("a", "9"), ("z", "8")])
+    assert kept == [("b", "3"), ("c", "4")] and left_out == 1
+    assert unseen_queries(test, "identical") == (test, 0)  # no pairs to compare with
+    assert unseen_queries(None, [("a", "1")]) == (None, 0)

@@ -131,6 +131,7 @@ def refine_value(text: str):
 def run_from_args(args) -> int:
     from .align import fit_mapping
     from .bli_cmd import load_pair
+    from .dictionaries import unseen_queries
     from .evaluation import format_bli
 
     recipe_options = check_options(args)
@@ -144,6 +145,12 @@ def run_from_args(args) -> int:
     seed = seed_dictionary(args.dictionary, src, tgt, lowercase=args.lowercase, langs=langs)
     test = (read_test_dictionary(args.test_dictionary, src, tgt, lowercase=args.lowercase,
                                  option="--test-dictionary", langs=langs) if args.test_dictionary else None)
+    left_out = 0
+    if test is not None:  # BLI scores what the mapping generalises to, not the seed it was fitted on
+        test, left_out = unseen_queries(test, seed)
+        if not test:
+            raise ConfigError(f"--test-dictionary {args.test_dictionary}: every query is a source word of "
+                              f"--dictionary {args.dictionary}, so BLI would only score the fit")
     if test is not None and (refine_rounds(args) or is_self_learning(args.recipe)):
         recipe_options["eval_pairs"] = test  # P@1 of every round / EVAL_EVERY-th iteration
     start = time.perf_counter()
@@ -154,6 +161,8 @@ def run_from_args(args) -> int:
     seconds = time.perf_counter() - start
     mapping.metadata["loaded_with"] = {"limit": args.limit, "lowercase": args.lowercase, "on_bad_line": args.on_bad_line}
     bli = evaluate(src, tgt, test, mapping) if test is not None else None  # before any file is written
+    if bli is not None and left_out:
+        bli["seed_queries_left_out"] = left_out
     written = save_outputs(mapping, src, tgt, Path(args.out), args, bli=bli)
     print(f"{args.recipe}: {args.src} -> {args.tgt} ({len(src):,} x {len(tgt):,} words, "
           f"dimension {src.dim}) aligned in {seconds:.1f} s")

@@ -83,6 +83,8 @@ def format_bli(res, title="") -> str:
                  if not k.endswith("_all")})
     lines = [title] if title else []
     lines.append(f"queries {res['queries']}, covered {res['covered']} ({res['coverage']:.1%})")
+    if res.get("seed_queries_left_out"):
+        lines.append(f"({res['seed_queries_left_out']} test queries left out: source words of the seed dictionary)")
     lines.append("method  " + "  ".join(f"P@{k} (covered)  P@{k} (all)" for k in ks))
     for m in ("nn", "csls"):
         if m in res:

@@ -178,6 +178,29 @@ def warnings_section(warnings) -> list:
     return ["## Warnings", "", *(f"- {w}" for w in warnings), ""]
 
 
+def bli_section(metrics) -> list:
+    """The report's BLI section (lines), with the test queries left out as seed words."""
+    if not metrics["bli"]:
+        return []
+    lines = ["## Bilingual lexicon induction", "",
+              "Precision at k over covered queries (source word and a gold translation have vectors); "
+              "'all' counts uncovered queries as wrong.", "",
+              "| pair | method | P@1 | P@5 | P@10 | P@1 (all) | covered / queries |", "|---|---|---|---|---|---|---|"]
+    for tgt, r in metrics["bli"].items():
+        for m in ("nn", "csls"):
+            s = r[m]
+            lines.append(f"| {metrics['source_lang']}-{tgt} | {m.upper()} | {s['p@1']:.3f} | {s['p@5']:.3f} | "
+                         f"{s['p@10']:.3f} | {s['p@1_all']:.3f} | {r['covered']} / {r['queries']} |")
+    lines.append("")
+    left_out = {tgt: r["seed_queries_left_out"] for tgt, r in metrics["bli"].items()
+                if r.get("seed_queries_left_out")}
+    if left_out:
+        lines += ["Test queries that are source words of the seed dictionary are left out (they would score "
+                  "the fit, not what the mapping generalises to): "
+                  + ", ".join(f"{metrics['source_lang']}-{t} {n:,}" for t, n in left_out.items()) + ".", ""]
+    return lines
+
+
 def write_report(path, cfg, metrics, plots, *, run_folder=None):
     """Write ``report.md``: warnings, data, lexicon induction, results with baselines,
     per-class scores, confusion matrix and plots. ``run_folder``: where the run folder ends
@@ -194,17 +217,7 @@ def write_report(path, cfg, metrics, plots, *, run_folder=None):
     for split, counts in metrics["data"].items():
         lines.append(f"| {split} | " + " | ".join(str(counts[n]) for n in names) + f" | {sum(counts.values())} |")
     lines.append("")
-    if metrics["bli"]:
-        lines += ["## Bilingual lexicon induction", "",
-                  "Precision at k over covered queries (source word and a gold translation have vectors); "
-                  "'all' counts uncovered queries as wrong.", "",
-                  "| pair | method | P@1 | P@5 | P@10 | P@1 (all) | covered / queries |", "|---|---|---|---|---|---|---|"]
-        for tgt, r in metrics["bli"].items():
-            for m in ("nn", "csls"):
-                s = r[m]
-                lines.append(f"| {metrics['source_lang']}-{tgt} | {m.upper()} | {s['p@1']:.3f} | {s['p@5']:.3f} | "
-                             f"{s['p@10']:.3f} | {s['p@1_all']:.3f} | {r['covered']} / {r['queries']} |")
-        lines.append("")
+    lines += bli_section(metrics)
     if metrics.get("instance"):
         lines += [f"{metrics['source_lang']} words moved by InstaMap after the linear mapping (alignment.instance_k; "
                   "BLI above reads the corrected mapping):", ""]

@@ -134,7 +134,7 @@ def align_targets(cfg, vectors, world=None, echo=print) -> dict:
 def align_target(cfg, vectors, tgt, world=None, echo=print) -> TargetSpace:
     from ..align import fit_mapping
     from ..config import instance_params, recipe_params
-    from ..dictionaries import read_dictionary
+    from ..dictionaries import read_dictionary, unseen_queries
     from ..evaluation import bli_scores
     from ..features import AlignedSpace
 
@@ -152,6 +152,12 @@ def align_target(cfg, vectors, tgt, world=None, echo=print) -> TargetSpace:
         seed_pairs = one_script(seed_pairs, src, tgt, "seed", scripts, warnings)
         test = one_script(test, src, tgt, "test", scripts, warnings)
     warnings += check_seed_pairs(seed_pairs, vectors[src], vectors[tgt], f"alignment.dictionary.{tgt}", src, tgt)
+    # BLI scores what the mapping generalises to: test queries that are seed words are left out
+    test, left_out = unseen_queries(test, seed_pairs)
+    if left_out and not test:
+        warnings.append(f"alignment.test_dictionary.{tgt}: every query is a source word of the seed "
+                        "dictionary: no BLI")
+        test = None
     mapping = fit_mapping(vectors[src], vectors[tgt], seed_pairs, normalization=a["normalization"],
                           recipe=a["recipe"],
                           refine=a["refine"], refine_vocab=a["refine_vocab"], keep_seed=a["keep_seed"],
@@ -160,9 +166,10 @@ def align_target(cfg, vectors, tgt, world=None, echo=print) -> TargetSpace:
     space = AlignedSpace.from_mappings(tgt, vectors[tgt], {src: (vectors[src], mapping)})
     bli = None
     if test is not None:
-        bli = bli_scores(space[src], space[tgt], test, ks=(1, 5, 10))
+        bli = bli_scores(space[src], space[tgt], test, ks=(1, 5, 10)) | {"seed_queries_left_out": left_out}
         echo(f"  BLI {src}->{tgt}: P@1 NN {bli['nn']['p@1']:.3f}, CSLS {bli['csls']['p@1']:.3f} "
-             f"over {bli['covered']}/{bli['queries']} covered queries")
+             f"over {bli['covered']}/{bli['queries']} covered queries"
+             + (f" ({left_out:,} left out: seed words)" if left_out else ""))
     mapped = TargetSpace(space, mapping, seed_pairs, test, bli, warnings, scripts)
     return with_dictionary_pairs(cfg, vectors, mapped, tgt, lexicon=world is None, echo=echo)
 
