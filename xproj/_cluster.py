@@ -7,7 +7,7 @@ import os
 import re
 from pathlib import Path
 
-from .errors import ConfigError, XprojError
+from .errors import ConfigError, MissingExtraError, XprojError
 
 #: ``--scheduler`` forms: a local cluster of N worker processes (default: one per core), or
 #: the address of a running Dask scheduler.
@@ -40,7 +40,7 @@ def check_scheduler(scheduler) -> int | None:
     import importlib.util
 
     if importlib.util.find_spec("distributed") is None:
-        raise ConfigError("--scheduler: needs Dask: pip install 'xproj[cluster]'")
+        raise MissingExtraError("--scheduler: needs Dask: pip install 'xproj[cluster]'")
     return (int(n) if sep else os.cpu_count() or 1) if local else None
 
 

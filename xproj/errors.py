@@ -54,3 +54,12 @@ class UnknownLanguageError(XprojError, KeyError):
 
 class ConfigError(XprojError, ValueError):
     """An invalid run configuration (unknown key, wrong type, bad value)."""
+
+
+class MissingExtraError(XprojError, ImportError):
+    """An optional dependency that an option or language needs is not installed.
+
+    The message names what needs it and the ``pip install 'xproj[...]'`` command. Exit 1 on the
+    command line, like other missing resources: the option is valid, the environment lacks it.
+    It is an ImportError, so code that tries an import and falls back still catches it.
+    """

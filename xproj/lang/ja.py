@@ -20,7 +20,7 @@ import functools
 import importlib.util
 from collections.abc import Iterable
 
-from ..errors import ConfigError
+from ..errors import ConfigError, MissingExtraError
 from .base import Preprocessor
 from .kana import is_katakana_word, loanword_spelling
 from .script import nfkc_normalizer
@@ -69,7 +69,7 @@ def japanese_nlp(split_mode: str = "A"):
     """
     for module in ("sudachipy", "sudachidict_core"):
         if importlib.util.find_spec(module) is None:
-            raise ImportError(f"{_INSTALL_HINT} (module {module!r} not found)")
+            raise MissingExtraError(f"{_INSTALL_HINT} (module {module!r} not found)")
     import spacy  # noqa: PLC0415
 
     return spacy.blank("ja", config={"nlp": {"tokenizer": {"split_mode": split_mode}}})

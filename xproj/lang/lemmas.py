@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 
-from ..errors import ResourceNotFoundError
+from ..errors import MissingExtraError, ResourceNotFoundError
 
 
 def lemma_table_languages() -> list[str]:
@@ -37,7 +37,7 @@ def load_lemma_table(lang: str):
         The package has no lemma table for `lang` (e.g. Basque ``eu``, Arabic, Chinese).
     """
     if importlib.util.find_spec("spacy_lookups_data") is None:
-        raise ImportError(
+        raise MissingExtraError(
             "lemmatisation needs the spaCy lookup tables: pip install 'xproj[lemmas]' "
             "(spacy-lookups-data)"
         )

@@ -24,6 +24,7 @@ import logging
 import warnings
 from collections.abc import Iterable
 
+from ..errors import MissingExtraError
 from .base import Preprocessor
 from .script import nfkc
 
@@ -48,7 +49,7 @@ def t2s_converter():
     try:
         from opencc import OpenCC  # noqa: PLC0415
     except ImportError as exc:
-        raise ImportError(
+        raise MissingExtraError(
             "Traditional->Simplified conversion needs opencc-python-reimplemented: "
             "pip install 'xproj[zh]'"
         ) from exc
