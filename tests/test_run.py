@@ -340,6 +340,20 @@ def test_one_model_over_target_sets_with_a_failing_language(tmp_path, two_french
     assert "fr/allocine-tv" in printed
 
 
+def test_a_run_with_a_failed_set_writes_the_others_and_exits_1(tmp_path, two_french_sets, capsys):
+    """A batch script sees the failure in the exit code; the other sets' results are written."""
+    from xproj.cli import main
+
+    (tmp_path / "shared" / "data" / "sb10k" / "de.csv").unlink()
+    args = [a for item in two_french_sets for a in ("--set", item)]
+    assert main(["run", "synthetic", "--out", str(tmp_path / "run"), "--quiet", *args]) == 1
+    err = [line for line in capsys.readouterr().err.splitlines() if line.startswith("xproj run:")]
+    assert len(err) == 1 and "1 of 3 target sets failed (de;" in err[0], err
+    assert "| de | sb10k |  | failed: " in (tmp_path / "run" / "report.md").read_text()
+    assert set(json.loads((tmp_path / "run" / "metrics.json").read_text())["results"]) == {
+        "fr/allocine-tv", "fr/tripadvisor-restaurants"}
+
+
 def test_every_target_set_failing_raises_the_first_error(tmp_path, two_french_sets):
     """A missing vector file fails its language's sets; with no set left, the run raises."""
     from xproj.errors import ConfigError, ResourceNotFoundError

@@ -88,6 +88,12 @@ def run_command(args) -> int:
     wrote = ["report.md", "metrics.json"] + (["plots"] if cfg["output"]["plots"] else []) + (
         ["model"] if cfg["output"]["save_model"] else [])
     print(f"outputs: {run_dir(cfg, args.out)}/ ({', '.join(wrote)})")
+    failures = metrics.get("failures") or {}
+    if failures:  # the others' results are written; a batch script must still see that some failed
+        print(f"xproj run: error: {len(failures)} of {len(metrics['targets'])} target sets failed "
+              f"({', '.join(failures)}; each row of report.md says why); the other sets' results are written",
+              file=sys.stderr)
+        return EXIT_ERROR
     return EXIT_OK
 
 
