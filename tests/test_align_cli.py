@@ -467,3 +467,24 @@ def test_a_test_dictionary_inside_the_seed_is_a_usage_error(files, tmp_path, cap
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "every query is a source word of --dictionary" in err[0]
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command, empty", [
+    ("align", "SRC"), ("align", "--dictionary"), ("align", "--test-dictionary"),
+    ("bli", "TGT"), ("bli", "--dictionary"), ("bli", "--mapping"),
+])
+def test_an_empty_argument_is_a_usage_error_before_any_file_is_read(files, aligned, tmp_path, capsys, command, empty):
+    """Exit 2, as an empty path in a run config (before stop 22: exit 1, after the other checks)."""
+    values = {"SRC": str(files / "src.vec"), "TGT": str(files / "tgt.vec"),
+              "--dictionary": str(files / ("train.txt" if command == "align" else "test.txt")),
+              "--test-dictionary": str(files / "test.txt"), "--mapping": str(aligned[0])}
+    values[empty] = " "
+    argv = [command, values["SRC"], values["TGT"], "--dictionary", values["--dictionary"]]
+    if command == "align":
+        argv += ["--test-dictionary", values["--test-dictionary"], "--out", str(tmp_path / "out")]
+    else:
+        argv += ["--mapping", values["--mapping"]]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"{empty} is empty" in err[0], err
+    assert not (tmp_path / "out").exists()

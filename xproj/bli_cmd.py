@@ -107,11 +107,18 @@ def check_positive(option: str, value, *, zero_ok=False) -> None:
 def check_inputs_exist(args, named=()) -> None:
     """SRC, TGT and the dictionaries (but the ``named`` values) exist or are resource specs:
     a mistyped name stops before a vector file is read (:func:`xproj.locate.check_location`)."""
-    from .locate import check_location
+    from .locate import check_location, empty_problem
 
-    for option, value in (("SRC", args.src), ("TGT", args.tgt), ("--dictionary", args.dictionary),
-                          ("--test-dictionary", getattr(args, "test_dictionary", None))):
-        if value is not None and value not in named:
+    given = [(option, value) for option, value in (
+        ("SRC", args.src), ("TGT", args.tgt), ("--dictionary", args.dictionary),
+        ("--test-dictionary", getattr(args, "test_dictionary", None)), ("--mapping", getattr(args, "mapping", None)))
+        if value is not None and value not in named]
+    for option, value in given:  # an empty argument is a usage error (exit 2), as an empty path in a config
+        problem = empty_problem(value, option)
+        if problem:
+            raise ConfigError(problem)
+    for option, value in given:
+        if option != "--mapping":  # a folder, checked where it is read
             check_location(value, option)
 
 
