@@ -488,3 +488,19 @@ def test_an_empty_argument_is_a_usage_error_before_any_file_is_read(files, align
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and f"{empty} is empty" in err[0], err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_seed_holding_every_covered_test_query_is_a_usage_error(world, files, tmp_path, capsys):
+    """The test queries left once seed words are out may all lack vectors: BLI over 0 covered
+    queries printed P@1 0.0000 as if measured (the test dictionary had passed its coverage check)."""
+    leaked = list(world.test_pairs[:20])
+    seed, test = tmp_path / "seed.txt", tmp_path / "test.txt"
+    write_dictionary(list(world.train_pairs) + leaked, seed)
+    write_dictionary(leaked + [(f"zzq{i}", f"yyq{i}") for i in range(5)], test)
+    out = tmp_path / "out"
+    code = main(["align", str(files / "src.vec"), str(files / "tgt.vec"), "--dictionary", str(seed),
+                 "--recipe", "procrustes", "--test-dictionary", str(test), "--out", str(out)])
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"--test-dictionary {test}: every query with vectors is a source word" in err[0], err
+    assert not out.exists()
