@@ -490,6 +490,20 @@ def test_an_empty_argument_is_a_usage_error_before_any_file_is_read(files, align
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("out", ["", " "])
+def test_an_empty_out_is_a_usage_error_not_the_current_folder(files, tmp_path, monkeypatch, capsys, out):
+    """``--out ''`` was the current folder: the mapping written there, and an earlier align's
+    outputs there (bli.json, *.mapped.vec) removed; ``--out ' '`` a folder named ' '."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bli.json").write_text("{}")  # someone else's file an align re-run would remove
+    code = main(["align", str(files / "src.vec"), str(files / "tgt.vec"), "--dictionary", str(files / "train.txt"),
+                 "--recipe", "procrustes", "--out", out])
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--out is empty" in err[0], err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bli.json"]
+
+
 def test_a_seed_holding_every_covered_test_query_is_a_usage_error(world, files, tmp_path, capsys):
     """The test queries left once seed words are out may all lack vectors: BLI over 0 covered
     queries printed P@1 0.0000 as if measured (the test dictionary had passed its coverage check)."""

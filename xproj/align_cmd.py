@@ -197,6 +197,8 @@ def refine_rounds(args) -> int:
 
 def check_options(args) -> dict:
     """Usage errors (:class:`ConfigError`) before any file is read; the recipe's keywords."""
+    if not str(args.out).strip():  # Path("") is the current folder: its earlier outputs would be removed
+        raise ConfigError("--out is empty: give a folder for the mapping")
     if Path(args.out).exists() and not Path(args.out).is_dir():
         raise ConfigError(f"--out {args.out}: is a file, expected a folder for the mapping")
     problem = write_problem(Path(args.out) / "mapping.npy")
