@@ -72,6 +72,14 @@ def test_align_writes_a_mapping_that_loads(aligned, world):
     assert json.loads((out / "bli.json").read_text())["csls"]["p@1"] == pytest.approx(_csls_p1(printed), abs=5e-5)
 
 
+
+def test_bli_json_counts_the_seed_queries_left_out_even_when_none_are(aligned):
+    """As a run's metrics.json does: a script reads the key without a default (it was written
+    only when some query was left out)."""
+    out, printed = aligned
+    assert json.loads((out / "bli.json").read_text())["seed_queries_left_out"] == 0
+    assert "left out" not in printed
+
 def test_bli_through_the_saved_mapping_gives_the_printed_p1(aligned, files):
     out, printed = aligned
     code, again = _run_captured(["bli", str(files / "src.vec"), str(files / "tgt.vec"), "--dictionary",

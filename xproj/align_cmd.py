@@ -165,7 +165,7 @@ def run_from_args(args) -> int:
     seconds = time.perf_counter() - start
     mapping.metadata["loaded_with"] = {"limit": args.limit, "lowercase": args.lowercase, "on_bad_line": args.on_bad_line}
     bli = evaluate(src, tgt, test, mapping) if test is not None else None  # before any file is written
-    if bli is not None and left_out:
+    if bli is not None and isinstance(seed, list):  # compared with the seed's pairs (as in a run's metrics.json)
         bli["seed_queries_left_out"] = left_out
     written = save_outputs(mapping, src, tgt, Path(args.out), args, bli=bli)
     print(f"{args.recipe}: {args.src} -> {args.tgt} ({len(src):,} x {len(tgt):,} words, "
