@@ -72,6 +72,14 @@ def test_align_writes_a_mapping_that_loads(aligned, world):
     assert json.loads((out / "bli.json").read_text())["csls"]["p@1"] == pytest.approx(_csls_p1(printed), abs=5e-5)
 
 
+
+def test_bli_json_counts_the_seed_queries_left_out_even_when_none_are(aligned):
+    """As a run's metrics.json does: a script reads the key without a default (it was written
+    only when some query was left out)."""
+    out, printed = aligned
+    assert json.loads((out / "bli.json").read_text())["seed_queries_left_out"] == 0
+    assert "left out" not in printed
+
 def test_bli_through_the_saved_mapping_gives_the_printed_p1(aligned, files):
     out, printed = aligned
     code, again = _run_captured(["bli", str(files / "src.vec"), str(files / "tgt.vec"), "--dictionary",
@@ -488,3 +496,33 @@ def test_an_empty_argument_is_a_usage_error_before_any_file_is_read(files, align
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and f"{empty} is empty" in err[0], err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("out", ["", " "])
+def test_an_empty_out_is_a_usage_error_not_the_current_folder(files, tmp_path, monkeypatch, capsys, out):
+    """``--out ''`` was the current folder: the mapping written there, and an earlier align's
+    outputs there (bli.json, *.mapped.vec) removed; ``--out ' '`` a folder named ' '."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bli.json").write_text("{}")  # someone else's file an align re-run would remove
+    code = main(["align", str(files / "src.vec"), str(files / "tgt.vec"), "--dictionary", str(files / "train.txt"),
+                 "--recipe", "procrustes", "--out", out])
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--out is empty" in err[0], err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bli.json"]
+
+
+def test_a_seed_holding_every_covered_test_query_is_a_usage_error(world, files, tmp_path, capsys):
+    """The test queries left once seed words are out may all lack vectors: BLI over 0 covered
+    queries printed P@1 0.0000 as if measured (the test dictionary had passed its coverage check)."""
+    leaked = list(world.test_pairs[:20])
+    seed, test = tmp_path / "seed.txt", tmp_path / "test.txt"
+    write_dictionary(list(world.train_pairs) + leaked, seed)
+    write_dictionary(leaked + [(f"zzq{i}", f"yyq{i}") for i in range(5)], test)
+    out = tmp_path / "out"
+    code = main(["align", str(files / "src.vec"), str(files / "tgt.vec"), "--dictionary", str(seed),
+                 "--recipe", "procrustes", "--test-dictionary", str(test), "--out", str(out)])
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"--test-dictionary {test}: every query with vectors is a source word" in err[0], err
+    assert not out.exists()

@@ -59,3 +59,39 @@ def test_the_command_line_gives_exit_1_and_one_line(monkeypatch, tmp_path, capsy
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 1 and len(err) == 1 and "pip install 'xproj[parquet]'" in err[0], err
     assert not out.exists()
+
+
+@pytest.fixture(scope="module")
+def small_model(tmp_path_factory):
+    run = tmp_path_factory.mktemp("extras") / "run"
+    assert main(["run", "synthetic", "--out", str(run), "--quiet", "--set", "synthetic.n_words=800",
+                 "--set", "synthetic.dim=16", "--set", "synthetic.n_train_docs=200", "--set",
+                 "synthetic.n_test_docs=50", "--set", "evaluation.bootstrap=0", "--set", "output.plots=false"]) == 0
+    return run / "model-es.joblib"
+
+
+@pytest.mark.parametrize("name, output_format, doing", [
+    ("in.csv", "parquet", "writing"),     # --output-dir's default format
+    ("in.parquet", "csv", "reading"),     # a Parquet input, scored into CSV
+])
+def test_output_dir_without_pyarrow_stops_before_any_work(monkeypatch, tmp_path, capsys, small_model,
+                                                          name, output_format, doing):
+    """One line with the install command before the folder is made (it was one 'writing Parquet'
+    line per input file, after the manifest was written; 'writing' for an input it could not read)."""
+    src = tmp_path / name
+    if name.endswith(".parquet"):
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.table({"text": ["hola buena", "mala cosa"]}), src)
+    else:
+        src.write_text("text\nhola buena\nmala cosa\n", encoding="utf-8")
+    capsys.readouterr()
+    _hide(monkeypatch, "pyarrow")
+    out = tmp_path / "scored"
+    code = main(["predict", "--model", str(small_model), "--input", str(src), "--lang", "es",
+                 "--output-dir", str(out), "--output-format", output_format, "--quiet"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1 and len(err) == 1, err
+    assert f"{doing} Parquet needs pyarrow" in err[0] and "pip install 'xproj[parquet]'" in err[0], err
+    assert not out.exists()

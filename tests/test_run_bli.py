@@ -62,3 +62,22 @@ def test_the_report_names_the_count(staged):
     text = "\n".join(bli_section({"bli": {"es": leaky.bli}, "source_lang": "en"}))
     assert f"en-es {n_leaked:,}." in text and "left out" in text
     assert "left out" not in "\n".join(bli_section({"bli": {"es": clean.bli}, "source_lang": "en"}))
+
+
+def test_a_seed_holding_every_covered_test_query_gives_no_bli(staged, tmp_path):
+    """The queries left after the seed words may all lack vectors: no BLI of 0 covered queries."""
+    cfg, vectors, d, _, _ = staged
+    test = tmp_path / "test.txt"
+    covered = [p for p in _pairs(d / "test.txt") if p[0] in vectors["en"].index][:20]
+    write_dictionary(covered + [(f"zzq{i}", f"yyq{i}") for i in range(5)], test)
+    seed = tmp_path / "seed.txt"
+    write_dictionary(_pairs(d / "train.txt") + covered, seed)
+    ts, _ = _aligned(cfg, vectors, seed, test)
+    assert ts.bli is None
+    assert any("every query with vectors is a source word of the seed dictionary" in w for w in ts.warnings)
+
+
+def _pairs(path):
+    from xproj.dictionaries import read_dictionary
+
+    return read_dictionary(path)

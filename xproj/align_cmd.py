@@ -131,7 +131,7 @@ def refine_value(text: str):
 def run_from_args(args) -> int:
     from .align import fit_mapping
     from .bli_cmd import load_pair
-    from .dictionaries import unseen_queries
+    from .dictionaries import any_covered, unseen_queries
     from .evaluation import format_bli
 
     recipe_options = check_options(args)
@@ -151,6 +151,10 @@ def run_from_args(args) -> int:
         if not test:
             raise ConfigError(f"--test-dictionary {args.test_dictionary}: every query is a source word of "
                               f"--dictionary {args.dictionary}, so BLI would only score the fit")
+        if left_out and not any_covered(test, src, tgt):  # P@k over 0 covered queries is no figure
+            raise ConfigError(f"--test-dictionary {args.test_dictionary}: every query with vectors is a source "
+                              f"word of --dictionary {args.dictionary} ({left_out:,} left out; the {len(test):,} "
+                              "other pairs lack vectors), so BLI would only score the fit")
     if test is not None and (refine_rounds(args) or is_self_learning(args.recipe)):
         recipe_options["eval_pairs"] = test  # P@1 of every round / EVAL_EVERY-th iteration
     start = time.perf_counter()
@@ -161,7 +165,7 @@ def run_from_args(args) -> int:
     seconds = time.perf_counter() - start
     mapping.metadata["loaded_with"] = {"limit": args.limit, "lowercase": args.lowercase, "on_bad_line": args.on_bad_line}
     bli = evaluate(src, tgt, test, mapping) if test is not None else None  # before any file is written
-    if bli is not None and left_out:
+    if bli is not None and isinstance(seed, list):  # compared with the seed's pairs (as in a run's metrics.json)
         bli["seed_queries_left_out"] = left_out
     written = save_outputs(mapping, src, tgt, Path(args.out), args, bli=bli)
     print(f"{args.recipe}: {args.src} -> {args.tgt} ({len(src):,} x {len(tgt):,} words, "
@@ -193,6 +197,8 @@ def refine_rounds(args) -> int:
 
 def check_options(args) -> dict:
     """Usage errors (:class:`ConfigError`) before any file is read; the recipe's keywords."""
+    if not str(args.out).strip():  # Path("") is the current folder: its earlier outputs would be removed
+        raise ConfigError("--out is empty: give a folder for the mapping")
     if Path(args.out).exists() and not Path(args.out).is_dir():
         raise ConfigError(f"--out {args.out}: is a file, expected a folder for the mapping")
     problem = write_problem(Path(args.out) / "mapping.npy")

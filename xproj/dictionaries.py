@@ -168,6 +168,12 @@ def unseen_queries(test, seed):
     return kept, len({s for s, _ in test if s in seen})
 
 
+def any_covered(pairs, src_vectors, tgt_vectors) -> bool:
+    """Whether some pair has both words in the vectors (a BLI query that can be scored)."""
+    si, ti = src_vectors.index, tgt_vectors.index
+    return any(s in si and t in ti for s, t in pairs)
+
+
 @dataclass
 class DictionaryStats:
     pairs: int

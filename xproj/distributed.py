@@ -94,6 +94,17 @@ def output_name(path, output_format: str) -> str:
     return f"{stem}{SCORED}.{output_format}"
 
 
+def _check_pyarrow(files, output_format):
+    """A missing pyarrow stops here, once, before the output folder is made (not once per file):
+    when Parquet is written, or an input is Parquet."""
+    from .writers import _pyarrow
+
+    if output_format == "parquet":
+        _pyarrow("writing")
+    if any(is_parquet(f) for f in files):
+        _pyarrow("reading")
+
+
 def _check_names(files, output_format):
     seen = {}
     for f in files:
@@ -204,8 +215,7 @@ def score_files(model_path, inputs, out_dir=None, *, scheduler="local:2", lang, 
     from .scoring import check_chunk_size, check_distinct, check_output, check_output_folder
 
     check_lang(lang, identifier=False)  # the identifier of --lang auto is checked where the tasks run
-    if scheduler is not None:
-        check_scheduler(scheduler)
+    local_workers = check_scheduler(scheduler) if scheduler is not None else None
     check_chunk_size(chunk_size)
     if rows_per_task is not None:
         check_chunk_size(rows_per_task, "--rows-per-task")
@@ -227,6 +237,8 @@ def score_files(model_path, inputs, out_dir=None, *, scheduler="local:2", lang, 
     out_dir = check_output_folder(out_dir, "--output-dir")
     files = find_inputs(inputs, out_dir, exclude=output_file)
     _check_names(files, output_format)
+    if scheduler is None or local_workers is not None:  # the tasks run with this environment's packages
+        _check_pyarrow(files, output_format)
     kwargs = {"text_column": text_column, "chunk_size": chunk_size}
     totals = {"rows": 0, "not_scored": 0, "failed": [], "tasks": 0, "todo": 0}
     start = time.perf_counter()

@@ -59,7 +59,7 @@ def parquet_file(path):
     is damaged (a truncated copy, an empty file), is one :class:`InputFormatError` naming it."""
     from .writers import _pyarrow
 
-    pa, pq = _pyarrow()
+    pa, pq = _pyarrow("reading")
     try:
         return pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as exc:  # ArrowInvalid: no magic bytes, 0 bytes, bad footer
@@ -180,7 +180,7 @@ def _parquet_records(path, row_groups, start_row):
     but damaged data (a page that does not decode) stops the file with one :class:`InputFormatError`."""
     from .writers import _pyarrow
 
-    pa, _ = _pyarrow()
+    pa, _ = _pyarrow("reading")
     row = start_row - 1
     batches = parquet_file(path).iter_batches(batch_size=PARQUET_BATCH, row_groups=row_groups)
     while True:

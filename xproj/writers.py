@@ -34,12 +34,14 @@ __all__ = ["KINDS", "open_output", "output_format"]
 KINDS = ("int", "float", "str")
 
 
-def _pyarrow():
+def _pyarrow(doing: str = "writing"):
+    """``(pyarrow, pyarrow.parquet)``; :class:`MissingExtraError` saying what needs them
+    (``doing``: "writing" or "reading") and the install command."""
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError:
-        raise MissingExtraError("writing Parquet needs pyarrow: pip install 'xproj[parquet]' (or pyarrow>=14)") from None
+        raise MissingExtraError(f"{doing} Parquet needs pyarrow: pip install 'xproj[parquet]' (or pyarrow>=14)") from None
     return pa, pq
 
 

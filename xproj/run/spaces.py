@@ -134,7 +134,7 @@ def align_targets(cfg, vectors, world=None, echo=print) -> dict:
 def align_target(cfg, vectors, tgt, world=None, echo=print) -> TargetSpace:
     from ..align import fit_mapping
     from ..config import instance_params, recipe_params
-    from ..dictionaries import read_dictionary, unseen_queries
+    from ..dictionaries import any_covered, read_dictionary, unseen_queries
     from ..evaluation import bli_scores
     from ..features import AlignedSpace
 
@@ -157,6 +157,10 @@ def align_target(cfg, vectors, tgt, world=None, echo=print) -> TargetSpace:
     if left_out and not test:
         warnings.append(f"alignment.test_dictionary.{tgt}: every query is a source word of the seed "
                         "dictionary: no BLI")
+        test = None
+    elif left_out and not any_covered(test, vectors[src], vectors[tgt]):  # P@k over 0 covered queries
+        warnings.append(f"alignment.test_dictionary.{tgt}: every query with vectors is a source word of the "
+                        f"seed dictionary ({left_out:,} left out; the other pairs lack vectors): no BLI")
         test = None
     mapping = fit_mapping(vectors[src], vectors[tgt], seed_pairs, normalization=a["normalization"],
                           recipe=a["recipe"],
