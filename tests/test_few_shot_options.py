@@ -161,6 +161,44 @@ def test_rows_record_the_options(staged):
     assert "target_weight" not in r.rows["xproj (aligned)"]  # the zero-shot row is untouched
 
 
+def test_draws_average_independent_learning_curves_the_first_being_the_single_draw(staged):
+    cfg, corpus, space = staged
+    base = SMALL + ["evaluation.few_shot=[15, 40]", "evaluation.baselines=['majority']"]
+    one = evaluate_target(load_config("synthetic", base), corpus, None, space, "es").rows
+    three = evaluate_target(load_config("synthetic", base + ["evaluation.few_shot_draws=3"]),
+                            corpus, None, space, "es").rows
+    for k in (15, 40):
+        single, mean = one[few_shot_title(k)], three[few_shot_title(k)]
+        assert "C" in single and "draws" not in single  # one draw: the row as before
+        assert len(mean["draws"]) == 3 and len(mean["macro_f1_each"]) == 3
+        assert mean["macro_f1_each"][0] == pytest.approx(single["macro_f1"])  # draw 1 is the single draw
+        assert mean["macro_f1"] == pytest.approx(np.mean(mean["macro_f1_each"]))
+        assert len(set(mean["macro_f1_each"])) > 1  # other documents, other models
+        assert mean["macro_f1_ci"][0] <= mean["macro_f1"] <= mean["macro_f1_ci"][1]
+        assert sum(map(sum, mean["confusion"])) == 3 * mean["n"]
+    # each draw is nested: its 15 documents are the first 15 of its 40
+    from xproj.run.few_shot import few_shot_seed
+    n = len(corpus.get("es", "train")[1])
+    orders = [few_shot_order(few_shot_seed(cfg["seed"], d), n) for d in range(3)]
+    assert orders[0].tolist() == few_shot_order(cfg["seed"], n).tolist()
+    assert orders[1][:40].tolist() != orders[0][:40].tolist() != orders[2][:40].tolist()
+
+
+def test_mean_scores_of_one_prediction_are_the_scores():
+    from xproj.evaluation import classification_scores, mean_classification_scores
+
+    rng = np.random.default_rng(0)
+    y, p = rng.integers(0, 2, 80), rng.integers(0, 2, 80)
+    one = mean_classification_scores(y, [p], ["negative", "positive"], n_boot=50, seed=3)
+    ref = classification_scores(y, p, ["negative", "positive"], n_boot=50, seed=3)
+    assert {k: one[k] for k in ref} == ref and one["macro_f1_each"] == [ref["macro_f1"]]
+    two = mean_classification_scores(y, [p, 1 - p], ["negative", "positive"], n_boot=50, seed=3)
+    flipped = classification_scores(y, 1 - p, ["negative", "positive"], n_boot=0)
+    assert two["macro_f1"] == pytest.approx((ref["macro_f1"] + flipped["macro_f1"]) / 2)
+    assert two["per_class"]["positive"]["recall"] == pytest.approx(
+        (ref["per_class"]["positive"]["recall"] + flipped["per_class"]["positive"]["recall"]) / 2)
+
+
 @pytest.mark.parametrize("option, message", [
     ("evaluation.few_shot_weight=0", "evaluation.few_shot_weight = 0.0 is out of range: allowed > 0"),
     ("evaluation.few_shot_weight=-1", "evaluation.few_shot_weight = -1.0 is out of range: allowed > 0"),
@@ -168,6 +206,8 @@ def test_rows_record_the_options(staged):
     ("evaluation.few_shot_student_weight=nan", "evaluation.few_shot_student_weight = nan is out of range"),
     ("evaluation.few_shot_C=grid", "evaluation.few_shot_C = 'grid' is not one of 'zero-shot', 'cv', 'cv-1se'"),
     ("evaluation.few_shot_guard=yes", "evaluation.few_shot_guard = 'yes' is not one of 'none', 'cv', 'cv-1se'"),
+    ("evaluation.few_shot_draws=0", "evaluation.few_shot_draws = 0 is out of range"),
+    ("evaluation.few_shot_draws=1.5", "evaluation.few_shot_draws"),
     ("evaluation.few_shot_share=0.3;evaluation.few_shot_weight=2",
      "evaluation.few_shot_share = 0.3 and evaluation.few_shot_weight = 2.0 both weight"),
 ])

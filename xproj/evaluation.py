@@ -168,6 +168,49 @@ def classification_scores(y_true, y_pred, label_names, *, n_boot=1000, seed=0, a
     return out
 
 
+def mean_classification_scores(y_true, predictions, label_names, *, n_boot=1000, seed=0, alpha=0.05):
+    """:func:`classification_scores` of several models' predictions of the same documents (e.g.
+    few-shot rows fitted on different draws of their k labelled documents), averaged.
+
+    ``macro_f1``, ``accuracy`` and each class's precision, recall and F1 are the means over the
+    predictions; ``confusion`` is their sum. The interval resamples the test documents once per
+    bootstrap round for every prediction together and takes the mean of their scores there, so
+    it is the test-sampling interval of the averaged figure (the spread between predictions is
+    ``macro_f1_sd`` and ``macro_f1_each``). One prediction gives :func:`classification_scores`
+    with ``macro_f1_each`` added.
+    """
+    y_true = np.asarray(y_true, dtype=np.int64)
+    preds = [np.asarray(p, dtype=np.int64) for p in predictions]
+    if not preds:
+        raise ValueError("no predictions to average")
+    each = [classification_scores(y_true, p, label_names, n_boot=0) for p in preds]
+    K = len(label_names)
+    out = {
+        "n": int(len(y_true)),
+        "macro_f1": float(np.mean([s["macro_f1"] for s in each])),
+        "accuracy": float(np.mean([s["accuracy"] for s in each])),
+        "per_class": {name: {m: float(np.mean([s["per_class"][name][m] for s in each]))
+                             for m in ("precision", "recall", "f1")} | {"support": each[0]["per_class"][name]["support"]}
+                      for name in label_names},
+        "confusion": np.sum([s["confusion"] for s in each], axis=0).tolist(),
+        "macro_f1_each": [s["macro_f1"] for s in each],
+        "macro_f1_sd": float(np.std([s["macro_f1"] for s in each])),
+    }
+    if n_boot and len(y_true):
+        rng = np.random.default_rng(seed)
+        codes = [y_true * K + p for p in preds]
+        f1s, accs = np.empty(n_boot), np.empty(n_boot)
+        for b in range(n_boot):
+            rows = rng.integers(0, len(y_true), len(y_true))  # the same documents for every prediction
+            scores = [_scores_from_confusion(np.bincount(c[rows], minlength=K * K).reshape(K, K)) for c in codes]
+            f1s[b] = np.mean([s[3] for s in scores])
+            accs[b] = np.mean([s[4] for s in scores])
+        lo, hi = 100 * alpha / 2, 100 * (1 - alpha / 2)
+        out["macro_f1_ci"] = [float(np.percentile(f1s, lo)), float(np.percentile(f1s, hi))]
+        out["accuracy_ci"] = [float(np.percentile(accs, lo)), float(np.percentile(accs, hi))]
+    return out
+
+
 # -- calibration ----------------------------------------------------------------------------
 
 def reliability(y_true, P, n_bins=10) -> list[dict]:

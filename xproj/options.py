@@ -215,6 +215,10 @@ OPTIONS: dict[str, tuple] = {
                                   "per row, students included) | cv-1se (the same folds; the zero-shot model only "
                                   "if its mean fold macro-F1 beats the few-shot fit's by more than one standard "
                                   "error of the fold differences)"),
+    "evaluation.few_shot_draws": (1, int, "few-shot rows: independent seeded draws of the k target documents (each "
+                                  "a nested learning curve; draw 1 is the single draw of before); a row is the mean "
+                                  "over draws, its interval from resampling the test documents of every draw "
+                                  "together, and metrics.json keeps each draw's macro-F1"),
     # output
     "output.dir": ("runs", str, "parent folder of run outputs"),
     "output.plots": (True, bool, "write PNG plots"),
@@ -291,6 +295,7 @@ RANGES: dict[str, Range] = {
     "evaluation.few_shot_weight": Range(0, open_lo=True),
     "evaluation.few_shot_share": Range(0.0, 1.0, open_hi=True),
     "evaluation.few_shot_student_weight": Range(0, open_lo=True),
+    "evaluation.few_shot_draws": Range(1, 20),
 }
 
 #: the recipes' own parameters: option -> (the recipe keyword it sets, the recipes that take it).

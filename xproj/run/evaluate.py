@@ -14,7 +14,7 @@ from ..config import for_language
 from ..errors import ResourceNotFoundError
 from ..evaluation import one_class_warning
 from .baselines import BASELINES
-from .few_shot import few_shot_order, fit_few_shot
+from .few_shot import few_shot_order, few_shot_seed, fit_few_shot
 from .train import (
     Adaptation,
     Fitted,
@@ -58,6 +58,15 @@ class Target:
         return classification_scores(self.y_test if y is None else y, predicted, self.corpus.label_names,
                                      n_boot=ev["bootstrap"], seed=self.cfg["seed"])
 
+    def score_mean(self, predictions):
+        """:meth:`score` of several predictions of the test documents, averaged
+        (:func:`xproj.evaluation.mean_classification_scores`)."""
+        from ..evaluation import mean_classification_scores
+
+        ev = self.cfg["evaluation"]
+        return mean_classification_scores(self.y_test, predictions, self.corpus.label_names,
+                                          n_boot=ev["bootstrap"], seed=self.cfg["seed"])
+
     def select_and_fit(self, space, lang, *, extra=None, progress=None, vote=False, params=None, student=None,
                        extra_weight=1.0, gold_weight=1.0):
         """Model selection on ``lang``'s dev split, adapted to this target like the method;
@@ -91,18 +100,28 @@ def few_shot_rows(t: Target, ks) -> dict:
     The ``evaluation.few_shot_*`` options weight the k documents, choose C and, with
     ``evaluation.few_shot_guard``, whether the row is the few-shot fit or the zero-shot model
     (:func:`xproj.run.few_shot.fit_few_shot`); the row records what they did (``C_choice``,
-    ``guard``)."""
+    ``guard``).
+
+    With ``evaluation.few_shot_draws`` = d > 1, each row is fitted on d seeded draws of the k
+    documents (each draw its own nested learning curve; the first is the single draw's) and
+    scored as their mean (:meth:`Target.score_mean`); ``draws`` lists each draw's C, class
+    weighting and record, ``macro_f1_each`` its macro-F1."""
     train = t.corpus.get(t.lang, "train")
     if not ks or train is None:
         return {}
     Xt, yt = train
-    order = few_shot_order(t.cfg["seed"], len(Xt))
+    orders = [few_shot_order(few_shot_seed(t.cfg["seed"], d), len(Xt)) for d in range(t.cfg["evaluation"]["few_shot_draws"])]
     rows = {}
     for k in usable_few_shot_ks(ks, len(Xt)):
-        idx = order[:k]
-        few, record = fit_few_shot(t, [Xt[i] for i in idx], yt[idx])
-        rows[few_shot_title(k)] = t.score(few.model.predict(t.X_test, lang=t.lang)) | {
-            "k": len(idx), "C": few.C, "class_weight": few.class_weight} | record
+        fits = [fit_few_shot(t, [Xt[i] for i in order[:k]], yt[order[:k]]) for order in orders]
+        predictions = [few.model.predict(t.X_test, lang=t.lang) for few, _ in fits]
+        if len(fits) == 1:
+            few, record = fits[0]
+            rows[few_shot_title(k)] = t.score(predictions[0]) | {
+                "k": k, "C": few.C, "class_weight": few.class_weight} | record
+        else:
+            rows[few_shot_title(k)] = t.score_mean(predictions) | {"k": k, "draws": [
+                {"C": few.C, "class_weight": few.class_weight} | record for few, record in fits]}
     return rows
 
 

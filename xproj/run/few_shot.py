@@ -45,6 +45,12 @@ def few_shot_order(seed, n) -> np.ndarray:
     return np.random.default_rng(seed).permutation(n)
 
 
+def few_shot_seed(seed, draw: int):
+    """The seed of draw ``draw`` (0, 1, ...) of ``evaluation.few_shot_draws``: draw 0 is the run's
+    seed itself, so one draw is the single draw of before; the others are independent streams."""
+    return seed if draw == 0 else [seed, draw]
+
+
 def target_weight(cfg, n_source, k) -> float:
     """The weight of each of ``k`` target documents against one of ``n_source`` English
     training documents: ``evaluation.few_shot_weight``, or with ``few_shot_share`` = s the
