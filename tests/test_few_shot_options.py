@@ -217,3 +217,14 @@ def test_bad_values_are_one_line_exit_2(tmp_path, capsys, option, message):
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and message in err, err
     assert not (tmp_path / "run").exists()
+
+
+def test_the_report_says_rows_are_means_over_draws():
+    from xproj.report import few_shot_draws_line
+
+    rows = {"few-shot (+10 target labels)": {"macro_f1": 0.6, "macro_f1_each": [0.5, 0.7]},
+            "xproj (aligned)": {"macro_f1": 0.7}}
+    text = "\n".join(few_shot_draws_line({"results": {"es": rows}}))
+    assert "mean over 2 seeded draws" in text and "- es (+10 target labels): 0.500, 0.700" in text
+    single = {"few-shot (+10 target labels)": {"macro_f1": 0.6, "macro_f1_each": [0.6]}}
+    assert few_shot_draws_line({"results": {"es": single}}) == []

@@ -201,6 +201,24 @@ def bli_section(metrics) -> list:
     return lines
 
 
+def few_shot_draws_line(metrics) -> list:
+    """A line saying that the few-shot rows are means over draws, with each draw's macro-F1
+    (``evaluation.few_shot_draws`` > 1), as lines; [] otherwise."""
+    out = []
+    for tgt, rows in metrics["results"].items():
+        for title, row in rows.items():
+            if "macro_f1_each" in row and len(row["macro_f1_each"]) > 1:
+                out.append(f"{tgt} {title.removeprefix('few-shot ')}: "
+                           + ", ".join(f"{f:.3f}" for f in row["macro_f1_each"]))
+    if not out:
+        return []
+    n = len(next(r["macro_f1_each"] for rows in metrics["results"].values() for r in rows.values()
+                 if len(r.get("macro_f1_each", ())) > 1))
+    return [f"Few-shot rows: the mean over {n} seeded draws of the k target documents (each draw a nested "
+            "learning curve); the interval resamples the test documents of every draw together. "
+            "Each draw's macro-F1:", ""] + [f"- {line}" for line in out] + [""]
+
+
 def write_report(path, cfg, metrics, plots, *, run_folder=None):
     """Write ``report.md``: warnings, data, lexicon induction, results with baselines,
     per-class scores, confusion matrix and plots. ``run_folder``: where the run folder ends
@@ -245,6 +263,7 @@ def write_report(path, cfg, metrics, plots, *, run_folder=None):
     lines += ["## Results", "",
               "Trained on the source language only; hyper-parameters chosen on the source dev split "
               "(zero-shot), except rows marked few-shot or in-language.", ""]
+    lines += few_shot_draws_line(metrics)
     if _many_targets(metrics):
         lines += ["### Every target set (macro-F1 [95% CI])", "",
                   ("A target set read from one file is split 70/10/20 when the in-language row is asked for; "
