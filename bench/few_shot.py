@@ -50,7 +50,7 @@ import numpy as np  # noqa: E402
 from xproj.config import for_language, load_config  # noqa: E402
 from xproj.run import build_corpus, load_run_vectors, tokenize  # noqa: E402
 from xproj.run.evaluate import Target  # noqa: E402
-from xproj.run.few_shot import few_shot_order, fit_few_shot  # noqa: E402
+from xproj.run.few_shot import few_shot_order, few_shot_seed, fit_few_shot  # noqa: E402
 from xproj.run.train import adaptation_documents  # noqa: E402
 from dev_variants import dev_sets, run_spaces  # noqa: E402
 from features_by_set import paired_delta_ci, print_rows, print_summary, scores  # noqa: E402
@@ -73,10 +73,10 @@ def parse_variant(spec) -> tuple:
     return name.strip(), [o.strip() for o in rest.split(";") if o.strip()]
 
 
-def measure_set(cfgs, space, view, lang, ks, split, seed, echo) -> dict:
+def measure_set(cfgs, space, view, lang, ks, split, seed, echo, draw=0) -> dict:
     """``{(variant, k): scores}`` of one target set's ``split`` part (k = 0: the zero-shot
     method, the same for every variant). ``cfgs``: ``{variant: config for lang}``, the
-    reference first."""
+    reference first; ``draw``: which of a run's ``evaluation.few_shot_draws`` (0: the first)."""
     names = view.label_names
     base = next(iter(cfgs.values()))
     Xt, yt = view.get(lang, "train")
@@ -90,7 +90,7 @@ def measure_set(cfgs, space, view, lang, ks, split, seed, echo) -> dict:
 
     zero_scores = score(zero.model)
     out = {(v, 0): zero_scores for v in cfgs}
-    order = few_shot_order(base["seed"], len(Xt))
+    order = few_shot_order(few_shot_seed(base["seed"], draw), len(Xt))
     for k in ks:
         idx = order[:k]
         Xk, yk = [Xt[i] for i in idx], yt[idx]
@@ -121,6 +121,9 @@ def main():
                     help="test: only after a choice made on dev, for its paired intervals")
     ap.add_argument("--set", dest="overrides", action="append", default=[])
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--draws", type=int, default=1,
+                    help="fit every (set, k, variant) on this many draws of the k documents, as a run's "
+                         "evaluation.few_shot_draws, and print the means (no paired intervals)")
     args = ap.parse_args()
     echo = lambda *a, **k: print(*a, file=sys.stderr, flush=True, **k)  # noqa: E731
     reference = parse_variant(args.reference) if args.reference else (REFERENCE, [])
@@ -133,6 +136,8 @@ def main():
     vectors = load_run_vectors(cfg, None, echo)
     spaces = run_spaces(cfg, vectors, args.mappings, echo)
     sets = dev_sets(cfg, corpus, args.sets)
+    if args.draws > 1:
+        return main_draws(args, sets, variant_cfgs, spaces, corpus, ks, reference[0], echo)
     results = {}  # k -> variant -> {("set", id): scores}, as features_by_set prints them
     for t in sets:
         echo(f"{t.id} ({t.lang})")
@@ -153,6 +158,39 @@ def main():
             print_summary(results[k], keys, reference[0])
         print_rows("set", results[k], corpus.label_names, keys, reference[0])
     print_below_zero_shot(results, keys, ks, len(corpus.label_names))
+
+
+def main_draws(args, sets, variant_cfgs, spaces, corpus, ks, reference, echo):
+    """``--draws d``: every (set, k, variant) cell is the mean macro-F1 of d draws of the k
+    documents (each draw as :func:`few_shot_rows` draws it in a run)."""
+    f1 = {}  # (set id, k, variant) -> [macro-F1 of each draw]; k = 0: zero-shot
+    for t in sets:
+        cfgs = {name: for_language(c, t.lang) for name, c in variant_cfgs.items()}
+        for d in range(args.draws):
+            echo(f"{t.id} ({t.lang}), draw {d + 1} of {args.draws}")
+            by = measure_set(cfgs, spaces[t.lang], corpus.for_target(t.id), t.lang, ks, args.split, args.seed,
+                             echo, draw=d)
+            for (variant, k), s in by.items():
+                f1.setdefault((t.id, k, variant), []).append(s["f1"])
+    variants = list(variant_cfgs)
+    print(f"{args.preset}: {args.split} parts" + (" only (test never read)" if args.split == "dev" else "")
+          + f"; each cell the mean macro-F1 of {args.draws} draws of the k documents (sd); reference: {reference}\n")
+    print("| set | k | " + " | ".join(variants) + " | zero-shot |\n|---|---:|" + "---|" * (len(variants) + 1))
+    for t in sets:
+        zero = np.mean(f1[(t.id, 0, reference)])
+        for k in ks:
+            cells = [f"{np.mean(f1[(t.id, k, v)]):.3f} ({np.std(f1[(t.id, k, v)]):.3f})" for v in variants]
+            print(f"| {t.id} | {k} | " + " | ".join(cells) + f" | {zero:.3f} |")
+    print("\n| variant | mean of the cells | change | cells worse than the reference by > 0.02 | "
+          "cells below zero-shot |\n|---|---:|---:|---:|---:|")
+    cells = [(t.id, k) for t in sets for k in ks]
+    ref_mean = np.mean([np.mean(f1[(s, k, reference)]) for s, k in cells])
+    for v in variants:
+        means = {c: np.mean(f1[(c[0], c[1], v)]) for c in cells}
+        worse = sum(means[c] < np.mean(f1[(c[0], c[1], reference)]) - 0.02 for c in cells)
+        below = sum(means[c] < np.mean(f1[(c[0], 0, reference)]) for c in cells)
+        mean = np.mean(list(means.values()))
+        print(f"| {v} | {mean:.3f} | {mean - ref_mean:+.3f} | {worse} | {below} |")
 
 
 def print_below_zero_shot(results, keys, ks, n_classes):
