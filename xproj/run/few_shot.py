@@ -12,8 +12,8 @@ training, ``evaluation.few_shot_student_weight`` against the unlabelled ones in 
 ``few_shot_weight = 1``, ``few_shot_share = 0``, ``few_shot_student_weight = 1`` and
 ``few_shot_C = "zero-shot"``, ``few_shot_guard = "none"`` fit the rows as they were before these
 options; the defaults were chosen on the shared sets' dev parts (bench/few_shot.py).
-:func:`few_shot_order` is the one draw of the k documents, shared by the run and
-bench/few_shot.py.
+:func:`few_shot_order` of :func:`few_shot_seed` is each draw of the k documents
+(``evaluation.few_shot_draws``; one by default), shared by the run and bench/few_shot.py.
 """
 
 from __future__ import annotations
