@@ -157,7 +157,7 @@ def test_rows_record_the_options(staged):
     r = evaluate_target(cfg, corpus, None, space, "es")
     row = r.rows[few_shot_title(20)]
     assert (row["target_weight"], row["student_gold_weight"]) == (3.0, 2.0)
-    assert row["C_choice"] == "zero-shot (fewer than 20 documents of a class for cv)"  # the default, cv
+    assert row["C_choice"] == "zero-shot"  # the default since the fourth pass (stop 22)
     assert "target_weight" not in r.rows["xproj (aligned)"]  # the zero-shot row is untouched
 
 
