@@ -73,10 +73,10 @@ def parse_variant(spec) -> tuple:
     return name.strip(), [o.strip() for o in rest.split(";") if o.strip()]
 
 
-def measure_set(cfgs, space, view, lang, ks, split, seed, echo, draw=0) -> dict:
-    """``{(variant, k): scores}`` of one target set's ``split`` part (k = 0: the zero-shot
-    method, the same for every variant). ``cfgs``: ``{variant: config for lang}``, the
-    reference first; ``draw``: which of a run's ``evaluation.few_shot_draws`` (0: the first)."""
+def measure_set(cfgs, space, view, lang, ks, split, seed, echo, draws=1) -> dict:
+    """``{(variant, k): [scores of each draw]}`` of one target set's ``split`` part (k = 0: the
+    zero-shot method, fitted once, the same for every variant and draw). ``cfgs``: ``{variant:
+    config for lang}``, the reference first; ``draws``: as a run's ``evaluation.few_shot_draws``."""
     names = view.label_names
     base = next(iter(cfgs.values()))
     Xt, yt = view.get(lang, "train")
@@ -89,21 +89,25 @@ def measure_set(cfgs, space, view, lang, ks, split, seed, echo, draw=0) -> dict:
         return scores(ye, model.predict(Xe, lang=lang).astype(np.int64), names, seed)
 
     zero_scores = score(zero.model)
-    out = {(v, 0): zero_scores for v in cfgs}
-    order = few_shot_order(few_shot_seed(base["seed"], draw), len(Xt))
-    for k in ks:
-        idx = order[:k]
-        Xk, yk = [Xt[i] for i in idx], yt[idx]
-        echo(f"  k={k}: positive share {yk.mean():.3f}; zero-shot C={zero.C:g} {zero.class_weight}")
-        for variant, cfg in cfgs.items():
-            few, record = fit_few_shot(replace(t, cfg=cfg), Xk, yk)
-            out[(variant, k)] = s = score(few.model)
-            cv = record.get("cv_macro_f1")
-            echo(f"    {variant}: target weight {record['target_weight']:.3g}, C={few.C:g} ({record['C_choice']}"
-                 + (f"; {', '.join(f'{c} {v:.3f}' for c, v in cv.items())}" if cv else "")
-                 + (f"; guard: {record['guard']}" if "guard" in record else "")
-                 + f"), macro-F1 {s['f1']:.3f} (zero-shot {zero_scores['f1']:.3f})")
+    out = {(v, 0): [zero_scores] for v in cfgs}
+    for draw in range(draws):
+        order = few_shot_order(few_shot_seed(base["seed"], draw), len(Xt))
+        for k in ks:
+            measure_k(cfgs, t, zero, zero_scores, [Xt[i] for i in order[:k]], yt[order[:k]], k, score, echo, out)
     return out
+
+
+def measure_k(cfgs, t, zero, zero_scores, Xk, yk, k, score, echo, out):
+    """Each variant's few-shot row on the k documents ``Xk``, ``yk``: appended to ``out[(variant, k)]``."""
+    echo(f"  k={k}: positive share {yk.mean():.3f}; zero-shot C={zero.C:g} {zero.class_weight}")
+    for variant, cfg in cfgs.items():
+        few, record = fit_few_shot(replace(t, cfg=cfg), Xk, yk)
+        out.setdefault((variant, k), []).append(s := score(few.model))
+        cv = record.get("cv_macro_f1")
+        echo(f"    {variant}: target weight {record['target_weight']:.3g}, C={few.C:g} ({record['C_choice']}"
+             + (f"; {', '.join(f'{c} {v:.3f}' for c, v in cv.items())}" if cv else "")
+             + (f"; guard: {record['guard']}" if "guard" in record else "")
+             + f"), macro-F1 {s['f1']:.3f} (zero-shot {zero_scores['f1']:.3f})")
 
 
 def main():
@@ -143,7 +147,7 @@ def main():
         echo(f"{t.id} ({t.lang})")
         cfgs = {name: for_language(c, t.lang) for name, c in variant_cfgs.items()}
         by = measure_set(cfgs, spaces[t.lang], corpus.for_target(t.id), t.lang, ks, args.split, args.seed, echo)
-        for (variant, k), s in by.items():
+        for (variant, k), (s,) in by.items():
             results.setdefault(k, {}).setdefault(variant, {})[("set", t.id)] = s
     keys = [("set", t.id) for t in sets]
     print(f"{args.preset}: {args.split} parts" + (" only (test never read)" if args.split == "dev" else
@@ -166,12 +170,11 @@ def main_draws(args, sets, variant_cfgs, spaces, corpus, ks, reference, echo):
     f1 = {}  # (set id, k, variant) -> [macro-F1 of each draw]; k = 0: zero-shot
     for t in sets:
         cfgs = {name: for_language(c, t.lang) for name, c in variant_cfgs.items()}
-        for d in range(args.draws):
-            echo(f"{t.id} ({t.lang}), draw {d + 1} of {args.draws}")
-            by = measure_set(cfgs, spaces[t.lang], corpus.for_target(t.id), t.lang, ks, args.split, args.seed,
-                             echo, draw=d)
-            for (variant, k), s in by.items():
-                f1.setdefault((t.id, k, variant), []).append(s["f1"])
+        echo(f"{t.id} ({t.lang}), {args.draws} draws")
+        by = measure_set(cfgs, spaces[t.lang], corpus.for_target(t.id), t.lang, ks, args.split, args.seed,
+                         echo, draws=args.draws)
+        for (variant, k), each in by.items():
+            f1[(t.id, k, variant)] = [s["f1"] for s in each]
     variants = list(variant_cfgs)
     print(f"{args.preset}: {args.split} parts" + (" only (test never read)" if args.split == "dev" else "")
           + f"; each cell the mean macro-F1 of {args.draws} draws of the k documents (sd); reference: {reference}\n")

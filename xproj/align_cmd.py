@@ -131,7 +131,7 @@ def refine_value(text: str):
 def run_from_args(args) -> int:
     from .align import fit_mapping
     from .bli_cmd import load_pair
-    from .dictionaries import any_covered, unseen_queries
+    from .dictionaries import bli_test_pairs
     from .evaluation import format_bli
 
     recipe_options = check_options(args)
@@ -147,14 +147,9 @@ def run_from_args(args) -> int:
                                  option="--test-dictionary", langs=langs) if args.test_dictionary else None)
     left_out = 0
     if test is not None:  # BLI scores what the mapping generalises to, not the seed it was fitted on
-        test, left_out = unseen_queries(test, seed)
-        if not test:
-            raise ConfigError(f"--test-dictionary {args.test_dictionary}: every query is a source word of "
-                              f"--dictionary {args.dictionary}, so BLI would only score the fit")
-        if left_out and not any_covered(test, src, tgt):  # P@k over 0 covered queries is no figure
-            raise ConfigError(f"--test-dictionary {args.test_dictionary}: every query with vectors is a source "
-                              f"word of --dictionary {args.dictionary} ({left_out:,} left out; the {len(test):,} "
-                              "other pairs lack vectors), so BLI would only score the fit")
+        test, left_out, problem = bli_test_pairs(test, seed, src, tgt, f"--dictionary {args.dictionary}")
+        if problem:
+            raise ConfigError(f"--test-dictionary {args.test_dictionary}: {problem}, so BLI would only score the fit")
     if test is not None and (refine_rounds(args) or is_self_learning(args.recipe)):
         recipe_options["eval_pairs"] = test  # P@1 of every round / EVAL_EVERY-th iteration
     start = time.perf_counter()

@@ -174,6 +174,19 @@ def any_covered(pairs, src_vectors, tgt_vectors) -> bool:
     return any(s in si and t in ti for s, t in pairs)
 
 
+def bli_test_pairs(test, seed, src_vectors, tgt_vectors, seed_name):
+    """``(test pairs, queries left out, problem)``: :func:`unseen_queries`, and when they leave
+    no query that BLI can score, the test pairs None and why (naming the seed ``seed_name``);
+    else the problem None. ``xproj align`` refuses the problem, a run warns of it."""
+    test, left_out = unseen_queries(test, seed)
+    if left_out and not test:
+        return None, left_out, f"every query is a source word of {seed_name}"
+    if left_out and not any_covered(test, src_vectors, tgt_vectors):  # P@k over 0 covered queries is no figure
+        return None, left_out, (f"every query with vectors is a source word of {seed_name} ({left_out:,} left out; "
+                                f"the {len(test):,} other pairs lack vectors)")
+    return test, left_out, None
+
+
 @dataclass
 class DictionaryStats:
     pairs: int

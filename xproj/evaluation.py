@@ -154,18 +154,25 @@ def classification_scores(y_true, y_pred, label_names, *, n_boot=1000, seed=0, a
         "confusion": C.tolist(),
     }
     if n_boot and len(y_true):
-        rng = np.random.default_rng(seed)
-        codes = y_true * K + y_pred
-        f1s = np.empty(n_boot)
-        accs = np.empty(n_boot)
-        for b in range(n_boot):
-            sample = codes[rng.integers(0, len(codes), len(codes))]
-            Cb = np.bincount(sample, minlength=K * K).reshape(K, K)
-            _, _, _, f1s[b], accs[b] = _scores_from_confusion(Cb)
-        lo, hi = 100 * alpha / 2, 100 * (1 - alpha / 2)
-        out["macro_f1_ci"] = [float(np.percentile(f1s, lo)), float(np.percentile(f1s, hi))]
-        out["accuracy_ci"] = [float(np.percentile(accs, lo)), float(np.percentile(accs, hi))]
+        out |= _bootstrap_intervals(y_true, [y_pred], K, n_boot, seed, alpha)
     return out
+
+
+def _bootstrap_intervals(y_true, preds, K, n_boot, seed, alpha) -> dict:
+    """``macro_f1_ci`` and ``accuracy_ci``: percentile intervals of ``n_boot`` seeded resamples of
+    the test documents, each round the same documents for every prediction in ``preds`` and the
+    mean of their scores there (one prediction: its own interval)."""
+    rng = np.random.default_rng(seed)
+    codes = [y_true * K + p for p in preds]
+    f1s, accs = np.empty(n_boot), np.empty(n_boot)
+    for b in range(n_boot):
+        rows = rng.integers(0, len(y_true), len(y_true))
+        scores = [_scores_from_confusion(np.bincount(c[rows], minlength=K * K).reshape(K, K)) for c in codes]
+        f1s[b] = np.mean([s[3] for s in scores])
+        accs[b] = np.mean([s[4] for s in scores])
+    lo, hi = 100 * alpha / 2, 100 * (1 - alpha / 2)
+    return {"macro_f1_ci": [float(np.percentile(f1s, lo)), float(np.percentile(f1s, hi))],
+            "accuracy_ci": [float(np.percentile(accs, lo)), float(np.percentile(accs, hi))]}
 
 
 def mean_classification_scores(y_true, predictions, label_names, *, n_boot=1000, seed=0, alpha=0.05):
@@ -197,17 +204,7 @@ def mean_classification_scores(y_true, predictions, label_names, *, n_boot=1000,
         "macro_f1_sd": float(np.std([s["macro_f1"] for s in each])),
     }
     if n_boot and len(y_true):
-        rng = np.random.default_rng(seed)
-        codes = [y_true * K + p for p in preds]
-        f1s, accs = np.empty(n_boot), np.empty(n_boot)
-        for b in range(n_boot):
-            rows = rng.integers(0, len(y_true), len(y_true))  # the same documents for every prediction
-            scores = [_scores_from_confusion(np.bincount(c[rows], minlength=K * K).reshape(K, K)) for c in codes]
-            f1s[b] = np.mean([s[3] for s in scores])
-            accs[b] = np.mean([s[4] for s in scores])
-        lo, hi = 100 * alpha / 2, 100 * (1 - alpha / 2)
-        out["macro_f1_ci"] = [float(np.percentile(f1s, lo)), float(np.percentile(f1s, hi))]
-        out["accuracy_ci"] = [float(np.percentile(accs, lo)), float(np.percentile(accs, hi))]
+        out |= _bootstrap_intervals(y_true, preds, K, n_boot, seed, alpha)
     return out
 
 

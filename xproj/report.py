@@ -204,16 +204,13 @@ def bli_section(metrics) -> list:
 def few_shot_draws_line(metrics) -> list:
     """A line saying that the few-shot rows are means over draws, with each draw's macro-F1
     (``evaluation.few_shot_draws`` > 1), as lines; [] otherwise."""
-    out = []
-    for tgt, rows in metrics["results"].items():
-        for title, row in rows.items():
-            if "macro_f1_each" in row and len(row["macro_f1_each"]) > 1:
-                out.append(f"{tgt} {title.removeprefix('few-shot ')}: "
-                           + ", ".join(f"{f:.3f}" for f in row["macro_f1_each"]))
-    if not out:
+    each = {f"{tgt} {title.removeprefix('few-shot ')}": row["macro_f1_each"]
+            for tgt, rows in metrics["results"].items() for title, row in rows.items()
+            if len(row.get("macro_f1_each", ())) > 1}
+    if not each:
         return []
-    n = len(next(r["macro_f1_each"] for rows in metrics["results"].values() for r in rows.values()
-                 if len(r.get("macro_f1_each", ())) > 1))
+    n = len(next(iter(each.values())))
+    out = [f"{name}: " + ", ".join(f"{f:.3f}" for f in f1s) for name, f1s in each.items()]
     return [f"Few-shot rows: the mean over {n} seeded draws of the k target documents (each draw a nested "
             "learning curve); the interval resamples the test documents of every draw together. "
             "Each draw's macro-F1:", ""] + [f"- {line}" for line in out] + [""]

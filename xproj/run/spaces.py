@@ -134,7 +134,7 @@ def align_targets(cfg, vectors, world=None, echo=print) -> dict:
 def align_target(cfg, vectors, tgt, world=None, echo=print) -> TargetSpace:
     from ..align import fit_mapping
     from ..config import instance_params, recipe_params
-    from ..dictionaries import any_covered, read_dictionary, unseen_queries
+    from ..dictionaries import bli_test_pairs, read_dictionary
     from ..evaluation import bli_scores
     from ..features import AlignedSpace
 
@@ -153,15 +153,9 @@ def align_target(cfg, vectors, tgt, world=None, echo=print) -> TargetSpace:
         test = one_script(test, src, tgt, "test", scripts, warnings)
     warnings += check_seed_pairs(seed_pairs, vectors[src], vectors[tgt], f"alignment.dictionary.{tgt}", src, tgt)
     # BLI scores what the mapping generalises to: test queries that are seed words are left out
-    test, left_out = unseen_queries(test, seed_pairs)
-    if left_out and not test:
-        warnings.append(f"alignment.test_dictionary.{tgt}: every query is a source word of the seed "
-                        "dictionary: no BLI")
-        test = None
-    elif left_out and not any_covered(test, vectors[src], vectors[tgt]):  # P@k over 0 covered queries
-        warnings.append(f"alignment.test_dictionary.{tgt}: every query with vectors is a source word of the "
-                        f"seed dictionary ({left_out:,} left out; the other pairs lack vectors): no BLI")
-        test = None
+    test, left_out, problem = bli_test_pairs(test, seed_pairs, vectors[src], vectors[tgt], "the seed dictionary")
+    if problem:
+        warnings.append(f"alignment.test_dictionary.{tgt}: {problem}: no BLI")
     mapping = fit_mapping(vectors[src], vectors[tgt], seed_pairs, normalization=a["normalization"],
                           recipe=a["recipe"],
                           refine=a["refine"], refine_vocab=a["refine_vocab"], keep_seed=a["keep_seed"],
