@@ -36,6 +36,12 @@ Run::
     python bench/few_shot.py --mappings runs/opener-en-multi
     python bench/few_shot.py --mappings runs/opener-en-multi --sets de --ks 200 \\
         --variant 'w5+g10=evaluation.few_shot_weight=5;evaluation.few_shot_student_weight=10'
+    python bench/few_shot.py --mappings runs/opener-en-multi --draws 5 \\
+        --variant 'cv=evaluation.few_shot_C=cv'
+
+``--draws d`` fits every (set, k, variant) on d draws of the k documents, as a run's
+``evaluation.few_shot_draws``, and prints each cell's mean (sd) and a summary (mean of the cells,
+cells worse than the reference by more than 0.02, cells below zero-shot); no paired intervals.
 """
 
 import argparse
