@@ -9,11 +9,14 @@ one's ratio to pandas in the same run are reported.
 
 Loaders:
 
-* ``xproj``          -- ``read_vec(path)``: polars' CSV reader per block when polars is
-  installed (xproj/vectors/text_polars.py), else ``np.loadtxt`` per block
-* ``xproj-loadtxt``  -- the same call with polars' path refused: ``np.loadtxt`` per block
-  (what a run without polars costs)
-* ``xproj-careful``  -- the same call with both fast paths refused, so every block goes
+* ``xproj``          -- ``read_vec(path)``: the compiled parser per block when numba is
+  installed (xproj/vectors/text_numba.py; numba imported before the call, its cached machine
+  code loaded inside it, as a user's first read pays), else polars' CSV reader per block when
+  polars is installed (xproj/vectors/text_polars.py), else ``np.loadtxt`` per block
+* ``xproj-polars``   -- the same call with the compiled parser refused: polars per block
+* ``xproj-loadtxt``  -- the same call with both fast paths refused: ``np.loadtxt`` per block
+  (what a run without the ``fastread`` extra costs)
+* ``xproj-careful``  -- the same call with every fast path refused, so every block goes
   through the line-by-line reader (what a file with tabs or double spaces costs)
 * ``pandas``         -- ``pd.read_csv(path, sep=" ", quoting=QUOTE_NONE, header=None,
   skiprows=1)`` (float64 columns, the C parser), as in the issue
@@ -57,7 +60,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_load import _status_kb, test_file  # noqa: E402
 
-LOADERS = ("xproj", "xproj-loadtxt", "xproj-careful", "pandas", "pyarrow", "polars")
+LOADERS = ("xproj", "xproj-polars", "xproj-loadtxt", "xproj-careful", "pandas", "pyarrow", "polars")
 # Not run by default: what a whole-file polars fast path would cost (bench/README.md).
 EXTRA_LOADERS = ("polars-scan", "polars-scan-1m", "polars-scan-4m", "polars-scan-1m-p1")
 
@@ -67,6 +70,8 @@ def _load(kind, path, dim):
     if kind.startswith("xproj"):
         from xproj.vectors import text
 
+        if kind in ("xproj-polars", "xproj-loadtxt", "xproj-careful"):
+            text._parse_block_numba = lambda *args: None
         if kind in ("xproj-loadtxt", "xproj-careful"):
             text._parse_block_polars = lambda block, n_lines, dim: None
         if kind == "xproj-careful":
@@ -136,9 +141,11 @@ def child(kind, path, dim, before=None):
     if kind.startswith("xproj"):
         import xproj.vectors.text  # noqa: F401  (imports outside the timed call)
         if kind != "xproj-before":
+            from xproj.vectors.text_numba import kernel
             from xproj.vectors.text_polars import polars
 
             polars()  # imported here, as pandas is for its loader (None when not installed)
+            kernel()  # numba imported too; its compiled code is loaded by the first parse
     elif kind.startswith("polars"):
         import polars  # noqa: F401
     elif kind == "pandas":

@@ -31,23 +31,29 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
     first, second = Path(args.first), Path(args.second)
-    cfg = load_config(str(first / "config.toml"), ["evaluation.few_shot=[]"])
-    corpus = tokenize(build_corpus(cfg), cfg)
+    # Each run's model reads the test text tokenised as its own run did (e.g. negation marks):
+    # the documents and labels are the same, their tokens may not be.
+    cfgs = [load_config(str(run / "config.toml"), ["evaluation.few_shot=[]"]) for run in (first, second)]
+    corpus = tokenize(build_corpus(cfgs[0]), cfgs[0])
+    corpora = [corpus, corpus if cfgs[1]["preprocess"] == cfgs[0]["preprocess"]
+               else tokenize(build_corpus(cfgs[1]), cfgs[1])]
     names, k = corpus.label_names, len(corpus.label_names)
     targets = list(json.loads((first / "metrics.json").read_text())["results"])
     print(f"test parts, {first} -> {second} (macro-F1 [95% CI]; change [paired 95% CI]; class recalls)\n")
     print("| target set | n | first | second | change | recalls first | recalls second |\n|---|---:|---|---|---|---|---|")
     for key in targets:
         lang = corpus.lang_of(key)
-        X, y = corpus.for_target(key).get(lang, "test")
-        res = []
-        for run in (first, second):
+        res, ys = [], []
+        for run, run_corpus in zip((first, second), corpora):
+            X, y = run_corpus.for_target(key).get(lang, "test")
             model = load_model(run / f"model-{file_stem(key)}.joblib")["model"]
             res.append(scores(y, model.predict(X, lang=lang).astype(np.int64), names, args.seed))
+            ys.append(y)
+        assert np.array_equal(ys[0], ys[1]), "the two runs' test parts differ"
         a, b = res
         lo, hi = paired_delta_ci(a, b, k, args.seed)
         recalls = [" / ".join(f"{r:.3f}" for r in s["recalls"]) for s in res]
-        print(f"| {key} | {len(y)} | {cell(a)} | {cell(b)} | {b['f1'] - a['f1']:+.3f} [{lo:+.3f}, {hi:+.3f}] | "
+        print(f"| {key} | {len(ys[0])} | {cell(a)} | {cell(b)} | {b['f1'] - a['f1']:+.3f} [{lo:+.3f}, {hi:+.3f}] | "
               f"{recalls[0]} | {recalls[1]} |")
 
 

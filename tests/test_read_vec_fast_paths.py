@@ -1,7 +1,9 @@
-"""read_vec's polars path: the careful reader's bits, words and errors, or no answer at all.
+"""read_vec's fast paths (the compiled parser, polars): the careful reader's bits, words and
+errors, or no answer at all.
 
-Every test compares ``read_vec`` with all its paths against ``read_vec`` with only the careful
-line-by-line reader: same words, same float32 bits, or the same one-line error.
+Every test runs once per fast path (the other one refused) and compares ``read_vec`` with that
+path against ``read_vec`` with only the careful line-by-line reader: same words, same float32
+bits, or the same one-line error.
 """
 
 import sys
@@ -13,13 +15,28 @@ import pytest
 from xproj.errors import InputFormatError
 from xproj.vectors import read_vec
 from xproj.vectors import text as vec_text
-from xproj.vectors import text_polars
+from xproj.vectors import text_numba, text_polars
 
-pl = pytest.importorskip("polars")
+FAST_PATHS = {"numba": "_parse_block_numba", "polars": "_parse_block_polars"}
+
+
+def _refuse(*args):
+    return None
+
+
+@pytest.fixture(params=sorted(FAST_PATHS))
+def fast(request, monkeypatch):
+    """One fast path alone (the other refuses every block): its name."""
+    pytest.importorskip(request.param)
+    for name, attr in FAST_PATHS.items():
+        if name != request.param:
+            monkeypatch.setattr(vec_text, attr, _refuse)
+    return request.param
 
 
 def _careful_only(monkeypatch):
-    monkeypatch.setattr(vec_text, "_parse_block_polars", lambda block, n_lines, dim: None)
+    for attr in FAST_PATHS.values():
+        monkeypatch.setattr(vec_text, attr, _refuse)
     monkeypatch.setattr(vec_text, "_parse_block", lambda rests, dim: None)
 
 
@@ -41,10 +58,10 @@ def _both(path, monkeypatch, **kw):
     return every_path, careful
 
 
-def _polars_only(monkeypatch):
+def _fast_only(monkeypatch):
     """Fail the test if a block reaches numpy's or the careful reader."""
     def not_expected(*args):
-        raise AssertionError("a block polars should parse went to the slower readers")
+        raise AssertionError("a block the fast path should parse went to the slower readers")
 
     monkeypatch.setattr(vec_text, "_parse_lines", not_expected)
 
@@ -83,9 +100,11 @@ def _awkward_values(rng):
     return vals
 
 
-def test_awkward_numbers_give_the_careful_readers_bits(tmp_path, monkeypatch):
+def test_awkward_numbers_give_the_careful_readers_bits(tmp_path, monkeypatch, fast):
     rng = np.random.default_rng(11)
     vals = _awkward_values(rng)
+    if fast == "numba":  # only decimals in its exact range, so that every block must be its
+        vals = [v for v in vals if _in_clinger_range(v)]
     dim = 7
     vals += ["0.5"] * (-len(vals) % dim)
     rows = [vals[i:i + dim] for i in range(0, len(vals), dim)]
@@ -95,7 +114,7 @@ def test_awkward_numbers_give_the_careful_readers_bits(tmp_path, monkeypatch):
     path.write_text(f"{len(rows)} {dim}\n" + body, encoding="utf-8")
     monkeypatch.setattr(vec_text, "_BLOCK_BYTES", 4096)  # many blocks
     with monkeypatch.context() as m:
-        _polars_only(m)
+        _fast_only(m)
         every_path = _outcome(path)
     with monkeypatch.context() as m:
         _careful_only(m)
@@ -106,7 +125,40 @@ def test_awkward_numbers_give_the_careful_readers_bits(tmp_path, monkeypatch):
     assert every_path[2] == expected.view(np.uint32).tobytes()
 
 
+def _in_clinger_range(token: str) -> bool:
+    """Whether the compiled parser takes ``token``: its digits an integer < 2**53, its power of ten within +-22."""
+    mantissa, _, exponent = token.lower().partition("e")
+    digits = mantissa.lstrip("+-").replace(".", "")
+    scale = int(exponent or 0) - len(mantissa.partition(".")[2])
+    return int(digits) < 2**53 and (int(digits) == 0 or -22 <= scale <= 22)
+
+
+def test_compiled_parser_takes_its_exact_range_and_refuses_the_rest(fast):
+    # Clinger's fast path: m < 2**53 and a power of ten within +-22 make m * 10**e one correctly
+    # rounded operation; beyond it the block must go to the next reader.
+    if fast != "numba":
+        pytest.skip("the compiled parser's range")
+    rng = np.random.default_rng(12)
+    tokens = _awkward_values(rng)
+    tokens += [f"{v:.14e}" for v in rng.normal(0, 1, 500) * 10.0 ** rng.integers(-20, 20, 500)]
+    tokens += ["9007199254740991", "9007199254740992", "1e22", "1e23", "1e-22", "1e-23",
+               "0e999", "0.0000000000000000000000001", "1234567890123456.5"]
+    taken = refused = 0
+    for token in tokens:
+        parsed = text_numba.parse_block(f"w 0.5 {token}\n".encode(), 1, 2)
+        if parsed is None:
+            refused += 1
+            assert not _in_clinger_range(token), token
+            continue
+        taken += 1
+        assert _in_clinger_range(token), token
+        expected = np.float32([0.5, float(token)])
+        assert parsed[0] == ["w"] and parsed[1].view(np.uint32).tolist() == [expected.view(np.uint32).tolist()], token
+    assert taken > 1000 and refused > 1000
+
+
 def test_polars_double_parse_is_correctly_rounded():
+    pl = pytest.importorskip("polars")
     # The float32 bits above rest on this: polars' float64 is Python's float, bit for bit.
     rng = np.random.default_rng(5)
     a = rng.normal(0, 1, 2000) * 10.0 ** rng.integers(-300, 300, 2000)
@@ -129,7 +181,7 @@ ODD_TOKENS = ["1_0", "0x10", "1d5", "nan", "-nan", "inf", "-Infinity", "1e400", 
 
 @pytest.mark.parametrize("token", ODD_TOKENS, ids=[repr(t) for t in ODD_TOKENS])
 @pytest.mark.parametrize("errors", ["raise", "skip"])
-def test_odd_values_give_the_careful_readers_outcome(tmp_path, monkeypatch, token, errors):
+def test_odd_values_give_the_careful_readers_outcome(tmp_path, monkeypatch, token, errors, fast):
     path = tmp_path / "v.vec"
     path.write_text(f"3 3\na 0.1 0.2 0.3\nb 0.7 {token} 0.25\nc 1 2 3\n", encoding="utf-8")
     every_path, careful = _both(path, monkeypatch, errors=errors)
@@ -172,7 +224,8 @@ ODD_LINES = {
 @pytest.mark.parametrize("name", sorted(ODD_LINES))
 @pytest.mark.parametrize("errors", ["raise", "skip"])
 @pytest.mark.parametrize("trailing", [b"", b" "], ids=["plain", "fastText trailing space"])
-def test_odd_lines_give_the_careful_readers_outcome(tmp_path, monkeypatch, name, errors, trailing):
+def test_odd_lines_give_the_careful_readers_outcome(tmp_path, monkeypatch, name, errors, trailing,
+                                                   fast):
     def line(text):
         return text.replace(b"\n", trailing + b"\n")
 
@@ -189,7 +242,7 @@ def _big_body(rng, n, dim):
             enumerate(rows)]
 
 
-def test_malformed_line_deep_in_a_big_file_gives_the_same_one_line_error(tmp_path, monkeypatch):
+def test_malformed_line_deep_in_a_big_file_gives_the_same_one_line_error(tmp_path, monkeypatch, fast):
     lines = _big_body(np.random.default_rng(3), 12_000, 50)  # ~3.6 MB: several blocks of the default size
     lines[9_876] = lines[9_876].replace(b" 0.", b" 0,", 1)
     path = tmp_path / "big.vec"
@@ -214,7 +267,7 @@ def test_malformed_line_deep_in_a_big_file_gives_the_same_one_line_error(tmp_pat
 @pytest.mark.parametrize("layout", ["trailing space", "no trailing space", "crlf",
                                     "crlf and trailing space", "unicode words", "no header",
                                     "no final newline", "limit"])
-def test_plain_files_take_the_polars_path_with_the_same_result(tmp_path, monkeypatch, layout):
+def test_plain_files_take_the_fast_path_with_the_same_result(tmp_path, monkeypatch, layout, fast):
     rng = np.random.default_rng(4)
     lines = _big_body(rng, 400, 9)
     if "trailing space" not in layout:
@@ -234,7 +287,7 @@ def test_plain_files_take_the_polars_path_with_the_same_result(tmp_path, monkeyp
     kw = {"limit": 123} if layout == "limit" else {}
     monkeypatch.setattr(vec_text, "_BLOCK_BYTES", 1000)  # ~20 blocks; lines cut across reads
     with monkeypatch.context() as m:
-        _polars_only(m)
+        _fast_only(m)
         every_path = _outcome(path, **kw)
     with monkeypatch.context() as m:
         _careful_only(m)
@@ -243,7 +296,7 @@ def test_plain_files_take_the_polars_path_with_the_same_result(tmp_path, monkeyp
     assert every_path[3] == ((123 if kw else 400), 9)
 
 
-def test_a_block_cut_at_the_limit_keeps_later_errors_unread(tmp_path, monkeypatch):
+def test_a_block_cut_at_the_limit_keeps_later_errors_unread(tmp_path, monkeypatch, fast):
     lines = _big_body(np.random.default_rng(6), 50, 4)
     lines[30] = b"bad 1 2\n"
     path = tmp_path / "v.vec"
@@ -263,3 +316,84 @@ def test_without_polars_the_reader_falls_back_cleanly(tmp_path, monkeypatch):
     assert text_polars.polars() is None
     assert text_polars.parse_block(b"a 1 2\n", 1, 2) is None
     assert _outcome(path) == with_polars
+
+
+def test_without_numba_the_reader_falls_back_cleanly(tmp_path, monkeypatch):
+    lines = _big_body(np.random.default_rng(8), 60, 5)
+    path = tmp_path / "v.vec"
+    path.write_bytes(b"60 5\n" + b"".join(lines))
+    with_numba = _outcome(path)
+    monkeypatch.setitem(sys.modules, "numba", None)  # "import numba" raises ImportError
+    monkeypatch.setitem(sys.modules, "xproj.vectors._vec_kernel", None)
+    monkeypatch.delattr("xproj.vectors._vec_kernel", raising=False)
+    monkeypatch.setattr(text_numba, "_kernel", None)
+    assert text_numba.kernel() is None
+    assert text_numba.parse_block(b"a 1 2\n", 1, 2) is None
+    assert _outcome(path) == with_numba
+
+
+@pytest.mark.parametrize("kw", [{}, {"lowercase": True}, {"vocabulary": ["w1", "W2", "w3", "dup", "w399"]},
+                                {"vocabulary": ["w1", "w2", "dup"], "lowercase": True}, {"limit": 77}],
+                         ids=["all", "lowercase", "vocabulary", "vocabulary lowercase", "limit"])
+@pytest.mark.parametrize("header", [True, False], ids=["header", "no header (matrix grows)"])
+def test_filters_duplicates_and_growth_keep_the_careful_readers_rows(tmp_path, monkeypatch, fast, kw, header):
+    # The compiled path writes each block straight into the matrix and then closes the gaps of
+    # dropped words; it must keep exactly the careful reader's rows.
+    lines = _big_body(np.random.default_rng(9), 400, 6)
+    for i in range(0, 400, 7):  # repeats and case collisions scattered over the blocks
+        lines[i] = (b"dup" if i % 2 else b"W" + str(i // 3).encode()) + lines[i][lines[i].index(b" "):]
+    path = tmp_path / "v.vec"
+    path.write_bytes((b"400 6\n" if header else b"") + b"".join(lines))
+    monkeypatch.setattr(vec_text, "_BLOCK_BYTES", 900)
+    monkeypatch.setattr(vec_text, "_FIRST_CAPACITY", 16)  # without a header: grown several times
+    with monkeypatch.context() as m:
+        _fast_only(m)
+        every_path = _outcome(path, **kw)
+    with monkeypatch.context() as m:
+        _careful_only(m)
+        careful = _outcome(path, **kw)
+    assert every_path[0] == "ok" and every_path == careful
+    assert every_path[4]["duplicates"] > 0 or "vocabulary" in kw or "limit" in kw
+
+
+@pytest.mark.parametrize("workers", [2, 3, 7])
+def test_compiled_parser_split_among_threads_gives_the_same_rows(tmp_path, monkeypatch, workers):
+    pytest.importorskip("numba")
+    lines = _big_body(np.random.default_rng(10), 500, 5)
+    lines[333] = lines[333].replace(b" ", b"  ", 1)  # one line for the careful reader, in a late share
+    path = tmp_path / "v.vec"
+    path.write_bytes(b"500 5\n" + b"".join(lines))
+    monkeypatch.setattr(vec_text, "_BLOCK_BYTES", 8000)
+    monkeypatch.setattr(vec_text, "_parse_block_polars", _refuse)
+    monkeypatch.setattr(text_numba, "_WORKERS", workers)
+    monkeypatch.setattr(text_numba, "_MIN_ROWS_PER_WORKER", 1)
+    split = _outcome(path)
+    with monkeypatch.context() as m:
+        _careful_only(m)
+        careful = _outcome(path)
+    assert split[0] == "ok" and split == careful
+    block = b"".join(lines[:40])
+    words, values = text_numba.parse_block(block, 40, 5)
+    assert words == [f"w{i}" for i in range(40)]
+    assert np.array_equal(values, np.array([[float(v) for v in ln.split()[1:]] for ln in lines[:40]], np.float32))
+    assert text_numba.parse_block(b"".join(lines[300:340]), 40, 5) is None  # refused by the share that has it
+
+
+def test_a_numba_that_cannot_be_used_is_said_once_and_read_without(tmp_path, monkeypatch, caplog):
+    # e.g. numba's "cannot cache function: no locator available" on a read-only install
+    lines = _big_body(np.random.default_rng(12), 30, 4)
+    path = tmp_path / "v.vec"
+    path.write_bytes(b"30 4\n" + b"".join(lines))
+    expected = _outcome(path)
+
+    def broken():
+        raise RuntimeError("cannot cache function 'parse_line': no locator available")
+
+    monkeypatch.setattr(text_numba, "_import_kernel", broken)
+    monkeypatch.setattr(text_numba, "_kernel", None)
+    with caplog.at_level("WARNING", logger="xproj.vectors.text_numba"):
+        assert _outcome(path) == expected
+        assert _outcome(path) == expected
+    warned = [r.getMessage() for r in caplog.records if r.name == "xproj.vectors.text_numba"]
+    assert warned == ["the compiled .vec parser is unavailable (RuntimeError: cannot cache function "
+                      "'parse_line': no locator available); reading without it"]

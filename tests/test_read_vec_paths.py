@@ -1,5 +1,6 @@
-"""read_vec's parsers agree bit for bit: polars per block (when installed), ``np.loadtxt`` per
-block, and the careful line-by-line reader (tests/test_read_vec_polars.py tests polars' path)."""
+"""read_vec's parsers agree bit for bit: the compiled parser and polars per block (when
+installed), ``np.loadtxt`` per block, and the careful line-by-line reader
+(tests/test_read_vec_fast_paths.py tests the first two more closely)."""
 
 import numpy as np
 import pytest
@@ -32,13 +33,15 @@ BODIES = {
 def _read_both(path, monkeypatch, **kw):
     fast = read_vec(path, **kw)
     with monkeypatch.context() as m:
-        m.setattr(vec_text, "_parse_block_polars", lambda block, n_lines, dim: None)
+        _without_fast_paths(m)
         m.setattr(vec_text, "_parse_block", lambda rests, dim: None)
         careful = read_vec(path, **kw)
     return fast, careful
 
 
-def _without_polars(monkeypatch):
+def _without_fast_paths(monkeypatch):
+    """Neither the compiled parser nor polars: ``np.loadtxt``, then the careful reader."""
+    monkeypatch.setattr(vec_text, "_parse_block_numba", lambda *args: None)
     monkeypatch.setattr(vec_text, "_parse_block_polars", lambda block, n_lines, dim: None)
 
 
@@ -56,7 +59,7 @@ def test_fast_and_careful_paths_give_identical_matrices(tmp_path, monkeypatch, n
     fast, careful = _read_both(path, monkeypatch)
     assert len(fast) == 40
     _assert_same(fast, careful)
-    _without_polars(monkeypatch)
+    _without_fast_paths(monkeypatch)
     _assert_same(read_vec(path), careful)
 
 
@@ -65,7 +68,7 @@ def test_fast_and_careful_paths_give_identical_matrices(tmp_path, monkeypatch, n
 def test_common_layouts_take_the_loadtxt_path(tmp_path, monkeypatch, name):
     path = tmp_path / "v.vec"
     path.write_bytes(BODIES[name](np.random.default_rng(1)).encode("utf-8"))
-    _without_polars(monkeypatch)
+    _without_fast_paths(monkeypatch)
 
     def careful_not_expected(*args):
         raise AssertionError("a well-formed block went to the line-by-line reader")

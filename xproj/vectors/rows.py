@@ -50,6 +50,34 @@ class KeptRows:
 
     def add(self, words: list[str], values: np.ndarray):
         """Append the rows of ``values`` whose words are wanted and new."""
+        start = len(self.words)
+        kept = self._keep(words)
+        if not kept:
+            return
+        stop = len(self.words)
+        while stop > self.M.shape[0]:
+            self.M = _grow(self.M)
+        self.M[start:stop] = values if len(kept) == len(values) else values[kept]
+
+    def free_rows(self, n: int) -> np.ndarray:
+        """The next ``n`` rows of the matrix (grown if need be), for a reader to parse into.
+
+        Then :meth:`add_in_place` keeps those of them that are wanted and new; rows written
+        here and never added are overwritten by the next block."""
+        start = len(self.words)
+        while start + n > self.M.shape[0]:
+            self.M = _grow(self.M)
+        return self.M[start:start + n]
+
+    def add_in_place(self, words: list[str]):
+        """Keep the rows a reader wrote into :meth:`free_rows` (``len(words)`` of them)."""
+        start = len(self.words)
+        kept = self._keep(words)
+        if kept and len(kept) < len(words):  # close the gaps left by dropped words
+            self.M[start:start + len(kept)] = self.M[start:start + len(words)][kept]
+
+    def _keep(self, words: list[str]) -> list[int]:
+        """Count and record the wanted, new words; their indices in ``words``."""
         keep, seen, kept = self.keep, self.seen, []
         for j, word in enumerate(words):
             if self.lowercase:
@@ -63,12 +91,7 @@ class KeptRows:
             seen.add(word)
             self.words.append(word)
             kept.append(j)
-        if not kept:
-            return
-        stop = len(self.words)
-        while stop > self.M.shape[0]:
-            self.M = _grow(self.M)
-        self.M[stop - len(kept):stop] = values if len(kept) == len(values) else values[kept]
+        return kept
 
     def matrix(self) -> np.ndarray:
         """The filled rows (the matrix itself when it was sized exactly)."""

@@ -1,0 +1,98 @@
+"""The compiled kernel of :mod:`xproj.vectors.text_numba` (imported only when numba is installed).
+
+Compiled on first use and cached beside this file (numba's ``cache=True``), so later processes
+load it instead of compiling again. No numba threading layer: :mod:`xproj.vectors.text_numba`
+splits the lines over plain Python threads (the kernel runs without the GIL), which are
+threadsafe and fork-safe where numba's default layer is neither.
+"""
+
+import numba
+import numpy as np
+
+_MAX_MANTISSA = 1 << 53  # digits beyond this: not exact in a double
+
+
+@numba.njit(cache=True, nogil=True)
+def parse_line(buf, start, end, dim, out, row, pow10):
+    """Parse one line ``buf[start:end]`` (no newline) into ``out[row]``; the word's end, or -1."""
+    i = start
+    while i < end and buf[i] != 32:  # the word: up to the first space
+        if buf[i] == 13:  # a carriage return inside the line
+            return -1
+        i += 1
+    word_end = i
+    if word_end == start or i == end:
+        return -1
+    if buf[end - 1] == 13:  # "\r\n": the careful reader strips it
+        end -= 1
+    if end > i + 1 and buf[end - 1] == 32:  # fastText's space after the last value
+        end -= 1
+    for j in range(dim):
+        if i >= end or buf[i] != 32:
+            return -1
+        i += 1
+        negative = False
+        if i < end and (buf[i] == 45 or buf[i] == 43):  # - +
+            negative = buf[i] == 45
+            i += 1
+        m = 0
+        n_digits = 0
+        scale = 0
+        while i < end and 48 <= buf[i] <= 57:
+            m = m * 10 + (buf[i] - 48)
+            n_digits += 1
+            i += 1
+            if m >= _MAX_MANTISSA:
+                return -1
+        if i < end and buf[i] == 46:  # .
+            i += 1
+            while i < end and 48 <= buf[i] <= 57:
+                m = m * 10 + (buf[i] - 48)
+                n_digits += 1
+                scale -= 1
+                i += 1
+                if m >= _MAX_MANTISSA:
+                    return -1
+        if n_digits == 0:
+            return -1
+        if i < end and (buf[i] == 101 or buf[i] == 69):  # e E
+            i += 1
+            exp_negative = False
+            if i < end and (buf[i] == 45 or buf[i] == 43):
+                exp_negative = buf[i] == 45
+                i += 1
+            exp = 0
+            n_exp = 0
+            while i < end and 48 <= buf[i] <= 57:
+                exp = exp * 10 + (buf[i] - 48)
+                n_exp += 1
+                i += 1
+                if n_exp > 4:
+                    return -1
+            if n_exp == 0:
+                return -1
+            scale += -exp if exp_negative else exp
+        if m == 0:
+            value = 0.0
+        elif scale > 22 or scale < -22:
+            return -1
+        elif scale >= 0:
+            value = float(m) * pow10[scale]
+        else:
+            value = float(m) / pow10[-scale]
+        out[row, j] = np.float32(-value if negative else value)
+    if i != end:
+        return -1
+    return word_end
+
+@numba.njit(cache=True, nogil=True)
+def parse_rows(buf, starts, ends, dim, out, word_ends, pow10, first, stop):
+    """Parse lines ``first:stop`` (without the GIL, so threads share the work); False if one is
+    not plain (the caller then refuses the block)."""
+    plain = True
+    for row in range(first, stop):
+        word_end = parse_line(buf, starts[row], ends[row], dim, out, row, pow10)
+        word_ends[row] = word_end
+        if word_end < 0:
+            plain = False
+    return plain
