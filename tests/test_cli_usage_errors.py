@@ -87,3 +87,15 @@ def test_train_vectors_seed_beyond_fasttext_int_is_exit_2(seed, problem, tmp_pat
     err = capsys.readouterr().err.strip()
     assert err == f"xproj train-vectors: configuration error: seed (--seed): {problem}"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus.txt"]
+
+
+@pytest.mark.parametrize("out", ["", "  "])
+def test_run_with_an_empty_out_is_a_usage_error_before_any_work(out, capsys, tmp_path, monkeypatch):
+    # "" used to fall back to runs/<name>/ silently (Path("") would be the current folder)
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "synthetic", "--out", out, "--quiet"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.strip().splitlines() == [
+        "xproj run: configuration error: --out is empty: give a folder, or leave --out out for "
+        "<output.dir>/<name>"]
+    assert captured.out == "" and not any(tmp_path.iterdir())

@@ -75,6 +75,8 @@ def run_command(args) -> int:
     from .run import run_dir, run_experiment
 
     try:
+        if args.out is not None and not args.out.strip():  # not a silent fall-back to the default folder
+            raise ConfigError("--out is empty: give a folder, or leave --out out for <output.dir>/<name>")
         cfg = load_config(args.config, args.overrides, seed=args.seed)
     except ConfigError as exc:
         print(f"xproj run: configuration error: {exc}", file=sys.stderr)
