@@ -10,8 +10,9 @@ one's ratio to pandas in the same run are reported.
 Loaders:
 
 * ``xproj``          -- ``read_vec(path)``: the compiled parser per block when numba is
-  installed (xproj/vectors/text_numba.py; numba imported before the call, its cached machine
-  code loaded inside it, as a user's first read pays), else polars' CSV reader per block when
+  installed (xproj/vectors/text_numba.py; numba and scipy.linalg, which numba's first call
+  imports and xproj's alignment imports anyway, imported before the call; the cached machine
+  code is loaded inside it, as a user's first read pays), else polars' CSV reader per block when
   polars is installed (xproj/vectors/text_polars.py), else ``np.loadtxt`` per block
 * ``xproj-polars``   -- the same call with the compiled parser refused: polars per block
 * ``xproj-loadtxt``  -- the same call with both fast paths refused: ``np.loadtxt`` per block
@@ -145,7 +146,8 @@ def child(kind, path, dim, before=None):
             from xproj.vectors.text_polars import polars
 
             polars()  # imported here, as pandas is for its loader (None when not installed)
-            kernel()  # numba imported too; its compiled code is loaded by the first parse
+            if kernel() is not None:  # numba imported too; its compiled code is loaded by the first parse
+                import scipy.linalg  # noqa: F401  (numba's first call imports it for BLAS; xproj's alignment does anyway)
     elif kind.startswith("polars"):
         import polars  # noqa: F401
     elif kind == "pandas":
