@@ -7,6 +7,7 @@ bits, or the same one-line error.
 """
 
 import sys
+from pathlib import Path
 from decimal import Decimal, localcontext
 
 import numpy as np
@@ -397,3 +398,34 @@ def test_a_numba_that_cannot_be_used_is_said_once_and_read_without(tmp_path, mon
     warned = [r.getMessage() for r in caplog.records if r.name == "xproj.vectors.text_numba"]
     assert warned == ["the compiled .vec parser is unavailable (RuntimeError: cannot cache function "
                       "'parse_line': no locator available); reading without it"]
+
+
+def test_compiled_parser_run_as_python_gives_the_same_bits(tmp_path, monkeypatch):
+    # NUMBA_DISABLE_JIT=1 (numba's debugging switch) runs the kernel as plain Python on numpy
+    # scalars: a uint8 byte must not carry its type into the mantissa (uint8 arithmetic wraps,
+    # "300" read as 44) or the exponent.
+    pytest.importorskip("numba")
+    import os
+    import subprocess
+
+    path = tmp_path / "v.vec"
+    path.write_bytes(b"3 3\na 300 1.5 123456\nb -0.25 1e21 70000e-3\nc 9007199254740991 2 255.5\n")
+    script = ("import sys, numpy as np\n"
+              "from xproj.vectors import read_vec, text\n"
+              "text._parse_block_polars = lambda *a: None\n"
+              "text._BLOCK_BYTES = 1  # a block a line\n"
+              "slow, careful = [], text._parse_lines\n"
+              "text._parse_lines = lambda *a: slow.append(1) or careful(*a)\n"
+              "wv = read_vec(sys.argv[1])\n"
+              "sys.stdout.write(' '.join(wv.words) + '|' + wv.vectors.view(np.uint32).tobytes().hex()"
+              " + f'|{len(slow)} slow')\n")
+    env = dict(os.environ, NUMBA_DISABLE_JIT="1",
+               PYTHONPATH=os.pathsep.join(filter(None, [str(Path(__file__).parents[1]),
+                                                        os.environ.get("PYTHONPATH")])))
+    run = subprocess.run([sys.executable, "-c", script, str(path)],
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    _careful_only(monkeypatch)
+    careful = read_vec(path)
+    expected = " ".join(careful.words) + "|" + careful.vectors.view(np.uint32).tobytes().hex()
+    assert run.stdout == expected + "|0 slow"
