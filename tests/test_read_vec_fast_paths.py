@@ -429,3 +429,36 @@ def test_compiled_parser_run_as_python_gives_the_same_bits(tmp_path, monkeypatch
     careful = read_vec(path)
     expected = " ".join(careful.words) + "|" + careful.vectors.view(np.uint32).tobytes().hex()
     assert run.stdout == expected + "|0 slow"
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_a_compiled_parser_failing_on_its_first_call_is_said_once_and_read_without(
+        tmp_path, monkeypatch, caplog, workers):
+    # numba compiles on the first call, not on import, and then saves its cache: a full disk
+    # (or a cache directory gone read-only) raises there, in whichever thread calls first.
+    import threading
+    import types
+
+    lines = _big_body(np.random.default_rng(13), 40, 4)
+    path = tmp_path / "v.vec"
+    path.write_bytes(b"40 4\n" + b"".join(lines))
+    with monkeypatch.context() as m:
+        _careful_only(m)
+        expected = _outcome(path)
+
+    def failing(*args):
+        raise OSError(28, "No space left on device")
+
+    thread_errors = []
+    monkeypatch.setattr(threading, "excepthook", thread_errors.append)
+    monkeypatch.setattr(vec_text, "_parse_block_polars", _refuse)
+    monkeypatch.setattr(text_numba, "_kernel", types.SimpleNamespace(parse_rows=failing))
+    monkeypatch.setattr(text_numba, "_WORKERS", workers)
+    monkeypatch.setattr(text_numba, "_MIN_ROWS_PER_WORKER", 1)
+    monkeypatch.setattr(vec_text, "_BLOCK_BYTES", 300)  # several blocks
+    with caplog.at_level("WARNING", logger="xproj.vectors.text_numba"):
+        assert _outcome(path) == expected
+    warned = [r.getMessage() for r in caplog.records if r.name == "xproj.vectors.text_numba"]
+    assert warned == ["the compiled .vec parser is unavailable (OSError: [Errno 28] No space left "
+                      "on device); reading without it"]
+    assert thread_errors == [] and text_numba.kernel() is None

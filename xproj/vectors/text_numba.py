@@ -51,10 +51,16 @@ def kernel():
         except ImportError:  # numba not installed
             _kernel = False
         except Exception as exc:  # e.g. no writable cache directory: say so, read without it
-            log.warning("the compiled .vec parser is unavailable (%s: %s); reading without it",
-                        type(exc).__name__, exc)
-            _kernel = False
+            _unavailable(exc)
     return _kernel or None
+
+
+def _unavailable(exc: Exception):
+    """Say once why the kernel cannot be used, and read without it from now on."""
+    global _kernel
+    log.warning("the compiled .vec parser is unavailable (%s: %s); reading without it",
+                type(exc).__name__, exc)
+    _kernel = False
 
 
 def parse_block(block: bytes, n_lines: int, dim: int, out: np.ndarray | None = None):
@@ -86,7 +92,13 @@ def parse_block(block: bytes, n_lines: int, dim: int, out: np.ndarray | None = N
     starts[1:] = ends[:-1] + 1
     values = np.empty((n_lines, dim), dtype=np.float32) if out is None else out
     word_ends = np.empty(n_lines, dtype=np.int64)
-    if not _parse_rows(compiled.parse_rows, (buf, starts, ends, dim, values, word_ends, _POW10), n_lines):
+    try:
+        plain = _parse_rows(compiled.parse_rows, (buf, starts, ends, dim, values, word_ends, _POW10),
+                            n_lines)
+    except Exception as exc:  # numba compiles and saves its cache on the first call (disk full?)
+        _unavailable(exc)
+        return None
+    if not plain:
         return None
     try:
         words = [block[a:b].decode("utf-8") for a, b in zip(starts.tolist(), word_ends.tolist())]
@@ -102,9 +114,13 @@ def _parse_rows(parse_rows, args, n_lines: int) -> bool:
     n_workers = max(1, min(_WORKERS, n_lines // _MIN_ROWS_PER_WORKER))
     bounds = np.linspace(0, n_lines, n_workers + 1).astype(np.int64).tolist()
     plain = [False] * n_workers
+    failed = []  # a thread's exception, raised here once every thread is done
 
     def work(i):
-        plain[i] = parse_rows(*args, bounds[i], bounds[i + 1])
+        try:
+            plain[i] = parse_rows(*args, bounds[i], bounds[i + 1])
+        except Exception as exc:
+            failed.append(exc)
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(1, n_workers)]
     for thread in threads:
@@ -112,4 +128,6 @@ def _parse_rows(parse_rows, args, n_lines: int) -> bool:
     work(0)
     for thread in threads:
         thread.join()
+    if failed:
+        raise failed[0]
     return all(plain)
