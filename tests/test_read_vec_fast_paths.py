@@ -411,7 +411,8 @@ def test_compiled_parser_run_as_python_gives_the_same_bits(tmp_path, monkeypatch
     path = tmp_path / "v.vec"
     path.write_bytes(b"3 3\na 300 1.5 123456\nb -0.25 1e21 70000e-3\nc 9007199254740991 2 255.5\n")
     script = ("import sys, numpy as np\n"
-              "from xproj.vectors import read_vec, text\n"
+              "from xproj.vectors import _vec_kernel, read_vec, text, text_numba\n"
+              "text_numba._kernel = _vec_kernel  # read_vec would not use it as Python\n"
               "text._parse_block_polars = lambda *a: None\n"
               "text._BLOCK_BYTES = 1  # a block a line\n"
               "slow, careful = [], text._parse_lines\n"
@@ -462,3 +463,21 @@ def test_a_compiled_parser_failing_on_its_first_call_is_said_once_and_read_witho
     assert warned == ["the compiled .vec parser is unavailable (OSError: [Errno 28] No space left "
                       "on device); reading without it"]
     assert thread_errors == [] and text_numba.kernel() is None
+
+
+def test_numba_debug_mode_reads_without_the_kernel(tmp_path):
+    # As Python the byte loop is ~50x slower than numpy's reader (NUMBA_DISABLE_JIT=1 is set for
+    # debugging and coverage runs): read_vec must not take it then.
+    pytest.importorskip("numba")
+    import os
+    import subprocess
+
+    env = dict(os.environ, NUMBA_DISABLE_JIT="1",
+               PYTHONPATH=os.pathsep.join(filter(None, [str(Path(__file__).parents[1]),
+                                                        os.environ.get("PYTHONPATH")])))
+    script = ("from xproj.vectors import text_numba\n"
+              "print(text_numba.kernel() is None, text_numba.parse_block(b'a 1\\n', 1, 1) is None)\n")
+    run = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["True", "True"]

@@ -37,6 +37,10 @@ _POW10 = np.array([float(10**k) for k in range(23)])
 
 
 def _import_kernel():
+    import numba
+
+    if numba.config.DISABLE_JIT:  # NUMBA_DISABLE_JIT=1: the byte loop would run as Python, ~50x slower
+        return False
     from . import _vec_kernel  # numba compiles (or loads from its cache) on the first call
 
     return _vec_kernel
