@@ -481,3 +481,35 @@ def test_numba_debug_mode_reads_without_the_kernel(tmp_path):
                          timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["True", "True"]
+
+
+def test_a_thread_that_cannot_start_leaves_its_share_to_the_caller(tmp_path, monkeypatch):
+    # "can't start new thread" (a process's thread limit): the shares of the threads that did
+    # start must not be left running into the matrix while the block goes to the next reader.
+    pytest.importorskip("numba")
+    import threading
+
+    lines = _big_body(np.random.default_rng(14), 300, 5)
+    path = tmp_path / "v.vec"
+    path.write_bytes(b"300 5\n" + b"".join(lines))
+    with monkeypatch.context() as m:
+        _careful_only(m)
+        expected = _outcome(path)
+
+    class Limited(threading.Thread):
+        started = 0
+
+        def start(self):
+            Limited.started += 1
+            if Limited.started % 2 == 0:
+                raise RuntimeError("can't start new thread")
+            super().start()
+
+    monkeypatch.setattr(text_numba.threading, "Thread", Limited)
+    monkeypatch.setattr(vec_text, "_parse_block_polars", _refuse)
+    monkeypatch.setattr(text_numba, "_WORKERS", 4)
+    monkeypatch.setattr(text_numba, "_MIN_ROWS_PER_WORKER", 1)
+    monkeypatch.setattr(vec_text, "_BLOCK_BYTES", 3000)
+    _fast_only(monkeypatch)
+    assert _outcome(path) == expected
+    assert Limited.started > 3 and text_numba.kernel() is not None

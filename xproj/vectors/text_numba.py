@@ -126,11 +126,17 @@ def _parse_rows(parse_rows, args, n_lines: int) -> bool:
         except Exception as exc:
             failed.append(exc)
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(1, n_workers)]
-    for thread in threads:
-        thread.start()
+    threads = []
+    for i in range(1, n_workers):
+        thread = threading.Thread(target=work, args=(i,))
+        try:
+            thread.start()
+        except RuntimeError:  # "can't start new thread": this thread does that share too
+            work(i)
+            continue
+        threads.append(thread)
     work(0)
-    for thread in threads:
+    for thread in threads:  # every share done before the caller reads (or rewrites) the rows
         thread.join()
     if failed:
         raise failed[0]
