@@ -7,6 +7,7 @@ bits, or the same one-line error.
 """
 
 import sys
+from pathlib import Path
 from decimal import Decimal, localcontext
 
 import numpy as np
@@ -397,3 +398,118 @@ def test_a_numba_that_cannot_be_used_is_said_once_and_read_without(tmp_path, mon
     warned = [r.getMessage() for r in caplog.records if r.name == "xproj.vectors.text_numba"]
     assert warned == ["the compiled .vec parser is unavailable (RuntimeError: cannot cache function "
                       "'parse_line': no locator available); reading without it"]
+
+
+def test_compiled_parser_run_as_python_gives_the_same_bits(tmp_path, monkeypatch):
+    # NUMBA_DISABLE_JIT=1 (numba's debugging switch) runs the kernel as plain Python on numpy
+    # scalars: a uint8 byte must not carry its type into the mantissa (uint8 arithmetic wraps,
+    # "300" read as 44) or the exponent.
+    pytest.importorskip("numba")
+    import os
+    import subprocess
+
+    path = tmp_path / "v.vec"
+    path.write_bytes(b"3 3\na 300 1.5 123456\nb -0.25 1e21 70000e-3\nc 9007199254740991 2 255.5\n")
+    script = ("import sys, numpy as np\n"
+              "from xproj.vectors import _vec_kernel, read_vec, text, text_numba\n"
+              "text_numba._kernel = _vec_kernel  # read_vec would not use it as Python\n"
+              "text._parse_block_polars = lambda *a: None\n"
+              "text._BLOCK_BYTES = 1  # a block a line\n"
+              "slow, careful = [], text._parse_lines\n"
+              "text._parse_lines = lambda *a: slow.append(1) or careful(*a)\n"
+              "wv = read_vec(sys.argv[1])\n"
+              "sys.stdout.write(' '.join(wv.words) + '|' + wv.vectors.view(np.uint32).tobytes().hex()"
+              " + f'|{len(slow)} slow')\n")
+    env = dict(os.environ, NUMBA_DISABLE_JIT="1",
+               PYTHONPATH=os.pathsep.join(filter(None, [str(Path(__file__).parents[1]),
+                                                        os.environ.get("PYTHONPATH")])))
+    run = subprocess.run([sys.executable, "-c", script, str(path)],
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    _careful_only(monkeypatch)
+    careful = read_vec(path)
+    expected = " ".join(careful.words) + "|" + careful.vectors.view(np.uint32).tobytes().hex()
+    assert run.stdout == expected + "|0 slow"
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_a_compiled_parser_failing_on_its_first_call_is_said_once_and_read_without(
+        tmp_path, monkeypatch, caplog, workers):
+    # numba compiles on the first call, not on import, and then saves its cache: a full disk
+    # (or a cache directory gone read-only) raises there, in whichever thread calls first.
+    import threading
+    import types
+
+    lines = _big_body(np.random.default_rng(13), 40, 4)
+    path = tmp_path / "v.vec"
+    path.write_bytes(b"40 4\n" + b"".join(lines))
+    with monkeypatch.context() as m:
+        _careful_only(m)
+        expected = _outcome(path)
+
+    def failing(*args):
+        raise OSError(28, "No space left on device")
+
+    thread_errors = []
+    monkeypatch.setattr(threading, "excepthook", thread_errors.append)
+    monkeypatch.setattr(vec_text, "_parse_block_polars", _refuse)
+    monkeypatch.setattr(text_numba, "_kernel", types.SimpleNamespace(parse_rows=failing))
+    monkeypatch.setattr(text_numba, "_WORKERS", workers)
+    monkeypatch.setattr(text_numba, "_MIN_ROWS_PER_WORKER", 1)
+    monkeypatch.setattr(vec_text, "_BLOCK_BYTES", 300)  # several blocks
+    with caplog.at_level("WARNING", logger="xproj.vectors.text_numba"):
+        assert _outcome(path) == expected
+    warned = [r.getMessage() for r in caplog.records if r.name == "xproj.vectors.text_numba"]
+    assert warned == ["the compiled .vec parser is unavailable (OSError: [Errno 28] No space left "
+                      "on device); reading without it"]
+    assert thread_errors == [] and text_numba.kernel() is None
+
+
+def test_numba_debug_mode_reads_without_the_kernel(tmp_path):
+    # As Python the byte loop is ~50x slower than numpy's reader (NUMBA_DISABLE_JIT=1 is set for
+    # debugging and coverage runs): read_vec must not take it then.
+    pytest.importorskip("numba")
+    import os
+    import subprocess
+
+    env = dict(os.environ, NUMBA_DISABLE_JIT="1",
+               PYTHONPATH=os.pathsep.join(filter(None, [str(Path(__file__).parents[1]),
+                                                        os.environ.get("PYTHONPATH")])))
+    script = ("from xproj.vectors import text_numba\n"
+              "print(text_numba.kernel() is None, text_numba.parse_block(b'a 1\\n', 1, 1) is None)\n")
+    run = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["True", "True"]
+
+
+def test_a_thread_that_cannot_start_leaves_its_share_to_the_caller(tmp_path, monkeypatch):
+    # "can't start new thread" (a process's thread limit): the shares of the threads that did
+    # start must not be left running into the matrix while the block goes to the next reader.
+    pytest.importorskip("numba")
+    import threading
+
+    lines = _big_body(np.random.default_rng(14), 300, 5)
+    path = tmp_path / "v.vec"
+    path.write_bytes(b"300 5\n" + b"".join(lines))
+    with monkeypatch.context() as m:
+        _careful_only(m)
+        expected = _outcome(path)
+
+    class Limited(threading.Thread):
+        started = 0
+
+        def start(self):
+            Limited.started += 1
+            if Limited.started % 2 == 0:
+                raise RuntimeError("can't start new thread")
+            super().start()
+
+    monkeypatch.setattr(text_numba.threading, "Thread", Limited)
+    monkeypatch.setattr(vec_text, "_parse_block_polars", _refuse)
+    monkeypatch.setattr(text_numba, "_WORKERS", 4)
+    monkeypatch.setattr(text_numba, "_MIN_ROWS_PER_WORKER", 1)
+    monkeypatch.setattr(vec_text, "_BLOCK_BYTES", 3000)
+    _fast_only(monkeypatch)
+    assert _outcome(path) == expected
+    assert Limited.started > 3 and text_numba.kernel() is not None

@@ -15,6 +15,8 @@ _MAX_MANTISSA = 1 << 53  # digits beyond this: not exact in a double
 @numba.njit(cache=True, nogil=True)
 def parse_line(buf, start, end, dim, out, row, pow10):
     """Parse one line ``buf[start:end]`` (no newline) into ``out[row]``; the word's end, or -1."""
+    # int(buf[i]): a digit's value as an int64, not a uint8 (under NUMBA_DISABLE_JIT=1 this runs
+    # as Python on numpy scalars, where uint8 arithmetic would wrap).
     i = start
     while i < end and buf[i] != 32:  # the word: up to the first space
         if buf[i] == 13:  # a carriage return inside the line
@@ -39,7 +41,7 @@ def parse_line(buf, start, end, dim, out, row, pow10):
         n_digits = 0
         scale = 0
         while i < end and 48 <= buf[i] <= 57:
-            m = m * 10 + (buf[i] - 48)
+            m = m * 10 + (int(buf[i]) - 48)
             n_digits += 1
             i += 1
             if m >= _MAX_MANTISSA:
@@ -47,7 +49,7 @@ def parse_line(buf, start, end, dim, out, row, pow10):
         if i < end and buf[i] == 46:  # .
             i += 1
             while i < end and 48 <= buf[i] <= 57:
-                m = m * 10 + (buf[i] - 48)
+                m = m * 10 + (int(buf[i]) - 48)
                 n_digits += 1
                 scale -= 1
                 i += 1
@@ -64,7 +66,7 @@ def parse_line(buf, start, end, dim, out, row, pow10):
             exp = 0
             n_exp = 0
             while i < end and 48 <= buf[i] <= 57:
-                exp = exp * 10 + (buf[i] - 48)
+                exp = exp * 10 + (int(buf[i]) - 48)
                 n_exp += 1
                 i += 1
                 if n_exp > 4:

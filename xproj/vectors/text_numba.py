@@ -37,6 +37,10 @@ _POW10 = np.array([float(10**k) for k in range(23)])
 
 
 def _import_kernel():
+    import numba
+
+    if numba.config.DISABLE_JIT:  # NUMBA_DISABLE_JIT=1: the byte loop would run as Python, ~50x slower
+        return False
     from . import _vec_kernel  # numba compiles (or loads from its cache) on the first call
 
     return _vec_kernel
@@ -51,10 +55,16 @@ def kernel():
         except ImportError:  # numba not installed
             _kernel = False
         except Exception as exc:  # e.g. no writable cache directory: say so, read without it
-            log.warning("the compiled .vec parser is unavailable (%s: %s); reading without it",
-                        type(exc).__name__, exc)
-            _kernel = False
+            _unavailable(exc)
     return _kernel or None
+
+
+def _unavailable(exc: Exception):
+    """Say once why the kernel cannot be used, and read without it from now on."""
+    global _kernel
+    log.warning("the compiled .vec parser is unavailable (%s: %s); reading without it",
+                type(exc).__name__, exc)
+    _kernel = False
 
 
 def parse_block(block: bytes, n_lines: int, dim: int, out: np.ndarray | None = None):
@@ -86,7 +96,13 @@ def parse_block(block: bytes, n_lines: int, dim: int, out: np.ndarray | None = N
     starts[1:] = ends[:-1] + 1
     values = np.empty((n_lines, dim), dtype=np.float32) if out is None else out
     word_ends = np.empty(n_lines, dtype=np.int64)
-    if not _parse_rows(compiled.parse_rows, (buf, starts, ends, dim, values, word_ends, _POW10), n_lines):
+    try:
+        plain = _parse_rows(compiled.parse_rows, (buf, starts, ends, dim, values, word_ends, _POW10),
+                            n_lines)
+    except Exception as exc:  # numba compiles and saves its cache on the first call (disk full?)
+        _unavailable(exc)
+        return None
+    if not plain:
         return None
     try:
         words = [block[a:b].decode("utf-8") for a, b in zip(starts.tolist(), word_ends.tolist())]
@@ -102,14 +118,26 @@ def _parse_rows(parse_rows, args, n_lines: int) -> bool:
     n_workers = max(1, min(_WORKERS, n_lines // _MIN_ROWS_PER_WORKER))
     bounds = np.linspace(0, n_lines, n_workers + 1).astype(np.int64).tolist()
     plain = [False] * n_workers
+    failed = []  # a thread's exception, raised here once every thread is done
 
     def work(i):
-        plain[i] = parse_rows(*args, bounds[i], bounds[i + 1])
+        try:
+            plain[i] = parse_rows(*args, bounds[i], bounds[i + 1])
+        except Exception as exc:
+            failed.append(exc)
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(1, n_workers)]
-    for thread in threads:
-        thread.start()
+    threads = []
+    for i in range(1, n_workers):
+        thread = threading.Thread(target=work, args=(i,))
+        try:
+            thread.start()
+        except RuntimeError:  # "can't start new thread": this thread does that share too
+            work(i)
+            continue
+        threads.append(thread)
     work(0)
-    for thread in threads:
+    for thread in threads:  # every share done before the caller reads (or rewrites) the rows
         thread.join()
+    if failed:
+        raise failed[0]
     return all(plain)
