@@ -67,6 +67,17 @@ def _fast_only(monkeypatch):
     monkeypatch.setattr(vec_text, "_parse_lines", not_expected)
 
 
+def _fast_and_careful(path, monkeypatch, **kw):
+    """``(outcome with the fast path alone, outcome with the careful reader alone)``."""
+    with monkeypatch.context() as m:
+        _fast_only(m)
+        every_path = _outcome(path, **kw)
+    with monkeypatch.context() as m:
+        _careful_only(m)
+        careful = _outcome(path, **kw)
+    return every_path, careful
+
+
 def _float32_ties(rng, n):
     """Decimals on, just below and just above the midpoint of two adjacent float32 values.
 
@@ -114,12 +125,7 @@ def test_awkward_numbers_give_the_careful_readers_bits(tmp_path, monkeypatch, fa
     path = tmp_path / "v.vec"
     path.write_text(f"{len(rows)} {dim}\n" + body, encoding="utf-8")
     monkeypatch.setattr(vec_text, "_BLOCK_BYTES", 4096)  # many blocks
-    with monkeypatch.context() as m:
-        _fast_only(m)
-        every_path = _outcome(path)
-    with monkeypatch.context() as m:
-        _careful_only(m)
-        careful = _outcome(path)
+    every_path, careful = _fast_and_careful(path, monkeypatch)
     assert every_path[0] == "ok" and every_path == careful
     # and the careful reader's bits are Python's float() rounded to float32
     expected = np.array([[float(v) for v in r] for r in rows]).astype(np.float32)
@@ -287,12 +293,7 @@ def test_plain_files_take_the_fast_path_with_the_same_result(tmp_path, monkeypat
     path.write_bytes(text)
     kw = {"limit": 123} if layout == "limit" else {}
     monkeypatch.setattr(vec_text, "_BLOCK_BYTES", 1000)  # ~20 blocks; lines cut across reads
-    with monkeypatch.context() as m:
-        _fast_only(m)
-        every_path = _outcome(path, **kw)
-    with monkeypatch.context() as m:
-        _careful_only(m)
-        careful = _outcome(path, **kw)
+    every_path, careful = _fast_and_careful(path, monkeypatch, **kw)
     assert every_path[0] == "ok" and every_path == careful
     assert every_path[3] == ((123 if kw else 400), 9)
 
@@ -347,12 +348,7 @@ def test_filters_duplicates_and_growth_keep_the_careful_readers_rows(tmp_path, m
     path.write_bytes((b"400 6\n" if header else b"") + b"".join(lines))
     monkeypatch.setattr(vec_text, "_BLOCK_BYTES", 900)
     monkeypatch.setattr(vec_text, "_FIRST_CAPACITY", 16)  # without a header: grown several times
-    with monkeypatch.context() as m:
-        _fast_only(m)
-        every_path = _outcome(path, **kw)
-    with monkeypatch.context() as m:
-        _careful_only(m)
-        careful = _outcome(path, **kw)
+    every_path, careful = _fast_and_careful(path, monkeypatch, **kw)
     assert every_path[0] == "ok" and every_path == careful
     assert every_path[4]["duplicates"] > 0 or "vocabulary" in kw or "limit" in kw
 
