@@ -10,13 +10,27 @@ import numba
 import numpy as np
 
 _MAX_MANTISSA = 1 << 53  # digits beyond this: not exact in a double
+# A digit's value is int(buf[i]), an int64, not a uint8: under NUMBA_DISABLE_JIT=1 this code runs as
+# Python on numpy scalars, where uint8 arithmetic would wrap.
+
+
+@numba.njit(cache=True, nogil=True)
+def read_digits(buf, i, end, m):
+    """The decimal digits from ``buf[i]`` on, appended to ``m``: ``(index after them, m, how many)``;
+    how many is -1 once ``m`` reaches 2**53 (no longer exact in a double)."""
+    n = 0
+    while i < end and 48 <= buf[i] <= 57:
+        m = m * 10 + (int(buf[i]) - 48)
+        n += 1
+        i += 1
+        if m >= _MAX_MANTISSA:
+            return i, m, -1
+    return i, m, n
 
 
 @numba.njit(cache=True, nogil=True)
 def parse_line(buf, start, end, dim, out, row, pow10):
     """Parse one line ``buf[start:end]`` (no newline) into ``out[row]``; the word's end, or -1."""
-    # int(buf[i]): a digit's value as an int64, not a uint8 (under NUMBA_DISABLE_JIT=1 this runs
-    # as Python on numpy scalars, where uint8 arithmetic would wrap).
     i = start
     while i < end and buf[i] != 32:  # the word: up to the first space
         if buf[i] == 13:  # a carriage return inside the line
@@ -37,26 +51,17 @@ def parse_line(buf, start, end, dim, out, row, pow10):
         if i < end and (buf[i] == 45 or buf[i] == 43):  # - +
             negative = buf[i] == 45
             i += 1
-        m = 0
-        n_digits = 0
-        scale = 0
-        while i < end and 48 <= buf[i] <= 57:
-            m = m * 10 + (int(buf[i]) - 48)
-            n_digits += 1
-            i += 1
-            if m >= _MAX_MANTISSA:
-                return -1
-        if i < end and buf[i] == 46:  # .
-            i += 1
-            while i < end and 48 <= buf[i] <= 57:
-                m = m * 10 + (int(buf[i]) - 48)
-                n_digits += 1
-                scale -= 1
-                i += 1
-                if m >= _MAX_MANTISSA:
-                    return -1
-        if n_digits == 0:
+        i, m, n_int = read_digits(buf, i, end, 0)
+        if n_int < 0:
             return -1
+        n_frac = 0
+        if i < end and buf[i] == 46:  # .
+            i, m, n_frac = read_digits(buf, i + 1, end, m)
+            if n_frac < 0:
+                return -1
+        if n_int + n_frac == 0:
+            return -1
+        scale = -n_frac
         if i < end and (buf[i] == 101 or buf[i] == 69):  # e E
             i += 1
             exp_negative = False
@@ -86,6 +91,7 @@ def parse_line(buf, start, end, dim, out, row, pow10):
     if i != end:
         return -1
     return word_end
+
 
 @numba.njit(cache=True, nogil=True)
 def parse_rows(buf, starts, ends, dim, out, word_ends, pow10, first, stop):
