@@ -10,9 +10,9 @@ one's ratio to pandas in the same run are reported.
 Loaders:
 
 * ``xproj``          -- ``read_vec(path)``: the compiled parser per block when numba is
-  installed (xproj/vectors/text_numba.py; numba and scipy.linalg, which numba's first call
-  imports and xproj's alignment imports anyway, imported before the call; the cached machine
-  code is loaded inside it, as a user's first read pays), else polars' CSV reader per block when
+  installed (xproj/vectors/text_numba.py; its machine code, saved by an earlier process, is
+  loaded with llvmlite inside the call, as a user's first read pays; llvmlite itself is imported
+  before it), else polars' CSV reader per block when
   polars is installed (xproj/vectors/text_polars.py), else ``np.loadtxt`` per block
 * ``xproj-polars``   -- the same call with the compiled parser refused: polars per block
 * ``xproj-loadtxt``  -- the same call with both fast paths refused: ``np.loadtxt`` per block
@@ -141,13 +141,21 @@ def child(kind, path, dim, before=None):
         sys.path.insert(0, before)
     if kind.startswith("xproj"):
         import xproj.vectors.text  # noqa: F401  (imports outside the timed call)
-        if kind != "xproj-before":
+        if kind == "xproj-before":  # an older checkout: its libraries imported as this bench did then
             from xproj.vectors.text_numba import kernel
             from xproj.vectors.text_polars import polars
 
+            polars()
+            if kernel() is not None:  # stop 23: numba imported; its cache loaded by the first parse
+                import scipy.linalg  # noqa: F401  (numba's first call imports it)
+        else:
+            from xproj.vectors.text_polars import polars
+
             polars()  # imported here, as pandas is for its loader (None when not installed)
-            if kernel() is not None:  # numba imported too; its compiled code is loaded by the first parse
-                import scipy.linalg  # noqa: F401  (numba's first call imports it for BLAS; xproj's alignment does anyway)
+            try:  # the library the saved kernel is loaded with; the loading itself is timed
+                import llvmlite.binding  # noqa: F401
+            except ImportError:
+                pass
     elif kind.startswith("polars"):
         import polars  # noqa: F401
     elif kind == "pandas":

@@ -1,20 +1,23 @@
-"""The compiled kernel of :mod:`xproj.vectors.text_numba` (imported only when numba is installed).
+"""The compiled kernel of :mod:`xproj.vectors.text_numba` (imported only to build it, with numba).
 
-Compiled on first use and cached beside this file (numba's ``cache=True``), so later processes
-load it instead of compiling again. No numba threading layer: :mod:`xproj.vectors.text_numba`
-splits the lines over plain Python threads (the kernel runs without the GIL), which are
-threadsafe and fork-safe where numba's default layer is neither.
+:func:`entry` compiles :func:`parse_rows` once as a C function of pointers and integers, whose
+machine code :mod:`xproj.vectors._vec_object` saves and later processes load without numba (numba's
+own ``cache=True`` would still cost each process ~0.25 s before the first call). No numba
+threading layer: :mod:`xproj.vectors.text_numba` splits the lines over plain Python threads (the
+kernel runs without the GIL), which are threadsafe and fork-safe where numba's default layer is
+neither.
 """
 
 import numba
 import numpy as np
+from numba import types
 
 _MAX_MANTISSA = 1 << 53  # digits beyond this: not exact in a double
 # A digit's value is int(buf[i]), an int64, not a uint8: under NUMBA_DISABLE_JIT=1 this code runs as
 # Python on numpy scalars, where uint8 arithmetic would wrap.
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(nogil=True)
 def read_digits(buf, i, end, m):
     """The decimal digits from ``buf[i]`` on, appended to ``m``: ``(index after them, m, how many)``;
     how many is -1 once ``m`` reaches 2**53 (no longer exact in a double)."""
@@ -28,7 +31,7 @@ def read_digits(buf, i, end, m):
     return i, m, n
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(nogil=True)
 def parse_line(buf, start, end, dim, out, row, pow10):
     """Parse one line ``buf[start:end]`` (no newline) into ``out[row]``; the word's end, or -1."""
     i = start
@@ -93,7 +96,7 @@ def parse_line(buf, start, end, dim, out, row, pow10):
     return word_end
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(nogil=True)
 def parse_rows(buf, starts, ends, dim, out, word_ends, pow10, first, stop):
     """Parse lines ``first:stop`` (without the GIL, so threads share the work); False if one is
     not plain (the caller then refuses the block)."""
@@ -104,3 +107,29 @@ def parse_rows(buf, starts, ends, dim, out, word_ends, pow10, first, stop):
         if word_end < 0:
             plain = False
     return plain
+
+
+# The entry point's C signature: (buf, len(buf), starts, ends, dim, out, n_rows, word_ends, pow10,
+# first, stop) -> 1 if every line of first:stop is plain, else 0. Arrays as pointers to their first
+# element, C-contiguous; out is n_rows x dim; pow10 holds 10**0 .. 10**22.
+_U8, _I64, _F32, _F64 = (types.CPointer(t) for t in (types.uint8, types.int64, types.float32, types.float64))
+ENTRY_SIGNATURE = types.int64(_U8, types.int64, _I64, _I64, types.int64, _F32, types.int64, _I64, _F64,
+                              types.int64, types.int64)
+N_POW10 = 23
+
+
+def entry():
+    """:func:`parse_rows` compiled as a C function of :data:`ENTRY_SIGNATURE` (a numba ``cfunc``;
+    compiled on this call, ~3 s)."""
+
+    @numba.cfunc(ENTRY_SIGNATURE, nopython=True, error_model="numpy")
+    def parse_rows_c(buf_p, n_buf, starts_p, ends_p, dim, out_p, n_rows, word_ends_p, pow10_p, first, stop):
+        buf = numba.carray(buf_p, (n_buf,))
+        starts = numba.carray(starts_p, (n_rows,))
+        ends = numba.carray(ends_p, (n_rows,))
+        out = numba.carray(out_p, (n_rows, dim))
+        word_ends = numba.carray(word_ends_p, (n_rows,))
+        pow10 = numba.carray(pow10_p, (N_POW10,))
+        return 1 if parse_rows(buf, starts, ends, dim, out, word_ends, pow10, first, stop) else 0
+
+    return parse_rows_c

@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import codecs
 import io
+from contextlib import closing
 import logging
+import queue
+import threading
 import warnings
 from pathlib import Path
 from typing import Iterable
@@ -98,16 +101,19 @@ def read_vec(
         kept = KeptRows(capacity, dim, lowercase, wanted_words(vocabulary, lowercase))
         size = _BLOCK_BYTES or int(np.clip(capacity * dim * 4 // _BLOCK_SHARE, *_BLOCK_RANGE))
         n_lines = 0  # data lines consumed (for limit and the header check)
-        for start, block, n_block in _blocks(f, first, 1 if header is None else 2, limit, size):
-            n_lines += n_block
-            parsed = _parse_block_numba(block, n_block, dim, kept.free_rows(n_block))
-            if parsed is not None:  # parsed straight into the matrix
-                kept.add_in_place(parsed[0])
-                continue
-            parsed = _parse_block_polars(block, n_block, dim)  # numba absent, or not a plain block
-            if parsed is None:  # then numpy, then line by line
-                parsed = _parse_lines(io.BytesIO(block).readlines(), start, dim, header, malformed)
-            kept.add(*parsed)
+        # closing(): on an error below too, the reading thread ends before the file is closed
+        with closing(_read_ahead(_blocks(f, first, 1 if header is None else 2, limit, size))) as blocks:
+            for start, block, newlines in blocks:
+                n_block = len(newlines) + (not block.endswith(b"\n"))
+                n_lines += n_block
+                parsed = _parse_block_numba(block, n_block, dim, kept.free_rows(n_block), newlines)
+                if parsed is not None:  # parsed straight into the matrix
+                    kept.add_in_place(parsed[0])
+                    continue
+                parsed = _parse_block_polars(block, n_block, dim)  # numba absent, or not a plain block
+                if parsed is None:  # then numpy, then line by line
+                    parsed = _parse_lines(io.BytesIO(block).readlines(), start, dim, header, malformed)
+                kept.add(*parsed)
     line_count = _line_count_problem(header, limit, n_lines)
     if line_count:
         malformed.whole_file(line_count)
@@ -188,16 +194,18 @@ def _capacity(header, limit: int | None) -> int:
 
 
 def _blocks(f, first: list[bytes], lineno: int, limit: int | None, size: int):
-    """``(number of the first line, whole lines as bytes, number of lines)``, ``limit`` lines at most.
+    """``(number of the first line, whole lines as bytes, the offsets of their newlines)``,
+    ``limit`` lines at most.
 
     ``first`` are the data lines the header check already read, from line ``lineno``; the
     rest come from ``f``, about ``size`` bytes at a time. Lines end at ``\\n`` only, as when
-    iterating over ``f``.
+    iterating over ``f``; only the file's last line may lack its newline.
     """
     first = first[:limit]  # limit >= 1, so line 1 always fits
     n_lines = len(first)
     if first:
-        yield lineno, b"".join(first), n_lines
+        block = b"".join(first)
+        yield lineno, block, _newlines(block)
     lineno += n_lines
     while limit is None or n_lines < limit:
         block = f.read(size)
@@ -205,25 +213,67 @@ def _blocks(f, first: list[bytes], lineno: int, limit: int | None, size: int):
             return
         if not block.endswith(b"\n"):
             block += f.readline()  # finish the last line
-        n_block = _count_newlines(block) + (not block.endswith(b"\n"))
-        if limit is not None and n_lines + n_block > limit:
-            block, n_block = _first_lines(block, limit - n_lines), limit - n_lines
-        yield lineno, block, n_block
+        newlines = _newlines(block)
+        n_block = len(newlines) + (not block.endswith(b"\n"))
+        if limit is not None and n_lines + n_block > limit:  # whole lines up to the limit's
+            n_block = limit - n_lines
+            newlines = newlines[:n_block]
+            block = block[: newlines[-1] + 1]
+        yield lineno, block, newlines
         lineno += n_block
         n_lines += n_block
 
 
-def _count_newlines(block: bytes) -> int:
-    # numpy's vectorised compare counts ~2.5x faster than bytes.count (bench/bench_read_vec.py)
-    return int(np.count_nonzero(np.frombuffer(block, dtype=np.uint8) == 10))
+def _read_ahead(blocks):
+    """Yield the items of the iterator ``blocks``, produced one item ahead on another thread.
+
+    The next block is read (and decompressed, and its newlines found) while this one is parsed:
+    file reads, ``zlib``/``lzma`` and numpy release the GIL. At most two blocks wait beside the one
+    being parsed. Close the generator (or exhaust it) before closing the file: its ``finally``
+    stops the thread and waits for it.
+    """
+    ready = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def produce():
+        try:
+            for item in blocks:
+                while not stop.is_set():
+                    try:
+                        ready.put(("item", item), timeout=0.05)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            ready.put(("end", None))
+        except BaseException as exc:  # raised where the block is read, in the caller's thread
+            ready.put(("error", exc))
+
+    thread = threading.Thread(target=produce, name="xproj-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, item = ready.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a pending put
+            try:
+                ready.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        thread.join()
 
 
-def _first_lines(block: bytes, n: int) -> bytes:
-    """The first ``n`` lines of ``block`` (which has more)."""
-    end = -1
-    for _ in range(n):
-        end = block.index(b"\n", end + 1)
-    return block[: end + 1]
+def _newlines(block: bytes) -> np.ndarray:
+    # numpy's vectorised compare finds them ~2.5x faster than bytes.count counts them
+    # (bench/bench_read_vec.py); the compiled parser splits the block's lines at these offsets.
+    return np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
 
 
 def _parse_lines(lines: list[bytes], start: int, dim: int, header, malformed):

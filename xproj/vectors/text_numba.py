@@ -19,6 +19,7 @@ sends its block to the next reader.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import threading
@@ -37,13 +38,15 @@ _POW10 = np.array([float(10**k) for k in range(23)])
 
 
 def _import_kernel():
-    import numba
-
-    if numba.config.DISABLE_JIT:  # NUMBA_DISABLE_JIT=1: the byte loop would run as Python, ~50x slower
+    # NUMBA_DISABLE_JIT=1 (numba's debugging switch) would run the byte loop as Python, ~50x
+    # slower; read without it then. Read from the environment: importing numba costs 0.2 s.
+    if os.environ.get("NUMBA_DISABLE_JIT", "0").strip() not in ("", "0"):
         return False
-    from . import _vec_kernel  # numba compiles (or loads from its cache) on the first call
+    if importlib.util.find_spec("numba") is None:  # the fastread extra is not installed
+        return False
+    from ._vec_object import load_kernel  # a saved object, or numba compiles it once (~3 s)
 
-    return _vec_kernel
+    return load_kernel()
 
 
 def kernel():
@@ -67,7 +70,8 @@ def _unavailable(exc: Exception):
     _kernel = False
 
 
-def parse_block(block: bytes, n_lines: int, dim: int, out: np.ndarray | None = None):
+def parse_block(block: bytes, n_lines: int, dim: int, out: np.ndarray | None = None,
+                newlines: np.ndarray | None = None):
     """``(words, float32 values)`` of a block of ``n_lines`` well-formed lines, else None.
 
     Parameters
@@ -81,12 +85,15 @@ def parse_block(block: bytes, n_lines: int, dim: int, out: np.ndarray | None = N
     out : ndarray of shape (n_lines, dim), float32, optional
         Where to write the values (e.g. the reader's matrix, which spares a copy); returned as
         the values. Its rows are undefined when the block is refused.
+    newlines : ndarray of int64, optional
+        The offsets of the block's newlines, when the caller has them already.
     """
     compiled = kernel()
     if compiled is None or not block:
         return None
     buf = np.frombuffer(block, dtype=np.uint8)
-    ends = np.flatnonzero(buf == 10)  # numpy's vectorised compare: quicker than a compiled loop
+    # numpy's vectorised compare finds the newlines quicker than a compiled loop
+    ends = np.flatnonzero(buf == 10) if newlines is None else newlines
     if not block.endswith(b"\n"):
         ends = np.append(ends, len(buf))
     if len(ends) != n_lines:
@@ -99,7 +106,7 @@ def parse_block(block: bytes, n_lines: int, dim: int, out: np.ndarray | None = N
     try:
         plain = _parse_rows(compiled.parse_rows, (buf, starts, ends, dim, values, word_ends, _POW10),
                             n_lines)
-    except Exception as exc:  # numba compiles and saves its cache on the first call (disk full?)
+    except Exception as exc:  # a kernel that fails (a test's stand-in; ValueError on bad arguments)
         _unavailable(exc)
         return None
     if not plain:

@@ -1,0 +1,148 @@
+"""The compiled .vec kernel kept as machine code (xproj/vectors/_vec_object.py): built once with
+numba, saved, loaded by later processes with llvmlite alone, never a crash or a stale file."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("numba")
+pytest.importorskip("llvmlite")
+
+from xproj.vectors import _vec_object, text_numba  # noqa: E402
+
+POW10 = np.array([float(10**k) for k in range(23)])
+BLOCK = b"a 0.1 -2.5e-3\nbb 1 2\nc x 3\n"
+
+
+def _args(block=BLOCK, dim=2):
+    buf = np.frombuffer(block, dtype=np.uint8)
+    ends = np.flatnonzero(buf == 10)
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    return buf, starts, ends, dim, np.zeros((len(ends), dim), np.float32), np.zeros(len(ends), np.int64), POW10
+
+
+@pytest.fixture(scope="module")
+def built():
+    """One object built for this machine (numba compiles it: ~3 s), shared by the tests."""
+    return _vec_object.build_object()
+
+
+def test_the_loaded_kernel_parses_plain_lines_and_flags_the_others(built):
+    kernel = _vec_object.CompiledRows(_vec_object.load_object(built))
+    buf, starts, ends, dim, out, word_ends, pow10 = _args()
+    assert kernel.parse_rows(buf, starts, ends, dim, out, word_ends, pow10, 0, 2) is True
+    assert out[:2].tolist() == [[np.float32(0.1), np.float32(-0.0025)], [1.0, 2.0]]
+    assert word_ends[:2].tolist() == [1, 16]
+    assert kernel.parse_rows(buf, starts, ends, dim, out, word_ends, pow10, 0, 3) is False  # "c x 3"
+    assert word_ends[2] == -1
+
+
+@pytest.mark.parametrize("bad", ["dtype", "shape", "strided", "rows", "readonly"])
+def test_the_loaded_kernel_refuses_arguments_it_cannot_trust(built, bad):
+    # The machine code reads and writes through raw pointers: a wrong array must be an error
+    # before the call, never memory written out of bounds.
+    kernel = _vec_object.CompiledRows(_vec_object.load_object(built))
+    buf, starts, ends, dim, out, word_ends, pow10 = _args()
+    first, stop = 0, 3
+    if bad == "dtype":
+        out = out.astype(np.float64)
+    elif bad == "shape":
+        out = np.zeros((2, dim), np.float32)
+    elif bad == "strided":
+        ends = np.repeat(ends, 2)[::2]
+    elif bad == "rows":
+        stop = 4
+    else:
+        out.flags.writeable = False
+    with pytest.raises(ValueError):
+        kernel.parse_rows(buf, starts, ends, dim, out, word_ends, pow10, first, stop)
+
+
+def test_built_once_then_loaded_from_the_saved_object(tmp_path, monkeypatch, built):
+    builds = []
+
+    def build():
+        builds.append(1)
+        return built
+
+    monkeypatch.setattr(_vec_object, "build_object", build)
+    first = _vec_object.load_kernel([tmp_path])
+    saved = list(tmp_path.iterdir())
+    assert builds == [1] and [p.name for p in saved] == [f"vec-kernel-{_vec_object.cache_key()}.o"]
+    second = _vec_object.load_kernel([tmp_path])
+    assert builds == [1]  # loaded, not built
+    for kernel in (first, second):
+        buf, starts, ends, dim, out, word_ends, pow10 = _args()
+        assert kernel.parse_rows(buf, starts, ends, dim, out, word_ends, pow10, 0, 2)
+        assert out[1].tolist() == [1.0, 2.0]
+
+
+def test_a_damaged_saved_object_is_built_again_and_replaced(tmp_path, monkeypatch, caplog, built):
+    path = tmp_path / f"vec-kernel-{_vec_object.cache_key()}.o"
+    # e.g. a disk that filled up under a writer of another tool; loaded, it would crash LLVM
+    path.write_bytes(_vec_object._with_checksum(built)[: len(built) // 3])
+    monkeypatch.setattr(_vec_object, "build_object", lambda: built)
+    with caplog.at_level("WARNING", logger="xproj.vectors._vec_object"):
+        kernel = _vec_object.load_kernel([tmp_path])
+    assert [r.getMessage().split(" (")[0] for r in caplog.records] == [
+        f"cannot load the saved .vec kernel {path}"]
+    assert _vec_object._checked(path.read_bytes()) == built
+    buf, starts, ends, dim, out, word_ends, pow10 = _args()
+    assert kernel.parse_rows(buf, starts, ends, dim, out, word_ends, pow10, 0, 2)
+
+
+def test_no_writable_folder_says_so_once_and_still_parses(tmp_path, monkeypatch, caplog, built):
+    blocked = tmp_path / "file"
+    blocked.write_text("")  # a file where a folder should be: mkdir fails
+    monkeypatch.setattr(_vec_object, "build_object", lambda: built)
+    with caplog.at_level("WARNING", logger="xproj.vectors._vec_object"):
+        kernel = _vec_object.load_kernel([blocked / "a", blocked / "b"])
+    assert len(caplog.records) == 1 and "set XPROJ_CACHE" in caplog.records[0].getMessage()
+    buf, starts, ends, dim, out, word_ends, pow10 = _args()
+    assert kernel.parse_rows(buf, starts, ends, dim, out, word_ends, pow10, 0, 2)
+
+
+def test_the_key_changes_with_the_kernel_source(monkeypatch, tmp_path):
+    key = _vec_object.cache_key()
+    changed = tmp_path / "_vec_kernel.py"
+    changed.write_bytes(_vec_object._KERNEL_SOURCE.read_bytes() + b"\n# edited\n")
+    monkeypatch.setattr(_vec_object, "_KERNEL_SOURCE", changed)
+    assert _vec_object.cache_key() != key
+
+
+def test_self_contained_ir_defines_every_external_symbol():
+    ir = ("@PyExc_RuntimeError = external global i8\n"
+          "define i64 @\"cfunc.entry$1\"(i8* %a) {\n  call void @helper(i8* %a)\n  ret i64 1\n}\n"
+          "declare void @helper(i8*) local_unnamed_addr\n"
+          "declare i8 @llvm.x86.atomic.sub.cc.i64(i8*, i64, i32 immarg)\n")
+    out = _vec_object.self_contained(ir, "cfunc.entry$1")
+    assert "define void @helper(i8*) {\n  call void @llvm.trap()\n  unreachable\n}" in out
+    assert "declare i8 @llvm.x86.atomic.sub.cc.i64" in out  # intrinsics stay declared
+    assert "@PyExc_RuntimeError = internal global i8 zeroinitializer" in out
+    assert f"define i64 @{_vec_object.ENTRY_NAME}(i8* %a)" in out
+    import llvmlite.binding as llvm
+
+    llvm.parse_assembly(out).verify()
+    with pytest.raises(RuntimeError, match="not defined once"):
+        _vec_object.self_contained(ir, "cfunc.other")
+
+
+def test_a_later_process_parses_without_importing_numba(tmp_path):
+    # The point of the saved object: numba's start-up (~0.25 s, ~30 MiB) is not paid again.
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(Path(__file__).parents[1]),
+                                                                    os.environ.get("PYTHONPATH")])))
+    script = ("import sys\n"
+              "from xproj.vectors import text_numba\n"
+              "parsed = text_numba.parse_block(b'a 0.5 -1e-3\\n', 1, 2)\n"
+              "print(parsed[0], parsed[1].tolist(), 'numba' in sys.modules)\n")
+    runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
+                           timeout=300) for _ in range(2)]
+    for run in runs:
+        assert run.returncode == 0, run.stderr
+    assert runs[1].stdout.split("] ")[0] == runs[0].stdout.split("] ")[0]
+    assert runs[1].stdout.strip().endswith("False")  # the second process loaded the saved object
+    assert text_numba.kernel() is not None
