@@ -7,7 +7,8 @@ parser when numba is installed (:mod:`xproj.vectors.text_numba`: all cores, plai
 decimals it can round exactly), polars' CSV reader when polars is installed
 (:mod:`xproj.vectors.text_polars`: plain blocks), then one ``np.loadtxt`` call (numpy's C
 parser), then the careful reader, line by line, which names a malformed line or accepts an
-unusual but valid one (tabs, double spaces).
+unusual but valid one (tabs, double spaces). The next block is read (and decompressed) on
+another thread while one is parsed.
 
 What the reader meets and lets through (skipped lines, a header that disagrees with the body
 in skip mode, vectors that are all zeros) is kept in ``load_stats["warnings"]`` and logged by

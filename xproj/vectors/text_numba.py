@@ -4,7 +4,9 @@
 returns its words and float32 values, or None whenever the block is anything but plain: then
 :mod:`xproj.vectors.text` parses it again with its other readers, which name a malformed line
 or accept an unusual but valid one (tabs, double spaces, ``1_0``, ``nan``). So this path only
-ever says "these values" or "not me", never an error.
+ever says "these values" or "not me", never an error. The kernel is compiled by numba once per
+machine and its machine code saved; later processes load it without numba
+(:mod:`xproj.vectors._vec_object`).
 
 What it accepts, line by line: a non-empty word up to the first space, then exactly ``dim``
 decimals each after one space, then at most one space and one carriage return before the
@@ -50,7 +52,8 @@ def _import_kernel():
 
 
 def kernel():
-    """The compiled kernel's module, or None when numba is not installed (or cannot be used)."""
+    """The compiled kernel (its ``parse_rows``), or None when numba is not installed (or the
+    kernel cannot be built)."""
     global _kernel
     if _kernel is None:
         try:
