@@ -146,3 +146,22 @@ def test_a_later_process_parses_without_importing_numba(tmp_path):
     assert runs[1].stdout.split("] ")[0] == runs[0].stdout.split("] ")[0]
     assert runs[1].stdout.strip().endswith("False")  # the second process loaded the saved object
     assert text_numba.kernel() is not None
+
+
+@pytest.mark.parametrize("bad", ["end past the buffer", "negative start"])
+def test_the_loaded_kernel_refuses_line_bounds_outside_the_buffer(built, bad):
+    # The kernel reads buf[starts[row]:ends[row]] unchecked: a bound outside the buffer would read
+    # memory beyond it (a few bytes here, so that the unfixed code does not crash the test run).
+    kernel = _vec_object.CompiledRows(_vec_object.load_object(built))
+    buf, starts, ends, dim, out, word_ends, pow10 = _args()
+    buf = buf[:-1]  # "c x 3" now ends at the buffer's end, without its newline
+    if bad == "end past the buffer":
+        ends = ends.copy()
+        ends[2] = len(buf) + 3
+    else:
+        starts = starts.copy()
+        starts[2] = -1
+    with pytest.raises(ValueError, match="outside the buffer"):
+        kernel.parse_rows(buf, starts, ends, dim, out, word_ends, pow10, 0, 3)
+    # rows outside first:stop are not read: not checked either
+    assert kernel.parse_rows(buf, starts, ends, dim, out, word_ends, pow10, 0, 2) is True

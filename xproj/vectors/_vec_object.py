@@ -61,6 +61,10 @@ class CompiledRows:
             raise ValueError(f"rows {first}:{stop} outside 0:{n_rows}")
         if not out.flags.writeable or not word_ends.flags.writeable:
             raise ValueError("kernel output arrays must be writeable")
+        # The kernel reads buf[starts[row]:ends[row]] for these rows, unchecked (a negative index
+        # wraps around): a line must lie inside the buffer.
+        if stop > first and (starts[first:stop].min() < 0 or ends[first:stop].max() > buf.size):
+            raise ValueError(f"a line of rows {first}:{stop} lies outside the buffer of {buf.size} bytes")
         return bool(self._function(buf.ctypes.data, buf.size, starts.ctypes.data, ends.ctypes.data,
                                    dim, out.ctypes.data, n_rows, word_ends.ctypes.data,
                                    pow10.ctypes.data, first, stop))
