@@ -165,3 +165,16 @@ def test_the_loaded_kernel_refuses_line_bounds_outside_the_buffer(built, bad):
         kernel.parse_rows(buf, starts, ends, dim, out, word_ends, pow10, 0, 3)
     # rows outside first:stop are not read: not checked either
     assert kernel.parse_rows(buf, starts, ends, dim, out, word_ends, pow10, 0, 2) is True
+
+
+def test_the_saved_object_is_readable_as_the_umask_allows(tmp_path, monkeypatch, built):
+    # A shared install (or XPROJ_CACHE) is read by other users: a file only its writer may read
+    # (mkstemp's 0600) would make each of their processes warn and compile again.
+    monkeypatch.setattr(_vec_object, "build_object", lambda: built)
+    old = os.umask(0o022)
+    try:
+        _vec_object.load_kernel([tmp_path])
+    finally:
+        os.umask(old)
+    (saved,) = tmp_path.iterdir()
+    assert saved.stat().st_mode & 0o777 == 0o644

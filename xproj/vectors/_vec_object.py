@@ -21,7 +21,7 @@ import importlib.metadata
 import logging
 import os
 import re
-import tempfile
+import secrets
 from pathlib import Path
 
 import numpy as np
@@ -143,7 +143,11 @@ def _checked(saved: bytes) -> bytes:
 
 def _write_atomically(path: Path, data: bytes):
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    # Not mkstemp, whose file only its writer may read: other users of a shared install or cache
+    # would warn and compile again in each process. Created as Python writes bytecode: 0o666 less
+    # the umask, under a name no other writer picks.
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
