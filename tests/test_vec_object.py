@@ -178,3 +178,13 @@ def test_the_saved_object_is_readable_as_the_umask_allows(tmp_path, monkeypatch,
         os.umask(old)
     (saved,) = tmp_path.iterdir()
     assert saved.stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.parametrize("variable, value", [("NUMBA_OPT", "0"), ("NUMBA_BOUNDSCHECK", "1")])
+def test_the_key_changes_with_numba_settings_that_change_the_code(monkeypatch, variable, value):
+    # NUMBA_OPT=0 builds unoptimised code (~5x the IR), NUMBA_BOUNDSCHECK=1 adds IndexError paths
+    # that would reach the trap stubs: neither may be loaded by a process that did not ask for it.
+    monkeypatch.delenv(variable, raising=False)
+    key = _vec_object.cache_key()
+    monkeypatch.setenv(variable, value)
+    assert _vec_object.cache_key() != key

@@ -72,13 +72,17 @@ class CompiledRows:
 
 def cache_key() -> str:
     """What the saved machine code depends on: the kernel's source and this file's, numba's and
-    llvmlite's versions, and the CPU (code built for one CPU's features may not run on another)."""
+    llvmlite's versions, numba's settings, and the CPU (code built for one CPU's features may not
+    run on another)."""
     import llvmlite.binding as llvm
 
+    # NUMBA_OPT, NUMBA_BOUNDSCHECK (IndexError paths into the trap stubs), NUMBA_CPU_NAME...
+    # change the code numba builds: read from the environment, as numba does, without importing it.
+    settings = sorted((k, v) for k, v in os.environ.items() if k.startswith("NUMBA_"))
     digest = hashlib.sha256()
     for part in (str(_FORMAT), _KERNEL_SOURCE.read_bytes(), Path(__file__).read_bytes(),
                  importlib.metadata.version("numba"), importlib.metadata.version("llvmlite"),
-                 llvm.get_process_triple(), llvm.get_host_cpu_name(),
+                 repr(settings), llvm.get_process_triple(), llvm.get_host_cpu_name(),
                  llvm.get_host_cpu_features().flatten()):
         digest.update(part if isinstance(part, bytes) else part.encode())
         digest.update(b"\0")
