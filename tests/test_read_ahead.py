@@ -77,3 +77,22 @@ def test_limit_stops_reading_early(tmp_path, monkeypatch):
     monkeypatch.setattr(vec_text, "_BLOCK_BYTES", 200)
     wv = read_vec(path, limit=17)
     assert wv.words == [f"w{i}" for i in range(17)] and _reading_threads() == []
+
+
+def test_no_thread_to_spare_reads_in_turn(tmp_path, monkeypatch):
+    # "can't start new thread" (a process at its limit): read as before, not fail the read.
+    path = tmp_path / "v.vec"
+    path.write_bytes(b"300 6\n" + _body(300, 6))
+    monkeypatch.setattr(vec_text, "_BLOCK_BYTES", 500)
+    expected = read_vec(path)
+    start = threading.Thread.start
+
+    def refuse(thread):
+        if thread.name == "xproj-read-ahead":
+            raise RuntimeError("can't start new thread")
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    wv = read_vec(path)
+    assert wv.words == expected.words
+    assert wv.vectors.tobytes() == expected.vectors.tobytes()

@@ -251,7 +251,11 @@ def _read_ahead(blocks):
             ready.put(("error", exc))
 
     thread = threading.Thread(target=produce, name="xproj-read-ahead", daemon=True)
-    thread.start()
+    try:
+        thread.start()
+    except RuntimeError:  # "can't start new thread": read each block when it is parsed
+        yield from blocks
+        return
     try:
         while True:
             kind, item = ready.get()
