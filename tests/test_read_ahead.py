@@ -77,3 +77,55 @@ def test_limit_stops_reading_early(tmp_path, monkeypatch):
     monkeypatch.setattr(vec_text, "_BLOCK_BYTES", 200)
     wv = read_vec(path, limit=17)
     assert wv.words == [f"w{i}" for i in range(17)] and _reading_threads() == []
+
+
+def test_no_thread_to_spare_reads_in_turn(tmp_path, monkeypatch):
+    # "can't start new thread" (a process at its limit): read as before, not fail the read.
+    path = tmp_path / "v.vec"
+    path.write_bytes(b"300 6\n" + _body(300, 6))
+    monkeypatch.setattr(vec_text, "_BLOCK_BYTES", 500)
+    expected = read_vec(path)
+    start = threading.Thread.start
+
+    def refuse(thread):
+        if thread.name == "xproj-read-ahead":
+            raise RuntimeError("can't start new thread")
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    wv = read_vec(path)
+    assert wv.words == expected.words
+    assert wv.vectors.tobytes() == expected.vectors.tobytes()
+
+
+def test_a_second_interrupt_during_the_cleanup_leaves_no_thread_waiting(monkeypatch):
+    # Ctrl-C twice: the second lands while the generator's finally waits for the thread. The thread
+    # must still end by itself (stop is set), not wait forever to hand over its last message.
+    queues, base = [], vec_text.queue.Queue
+
+    class Queue(base):
+        def __init__(self, maxsize):
+            super().__init__(maxsize)
+            queues.append(self)
+
+        def get(self, block=True, timeout=None):
+            if timeout is not None:  # the cleanup's drain: interrupted
+                raise KeyboardInterrupt
+            return super().get(block, timeout)
+
+    monkeypatch.setattr(vec_text.queue, "Queue", Queue)
+    blocks = vec_text._read_ahead(iter(["a", "b"]))
+    assert next(blocks) == "a"
+    while not queues[0].full():  # "b" handed over; then the thread waits to say "end"
+        threading.Event().wait(0.01)
+    with pytest.raises(KeyboardInterrupt):
+        blocks.close()
+    try:
+        for _ in range(100):
+            if not _reading_threads():
+                break
+            threading.Event().wait(0.01)
+        assert _reading_threads() == []
+    finally:
+        while _reading_threads():  # unblock it if it waits (the unfixed code): no thread leaks
+            base.get(queues[0], timeout=0.05)

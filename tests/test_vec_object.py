@@ -146,3 +146,45 @@ def test_a_later_process_parses_without_importing_numba(tmp_path):
     assert runs[1].stdout.split("] ")[0] == runs[0].stdout.split("] ")[0]
     assert runs[1].stdout.strip().endswith("False")  # the second process loaded the saved object
     assert text_numba.kernel() is not None
+
+
+@pytest.mark.parametrize("bad", ["end past the buffer", "negative start"])
+def test_the_loaded_kernel_refuses_line_bounds_outside_the_buffer(built, bad):
+    # The kernel reads buf[starts[row]:ends[row]] unchecked: a bound outside the buffer would read
+    # memory beyond it (a few bytes here, so that the unfixed code does not crash the test run).
+    kernel = _vec_object.CompiledRows(_vec_object.load_object(built))
+    buf, starts, ends, dim, out, word_ends, pow10 = _args()
+    buf = buf[:-1]  # "c x 3" now ends at the buffer's end, without its newline
+    if bad == "end past the buffer":
+        ends = ends.copy()
+        ends[2] = len(buf) + 3
+    else:
+        starts = starts.copy()
+        starts[2] = -1
+    with pytest.raises(ValueError, match="outside the buffer"):
+        kernel.parse_rows(buf, starts, ends, dim, out, word_ends, pow10, 0, 3)
+    # rows outside first:stop are not read: not checked either
+    assert kernel.parse_rows(buf, starts, ends, dim, out, word_ends, pow10, 0, 2) is True
+
+
+def test_the_saved_object_is_readable_as_the_umask_allows(tmp_path, monkeypatch, built):
+    # A shared install (or XPROJ_CACHE) is read by other users: a file only its writer may read
+    # (mkstemp's 0600) would make each of their processes warn and compile again.
+    monkeypatch.setattr(_vec_object, "build_object", lambda: built)
+    old = os.umask(0o022)
+    try:
+        _vec_object.load_kernel([tmp_path])
+    finally:
+        os.umask(old)
+    (saved,) = tmp_path.iterdir()
+    assert saved.stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.parametrize("variable, value", [("NUMBA_OPT", "0"), ("NUMBA_BOUNDSCHECK", "1")])
+def test_the_key_changes_with_numba_settings_that_change_the_code(monkeypatch, variable, value):
+    # NUMBA_OPT=0 builds unoptimised code (~5x the IR), NUMBA_BOUNDSCHECK=1 adds IndexError paths
+    # that would reach the trap stubs: neither may be loaded by a process that did not ask for it.
+    monkeypatch.delenv(variable, raising=False)
+    key = _vec_object.cache_key()
+    monkeypatch.setenv(variable, value)
+    assert _vec_object.cache_key() != key

@@ -21,7 +21,7 @@ import importlib.metadata
 import logging
 import os
 import re
-import tempfile
+import secrets
 from pathlib import Path
 
 import numpy as np
@@ -61,6 +61,10 @@ class CompiledRows:
             raise ValueError(f"rows {first}:{stop} outside 0:{n_rows}")
         if not out.flags.writeable or not word_ends.flags.writeable:
             raise ValueError("kernel output arrays must be writeable")
+        # The kernel reads buf[starts[row]:ends[row]] for these rows, unchecked (a negative index
+        # wraps around): a line must lie inside the buffer.
+        if stop > first and (starts[first:stop].min() < 0 or ends[first:stop].max() > buf.size):
+            raise ValueError(f"a line of rows {first}:{stop} lies outside the buffer of {buf.size} bytes")
         return bool(self._function(buf.ctypes.data, buf.size, starts.ctypes.data, ends.ctypes.data,
                                    dim, out.ctypes.data, n_rows, word_ends.ctypes.data,
                                    pow10.ctypes.data, first, stop))
@@ -68,13 +72,17 @@ class CompiledRows:
 
 def cache_key() -> str:
     """What the saved machine code depends on: the kernel's source and this file's, numba's and
-    llvmlite's versions, and the CPU (code built for one CPU's features may not run on another)."""
+    llvmlite's versions, numba's settings, and the CPU (code built for one CPU's features may not
+    run on another)."""
     import llvmlite.binding as llvm
 
+    # NUMBA_OPT, NUMBA_BOUNDSCHECK (IndexError paths into the trap stubs), NUMBA_CPU_NAME...
+    # change the code numba builds: read from the environment, as numba does, without importing it.
+    settings = sorted((k, v) for k, v in os.environ.items() if k.startswith("NUMBA_"))
     digest = hashlib.sha256()
     for part in (str(_FORMAT), _KERNEL_SOURCE.read_bytes(), Path(__file__).read_bytes(),
                  importlib.metadata.version("numba"), importlib.metadata.version("llvmlite"),
-                 llvm.get_process_triple(), llvm.get_host_cpu_name(),
+                 repr(settings), llvm.get_process_triple(), llvm.get_host_cpu_name(),
                  llvm.get_host_cpu_features().flatten()):
         digest.update(part if isinstance(part, bytes) else part.encode())
         digest.update(b"\0")
@@ -139,7 +147,11 @@ def _checked(saved: bytes) -> bytes:
 
 def _write_atomically(path: Path, data: bytes):
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    # Not mkstemp, whose file only its writer may read: other users of a shared install or cache
+    # would warn and compile again in each process. Created as Python writes bytecode: 0o666 less
+    # the umask, under a name no other writer picks.
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)

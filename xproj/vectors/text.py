@@ -236,23 +236,32 @@ def _read_ahead(blocks):
     ready = queue.Queue(maxsize=1)
     stop = threading.Event()
 
+    def hand_over(message) -> bool:
+        # Never waits for good: if the caller's cleanup is itself interrupted (Ctrl-C twice),
+        # nobody takes the message, and stop is set.
+        while not stop.is_set():
+            try:
+                ready.put(message, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def produce():
         try:
             for item in blocks:
-                while not stop.is_set():
-                    try:
-                        ready.put(("item", item), timeout=0.05)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+                if not hand_over(("item", item)):
                     return
-            ready.put(("end", None))
+            hand_over(("end", None))
         except BaseException as exc:  # raised where the block is read, in the caller's thread
-            ready.put(("error", exc))
+            hand_over(("error", exc))
 
     thread = threading.Thread(target=produce, name="xproj-read-ahead", daemon=True)
-    thread.start()
+    try:
+        thread.start()
+    except RuntimeError:  # "can't start new thread": read each block when it is parsed
+        yield from blocks
+        return
     try:
         while True:
             kind, item = ready.get()
