@@ -188,3 +188,59 @@ def test_the_key_changes_with_numba_settings_that_change_the_code(monkeypatch, v
     key = _vec_object.cache_key()
     monkeypatch.setenv(variable, value)
     assert _vec_object.cache_key() != key
+
+
+def test_objects_of_earlier_keys_beside_the_module_are_removed(tmp_path, monkeypatch, built):
+    beside, shared = tmp_path / "__pycache__", tmp_path / "cache"
+    for folder in (beside, shared):
+        folder.mkdir()
+        (folder / "vec-kernel-0123456789abcdef01234567.o").write_bytes(b"old")
+    monkeypatch.setattr(_vec_object, "_MODULE_CACHE", beside)
+    monkeypatch.setattr(_vec_object, "build_object", lambda: built)
+    _vec_object.load_kernel([beside, shared])
+    assert [p.name for p in beside.iterdir()] == [f"vec-kernel-{_vec_object.cache_key()}.o"]
+    # xproj's cache may serve other installs: their objects stay
+    assert [p.name for p in shared.iterdir()] == ["vec-kernel-0123456789abcdef01234567.o"]
+
+
+def test_no_object_beside_the_module_when_python_writes_no_bytecode(monkeypatch):
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    assert _vec_object._MODULE_CACHE not in _vec_object.candidate_dirs()
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    assert _vec_object.candidate_dirs()[0] == _vec_object._MODULE_CACHE
+
+
+@pytest.mark.parametrize("value, disabled", [("1", True), ("00", False), ("0", False), ("", False),
+                                             ("yes", False)])
+def test_numba_disable_jit_is_read_as_numba_reads_it(value, disabled):
+    assert text_numba._flag(value) is disabled
+
+
+def test_a_damaged_object_we_cannot_remove_is_not_warned_in_every_process(tmp_path, monkeypatch,
+                                                                           caplog, built):
+    # e.g. a bad copy left in a read-only install: the next folder's good copy is what loads
+    locked, cache = tmp_path / "install", tmp_path / "cache"
+    locked.mkdir()
+    damaged = locked / f"vec-kernel-{_vec_object.cache_key()}.o"
+    damaged.write_bytes(b"not an object")
+    real_unlink = Path.unlink
+
+    def unlink(self, *args, **kwargs):
+        if self.parent == locked:
+            raise PermissionError(13, "Read-only file system", str(self))
+        return real_unlink(self, *args, **kwargs)
+
+    real_write = _vec_object._write_atomically
+
+    def write(path, data):
+        if path.parent == locked:
+            raise PermissionError(13, "Read-only file system", str(path))
+        return real_write(path, data)
+
+    monkeypatch.setattr(Path, "unlink", unlink)
+    monkeypatch.setattr(_vec_object, "_write_atomically", write)
+    monkeypatch.setattr(_vec_object, "build_object", lambda: built)
+    with caplog.at_level("WARNING", logger="xproj.vectors._vec_object"):
+        for _ in range(2):  # the first builds and saves in cache, the second loads from there
+            _vec_object.load_kernel([locked, cache])
+    assert caplog.records == [] and damaged.exists() and any(cache.iterdir())

@@ -11,6 +11,11 @@ builds its typing and target registries) and ~30 MiB of heap: more than the whol
    xproj's cache directory; written to a temporary and renamed, so a reader never sees half a file.
 3. *Load* it with llvmlite (the LLVM binding numba is built on; a few milliseconds) and call it
    through ctypes, which releases the GIL during the call as numba's ``nogil`` did.
+
+As with Python's bytecode and numba's own cache, the saved code is run as found: a folder other
+users may write to (a shared ``XPROJ_CACHE``) must be one they are trusted with. The checksum
+line guards against damage, not against a writer. The key covers numba's ``NUMBA_*`` environment
+settings, not a ``.numba_config.yaml`` file.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import logging
 import os
 import re
 import secrets
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +37,7 @@ log = logging.getLogger(__name__)
 _FORMAT = 1  # bump when the object's contents change meaning (signature, entry name, stubs)
 ENTRY_NAME = "xproj_vec_parse_rows"
 _KERNEL_SOURCE = Path(__file__).with_name("_vec_kernel.py")
+_MODULE_CACHE = Path(__file__).with_name("__pycache__")
 _ENGINES = []  # llvmlite execution engines own the loaded code: kept for the process's life
 
 # (buf, len(buf), starts, ends, dim, out, n_rows, word_ends, pow10, first, stop) -> 0 or 1
@@ -90,10 +97,22 @@ def cache_key() -> str:
 
 
 def candidate_dirs() -> list[Path]:
-    """Where the object may be saved, in order: beside this module, then xproj's cache."""
+    """Where the object may be saved, in order: beside this module (as Python keeps bytecode,
+    unless ``PYTHONDONTWRITEBYTECODE`` or ``PYTHONPYCACHEPREFIX`` says otherwise), then xproj's
+    cache."""
     from ..paths import cache_dir
 
-    return [Path(__file__).with_name("__pycache__"), cache_dir() / "kernels"]
+    beside = [] if sys.dont_write_bytecode or sys.pycache_prefix else [_MODULE_CACHE]
+    return beside + [cache_dir() / "kernels"]
+
+
+def _remove_stale(folder: Path, keep: str):
+    """Objects of earlier keys beside this module: only this install's code reads them."""
+    if folder != _MODULE_CACHE:  # xproj's cache may serve other installs (other numba versions)
+        return
+    for old in folder.glob("vec-kernel-*.o"):
+        if old.name != keep:
+            old.unlink(missing_ok=True)
 
 
 def load_kernel(dirs=None) -> CompiledRows:
@@ -109,14 +128,21 @@ def load_kernel(dirs=None) -> CompiledRows:
         if path.is_file():
             try:
                 return CompiledRows(load_object(_checked(path.read_bytes())))
-            except Exception as exc:  # a damaged file: build again and replace it
-                log.warning("cannot load the saved .vec kernel %s (%s: %s); building it again",
-                            path, type(exc).__name__, exc)
+            except Exception as exc:  # a damaged file: removed, built again and replaced
+                try:
+                    path.unlink()
+                except OSError:  # a folder we cannot write to: said each time would be noise,
+                    level = logging.DEBUG  # and the next folder's copy is loaded from now on
+                else:
+                    level = logging.WARNING
+                log.log(level, "cannot load the saved .vec kernel %s (%s: %s); building it again",
+                        path, type(exc).__name__, exc)
     data = build_object()
     kernel = CompiledRows(load_object(data))
     for folder in dirs:
         try:
             _write_atomically(folder / name, _with_checksum(data))
+            _remove_stale(folder, name)
             break
         except OSError as exc:
             log.debug("cannot save the .vec kernel in %s: %s", folder, exc)

@@ -30,7 +30,8 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-_kernel = None  # the compiled kernel's module once imported; False when it cannot be
+_kernel = None  # the loaded kernel; False when it cannot be
+_kernel_lock = threading.Lock()
 # Threads sharing a block's lines (the kernel releases the GIL): the cores this process may use.
 _WORKERS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 _MIN_ROWS_PER_WORKER = 256  # a thread's start costs more than parsing fewer lines
@@ -42,7 +43,7 @@ _POW10 = np.array([float(10**k) for k in range(23)])
 def _import_kernel():
     # NUMBA_DISABLE_JIT=1 (numba's debugging switch) would run the byte loop as Python, ~50x
     # slower; read without it then. Read from the environment: importing numba costs 0.2 s.
-    if os.environ.get("NUMBA_DISABLE_JIT", "0").strip() not in ("", "0"):
+    if _flag(os.environ.get("NUMBA_DISABLE_JIT", "0")):
         return False
     if importlib.util.find_spec("numba") is None:  # the fastread extra is not installed
         return False
@@ -51,17 +52,26 @@ def _import_kernel():
     return load_kernel()
 
 
+def _flag(value: str) -> bool:
+    """An environment switch read as numba reads it (an integer; anything else is off)."""
+    try:
+        return int(value) != 0
+    except ValueError:
+        return False
+
+
 def kernel():
     """The compiled kernel (its ``parse_rows``), or None when numba is not installed (or the
     kernel cannot be built)."""
     global _kernel
-    if _kernel is None:
-        try:
-            _kernel = _import_kernel()
-        except ImportError:  # numba not installed
-            _kernel = False
-        except Exception as exc:  # e.g. no writable cache directory: say so, read without it
-            _unavailable(exc)
+    with _kernel_lock:  # two threads reading at once build or load it once
+        if _kernel is None:
+            try:
+                _kernel = _import_kernel()
+            except ImportError:  # numba not installed
+                _kernel = False
+            except Exception as exc:  # e.g. the kernel cannot be built: say so, read without it
+                _unavailable(exc)
     return _kernel or None
 
 
