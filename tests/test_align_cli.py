@@ -310,6 +310,7 @@ def test_bad_input_one_line_and_exit_code(name, files, bad_files, aligned, tmp_p
 # -- real vectors ----------------------------------------------------------------------------
 
 @pytest.mark.data
+@pytest.mark.slow  # ~20 s: align then bli on 20k-word real spaces (-m slow runs it)
 def test_align_and_bli_on_the_shared_en_es_vectors(tmp_path):
     en = shared_file("vectors", "en.100d.top50k.vec.xz")
     es = shared_file("vectors", "es.100d.top50k.vec.xz")

@@ -291,6 +291,7 @@ def test_align_and_bli_commands(two_rotations, tmp_path, capsys):
 
 
 @pytest.mark.data
+@pytest.mark.slow  # ~20 s: two 50k-word spaces aligned and searched (-m slow runs it)
 def test_on_the_shared_en_es_vectors_held_out_train_words_gain():
     from xproj.dictionaries import read_dictionary, split_by_source
     from xproj.vectors import load_vectors
