@@ -38,7 +38,9 @@ def main():
     corpora = [corpus, corpus if cfgs[1]["preprocess"] == cfgs[0]["preprocess"]
                else tokenize(build_corpus(cfgs[1]), cfgs[1])]
     names, k = corpus.label_names, len(corpus.label_names)
-    targets = list(json.loads((first / "metrics.json").read_text())["results"])
+    # the sets both runs scored (a run may cover a subset: --set data.target_langs=[...])
+    in_second = json.loads((second / "metrics.json").read_text())["results"]
+    targets = [t for t in json.loads((first / "metrics.json").read_text())["results"] if t in in_second]
     print(f"test parts, {first} -> {second} (macro-F1 [95% CI]; change [paired 95% CI]; class recalls)\n")
     print("| target set | n | first | second | change | recalls first | recalls second |\n|---|---:|---|---|---|---|---|")
     for key in targets:
