@@ -244,3 +244,13 @@ def test_a_damaged_object_we_cannot_remove_is_not_warned_in_every_process(tmp_pa
         for _ in range(2):  # the first builds and saves in cache, the second loads from there
             _vec_object.load_kernel([locked, cache])
     assert caplog.records == [] and damaged.exists() and any(cache.iterdir())
+
+
+def test_the_key_changes_with_a_numba_config_file_in_the_working_directory(tmp_path, monkeypatch):
+    # numba reads NUMBA_* settings from .numba_config.yaml in the working directory too
+    monkeypatch.chdir(tmp_path)
+    keys = [_vec_object.cache_key()]
+    for settings in ("opt: 0\n", "boundscheck: 1\n"):
+        (tmp_path / ".numba_config.yaml").write_text(settings)
+        keys.append(_vec_object.cache_key())
+    assert len(set(keys)) == 3

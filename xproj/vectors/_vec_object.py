@@ -14,8 +14,8 @@ builds its typing and target registries) and ~30 MiB of heap: more than the whol
 
 As with Python's bytecode and numba's own cache, the saved code is run as found: a folder other
 users may write to (a shared ``XPROJ_CACHE``) must be one they are trusted with. The checksum
-line guards against damage, not against a writer. The key covers numba's ``NUMBA_*`` environment
-settings, not a ``.numba_config.yaml`` file.
+line guards against damage, not against a writer. The key covers numba's settings: its ``NUMBA_*``
+environment variables and a ``.numba_config.yaml`` in the working directory.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ _FORMAT = 1  # bump when the object's contents change meaning (signature, entry 
 ENTRY_NAME = "xproj_vec_parse_rows"
 _KERNEL_SOURCE = Path(__file__).with_name("_vec_kernel.py")
 _MODULE_CACHE = Path(__file__).with_name("__pycache__")
+_NUMBA_CONFIG_FILE = ".numba_config.yaml"  # numba's settings file, read from the working directory
 _ENGINES = []  # llvmlite execution engines own the loaded code: kept for the process's life
 
 # (buf, len(buf), starts, ends, dim, out, n_rows, word_ends, pow10, first, stop) -> 0 or 1
@@ -84,8 +85,12 @@ def cache_key() -> str:
     import llvmlite.binding as llvm
 
     # NUMBA_OPT, NUMBA_BOUNDSCHECK (IndexError paths into the trap stubs), NUMBA_CPU_NAME...
-    # change the code numba builds: read from the environment, as numba does, without importing it.
+    # change the code numba builds: read where numba reads them, without importing it (the
+    # environment, and a .numba_config.yaml in the working directory, whose bytes are keyed).
     settings = sorted((k, v) for k, v in os.environ.items() if k.startswith("NUMBA_"))
+    config_file = Path(_NUMBA_CONFIG_FILE)
+    if config_file.is_file():
+        settings.append((_NUMBA_CONFIG_FILE, hashlib.sha256(config_file.read_bytes()).hexdigest()))
     digest = hashlib.sha256()
     for part in (str(_FORMAT), _KERNEL_SOURCE.read_bytes(), Path(__file__).read_bytes(),
                  importlib.metadata.version("numba"), importlib.metadata.version("llvmlite"),
