@@ -26,11 +26,13 @@ import importlib.metadata
 import logging
 import os
 import re
-import secrets
 import sys
 from pathlib import Path
 
 import numpy as np
+
+from .._io import atomic_write
+from ..errors import XprojError
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +151,7 @@ def load_kernel(dirs=None) -> CompiledRows:
             _write_atomically(folder / name, _with_checksum(data))
             _remove_stale(folder, name)
             break
-        except OSError as exc:
+        except (OSError, XprojError) as exc:  # atomic_write names the file in an XprojError
             log.debug("cannot save the .vec kernel in %s: %s", folder, exc)
     else:
         log.warning("cannot save the compiled .vec kernel in %s; each process will compile it "
@@ -177,19 +179,11 @@ def _checked(saved: bytes) -> bytes:
 
 
 def _write_atomically(path: Path, data: bytes):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Not mkstemp, whose file only its writer may read: other users of a shared install or cache
-    # would warn and compile again in each process. Created as Python writes bytecode: 0o666 less
-    # the umask, under a name no other writer picks.
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # atomic_write: a temporary beside it under a name no other writer picks, renamed into place,
+    # with the umask's permissions (not mkstemp's 0600: other users of a shared install would
+    # compile again in each process)
+    with atomic_write(path) as f:
+        f.write(data)
 
 
 def _target_machine():

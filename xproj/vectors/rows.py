@@ -79,9 +79,10 @@ class KeptRows:
     def _keep(self, words: list[str]) -> list[int]:
         """Count and record the wanted, new words; their indices in ``words``."""
         keep, seen, kept = self.keep, self.seen, []
-        if keep is None and not self.lowercase and seen.isdisjoint(words) and len(set(words)) == len(words):
+        new = set(words) if keep is None and not self.lowercase else None
+        if new is not None and len(new) == len(words) and seen.isdisjoint(new):
             # the common block (every word new, none filtered): set operations in C, not a loop
-            seen.update(words)
+            seen |= new
             self.words.extend(words)
             return list(range(len(words)))
         for j, word in enumerate(words):

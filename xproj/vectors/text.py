@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import codecs
 import io
-from contextlib import closing
 import logging
 import queue
 import threading
 import warnings
+from contextlib import closing
 from pathlib import Path
 from typing import Iterable
 
@@ -104,8 +104,7 @@ def read_vec(
         n_lines = 0  # data lines consumed (for limit and the header check)
         # closing(): on an error below too, the reading thread ends before the file is closed
         with closing(_read_ahead(_blocks(f, first, 1 if header is None else 2, limit, size))) as blocks:
-            for start, block, newlines in blocks:
-                n_block = len(newlines) + (not block.endswith(b"\n"))
+            for start, block, n_block, newlines in blocks:
                 n_lines += n_block
                 parsed = _parse_block_numba(block, n_block, dim, kept.free_rows(n_block), newlines)
                 if parsed is not None:  # parsed straight into the matrix
@@ -195,8 +194,8 @@ def _capacity(header, limit: int | None) -> int:
 
 
 def _blocks(f, first: list[bytes], lineno: int, limit: int | None, size: int):
-    """``(number of the first line, whole lines as bytes, the offsets of their newlines)``,
-    ``limit`` lines at most.
+    """``(number of the first line, whole lines as bytes, number of lines, the offsets of their
+    newlines)``, ``limit`` lines at most.
 
     ``first`` are the data lines the header check already read, from line ``lineno``; the
     rest come from ``f``, about ``size`` bytes at a time. Lines end at ``\\n`` only, as when
@@ -206,7 +205,7 @@ def _blocks(f, first: list[bytes], lineno: int, limit: int | None, size: int):
     n_lines = len(first)
     if first:
         block = b"".join(first)
-        yield lineno, block, _newlines(block)
+        yield lineno, block, n_lines, _newlines(block)
     lineno += n_lines
     while limit is None or n_lines < limit:
         block = f.read(size)
@@ -220,7 +219,7 @@ def _blocks(f, first: list[bytes], lineno: int, limit: int | None, size: int):
             n_block = limit - n_lines
             newlines = newlines[:n_block]
             block = block[: newlines[-1] + 1]
-        yield lineno, block, newlines
+        yield lineno, block, n_block, newlines
         lineno += n_block
         n_lines += n_block
 
