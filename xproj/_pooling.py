@@ -82,3 +82,52 @@ def smooth_idf(indptr, indices, n_vocab):
     pairs = np.unique(doc_of * n_vocab + indices) if len(indices) else np.array([], dtype=np.int64)
     df = np.bincount(pairs % n_vocab, minlength=n_vocab) if len(pairs) else np.zeros(n_vocab)
     return np.log((1 + n_docs) / (1 + df)).astype(np.float32) + 1.0  # scikit-learn's smooth idf
+
+
+#: tokens gathered at once by :func:`segment_extremes` (x the dimension x 4 bytes: 25 MiB at 100-d)
+EXTREMES_TOKEN_BUDGET = 1 << 16
+
+
+def token_vectors(rows, blocks, dim) -> np.ndarray:
+    """The vectors of vocabulary ``rows`` (indices into the stacked ``blocks``), float32."""
+    out, start = np.empty((len(rows), dim), dtype=np.float32), 0
+    for wv in blocks:
+        inside = (rows >= start) & (rows < start + len(wv))
+        out[inside] = np.asarray(wv.vectors)[rows[inside] - start]
+        start += len(wv)
+    return out
+
+
+def subset_segments(indptr, keep) -> np.ndarray:
+    """The ``indptr`` of the tokens where ``keep`` is true (``keep``: one flag per token of the
+    segments ``indptr`` delimits)."""
+    kept_before = np.zeros(len(keep) + 1, dtype=np.int64)
+    np.cumsum(keep, out=kept_before[1:])
+    return kept_before[indptr]
+
+
+def segment_extremes(rows, indptr, blocks, dim, statistics, signs=None) -> dict:
+    """Per document (a segment of ``rows``, delimited by ``indptr``), the per-dimension maximum
+    and/or minimum of its tokens' vectors (``statistics``: names among ``"max"``, ``"min"``),
+    each vector times its token's sign (``signs``: +1 / -1 per token, or None). A document
+    without tokens gets zeros. Tokens are gathered in slices of whole documents, at most
+    :data:`EXTREMES_TOKEN_BUDGET` tokens each unless one document is longer."""
+    ufuncs = {"max": np.maximum, "min": np.minimum}
+    n_docs = len(indptr) - 1
+    out = {s: np.zeros((n_docs, dim), dtype=np.float32) for s in statistics}
+    first = 0
+    while first < n_docs:
+        # the documents [first, last) whose tokens fit the budget (at least one document)
+        last = int(np.searchsorted(indptr, indptr[first] + EXTREMES_TOKEN_BUDGET, side="right")) - 1
+        last = min(max(last, first + 1), n_docs)
+        lo, hi = indptr[first], indptr[last]
+        V = token_vectors(rows[lo:hi], blocks, dim)
+        if signs is not None:
+            V *= signs[lo:hi, None]
+        starts = indptr[first:last] - lo
+        full = np.flatnonzero(np.diff(indptr[first:last + 1]) > 0)  # reduceat: no empty segment
+        if len(full):
+            for s in statistics:
+                out[s][first + full] = ufuncs[s].reduceat(V, starts[full], axis=0)
+        first = last
+    return out

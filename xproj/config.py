@@ -231,7 +231,7 @@ def choices() -> dict:
     from .align.rcsls import PROJECTIONS
     from .datasets import common as _tasks
     from .datasets import registry as _datasets
-    from .features import NEGATIONS, POOLINGS
+    from .features import NEGATIONS, POOLINGS, POWER_MEANS
     from .model import CALIBRATIONS, ESTIMATORS
     from .shift import PRIOR_METHODS
     from .student import STUDENT_LABELS, STUDENTS
@@ -254,6 +254,7 @@ def choices() -> dict:
         "vectors.on_bad_line": tuple(ON_BAD_LINE),
         "features.pooling": POOLINGS,
         "features.negation": NEGATIONS,
+        "features.power_means": POWER_MEANS,
         "features.center": CENTERING,
         "features.scale": SCALING,
         "features.scale_by_lang": SCALING,
@@ -337,6 +338,9 @@ def _check_values(cfg):
     if cfg["features"]["negation"] != "ignore" and not cfg["preprocess"]["negation"]:
         raise ConfigError(f"features.negation = {cfg['features']['negation']!r} reads negation marks: set "
                           "preprocess.negation = true (without it no token is marked)")
+    power_means = cfg["features"]["power_means"]
+    if not power_means or len(set(power_means)) < len(power_means):
+        raise ConfigError(f"features.power_means = {power_means!r}: give each statistic once, at least one")
     src = cfg["data"]["source_lang"]
     if src in cfg["features"]["scale_by_lang"]:
         raise ConfigError(f"features.scale_by_lang names the source language {src!r}: the source is scaled as "

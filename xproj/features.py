@@ -36,8 +36,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._pooling import (LOOKUP_NEGATION_PREFIX, MarkedRows, docs_to_rows, negated_tokens, smooth_idf,
-                       times_vectors, token_counts)
+from ._pooling import (LOOKUP_NEGATION_PREFIX, MarkedRows, docs_to_rows, negated_tokens, segment_extremes,
+                       smooth_idf, subset_segments, times_vectors, token_counts)
 from .space import AlignedSpace, _as_space  # noqa: F401  (AlignedSpace's old home; pickles name it)
 from .standardize import PrincipalComponentRemover  # noqa: F401  (its old home)
 
@@ -49,6 +49,27 @@ POOLINGS = ("mean", "tfidf", "sif")
 #: the dimension; both divided by the same total weight, so the blocks' sum is ``ignore``'s
 #: vector and their difference ``flip``'s: the classifier learns a weight for each).
 NEGATIONS = ("ignore", "flip", "block")
+#: ``features.power_means``: the statistics over a document's word vectors that are concatenated
+#: into its feature vector (Rücklé et al. 2018, "Concatenated Power Mean Word Embeddings"; the
+#: power means p = 1, +inf, -inf). ``mean``: the pooling's weighted mean; ``max`` / ``min``: the
+#: per-dimension maximum / minimum over the document's tokens (unweighted; a flipped token enters
+#: with its sign reversed; with ``negation="block"`` each block has its own). With more than one,
+#: each part is scaled to unit length and the whole divided by sqrt(number of parts).
+POWER_MEANS = ("mean", "max", "min")
+
+
+def check_power_means(power_means) -> tuple:
+    """``power_means`` as a tuple, or ValueError: a non-empty list of distinct names of
+    :data:`POWER_MEANS`."""
+    if isinstance(power_means, str) or not hasattr(power_means, "__iter__"):
+        raise ValueError(f"power_means must be a list of names among {POWER_MEANS}, got {power_means!r}")
+    names = tuple(power_means)
+    bad = [p for p in names if p not in POWER_MEANS]
+    if bad or not names or len(set(names)) < len(names):
+        what = (f"{bad[0]!r} is not one of {POWER_MEANS}" if bad else "it is empty" if not names
+                else "a name is repeated")
+        raise ValueError(f"power_means = {list(names)!r}: {what}")
+    return names
 
 
 def _check_docs(X):
@@ -172,6 +193,9 @@ class DocumentEmbedder(TransformerMixin, BaseEstimator):
         are embedded as with ``"ignore"`` (``"block"``: a zero second block).
     negation_prefix : str
         The mark (the preprocessor's ``negation_prefix``).
+    power_means : sequence of {"mean", "max", "min"}
+        Statistics of the word vectors concatenated into the document vector, see
+        :data:`POWER_MEANS`; ``("mean",)``: the weighted mean alone.
     normalize : bool, deprecated
         The old name of ``unit_length``; removed in the next release.
 
@@ -190,12 +214,16 @@ class DocumentEmbedder(TransformerMixin, BaseEstimator):
     >>> wv = WordVectors(["good", "bad"], np.array([[1., 0.], [0., 1.]]), lang="en")
     >>> DocumentEmbedder(wv, lang="en").fit_transform([["good", "good", "bad"]]).round(3)
     array([[0.894, 0.447]], dtype=float32)
+    >>> emb = DocumentEmbedder(wv, lang="en", power_means=("mean", "max", "min"))
+    >>> emb.fit_transform([["good", "good", "bad"]]).round(3)  # mean, max, min; each unit length
+    array([[0.516, 0.258, 0.408, 0.408, 0.   , 0.   ]], dtype=float32)
     """
 
     __metadata_request__transform = {"lang": True}
 
     def __init__(self, space=None, *, lang="en", pooling="mean", sif_a=1e-3, unit_length=True,
-                 fallback_lang=None, negation="ignore", negation_prefix="NEG_", normalize="deprecated"):
+                 fallback_lang=None, negation="ignore", negation_prefix="NEG_", power_means=("mean",),
+                 normalize="deprecated"):
         self.space = space
         self.lang = lang
         self.pooling = pooling
@@ -204,11 +232,13 @@ class DocumentEmbedder(TransformerMixin, BaseEstimator):
         self.fallback_lang = fallback_lang
         self.negation = negation
         self.negation_prefix = negation_prefix
+        self.power_means = power_means
         self.normalize = normalize
 
     def __setstate__(self, state):
-        # embedders saved before fallback_lang / negation existed had neither
-        super().__setstate__({"fallback_lang": None, "negation": "ignore", "negation_prefix": "NEG_", **state})
+        # embedders saved before fallback_lang / negation / power_means existed had none of them
+        super().__setstate__({"fallback_lang": None, "negation": "ignore", "negation_prefix": "NEG_",
+                              "power_means": ("mean",), **state})
 
     def _lookup(self, lang):
         rows = self.space_.lookup(lang, self.fallback_lang)
@@ -224,6 +254,7 @@ class DocumentEmbedder(TransformerMixin, BaseEstimator):
             raise ValueError(f"negation must be one of {NEGATIONS}, got {self.negation!r}")
         if self.negation != "ignore" and not self.negation_prefix:
             raise ValueError(f"negation={self.negation!r} needs a negation_prefix (the mark of negated tokens)")
+        check_power_means(self.power_means)
         if self.normalize != "deprecated":
             import warnings
 
@@ -233,7 +264,7 @@ class DocumentEmbedder(TransformerMixin, BaseEstimator):
         X = _check_docs(X)
         self.space_ = space
         self.idf_ = {}
-        self.n_features_out_ = space.dim * (2 if self.negation == "block" else 1)
+        self.n_features_out_ = space.dim * (2 if self.negation == "block" else 1) * len(self.power_means)
         self.fitted_lang_ = self.lang
         return self.fit_lang(X, self.lang)
 
@@ -298,27 +329,52 @@ class DocumentEmbedder(TransformerMixin, BaseEstimator):
         blocks = space.row_blocks(lang, self.fallback_lang)
         cache = self._lookup(lang)
         indptr, indices, _, _ = docs_to_rows(X, cache)
-        shape = (len(X), sum(map(len, blocks)))
+        marked = negated_tokens(X, cache, self.negation_prefix) if self.negation != "ignore" else None
+        parts = []
+        for statistic in check_power_means(self.power_means):
+            if statistic == "mean":
+                parts.append(self._mean(indptr, indices, marked, blocks, lang))
+            else:
+                parts.append(self._extreme(statistic, indptr, indices, marked, blocks))
+        unit_length = self.unit_length if self.normalize == "deprecated" else self.normalize
+        if unit_length:
+            for part in parts:
+                n = np.linalg.norm(part, axis=1, keepdims=True)
+                n[n == 0] = 1
+                part /= n
+                if len(parts) > 1:  # each part weighs the same; the whole keeps unit length
+                    part /= np.float32(np.sqrt(len(parts)))
+        return parts[0] if len(parts) == 1 else np.hstack(parts)
+
+    def _mean(self, indptr, indices, marked, blocks, lang):
+        """The pooling's weighted mean (``negation``: flipped signs or two blocks)."""
+        dim = self.space_.dim
+        shape = (len(indptr) - 1, sum(map(len, blocks)))
         counts = self._weighted(token_counts(np.ones(len(indices), dtype=np.float32), indices, indptr, shape), lang)
         weight = np.asarray(counts.sum(axis=1)).ravel()  # the pooling's denominator, marks or not
         weight[weight == 0] = 1
         if self.negation == "ignore":
-            out = times_vectors(counts, blocks, space.dim)
-        else:
-            marked = negated_tokens(X, cache, self.negation_prefix)
-            if self.negation == "flip":  # -1 for a marked token: its contribution reversed
-                signs = np.where(marked, -1.0, 1.0).astype(np.float32)
-                out = times_vectors(self._weighted(token_counts(signs, indices, indptr, shape), lang), blocks, space.dim)
-            else:  # block: [unmarked tokens' sum, marked tokens' sum], one denominator
-                halves = [self._weighted(token_counts((marked == m).astype(np.float32), indices, indptr, shape), lang)
-                          for m in (False, True)]
-                out = np.hstack([times_vectors(h, blocks, space.dim) for h in halves])
+            out = times_vectors(counts, blocks, dim)
+        elif self.negation == "flip":  # -1 for a marked token: its contribution reversed
+            signs = np.where(marked, -1.0, 1.0).astype(np.float32)
+            out = times_vectors(self._weighted(token_counts(signs, indices, indptr, shape), lang), blocks, dim)
+        else:  # block: [unmarked tokens' sum, marked tokens' sum], one denominator
+            halves = [self._weighted(token_counts((marked == m).astype(np.float32), indices, indptr, shape), lang)
+                      for m in (False, True)]
+            out = np.hstack([times_vectors(h, blocks, dim) for h in halves])
         out /= weight[:, None]
-        if self.unit_length if self.normalize == "deprecated" else self.normalize:
-            n = np.linalg.norm(out, axis=1, keepdims=True)
-            n[n == 0] = 1
-            out /= n
         return out
+
+    def _extreme(self, statistic, indptr, indices, marked, blocks):
+        """Per-dimension ``"max"`` or ``"min"`` over the tokens' (signed) vectors, unweighted."""
+        dim = self.space_.dim
+        if self.negation == "flip":
+            signs = np.where(marked, -1.0, 1.0).astype(np.float32)
+            return segment_extremes(indices, indptr, blocks, dim, (statistic,), signs=signs)[statistic]
+        if self.negation == "block":  # the unmarked tokens' extreme, then the marked ones'
+            return np.hstack([segment_extremes(indices[marked == m], subset_segments(indptr, marked == m),
+                                               blocks, dim, (statistic,))[statistic] for m in (False, True)])
+        return segment_extremes(indices, indptr, blocks, dim, (statistic,))[statistic]
 
     def _weighted(self, C, lang):
         """Token counts ``C`` (documents x rows) times the pooling's per-word weights."""
@@ -332,9 +388,12 @@ class DocumentEmbedder(TransformerMixin, BaseEstimator):
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "space_")
         dim = self.space_.dim
-        names = [f"dim{i}" for i in range(dim)]
-        if self.n_features_out_ > dim:  # negation="block": the marked tokens' block
-            names += [f"negated_dim{i}" for i in range(dim)]
+        block = [f"dim{i}" for i in range(dim)]
+        if self.negation == "block":  # the marked tokens' block
+            block += [f"negated_dim{i}" for i in range(dim)]
+        names = []
+        for statistic in check_power_means(self.power_means):
+            names += block if statistic == "mean" else [f"{statistic}_{name}" for name in block]
         return np.array(names, dtype=object)
 
     def __sklearn_tags__(self):

@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._weights import positive_weights
 from .estimators import (CALIBRATIONS, ESTIMATORS, RowwiseLinearSVC, RowwiseLogisticRegression,  # noqa: F401
                          make_estimator, rowwise)
-from .features import NEGATIONS, POOLINGS, DocumentEmbedder, Tokenizer, _as_space
+from .features import NEGATIONS, POOLINGS, DocumentEmbedder, Tokenizer, _as_space, check_power_means
 from .persistence import load_model, package_versions, save_model  # noqa: F401  (their old home)
 from .shift import PriorShift, adjust_posteriors, effective_priors
 from .standardize import CENTERING, SCALING, LanguageStandardizer, PrincipalComponentRemover
@@ -108,6 +108,9 @@ class CrossLingualClassifier(StudentVote, TranslationVote, PriorShift, Classifie
         What a token marked as negated (``preprocess={"negation": True}``: ``NEG_good``) does
         to the aligned document vector, see :data:`~xproj.features.NEGATIONS`; the mark is
         ``preprocess["negation_prefix"]`` (default ``"NEG_"``).
+    power_means : sequence of {"mean", "max", "min"}
+        Statistics of the word vectors concatenated into the aligned document vector, see
+        :data:`~xproj.features.POWER_MEANS`; ``("mean",)``: the weighted mean alone.
 
     Attributes
     ----------
@@ -148,11 +151,12 @@ class CrossLingualClassifier(StudentVote, TranslationVote, PriorShift, Classifie
         "translation_weight": [Interval(Real, 0, 1, closed="both")],
         "fallback_lang": [str, None],
         "negation": [StrOptions(set(NEGATIONS))],
+        "power_means": [list, tuple],  # names checked by check_power_means in fit
     }
 
     def __init__(self, space=None, *, source_lang="en", pooling="mean", center="language",
                  scale="language", remove_pc=0, estimator=None, preprocess=None, translation_weight=0.0,
-                 fallback_lang=None, negation="ignore"):
+                 fallback_lang=None, negation="ignore", power_means=("mean",)):
         self.space = space
         self.source_lang = source_lang
         self.pooling = pooling
@@ -164,10 +168,11 @@ class CrossLingualClassifier(StudentVote, TranslationVote, PriorShift, Classifie
         self.translation_weight = translation_weight
         self.fallback_lang = fallback_lang
         self.negation = negation
+        self.power_means = power_means
 
     def __setstate__(self, state):
-        # models saved before fallback_lang / negation existed had neither
-        super().__setstate__({"fallback_lang": None, "negation": "ignore", **state})
+        # models saved before fallback_lang / negation / power_means existed had none of them
+        super().__setstate__({"fallback_lang": None, "negation": "ignore", "power_means": ("mean",), **state})
 
     def _make_pipeline(self, lang):
         estimator = self.estimator if self.estimator is not None else make_estimator()
@@ -175,7 +180,8 @@ class CrossLingualClassifier(StudentVote, TranslationVote, PriorShift, Classifie
             ("tokenize", Tokenizer(self.preprocess)),
             ("embed", DocumentEmbedder(_as_space(self.space), lang=lang, pooling=self.pooling,
                                        fallback_lang=self.fallback_lang, negation=self.negation,
-                                       negation_prefix=self._negation_prefix())),
+                                       negation_prefix=self._negation_prefix(),
+                                       power_means=tuple(self.power_means))),
             ("standardize", LanguageStandardizer(center=self.center, scale=self.scale, source_lang=lang)),
             ("remove_pc", PrincipalComponentRemover(self.remove_pc) if self.remove_pc else "passthrough"),
             ("classify", rowwise(estimator)),
@@ -213,6 +219,7 @@ class CrossLingualClassifier(StudentVote, TranslationVote, PriorShift, Classifie
            ``extra``'s in order (e.g. target documents weighted up against source ones).
         """
         self._validate_params()
+        check_power_means(self.power_means)
         lang = lang or self.source_lang
         y = np.asarray(y)
         if len(X) != len(y):

@@ -137,6 +137,9 @@ OPTIONS: dict[str, tuple] = {
                           "document vector: ignore (counts as its word) | flip (its vector enters with the opposite "
                           "sign) | block (marked tokens pooled into a second block beside the unmarked ones); flip "
                           "and block need preprocess.negation = true"),
+    "features.power_means": (["mean"], list, ("statistics of the word vectors concatenated into the aligned "
+                             "document vector (Rücklé et al. 2018): mean (the pooling's) | max | min, per "
+                             "dimension; with several, each part scaled to unit length (xproj.features.POWER_MEANS)")),
     "features.center": ("language", str, "language (each language's mean removed) | source | none"),
     "features.remove_pc": (0, int, "common principal components removed (1 = SIF)"),
     "features.scale": ("language", str, "standardise by the source's spread (source), each language's own (language), or none"),

@@ -97,7 +97,8 @@ def make_classifier(cfg, space, lang, C, class_weight):
     return CrossLingualClassifier(space, source_lang=lang, pooling=f["pooling"], center=f["center"],
                                   remove_pc=f["remove_pc"], scale=f["scale"], preprocess=preprocess_options(cfg),
                                   estimator=estimator, translation_weight=m["translation_weight"],
-                                  fallback_lang=fallback, negation=f["negation"])
+                                  fallback_lang=fallback, negation=f["negation"],
+                                  power_means=tuple(f["power_means"]))
 
 
 def _check_two_classes(y, label_names, lang):
