@@ -237,7 +237,7 @@ def choices() -> dict:
     from .student import STUDENT_LABELS, STUDENTS
     from .run.baselines import BASELINES
     from .run.few_shot import FEW_SHOT_C, FEW_SHOT_GUARDS
-    from .run.train import ADAPTATION_SOURCES, SELECTION_RULES
+    from .run.train import ADAPTATION_SOURCES, FIT_DATA, SELECTION_RULES
     from .self_learning import FINAL_STEPS
     from .standardize import CENTERING, SCALING
     from .tracking import TRACKERS
@@ -262,6 +262,7 @@ def choices() -> dict:
         "features.priors": PRIOR_METHODS,
         "model.calibration": CALIBRATIONS,
         "model.selection": SELECTION_RULES,
+        "model.fit_data": FIT_DATA,
         "model.estimator": tuple(ESTIMATORS),
         "model.student": STUDENTS,
         "model.student_labels": STUDENT_LABELS,
@@ -338,6 +339,9 @@ def _check_values(cfg):
     if cfg["features"]["negation"] != "ignore" and not cfg["preprocess"]["negation"]:
         raise ConfigError(f"features.negation = {cfg['features']['negation']!r} reads negation marks: set "
                           "preprocess.negation = true (without it no token is marked)")
+    if cfg["model"]["fit_data"] != "train" and cfg["model"]["calibration"] != "none":
+        raise ConfigError(f"model.calibration = {cfg['model']['calibration']!r} calibrates on the dev split, which "
+                          f"model.fit_data = {cfg['model']['fit_data']!r} trains on: use model.fit_data = \"train\"")
     power_means = cfg["features"]["power_means"]
     if not power_means or len(set(power_means)) < len(power_means):
         raise ConfigError(f"features.power_means = {power_means!r}: give each statistic once, at least one")

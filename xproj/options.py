@@ -167,6 +167,10 @@ OPTIONS: dict[str, tuple] = {
                         "of the best) | best (the best dev macro-F1)"),
     "model.selection_tolerance": (0.02, float, "dev macro-F1 below the best that still counts as a tie "
                                   "(model.selection = regularised)"),
+    "model.fit_data": ("train", str, ("the training language's labelled documents that choose C and class "
+                       "weighting and fit the final model: train (chosen on the dev split, fitted on the "
+                       "training split) | train+dev (chosen on dev, refitted on both) | cv (chosen by "
+                       "stratified 5-fold cross-validation over both, fitted on both); never the test split")),
     "model.calibration": ("none", str, "calibrate probabilities on the source dev split: sigmoid | isotonic | none"),
     # 0.5: the best dev mean of the shared sets (bench/dictionary_and_mapping.py --vote, never a test part)
     "model.translation_weight": (0.5, float, "weight of the word-by-word translation's vote: a target document's "

@@ -258,8 +258,8 @@ def write_report(path, cfg, metrics, plots, *, run_folder=None):
                   for lang, roles in metrics["scripts"].items() for role, record in roles.items()]
         lines.append("")
     lines += ["## Results", "",
-              "Trained on the source language only; hyper-parameters chosen on the source dev split "
-              "(zero-shot), except rows marked few-shot or in-language.", ""]
+              "Trained on the source language's labels only (zero-shot), except rows marked few-shot or "
+              "in-language; how the hyper-parameters were chosen is said under each target.", ""]
     lines += few_shot_draws_line(metrics)
     if _many_targets(metrics):
         lines += ["### Every target set (macro-F1 [95% CI])", "",
@@ -286,7 +286,10 @@ def write_report(path, cfg, metrics, plots, *, run_folder=None):
             for n, row in zip(names, main["confusion"]):
                 lines.append(f"| {n} | " + " | ".join(str(x) for x in row) + " |")
             if main.get("oov_rate") is not None:
-                lines += ["", f"Target-language token OOV rate: {main['oov_rate']:.1%}; chosen on the source dev split: "
+                from .run.train import FIT_DATA_DESCRIPTIONS
+
+                chosen = FIT_DATA_DESCRIPTIONS[main.get("fit_data", "train")]  # runs saved before fit_data: train
+                lines += ["", f"Target-language token OOV rate: {main['oov_rate']:.1%}; {chosen}: "
                           f"C={main.get('C')}, class_weight={main.get('class_weight')}"
                           + (f"; features.scale = {main['scale']!r}." if main.get("scale") else ".")]
             if main.get("empty_docs") is not None:

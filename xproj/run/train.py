@@ -59,6 +59,19 @@ def adaptation_documents(cfg, corpus, tgt) -> Adaptation | None:
 #: a mean macro-F1 of 0.678 against 0.641 for ``best`` (the best dev score, ties: grid order).
 SELECTION_RULES = ("regularised", "best")
 
+#: ``model.fit_data``: which labelled documents of the training language choose C and class
+#: weighting and fit the final model. ``train``: chosen on the dev split, fitted on the training
+#: split; ``train+dev``: chosen on the dev split, then refitted on both; ``cv``: chosen by
+#: stratified :data:`CV_FOLDS`-fold cross-validation over both (the folds' mean macro-F1, folds
+#: drawn with the run's seed), then fitted on both. The test split is never used.
+CV_FOLDS = 5
+FIT_DATA_DESCRIPTIONS = {
+    "train": "chosen on the source dev split, fitted on its training split",
+    "train+dev": "chosen on the source dev split, refitted on its training and dev splits",
+    "cv": f"chosen by {CV_FOLDS}-fold cross-validation over the source training and dev splits, fitted on both",
+}
+FIT_DATA = tuple(FIT_DATA_DESCRIPTIONS)
+
 
 def choose_params(grid, scores, rule="regularised", tolerance=0.02):
     """The (C, class_weight) grid point a selection rule picks from dev macro-F1 ``scores``."""
@@ -152,6 +165,8 @@ def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, tra
 
     from ..model import Unlabelled
 
+    import numpy as np
+
     Xtr, ytr = corpus.get(lang, "train")
     _check_two_classes(ytr, corpus.label_names, lang)
     dev = corpus.get(lang, "dev")
@@ -160,29 +175,39 @@ def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, tra
     unlabelled = ({adaptation.lang: Unlabelled(adaptation.documents, adaptation.origin)}
                   if adaptation and adaptation.lang != lang else None)
 
-    weights = None  # None (not ones): the estimator is fit exactly as before these weights existed
-    if extra and extra_weight != 1:
-        import numpy as np
-
-        weights = np.concatenate([np.ones(len(ytr))] + [np.full(len(yk), float(extra_weight)) for _, yk, _ in extra])
-
-    def fit(C, w, adapt=True):
-        return make_classifier(cfg, space, lang, C, w).fit(Xtr, ytr, extra=extra, sample_weight=weights,
+    def fit(C, w, X, y, adapt=True):
+        weights = None  # None (not ones): the estimator is fit exactly as before these weights existed
+        if extra and extra_weight != 1:
+            weights = np.concatenate([np.ones(len(y))] + [np.full(len(yk), float(extra_weight)) for _, yk, _ in extra])
+        return make_classifier(cfg, space, lang, C, w).fit(X, y, extra=extra, sample_weight=weights,
                                                            unlabelled=unlabelled if adapt else None)
 
+    # the final model's documents (model.fit_data): the training split, or it and the dev split
+    X_fit, y_fit = Xtr, ytr
+    if m["fit_data"] != "train" and dev is not None:
+        X_fit, y_fit = list(Xtr) + list(dev[0]), np.concatenate([np.asarray(ytr), np.asarray(dev[1])])
     # The target's statistics cannot change predictions on ``lang``'s dev split unless
     # labelled target documents join training (few-shot): adapt the grid's models only then.
     adapt_grid = bool(extra)
     scores = {}
     if params is not None:
         best = tuple(params)
+    elif m["fit_data"] == "cv" and len(grid) > 1 and (folds := cv_folds(y_fit, cfg["seed"])):
+        for C, w in (progress(grid, desc=f"model selection ({lang}, cross-validation)", leave=False)
+                     if progress else grid):
+            scores[(C, w)] = float(np.mean([
+                f1_score(y_fit[test], fit(C, w, [X_fit[i] for i in train], y_fit[train], adapt_grid)
+                         .predict([X_fit[i] for i in test], lang=lang), average="macro")
+                for train, test in folds]))
+        best = choose_params(grid, scores, m["selection"], m["selection_tolerance"])
     elif dev is not None and len(grid) > 1:
         for C, w in (progress(grid, desc=f"model selection ({lang} dev)", leave=False) if progress else grid):
-            scores[(C, w)] = f1_score(dev[1], fit(C, w, adapt_grid).predict(dev[0], lang=lang), average="macro")
+            scores[(C, w)] = f1_score(dev[1], fit(C, w, Xtr, ytr, adapt_grid).predict(dev[0], lang=lang),
+                                      average="macro")
         best = choose_params(grid, scores, m["selection"], m["selection_tolerance"])
     else:
         best = grid[0]
-    model = fit(*best)
+    model = fit(*best, X_fit, y_fit)
     if cfg["model"]["calibration"] != "none" and dev is not None:
         model.calibrate(*dev, lang=lang, method=cfg["model"]["calibration"])
     for other, pairs in (translations or {}).items():
@@ -194,6 +219,18 @@ def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, tra
     if adaptation and adaptation.lang != lang and cfg["features"]["priors"] != "none":
         model.adapt_priors(adaptation.documents, adaptation.lang, method=cfg["features"]["priors"], dev=dev)
     return Fitted(model, best[0], best[1], {f"C={c},class_weight={w}": s for (c, w), s in scores.items()})
+
+
+def cv_folds(y, seed) -> list:
+    """Stratified :data:`CV_FOLDS`-fold ``(train, test)`` index pairs of labels ``y`` (fewer folds
+    when the smallest class has fewer documents; [] when it has one)."""
+    import numpy as np
+    from sklearn.model_selection import StratifiedKFold
+
+    n_splits = min(CV_FOLDS, int(np.unique(np.asarray(y), return_counts=True)[1].min()))
+    if n_splits < 2:
+        return []
+    return list(StratifiedKFold(n_splits, shuffle=True, random_state=seed).split(np.zeros(len(y)), y))
 
 
 def fit_student(cfg, model, adaptation, labelled=(), labelled_weight=1.0):
