@@ -1,0 +1,93 @@
+"""``model.fit_data``: which labelled source documents choose C and class weighting and fit the
+final model (xproj.run.train.FIT_DATA): the training split (today), refitted on train+dev, or
+chosen by cross-validation over train+dev."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.metrics import f1_score
+
+from xproj.config import load_config
+from xproj.errors import ConfigError
+from xproj.run import align_targets, build_corpus, load_run_vectors, run_experiment, tokenize
+from xproj.run.train import CV_FOLDS, FIT_DATA, cv_folds, make_classifier, select_and_fit
+
+SMALL = ["synthetic.n_words=1500", "synthetic.dim=30", "synthetic.n_train_docs=400", "synthetic.n_test_docs=200",
+         "synthetic.noise=0.6", "evaluation.bootstrap=50", "model.C=[0.01, 1.0]", "model.class_weight=['balanced']"]
+
+
+@pytest.fixture(scope="module")
+def staged():
+    cfg = load_config("synthetic", SMALL)
+    corpus = tokenize(build_corpus(cfg), cfg)
+    vectors = load_run_vectors(cfg, corpus.world, echo=lambda *a: None)
+    spaces = align_targets(cfg, vectors, corpus.world, echo=lambda *a: None)
+    return cfg, corpus, spaces["es"].space
+
+
+def with_fit_data(cfg, value):
+    return {**cfg, "model": {**cfg["model"], "fit_data": value}}
+
+
+def both_splits(corpus):
+    (Xtr, ytr), (Xdev, ydev) = corpus.get("en", "train"), corpus.get("en", "dev")
+    return list(Xtr) + list(Xdev), np.concatenate([ytr, ydev])
+
+
+def test_cv_folds_are_stratified_seeded_and_fewer_for_a_small_class():
+    y = np.array([0] * 30 + [1] * 10)
+    folds = cv_folds(y, seed=0)
+    assert len(folds) == CV_FOLDS
+    assert sorted(np.concatenate([test for _, test in folds])) == list(range(40))
+    assert all(list(np.bincount(y[test])) == [6, 2] for _, test in folds)
+    again, other = cv_folds(y, seed=0), cv_folds(y, seed=1)
+    assert all(np.array_equal(a[1], b[1]) for a, b in zip(folds, again))
+    assert not all(np.array_equal(a[1], b[1]) for a, b in zip(folds, other))
+    assert len(cv_folds(np.array([0] * 10 + [1] * 3), seed=0)) == 3
+    assert cv_folds(np.array([0] * 10 + [1]), seed=0) == []
+
+
+def test_train_dev_chooses_on_dev_then_refits_on_both(staged):
+    cfg, corpus, space = staged
+    today = select_and_fit(cfg, space, corpus, "en")
+    refit = select_and_fit(with_fit_data(cfg, "train+dev"), space, corpus, "en")
+    assert refit.dev_scores == today.dev_scores and (refit.C, refit.class_weight) == (today.C, today.class_weight)
+    X, y = both_splits(corpus)
+    direct = make_classifier(cfg, space, "en", refit.C, refit.class_weight).fit(X, y)
+    Xtest = corpus.get("en", "test")[0]
+    np.testing.assert_array_equal(refit.model.predict_proba(Xtest), direct.predict_proba(Xtest))
+    assert not np.array_equal(refit.model.predict_proba(Xtest), today.model.predict_proba(Xtest))
+
+
+def test_cv_scores_each_grid_point_on_the_folds_and_fits_on_both(staged):
+    cfg, corpus, space = staged
+    cv_cfg = with_fit_data(cfg, "cv")
+    fitted = select_and_fit(cv_cfg, space, corpus, "en")
+    X, y = both_splits(corpus)
+    assert set(fitted.dev_scores) == {"C=0.01,class_weight=balanced", "C=1.0,class_weight=balanced"}
+    by_hand = np.mean([f1_score(y[test], make_classifier(cv_cfg, space, "en", 1.0, "balanced")
+                                .fit([X[i] for i in train], y[train]).predict([X[i] for i in test], lang="en"),
+                                average="macro") for train, test in cv_folds(y, cfg["seed"])])
+    assert fitted.dev_scores["C=1.0,class_weight=balanced"] == pytest.approx(by_hand, abs=1e-12)
+    direct = make_classifier(cfg, space, "en", fitted.C, fitted.class_weight).fit(X, y)
+    Xtest = corpus.get("en", "test")[0]
+    np.testing.assert_array_equal(fitted.model.predict_proba(Xtest), direct.predict_proba(Xtest))
+
+
+def test_the_option_is_checked_before_any_work():
+    assert FIT_DATA == ("train", "train+dev", "cv")
+    assert load_config("synthetic")["model"]["fit_data"] == "train"
+    with pytest.raises(ConfigError, match="model.fit_data = 'all' is not one of"):
+        load_config("synthetic", ["model.fit_data=all"])
+    with pytest.raises(ConfigError, match="calibrates on the dev split, which model.fit_data = 'cv' trains on"):
+        load_config("synthetic", ["model.fit_data=cv", "model.calibration=sigmoid"])
+
+
+def test_the_report_says_how_the_hyper_parameters_were_chosen(tmp_path):
+    cfg = load_config("synthetic", SMALL + ["model.fit_data=cv", "output.plots=false",
+                                            "evaluation.baselines=['majority']"])
+    metrics = run_experiment(cfg, out_dir=tmp_path / "run", echo=lambda *a: None)
+    assert metrics["results"]["es"]["xproj (aligned)"]["fit_data"] == "cv"
+    report = (tmp_path / "run" / "report.md").read_text()
+    assert "chosen by 5-fold cross-validation over the source training and dev splits, fitted on both: C=" in report
