@@ -91,3 +91,43 @@ def test_the_report_says_how_the_hyper_parameters_were_chosen(tmp_path):
     assert metrics["results"]["es"]["xproj (aligned)"]["fit_data"] == "cv"
     report = (tmp_path / "run" / "report.md").read_text()
     assert "chosen by 5-fold cross-validation over the source training and dev splits, fitted on both: C=" in report
+
+
+@pytest.mark.parametrize("fit_data", ["train+dev", "cv"])
+def test_a_model_fitted_on_train_and_dev_can_be_retrained(tmp_path, fit_data, capsys):
+    """``xproj retrain`` rebuilds the source documents the model was fitted on: with
+    ``model.fit_data`` other than train, the training and the dev split (not the training split
+    alone, which it took for changed data)."""
+    import csv
+
+    from xproj.cli import main
+    from xproj.datasets.synthetic import make_bilingual_world, make_documents
+    from xproj.persistence import load_model
+
+    out = tmp_path / "run"
+    sets = [x for o in SMALL if not o.startswith("evaluation.") for x in ("--set", o)]
+    assert main(["run", "synthetic", "--out", str(out), "--quiet", *sets, "--set", f"model.fit_data={fit_data}",
+                 "--set", "output.plots=false", "--set", "evaluation.bootstrap=0",
+                 "--set", 'evaluation.baselines=["majority"]']) == 0
+    model = out / "model-es.joblib"
+    world = make_bilingual_world(src_lang="en", tgt_lang="es", n_words=1500, dim=30, noise=0.6, seed=0)
+    texts, y = make_documents(world, 60, side="tgt", seed=7)
+    pool = tmp_path / "pool.csv"
+    with open(pool, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([("id", "text")] + [(f"r{i}", " ".join(t)) for i, t in enumerate(texts)])
+    assert main(["label-queue", "--model", str(model), "--input", str(pool), "--lang", "es", "--n", "10",
+                 "--out", str(tmp_path / "queue.csv")]) == 0
+    names = ["negative", "positive"]
+    with open(tmp_path / "queue.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    for r in rows:
+        r["label"] = names[y[int(r["id"][1:])]]
+    with open(tmp_path / "filled.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    capsys.readouterr()
+    assert main(["retrain", "--model", str(model), "--labels", str(tmp_path / "filled.csv"),
+                 "--out", str(tmp_path / "v1.joblib")]) == 0, capsys.readouterr().err
+    parent, child = load_model(model)["model"], load_model(tmp_path / "v1.joblib")["model"]
+    assert child.standardizer_.n_docs_["en"] == parent.standardizer_.n_docs_["en"]

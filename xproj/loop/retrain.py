@@ -138,7 +138,9 @@ def _label_problem(fields, label_names, queued) -> str | None:
 # -- training ---------------------------------------------------------------------------------
 
 def source_training_data(cfg, label_names):
-    """The source's tokenised training documents and labels, rebuilt from a run config."""
+    """The source's tokenised training documents and labels, rebuilt from a run config (the
+    training and dev splits together when ``model.fit_data`` fitted the model on both), and
+    its dev split."""
     from ..run import build_corpus, tokenize
 
     corpus = tokenize(build_corpus(cfg), cfg)
@@ -146,7 +148,10 @@ def source_training_data(cfg, label_names):
     if list(corpus.label_names) != list(label_names):
         raise XprojError(f"the rebuilt {src} training data has labels {corpus.label_names}, the model "
                          f"{label_names}: the data has changed since the model was trained")
-    return src, corpus.get(src, "train"), corpus.get(src, "dev")
+    train, dev = corpus.get(src, "train"), corpus.get(src, "dev")
+    if cfg["model"].get("fit_data", "train") != "train" and dev is not None:  # fitted on both (model.fit_data)
+        train = (list(train[0]) + list(dev[0]), np.concatenate([np.asarray(train[1]), np.asarray(dev[1])]))
+    return src, train, dev
 
 
 def refit_classifier(model, source, target, src, lang):
