@@ -4,6 +4,8 @@ chosen by cross-validation over train+dev."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from sklearn.metrics import f1_score
@@ -131,3 +133,21 @@ def test_a_model_fitted_on_train_and_dev_can_be_retrained(tmp_path, fit_data, ca
                  "--out", str(tmp_path / "v1.joblib")]) == 0, capsys.readouterr().err
     parent, child = load_model(model)["model"], load_model(tmp_path / "v1.joblib")["model"]
     assert child.standardizer_.n_docs_["en"] == parent.standardizer_.n_docs_["en"]
+
+
+def test_bbse_which_reads_the_dev_split_is_refused_when_the_model_trains_on_it():
+    """BBSE estimates a target prior from the model's confusion matrix on the source dev split:
+    on documents the model was fitted on it is the training confusion, not a held-out one."""
+    for fit_data in ("train+dev", "cv"):
+        with pytest.raises(ConfigError, match="features.priors = 'bbse'.*model.fit_data = " + re.escape(repr(fit_data))):
+            load_config("synthetic", [f"model.fit_data={fit_data}", "features.priors=bbse"])
+    load_config("synthetic", ["model.fit_data=train", "features.priors=bbse"])
+    load_config("synthetic", ["model.fit_data=cv", "features.priors=em"])
+
+
+def test_the_report_has_no_bbse_estimate_from_a_dev_split_the_model_trained_on(tmp_path):
+    cfg = load_config("synthetic", SMALL + ["model.fit_data=train+dev", "output.plots=false",
+                                            "evaluation.baselines=['majority']"])
+    metrics = run_experiment(cfg, out_dir=tmp_path / "run", echo=lambda *a: None)
+    priors = metrics["priors"]["es"]
+    assert priors["bbse"] is None and priors["em"] is not None

@@ -342,6 +342,10 @@ def _check_values(cfg):
     if cfg["model"]["fit_data"] != "train" and cfg["model"]["calibration"] != "none":
         raise ConfigError(f"model.calibration = {cfg['model']['calibration']!r} calibrates on the dev split, which "
                           f"model.fit_data = {cfg['model']['fit_data']!r} trains on: use model.fit_data = \"train\"")
+    if cfg["model"]["fit_data"] != "train" and cfg["features"]["priors"] == "bbse":
+        raise ConfigError(f"features.priors = 'bbse' reads the model's confusion matrix on the dev split, which "
+                          f"model.fit_data = {cfg['model']['fit_data']!r} trains on: use features.priors = \"em\" "
+                          "or model.fit_data = \"train\"")
     power_means = cfg["features"]["power_means"]
     if not power_means or len(set(power_means)) < len(power_means):
         raise ConfigError(f"features.power_means = {power_means!r}: give each statistic once, at least one")

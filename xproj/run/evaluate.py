@@ -194,5 +194,7 @@ def diagnostics(t: Target, predicted) -> dict:
     from ..report_calibration import target_diagnostics
 
     unlabelled = (t.adaptation.documents, t.adaptation.origin) if t.adaptation else None
+    # no BBSE row when the model was fitted on the dev split (model.fit_data): its confusion there is not held out
+    source_dev = t.corpus.get(t.source_lang, "dev") if t.cfg["model"]["fit_data"] == "train" else None
     return target_diagnostics(t.fitted.model, t.lang, t.X_test, t.y_test, predicted, len(t.corpus.label_names),
-                              unlabelled=unlabelled, source_dev=t.corpus.get(t.source_lang, "dev"))
+                              unlabelled=unlabelled, source_dev=source_dev)
