@@ -91,6 +91,22 @@ def test_target_weight_reaches_the_english_model(staged, weights_seen):
     assert [w for name, w in weights_seen if name == "RowwiseLogisticRegression"] == [None]
 
 
+@pytest.mark.parametrize("fit_data", ["train+dev", "cv"])
+def test_the_share_counts_every_english_document_the_model_is_fitted_on(staged, weights_seen, fit_data):
+    """model.fit_data = train+dev / cv fits on the training and dev splits: the k documents'
+    share of the training weight is taken of all of them, not of the training split alone."""
+    cfg, corpus, space = staged
+    n_source = len(corpus.get("en", "train")[1]) + len(corpus.get("en", "dev")[1])
+    Xk, yk = draw(corpus, cfg, 30)
+    t = target(cfg, corpus, space, ["evaluation.few_shot_share=0.5", f"model.fit_data={fit_data}"])
+    weights_seen.clear()
+    few, record = fit_few_shot(t, Xk, yk)
+    english = [w for name, w in weights_seen if name == "RowwiseLogisticRegression"]
+    assert len(english) == 1 and len(english[0]) == n_source + 30
+    assert english[0][n_source:].sum() / english[0].sum() == pytest.approx(0.5)
+    assert record["target_weight"] == pytest.approx(n_source / 30)
+
+
 def test_weighting_the_targets_changes_the_model(staged):
     cfg, corpus, space = staged
     Xk, yk = draw(corpus, cfg, 30)

@@ -167,6 +167,9 @@ def fit_few_shot(t, Xk, yk):
     is the zero-shot model itself (the method's ``Fitted``)."""
     ev = t.cfg["evaluation"]
     n_source = len(t.corpus.get(t.source_lang, "train")[1])
+    dev = t.corpus.get(t.source_lang, "dev")
+    if t.cfg["model"]["fit_data"] != "train" and dev is not None:  # the model is fitted on both (model.fit_data)
+        n_source += len(dev[1])
     weight = target_weight(t.cfg, n_source, len(yk))
     gold_weight = ev["few_shot_student_weight"]
     C, class_weight = (t.fitted.C, t.fitted.class_weight) if t.fitted else (None, None)
