@@ -129,6 +129,15 @@ def test_bad_power_means_are_refused_at_fit(space, bad, message):
         DocumentEmbedder(space, lang="en", power_means=bad).fit(DOCS)
 
 
+@pytest.mark.parametrize("unordered", [{"max", "min"}, frozenset({"mean", "max"}), (p for p in ("mean", "max"))])
+def test_an_unordered_or_one_pass_collection_is_refused(space, unordered):
+    """The order of power_means is the order of the columns: a set's order changes with the
+    process's string hashing (a saved embedder would swap its columns when loaded elsewhere),
+    and a generator is used up by the check."""
+    with pytest.raises(ValueError, match="must be a list"):
+        DocumentEmbedder(space, lang="en", power_means=unordered).fit(DOCS)
+
+
 def test_the_classifier_passes_them_on_and_old_models_read_as_the_mean(space):
     docs = [["good", "clean"], ["bad", "noisy"], ["good", "room"], ["bad", "staff"]] * 5
     y = np.array(["pos", "neg", "pos", "neg"] * 5)

@@ -59,9 +59,9 @@ POWER_MEANS = ("mean", "max", "min")
 
 
 def check_power_means(power_means) -> tuple:
-    """``power_means`` as a tuple, or ValueError: a non-empty list of distinct names of
-    :data:`POWER_MEANS`."""
-    if isinstance(power_means, str) or not hasattr(power_means, "__iter__"):
+    """``power_means`` as a tuple, or ValueError: a non-empty list (or tuple) of distinct names
+    of :data:`POWER_MEANS`, in the order of the columns (a set has no fixed order)."""
+    if not isinstance(power_means, (list, tuple)):
         raise ValueError(f"power_means must be a list of names among {POWER_MEANS}, got {power_means!r}")
     names = tuple(power_means)
     bad = [p for p in names if p not in POWER_MEANS]
