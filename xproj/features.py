@@ -53,8 +53,9 @@ NEGATIONS = ("ignore", "flip", "block")
 #: into its feature vector (Rücklé et al. 2018, "Concatenated Power Mean Word Embeddings"; the
 #: power means p = 1, +inf, -inf). ``mean``: the pooling's weighted mean; ``max`` / ``min``: the
 #: per-dimension maximum / minimum over the document's tokens (unweighted; a flipped token enters
-#: with its sign reversed; with ``negation="block"`` each block has its own). With more than one,
-#: each part is scaled to unit length and the whole divided by sqrt(number of parts).
+#: with its sign reversed; with ``negation="block"`` each block has its own). With more than one
+#: (and ``unit_length``, the default), each part is scaled to unit length and the whole divided by
+#: sqrt(number of parts); with ``unit_length=False`` the parts are concatenated as they are.
 POWER_MEANS = ("mean", "max", "min")
 
 
