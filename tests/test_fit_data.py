@@ -92,7 +92,8 @@ def test_the_report_says_how_the_hyper_parameters_were_chosen(tmp_path):
     metrics = run_experiment(cfg, out_dir=tmp_path / "run", echo=lambda *a: None)
     assert metrics["results"]["es"]["xproj (aligned)"]["fit_data"] == "cv"
     report = (tmp_path / "run" / "report.md").read_text()
-    assert "chosen by 5-fold cross-validation over the source training and dev splits, fitted on both: C=" in report
+    assert ("chosen by 5-fold cross-validation over the source training and dev splits, fitted on its training and "
+            "dev splits: C=") in report
 
 
 @pytest.mark.parametrize("fit_data", ["train+dev", "cv"])
@@ -151,3 +152,31 @@ def test_the_report_has_no_bbse_estimate_from_a_dev_split_the_model_trained_on(t
     metrics = run_experiment(cfg, out_dir=tmp_path / "run", echo=lambda *a: None)
     priors = metrics["priors"]["es"]
     assert priors["bbse"] is None and priors["em"] is not None
+
+
+def test_the_fitted_model_says_how_its_parameters_were_chosen(staged):
+    from dataclasses import replace
+
+    cfg, corpus, space = staged
+    assert select_and_fit(cfg, space, corpus, "en").how == (
+        "chosen on the source dev split, fitted on its training split")
+    assert select_and_fit(with_fit_data(cfg, "train+dev"), space, corpus, "en").how == (
+        "chosen on the source dev split, fitted on its training and dev splits")
+    # a class with 3 documents in train+dev: 3 folds, and the report says 3
+    (Xtr, ytr), (Xdev, ydev) = corpus.get("en", "train"), corpus.get("en", "dev")
+    keep_tr = np.flatnonzero(ytr == 0).tolist() + np.flatnonzero(ytr == 1)[:2].tolist()
+    keep_dev = np.flatnonzero(ydev == 0).tolist() + np.flatnonzero(ydev == 1)[:1].tolist()
+    small = replace(corpus, splits={**corpus.splits,
+                                    ("en", "train"): ([Xtr[i] for i in keep_tr], ytr[keep_tr]),
+                                    ("en", "dev"): ([Xdev[i] for i in keep_dev], ydev[keep_dev])})
+    assert select_and_fit(with_fit_data(cfg, "cv"), space, small, "en").how == (
+        "chosen by 3-fold cross-validation over the source training and dev splits, "
+        "fitted on its training and dev splits")
+    # no dev split: cross-validation over the training split alone
+    no_dev = replace(corpus, splits={k: v for k, v in corpus.splits.items() if k != ("en", "dev")})
+    assert select_and_fit(with_fit_data(cfg, "cv"), space, no_dev, "en").how == (
+        "chosen by 5-fold cross-validation over the source training split, fitted on its training split")
+    assert select_and_fit(cfg, space, no_dev, "en").how == (
+        "the first grid point (no dev split and no cross-validation folds), fitted on its training split")
+    one = {**cfg, "model": {**cfg["model"], "C": [1.0]}}
+    assert select_and_fit(one, space, corpus, "en").how.startswith("the first grid point (a grid of one point)")

@@ -286,9 +286,7 @@ def write_report(path, cfg, metrics, plots, *, run_folder=None):
             for n, row in zip(names, main["confusion"]):
                 lines.append(f"| {n} | " + " | ".join(str(x) for x in row) + " |")
             if main.get("oov_rate") is not None:
-                from .run.train import FIT_DATA_DESCRIPTIONS
-
-                chosen = FIT_DATA_DESCRIPTIONS[main.get("fit_data", "train")]  # runs saved before fit_data: train
+                chosen = main.get("chosen") or "chosen on the source dev split"  # runs saved before "chosen"
                 lines += ["", f"Target-language token OOV rate: {main['oov_rate']:.1%}; {chosen}: "
                           f"C={main.get('C')}, class_weight={main.get('class_weight')}"
                           + (f"; features.scale = {main['scale']!r}." if main.get("scale") else ".")]

@@ -170,6 +170,7 @@ def evaluate_target(cfg, corpus, vectors, target_space, tgt, progress=None) -> T
     rows = {METHOD: t.score(predicted) | {
         "C": fitted.C, "class_weight": fitted.class_weight, "dev_macro_f1": fitted.dev_macro_f1,
         "scale": cfg["features"]["scale"], "fit_data": cfg["model"]["fit_data"],
+        "chosen": fitted.how,
         "oov_rate": coverage["oov_rate"], "empty_docs": coverage["empty_docs"], "adaptation": adaptation,
         "transductive": bool(t.adaptation and t.adaptation.transductive),
         "translation_vote": model.translation_vote(tgt), "student": model.student(tgt)}}

@@ -64,13 +64,8 @@ SELECTION_RULES = ("regularised", "best")
 #: split; ``train+dev``: chosen on the dev split, then refitted on both; ``cv``: chosen by
 #: stratified :data:`CV_FOLDS`-fold cross-validation over both (the folds' mean macro-F1, folds
 #: drawn with the run's seed), then fitted on both. The test split is never used.
+FIT_DATA = ("train", "train+dev", "cv")
 CV_FOLDS = 5
-FIT_DATA_DESCRIPTIONS = {
-    "train": "chosen on the source dev split, fitted on its training split",
-    "train+dev": "chosen on the source dev split, refitted on its training and dev splits",
-    "cv": f"chosen by {CV_FOLDS}-fold cross-validation over the source training and dev splits, fitted on both",
-}
-FIT_DATA = tuple(FIT_DATA_DESCRIPTIONS)
 
 
 def choose_params(grid, scores, rule="regularised", tolerance=0.02):
@@ -89,7 +84,8 @@ class Fitted:
     model: object
     C: float
     class_weight: str
-    dev_scores: dict = field(default_factory=dict)  # "C=...,class_weight=..." -> dev macro-F1
+    dev_scores: dict = field(default_factory=dict)  # "C=...,class_weight=..." -> dev (or CV) macro-F1
+    how: str = ""  # how they were chosen and what the model was fitted on, for the report
 
     @property
     def dev_macro_f1(self):
@@ -190,9 +186,13 @@ def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, tra
     # labelled target documents join training (few-shot): adapt the grid's models only then.
     adapt_grid = bool(extra)
     scores = {}
+    fitted_on = "its training and dev splits" if len(y_fit) > len(ytr) else "its training split"
     if params is not None:
         best = tuple(params)
+        how = f"given, fitted on {fitted_on}"
     elif m["fit_data"] == "cv" and len(grid) > 1 and (folds := cv_folds(y_fit, cfg["seed"])):
+        over = "training and dev splits" if len(y_fit) > len(ytr) else "training split"
+        how = f"chosen by {len(folds)}-fold cross-validation over the source {over}, fitted on {fitted_on}"
         for C, w in (progress(grid, desc=f"model selection ({lang}, cross-validation)", leave=False)
                      if progress else grid):
             scores[(C, w)] = float(np.mean([
@@ -201,12 +201,15 @@ def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, tra
                 for train, test in folds]))
         best = choose_params(grid, scores, m["selection"], m["selection_tolerance"])
     elif dev is not None and len(grid) > 1:
+        how = f"chosen on the source dev split, fitted on {fitted_on}"
         for C, w in (progress(grid, desc=f"model selection ({lang} dev)", leave=False) if progress else grid):
             scores[(C, w)] = f1_score(dev[1], fit(C, w, Xtr, ytr, adapt_grid).predict(dev[0], lang=lang),
                                       average="macro")
         best = choose_params(grid, scores, m["selection"], m["selection_tolerance"])
     else:
         best = grid[0]
+        why = "a grid of one point" if len(grid) == 1 else "no dev split and no cross-validation folds"
+        how = f"the first grid point ({why}), fitted on {fitted_on}"
     model = fit(*best, X_fit, y_fit)
     if cfg["model"]["calibration"] != "none" and dev is not None:
         model.calibrate(*dev, lang=lang, method=cfg["model"]["calibration"])
@@ -218,7 +221,7 @@ def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, tra
                     labelled=[(Xk, yk) for Xk, yk, lk in extra or [] if lk == adaptation.lang])
     if adaptation and adaptation.lang != lang and cfg["features"]["priors"] != "none":
         model.adapt_priors(adaptation.documents, adaptation.lang, method=cfg["features"]["priors"], dev=dev)
-    return Fitted(model, best[0], best[1], {f"C={c},class_weight={w}": s for (c, w), s in scores.items()})
+    return Fitted(model, best[0], best[1], {f"C={c},class_weight={w}": s for (c, w), s in scores.items()}, how)
 
 
 def cv_folds(y, seed) -> list:
