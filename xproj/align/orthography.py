@@ -39,12 +39,15 @@ def _skeleton(word: str) -> str:
 
 
 def _codes(words: list[str], width: int) -> np.ndarray:
-    """Code points of ``words`` in a (len(words), width) int32 array padded with -1."""
-    out = np.full((len(words), max(width, 1)), -1, dtype=np.int32)
-    for i, w in enumerate(words):
+    """Code points of ``words`` in a (len(words), width) int32 array padded with -1 (each
+    distinct word encoded once: a shortlist repeats every word many times)."""
+    index: dict[str, int] = {}
+    rows = np.fromiter((index.setdefault(w, len(index)) for w in words), dtype=np.int64, count=len(words))
+    distinct = np.full((len(index), max(width, 1)), -1, dtype=np.int32)
+    for i, w in enumerate(index):
         if w:
-            out[i, :len(w)] = np.frombuffer(w.encode("utf-32-le"), dtype=np.int32)
-    return out
+            distinct[i, :len(w)] = np.frombuffer(w.encode("utf-32-le"), dtype=np.int32)
+    return distinct[rows]
 
 
 def levenshtein(a: list[str], b: list[str]) -> np.ndarray:
@@ -87,7 +90,8 @@ def _levenshtein_batch(a, b, la, lb):
 def edit_similarity(a: list[str], b: list[str]) -> np.ndarray:
     """``1 - levenshtein / max(len)`` of the pairs ``a[i], b[i]`` after removing accents
     (float32 in [0, 1]; two empty strings: 1)."""
-    sa, sb = [_skeleton(w) for w in a], [_skeleton(w) for w in b]
+    skeletons = {w: _skeleton(w) for w in {*a, *b}}  # each distinct word once
+    sa, sb = [skeletons[w] for w in a], [skeletons[w] for w in b]
     longest = np.fromiter((max(len(x), len(y), 1) for x, y in zip(sa, sb)), dtype=np.float64, count=len(sa))
     return (1.0 - levenshtein(sa, sb) / longest).astype(np.float32)
 
