@@ -38,16 +38,23 @@ def _skeleton(word: str) -> str:
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
-def _codes(words: list[str], width: int) -> np.ndarray:
-    """Code points of ``words`` in a (len(words), width) int32 array padded with -1 (each
-    distinct word encoded once: a shortlist repeats every word many times)."""
+def _distinct(words: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Each item's row among the distinct words (first-seen order), and those words: a
+    shortlist repeats every word many times, so per-word work is done once."""
     index: dict[str, int] = {}
     rows = np.fromiter((index.setdefault(w, len(index)) for w in words), dtype=np.int64, count=len(words))
-    distinct = np.full((len(index), max(width, 1)), -1, dtype=np.int32)
-    for i, w in enumerate(index):
+    return rows, list(index)
+
+
+def _codes(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Code points of ``words`` in a (len(words), longest or 1) int32 array padded with -1, and
+    their lengths."""
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    out = np.full((len(words), max(int(lengths.max(initial=0)), 1)), -1, dtype=np.int32)
+    for i, w in enumerate(words):
         if w:
-            distinct[i, :len(w)] = np.frombuffer(w.encode("utf-32-le"), dtype=np.int32)
-    return distinct[rows]
+            out[i, :len(w)] = np.frombuffer(w.encode("utf-32-le"), dtype=np.int32)
+    return out, lengths
 
 
 def levenshtein(a: list[str], b: list[str]) -> np.ndarray:
@@ -56,20 +63,27 @@ def levenshtein(a: list[str], b: list[str]) -> np.ndarray:
     batch, the batch sorted by length so short words are not padded to the longest."""
     if len(a) != len(b):
         raise ValueError(f"levenshtein: {len(a)} words against {len(b)}")
-    la = np.fromiter((len(w) for w in a), dtype=np.int64, count=len(a))
-    lb = np.fromiter((len(w) for w in b), dtype=np.int64, count=len(b))
-    out = np.empty(len(a), dtype=np.int64)
+    (ra, da), (rb, db) = _distinct(a), _distinct(b)
+    return _levenshtein_rows(ra, *_codes(da), rb, *_codes(db))
+
+
+def _levenshtein_rows(ra, A, La, rb, B, Lb):
+    """:func:`levenshtein` of the pairs ``(ra[i], rb[i])``, rows of the distinct words' code
+    points ``A``, ``B`` with lengths ``La``, ``Lb``."""
+    la, lb = La[ra], Lb[rb]
+    out = np.empty(len(ra), dtype=np.int64)
     order = np.argsort(np.maximum(la, lb), kind="stable")
     for start in range(0, len(order), _BATCH):
         idx = order[start:start + _BATCH]
-        out[idx] = _levenshtein_batch([a[i] for i in idx], [b[i] for i in idx], la[idx], lb[idx])
+        wa, wb = max(int(la[idx].max(initial=0)), 1), max(int(lb[idx].max(initial=0)), 1)
+        out[idx] = _levenshtein_batch(A[ra[idx], :wa], B[rb[idx], :wb], la[idx], lb[idx])
     return out
 
 
-def _levenshtein_batch(a, b, la, lb):
+def _levenshtein_batch(A, B, la, lb):
     wa, wb = int(la.max(initial=0)), int(lb.max(initial=0))
-    A, B = _codes(a, wa), _codes(b, wb)
-    n = len(a)
+    B = B[:, :max(wb, 1)]
+    n = len(A)
     prev = np.broadcast_to(np.arange(wb + 1, dtype=np.int64), (n, wb + 1)).copy()
     out = prev[np.arange(n), lb].copy()  # la == 0: the distance is len(b)
     for i in range(1, wa + 1):
@@ -90,10 +104,12 @@ def _levenshtein_batch(a, b, la, lb):
 def edit_similarity(a: list[str], b: list[str]) -> np.ndarray:
     """``1 - levenshtein / max(len)`` of the pairs ``a[i], b[i]`` after removing accents
     (float32 in [0, 1]; two empty strings: 1)."""
-    skeletons = {w: _skeleton(w) for w in {*a, *b}}  # each distinct word once
-    sa, sb = [skeletons[w] for w in a], [skeletons[w] for w in b]
-    longest = np.fromiter((max(len(x), len(y), 1) for x, y in zip(sa, sb)), dtype=np.float64, count=len(sa))
-    return (1.0 - levenshtein(sa, sb) / longest).astype(np.float32)
+    if len(a) != len(b):
+        raise ValueError(f"levenshtein: {len(a)} words against {len(b)}")
+    (ra, da), (rb, db) = _distinct(a), _distinct(b)
+    (A, La), (B, Lb) = _codes([_skeleton(w) for w in da]), _codes([_skeleton(w) for w in db])
+    longest = np.maximum(np.maximum(La[ra], Lb[rb]), 1).astype(np.float64)
+    return (1.0 - _levenshtein_rows(ra, A, La, rb, B, Lb) / longest).astype(np.float32)
 
 
 def pair_transliterators(src_lang, tgt_lang) -> dict[str, tuple[str, Callable[[str], str]]]:
