@@ -12,8 +12,10 @@ from sklearn.metrics import f1_score
 
 from xproj.config import load_config
 from xproj.errors import ConfigError
-from xproj.run import align_targets, build_corpus, load_run_vectors, run_experiment, tokenize
+from xproj.run import run_experiment
 from xproj.run.train import CV_FOLDS, FIT_DATA, cv_folds, make_classifier, select_and_fit
+
+from test_run import stage
 
 SMALL = ["synthetic.n_words=1500", "synthetic.dim=30", "synthetic.n_train_docs=400", "synthetic.n_test_docs=200",
          "synthetic.noise=0.6", "evaluation.bootstrap=50", "model.C=[0.01, 1.0]", "model.class_weight=['balanced']"]
@@ -21,10 +23,7 @@ SMALL = ["synthetic.n_words=1500", "synthetic.dim=30", "synthetic.n_train_docs=4
 
 @pytest.fixture(scope="module")
 def staged():
-    cfg = load_config("synthetic", SMALL)
-    corpus = tokenize(build_corpus(cfg), cfg)
-    vectors = load_run_vectors(cfg, corpus.world, echo=lambda *a: None)
-    spaces = align_targets(cfg, vectors, corpus.world, echo=lambda *a: None)
+    cfg, corpus, _, spaces = stage(SMALL)
     return cfg, corpus, spaces["es"].space
 
 

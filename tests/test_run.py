@@ -20,13 +20,18 @@ SMALL = ["synthetic.n_words=1500", "synthetic.dim=30", "synthetic.n_train_docs=6
          "evaluation.bootstrap=50", "model.C=[1.0]", "model.class_weight=['balanced']"]
 
 
-@pytest.fixture(scope="module")
-def staged():
-    cfg = load_config("synthetic", SMALL)
+def stage(overrides):
+    """A synthetic run's stages up to the aligned spaces: ``(cfg, corpus, vectors, spaces)``."""
+    cfg = load_config("synthetic", overrides)
     corpus = tokenize(build_corpus(cfg), cfg)
     vectors = load_run_vectors(cfg, corpus.world, echo=lambda *a: None)
     spaces = align_targets(cfg, vectors, corpus.world, echo=lambda *a: None)
     return cfg, corpus, vectors, spaces
+
+
+@pytest.fixture(scope="module")
+def staged():
+    return stage(SMALL)
 
 
 def test_stages_pass_values(staged):
