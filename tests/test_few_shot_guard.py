@@ -17,19 +17,38 @@ from xproj.run.train import adaptation_documents
 from test_few_shot_options import SMALL, draw, stage_es
 
 GUARD = ["evaluation.few_shot_guard=cv"]
+# The guards' estimates never fit a student (fold models have the vote alone, xproj.run.few_shot),
+# so most tests here run without one: it is most of a few-shot fit's time. The ones that keep it
+# cover the guard in models that have one (the zero-shot and few-shot rows of a run).
+NO_STUDENT = SMALL + ["model.student=none"]
 
 
 @pytest.fixture(scope="module")
-def staged():
-    cfg, corpus, space = stage_es()
+def stage():
+    return stage_es()
+
+
+def _staged(stage, base):
+    _, corpus, space = stage
+    cfg = load_config("synthetic", base)
     zero = Target(cfg, "es", corpus, None, space, adaptation_documents(cfg, corpus, "es"))
-    return cfg, corpus, space, replace(zero, fitted=zero.select_and_fit(space.space, "en", vote=True))
+    return cfg, corpus, space, replace(zero, fitted=zero.select_and_fit(space.space, "en", vote=True)), base
+
+
+@pytest.fixture(scope="module")
+def staged(stage):
+    return _staged(stage, NO_STUDENT)
+
+
+@pytest.fixture(scope="module")
+def staged_student(stage):
+    return _staged(stage, SMALL)
 
 
 def under(staged, overrides):
     """The staged es target (its zero-shot model fitted once) under few-shot ``overrides``."""
-    cfg, corpus, space, t = staged
-    return replace(t, cfg=load_config("synthetic", SMALL + list(overrides)))
+    cfg, corpus, space, t, base = staged
+    return replace(t, cfg=load_config("synthetic", base + list(overrides)))
 
 
 def test_folds_are_seeded_stratified_and_cover_every_document():
@@ -66,8 +85,9 @@ def check_guard(t, zero_t, Xk, yk):
     return few, record, fell_back
 
 
-def test_guard_keeps_a_few_shot_fit_the_k_documents_rate_higher_and_is_deterministic(staged):
-    cfg, corpus, space, zero_t = staged
+def test_guard_keeps_a_few_shot_fit_the_k_documents_rate_higher_and_is_deterministic(staged_student):
+    staged = staged_student
+    cfg, corpus, space, zero_t, _ = staged
     X_test = corpus.get("es", "test")[0]
     Xk, yk = draw(corpus, cfg, 120)
     few, first, fell_back = check_guard(under(staged, GUARD), zero_t, Xk, yk)
@@ -85,7 +105,7 @@ def test_guard_keeps_a_few_shot_fit_the_k_documents_rate_higher_and_is_determini
 def test_guard_falls_back_from_a_fit_that_overweights_a_few_documents(staged):
     # 20 target documents each weighing 1,000 English ones: the English model follows them,
     # the held-out folds say so, and the test part agrees that the zero-shot model is better
-    cfg, corpus, space, zero_t = staged
+    cfg, corpus, space, zero_t, _ = staged
     Xk, yk = draw(corpus, cfg, 20)
     few, _, fell_back = check_guard(under(staged, GUARD + ["evaluation.few_shot_weight=1000"]), zero_t, Xk, yk)
     assert fell_back and few.C == zero_t.fitted.C
@@ -96,7 +116,7 @@ def test_guard_falls_back_from_a_fit_that_overweights_a_few_documents(staged):
 
 
 def test_guard_falls_back_whenever_the_zero_shot_estimate_wins(staged, monkeypatch):
-    cfg, corpus, space, zero_t = staged
+    cfg, corpus, space, zero_t, _ = staged
     Xk, yk = draw(corpus, cfg, 20)
     # a margin of -1 makes every few-shot estimate lose: the row must be the zero-shot model
     monkeypatch.setattr(few_shot, "GUARD_MARGIN", -1.0)
@@ -109,7 +129,7 @@ def test_guard_falls_back_whenever_the_zero_shot_estimate_wins(staged, monkeypat
 
 
 def test_guard_1se_puts_the_burden_of_proof_on_the_zero_shot_model(staged):
-    cfg, corpus, space, zero_t = staged
+    cfg, corpus, space, zero_t, _ = staged
     outcomes = []
     for k, overrides in ((120, []), (20, ["evaluation.few_shot_weight=1000"])):
         Xk, yk = draw(corpus, cfg, k)
@@ -125,7 +145,7 @@ def test_guard_1se_puts_the_burden_of_proof_on_the_zero_shot_model(staged):
 
 
 def test_one_standard_error_rule(staged):
-    cfg, corpus, space, zero_t = staged
+    cfg, corpus, space, zero_t, _ = staged
     Xk, yk = draw(corpus, cfg, 150)
     assert np.bincount(yk).min() >= CV_MIN_PER_CLASS
     records = []
@@ -150,7 +170,7 @@ def test_one_standard_error_rule(staged):
 def test_rows_record_the_guard(staged):
     cfg = load_config("synthetic", SMALL + ["evaluation.few_shot=[10, 20]", "evaluation.baselines=['majority']"]
                       + GUARD)
-    _, corpus, space, zero_t = staged
+    _, corpus, space, zero_t, _ = staged
     r = evaluate_target(cfg, corpus, None, space, "es")
     for k in (10, 20):
         row = r.rows[few_shot_title(k)]
