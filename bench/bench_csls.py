@@ -65,6 +65,9 @@ def _unit(M):
     return M / n
 
 
+MIN_SEED_WORDS = 500  # the smallest seed dictionary a world is built with
+
+
 def _queries(mapped, tgt, pairs):
     """Covered queries (source word with a vector and >= 1 gold target with a vector)."""
     gold = {}
@@ -76,7 +79,7 @@ def _queries(mapped, tgt, pairs):
         if s in mapped.index and g:
             rows.append(mapped.index[s])
             golds.append(g)
-    return np.array(rows), golds, len(gold)
+    return np.array(rows, dtype=np.int64), golds, len(gold)
 
 
 def _topk_mean_rows(A, B, k, batch, rows=None):
@@ -237,13 +240,18 @@ def compare_baseline(baseline, mapped, tgt, pairs, repeat, topn=1):
 
 def run(n_words, dim, noise, n_queries, ref_fraction, repeat, baseline=None, topn=1):
     t0 = time.perf_counter()
-    world = make_bilingual_world(n_words=n_words, dim=dim, noise=noise, seed=0, n_train=5000,
-                                 n_test=n_queries)
+    # the seed dictionary: the 5,000 most frequent words (the most frequent half of a smaller
+    # world), the test queries the next ones
+    world = make_bilingual_world(n_words=n_words, dim=dim, noise=noise, seed=0,
+                                 n_train=min(5000, n_words // 2), n_test=n_queries)
     t_world = time.perf_counter() - t0
     mapping = fit_mapping(world.src, world.tgt, world.train_pairs)
     mapped = mapping.transform(world.src)
     tgt = mapping.transform(world.tgt, side="target")
     test = world.test_pairs
+    if not test:
+        raise SystemExit(f"bench_csls.py: --n-words {n_words} leaves no test queries after the seed dictionary's "
+                         f"{len(dict.fromkeys(s for s, _ in world.train_pairs))} words; give more words or fewer --queries")
     print(f"\nworld {len(world.src):,} src x {len(world.tgt):,} tgt words, dim {dim}, noise {noise}: "
           f"generated in {t_world:.1f} s; {len(dict.fromkeys(s for s, _ in test))} test queries", flush=True)
 
@@ -324,6 +332,9 @@ def main(argv=None):
         ap.error(f"--topn {args.topn}: must be at least 1")
     if args.quick:
         args.n_words, args.reference = 50_000, "full"
+    if args.n_words < 2 * MIN_SEED_WORDS:
+        ap.error(f"--n-words {args.n_words}: must be at least {2 * MIN_SEED_WORDS} (half of a small world, "
+                 f"at least {MIN_SEED_WORDS} words, is the mapping's seed dictionary)")
     print(f"python {sys.version.split()[0]}, numpy {np.__version__}, {os.cpu_count()} CPUs")
     results = []
     frac = 1.0 if args.reference == "full" else args.ref_fraction

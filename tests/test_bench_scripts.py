@@ -53,7 +53,7 @@ def test_csls_baseline_comparison_checks_the_scores(tmp_path):
             with open(tmp_path / name / "xproj" / "retrieval.py", "a", encoding="utf-8") as f:
                 f.write(f"\n_exact = retrieve\n\n\ndef retrieve(*args, **kwargs):\n"
                         f"    indices, scores = _exact(*args, **kwargs)\n    return indices, {nudge}\n")
-        done = subprocess.run([sys.executable, str(BENCH / "bench_csls.py"), "--n-words", "8000", "--dim", "16",
+        done = subprocess.run([sys.executable, str(BENCH / "bench_csls.py"), "--n-words", "3000", "--dim", "16",
                                "--queries", "200", "--reference", "full", "--topn", "3",
                                "--baseline", str(tmp_path / name)], capture_output=True, text=True, cwd=tmp_path,
                               timeout=600)
