@@ -267,6 +267,14 @@ def make_documents(world: BilingualWorld, n_docs: int = 1000, *, side: str = "sr
     pw /= pw.sum()
     nw = 1.0 / (np.arange(len(neg)) + 5.0)
     nw /= nw.sum()
+    # rng.choice(len(p), p=p) draws one uniform and finds it in p's normalised cumulative sum,
+    # after checking p (O(vocabulary) per token): the same draw on sums computed once gives the
+    # same words from the same stream, without the check
+    cdf = {id(p): p.cumsum() / p.cumsum()[-1] for p in (zipf, pw, nw)}
+
+    def draw(p):
+        return int(cdf[id(p)].searchsorted(rng.random(), side="right"))
+
     labels = (rng.random(n_docs) < positive_rate).astype(int)
     docs = []
     for y in labels:
@@ -278,9 +286,9 @@ def make_documents(world: BilingualWorld, n_docs: int = 1000, *, side: str = "sr
                 same = rng.random() < polar_purity
                 use_pos = (y == 1) == same
                 arr, p = (pos, pw) if use_pos else (neg, nw)
-                toks.append(words[arr[rng.choice(len(arr), p=p)]])
+                toks.append(words[arr[draw(p)]])
             else:
-                toks.append(words[neutral[rng.choice(len(neutral), p=zipf)]])
+                toks.append(words[neutral[draw(zipf)]])
         docs.append(toks)
     flip = rng.random(n_docs) < label_noise
     labels = np.where(flip, 1 - labels, labels)
