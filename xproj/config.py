@@ -346,9 +346,12 @@ def _check_values(cfg):
         raise ConfigError(f"features.priors = 'bbse' reads the model's confusion matrix on the dev split, which "
                           f"model.fit_data = {cfg['model']['fit_data']!r} trains on: use features.priors = \"em\" "
                           "or model.fit_data = \"train\"")
-    power_means = cfg["features"]["power_means"]
-    if not power_means or len(set(power_means)) < len(power_means):
-        raise ConfigError(f"features.power_means = {power_means!r}: give each statistic once, at least one")
+    from .features import check_power_means
+
+    try:
+        check_power_means(cfg["features"]["power_means"])
+    except ValueError as exc:
+        raise ConfigError(f"features.{exc}") from None
     src = cfg["data"]["source_lang"]
     if src in cfg["features"]["scale_by_lang"]:
         raise ConfigError(f"features.scale_by_lang names the source language {src!r}: the source is scaled as "

@@ -67,8 +67,8 @@ def check_power_means(power_means) -> tuple:
     names = tuple(power_means)
     bad = [p for p in names if p not in POWER_MEANS]
     if bad or not names or len(set(names)) < len(names):
-        what = (f"{bad[0]!r} is not one of {POWER_MEANS}" if bad else "it is empty" if not names
-                else "a name is repeated")
+        what = (f"{bad[0]!r} is not one of {POWER_MEANS}" if bad else "it is empty: give at least one"
+                if not names else "a name is repeated: give each statistic once")
         raise ValueError(f"power_means = {list(names)!r}: {what}")
     return names
 
@@ -331,12 +331,10 @@ class DocumentEmbedder(TransformerMixin, BaseEstimator):
         cache = self._lookup(lang)
         indptr, indices, _, _ = docs_to_rows(X, cache)
         marked = negated_tokens(X, cache, self.negation_prefix) if self.negation != "ignore" else None
-        parts = []
-        for statistic in check_power_means(self.power_means):
-            if statistic == "mean":
-                parts.append(self._mean(indptr, indices, marked, blocks, lang))
-            else:
-                parts.append(self._extreme(statistic, indptr, indices, marked, blocks))
+        statistics = check_power_means(self.power_means)
+        extremes = self._extremes([s for s in statistics if s != "mean"], indptr, indices, marked, blocks)
+        parts = [self._mean(indptr, indices, marked, blocks, lang) if s == "mean" else extremes[s]
+                 for s in statistics]
         unit_length = self.unit_length if self.normalize == "deprecated" else self.normalize
         if unit_length:
             for part in parts:
@@ -366,16 +364,20 @@ class DocumentEmbedder(TransformerMixin, BaseEstimator):
         out /= weight[:, None]
         return out
 
-    def _extreme(self, statistic, indptr, indices, marked, blocks):
-        """Per-dimension ``"max"`` or ``"min"`` over the tokens' (signed) vectors, unweighted."""
+    def _extremes(self, statistics, indptr, indices, marked, blocks) -> dict:
+        """``{"max" | "min": per-dimension extreme over the tokens' (signed) vectors}``, unweighted,
+        for ``statistics`` (the tokens' vectors gathered once for all of them)."""
+        if not statistics:
+            return {}
         dim = self.space_.dim
         if self.negation == "flip":
             signs = np.where(marked, -1.0, 1.0).astype(np.float32)
-            return segment_extremes(indices, indptr, blocks, dim, (statistic,), signs=signs)[statistic]
-        if self.negation == "block":  # the unmarked tokens' extreme, then the marked ones'
-            return np.hstack([segment_extremes(indices[marked == m], subset_segments(indptr, marked == m),
-                                               blocks, dim, (statistic,))[statistic] for m in (False, True)])
-        return segment_extremes(indices, indptr, blocks, dim, (statistic,))[statistic]
+            return segment_extremes(indices, indptr, blocks, dim, statistics, signs=signs)
+        if self.negation == "block":  # the unmarked tokens' extremes, then the marked ones'
+            halves = [segment_extremes(indices[marked == m], subset_segments(indptr, marked == m), blocks, dim,
+                                       statistics) for m in (False, True)]
+            return {s: np.hstack([h[s] for h in halves]) for s in statistics}
+        return segment_extremes(indices, indptr, blocks, dim, statistics)
 
     def _weighted(self, C, lang):
         """Token counts ``C`` (documents x rows) times the pooling's per-word weights."""

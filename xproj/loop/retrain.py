@@ -142,16 +142,14 @@ def source_training_data(cfg, label_names):
     training and dev splits together when ``model.fit_data`` fitted the model on both), and
     its dev split."""
     from ..run import build_corpus, tokenize
+    from ..run.train import fit_documents
 
     corpus = tokenize(build_corpus(cfg), cfg)
     src = cfg["data"]["source_lang"]
     if list(corpus.label_names) != list(label_names):
         raise XprojError(f"the rebuilt {src} training data has labels {corpus.label_names}, the model "
                          f"{label_names}: the data has changed since the model was trained")
-    train, dev = corpus.get(src, "train"), corpus.get(src, "dev")
-    if cfg["model"].get("fit_data", "train") != "train" and dev is not None:  # fitted on both (model.fit_data)
-        train = (list(train[0]) + list(dev[0]), np.concatenate([np.asarray(train[1]), np.asarray(dev[1])]))
-    return src, train, dev
+    return src, fit_documents(cfg, corpus, src), corpus.get(src, "dev")
 
 
 def refit_classifier(model, source, target, src, lang):

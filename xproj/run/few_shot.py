@@ -165,11 +165,10 @@ def fit_few_shot(t, Xk, yk):
     ``record`` the row's entries for metrics.json (``C_choice``; with the guard on, ``guard``,
     what it decided, and ``guard_macro_f1``, its two estimates). A guarded row that falls back
     is the zero-shot model itself (the method's ``Fitted``)."""
+    from .train import fit_documents
+
     ev = t.cfg["evaluation"]
-    n_source = len(t.corpus.get(t.source_lang, "train")[1])
-    dev = t.corpus.get(t.source_lang, "dev")
-    if t.cfg["model"]["fit_data"] != "train" and dev is not None:  # the model is fitted on both (model.fit_data)
-        n_source += len(dev[1])
+    n_source = len(fit_documents(t.cfg, t.corpus, t.source_lang)[1])
     weight = target_weight(t.cfg, n_source, len(yk))
     gold_weight = ev["few_shot_student_weight"]
     C, class_weight = (t.fitted.C, t.fitted.class_weight) if t.fitted else (None, None)

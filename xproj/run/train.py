@@ -68,6 +68,19 @@ FIT_DATA = ("train", "train+dev", "cv")
 CV_FOLDS = 5
 
 
+def fit_documents(cfg, corpus, lang):
+    """``(X, y)``: the labelled documents of ``lang`` its final model is fitted on under
+    ``model.fit_data`` (the training split, or the training and dev splits; a config saved
+    before the option fitted on the training split)."""
+    import numpy as np
+
+    X, y = corpus.get(lang, "train")
+    dev = corpus.get(lang, "dev")
+    if cfg["model"].get("fit_data", "train") != "train" and dev is not None:
+        return list(X) + list(dev[0]), np.concatenate([np.asarray(y), np.asarray(dev[1])])
+    return X, y
+
+
 def choose_params(grid, scores, rule="regularised", tolerance=0.02):
     """The (C, class_weight) grid point a selection rule picks from dev macro-F1 ``scores``."""
     best = max(grid, key=lambda p: (round(scores[p], 6), -grid.index(p)))
@@ -159,9 +172,9 @@ def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, tra
     """
     from sklearn.metrics import f1_score
 
-    from ..model import Unlabelled
-
     import numpy as np
+
+    from ..model import Unlabelled
 
     Xtr, ytr = corpus.get(lang, "train")
     _check_two_classes(ytr, corpus.label_names, lang)
@@ -178,10 +191,7 @@ def select_and_fit(cfg, space, corpus, lang, *, extra=None, adaptation=None, tra
         return make_classifier(cfg, space, lang, C, w).fit(X, y, extra=extra, sample_weight=weights,
                                                            unlabelled=unlabelled if adapt else None)
 
-    # the final model's documents (model.fit_data): the training split, or it and the dev split
-    X_fit, y_fit = Xtr, ytr
-    if m["fit_data"] != "train" and dev is not None:
-        X_fit, y_fit = list(Xtr) + list(dev[0]), np.concatenate([np.asarray(ytr), np.asarray(dev[1])])
+    X_fit, y_fit = fit_documents(cfg, corpus, lang)
     # The target's statistics cannot change predictions on ``lang``'s dev split unless
     # labelled target documents join training (few-shot): adapt the grid's models only then.
     adapt_grid = bool(extra)
